@@ -1,0 +1,569 @@
+/*
+ * ormc.h: the public interface of the ormc runtime.
+ *
+ * One header for everything an application or the generated code calls.
+ * Groups, in order: versions and status codes; values; connections;
+ * transactions; raw SQL; observability; descriptors and the engine that the
+ * generated code drives; pool; tenants.
+ *
+ * Conventions (as in SQLite and libpq):
+ *   - Every fallible function returns an int status: ORMC_OK (0) or another
+ *     ORMC_* code. ORMC_ROW, ORMC_DONE and ORMC_NOT_FOUND are outcomes, not
+ *     errors; ormc_is_error() tells them apart.
+ *   - A connection's last error message and SQLSTATE are kept in the
+ *     connection (ormc_errmsg, ormc_sqlstate) and overwritten by its next
+ *     call.
+ *   - Out-parameters are marked OUT. Every destructor accepts NULL.
+ *   - One ormc_db is used by one thread at a time; a pool is thread-safe.
+ */
+#ifndef ORMC_H
+#define ORMC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* === Versions === */
+
+#define ORMC_VERSION "0.1.0"
+
+/*
+ * The layout of the descriptors below. Generated code checks it with
+ * `#if ORMC_ABI != N` and refuses to compile against a runtime it was not
+ * generated for. Bump it whenever a descriptor struct or an engine call
+ * changes. Keep in sync with gen/emit_c_header.lua.
+ */
+#define ORMC_ABI 1
+
+/* === Status codes === */
+
+/*
+ * X(NAME, message): the one table of status codes. Append only: the value of
+ * a code is its position, and programs store them.
+ */
+#define ORMC_STATUS_MAP(X)                                                     \
+    X(OK, "success")                                                           \
+    X(ROW, "a row is available")                                               \
+    X(DONE, "no more rows")                                                    \
+    X(NOT_FOUND, "no matching row")                                            \
+    X(INVALID, "invalid argument or misuse")                                   \
+    X(CONSTRAINT, "constraint violation")                                      \
+    X(SERIALIZATION, "serialization failure")                                  \
+    X(DEADLOCK, "deadlock detected")                                           \
+    X(BUSY, "database busy or lock not available")                             \
+    X(CONNECTION, "connection failed or lost")                                 \
+    X(SCHEMA_DRIFT, "database schema differs from the compiled schema")        \
+    X(UNSUPPORTED, "not supported by this backend")                            \
+    X(NOMEM, "out of memory")                                                  \
+    X(ERROR, "database error")
+
+enum ormc_status {
+#define ORMC__STATUS_ENUM(name, msg) ORMC_##name,
+    ORMC_STATUS_MAP(ORMC__STATUS_ENUM)
+#undef ORMC__STATUS_ENUM
+    ORMC__STATUS_COUNT
+};
+
+/* A static English description of a status code; never NULL. */
+const char *ormc_strstatus(int status);
+
+/* True for the codes that are errors (everything after ORMC_NOT_FOUND). */
+static inline bool ormc_is_error(int status)
+{
+    return status > ORMC_NOT_FOUND;
+}
+
+/* === Values === */
+
+/* A timestamp: microseconds since 1970-01-01 00:00:00 UTC. */
+typedef int64_t ormc_time;
+
+/* Bytes. NULL data means SQL NULL. Borrowed unless said otherwise. */
+typedef struct ormc_blob {
+    const void *data; /* the bytes; NULL = SQL NULL */
+    size_t len;       /* number of bytes at data */
+} ormc_blob;
+
+/* A UUID in network byte order (RFC 4122). */
+typedef struct ormc_uuid {
+    uint8_t bytes[16];
+} ormc_uuid;
+
+/* The value types of the schema DSL. Keep in sync with gen/types.lua. */
+typedef enum ormc_type {
+    ORMC_TYPE_INTEGER = 1, /* int32_t */
+    ORMC_TYPE_BIGINT,      /* int64_t (serial too) */
+    ORMC_TYPE_DOUBLE,      /* double */
+    ORMC_TYPE_BOOLEAN,     /* bool */
+    ORMC_TYPE_TEXT,        /* const char *, UTF-8 */
+    ORMC_TYPE_BLOB,        /* ormc_blob */
+    ORMC_TYPE_TIMESTAMP,   /* ormc_time */
+    ORMC_TYPE_JSON,        /* const char *, JSON text */
+    ORMC_TYPE_UUID,        /* ormc_uuid */
+    ORMC_TYPE_ENUM         /* a generated C enum, stored as int */
+} ormc_type;
+
+/*
+ * A typed value: a parameter of raw SQL, a filter value of the query builder.
+ * Pointers in it (text, json, blob data) are borrowed: they must stay valid
+ * until the statement or query that uses the value has run.
+ */
+typedef struct ormc_param {
+    ormc_type type; /* which member of u is set */
+    bool is_null;   /* SQL NULL; u is ignored */
+    union {
+        int32_t i32;      /* INTEGER, ENUM */
+        int64_t i64;      /* BIGINT */
+        double f64;       /* DOUBLE */
+        bool b;           /* BOOLEAN */
+        const char *text; /* TEXT, JSON; NUL-terminated UTF-8 */
+        ormc_blob blob;   /* BLOB */
+        ormc_time time;   /* TIMESTAMP */
+        ormc_uuid uuid;   /* UUID */
+    } u;
+} ormc_param;
+
+/* Converting an ormc_time to and from "YYYY-MM-DD HH:MM:SS.ffffff" (UTC).
+ * ormc_time_format writes at most ORMC_TIME_TEXT_MAX bytes including the
+ * NUL and returns the length written. ormc_time_parse also accepts a
+ * trailing "+00", "+00:00" or "Z", and fewer fraction digits. */
+#define ORMC_TIME_TEXT_MAX 32
+size_t ormc_time_format(ormc_time t, char *buf /* OUT */, size_t size);
+int ormc_time_parse(const char *text, ormc_time *out /* OUT */);
+
+/* Converting a UUID to and from its canonical 36-character text. */
+#define ORMC_UUID_TEXT_MAX 37
+void ormc_uuid_format(const ormc_uuid *u, char buf[ORMC_UUID_TEXT_MAX]);
+int ormc_uuid_parse(const char *text, ormc_uuid *out /* OUT */);
+
+/* === Connections === */
+
+typedef struct ormc_db ormc_db;
+
+typedef enum ormc_backend {
+    ORMC_SQLITE = 1,
+    ORMC_POSTGRES = 2
+} ormc_backend;
+
+typedef enum ormc_isolation {
+    ORMC_ISOLATION_DEFAULT = 0, /* the connection's default */
+    ORMC_READ_COMMITTED,
+    ORMC_REPEATABLE_READ,
+    ORMC_SERIALIZABLE
+} ormc_isolation;
+
+/*
+ * Options of ormc's own. Each may also be given as a URL parameter
+ * (`?autocommit=on&busy_timeout=5000`), which ormc strips before the driver
+ * sees the URL. A field left at its ORMC_OPTIONS_INIT value defers to the URL
+ * and then to the default named beside it.
+ */
+typedef struct ormc_options {
+    int autocommit;           /* 1 on, 0 off (default), -1 unset */
+    int busy_timeout_ms;      /* SQLite busy wait; default 5000, -1 unset */
+    int prepare;              /* 1 cache prepared statements (default),
+                                 0 never (PgBouncer), -1 unset */
+    int stmt_cache_size;      /* prepared statements kept; default 256 */
+    int connect_timeout_s;    /* PostgreSQL connect timeout; default libpq */
+    int statement_timeout_ms; /* PostgreSQL; 0 none (default), -1 unset */
+    int lock_timeout_ms;      /* PostgreSQL; 0 none (default), -1 unset */
+    int idle_in_transaction_timeout_ms; /* PostgreSQL; 0 none, -1 unset */
+    ormc_isolation default_isolation;   /* default: the server's */
+    const char *application_name;       /* PostgreSQL; NULL = unset */
+} ormc_options;
+
+#define ORMC_OPTIONS_INIT                                                      \
+    { -1, -1, -1, -1, -1, -1, -1, -1, ORMC_ISOLATION_DEFAULT, NULL }
+
+/*
+ * Open a connection. url is `sqlite:PATH`, `sqlite::memory:`,
+ * `postgres://...`, `postgresql://...` or a libpq keyword string
+ * (`host=... dbname=...`). On success *db is a new handle, closed with
+ * ormc_close. On failure *db is still set when a handle could be made, so
+ * that ormc_errmsg(*db) tells why (it must be closed too), else NULL.
+ * Returns ORMC_OK, ORMC_INVALID (bad URL or option), ORMC_CONNECTION,
+ * ORMC_NOMEM.
+ */
+int ormc_open(const char *url, ormc_db **db /* OUT */);
+int ormc_open_with(const char *url, const ormc_options *opts,
+                   ormc_db **db /* OUT */);
+
+/* Close a connection; a transaction still open is rolled back. NULL is a
+ * no-op. */
+void ormc_close(ormc_db *db);
+
+/* Which backend the connection talks to. */
+ormc_backend ormc_backend_of(const ormc_db *db);
+
+/* The last error of the connection, "" after success. Valid until the next
+ * call on db. Never contains a password. NULL db gives a static message. */
+const char *ormc_errmsg(const ormc_db *db);
+
+/* The five-character SQLSTATE of the last error ("" when none). SQLite
+ * errors are mapped to the PostgreSQL code of the same meaning. */
+const char *ormc_sqlstate(const ormc_db *db);
+
+/* The constraint (or else column) the last error names, "" when unknown. */
+const char *ormc_errconstraint(const ormc_db *db);
+
+/* === Transactions === */
+
+typedef enum ormc_tx_state {
+    ORMC_TX_IDLE = 0,   /* no transaction open */
+    ORMC_TX_ACTIVE = 1, /* in a transaction */
+    ORMC_TX_FAILED = 2  /* in a failed transaction: only rollback works */
+} ormc_tx_state;
+
+typedef struct ormc_tx_options {
+    ormc_isolation isolation; /* ORMC_ISOLATION_DEFAULT: connection's */
+    bool read_only;           /* a read-only transaction */
+} ormc_tx_options;
+
+#define ORMC_TX_OPTIONS_INIT { ORMC_ISOLATION_DEFAULT, false }
+
+/*
+ * Begin a transaction, or a SAVEPOINT when one is already open. Options
+ * apply to the outermost level only (ORMC_INVALID when given for a nested
+ * level). Commit releases the innermost level; rollback rolls it back.
+ * Commit or rollback with nothing open is ORMC_INVALID.
+ */
+int ormc_begin(ormc_db *db);
+int ormc_begin_with(ormc_db *db, const ormc_tx_options *opts);
+int ormc_commit(ormc_db *db);
+int ormc_rollback(ormc_db *db);
+
+/* ORMC_TX_IDLE, ORMC_TX_ACTIVE or ORMC_TX_FAILED. */
+int ormc_tx_status(const ormc_db *db);
+
+typedef struct ormc_retry_options {
+    ormc_tx_options tx;  /* isolation and read-only of each attempt */
+    int max_attempts;    /* default 3 */
+    int base_delay_ms;   /* first back-off; default 300, doubling */
+    int max_delay_ms;    /* cap of one back-off; default 10000 */
+} ormc_retry_options;
+
+#define ORMC_RETRY_OPTIONS_INIT { ORMC_TX_OPTIONS_INIT, 3, 300, 10000 }
+
+/* The body of a transaction. Returns ORMC_OK to commit, anything else to
+ * roll back. */
+typedef int (*ormc_tx_fn)(ormc_db *db, void *ctx);
+
+/*
+ * Run fn in a transaction: commit when it returns ORMC_OK, roll back
+ * otherwise, and run it again after a serialization failure, deadlock or
+ * busy/lock-not-available, with exponential back-off and jitter. opts may be
+ * NULL for the defaults. Returns the status of the last attempt.
+ */
+int ormc_transaction(ormc_db *db, const ormc_retry_options *opts,
+                     ormc_tx_fn fn, void *ctx);
+
+/* === Raw SQL === */
+
+/*
+ * Run one statement that returns no rows, with parameters $1..$n (the same
+ * syntax on both backends). *changes (may be NULL) gets the number of rows
+ * changed. Runs in the current transaction (opening one unless autocommit).
+ */
+int ormc_exec(ormc_db *db, const char *sql, const ormc_param *params,
+              size_t n_params, int64_t *changes /* OUT */);
+
+typedef struct ormc_result ormc_result;
+
+/*
+ * Run one statement that returns rows. Step with ormc_result_next (ORMC_ROW,
+ * ORMC_DONE or an error); read columns with the ormc_result_* getters, whose
+ * pointers are valid until the next step or ormc_result_close.
+ */
+int ormc_query(ormc_db *db, const char *sql, const ormc_param *params,
+               size_t n_params, ormc_result **res /* OUT */);
+int ormc_result_next(ormc_result *res);
+int ormc_result_columns(const ormc_result *res);
+bool ormc_result_is_null(const ormc_result *res, int col);
+int64_t ormc_result_int64(const ormc_result *res, int col);
+double ormc_result_double(const ormc_result *res, int col);
+const char *ormc_result_text(const ormc_result *res, int col);
+void ormc_result_close(ormc_result *res);
+
+/* === Observability === */
+
+typedef struct ormc_trace_event {
+    const char *sql;     /* the statement text */
+    size_t n_params;     /* number of parameters bound */
+    int64_t duration_ns; /* wall time of the call */
+    int64_t rows;        /* rows returned or changed */
+    int status;          /* the ORMC_* outcome */
+} ormc_trace_event;
+
+typedef void (*ormc_trace_fn)(void *ctx, const ormc_trace_event *ev);
+
+/* Call fn after every statement sent (NULL to stop). */
+void ormc_set_trace(ormc_db *db, ormc_trace_fn fn, void *ctx);
+
+typedef struct ormc_stats {
+    uint64_t statements; /* statements run */
+    uint64_t prepares;   /* statements prepared (cache misses) */
+    uint64_t rows;       /* rows returned or changed */
+    uint64_t errors[ORMC__STATUS_COUNT]; /* failures per status code */
+    uint64_t retries;    /* ormc_transaction re-runs */
+    uint64_t reconnects; /* automatic reconnections */
+} ormc_stats;
+
+int ormc_stats_get(const ormc_db *db, ormc_stats *out /* OUT */);
+
+/* === Descriptors (written by the generator, read by the engine) === */
+
+/* A set of columns of one table: bit i is the table's column i. Tables have
+ * at most 64 columns (the generator enforces it). */
+typedef uint64_t ormc_colset;
+
+#define ORMC_COLUMN_BIT(i) ((ormc_colset)1 << (i))
+
+/* Column flags. Keep in sync with gen/emit_c_source.lua. */
+#define ORMC_COL_NOT_NULL 0x01u    /* NOT NULL */
+#define ORMC_COL_PRIMARY_KEY 0x02u /* part of the primary key */
+#define ORMC_COL_UNIQUE 0x04u      /* UNIQUE on its own */
+#define ORMC_COL_SERIAL 0x08u      /* database-assigned key; 0 = unset */
+#define ORMC_COL_DEFAULT 0x10u     /* has a database default */
+#define ORMC_COL_DEFAULT_NOW 0x20u /* default now; has_ false = unset */
+#define ORMC_COL_TZ 0x40u          /* timestamp with time zone */
+
+/* has_offset of a column that has no has_ flag. */
+#define ORMC_NO_HAS ((size_t)-1)
+
+struct ormc_table;
+
+typedef struct ormc_column {
+    const char *name;     /* DSL name, also the C field name */
+    const char *sql_name; /* unquoted SQL name */
+    ormc_type type;       /* value type */
+    uint32_t flags;       /* ORMC_COL_* */
+    size_t offset;        /* offsetof the value field in the row */
+    size_t has_offset;    /* offsetof the bool has_ field, or ORMC_NO_HAS */
+    uint32_t max_chars;   /* text: maximum characters; 0 = no limit */
+    const char *const *enum_values; /* enum: labels, C value = index */
+    uint32_t n_enum_values;         /* enum: number of labels */
+    const struct ormc_table *ref_table; /* references: parent, else NULL */
+    int ref_column;                     /* references: parent column index */
+} ormc_column;
+
+typedef struct ormc_index {
+    const char *sql_name; /* unquoted SQL name */
+    ormc_colset columns;  /* the indexed columns */
+    const uint16_t *order; /* their indexes, in index order */
+    uint16_t n_columns;   /* length of order */
+    bool unique;          /* a unique index or UNIQUE constraint */
+} ormc_index;
+
+/*
+ * The fixed statements of a table, generated as named constants so that a
+ * reviewer sees them next to the functions that run them. Parameters are
+ * numbered $1..$n in the order of the columns in the row (PostgreSQL syntax;
+ * the SQLite backend rewrites them to ?NNN once, when it prepares).
+ */
+typedef struct ormc_table_sql {
+    const char *select; /* SELECT <all columns> FROM <table> */
+    const char *get;    /* select ... WHERE <primary key> = ... */
+    const char *update; /* UPDATE: every non-key column, by primary key */
+    const char *del;    /* DELETE by primary key */
+} ormc_table_sql;
+
+typedef struct ormc_table {
+    const char *name;           /* DSL name */
+    const char *sql_name;       /* unquoted SQL name */
+    size_t row_size;            /* sizeof the row struct */
+    size_t owned_offset;        /* offsetof the row's ormc_owned field */
+    const ormc_column *columns; /* in declaration order */
+    uint16_t n_columns;
+    ormc_colset primary_key;    /* the key columns */
+    const uint16_t *pk_order;   /* key column indexes, in key order */
+    uint16_t n_pk;
+    const ormc_index *indexes;  /* indexes and unique constraints */
+    uint16_t n_indexes;
+    const ormc_table_sql *sql;  /* the fixed statements */
+} ormc_table;
+
+typedef struct ormc_schema {
+    const char *name;              /* schema name */
+    const char *hash;              /* hex content hash of the schema */
+    const ormc_table *const *tables; /* in dependency order */
+    uint16_t n_tables;
+    const char *const *ddl_sqlite;   /* CREATE statements, NULL-terminated */
+    const char *const *ddl_postgres; /* CREATE statements, NULL-terminated */
+} ormc_schema;
+
+/* === Engine: the generic row operations the generated functions call ===
+ *
+ * `row` arguments point to a row struct of `t`. Fetched rows own their
+ * variable-length data in one allocation whose address is kept in the row's
+ * ormc_owned field; ormc_row_free releases it and zeroes the row.
+ */
+
+/* Run `sql`, binding the columns in `params` (in column order) from
+ * params_row; decode at most one row into out. ORMC_OK or ORMC_NOT_FOUND. */
+int ormc_row_fetch(ormc_db *db, const ormc_table *t, const char *sql,
+                   const void *params_row, ormc_colset params,
+                   void *out /* OUT */);
+
+/* Run `sql` (no result rows), binding the columns in `params` from row.
+ * *changes (may be NULL) gets the number of rows changed. */
+int ormc_row_exec(ormc_db *db, const ormc_table *t, const char *sql,
+                  const void *row, ormc_colset params,
+                  int64_t *changes /* OUT */);
+
+/* Insert row; unset serial and now-defaulted columns take the database's
+ * value, which is read back into row. */
+int ormc_row_insert(ormc_db *db, const ormc_table *t, void *row);
+
+/* Insert n rows (an array of row structs), all or none. */
+int ormc_row_insert_many(ormc_db *db, const ormc_table *t, const void *rows,
+                         size_t n);
+
+/* Update the columns in `set` of the row with row's primary key.
+ * ORMC_NOT_FOUND when no row has that key. */
+int ormc_row_update_columns(ormc_db *db, const ormc_table *t, const void *row,
+                            ormc_colset set);
+
+/* INSERT ... ON CONFLICT (conflict) DO UPDATE; the stored row is read back
+ * into row (which then owns its data). */
+int ormc_row_upsert(ormc_db *db, const ormc_table *t, void *row,
+                    ormc_colset conflict);
+
+/* The row whose `key` columns equal row's, created from row when absent;
+ * the stored row is read back into row. *created (may be NULL) tells. */
+int ormc_row_find_or_create(ormc_db *db, const ormc_table *t, void *row,
+                            ormc_colset key, bool *created /* OUT */);
+
+/* Why a row failed ormc_row_validate. */
+typedef struct ormc_invalid {
+    int column;        /* the offending column's index, -1 when none */
+    char message[160]; /* e.g. "client_id: longer than 32 characters" */
+} ormc_invalid;
+
+/* Client-side checks: not-null text, max characters, enum range.
+ * ORMC_OK or ORMC_INVALID (why may be NULL). */
+int ormc_row_validate(const ormc_table *t, const void *row,
+                      ormc_invalid *why /* OUT */);
+
+/* Fill row with a valid row, deterministic in seq, distinct per seq for
+ * unique columns. The row owns its strings: free it with ormc_row_free. */
+int ormc_row_fixture(const ormc_table *t, void *row /* OUT */, uint64_t seq);
+
+/* ormc_row_fixture, then insert it, creating referenced parent rows. */
+int ormc_row_fixture_insert(ormc_db *db, const ormc_table *t, uint64_t seq,
+                            void *row /* OUT */);
+
+/* Release what a fetched row owns and zero it; harmless on a caller-built
+ * row (whose ormc_owned is NULL). NULL row is a no-op. */
+void ormc_row_free(const ormc_table *t, void *row);
+
+/* === Engine: the query builder === */
+
+typedef enum ormc_op {
+    ORMC_EQ = 1, /* =; a NULL value means IS NULL */
+    ORMC_NE,     /* <>; a NULL value means IS NOT NULL */
+    ORMC_LT,
+    ORMC_LE,
+    ORMC_GT,
+    ORMC_GE,
+    ORMC_IS_NULL,
+    ORMC_IS_NOT_NULL,
+    ORMC_LIKE, /* text only; case-sensitive on both backends */
+    ORMC_IN    /* used by the _in builders */
+} ormc_op;
+
+typedef enum ormc_order {
+    ORMC_ASC = 0,
+    ORMC_DESC = 1
+} ormc_order;
+
+typedef struct ormc_cond {
+    uint16_t column;    /* column index */
+    uint8_t op;         /* ormc_op */
+    uint8_t or_group;   /* 0: AND-ed; n: OR-ed with the others of group n */
+    ormc_param value;   /* the operand (unused for IS_NULL, IS_NOT_NULL) */
+    const void *values; /* ORMC_IN: borrowed array of the column's C type */
+    size_t n_values;    /* ORMC_IN: length of values */
+} ormc_cond;
+
+#define ORMC_QUERY_INLINE_CONDS 8
+#define ORMC_QUERY_MAX_ORDER 8
+
+/*
+ * A query under construction: a value on the caller's stack. Values given to
+ * it are borrowed until the query has run. Building never fails loudly: an
+ * error (out of memory, bad column) is remembered and returned by the
+ * executor.
+ */
+typedef struct ormc_builder {
+    const ormc_table *table;
+    ormc_cond inline_conds[ORMC_QUERY_INLINE_CONDS];
+    ormc_cond *conds;  /* inline_conds or a heap array */
+    size_t n_conds, cap_conds;
+    struct {
+        uint16_t column;
+        uint8_t dir; /* ormc_order */
+    } order[ORMC_QUERY_MAX_ORDER];
+    uint8_t n_order;
+    uint8_t open_group; /* the OR group being built, 0 = none */
+    uint8_t n_groups;
+    int64_t limit;  /* -1: none */
+    int64_t offset; /* 0: none */
+    int error;      /* first building error, ORMC_OK when none */
+} ormc_builder;
+
+void ormc_builder_init(ormc_builder *q, const ormc_table *t);
+void ormc_builder_free(ormc_builder *q);
+void ormc_builder_where(ormc_builder *q, int column, ormc_op op,
+                        const ormc_param *value);
+void ormc_builder_where_in(ormc_builder *q, int column, const void *values,
+                           size_t n);
+void ormc_builder_or_begin(ormc_builder *q);
+void ormc_builder_or_end(ormc_builder *q);
+void ormc_builder_order_by(ormc_builder *q, ormc_colset column,
+                           ormc_order dir);
+void ormc_builder_limit(ormc_builder *q, int64_t limit);
+void ormc_builder_offset(ormc_builder *q, int64_t offset);
+
+/* Executors. _first: ORMC_OK or ORMC_NOT_FOUND. _all: *items is an array of
+ * *count rows, each owning its data (free with the table's _list_free). */
+int ormc_builder_first(ormc_db *db, const ormc_builder *q, void *row /* OUT */);
+int ormc_builder_all(ormc_db *db, const ormc_builder *q,
+                     void **items /* OUT */, size_t *count /* OUT */);
+int ormc_builder_count(ormc_db *db, const ormc_builder *q,
+                       int64_t *n /* OUT */);
+int ormc_builder_exists(ormc_db *db, const ormc_builder *q,
+                        bool *exists /* OUT */);
+int ormc_builder_delete(ormc_db *db, const ormc_builder *q,
+                        int64_t *deleted /* OUT */);
+int ormc_builder_update(ormc_db *db, const ormc_builder *q, const void *values,
+                        ormc_colset set, int64_t *changed /* OUT */);
+void ormc_list_free(const ormc_table *t, void *items, size_t count);
+
+typedef struct ormc_cursor ormc_cursor;
+
+/* Stream the rows of q. _next gives ORMC_ROW with a row whose strings and
+ * blobs are borrowed until the next _next or _close, or ORMC_DONE. */
+int ormc_cursor_open(ormc_db *db, const ormc_builder *q,
+                     ormc_cursor **cur /* OUT */);
+int ormc_cursor_next(ormc_cursor *cur, void *row /* OUT */);
+void ormc_cursor_close(ormc_cursor *cur);
+
+/* === Engine: schemas === */
+
+/* Create the schema's tables and indexes where missing. */
+int ormc_schema_create(ormc_db *db, const ormc_schema *s);
+/* Drop the schema's tables (children first). */
+int ormc_schema_drop(ormc_db *db, const ormc_schema *s);
+/* Compare the live database with s: ORMC_OK or ORMC_SCHEMA_DRIFT with
+ * ormc_errmsg naming the first difference. */
+int ormc_schema_check(ormc_db *db, const ormc_schema *s);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ORMC_H */

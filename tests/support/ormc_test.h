@@ -71,6 +71,9 @@ int ormc_test_run_backends_n(const char *group, const struct CMUnitTest *tests,
 const char *ormc_test_pg_url(void);
 int ormc_test_pg_missing(const char *what);
 
+/* True when CI=true: nothing may be skipped then. */
+bool ormc_test_in_ci(void);
+
 /* Exec SQL on db, failing the test with ormc_errmsg when it fails. */
 void ormc_test_exec(ormc_db *db, const char *sql);
 

@@ -1,0 +1,55 @@
+# A thin front over CMake: the commands the README promises.
+#
+#   make demo            build and run the demo on an embedded SQLite file
+#   make test            install what is missing, build, run the whole suite
+#                        (on SQLite and on a throwaway PostgreSQL server)
+#   make test-sanitize   the suite again, built by clang with ASan + UBSan
+#   make generated       refresh generated/ from schema/
+#   make format          clang-format the C sources
+#
+# Variables: BUILD (default build), ASAN_BUILD (build-asan), CTEST_ARGS
+# (e.g. CTEST_ARGS='-R runtime'), CMAKE_FLAGS. CI=true adds -Werror.
+
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+CTEST_ARGS ?=
+CMAKE_FLAGS ?=
+ifeq ($(CI),true)
+CMAKE_FLAGS += -DORMC_WERROR=ON
+endif
+
+.PHONY: demo test test-sanitize generated format clean
+
+demo:
+	@scripts/setup demo
+	@cmake -S . -B $(BUILD) -DORMC_BUILD_TESTS=OFF $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BUILD) -j$(JOBS) --target ormc_demo
+	@$(BUILD)/examples/demo/ormc_demo
+
+test:
+	@scripts/setup test
+	cmake -S . -B $(BUILD) -DORMC_BUILD_TESTS=ON $(CMAKE_FLAGS)
+	cmake --build $(BUILD) -j$(JOBS)
+	tests/with-postgres $(BUILD) ctest --test-dir $(BUILD) \
+	    --output-on-failure -j$(JOBS) $(CTEST_ARGS)
+
+test-sanitize:
+	@scripts/setup test
+	CC=clang cmake -S . -B $(ASAN_BUILD) -DORMC_BUILD_TESTS=ON \
+	    -DORMC_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug $(CMAKE_FLAGS)
+	cmake --build $(ASAN_BUILD) -j$(JOBS)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	    tests/with-postgres $(ASAN_BUILD) ctest --test-dir $(ASAN_BUILD) \
+	    --output-on-failure -j$(JOBS) $(CTEST_ARGS)
+
+generated:
+	@scripts/setup demo
+	bin/ormc gen -o generated schema/*.lua
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h' | grep -v '^generated/')
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

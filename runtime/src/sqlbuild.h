@@ -1,0 +1,224 @@
+/*
+ * sqlbuild.h: the dynamic SQL of the engine (internal).
+ *
+ * Every statement the engine composes at run time (the fixed per-table ones
+ * are generated as constants, ormc_table_sql) is built here from a table
+ * descriptor and, for queries, an ormc_builder. Nothing here talks to a
+ * database: the executors build an ormc__sql, look its text up in the
+ * statement cache, bind, run, and free it.
+ *
+ * The SQL rules:
+ *   - Identifiers are always double-quoted, embedded quotes doubled.
+ *   - Values are never part of the text: they are parameters $1..$n
+ *     (PostgreSQL syntax; the SQLite backend rewrites them when it prepares).
+ *   - Equal shapes give equal text (the statement cache keys on it): the
+ *     text depends on the table, the column sets, the operators, which
+ *     filter values are NULL, the number of IN values and whether a limit or
+ *     offset is set, never on the values themselves.
+ *   - The columns a statement returns (SELECT list, RETURNING) are always
+ *     the named set's columns in table order.
+ *
+ * Two ways parameters come about:
+ *   - Row statements (insert, update by key, upsert, find-or-create, select
+ *     by key) take their values from a row struct. Their parameters are
+ *     numbered by column order within the set of bound columns, which is
+ *     left in sql->bound: ormc_row_fetch / ormc_row_exec (t, sql->text,
+ *     row, sql->bound) bind them. A multi-row insert is bound row after row,
+ *     each row's columns in column order (ormc__sql_bind_row does it).
+ *   - Query builder statements carry their parameters in sql->params, in
+ *     order, ready for the driver. Enum values there are already converted
+ *     to their labels (type ORMC_TYPE_TEXT), since they are stored as text.
+ *
+ * Status codes of the ormc__sql_* functions: ORMC_OK, ORMC_INVALID (the
+ * builder's own recorded error, a column set naming a column the table does
+ * not have, an enum value out of range, too many parameters) or ORMC_NOMEM.
+ * On failure the ormc__sql is left in a state that ormc__sql_free accepts.
+ */
+#ifndef ORMC_SQLBUILD_H
+#define ORMC_SQLBUILD_H
+
+#include "ormc.h"
+
+#include "buf.h"
+
+/* The most parameters one statement may have (PostgreSQL's protocol limit;
+ * SQLite's default since 3.32 is 32,766, but the SQLite backend does not
+ * build multi-row inserts). */
+#define ORMC__MAX_PARAMS 65535
+
+/* Inline storage of an ormc__sql, enough for the usual statement. */
+#define ORMC__SQL_INLINE_TEXT 512
+#define ORMC__SQL_INLINE_PARAMS 16
+
+/*
+ * A statement being built: its text and its parameters. Lives on the
+ * executor's stack; it must not be copied or moved after ormc__sql_init
+ * (text and params may point into the struct itself).
+ */
+typedef struct ormc__sql {
+    ormc__buf text;       /* the SQL, NUL-terminated: text.data */
+    ormc_param *params;   /* $1..$n, in order: builder statements fill
+                             them; row statements leave them to
+                             ormc__sql_bind_row (or bind sql->bound) */
+    size_t n_params;      /* number of parameters at params */
+    size_t cap_params;    /* room at params */
+    ormc_colset bound;    /* row statements: the columns bound from a row */
+    ormc_colset returned; /* the columns the statement returns, in table
+                             order; 0 when it returns none (or only
+                             COUNT / a constant, see ormc__query_kind) */
+    char text_inline[ORMC__SQL_INLINE_TEXT];
+    ormc_param params_inline[ORMC__SQL_INLINE_PARAMS];
+} ormc__sql;
+
+void ormc__sql_init(ormc__sql *s);
+/* Empty it for the next statement, keeping its memory. */
+void ormc__sql_clear(ormc__sql *s);
+/* Release its memory. NULL is a no-op. */
+void ormc__sql_free(ormc__sql *s);
+
+/* === Reading row fields === */
+
+/* The column value's address inside row. */
+#define ORMC__FIELD(row, c) ((const char *)(row) + (c)->offset)
+
+/* True when column c of row is NULL: a has_ flag that is false, a NULL text
+ * or json pointer, a blob whose data is NULL. */
+bool ormc__col_is_null(const ormc_column *c, const void *row);
+
+/* Column c of row as a parameter, borrowing row's pointers. An enum becomes
+ * its label (ORMC_TYPE_TEXT); ORMC_INVALID when its value is out of range. */
+int ormc__col_param(const ormc_column *c, const void *row,
+                    ormc_param *out /* OUT */);
+
+/* Element i of an array of c's C type (what the _in builders take: int32_t,
+ * int64_t, double, bool, const char *, ormc_blob, ormc_time, ormc_uuid, and
+ * for an enum its generated C enum, which is int-sized) as a parameter,
+ * converted as ormc__col_param does. A NULL text pointer or blob data gives
+ * a NULL parameter. */
+int ormc__array_param(const ormc_column *c, const void *values, size_t i,
+                      ormc_param *out /* OUT */);
+
+/* Append the parameters of `cols` read from row, in column order (for a
+ * multi-row insert: once per row). */
+int ormc__sql_bind_row(ormc__sql *s, const ormc_table *t, const void *row,
+                       ormc_colset cols);
+
+/* === Column sets === */
+
+/* All columns of t. */
+ormc_colset ormc__all_columns(const ormc_table *t);
+
+/* The columns an insert of row names: all but an unset serial (value 0) and
+ * an unset now-defaulted column (has_ false); those take the database's
+ * value. */
+ormc_colset ormc__insert_columns(const ormc_table *t, const void *row);
+
+/* The columns an insert must read back so that row holds what was stored:
+ * the serial and now-defaulted columns the insert left out. */
+ormc_colset ormc__insert_returning(const ormc_table *t, ormc_colset inserted);
+
+/* True when `cols` is exactly the primary key or the column set of a unique
+ * index or constraint (or a single column flagged unique): the sets that
+ * ON CONFLICT (cols) accepts, and for which find-or-create is race-safe. */
+bool ormc__is_unique_key(const ormc_table *t, ormc_colset cols);
+
+/* === Row statements === */
+
+/*
+ * INSERT INTO "t" ("a", "b") VALUES ($1, $2)[, ($3, $4) ...]
+ *     [RETURNING <returning>]
+ * n_rows rows of the columns `cols` (bound = cols, once per row). With
+ * cols = 0 and one row: INSERT INTO "t" DEFAULT VALUES; with cols = 0 and
+ * more rows ORMC_INVALID (no portable syntax). More than ORMC__MAX_PARAMS
+ * parameters is ORMC_INVALID: chunk by ormc__insert_max_rows.
+ */
+int ormc__sql_insert(ormc__sql *s, const ormc_table *t, ormc_colset cols,
+                     size_t n_rows, ormc_colset returning);
+
+/* How many rows of `cols` one multi-row insert may carry (at least 1). */
+size_t ormc__insert_max_rows(const ormc_table *t, ormc_colset cols);
+
+/*
+ * UPDATE "t" SET "a" = $2, "b" = $3 WHERE "id" = $1 [RETURNING ...]
+ * The columns of `set` (key columns dropped) by primary key; bound = set |
+ * key, so the numbers follow the table's column order. When nothing is left
+ * to set, the key sets itself ("id" = "id") so that a missing row still
+ * shows as 0 rows changed.
+ */
+int ormc__sql_update_pk(ormc__sql *s, const ormc_table *t, ormc_colset set,
+                        ormc_colset returning);
+
+/*
+ * INSERT INTO "t" (cols) VALUES (...) ON CONFLICT ("k1", "k2")
+ *     DO UPDATE SET "x" = excluded."x", ... RETURNING <all columns>
+ * SET names the inserted columns outside the conflict set and the primary
+ * key; when none is left, it sets the first conflict column to itself
+ * (DO UPDATE SET "k1" = excluded."k1") so that the row still comes back.
+ * ORMC_INVALID when conflict is not a unique key (ormc__is_unique_key) or
+ * not all inserted.
+ */
+int ormc__sql_upsert(ormc__sql *s, const ormc_table *t, ormc_colset cols,
+                     ormc_colset conflict);
+
+/*
+ * Find-or-create, first half:
+ * INSERT INTO "t" (cols) VALUES (...) ON CONFLICT ("k"...) DO NOTHING
+ *     RETURNING <all columns>
+ * No row back means the key exists: run ormc__sql_select_by next. Same
+ * checks as ormc__sql_upsert.
+ */
+int ormc__sql_insert_or_ignore(ormc__sql *s, const ormc_table *t,
+                               ormc_colset cols, ormc_colset key);
+
+/*
+ * SELECT <all columns> FROM "t" WHERE "k1" = $1 AND "k2" IS NULL
+ * The key columns, NULL-safe: those in `nulls` compare with IS NULL (pass
+ * the key columns that are NULL in the row). bound = key & ~nulls. With
+ * key = the primary key this is the get.
+ */
+int ormc__sql_select_by(ormc__sql *s, const ormc_table *t, ormc_colset key,
+                        ormc_colset nulls);
+
+/* === Query builder statements === */
+
+typedef enum ormc__query_kind {
+    /* SELECT <all> FROM "t" WHERE ... ORDER BY ... LIMIT $n OFFSET $m */
+    ORMC__Q_SELECT,
+    /* The same with the limit capped at 1 (_first). */
+    ORMC__Q_FIRST,
+    /* SELECT COUNT(*) FROM "t" WHERE ...; with a limit or offset, counted
+     * over a subquery that applies them. One row, one integer column. */
+    ORMC__Q_COUNT,
+    /* SELECT 1 FROM "t" WHERE ... LIMIT $n: a row back means true. */
+    ORMC__Q_EXISTS,
+    /* DELETE FROM "t" WHERE ... RETURNING <primary key>; with an order,
+     * limit or offset, the rows are chosen by a subquery on the key. */
+    ORMC__Q_DELETE
+} ormc__query_kind;
+
+/*
+ * The statement of a query: AND of the conditions, each OR group
+ * parenthesized at the place of its first condition; EQ / NE with a NULL
+ * value become IS NULL / IS NOT NULL; IN with no values is 1 = 0; LIKE
+ * escapes with a backslash on both backends; ORDER BY puts NULLs last in
+ * ascending and first in descending order on both backends (PostgreSQL's
+ * rule; only nullable columns say so); LIMIT and OFFSET are parameters
+ * (no limit with an offset binds INT64_MAX). Returns q->error when building
+ * it failed.
+ */
+int ormc__sql_query(ormc__sql *s, const ormc_builder *q, ormc__query_kind kind);
+
+/*
+ * UPDATE "t" SET "a" = $1, ... WHERE <q's conditions> RETURNING <key>
+ * The values of `set` come from `values` (a row of q's table) and are the
+ * first parameters; the conditions' follow. With an order, limit or offset
+ * the rows are chosen by a subquery on the key.
+ */
+int ormc__sql_update_where(ormc__sql *s, const ormc_builder *q,
+                           const void *values, ormc_colset set);
+
+/* The conditions of q (inline or on the heap; also right for a builder
+ * that was copied by value before it grew). */
+const ormc_cond *ormc__builder_conds(const ormc_builder *q);
+
+#endif /* ORMC_SQLBUILD_H */

@@ -236,7 +236,12 @@ int ormc_begin_with(ormc_db *db, const ormc_tx_options *opts);
 int ormc_commit(ormc_db *db);
 int ormc_rollback(ormc_db *db);
 
-/* ORMC_TX_IDLE, ORMC_TX_ACTIVE or ORMC_TX_FAILED. */
+/* ORMC_TX_IDLE, ORMC_TX_ACTIVE or ORMC_TX_FAILED (ORMC_INVALID for a NULL
+ * db). In the default mode a statement outside ormc_begin makes the state
+ * ACTIVE (the implicit transaction). Any statement failing inside a
+ * transaction makes it FAILED, on SQLite as on PostgreSQL: until the level
+ * is rolled back, statements are refused with SQLSTATE 25P02, and commit
+ * rolls back and returns the failure's status. */
 int ormc_tx_status(const ormc_db *db);
 
 typedef struct ormc_retry_options {
@@ -281,11 +286,36 @@ typedef struct ormc_result ormc_result;
 int ormc_query(ormc_db *db, const char *sql, const ormc_param *params,
                size_t n_params, ormc_result **res /* OUT */);
 int ormc_result_next(ormc_result *res);
+
+/* The number of result columns, and the name of one (valid until
+ * ormc_result_close). */
 int ormc_result_columns(const ormc_result *res);
+const char *ormc_result_column_name(const ormc_result *res, int col);
+
+/*
+ * Read column col (0-based) of the current row as `type`. Values are
+ * converted as SQLite does on both backends (an integer column read as
+ * text gives its digits; PostgreSQL bytea read as BLOB gives the bytes; a
+ * timestamp column read as TIMESTAMP gives microseconds since 1970 UTC).
+ * out->is_null tells SQL NULL. Text and blob pointers are borrowed: valid
+ * until the next ormc_result_next or ormc_result_close. ORMC_OK,
+ * ORMC_INVALID (no current row, no such column), ORMC_ERROR (the value
+ * does not convert, e.g. a non-numeric text read as BIGINT).
+ */
+int ormc_result_get(const ormc_result *res, int col, ormc_type type,
+                    ormc_param *out /* OUT */);
+
+/* Shorthands for ormc_result_get: NULL, a missing column or a value that
+ * does not convert reads as 0, false, NULL or {NULL, 0}. */
 bool ormc_result_is_null(const ormc_result *res, int col);
 int64_t ormc_result_int64(const ormc_result *res, int col);
 double ormc_result_double(const ormc_result *res, int col);
+bool ormc_result_bool(const ormc_result *res, int col);
 const char *ormc_result_text(const ormc_result *res, int col);
+ormc_blob ormc_result_blob(const ormc_result *res, int col);
+
+/* Finish the statement and free the result. Close every result before
+ * closing its connection. NULL is a no-op. */
 void ormc_result_close(ormc_result *res);
 
 /* === Observability === */
@@ -312,7 +342,12 @@ typedef struct ormc_stats {
     uint64_t reconnects; /* automatic reconnections */
 } ormc_stats;
 
+/* A copy of the connection's counters since it was opened (or last
+ * reset). ORMC_OK, ORMC_INVALID for a NULL argument. */
 int ormc_stats_get(const ormc_db *db, ormc_stats *out /* OUT */);
+
+/* Set every counter of the connection to zero. */
+void ormc_stats_reset(ormc_db *db);
 
 /* === Descriptors (written by the generator, read by the engine) === */
 

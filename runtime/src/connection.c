@@ -1,0 +1,74 @@
+/*
+ * connection.c: opening and closing connections.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ormc_int.h"
+
+int ormc_open(const char *url, ormc_db **db)
+{
+    return ormc_open_with(url, NULL, db);
+}
+
+int ormc_open_with(const char *url, const ormc_options *opts, ormc_db **out)
+{
+    if (!out)
+        return ORMC_INVALID;
+    *out = NULL;
+    ormc_db *db = calloc(1, sizeof *db);
+    if (!db)
+        return ORMC_NOMEM;
+    char err[256];
+    int rc = ormc__url_parse(url, opts, &db->backend, &db->target,
+                             &db->secret, &db->cfg, err, sizeof err);
+    db->vt = db->backend == ORMC_POSTGRES ? &ormc__postgres_vt
+                                          : &ormc__sqlite_vt;
+    if (rc != ORMC_OK) {
+        if (!db->backend)
+            db->backend = ORMC_SQLITE;
+        ormc__error(db, rc, NULL, NULL, "%s", err);
+        *out = db;
+        return rc;
+    }
+    db->rng = (uint64_t)ormc__now_ns() ^ (uint64_t)(uintptr_t)db ^ 1;
+    rc = db->vt->connect(db);
+    *out = db;
+    if (rc != ORMC_OK) {
+        db->broken = true;
+        return rc;
+    }
+    db->ever_connected = true;
+    ormc__clear_error(db);
+    return ORMC_OK;
+}
+
+void ormc_close(ormc_db *db)
+{
+    if (!db)
+        return;
+    if (db->tx_depth > 0 && db->conn && !db->broken &&
+        db->vt->in_transaction(db))
+        ormc__exec_control(db, "ROLLBACK", false, NULL);
+    db->tx_depth = 0;
+    if (db->conn)
+        ormc__stmt_cache_clear(db, false);
+    db->vt->disconnect(db);
+    ormc__config_free(&db->cfg);
+    free(db->target);
+    if (db->secret) {
+        /* do not leave the password in freed memory */
+        volatile char *p = db->secret;
+        while (*p)
+            *p++ = '\0';
+        free(db->secret);
+    }
+    free(db);
+}
+
+ormc_backend ormc_backend_of(const ormc_db *db)
+{
+    return db ? db->backend : (ormc_backend)0;
+}

@@ -1,0 +1,365 @@
+/*
+ * ormc_int.h: the runtime's private declarations. Never installed.
+ *
+ * The runtime is layered as SQLite and libpq are:
+ *
+ *   public API (connection.c, tx.c, retry.c, raw.c, row.c, trace.c)
+ *        |
+ *   statements (stmt.c): cache, parameters, implicit BEGIN, failed-state
+ *        |                 rule, reconnect, trace and stats of every statement
+ *   backend vtable (sqlite.c, postgres.c): prepare, execute, step, values
+ *
+ * Everything that sends SQL goes through either an ormc__stmt (statements
+ * with parameters, cached) or ormc__exec_control (parameterless control
+ * statements such as BEGIN, COMMIT, SAVEPOINT, and multi-statement scripts),
+ * so that tracing, stats, error mapping and the transaction rules apply to
+ * all of it alike. docs/runtime.md explains the choices.
+ */
+#ifndef ORMC_INT_H
+#define ORMC_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ormc.h"
+
+typedef struct ormc__stmt ormc__stmt;
+typedef struct ormc__backend_vt ormc__backend_vt;
+
+/* === in url.c === */
+
+/* The options in effect for a connection: ormc_options resolved against
+ * the URL and the defaults (no -1 left). */
+typedef struct ormc__config {
+    bool autocommit;
+    int busy_timeout_ms;
+    bool prepare;
+    int stmt_cache_size;
+    int connect_timeout_s;    /* -1: libpq's default */
+    int statement_timeout_ms; /* 0: none */
+    int lock_timeout_ms;      /* 0: none */
+    int idle_in_transaction_timeout_ms; /* 0: none */
+    ormc_isolation default_isolation;
+    char *application_name; /* owned; NULL = unset */
+} ormc__config;
+
+/*
+ * Split url into the backend, the driver's target (the SQLite filename or
+ * URI, the libpq connection string with ormc's parameters removed: owned,
+ * *target), the password it carries (owned, *secret, NULL when none) and
+ * the resolved configuration. On ORMC_INVALID, errbuf says why (without the
+ * password).
+ */
+int ormc__url_parse(const char *url, const ormc_options *opts,
+                    ormc_backend *backend, char **target, char **secret,
+                    ormc__config *cfg, char *errbuf, size_t errsize);
+void ormc__config_free(ormc__config *cfg);
+
+/* === in sqltext.c === */
+
+/*
+ * Scan SQL text outside string literals, quoted identifiers and comments:
+ * *max_param gets the highest $N, *multi whether a second statement follows
+ * a top-level semicolon. Returns ORMC_INVALID for $0 or a number > 65535.
+ */
+int ormc__sqltext_scan(const char *sql, int *max_param, bool *multi);
+
+/* A malloc'd copy of sql with every $N turned into ?N (SQLite), or NULL
+ * when out of memory. */
+char *ormc__sqltext_to_sqlite(const char *sql);
+
+/* === in status.c: the connection's error state === */
+
+/* Forget the last error (called at the start of each public call). */
+void ormc__clear_error(ormc_db *db);
+
+/* Record an error and return status. sqlstate may be NULL (then a default
+ * per status is used), constraint may be NULL. The message is formatted
+ * into the connection's fixed buffer and scrubbed of the password. Counts
+ * the error in the stats. */
+int ormc__error(ormc_db *db, int status, const char *sqlstate,
+                const char *constraint, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 5, 6)))
+#endif
+    ;
+
+/* Replace every occurrence of secret in buf (NUL-terminated, in place)
+ * with "***". */
+void ormc__scrub(char *buf, size_t size, const char *secret);
+
+/* The status of the last error recorded on db (ORMC_OK when none). */
+int ormc__last_status(const ormc_db *db);
+
+/* Saved error state, to keep the first error across a cleanup (rollback
+ * after a failed body). */
+typedef struct ormc__saved_error {
+    int status;
+    char msg[512];
+    char sqlstate[6];
+    char constraint[128];
+} ormc__saved_error;
+void ormc__error_save(const ormc_db *db, ormc__saved_error *out);
+void ormc__error_restore(ormc_db *db, const ormc__saved_error *in);
+
+/* === in stmt.c: the statement layer === */
+
+/* The statement cache of one connection: a hash table keyed by SQL text
+ * plus an LRU list, and a small pointer-keyed front for static SQL. */
+#define ORMC__PTR_SLOTS 64
+typedef struct ormc__stmt_cache {
+    ormc__stmt **buckets; /* hash chains */
+    size_t n_buckets;     /* power of two */
+    size_t count;         /* statements in the cache */
+    ormc__stmt *lru_head; /* most recently used */
+    ormc__stmt *lru_tail; /* least recently used: evicted first */
+    ormc__stmt *by_ptr[ORMC__PTR_SLOTS]; /* front: slot of the SQL pointer */
+} ormc__stmt_cache;
+
+#define ORMC__INLINE_PARAMS 8
+
+/*
+ * A statement: one SQL text, its parameters and its execution state. The
+ * backend allocates a larger struct that begins with this one.
+ * Lifecycle: ormc__stmt_prepare (checked out) -> bind -> step ... ->
+ * ormc__stmt_release (reset; back into the cache or finalized).
+ */
+struct ormc__stmt {
+    ormc_db *db;
+    char *sql;           /* own copy of the text */
+    size_t sql_len;
+    uint64_t hash;       /* of the text */
+    const char *sql_ptr; /* the caller's pointer (pointer front) */
+    int n_params;        /* highest $N in the text */
+    bool multi;          /* the text holds several statements */
+    bool cached;         /* owned by the cache (else finalized on release) */
+    bool in_use;         /* checked out */
+    bool prepared;       /* the backend has prepared it */
+    bool binary;         /* PostgreSQL: ask for binary results (default) */
+    bool single_row;     /* PostgreSQL: stream rows (cursors) */
+    ormc__stmt *hash_next, *lru_prev, *lru_next;
+    /* the parameters of the next execution ($1 is params[0]) */
+    ormc_param inline_params[ORMC__INLINE_PARAMS];
+    ormc_param *params;
+    /* the current execution */
+    bool started;     /* executed (BEGIN sent when needed) */
+    bool finished;    /* DONE or an error has been reported */
+    int64_t n_rows;   /* rows returned so far */
+    int64_t elapsed_ns;
+    /* buffers valid until the next step (decoded PostgreSQL text bytea) */
+    void **scratch;
+    size_t n_scratch, cap_scratch;
+};
+
+/*
+ * Check out the statement for sql: from the cache (sql is compared by
+ * content; the pointer is only a fast path), or new. Nothing is sent yet:
+ * the backend prepares on the first step, after the implicit BEGIN, so that
+ * a preparation error fails the transaction on both backends alike.
+ * ORMC_OK, ORMC_INVALID (bad $N, NULL sql), ORMC_NOMEM.
+ */
+int ormc__stmt_prepare(ormc_db *db, const char *sql, ormc__stmt **out);
+
+/* Set parameter $(i+1) for the next execution. The value's pointers are
+ * borrowed until the statement is released or reset. */
+int ormc__stmt_bind_param(ormc__stmt *st, int i, const ormc_param *p);
+
+/* Set $1..$n from params[0..n-1]; n must be the statement's count. */
+int ormc__stmt_bind_params(ormc__stmt *st, const ormc_param *params,
+                           size_t n);
+
+/* Set $1..$n from the columns in `cols` of row (a struct of t), in column
+ * order; popcount(cols) must equal the statement's parameter count. */
+int ormc__stmt_bind_row(ormc__stmt *st, const ormc_table *t, const void *row,
+                        ormc_colset cols);
+
+/* Read column `col` of the current row of t into an ormc_param (the value
+ * as the column type it should be): pointers borrowed until the next
+ * step. */
+int ormc__stmt_value(ormc__stmt *st, int col, ormc_type type,
+                     ormc_param *out /* OUT */);
+
+/* Execute (first call) or advance: ORMC_ROW, ORMC_DONE or an error status
+ * (recorded on the connection; inside a transaction the transaction is
+ * then failed). */
+int ormc__stmt_step(ormc__stmt *st);
+
+/* Rows changed by the finished statement (INSERT/UPDATE/DELETE). */
+int64_t ormc__stmt_changes(ormc__stmt *st);
+
+/* Number of result columns of the current execution; a column's name. */
+int ormc__stmt_columns(ormc__stmt *st);
+const char *ormc__stmt_column_name(ormc__stmt *st, int col);
+
+/* Decode the current row into row (a struct of t): every column of t,
+ * in order, fields and has_ flags. own: copy text/json/blob into one
+ * allocation kept in the row's ormc_owned field; !own: borrow them from
+ * the driver (valid until the next step). The row is overwritten without
+ * being freed first. */
+int ormc__stmt_decode_row(ormc__stmt *st, const ormc_table *t, void *row,
+                          bool own);
+
+/* End the current execution (trace it when not yet done), clear the
+ * parameters; the statement can be bound and stepped again. */
+void ormc__stmt_reset(ormc__stmt *st);
+
+/* Reset and give the statement back (to the cache, or finalize it). NULL
+ * is a no-op. */
+void ormc__stmt_release(ormc__stmt *st);
+
+/* Finalize every cached statement (close, reconnect). */
+void ormc__stmt_cache_clear(ormc_db *db, bool send);
+
+/* Run a parameterless statement, or a script of several, outside the
+ * cache: control statements (BEGIN, COMMIT, SAVEPOINT ...) and DDL
+ * scripts. Traced and counted like any statement. `tx_rule`: apply the
+ * implicit BEGIN and the failed-transaction rule (false for control
+ * statements, which manage the transaction themselves). */
+int ormc__exec_control(ormc_db *db, const char *sql, bool tx_rule,
+                       int64_t *changes);
+
+/* Make sure a live connection exists before sending: reconnect when it was
+ * lost and no transaction is open; ORMC_CONNECTION when lost inside one. */
+int ormc__ensure_connected(ormc_db *db);
+
+/* Free the scratch buffers of the current row. */
+void ormc__stmt_scratch_clear(ormc__stmt *st);
+/* A scratch buffer of n bytes valid until the next step; NULL: no memory. */
+void *ormc__stmt_scratch(ormc__stmt *st, size_t n);
+
+/* === in tx.c === */
+
+/* Before a statement that is subject to the transaction rules: refuse in a
+ * failed transaction (25P02), send the implicit BEGIN in PEP 249 mode. */
+int ormc__tx_before_statement(ormc_db *db);
+
+/* After a statement failed with status: fail the open transaction. */
+void ormc__tx_statement_failed(ormc_db *db, int status);
+
+/* The internal forms of begin/commit/rollback: on success they leave the
+ * recorded error alone. */
+int ormc__begin(ormc_db *db, const ormc_tx_options *opts);
+int ormc__commit(ormc_db *db);
+int ormc__rollback(ormc_db *db);
+
+/* === in trace.c === */
+
+int64_t ormc__now_ns(void);
+
+/* One statement finished: stats and the trace hook. */
+void ormc__statement_done(ormc_db *db, const char *sql, size_t n_params,
+                          int64_t duration_ns, int64_t rows, int status);
+
+/* === in values.c === */
+
+/* Days since 1970-01-01 of a civil date, and back (proleptic Gregorian). */
+int64_t ormc__days_from_civil(int64_t y, unsigned m, unsigned d);
+void ormc__civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d);
+
+/* === the backend interface (sqlite.c, postgres.c) === */
+
+struct ormc__backend_vt {
+    const char *name;
+    /* Connect db->conn from db->target and db->cfg; on failure record the
+     * error (ORMC_CONNECTION) and leave db->conn NULL or closed. */
+    int (*connect)(ormc_db *db);
+    void (*disconnect)(ormc_db *db);
+    /* A parameterless statement or script; *changes of the last one. */
+    int (*exec_simple)(ormc_db *db, const char *sql, int64_t *changes);
+    /* Allocate a statement struct (>= sizeof(ormc__stmt), zeroed). */
+    ormc__stmt *(*stmt_alloc)(ormc_db *db);
+    /* Release the backend's resources of st (send: may tell the server;
+     * false when the connection is gone); does not free st. */
+    void (*stmt_finalize)(ormc__stmt *st, bool send);
+    /* Prepare when needed, bind st->params, execute and give the first
+     * result: ORMC_ROW, ORMC_DONE or an error (recorded). */
+    int (*stmt_exec)(ormc__stmt *st);
+    /* The next row: ORMC_ROW, ORMC_DONE or an error. */
+    int (*stmt_next)(ormc__stmt *st);
+    /* End the execution (keep the preparation). */
+    void (*stmt_reset)(ormc__stmt *st);
+    int64_t (*stmt_changes)(ormc__stmt *st);
+    int (*stmt_columns)(ormc__stmt *st);
+    const char *(*stmt_column_name)(ormc__stmt *st, int col);
+    /* Column col of the current row as `type`; pointers borrowed. */
+    int (*stmt_value)(ormc__stmt *st, int col, ormc_type type,
+                      ormc_param *out);
+    /* Still inside a transaction at the server (SQLite may roll back by
+     * itself after some errors). */
+    bool (*in_transaction)(ormc_db *db);
+};
+
+extern const ormc__backend_vt ormc__sqlite_vt;
+extern const ormc__backend_vt ormc__postgres_vt;
+
+/* === the connection === */
+
+struct ormc_db {
+    const ormc__backend_vt *vt;
+    ormc_backend backend;
+    ormc__config cfg;
+    char *target; /* driver connection string / filename */
+    char *secret; /* the password, scrubbed from every message */
+    void *conn;   /* sqlite3 * or PGconn * */
+    bool broken;  /* the connection was lost; reconnect before sending */
+    bool ever_connected;
+
+    /* transactions: depth 0 = none; 1 = the transaction; n = savepoints */
+    int tx_depth;
+    bool tx_implicit;      /* level 1 was opened by a statement */
+    bool tx_failed;        /* a statement failed: only rollback works */
+    int tx_fail_status;    /* the status that failed it */
+    bool tx_query_only;    /* SQLite: PRAGMA query_only set for read-only */
+
+    /* last error */
+    int err_status;
+    char errmsg[512];
+    char sqlstate[6];
+    char errconstraint[128];
+
+    ormc__stmt_cache cache;
+    uint64_t stmt_seq; /* names of PostgreSQL prepared statements */
+
+    ormc_trace_fn trace;
+    void *trace_ctx;
+    ormc_stats stats;
+    uint64_t rng; /* jitter */
+};
+
+/* Byte order helpers for the PostgreSQL binary format. */
+static inline uint64_t ormc__be64(const void *p)
+{
+    const uint8_t *b = (const uint8_t *)p;
+    return ((uint64_t)b[0] << 56) | ((uint64_t)b[1] << 48) |
+           ((uint64_t)b[2] << 40) | ((uint64_t)b[3] << 32) |
+           ((uint64_t)b[4] << 24) | ((uint64_t)b[5] << 16) |
+           ((uint64_t)b[6] << 8) | (uint64_t)b[7];
+}
+
+static inline uint32_t ormc__be32(const void *p)
+{
+    const uint8_t *b = (const uint8_t *)p;
+    return ((uint32_t)b[0] << 24) | ((uint32_t)b[1] << 16) |
+           ((uint32_t)b[2] << 8) | (uint32_t)b[3];
+}
+
+static inline void ormc__put_be64(void *p, uint64_t v)
+{
+    uint8_t *b = (uint8_t *)p;
+    for (int i = 7; i >= 0; i--) {
+        b[i] = (uint8_t)v;
+        v >>= 8;
+    }
+}
+
+static inline void ormc__put_be32(void *p, uint32_t v)
+{
+    uint8_t *b = (uint8_t *)p;
+    b[0] = (uint8_t)(v >> 24);
+    b[1] = (uint8_t)(v >> 16);
+    b[2] = (uint8_t)(v >> 8);
+    b[3] = (uint8_t)v;
+}
+
+#endif /* ORMC_INT_H */

@@ -1,0 +1,723 @@
+/*
+ * postgres.c: the PostgreSQL backend, over libpq.
+ *
+ * Sessions run in UTC with ISO dates (startup options, no extra round
+ * trip). A cached statement is prepared (PQprepare, named ormc_N) on its
+ * first execution with the parameter types of its values, then run with
+ * PQexecPrepared; with prepare=off every execution is an unnamed
+ * PQexecParams (PgBouncer's transaction pooling). Parameters of fixed-size
+ * types travel in binary; text, JSON and enum labels as text with type
+ * "unknown", so that the server infers the column's type (as psycopg 3
+ * does). Results come back in binary for the engine (no number or
+ * timestamp parsing) and as text for raw ormc_query.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "ormc_int.h"
+
+/* Type OIDs (pg_type.dat). */
+#define OID_BOOL 16
+#define OID_BYTEA 17
+#define OID_NAME 19
+#define OID_INT8 20
+#define OID_INT2 21
+#define OID_INT4 23
+#define OID_TEXT 25
+#define OID_OID 26
+#define OID_JSON 114
+#define OID_XML 142
+#define OID_FLOAT4 700
+#define OID_FLOAT8 701
+#define OID_UNKNOWN 705
+#define OID_BPCHAR 1042
+#define OID_VARCHAR 1043
+#define OID_DATE 1082
+#define OID_TIMESTAMP 1114
+#define OID_TIMESTAMPTZ 1184
+#define OID_UUID 2950
+#define OID_JSONB 3802
+
+/* Microseconds from 1970-01-01 to PostgreSQL's epoch, 2000-01-01. */
+#define PG_EPOCH_US INT64_C(946684800000000)
+
+typedef struct pg_stmt {
+    ormc__stmt base;
+    char name[24];    /* prepared statement name, "" when unnamed */
+    bool named;       /* prepared on the server under name */
+    Oid *types;       /* the types it was prepared with */
+    Oid *cur_types;   /* the types of this execution */
+    const char **values;
+    int *lengths;
+    int *formats;
+    uint8_t (*slots)[16]; /* binary encodings of fixed-size values */
+    PGresult *res;
+    int row, nrows;
+    bool streaming, stream_end;
+} pg_stmt;
+
+#define CONN(db) ((PGconn *)(db)->conn)
+
+static void quiet_notices(void *arg, const char *message)
+{
+    (void)arg;
+    (void)message;
+}
+
+/* Copy a libpq message without the "ERROR:  " prefix or final newline. */
+static void clean_message(const char *in, char *out, size_t size)
+{
+    if (!in)
+        in = "";
+    if (strncmp(in, "ERROR:  ", 8) == 0)
+        in += 8;
+    else if (strncmp(in, "FATAL:  ", 8) == 0)
+        in += 8;
+    snprintf(out, size, "%s", in);
+    size_t n = strlen(out);
+    while (n && (out[n - 1] == '\n' || out[n - 1] == ' '))
+        out[--n] = '\0';
+    for (char *p = out; *p; p++)
+        if (*p == '\n')
+            *p = ' ';
+}
+
+static int map_sqlstate(const char *s)
+{
+    if (!s || strlen(s) != 5)
+        return ORMC_ERROR;
+    if (strncmp(s, "23", 2) == 0)
+        return ORMC_CONSTRAINT;
+    if (strcmp(s, "40001") == 0)
+        return ORMC_SERIALIZATION;
+    if (strcmp(s, "40P01") == 0)
+        return ORMC_DEADLOCK;
+    if (strcmp(s, "55P03") == 0)
+        return ORMC_BUSY;
+    if (strncmp(s, "08", 2) == 0 || strcmp(s, "57P01") == 0 ||
+        strcmp(s, "57P02") == 0 || strcmp(s, "57P03") == 0)
+        return ORMC_CONNECTION;
+    if (strcmp(s, "53200") == 0)
+        return ORMC_NOMEM;
+    return ORMC_ERROR;
+}
+
+/* Record the error of res (may be NULL: then the connection's). */
+static int pg_error(ormc_db *db, const PGresult *res)
+{
+    PGconn *c = CONN(db);
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE)
+                            : NULL;
+    const char *prim =
+        res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    const char *cons =
+        res ? PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME) : NULL;
+    if (!cons && res)
+        cons = PQresultErrorField(res, PG_DIAG_COLUMN_NAME);
+    char msg[512];
+    clean_message(prim ? prim : PQerrorMessage(c), msg, sizeof msg);
+    int status = map_sqlstate(state);
+    if (!c || PQstatus(c) == CONNECTION_BAD) {
+        db->broken = true;
+        status = ORMC_CONNECTION;
+        if (!state || map_sqlstate(state) != ORMC_CONNECTION)
+            state = "08006";
+        if (!msg[0])
+            snprintf(msg, sizeof msg, "the connection to the server was "
+                                      "lost");
+    }
+    return ormc__error(db, status, state, cons, "%s", msg);
+}
+
+/* "-c name=value" startup options; value has no spaces. */
+static void add_option(char *buf, size_t size, const char *name, int value)
+{
+    size_t n = strlen(buf);
+    snprintf(buf + n, size - n, " -c %s=%d", name, value);
+}
+
+static int pg_connect(ormc_db *db)
+{
+    char options[1024] = "";
+    /* keep the options the URL brings, add ours */
+    PQconninfoOption *ci = PQconninfoParse(db->target, NULL);
+    if (ci) {
+        for (PQconninfoOption *o = ci; o->keyword; o++)
+            if (strcmp(o->keyword, "options") == 0 && o->val)
+                snprintf(options, sizeof options, "%s", o->val);
+        PQconninfoFree(ci);
+    }
+    size_t n = strlen(options);
+    snprintf(options + n, sizeof options - n,
+             " -c TimeZone=UTC -c DateStyle=ISO");
+    if (db->cfg.statement_timeout_ms > 0)
+        add_option(options, sizeof options, "statement_timeout",
+                   db->cfg.statement_timeout_ms);
+    if (db->cfg.lock_timeout_ms > 0)
+        add_option(options, sizeof options, "lock_timeout",
+                   db->cfg.lock_timeout_ms);
+    if (db->cfg.idle_in_transaction_timeout_ms > 0)
+        add_option(options, sizeof options,
+                   "idle_in_transaction_session_timeout",
+                   db->cfg.idle_in_transaction_timeout_ms);
+
+    const char *kw[8], *val[8];
+    char ct[16];
+    int k = 0;
+    kw[k] = "dbname";
+    val[k++] = db->target;
+    kw[k] = "options";
+    val[k++] = options;
+    kw[k] = "client_encoding";
+    val[k++] = "UTF8";
+    if (db->cfg.connect_timeout_s >= 0) {
+        snprintf(ct, sizeof ct, "%d", db->cfg.connect_timeout_s);
+        kw[k] = "connect_timeout";
+        val[k++] = ct;
+    }
+    if (db->cfg.application_name) {
+        kw[k] = "application_name";
+        val[k++] = db->cfg.application_name;
+    }
+    kw[k] = NULL;
+    val[k] = NULL;
+
+    PGconn *c = PQconnectdbParams(kw, val, 1);
+    if (!c)
+        return ormc__error(db, ORMC_NOMEM, NULL, NULL, "out of memory");
+    if (PQstatus(c) != CONNECTION_OK) {
+        char msg[512];
+        clean_message(PQerrorMessage(c), msg, sizeof msg);
+        PQfinish(c);
+        return ormc__error(db, ORMC_CONNECTION, "08001", NULL,
+                           "cannot connect to PostgreSQL: %s", msg);
+    }
+    PQsetNoticeProcessor(c, quiet_notices, NULL);
+    db->conn = c;
+    return ORMC_OK;
+}
+
+static void pg_disconnect(ormc_db *db)
+{
+    if (db->conn) {
+        PQfinish(CONN(db));
+        db->conn = NULL;
+    }
+}
+
+static int64_t cmd_tuples(const PGresult *res)
+{
+    const char *t = PQcmdTuples((PGresult *)res);
+    return t && *t ? strtoll(t, NULL, 10) : 0;
+}
+
+static int pg_exec_simple(ormc_db *db, const char *sql, int64_t *changes)
+{
+    PGresult *res = PQexec(CONN(db), sql);
+    ExecStatusType s = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+    if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK &&
+        s != PGRES_EMPTY_QUERY) {
+        int rc = pg_error(db, res);
+        PQclear(res);
+        return rc;
+    }
+    if (changes)
+        *changes = cmd_tuples(res);
+    PQclear(res);
+    return ORMC_OK;
+}
+
+static ormc__stmt *pg_stmt_alloc(ormc_db *db)
+{
+    (void)db;
+    return calloc(1, sizeof(pg_stmt));
+}
+
+static void pg_stmt_finalize(ormc__stmt *st, bool send)
+{
+    pg_stmt *q = (pg_stmt *)st;
+    ormc_db *db = st->db;
+    PQclear(q->res);
+    q->res = NULL;
+    if (q->named && send && db->conn && !db->broken &&
+        PQtransactionStatus(CONN(db)) != PQTRANS_INERROR) {
+        char sql[48];
+        snprintf(sql, sizeof sql, "DEALLOCATE %s", q->name);
+        PQclear(PQexec(CONN(db), sql));
+    }
+    q->named = false;
+    st->prepared = false;
+    free(q->types);
+    q->types = NULL;
+    free(q->cur_types); /* one block for all the parameter arrays */
+    q->cur_types = NULL;
+}
+
+/* The parameter arrays, allocated on first use (one block). */
+static int param_arrays(pg_stmt *q)
+{
+    size_t n = (size_t)q->base.n_params;
+    if (q->cur_types || n == 0)
+        return ORMC_OK;
+    size_t sz = n * (sizeof(Oid) + sizeof(char *) + 2 * sizeof(int) + 16);
+    char *b = calloc(1, sz + 16);
+    if (!b)
+        return ORMC_NOMEM;
+    q->cur_types = (Oid *)(void *)b; /* freed as the block */
+    char *p = b + n * sizeof(Oid);
+    p += (sizeof(char *) - ((uintptr_t)p % sizeof(char *))) % sizeof(char *);
+    q->values = (const char **)(void *)p;
+    p += n * sizeof(char *);
+    q->lengths = (int *)(void *)p;
+    p += n * sizeof(int);
+    q->formats = (int *)(void *)p;
+    p += n * sizeof(int);
+    q->slots = (uint8_t(*)[16])(void *)p;
+    return ORMC_OK;
+}
+
+static void encode(pg_stmt *q, int i, const ormc_param *p)
+{
+    uint8_t *slot = q->slots[i];
+    q->formats[i] = 1;
+    q->lengths[i] = 0;
+    q->values[i] = (const char *)slot;
+    switch (p->type) {
+    case ORMC_TYPE_INTEGER:
+    case ORMC_TYPE_ENUM:
+        q->cur_types[i] = OID_INT4;
+        ormc__put_be32(slot, (uint32_t)p->u.i32);
+        q->lengths[i] = 4;
+        break;
+    case ORMC_TYPE_BIGINT:
+        q->cur_types[i] = OID_INT8;
+        ormc__put_be64(slot, (uint64_t)p->u.i64);
+        q->lengths[i] = 8;
+        break;
+    case ORMC_TYPE_DOUBLE: {
+        uint64_t bits;
+        memcpy(&bits, &p->u.f64, 8);
+        q->cur_types[i] = OID_FLOAT8;
+        ormc__put_be64(slot, bits);
+        q->lengths[i] = 8;
+        break;
+    }
+    case ORMC_TYPE_BOOLEAN:
+        q->cur_types[i] = OID_BOOL;
+        slot[0] = p->u.b ? 1 : 0;
+        q->lengths[i] = 1;
+        break;
+    case ORMC_TYPE_TEXT:
+    case ORMC_TYPE_JSON:
+        q->cur_types[i] = 0; /* unknown: the server infers the type */
+        q->formats[i] = 0;
+        q->values[i] = p->u.text;
+        break;
+    case ORMC_TYPE_BLOB:
+        q->cur_types[i] = OID_BYTEA;
+        q->values[i] = p->u.blob.data ? (const char *)p->u.blob.data : "";
+        q->lengths[i] = (int)p->u.blob.len;
+        break;
+    case ORMC_TYPE_TIMESTAMP:
+        q->cur_types[i] = OID_TIMESTAMPTZ;
+        ormc__put_be64(slot, (uint64_t)p->u.time - (uint64_t)PG_EPOCH_US);
+        q->lengths[i] = 8;
+        break;
+    case ORMC_TYPE_UUID:
+        q->cur_types[i] = OID_UUID;
+        memcpy(slot, p->u.uuid.bytes, 16);
+        q->lengths[i] = 16;
+        break;
+    }
+    if (p->is_null || ((p->type == ORMC_TYPE_TEXT ||
+                        p->type == ORMC_TYPE_JSON) &&
+                       !p->u.text) ||
+        (p->type == ORMC_TYPE_BLOB && !p->u.blob.data))
+        q->values[i] = NULL;
+}
+
+/* Start the rows of a fresh result. */
+static int take_result(pg_stmt *q, PGresult *res)
+{
+    ormc_db *db = q->base.db;
+    ExecStatusType s = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+    switch (s) {
+    case PGRES_TUPLES_OK:
+    case PGRES_SINGLE_TUPLE:
+        q->res = res;
+        q->nrows = PQntuples(res);
+        q->row = 0;
+        if (s == PGRES_TUPLES_OK && q->streaming)
+            q->stream_end = true;
+        return q->nrows > 0 ? ORMC_ROW : ORMC_DONE;
+    case PGRES_COMMAND_OK:
+    case PGRES_EMPTY_QUERY:
+        q->res = res;
+        q->nrows = 0;
+        return ORMC_DONE;
+    default: {
+        int rc = pg_error(db, res);
+        const char *state =
+            res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+        /* the server forgot the statement (DISCARD) or its plan no longer
+         * fits (DDL): prepare it again next time */
+        if (state && (strcmp(state, "26000") == 0 ||
+                      strcmp(state, "0A000") == 0))
+            q->named = false;
+        PQclear(res);
+        return rc;
+    }
+    }
+}
+
+static void drain(pg_stmt *q)
+{
+    PGresult *r;
+    while ((r = PQgetResult(CONN(q->base.db))) != NULL)
+        PQclear(r);
+    q->streaming = false;
+}
+
+static int pg_stmt_exec(ormc__stmt *st)
+{
+    pg_stmt *q = (pg_stmt *)st;
+    ormc_db *db = st->db;
+    PGconn *c = CONN(db);
+    int n = st->n_params;
+    if (param_arrays(q) != ORMC_OK)
+        return ormc__error(db, ORMC_NOMEM, NULL, NULL, "out of memory");
+    for (int i = 0; i < n; i++)
+        encode(q, i, &st->params[i]);
+    int fmt = st->binary ? 1 : 0;
+
+    if (!db->cfg.prepare) {
+        db->stats.prepares++;
+        if (st->single_row) {
+            if (!PQsendQueryParams(c, st->sql, n, q->cur_types, q->values,
+                                   q->lengths, q->formats, fmt))
+                return pg_error(db, NULL);
+            goto stream;
+        }
+        return take_result(q, PQexecParams(c, st->sql, n, q->cur_types,
+                                           q->values, q->lengths, q->formats,
+                                           fmt));
+    }
+    if (q->named && n && memcmp(q->types, q->cur_types, n * sizeof(Oid))) {
+        /* same text, other parameter types (raw SQL): prepare anew */
+        char sql[48];
+        snprintf(sql, sizeof sql, "DEALLOCATE %s", q->name);
+        PQclear(PQexec(c, sql));
+        q->named = false;
+    }
+    if (!q->named) {
+        if (!q->types && n) {
+            q->types = malloc((size_t)n * sizeof(Oid));
+            if (!q->types)
+                return ormc__error(db, ORMC_NOMEM, NULL, NULL,
+                                   "out of memory");
+        }
+        snprintf(q->name, sizeof q->name, "ormc_%llu",
+                 (unsigned long long)++db->stmt_seq);
+        PGresult *r = PQprepare(c, q->name, st->sql, n, q->cur_types);
+        db->stats.prepares++;
+        if (!r || PQresultStatus(r) != PGRES_COMMAND_OK) {
+            int rc = pg_error(db, r);
+            PQclear(r);
+            return rc;
+        }
+        PQclear(r);
+        if (n)
+            memcpy(q->types, q->cur_types, (size_t)n * sizeof(Oid));
+        q->named = true;
+        st->prepared = true;
+    }
+    if (st->single_row) {
+        if (!PQsendQueryPrepared(c, q->name, n, q->values, q->lengths,
+                                 q->formats, fmt))
+            return pg_error(db, NULL);
+        goto stream;
+    }
+    return take_result(q, PQexecPrepared(c, q->name, n, q->values,
+                                         q->lengths, q->formats, fmt));
+stream:
+    q->streaming = true;
+    q->stream_end = false;
+    PQsetSingleRowMode(c);
+    {
+        int rc = take_result(q, PQgetResult(c));
+        if (rc != ORMC_ROW)
+            drain(q);
+        return rc;
+    }
+}
+
+static int pg_stmt_next(ormc__stmt *st)
+{
+    pg_stmt *q = (pg_stmt *)st;
+    if (!q->res)
+        return ORMC_DONE;
+    if (!q->streaming || q->stream_end) {
+        if (++q->row < q->nrows)
+            return ORMC_ROW;
+        return ORMC_DONE;
+    }
+    PQclear(q->res);
+    q->res = NULL;
+    int rc = take_result(q, PQgetResult(CONN(st->db)));
+    if (rc != ORMC_ROW)
+        drain(q);
+    return rc;
+}
+
+static void pg_stmt_reset(ormc__stmt *st)
+{
+    pg_stmt *q = (pg_stmt *)st;
+    PQclear(q->res);
+    q->res = NULL;
+    if (q->streaming && st->db->conn)
+        drain(q);
+    q->nrows = q->row = 0;
+}
+
+static int64_t pg_stmt_changes(ormc__stmt *st)
+{
+    pg_stmt *q = (pg_stmt *)st;
+    if (!q->res)
+        return 0;
+    return cmd_tuples(q->res);
+}
+
+static int pg_stmt_columns(ormc__stmt *st)
+{
+    pg_stmt *q = (pg_stmt *)st;
+    return q->res ? PQnfields(q->res) : 0;
+}
+
+static const char *pg_stmt_column_name(ormc__stmt *st, int col)
+{
+    return PQfname(((pg_stmt *)st)->res, col);
+}
+
+static int bad_value(ormc__stmt *st, int col, const char *what, Oid oid)
+{
+    return ormc__error(st->db, ORMC_ERROR, "42804", NULL,
+                       "column %d (%s, type oid %u): cannot be read as %s",
+                       col, PQfname(((pg_stmt *)st)->res, col),
+                       (unsigned)oid, what);
+}
+
+/* An integer column in binary format. */
+static bool bin_int(Oid oid, const char *v, int len, int64_t *out)
+{
+    if ((oid == OID_INT8) && len == 8)
+        *out = (int64_t)ormc__be64(v);
+    else if ((oid == OID_INT4 || oid == OID_OID) && len == 4)
+        *out = oid == OID_OID ? (int64_t)ormc__be32(v)
+                              : (int64_t)(int32_t)ormc__be32(v);
+    else if (oid == OID_INT2 && len == 2)
+        *out = (int16_t)(((uint8_t)v[0] << 8) | (uint8_t)v[1]);
+    else if (oid == OID_BOOL && len == 1)
+        *out = v[0] != 0;
+    else
+        return false;
+    return true;
+}
+
+static bool is_texty(Oid oid)
+{
+    return oid == OID_TEXT || oid == OID_VARCHAR || oid == OID_BPCHAR ||
+           oid == OID_NAME || oid == OID_JSON || oid == OID_UNKNOWN ||
+           oid == OID_XML || oid == OID_JSONB;
+}
+
+static int hexv(int c)
+{
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
+}
+
+static int value_text(ormc__stmt *st, int col, ormc_type type, Oid oid,
+                      const char *v, int len, ormc_param *out)
+{
+    char *end;
+    switch (type) {
+    case ORMC_TYPE_INTEGER:
+    case ORMC_TYPE_ENUM:
+    case ORMC_TYPE_BIGINT: {
+        long long x;
+        if (oid == OID_BOOL)
+            x = v[0] == 't';
+        else {
+            x = strtoll(v, &end, 10);
+            if (end == v || *end)
+                return bad_value(st, col, "an integer", oid);
+        }
+        if (type == ORMC_TYPE_BIGINT)
+            out->u.i64 = x;
+        else if (x < INT32_MIN || x > INT32_MAX)
+            return bad_value(st, col, "a 32-bit integer", oid);
+        else
+            out->u.i32 = (int32_t)x;
+        return ORMC_OK;
+    }
+    case ORMC_TYPE_DOUBLE:
+        out->u.f64 = strtod(v, &end);
+        if (end == v || *end)
+            return bad_value(st, col, "a number", oid);
+        return ORMC_OK;
+    case ORMC_TYPE_BOOLEAN:
+        out->u.b = v[0] == 't' || (v[0] >= '1' && v[0] <= '9');
+        return ORMC_OK;
+    case ORMC_TYPE_TEXT:
+    case ORMC_TYPE_JSON:
+        out->u.text = v;
+        return ORMC_OK;
+    case ORMC_TYPE_BLOB:
+        if (oid == OID_BYTEA && v[0] == '\\' && v[1] == 'x') {
+            size_t n = ((size_t)len - 2) / 2;
+            uint8_t *b = ormc__stmt_scratch(st, n);
+            if (!b)
+                return ormc__error(st->db, ORMC_NOMEM, NULL, NULL,
+                                   "out of memory");
+            for (size_t i = 0; i < n; i++) {
+                int hi = hexv((unsigned char)v[2 + 2 * i]);
+                int lo = hexv((unsigned char)v[3 + 2 * i]);
+                if (hi < 0 || lo < 0)
+                    return bad_value(st, col, "bytea", oid);
+                b[i] = (uint8_t)(hi << 4 | lo);
+            }
+            out->u.blob.data = b;
+            out->u.blob.len = n;
+        } else {
+            out->u.blob.data = v;
+            out->u.blob.len = (size_t)len;
+        }
+        return ORMC_OK;
+    case ORMC_TYPE_TIMESTAMP:
+        if (ormc_time_parse(v, &out->u.time) != ORMC_OK)
+            return bad_value(st, col, "a timestamp", oid);
+        return ORMC_OK;
+    case ORMC_TYPE_UUID:
+        if (ormc_uuid_parse(v, &out->u.uuid) != ORMC_OK)
+            return bad_value(st, col, "a uuid", oid);
+        return ORMC_OK;
+    }
+    return ORMC_OK;
+}
+
+static int pg_stmt_value(ormc__stmt *st, int col, ormc_type type,
+                         ormc_param *out)
+{
+    pg_stmt *q = (pg_stmt *)st;
+    PGresult *r = q->res;
+    if (!r || q->row >= q->nrows)
+        return ormc__error(st->db, ORMC_INVALID, NULL, NULL,
+                           "no current row");
+    if (PQgetisnull(r, q->row, col)) {
+        out->is_null = true;
+        return ORMC_OK;
+    }
+    const char *v = PQgetvalue(r, q->row, col);
+    int len = PQgetlength(r, q->row, col);
+    Oid oid = PQftype(r, col);
+    if ((int)type == 0)
+        return ORMC_OK;
+    if (PQfformat(r, col) == 0)
+        return value_text(st, col, type, oid, v, len, out);
+
+    int64_t i;
+    switch (type) {
+    case ORMC_TYPE_INTEGER:
+    case ORMC_TYPE_ENUM:
+        if (!bin_int(oid, v, len, &i) || i < INT32_MIN || i > INT32_MAX)
+            return bad_value(st, col, "a 32-bit integer", oid);
+        out->u.i32 = (int32_t)i;
+        return ORMC_OK;
+    case ORMC_TYPE_BIGINT:
+        if (!bin_int(oid, v, len, &i))
+            return bad_value(st, col, "an integer", oid);
+        out->u.i64 = i;
+        return ORMC_OK;
+    case ORMC_TYPE_DOUBLE:
+        if (oid == OID_FLOAT8 && len == 8) {
+            uint64_t bits = ormc__be64(v);
+            memcpy(&out->u.f64, &bits, 8);
+        } else if (oid == OID_FLOAT4 && len == 4) {
+            uint32_t bits = ormc__be32(v);
+            float f;
+            memcpy(&f, &bits, 4);
+            out->u.f64 = f;
+        } else if (bin_int(oid, v, len, &i)) {
+            out->u.f64 = (double)i;
+        } else {
+            return bad_value(st, col, "a number", oid);
+        }
+        return ORMC_OK;
+    case ORMC_TYPE_BOOLEAN:
+        if (!bin_int(oid, v, len, &i))
+            return bad_value(st, col, "a boolean", oid);
+        out->u.b = i != 0;
+        return ORMC_OK;
+    case ORMC_TYPE_TEXT:
+    case ORMC_TYPE_JSON:
+        /* libpq terminates binary values with a NUL too */
+        if (oid == OID_JSONB && len >= 1 && v[0] == 1)
+            out->u.text = v + 1;
+        else if (is_texty(oid))
+            out->u.text = v;
+        else
+            return bad_value(st, col, "text", oid);
+        return ORMC_OK;
+    case ORMC_TYPE_BLOB:
+        out->u.blob.data = v;
+        out->u.blob.len = (size_t)len;
+        return ORMC_OK;
+    case ORMC_TYPE_TIMESTAMP:
+        if ((oid == OID_TIMESTAMPTZ || oid == OID_TIMESTAMP) && len == 8) {
+            int64_t t = (int64_t)ormc__be64(v);
+            if (t == INT64_MAX || t == INT64_MIN) /* +-infinity */
+                out->u.time = t;
+            else
+                out->u.time = (int64_t)((uint64_t)t + (uint64_t)PG_EPOCH_US);
+        } else if (oid == OID_DATE && len == 4) {
+            out->u.time = ((int64_t)(int32_t)ormc__be32(v)) * 86400000000 +
+                          PG_EPOCH_US;
+        } else {
+            return bad_value(st, col, "a timestamp", oid);
+        }
+        return ORMC_OK;
+    case ORMC_TYPE_UUID:
+        if (oid == OID_UUID && len == 16)
+            memcpy(out->u.uuid.bytes, v, 16);
+        else if (is_texty(oid) && ormc_uuid_parse(v, &out->u.uuid) == 0)
+            break;
+        else
+            return bad_value(st, col, "a uuid", oid);
+        return ORMC_OK;
+    }
+    return ORMC_OK;
+}
+
+static bool pg_in_transaction(ormc_db *db)
+{
+    if (!db->conn)
+        return false;
+    PGTransactionStatusType t = PQtransactionStatus(CONN(db));
+    return t == PQTRANS_INTRANS || t == PQTRANS_INERROR ||
+           t == PQTRANS_ACTIVE;
+}
+
+const ormc__backend_vt ormc__postgres_vt = {
+    "postgres",        pg_connect,        pg_disconnect,
+    pg_exec_simple,    pg_stmt_alloc,     pg_stmt_finalize,
+    pg_stmt_exec,      pg_stmt_next,      pg_stmt_reset,
+    pg_stmt_changes,   pg_stmt_columns,   pg_stmt_column_name,
+    pg_stmt_value,     pg_in_transaction,
+};

@@ -1,0 +1,110 @@
+/*
+ * retry.c: ormc_transaction, a transaction body run again after a
+ * serialization failure, a deadlock or a busy database, with exponential
+ * back-off and jitter.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <time.h>
+
+#include "ormc_int.h"
+
+static bool retryable(int status)
+{
+    return status == ORMC_SERIALIZATION || status == ORMC_DEADLOCK ||
+           status == ORMC_BUSY;
+}
+
+/* xorshift64*: jitter needs no quality, only independence between
+ * connections (seeded from the clock and the handle's address). */
+static uint64_t next_random(ormc_db *db)
+{
+    uint64_t x = db->rng;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    db->rng = x;
+    return x * UINT64_C(2685821657736338717);
+}
+
+static void sleep_ms(int64_t ms)
+{
+    struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    }
+}
+
+/* "Equal jitter": half the delay fixed, half random, so that concurrent
+ * retriers spread out yet never retry at once. */
+static int64_t backoff_ms(ormc_db *db, const ormc_retry_options *o,
+                          int attempt)
+{
+    int64_t d = o->base_delay_ms;
+    for (int i = 1; i < attempt && d < o->max_delay_ms; i++)
+        d *= 2;
+    if (o->max_delay_ms > 0 && d > o->max_delay_ms)
+        d = o->max_delay_ms;
+    if (d <= 0)
+        return 0;
+    return d / 2 + (int64_t)(next_random(db) % (uint64_t)(d - d / 2 + 1));
+}
+
+int ormc_transaction(ormc_db *db, const ormc_retry_options *opts,
+                     ormc_tx_fn fn, void *ctx)
+{
+    if (!db)
+        return ORMC_INVALID;
+    ormc__clear_error(db);
+    if (!fn)
+        return ormc__error(db, ORMC_INVALID, NULL, NULL,
+                           "ormc_transaction: no function given");
+    ormc_retry_options o = ORMC_RETRY_OPTIONS_INIT;
+    if (opts)
+        o = *opts;
+    if (o.max_attempts < 1 || o.base_delay_ms < 0)
+        return ormc__error(db, ORMC_INVALID, NULL, NULL,
+                           "ormc_transaction: max_attempts must be >= 1 "
+                           "and base_delay_ms >= 0");
+    if (db->rng == 0)
+        db->rng = (uint64_t)ormc__now_ns() ^ (uint64_t)(uintptr_t)db ^ 1;
+
+    /* Only the outermost level is retried: inside an open transaction a
+     * serialization failure has doomed the whole transaction. */
+    bool outer = db->tx_depth == 0;
+    for (int attempt = 1;; attempt++) {
+        int level = db->tx_depth + 1;
+        int rc = ormc__begin(db, outer ? &o.tx : NULL);
+        int fail = ORMC_OK;
+        if (rc == ORMC_OK) {
+            rc = fn(db, ctx);
+            if (db->tx_depth != level) {
+                /* the body committed or rolled back our level itself */
+                while (db->tx_depth >= level)
+                    ormc__rollback(db);
+                if (rc == ORMC_OK)
+                    rc = ormc__error(db, ORMC_INVALID, NULL, NULL,
+                                     "ormc_transaction: the body ended the "
+                                     "transaction itself");
+                return rc;
+            }
+            fail = db->tx_failed ? db->tx_fail_status : ORMC_OK;
+            if (rc == ORMC_OK) {
+                rc = ormc__commit(db);
+            } else {
+                ormc__saved_error e;
+                ormc__error_save(db, &e);
+                ormc__rollback(db);
+                ormc__error_restore(db, &e);
+            }
+        }
+        int why = retryable(rc) ? rc : retryable(fail) ? fail : ORMC_OK;
+        if (why == ORMC_OK || !outer || attempt >= o.max_attempts)
+            return rc;
+        db->stats.retries++;
+        int64_t ms = backoff_ms(db, &o, attempt);
+        if (ms > 0)
+            sleep_ms(ms);
+        ormc__clear_error(db);
+    }
+}

@@ -1,0 +1,407 @@
+/*
+ * sqlite.c: the SQLite backend.
+ *
+ * Connections are opened with foreign keys on, a busy timeout, extended
+ * result codes and case-sensitive LIKE (as on PostgreSQL). Statements are
+ * prepared on their first execution, with $N rewritten to ?N. Values:
+ * booleans 0/1, timestamps as "YYYY-MM-DD HH:MM:SS.ffffff" UTC text, UUIDs
+ * as canonical text. Errors are mapped to the PostgreSQL SQLSTATE of the
+ * same meaning (see docs/runtime.md for the table).
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "ormc_int.h"
+
+typedef struct sq_stmt {
+    ormc__stmt base;
+    sqlite3_stmt *s;
+} sq_stmt;
+
+#define CONN(db) ((sqlite3 *)(db)->conn)
+
+/* The column list of "UNIQUE constraint failed: t.a, t.b" without the
+ * table names: "a, b". */
+static void strip_tables(const char *in, char *out, size_t size)
+{
+    size_t o = 0;
+    const char *p = in;
+    while (*p && o + 1 < size) {
+        const char *end = strchr(p, ',');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        const char *dot = memchr(p, '.', n);
+        const char *name = dot ? dot + 1 : p;
+        size_t nn = (size_t)(p + n - name);
+        if (o + nn + 3 >= size)
+            break;
+        memcpy(out + o, name, nn);
+        o += nn;
+        if (!end)
+            break;
+        memcpy(out + o, ", ", 2);
+        o += 2;
+        p = end + 1;
+        while (*p == ' ')
+            p++;
+    }
+    out[o] = '\0';
+}
+
+/* Record the connection's current error; returns the status. */
+static int sq_error(ormc_db *db, int rc)
+{
+    sqlite3 *c = CONN(db);
+    int ext = c ? sqlite3_extended_errcode(c) : rc;
+    if ((ext & 0xff) != (rc & 0xff))
+        ext = rc; /* the code at hand wins over a stale one */
+    const char *msg = c ? sqlite3_errmsg(c) : sqlite3_errstr(rc);
+    const char *after = strstr(msg, "failed: ");
+    after = after ? after + 8 : NULL;
+    char cons[128] = "";
+    int status = ORMC_ERROR;
+    const char *state = "XX000";
+
+    switch (ext) {
+    case SQLITE_CONSTRAINT_UNIQUE:
+    case SQLITE_CONSTRAINT_PRIMARYKEY:
+        status = ORMC_CONSTRAINT;
+        state = "23505";
+        if (after)
+            strip_tables(after, cons, sizeof cons);
+        break;
+    case SQLITE_CONSTRAINT_NOTNULL:
+        status = ORMC_CONSTRAINT;
+        state = "23502";
+        if (after)
+            strip_tables(after, cons, sizeof cons);
+        break;
+    case SQLITE_CONSTRAINT_FOREIGNKEY:
+        status = ORMC_CONSTRAINT;
+        state = "23503";
+        break;
+    case SQLITE_CONSTRAINT_CHECK:
+        status = ORMC_CONSTRAINT;
+        state = "23514";
+        if (after)
+            snprintf(cons, sizeof cons, "%s", after);
+        break;
+    case SQLITE_BUSY_SNAPSHOT:
+        /* the snapshot this transaction read is stale: retrying the whole
+         * transaction is the cure, as for PostgreSQL's 40001 */
+        status = ORMC_SERIALIZATION;
+        state = "40001";
+        break;
+    default:
+        switch (ext & 0xff) {
+        case SQLITE_CONSTRAINT:
+            status = ORMC_CONSTRAINT;
+            state = "23000";
+            break;
+        case SQLITE_BUSY:
+        case SQLITE_LOCKED:
+            status = ORMC_BUSY;
+            state = "55P03";
+            break;
+        case SQLITE_NOMEM:
+            status = ORMC_NOMEM;
+            state = "53200";
+            break;
+        case SQLITE_MISUSE:
+        case SQLITE_RANGE:
+            status = ORMC_INVALID;
+            state = "";
+            break;
+        case SQLITE_CANTOPEN:
+        case SQLITE_NOTADB:
+            status = ORMC_CONNECTION;
+            state = "08006";
+            break;
+        case SQLITE_READONLY:
+            state = "25006";
+            break;
+        case SQLITE_FULL:
+            state = "53100";
+            break;
+        case SQLITE_TOOBIG:
+            state = "54000";
+            break;
+        case SQLITE_INTERRUPT:
+            state = "57014";
+            break;
+        case SQLITE_MISMATCH:
+            state = "42804";
+            break;
+        case SQLITE_ERROR:
+            if (strstr(msg, "no such table"))
+                state = "42P01";
+            else if (strstr(msg, "no such column"))
+                state = "42703";
+            else if (strstr(msg, "syntax error") ||
+                     strstr(msg, "incomplete input"))
+                state = "42601";
+            else if (strstr(msg, "already exists"))
+                state = "42P07";
+            else if (strstr(msg, "attempt to write a readonly"))
+                state = "25006";
+            break;
+        default:
+            break;
+        }
+    }
+    return ormc__error(db, status, state, cons[0] ? cons : NULL, "%s", msg);
+}
+
+static int sq_connect(ormc_db *db)
+{
+    sqlite3 *c = NULL;
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                SQLITE_OPEN_NOMUTEX;
+    if (strncmp(db->target, "file:", 5) == 0)
+        flags |= SQLITE_OPEN_URI;
+    int rc = sqlite3_open_v2(db->target, &c, flags, NULL);
+    if (rc != SQLITE_OK) {
+        ormc__error(db, ORMC_CONNECTION, "08006", NULL,
+                    "cannot open the SQLite database: %s",
+                    c ? sqlite3_errmsg(c) : sqlite3_errstr(rc));
+        sqlite3_close(c);
+        return ORMC_CONNECTION;
+    }
+    sqlite3_extended_result_codes(c, 1);
+    sqlite3_busy_timeout(c, db->cfg.busy_timeout_ms);
+    db->conn = c;
+    rc = sqlite3_exec(c,
+                      "PRAGMA foreign_keys = ON;"
+                      "PRAGMA case_sensitive_like = ON",
+                      NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        int st = sq_error(db, rc);
+        sqlite3_close(c);
+        db->conn = NULL;
+        return st == ORMC_BUSY ? ORMC_BUSY : ORMC_CONNECTION;
+    }
+    return ORMC_OK;
+}
+
+static void sq_disconnect(ormc_db *db)
+{
+    if (db->conn) {
+        sqlite3_close_v2(CONN(db));
+        db->conn = NULL;
+    }
+}
+
+static int sq_exec_simple(ormc_db *db, const char *sql, int64_t *changes)
+{
+    int rc = sqlite3_exec(CONN(db), sql, NULL, NULL, NULL);
+    if (rc != SQLITE_OK)
+        return sq_error(db, rc);
+    if (changes)
+        *changes = sqlite3_changes64(CONN(db));
+    return ORMC_OK;
+}
+
+static ormc__stmt *sq_stmt_alloc(ormc_db *db)
+{
+    (void)db;
+    return calloc(1, sizeof(sq_stmt));
+}
+
+static void sq_stmt_finalize(ormc__stmt *st, bool send)
+{
+    (void)send;
+    sq_stmt *q = (sq_stmt *)st;
+    sqlite3_finalize(q->s);
+    q->s = NULL;
+    st->prepared = false;
+}
+
+static int bind_one(sqlite3_stmt *s, int i, const ormc_param *p)
+{
+    char buf[ORMC_TIME_TEXT_MAX + ORMC_UUID_TEXT_MAX];
+    if (p->is_null)
+        return sqlite3_bind_null(s, i);
+    switch (p->type) {
+    case ORMC_TYPE_INTEGER:
+    case ORMC_TYPE_ENUM:
+        return sqlite3_bind_int(s, i, p->u.i32);
+    case ORMC_TYPE_BIGINT:
+        return sqlite3_bind_int64(s, i, p->u.i64);
+    case ORMC_TYPE_DOUBLE:
+        return sqlite3_bind_double(s, i, p->u.f64);
+    case ORMC_TYPE_BOOLEAN:
+        return sqlite3_bind_int(s, i, p->u.b ? 1 : 0);
+    case ORMC_TYPE_TEXT:
+    case ORMC_TYPE_JSON:
+        if (!p->u.text)
+            return sqlite3_bind_null(s, i);
+        return sqlite3_bind_text(s, i, p->u.text, -1, SQLITE_STATIC);
+    case ORMC_TYPE_BLOB:
+        if (!p->u.blob.data)
+            return sqlite3_bind_null(s, i);
+        return sqlite3_bind_blob64(s, i, p->u.blob.data, p->u.blob.len,
+                                   SQLITE_STATIC);
+    case ORMC_TYPE_TIMESTAMP: {
+        size_t n = ormc_time_format(p->u.time, buf, sizeof buf);
+        return sqlite3_bind_text(s, i, buf, (int)n, SQLITE_TRANSIENT);
+    }
+    case ORMC_TYPE_UUID:
+        ormc_uuid_format(&p->u.uuid, buf);
+        return sqlite3_bind_text(s, i, buf, 36, SQLITE_TRANSIENT);
+    }
+    return SQLITE_MISMATCH;
+}
+
+static int sq_step(ormc__stmt *st)
+{
+    sq_stmt *q = (sq_stmt *)st;
+    int rc = sqlite3_step(q->s);
+    if (rc == SQLITE_ROW)
+        return ORMC_ROW;
+    if (rc == SQLITE_DONE)
+        return ORMC_DONE;
+    return sq_error(st->db, rc);
+}
+
+static int sq_stmt_exec(ormc__stmt *st)
+{
+    sq_stmt *q = (sq_stmt *)st;
+    ormc_db *db = st->db;
+    int rc;
+    if (!q->s) {
+        char *sql = ormc__sqltext_to_sqlite(st->sql);
+        if (!sql)
+            return ormc__error(db, ORMC_NOMEM, NULL, NULL, "out of memory");
+        rc = sqlite3_prepare_v3(CONN(db), sql, -1,
+                                st->cached ? SQLITE_PREPARE_PERSISTENT : 0,
+                                &q->s, NULL);
+        free(sql);
+        db->stats.prepares++;
+        if (rc != SQLITE_OK)
+            return sq_error(db, rc);
+        if (!q->s)
+            return ORMC_DONE; /* only comments or blanks */
+        st->prepared = true;
+    }
+    for (int i = 0; i < st->n_params; i++) {
+        rc = bind_one(q->s, i + 1, &st->params[i]);
+        if (rc != SQLITE_OK)
+            return sq_error(db, rc);
+    }
+    return sq_step(st);
+}
+
+static void sq_stmt_reset(ormc__stmt *st)
+{
+    sq_stmt *q = (sq_stmt *)st;
+    if (q->s)
+        sqlite3_reset(q->s);
+}
+
+static int64_t sq_stmt_changes(ormc__stmt *st)
+{
+    sq_stmt *q = (sq_stmt *)st;
+    if (!q->s || sqlite3_stmt_readonly(q->s))
+        return 0;
+    return sqlite3_changes64(CONN(st->db));
+}
+
+static int sq_stmt_columns(ormc__stmt *st)
+{
+    sq_stmt *q = (sq_stmt *)st;
+    return q->s ? sqlite3_column_count(q->s) : 0;
+}
+
+static const char *sq_stmt_column_name(ormc__stmt *st, int col)
+{
+    return sqlite3_column_name(((sq_stmt *)st)->s, col);
+}
+
+static int bad_value(ormc__stmt *st, int col, const char *what)
+{
+    return ormc__error(st->db, ORMC_ERROR, "22P02", NULL,
+                       "column %d (%s): not a valid %s", col,
+                       sqlite3_column_name(((sq_stmt *)st)->s, col), what);
+}
+
+static int sq_stmt_value(ormc__stmt *st, int col, ormc_type type,
+                         ormc_param *out)
+{
+    sqlite3_stmt *s = ((sq_stmt *)st)->s;
+    int ct = sqlite3_column_type(s, col);
+    if (ct == SQLITE_NULL) {
+        out->is_null = true;
+        return ORMC_OK;
+    }
+    switch (type) {
+    case ORMC_TYPE_INTEGER:
+    case ORMC_TYPE_ENUM: {
+        sqlite3_int64 v = sqlite3_column_int64(s, col);
+        if (v < INT32_MIN || v > INT32_MAX)
+            return bad_value(st, col, "32-bit integer");
+        out->u.i32 = (int32_t)v;
+        return ORMC_OK;
+    }
+    case ORMC_TYPE_BIGINT:
+        out->u.i64 = sqlite3_column_int64(s, col);
+        return ORMC_OK;
+    case ORMC_TYPE_DOUBLE:
+        out->u.f64 = sqlite3_column_double(s, col);
+        return ORMC_OK;
+    case ORMC_TYPE_BOOLEAN:
+        out->u.b = sqlite3_column_int64(s, col) != 0;
+        return ORMC_OK;
+    case ORMC_TYPE_TEXT:
+    case ORMC_TYPE_JSON:
+        out->u.text = (const char *)sqlite3_column_text(s, col);
+        if (!out->u.text)
+            return ormc__error(st->db, ORMC_NOMEM, NULL, NULL,
+                               "out of memory");
+        return ORMC_OK;
+    case ORMC_TYPE_BLOB: {
+        const void *d = sqlite3_column_blob(s, col);
+        int n = sqlite3_column_bytes(s, col);
+        out->u.blob.data = d ? d : "";
+        out->u.blob.len = (size_t)n;
+        return ORMC_OK;
+    }
+    case ORMC_TYPE_TIMESTAMP:
+        if (ct == SQLITE_INTEGER) { /* unix seconds, as strftime('%s') */
+            out->u.time = sqlite3_column_int64(s, col) * 1000000;
+            return ORMC_OK;
+        }
+        if (ct == SQLITE_TEXT &&
+            ormc_time_parse((const char *)sqlite3_column_text(s, col),
+                            &out->u.time) == ORMC_OK)
+            return ORMC_OK;
+        return bad_value(st, col, "timestamp");
+    case ORMC_TYPE_UUID:
+        if (ct == SQLITE_BLOB && sqlite3_column_bytes(s, col) == 16) {
+            memcpy(out->u.uuid.bytes, sqlite3_column_blob(s, col), 16);
+            return ORMC_OK;
+        }
+        if (ct == SQLITE_TEXT &&
+            ormc_uuid_parse((const char *)sqlite3_column_text(s, col),
+                            &out->u.uuid) == ORMC_OK)
+            return ORMC_OK;
+        return bad_value(st, col, "uuid");
+    }
+    return ORMC_OK; /* type 0: only the NULL test */
+}
+
+static bool sq_in_transaction(ormc_db *db)
+{
+    return db->conn && !sqlite3_get_autocommit(CONN(db));
+}
+
+const ormc__backend_vt ormc__sqlite_vt = {
+    "sqlite",          sq_connect,        sq_disconnect,
+    sq_exec_simple,    sq_stmt_alloc,     sq_stmt_finalize,
+    sq_stmt_exec,      sq_step,           sq_stmt_reset,
+    sq_stmt_changes,   sq_stmt_columns,   sq_stmt_column_name,
+    sq_stmt_value,     sq_in_transaction,
+};

@@ -1,0 +1,144 @@
+/*
+ * status.c: status codes and the connection's error state.
+ *
+ * The message lives in a fixed buffer of the connection, so that recording
+ * an out-of-memory error cannot itself fail (as hiredis's errstr).
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ormc_int.h"
+
+static const char *const status_messages[] = {
+#define ORMC__STATUS_MSG(name, msg) msg,
+    ORMC_STATUS_MAP(ORMC__STATUS_MSG)
+#undef ORMC__STATUS_MSG
+};
+
+const char *ormc_strstatus(int status)
+{
+    if (status < 0 || status >= ORMC__STATUS_COUNT)
+        return "unknown status code";
+    return status_messages[status];
+}
+
+/* The SQLSTATE reported when the error itself brings none. */
+static const char *default_sqlstate(int status)
+{
+    switch (status) {
+    case ORMC_CONSTRAINT:
+        return "23000";
+    case ORMC_SERIALIZATION:
+        return "40001";
+    case ORMC_DEADLOCK:
+        return "40P01";
+    case ORMC_BUSY:
+        return "55P03";
+    case ORMC_CONNECTION:
+        return "08006";
+    case ORMC_NOMEM:
+        return "53200";
+    case ORMC_UNSUPPORTED:
+        return "0A000";
+    case ORMC_INVALID:
+        return "";
+    default:
+        return "XX000";
+    }
+}
+
+void ormc__clear_error(ormc_db *db)
+{
+    db->err_status = ORMC_OK;
+    db->errmsg[0] = '\0';
+    db->sqlstate[0] = '\0';
+    db->errconstraint[0] = '\0';
+}
+
+void ormc__scrub(char *buf, size_t size, const char *secret)
+{
+    if (!secret || !*secret || !buf || size == 0)
+        return;
+    size_t slen = strlen(secret);
+    if (!strstr(buf, secret))
+        return;
+    char out[1024];
+    size_t o = 0;
+    const char *p = buf;
+    while (*p && o + 4 < sizeof out) {
+        if (strncmp(p, secret, slen) == 0) {
+            memcpy(out + o, "***", 3);
+            o += 3;
+            p += slen;
+        } else {
+            out[o++] = *p++;
+        }
+    }
+    out[o] = '\0';
+    snprintf(buf, size, "%s", out);
+}
+
+int ormc__error(ormc_db *db, int status, const char *sqlstate,
+                const char *constraint, const char *fmt, ...)
+{
+    if (!db)
+        return status;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(db->errmsg, sizeof db->errmsg, fmt, ap);
+    va_end(ap);
+    ormc__scrub(db->errmsg, sizeof db->errmsg, db->secret);
+    if (!sqlstate || strlen(sqlstate) != 5)
+        sqlstate = default_sqlstate(status);
+    memcpy(db->sqlstate, sqlstate, strlen(sqlstate) + 1);
+    if (constraint)
+        snprintf(db->errconstraint, sizeof db->errconstraint, "%s",
+                 constraint);
+    else
+        db->errconstraint[0] = '\0';
+    db->err_status = status;
+    if (status >= 0 && status < ORMC__STATUS_COUNT)
+        db->stats.errors[status]++;
+    return status;
+}
+
+int ormc__last_status(const ormc_db *db)
+{
+    return db->err_status;
+}
+
+void ormc__error_save(const ormc_db *db, ormc__saved_error *out)
+{
+    out->status = db->err_status;
+    memcpy(out->msg, db->errmsg, sizeof out->msg);
+    memcpy(out->sqlstate, db->sqlstate, sizeof out->sqlstate);
+    memcpy(out->constraint, db->errconstraint, sizeof out->constraint);
+}
+
+void ormc__error_restore(ormc_db *db, const ormc__saved_error *in)
+{
+    db->err_status = in->status;
+    memcpy(db->errmsg, in->msg, sizeof db->errmsg);
+    memcpy(db->sqlstate, in->sqlstate, sizeof db->sqlstate);
+    memcpy(db->errconstraint, in->constraint, sizeof db->errconstraint);
+}
+
+const char *ormc_errmsg(const ormc_db *db)
+{
+    if (!db)
+        return "no connection (NULL handle)";
+    return db->errmsg;
+}
+
+const char *ormc_sqlstate(const ormc_db *db)
+{
+    return db ? db->sqlstate : "";
+}
+
+const char *ormc_errconstraint(const ormc_db *db)
+{
+    return db ? db->errconstraint : "";
+}

@@ -1,0 +1,455 @@
+/*
+ * stmt.c: statements, the per-connection statement cache, and the rules
+ * every statement obeys (reconnect, implicit BEGIN, failed transactions,
+ * tracing and stats).
+ *
+ * The cache is keyed by SQL text: a hash table with an LRU list, bounded by
+ * stmt_cache_size. Generated SQL are static constants, so a small table
+ * indexed by the text's address is tried first; a hit there is confirmed by
+ * comparing the text, so a reused buffer can never run the wrong statement.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ormc_int.h"
+
+static uint64_t hash_text(const char *s, size_t *len)
+{
+    uint64_t h = UINT64_C(1469598103934665603);
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        h ^= *p++;
+        h *= UINT64_C(1099511628211);
+    }
+    *len = (size_t)((const char *)p - s);
+    return h;
+}
+
+static size_t ptr_slot(const char *p)
+{
+    uintptr_t v = (uintptr_t)p;
+    return (size_t)((v >> 3) ^ (v >> 11)) % ORMC__PTR_SLOTS;
+}
+
+static void lru_unlink(ormc__stmt_cache *c, ormc__stmt *st)
+{
+    if (st->lru_prev)
+        st->lru_prev->lru_next = st->lru_next;
+    else
+        c->lru_head = st->lru_next;
+    if (st->lru_next)
+        st->lru_next->lru_prev = st->lru_prev;
+    else
+        c->lru_tail = st->lru_prev;
+    st->lru_prev = st->lru_next = NULL;
+}
+
+static void lru_push_front(ormc__stmt_cache *c, ormc__stmt *st)
+{
+    st->lru_prev = NULL;
+    st->lru_next = c->lru_head;
+    if (c->lru_head)
+        c->lru_head->lru_prev = st;
+    c->lru_head = st;
+    if (!c->lru_tail)
+        c->lru_tail = st;
+}
+
+/* Take st out of the cache's structures (not freeing it). */
+static void cache_remove(ormc__stmt_cache *c, ormc__stmt *st)
+{
+    ormc__stmt **pp = &c->buckets[st->hash & (c->n_buckets - 1)];
+    while (*pp && *pp != st)
+        pp = &(*pp)->hash_next;
+    if (*pp)
+        *pp = st->hash_next;
+    st->hash_next = NULL;
+    lru_unlink(c, st);
+    for (size_t i = 0; i < ORMC__PTR_SLOTS; i++)
+        if (c->by_ptr[i] == st)
+            c->by_ptr[i] = NULL;
+    c->count--;
+    st->cached = false;
+}
+
+static void stmt_free(ormc__stmt *st, bool send)
+{
+    ormc_db *db = st->db;
+    db->vt->stmt_finalize(st, send);
+    ormc__stmt_scratch_clear(st);
+    free(st->scratch);
+    if (st->params != st->inline_params)
+        free(st->params);
+    free(st->sql);
+    free(st);
+}
+
+static int cache_grow(ormc__stmt_cache *c)
+{
+    size_t n = c->n_buckets ? c->n_buckets * 2 : 64;
+    ormc__stmt **b = calloc(n, sizeof *b);
+    if (!b)
+        return ORMC_NOMEM;
+    for (size_t i = 0; i < c->n_buckets; i++) {
+        ormc__stmt *st = c->buckets[i];
+        while (st) {
+            ormc__stmt *next = st->hash_next;
+            size_t j = st->hash & (n - 1);
+            st->hash_next = b[j];
+            b[j] = st;
+            st = next;
+        }
+    }
+    free(c->buckets);
+    c->buckets = b;
+    c->n_buckets = n;
+    return ORMC_OK;
+}
+
+/* Evict least recently used statements not in use until there is room. */
+static void cache_evict(ormc_db *db)
+{
+    ormc__stmt_cache *c = &db->cache;
+    ormc__stmt *st = c->lru_tail;
+    while (st && c->count >= (size_t)db->cfg.stmt_cache_size) {
+        ormc__stmt *prev = st->lru_prev;
+        if (!st->in_use) {
+            cache_remove(c, st);
+            stmt_free(st, !db->broken && !db->tx_failed);
+        }
+        st = prev;
+    }
+}
+
+void ormc__stmt_cache_clear(ormc_db *db, bool send)
+{
+    ormc__stmt_cache *c = &db->cache;
+    ormc__stmt *st = c->lru_head;
+    while (st) {
+        ormc__stmt *next = st->lru_next;
+        cache_remove(c, st);
+        if (st->in_use) {
+            /* checked out (an open result): finalized when released, and
+             * prepared again should it run on a new connection */
+            db->vt->stmt_finalize(st, send);
+        } else {
+            stmt_free(st, send);
+        }
+        st = next;
+    }
+    free(c->buckets);
+    c->buckets = NULL;
+    c->n_buckets = 0;
+    c->count = 0;
+}
+
+static void params_clear(ormc__stmt *st)
+{
+    for (int i = 0; i < st->n_params; i++) {
+        st->params[i].is_null = true;
+        st->params[i].type = ORMC_TYPE_TEXT;
+    }
+}
+
+static void checkout(ormc__stmt *st, const char *sql)
+{
+    ormc__stmt_cache *c = &st->db->cache;
+    st->in_use = true;
+    st->sql_ptr = sql;
+    c->by_ptr[ptr_slot(sql)] = st;
+    if (c->lru_head != st) {
+        lru_unlink(c, st);
+        lru_push_front(c, st);
+    }
+}
+
+int ormc__stmt_prepare(ormc_db *db, const char *sql, ormc__stmt **out)
+{
+    *out = NULL;
+    if (!sql)
+        return ormc__error(db, ORMC_INVALID, NULL, NULL, "no SQL given");
+    ormc__stmt_cache *c = &db->cache;
+    bool busy_twin = false;
+    size_t len = 0;
+    uint64_t h = 0;
+
+    if (db->cfg.prepare) {
+        ormc__stmt *st = c->by_ptr[ptr_slot(sql)];
+        if (st && st->sql_ptr == sql && !st->in_use &&
+            strcmp(st->sql, sql) == 0) {
+            checkout(st, sql);
+            *out = st;
+            return ORMC_OK;
+        }
+        h = hash_text(sql, &len);
+        if (c->n_buckets) {
+            for (st = c->buckets[h & (c->n_buckets - 1)]; st;
+                 st = st->hash_next) {
+                if (st->hash == h && st->sql_len == len &&
+                    memcmp(st->sql, sql, len) == 0) {
+                    if (st->in_use) {
+                        busy_twin = true;
+                        break;
+                    }
+                    checkout(st, sql);
+                    *out = st;
+                    return ORMC_OK;
+                }
+            }
+        }
+    } else {
+        len = strlen(sql);
+    }
+
+    int max_param;
+    bool multi;
+    if (ormc__sqltext_scan(sql, &max_param, &multi) != ORMC_OK)
+        return ormc__error(db, ORMC_INVALID, "42P02", NULL,
+                           "bad parameter number in SQL (use $1..$65535)");
+    ormc__stmt *st = db->vt->stmt_alloc(db);
+    if (!st)
+        return ormc__error(db, ORMC_NOMEM, NULL, NULL, "out of memory");
+    st->db = db;
+    st->sql = malloc(len + 1);
+    st->params = max_param <= ORMC__INLINE_PARAMS
+                     ? st->inline_params
+                     : calloc((size_t)max_param, sizeof(ormc_param));
+    if (!st->sql || !st->params) {
+        stmt_free(st, false);
+        return ormc__error(db, ORMC_NOMEM, NULL, NULL, "out of memory");
+    }
+    memcpy(st->sql, sql, len + 1);
+    st->sql_len = len;
+    st->hash = h;
+    st->n_params = max_param;
+    st->multi = multi;
+    st->binary = true;
+    params_clear(st);
+
+    if (db->cfg.prepare && !busy_twin && !multi) {
+        cache_evict(db);
+        if (c->count + 1 > c->n_buckets && cache_grow(c) != ORMC_OK) {
+            stmt_free(st, false);
+            return ormc__error(db, ORMC_NOMEM, NULL, NULL, "out of memory");
+        }
+        size_t b = h & (c->n_buckets - 1);
+        st->hash_next = c->buckets[b];
+        c->buckets[b] = st;
+        lru_push_front(c, st);
+        c->count++;
+        st->cached = true;
+        checkout(st, sql);
+    } else {
+        st->in_use = true;
+    }
+    *out = st;
+    return ORMC_OK;
+}
+
+int ormc__stmt_bind_param(ormc__stmt *st, int i, const ormc_param *p)
+{
+    if (i < 0 || i >= st->n_params)
+        return ormc__error(st->db, ORMC_INVALID, "08P01", NULL,
+                           "parameter $%d does not exist (the statement "
+                           "has %d)",
+                           i + 1, st->n_params);
+    st->params[i] = *p;
+    return ORMC_OK;
+}
+
+int ormc__stmt_bind_params(ormc__stmt *st, const ormc_param *params,
+                           size_t n)
+{
+    if (n != (size_t)st->n_params)
+        return ormc__error(st->db, ORMC_INVALID, "08P01", NULL,
+                           "the statement has %d parameters, %zu given",
+                           st->n_params, n);
+    for (size_t i = 0; i < n; i++) {
+        if ((int)params[i].type < ORMC_TYPE_INTEGER ||
+            params[i].type > ORMC_TYPE_ENUM)
+            return ormc__error(st->db, ORMC_INVALID, NULL, NULL,
+                               "parameter $%zu has no valid type", i + 1);
+        st->params[i] = params[i];
+    }
+    return ORMC_OK;
+}
+
+void ormc__stmt_scratch_clear(ormc__stmt *st)
+{
+    for (size_t i = 0; i < st->n_scratch; i++)
+        free(st->scratch[i]);
+    st->n_scratch = 0;
+}
+
+void *ormc__stmt_scratch(ormc__stmt *st, size_t n)
+{
+    if (st->n_scratch == st->cap_scratch) {
+        size_t cap = st->cap_scratch ? st->cap_scratch * 2 : 4;
+        void **s = realloc(st->scratch, cap * sizeof *s);
+        if (!s)
+            return NULL;
+        st->scratch = s;
+        st->cap_scratch = cap;
+    }
+    void *p = malloc(n ? n : 1);
+    if (p)
+        st->scratch[st->n_scratch++] = p;
+    return p;
+}
+
+int ormc__ensure_connected(ormc_db *db)
+{
+    if (!db->broken && db->conn)
+        return ORMC_OK;
+    if (db->tx_depth > 0)
+        return ormc__error(db, ORMC_CONNECTION, "08003", NULL,
+                           "the connection was lost inside a transaction; "
+                           "roll back to reconnect");
+    ormc__stmt_cache_clear(db, false);
+    db->vt->disconnect(db);
+    int rc = db->vt->connect(db);
+    if (rc != ORMC_OK) {
+        db->broken = true;
+        return rc;
+    }
+    db->broken = false;
+    if (db->ever_connected)
+        db->stats.reconnects++;
+    db->ever_connected = true;
+    return ORMC_OK;
+}
+
+/* The statement is over: a result or an error. */
+static void finish(ormc__stmt *st, int rc)
+{
+    ormc_db *db = st->db;
+    st->finished = true;
+    int64_t rows = st->n_rows;
+    if (rc == ORMC_DONE && rows == 0)
+        rows = db->vt->stmt_changes(st);
+    ormc__statement_done(db, st->sql, (size_t)st->n_params, st->elapsed_ns,
+                         rows, rc == ORMC_DONE ? ORMC_OK : rc);
+}
+
+int ormc__stmt_step(ormc__stmt *st)
+{
+    ormc_db *db = st->db;
+    int rc;
+    if (st->finished)
+        return ORMC_DONE;
+    if (st->n_scratch)
+        ormc__stmt_scratch_clear(st);
+    int64_t t0 = db->trace ? ormc__now_ns() : 0;
+    if (!st->started) {
+        if (st->multi)
+            return ormc__error(db, ORMC_INVALID, "42601", NULL,
+                               "several statements in one text: only "
+                               "ormc_exec without parameters runs scripts");
+        if ((rc = ormc__ensure_connected(db)) != ORMC_OK)
+            return rc;
+        if ((rc = ormc__tx_before_statement(db)) != ORMC_OK)
+            return rc;
+        if (db->trace)
+            t0 = ormc__now_ns(); /* the BEGIN is traced on its own */
+        st->started = true;
+        rc = db->vt->stmt_exec(st);
+    } else {
+        rc = db->vt->stmt_next(st);
+    }
+    if (db->trace)
+        st->elapsed_ns += ormc__now_ns() - t0;
+    if (rc == ORMC_ROW) {
+        st->n_rows++;
+        return ORMC_ROW;
+    }
+    if (rc != ORMC_DONE)
+        ormc__tx_statement_failed(db, rc);
+    finish(st, rc);
+    return rc;
+}
+
+int64_t ormc__stmt_changes(ormc__stmt *st)
+{
+    return st->started ? st->db->vt->stmt_changes(st) : 0;
+}
+
+int ormc__stmt_columns(ormc__stmt *st)
+{
+    return st->started ? st->db->vt->stmt_columns(st) : 0;
+}
+
+const char *ormc__stmt_column_name(ormc__stmt *st, int col)
+{
+    if (!st->started || col < 0 || col >= ormc__stmt_columns(st))
+        return NULL;
+    return st->db->vt->stmt_column_name(st, col);
+}
+
+int ormc__stmt_value(ormc__stmt *st, int col, ormc_type type,
+                     ormc_param *out)
+{
+    memset(out, 0, sizeof *out);
+    out->type = type;
+    if (!st->started || st->finished || col < 0 ||
+        col >= st->db->vt->stmt_columns(st))
+        return ormc__error(st->db, ORMC_INVALID, NULL, NULL,
+                           "no column %d in the current row", col);
+    return st->db->vt->stmt_value(st, col, type, out);
+}
+
+void ormc__stmt_reset(ormc__stmt *st)
+{
+    ormc_db *db = st->db;
+    if (st->started) {
+        if (!st->finished) /* left before the end: still one statement */
+            ormc__statement_done(db, st->sql, (size_t)st->n_params,
+                                 st->elapsed_ns, st->n_rows, ORMC_OK);
+        db->vt->stmt_reset(st);
+    }
+    st->started = st->finished = false;
+    st->n_rows = 0;
+    st->elapsed_ns = 0;
+    st->binary = true;
+    st->single_row = false;
+    ormc__stmt_scratch_clear(st);
+    params_clear(st);
+}
+
+void ormc__stmt_release(ormc__stmt *st)
+{
+    if (!st)
+        return;
+    ormc__stmt_reset(st);
+    st->in_use = false;
+    if (!st->cached)
+        stmt_free(st, !st->db->broken && !st->db->tx_failed);
+}
+
+int ormc__exec_control(ormc_db *db, const char *sql, bool tx_rule,
+                       int64_t *changes)
+{
+    int rc;
+    int64_t n = 0;
+    if (changes)
+        *changes = 0;
+    if (tx_rule) {
+        if ((rc = ormc__ensure_connected(db)) != ORMC_OK)
+            return rc;
+        if ((rc = ormc__tx_before_statement(db)) != ORMC_OK)
+            return rc;
+    } else if (db->broken || !db->conn) {
+        return ormc__error(db, ORMC_CONNECTION, "08003", NULL,
+                           "the connection was lost");
+    }
+    int64_t t0 = db->trace ? ormc__now_ns() : 0;
+    rc = db->vt->exec_simple(db, sql, &n);
+    int64_t dt = db->trace ? ormc__now_ns() - t0 : 0;
+    if (rc != ORMC_OK && tx_rule)
+        ormc__tx_statement_failed(db, rc);
+    ormc__statement_done(db, sql, 0, dt, rc == ORMC_OK ? n : 0, rc);
+    if (changes)
+        *changes = n;
+    return rc;
+}

@@ -1,0 +1,250 @@
+/*
+ * tx.c: transactions, savepoints and the failed-transaction rule.
+ *
+ * Depth 0: no transaction. Depth 1: the transaction, opened by ormc_begin
+ * or (PEP 249 mode, the default) by the first statement. Depth n > 1: the
+ * savepoint ormc_sp_n. A statement that fails at depth > 0 puts the
+ * transaction in the failed state on both backends: further statements
+ * are refused with SQLSTATE 25P02 until the level is rolled back (PostgreSQL
+ * does this by itself; SQLite would carry on, so the runtime enforces it to
+ * make both behave alike). docs/runtime.md gives the reasons.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <stdio.h>
+#include <string.h>
+
+#include "ormc_int.h"
+
+static const char *isolation_sql(ormc_isolation iso)
+{
+    switch (iso) {
+    case ORMC_READ_COMMITTED:
+        return " ISOLATION LEVEL READ COMMITTED";
+    case ORMC_REPEATABLE_READ:
+        return " ISOLATION LEVEL REPEATABLE READ";
+    case ORMC_SERIALIZABLE:
+        return " ISOLATION LEVEL SERIALIZABLE";
+    default:
+        return "";
+    }
+}
+
+static int send_begin(ormc_db *db, ormc_isolation iso, bool read_only,
+                      bool implicit)
+{
+    char sql[96];
+    int rc;
+    if (iso == ORMC_ISOLATION_DEFAULT)
+        iso = db->cfg.default_isolation;
+    if (db->backend == ORMC_POSTGRES)
+        snprintf(sql, sizeof sql, "BEGIN%s%s", isolation_sql(iso),
+                 read_only ? " READ ONLY" : "");
+    else /* SQLite transactions are serializable whatever is asked */
+        snprintf(sql, sizeof sql, "BEGIN");
+    if ((rc = ormc__exec_control(db, sql, false, NULL)) != ORMC_OK)
+        return rc;
+    db->tx_depth = 1;
+    db->tx_implicit = implicit;
+    db->tx_failed = false;
+    db->tx_fail_status = ORMC_OK;
+    if (read_only && db->backend == ORMC_SQLITE) {
+        rc = ormc__exec_control(db, "PRAGMA query_only = ON", false, NULL);
+        if (rc != ORMC_OK) {
+            ormc__exec_control(db, "ROLLBACK", false, NULL);
+            db->tx_depth = 0;
+            return rc;
+        }
+        db->tx_query_only = true;
+    }
+    return ORMC_OK;
+}
+
+/* The outermost level has ended, one way or the other. */
+static void ended(ormc_db *db)
+{
+    db->tx_depth = 0;
+    db->tx_implicit = false;
+    db->tx_failed = false;
+    db->tx_fail_status = ORMC_OK;
+    if (db->tx_query_only) {
+        db->tx_query_only = false;
+        if (!db->broken && db->conn)
+            ormc__exec_control(db, "PRAGMA query_only = OFF", false, NULL);
+    }
+}
+
+int ormc__tx_before_statement(ormc_db *db)
+{
+    if (db->tx_failed)
+        return ormc__error(db, ORMC_ERROR, "25P02", NULL,
+                           "current transaction is aborted, commands "
+                           "ignored until end of transaction block (roll "
+                           "back first)");
+    if (db->tx_depth == 0 && !db->cfg.autocommit)
+        return send_begin(db, ORMC_ISOLATION_DEFAULT, false, true);
+    return ORMC_OK;
+}
+
+void ormc__tx_statement_failed(ormc_db *db, int status)
+{
+    if (db->tx_depth > 0 && !db->tx_failed) {
+        db->tx_failed = true;
+        db->tx_fail_status = status;
+    }
+}
+
+int ormc__begin(ormc_db *db, const ormc_tx_options *opts)
+{
+    int rc;
+    ormc_isolation iso = opts ? opts->isolation : ORMC_ISOLATION_DEFAULT;
+    bool ro = opts ? opts->read_only : false;
+    if ((int)iso < ORMC_ISOLATION_DEFAULT || iso > ORMC_SERIALIZABLE)
+        return ormc__error(db, ORMC_INVALID, NULL, NULL,
+                           "unknown isolation level %d", (int)iso);
+    if (db->tx_depth == 0) {
+        if ((rc = ormc__ensure_connected(db)) != ORMC_OK)
+            return rc;
+        return send_begin(db, iso, ro, false);
+    }
+    if (iso != ORMC_ISOLATION_DEFAULT || ro)
+        return ormc__error(db, ORMC_INVALID, NULL, NULL,
+                           "isolation and read-only apply to the outermost "
+                           "transaction only");
+    if (db->tx_failed)
+        return ormc__error(db, ORMC_ERROR, "25P02", NULL,
+                           "current transaction is aborted, commands "
+                           "ignored until end of transaction block (roll "
+                           "back first)");
+    char sql[48];
+    snprintf(sql, sizeof sql, "SAVEPOINT ormc_sp_%d", db->tx_depth + 1);
+    rc = ormc__exec_control(db, sql, false, NULL);
+    if (rc == ORMC_OK)
+        db->tx_depth++;
+    else
+        ormc__tx_statement_failed(db, rc);
+    return rc;
+}
+
+int ormc__rollback(ormc_db *db)
+{
+    char sql[96];
+    if (db->tx_depth == 0)
+        return ormc__error(db, ORMC_INVALID, "25P01", NULL,
+                           "rollback: no transaction is open");
+    if (db->broken || !db->conn) {
+        /* the server has dropped the transaction with the connection */
+        if (db->tx_depth == 1)
+            ended(db);
+        else
+            db->tx_depth--;
+        return ORMC_OK;
+    }
+    if (db->tx_depth == 1) {
+        int rc = ORMC_OK;
+        if (db->vt->in_transaction(db))
+            rc = ormc__exec_control(db, "ROLLBACK", false, NULL);
+        ended(db);
+        /* a lost connection has rolled back too */
+        return rc == ORMC_CONNECTION ? ORMC_OK : rc;
+    }
+    snprintf(sql, sizeof sql, "ROLLBACK TO SAVEPOINT ormc_sp_%d",
+             db->tx_depth);
+    int rc = ormc__exec_control(db, sql, false, NULL);
+    if (rc == ORMC_OK) {
+        snprintf(sql, sizeof sql, "RELEASE SAVEPOINT ormc_sp_%d",
+                 db->tx_depth);
+        rc = ormc__exec_control(db, sql, false, NULL);
+    }
+    db->tx_depth--;
+    if (rc == ORMC_OK) {
+        db->tx_failed = false;
+        db->tx_fail_status = ORMC_OK;
+    } else {
+        ormc__tx_statement_failed(db, rc);
+    }
+    return rc;
+}
+
+int ormc__commit(ormc_db *db)
+{
+    if (db->tx_depth == 0)
+        return ormc__error(db, ORMC_INVALID, "25P01", NULL,
+                           "commit: no transaction is open");
+    if (db->tx_failed) {
+        int status = db->tx_fail_status ? db->tx_fail_status : ORMC_ERROR;
+        ormc__saved_error e;
+        ormc__error_save(db, &e);
+        ormc__rollback(db);
+        ormc__error_restore(db, &e);
+        return ormc__error(db, status, NULL, NULL,
+                           "commit of a failed transaction: it was rolled "
+                           "back (%s)",
+                           ormc_strstatus(status));
+    }
+    if (db->broken || !db->conn) {
+        ormc__rollback(db);
+        return ormc__error(db, ORMC_CONNECTION, "08003", NULL,
+                           "the connection was lost; the transaction was "
+                           "not committed");
+    }
+    if (db->tx_depth == 1) {
+        int rc = ormc__exec_control(db, "COMMIT", false, NULL);
+        if (rc != ORMC_OK && !db->broken && db->vt->in_transaction(db)) {
+            /* SQLite keeps the transaction open after a failed COMMIT
+             * (busy); end it so that both backends agree */
+            ormc__saved_error e;
+            ormc__error_save(db, &e);
+            ormc__exec_control(db, "ROLLBACK", false, NULL);
+            ormc__error_restore(db, &e);
+        }
+        ended(db);
+        return rc;
+    }
+    char sql[48];
+    snprintf(sql, sizeof sql, "RELEASE SAVEPOINT ormc_sp_%d", db->tx_depth);
+    int rc = ormc__exec_control(db, sql, false, NULL);
+    if (rc == ORMC_OK)
+        db->tx_depth--;
+    else
+        ormc__tx_statement_failed(db, rc);
+    return rc;
+}
+
+int ormc_begin(ormc_db *db)
+{
+    return ormc_begin_with(db, NULL);
+}
+
+int ormc_begin_with(ormc_db *db, const ormc_tx_options *opts)
+{
+    if (!db)
+        return ORMC_INVALID;
+    ormc__clear_error(db);
+    return ormc__begin(db, opts);
+}
+
+int ormc_commit(ormc_db *db)
+{
+    if (!db)
+        return ORMC_INVALID;
+    ormc__clear_error(db);
+    return ormc__commit(db);
+}
+
+int ormc_rollback(ormc_db *db)
+{
+    if (!db)
+        return ORMC_INVALID;
+    ormc__clear_error(db);
+    return ormc__rollback(db);
+}
+
+int ormc_tx_status(const ormc_db *db)
+{
+    if (!db)
+        return ORMC_INVALID;
+    if (db->tx_depth == 0)
+        return ORMC_TX_IDLE;
+    return db->tx_failed ? ORMC_TX_FAILED : ORMC_TX_ACTIVE;
+}

@@ -1,0 +1,221 @@
+/*
+ * test_validate.c: ormc_row_validate (runtime/src/validate.c): not-null
+ * text, json and blob, max counted in characters, UTF-8 validity, enum
+ * range, and its messages.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "ormc.h"
+#include "tables.h"
+
+/* A valid bot, as a caller builds it. */
+static test_bot good_bot(void)
+{
+    test_bot b = {0};
+    b.client_id = "C0123456789";
+    b.app_id = "A0123456789";
+    return b;
+}
+
+static test_kind good_kind(void)
+{
+    test_kind k = {0};
+    k.name = "name";
+    k.status = STATUS_ACTIVE;
+    return k;
+}
+
+/* s repeated n times, into buf. */
+static const char *repeat(char *buf, size_t size, const char *s, size_t n)
+{
+    size_t len = strlen(s);
+    assert_true(len * n < size);
+    for (size_t i = 0; i < n; i++)
+        memcpy(buf + i * len, s, len);
+    buf[len * n] = '\0';
+    return buf;
+}
+
+static void expect_invalid(const ormc_table *t, const void *row, int column,
+                           const char *message)
+{
+    ormc_invalid why;
+    memset(&why, 0x55, sizeof why);
+    assert_int_equal(ormc_row_validate(t, row, &why), ORMC_INVALID);
+    assert_int_equal(why.column, column);
+    assert_string_equal(why.message, message);
+    /* Without a why, the same answer. */
+    assert_int_equal(ormc_row_validate(t, row, NULL), ORMC_INVALID);
+}
+
+static void test_valid_rows(void **state)
+{
+    (void)state;
+    test_bot b = good_bot();
+    test_kind k = good_kind();
+    ormc_invalid why;
+    memset(&why, 0x55, sizeof why);
+    assert_int_equal(ormc_row_validate(&test_bot_table, &b, &why), ORMC_OK);
+    assert_int_equal(why.column, -1);
+    assert_string_equal(why.message, "");
+    assert_int_equal(ormc_row_validate(&test_kind_table, &k, NULL), ORMC_OK);
+}
+
+static void test_not_null(void **state)
+{
+    (void)state;
+    test_bot b = good_bot();
+    b.client_id = NULL;
+    expect_invalid(&test_bot_table, &b, BOT_CLIENT_ID,
+                   "client_id: NULL, but the column is NOT NULL");
+    b = good_bot();
+    b.app_id = NULL;
+    expect_invalid(&test_bot_table, &b, BOT_APP_ID,
+                   "app_id: NULL, but the column is NOT NULL");
+
+    /* Nullable text may be NULL; a serial left 0 and an unset now-default
+     * are the database's to fill. */
+    b = good_bot();
+    b.enterprise_id = NULL;
+    b.id = 0;
+    b.has_installed_at = false;
+    assert_int_equal(ormc_row_validate(&test_bot_table, &b, NULL), ORMC_OK);
+}
+
+static void test_max_characters(void **state)
+{
+    (void)state;
+    char buf[1024];
+    test_bot b = good_bot();
+
+    b.client_id = repeat(buf, sizeof buf, "x", 32);
+    assert_int_equal(ormc_row_validate(&test_bot_table, &b, NULL), ORMC_OK);
+    b.client_id = repeat(buf, sizeof buf, "x", 33);
+    expect_invalid(&test_bot_table, &b, BOT_CLIENT_ID,
+                   "client_id: 33 characters, at most 32 allowed");
+
+    /* Characters, not bytes: 32 four-byte emoji fit, 33 do not. */
+    b.client_id = repeat(buf, sizeof buf, "\xF0\x9F\x98\x80", 32);
+    assert_int_equal(strlen(b.client_id), 128);
+    assert_int_equal(ormc_row_validate(&test_bot_table, &b, NULL), ORMC_OK);
+    b.client_id = repeat(buf, sizeof buf, "\xF0\x9F\x98\x80", 33);
+    expect_invalid(&test_bot_table, &b, BOT_CLIENT_ID,
+                   "client_id: 33 characters, at most 32 allowed");
+
+    /* Two- and three-byte characters too. */
+    b.client_id = repeat(buf, sizeof buf, "\xC3\xA9\xE2\x82\xAC", 16);
+    assert_int_equal(ormc_row_validate(&test_bot_table, &b, NULL), ORMC_OK);
+
+    /* A column further on, with its own limit. */
+    b = good_bot();
+    b.bot_token = repeat(buf, sizeof buf, "t", 201);
+    expect_invalid(&test_bot_table, &b, BOT_BOT_TOKEN,
+                   "bot_token: 201 characters, at most 200 allowed");
+
+    /* No max: any length. */
+    test_kind k = good_kind();
+    k.note = repeat(buf, sizeof buf, "n", 1000);
+    assert_int_equal(ormc_row_validate(&test_kind_table, &k, NULL), ORMC_OK);
+}
+
+static void test_utf8(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        const char *message;
+    } bad[] = {
+        {"ab\xC3(", "client_id: not valid UTF-8 (at byte 2)"},  /* cut */
+        {"\xC0\xAF", "client_id: not valid UTF-8 (at byte 0)"}, /* overlong */
+        {"\xE0\x80\xAF", "client_id: not valid UTF-8 (at byte 0)"},
+        {"x\xED\xA0\x80", "client_id: not valid UTF-8 (at byte 1)"}, /* D800 */
+        {"\xF4\x90\x80\x80", "client_id: not valid UTF-8 (at byte 0)"},
+        {"\xF5\x80\x80\x80", "client_id: not valid UTF-8 (at byte 0)"},
+        {"\x80", "client_id: not valid UTF-8 (at byte 0)"},
+        {"abc\xE2\x82", "client_id: not valid UTF-8 (at byte 3)"},
+        {"\xFF", "client_id: not valid UTF-8 (at byte 0)"},
+    };
+    test_bot b = good_bot();
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        b.client_id = bad[i].text;
+        expect_invalid(&test_bot_table, &b, BOT_CLIENT_ID, bad[i].message);
+    }
+    /* The edges of the valid ranges. */
+    b.client_id = "\x7F\xC2\x80\xDF\xBF\xE0\xA0\x80\xED\x9F\xBF\xEE\x80\x80"
+                  "\xF0\x90\x80\x80\xF4\x8F\xBF\xBF";
+    assert_int_equal(ormc_row_validate(&test_bot_table, &b, NULL), ORMC_OK);
+
+    /* json is UTF-8 too. */
+    test_kind k = good_kind();
+    k.meta = "{\"a\": \"\xC3\"}";
+    expect_invalid(&test_kind_table, &k, KIND_META,
+                   "meta: not valid UTF-8 (at byte 7)");
+}
+
+static void test_enum_range(void **state)
+{
+    (void)state;
+    test_kind k = good_kind();
+    k.status = STATUS_CLOSED;
+    assert_int_equal(ormc_row_validate(&test_kind_table, &k, NULL), ORMC_OK);
+    k.status = (test_status)3;
+    expect_invalid(&test_kind_table, &k, KIND_STATUS,
+                   "status: 3 is not a value of the enum (0 to 2)");
+    k.status = (test_status)-1;
+    expect_invalid(&test_kind_table, &k, KIND_STATUS,
+                   "status: -1 is not a value of the enum (0 to 2)");
+
+    /* A NULL nullable enum is not looked at; a present one is. */
+    k = good_kind();
+    k.level = (test_status)7;
+    assert_int_equal(ormc_row_validate(&test_kind_table, &k, NULL), ORMC_OK);
+    k.has_level = true;
+    expect_invalid(&test_kind_table, &k, KIND_LEVEL,
+                   "level: 7 is not a value of the enum (0 to 2)");
+}
+
+static void test_first_column_reported(void **state)
+{
+    (void)state;
+    char buf[64];
+    test_kind k = good_kind();
+    k.name = repeat(buf, sizeof buf, "n", 9);
+    k.status = (test_status)5;
+    expect_invalid(&test_kind_table, &k, KIND_NAME,
+                   "name: 9 characters, at most 8 allowed");
+    k.name = NULL;
+    expect_invalid(&test_kind_table, &k, KIND_NAME,
+                   "name: NULL, but the column is NOT NULL");
+}
+
+static void test_misuse(void **state)
+{
+    (void)state;
+    test_bot b = good_bot();
+    ormc_invalid why;
+    assert_int_equal(ormc_row_validate(NULL, &b, &why), ORMC_INVALID);
+    assert_int_equal(why.column, -1);
+    assert_string_equal(why.message, "row: no table or no row");
+    assert_int_equal(ormc_row_validate(&test_bot_table, NULL, NULL),
+                     ORMC_INVALID);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_valid_rows),
+        cmocka_unit_test(test_not_null),
+        cmocka_unit_test(test_max_characters),
+        cmocka_unit_test(test_utf8),
+        cmocka_unit_test(test_enum_range),
+        cmocka_unit_test(test_first_column_reported),
+        cmocka_unit_test(test_misuse),
+    };
+    return cmocka_run_group_tests_name("engine_validate", tests, NULL, NULL);
+}

@@ -16,6 +16,10 @@
  *                 a negative offset or a limit below -1; IN values NULL
  *                 with a count.
  *   ORMC_NOMEM    growing the condition array failed.
+ *
+ * Equality on a json column compares jsonb values on PostgreSQL (key order
+ * and spacing do not matter) and the text on SQLite: it is allowed, and
+ * agrees on both when the values are written the same way.
  */
 #include "ormc.h"
 

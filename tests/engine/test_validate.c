@@ -88,6 +88,54 @@ static void test_not_null(void **state)
     assert_int_equal(ormc_row_validate(&test_bot_table, &b, NULL), ORMC_OK);
 }
 
+/* NOT NULL json and blob, and a has_ flag of a NOT NULL column. */
+typedef struct doc_row {
+    const char *body;
+    ormc_blob hash;
+    bool has_size;
+    int64_t size;
+    void *ormc_owned;
+} doc_row;
+
+static const ormc_column doc_columns[] = {
+    {"body", "body", ORMC_TYPE_JSON, ORMC_COL_NOT_NULL, offsetof(doc_row, body),
+     ORMC_NO_HAS, 0, NULL, 0, NULL, 0},
+    {"hash", "hash", ORMC_TYPE_BLOB, ORMC_COL_NOT_NULL | ORMC_COL_PRIMARY_KEY,
+     offsetof(doc_row, hash), ORMC_NO_HAS, 0, NULL, 0, NULL, 0},
+    {"size", "size", ORMC_TYPE_BIGINT, ORMC_COL_NOT_NULL,
+     offsetof(doc_row, size), offsetof(doc_row, has_size), 0, NULL, 0, NULL, 0},
+};
+static const uint16_t doc_pk[] = {1};
+static const ormc_table doc_table = {"doc",
+                                     "docs",
+                                     sizeof(doc_row),
+                                     offsetof(doc_row, ormc_owned),
+                                     doc_columns,
+                                     3,
+                                     ORMC_COLUMN_BIT(1),
+                                     doc_pk,
+                                     1,
+                                     NULL,
+                                     0,
+                                     NULL};
+
+static void test_not_null_other_types(void **state)
+{
+    (void)state;
+    doc_row d = {"{}", {"h", 1}, true, 3, NULL};
+    assert_int_equal(ormc_row_validate(&doc_table, &d, NULL), ORMC_OK);
+    d.body = NULL;
+    expect_invalid(&doc_table, &d, 0, "body: NULL, but the column is NOT NULL");
+    d.body = "[]";
+    d.hash.data = NULL;
+    expect_invalid(&doc_table, &d, 1, "hash: NULL, but the column is NOT NULL");
+    d.hash.data = "";
+    d.hash.len = 0; /* empty, not NULL */
+    assert_int_equal(ormc_row_validate(&doc_table, &d, NULL), ORMC_OK);
+    d.has_size = false;
+    expect_invalid(&doc_table, &d, 2, "size: NULL, but the column is NOT NULL");
+}
+
 static void test_max_characters(void **state)
 {
     (void)state;
@@ -211,6 +259,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_valid_rows),
         cmocka_unit_test(test_not_null),
+        cmocka_unit_test(test_not_null_other_types),
         cmocka_unit_test(test_max_characters),
         cmocka_unit_test(test_utf8),
         cmocka_unit_test(test_enum_range),

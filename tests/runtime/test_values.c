@@ -1,0 +1,260 @@
+#define _POSIX_C_SOURCE 200809L
+
+/*
+ * test_values.c: value conversions, status codes, URLs and misuse, without
+ * a database server.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ormc_test.h"
+
+static void test_time_format(void **state)
+{
+    (void)state;
+    char buf[ORMC_TIME_TEXT_MAX];
+    ormc_time t;
+    assert_int_equal(ormc_time_format(0, buf, sizeof buf), 26);
+    assert_string_equal(buf, "1970-01-01 00:00:00.000000");
+    ormc_time_format(-1, buf, sizeof buf);
+    assert_string_equal(buf, "1969-12-31 23:59:59.999999");
+    /* the first moon landing, before 1970, to the microsecond */
+    ormc_time_format(INT64_C(-14182939876544), buf, sizeof buf);
+    assert_string_equal(buf, "1969-07-20 20:17:40.123456");
+    assert_int_equal(ormc_time_parse(buf, &t), ORMC_OK);
+    assert_int_equal(t, INT64_C(-14182939876544));
+    /* 2100 is not a leap year */
+    assert_int_equal(ormc_time_parse("2100-03-01 00:00:00.000001", &t),
+                     ORMC_OK);
+    ormc_time_format(t - 2, buf, sizeof buf);
+    assert_string_equal(buf, "2100-02-28 23:59:59.999999");
+    ormc_time_format(INT64_C(951782400000000), buf, sizeof buf);
+    assert_string_equal(buf, "2000-02-29 00:00:00.000000");
+    ormc_time_format(INT64_C(-62135596800000000), buf, sizeof buf);
+    assert_string_equal(buf, "0001-01-01 00:00:00.000000");
+}
+
+static void test_time_parse_forms(void **state)
+{
+    (void)state;
+    ormc_time t;
+    assert_int_equal(ormc_time_parse("2024-05-06 07:08:09", &t), ORMC_OK);
+    assert_int_equal(t, INT64_C(1714979289000000));
+    assert_int_equal(ormc_time_parse("2024-05-06 07:08:09.5+00", &t),
+                     ORMC_OK);
+    assert_int_equal(t, INT64_C(1714979289500000));
+    assert_int_equal(ormc_time_parse("2024-05-06T07:08:09.5Z", &t), ORMC_OK);
+    assert_int_equal(t, INT64_C(1714979289500000));
+    assert_int_equal(ormc_time_parse("2024-05-06 09:08:09.5+02:00", &t),
+                     ORMC_OK);
+    assert_int_equal(t, INT64_C(1714979289500000));
+    assert_int_equal(ormc_time_parse("2024-05-06", &t), ORMC_OK);
+    assert_int_equal(t, INT64_C(1714953600000000));
+    assert_int_equal(ormc_time_parse("2024-13-06 00:00:00", &t),
+                     ORMC_INVALID);
+    assert_int_equal(ormc_time_parse("yesterday", &t), ORMC_INVALID);
+    assert_int_equal(ormc_time_parse("2024-05-06 07:08:09 junk", &t),
+                     ORMC_INVALID);
+    assert_int_equal(ormc_time_parse(NULL, &t), ORMC_INVALID);
+}
+
+static void test_uuid(void **state)
+{
+    (void)state;
+    ormc_uuid u, v;
+    char buf[ORMC_UUID_TEXT_MAX];
+    assert_int_equal(
+        ormc_uuid_parse("123E4567-e89b-12d3-a456-426614174000", &u), ORMC_OK);
+    ormc_uuid_format(&u, buf);
+    assert_string_equal(buf, "123e4567-e89b-12d3-a456-426614174000");
+    assert_int_equal(u.bytes[0], 0x12);
+    assert_int_equal(u.bytes[15], 0x00);
+    assert_int_equal(ormc_uuid_parse("123e4567e89b12d3a456426614174000", &v),
+                     ORMC_OK);
+    assert_memory_equal(&u, &v, sizeof u);
+    assert_int_equal(
+        ormc_uuid_parse("{123e4567-e89b-12d3-a456-426614174000}", &v),
+        ORMC_OK);
+    assert_memory_equal(&u, &v, sizeof u);
+    assert_int_equal(ormc_uuid_parse("123e4567-e89b-12d3-a456-42661417400",
+                                     &v),
+                     ORMC_INVALID);
+    assert_int_equal(ormc_uuid_parse("123e4567-e89b-12d3-a456-42661417400g",
+                                     &v),
+                     ORMC_INVALID);
+}
+
+static void test_strstatus(void **state)
+{
+    (void)state;
+    assert_int_equal(ORMC_OK, 0);
+    assert_string_equal(ormc_strstatus(ORMC_OK), "success");
+    assert_string_equal(ormc_strstatus(ORMC_CONSTRAINT),
+                        "constraint violation");
+    assert_string_equal(ormc_strstatus(-1), "unknown status code");
+    assert_string_equal(ormc_strstatus(ORMC__STATUS_COUNT),
+                        "unknown status code");
+    assert_false(ormc_is_error(ORMC_NOT_FOUND));
+    assert_true(ormc_is_error(ORMC_INVALID));
+    for (int i = 0; i < ORMC__STATUS_COUNT; i++)
+        assert_true(strlen(ormc_strstatus(i)) > 0);
+}
+
+static int body(ormc_db *db, void *ctx)
+{
+    (void)db;
+    (void)ctx;
+    return ORMC_OK;
+}
+
+/* Misuse returns errors, never crashes. */
+static void test_null_handles(void **state)
+{
+    (void)state;
+    ormc_stats s;
+    ormc_result *res = (ormc_result *)&s;
+    int64_t n = 7;
+    assert_int_equal(ormc_open("sqlite::memory:", NULL), ORMC_INVALID);
+    assert_int_equal(ormc_begin(NULL), ORMC_INVALID);
+    assert_int_equal(ormc_commit(NULL), ORMC_INVALID);
+    assert_int_equal(ormc_rollback(NULL), ORMC_INVALID);
+    assert_int_equal(ormc_tx_status(NULL), ORMC_INVALID);
+    assert_int_equal(ormc_transaction(NULL, NULL, body, NULL), ORMC_INVALID);
+    assert_int_equal(ormc_exec(NULL, "SELECT 1", NULL, 0, &n), ORMC_INVALID);
+    assert_int_equal(n, 0);
+    assert_int_equal(ormc_query(NULL, "SELECT 1", NULL, 0, &res),
+                     ORMC_INVALID);
+    assert_null(res);
+    assert_int_equal(ormc_stats_get(NULL, &s), ORMC_INVALID);
+    assert_int_equal(ormc_result_next(NULL), ORMC_INVALID);
+    assert_int_equal(ormc_result_columns(NULL), 0);
+    assert_null(ormc_result_text(NULL, 0));
+    assert_true(strlen(ormc_errmsg(NULL)) > 0);
+    assert_string_equal(ormc_sqlstate(NULL), "");
+    assert_string_equal(ormc_errconstraint(NULL), "");
+    ormc_close(NULL);
+    ormc_result_close(NULL);
+    ormc_set_trace(NULL, NULL, NULL);
+    ormc_row_free(NULL, NULL);
+}
+
+static void test_misuse_on_a_connection(void **state)
+{
+    (void)state;
+    ormc_db *db;
+    assert_int_equal(ormc_open("sqlite::memory:", &db), ORMC_OK);
+    assert_int_equal(ormc_commit(db), ORMC_INVALID);
+    assert_true(strstr(ormc_errmsg(db), "no transaction") != NULL);
+    assert_int_equal(ormc_rollback(db), ORMC_INVALID);
+    assert_int_equal(ormc_transaction(db, NULL, NULL, NULL), ORMC_INVALID);
+    ormc_retry_options ro = ORMC_RETRY_OPTIONS_INIT;
+    ro.max_attempts = 0;
+    assert_int_equal(ormc_transaction(db, &ro, body, NULL), ORMC_INVALID);
+    ormc_tx_options bad = {(ormc_isolation)42, false};
+    assert_int_equal(ormc_begin_with(db, &bad), ORMC_INVALID);
+    assert_int_equal(ormc_exec(db, NULL, NULL, 0, NULL), ORMC_INVALID);
+    assert_int_equal(ormc_exec(db, "SELECT $1", NULL, 0, NULL), ORMC_INVALID);
+    assert_int_equal(ormc_exec(db, "SELECT $0", NULL, 0, NULL), ORMC_INVALID);
+    ormc_param p = {ORMC_TYPE_BIGINT, false, {.i64 = 1}};
+    assert_int_equal(ormc_exec(db, "SELECT 1", &p, 1, NULL), ORMC_INVALID);
+    assert_string_equal(ormc_sqlstate(db), "08P01");
+    /* nothing was sent, so no transaction is open */
+    assert_int_equal(ormc_tx_status(db), ORMC_TX_IDLE);
+    assert_int_equal(ormc_exec(db, "SELECT 1", NULL, 0, NULL), ORMC_OK);
+    assert_string_equal(ormc_errmsg(db), "");
+    ormc_close(db);
+}
+
+static void test_bad_urls(void **state)
+{
+    (void)state;
+    ormc_db *db = NULL;
+    assert_int_equal(ormc_open("mysql://root:hunter2@localhost/x", &db),
+                     ORMC_INVALID);
+    assert_non_null(db);
+    assert_null(strstr(ormc_errmsg(db), "hunter2"));
+    ormc_close(db);
+    assert_int_equal(ormc_open(NULL, &db), ORMC_INVALID);
+    ormc_close(db);
+    assert_int_equal(ormc_open("sqlite:", &db), ORMC_INVALID);
+    ormc_close(db);
+    assert_int_equal(ormc_open("sqlite::memory:?autocommit=perhaps", &db),
+                     ORMC_INVALID);
+    assert_true(strstr(ormc_errmsg(db), "autocommit") != NULL);
+    ormc_close(db);
+    assert_int_equal(
+        ormc_open("postgresql://u:hunter2@h/db?autocommit=perhaps", &db),
+        ORMC_INVALID);
+    assert_null(strstr(ormc_errmsg(db), "hunter2"));
+    ormc_close(db);
+    assert_int_equal(ormc_open("postgresql://u:hunter2@h/db?bogus=1", &db),
+                     ORMC_INVALID);
+    assert_null(strstr(ormc_errmsg(db), "hunter2"));
+    ormc_close(db);
+}
+
+/* A connection that fails never shows the password, whichever form the
+ * URL takes. */
+static void test_password_not_in_connect_errors(void **state)
+{
+    (void)state;
+    static const char *const urls[] = {
+        "postgresql://alice:hunter2@/nodb?host=/nonexistent-ormc-dir",
+        "host=/nonexistent-ormc-dir user=alice password=hunter2 dbname=x",
+        "postgresql://alice:hunter2@/hunter2?host=/nonexistent-ormc-dir",
+    };
+    for (size_t i = 0; i < sizeof urls / sizeof urls[0]; i++) {
+        ormc_db *db = NULL;
+        int rc = ormc_open(urls[i], &db);
+        assert_int_equal(rc, ORMC_CONNECTION);
+        assert_non_null(db);
+        assert_true(strlen(ormc_errmsg(db)) > 0);
+        assert_null(strstr(ormc_errmsg(db), "hunter2"));
+        assert_string_equal(ormc_sqlstate(db), "08001");
+        /* later calls fail the same way, and stay scrubbed */
+        assert_int_equal(ormc_exec(db, "SELECT 1", NULL, 0, NULL),
+                         ORMC_CONNECTION);
+        assert_null(strstr(ormc_errmsg(db), "hunter2"));
+        ormc_close(db);
+    }
+}
+
+static void test_sqlite_urls(void **state)
+{
+    (void)state;
+    ormc_db *db;
+    char url[256], path[200];
+    snprintf(path, sizeof path, "/tmp/ormc-url-%ld.db", (long)getpid());
+    snprintf(url, sizeof url, "sqlite://%s?busy_timeout=10&mode=rwc", path);
+    assert_int_equal(ormc_open(url, &db), ORMC_OK);
+    assert_int_equal(ormc_backend_of(db), ORMC_SQLITE);
+    assert_int_equal(ormc_exec(db, "CREATE TABLE t (x)", NULL, 0, NULL),
+                     ORMC_OK);
+    assert_int_equal(ormc_commit(db), ORMC_OK);
+    ormc_close(db);
+    snprintf(url, sizeof url, "sqlite:%s?mode=ro", path);
+    assert_int_equal(ormc_open(url, &db), ORMC_OK);
+    assert_int_equal(ormc_exec(db, "INSERT INTO t VALUES (1)", NULL, 0, NULL),
+                     ORMC_ERROR);
+    assert_string_equal(ormc_sqlstate(db), "25006");
+    ormc_close(db);
+    unlink(path);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_time_format),
+        cmocka_unit_test(test_time_parse_forms),
+        cmocka_unit_test(test_uuid),
+        cmocka_unit_test(test_strstatus),
+        cmocka_unit_test(test_null_handles),
+        cmocka_unit_test(test_misuse_on_a_connection),
+        cmocka_unit_test(test_bad_urls),
+        cmocka_unit_test(test_password_not_in_connect_errors),
+        cmocka_unit_test(test_sqlite_urls),
+    };
+    return cmocka_run_group_tests_name("runtime_values", tests, NULL, NULL);
+}

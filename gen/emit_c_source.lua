@@ -1,0 +1,553 @@
+-- emit_c_source.lua: NAME.c, the descriptors, SQL and thin functions of a
+-- schema.
+--
+-- Fixed order: banner, includes; enum checks and labels; per table its
+-- column and index descriptors; the SQL (fixed statements per table with
+-- their provenance, then the DDL of both dialects); the table and schema
+-- descriptors; the functions. Functions only fill keys or parameters and call
+-- the runtime's engine with the table's descriptor: the logic lives in the
+-- runtime.
+--
+-- keep in sync with runtime/include/ormc.h (ormc_column, ormc_index,
+-- ormc_table_sql, ormc_table, ormc_schema, ORMC_COL_*, the engine calls).
+
+local util = require("util")
+local cgen = require("cgen")
+local sql = require("sql")
+local types = require("types")
+local emit_sqlite = require("emit_sqlite")
+local emit_postgres = require("emit_postgres")
+local header = require("emit_c_header")
+
+local format, concat = string.format, table.concat
+local decl = cgen.decl
+
+local M = {}
+
+-- The largest string literal ISO C requires compilers to take.
+local C_STRING_MAX = 4095
+
+local function section(b, title)
+    b:line("/* === %s === */", title)
+    b:line()
+end
+
+local function emit_enums(b, m)
+    local any = false
+    for _, t in ipairs(m.tables) do
+        for _, c in ipairs(t.columns) do
+            if c.type == "enum" then
+                if not any then
+                    section(b, "Enums")
+                    any = true
+                end
+                b:line("/* The runtime reads and writes enums as int32_t. */")
+                for _, l in ipairs(cgen.call_lines("_Static_assert",
+                        { format("sizeof(%s) == sizeof(int32_t)", c.ctype),
+                          util.c_string(c.ctype .. " must be int-sized") },
+                        ";")) do
+                    b:line("%s", l)
+                end
+                b:line()
+                b:line("/* The labels of %s, by C value. */", c.ctype)
+                b:line("static const char *const %s_labels[] = {", c.ctype)
+                for _, label in ipairs(c.labels) do
+                    b:line("    %s,", util.c_string(label))
+                end
+                b:line("};")
+                b:line()
+            end
+        end
+    end
+end
+
+-- A designated initializer `.name = value,` at `indent`.
+local function field(b, name, value, indent)
+    indent = indent or "        "
+    local one = format("%s.%s = %s,", indent, name, value)
+    if #one <= cgen.WIDTH then
+        b:line("%s", one)
+    elseif value:find(" | ", 1, true) then
+        b:line("%s.%s =", indent, name)
+        local cur = ""
+        for piece in (value .. " | "):gmatch("(.-) | ") do
+            if cur ~= "" and #indent + 4 + #cur + 3 + #piece + 1 > cgen.WIDTH
+            then
+                b:line("%s    %s |", indent, cur)
+                cur = piece
+            else
+                cur = cur == "" and piece or (cur .. " | " .. piece)
+            end
+        end
+        b:line("%s    %s,", indent, cur)
+    else
+        b:line("%s.%s =", indent, name)
+        b:line("%s    %s,", indent, value)
+    end
+end
+
+local function colset_field(b, name, cols, indent)
+    indent = indent or "        "
+    local lines = cgen.colset(cols, indent .. "    ")
+    local one = format("%s.%s = %s,", indent, name, lines[1])
+    if #lines == 1 and #one <= cgen.WIDTH then
+        b:line("%s", one)
+        return
+    end
+    b:line("%s.%s =", indent, name)
+    for i, l in ipairs(lines) do
+        b:line("%s    %s%s", indent, l, i == #lines and "," or "")
+    end
+end
+
+local function emit_descriptors(b, m, t)
+    local p = t.prefix
+    b:line("/* %s (\"%s\", %s:%d) */", t.name, t.sql_name, t.file, t.line)
+    b:line()
+    local init = format("static const %s %s_init_value = %s_INIT;", p, p,
+                        t.macro)
+    if #init <= cgen.WIDTH then
+        b:line("%s", init)
+    else
+        b:line("static const %s %s_init_value =", p, p)
+        b:line("    %s_INIT;", t.macro)
+    end
+    b:line()
+    b:line("static const ormc_column %s_columns[] = {", p)
+    for _, c in ipairs(t.columns) do
+        b:line("    {")
+        field(b, "name", util.c_string(c.name))
+        field(b, "sql_name", util.c_string(c.sql_name))
+        field(b, "type", types.info[c.type].ormc)
+        local flags = {}
+        for i, f in ipairs(c.flags) do flags[i] = "ORMC_COL_" .. f end
+        field(b, "flags", #flags > 0 and concat(flags, " | ") or "0")
+        field(b, "offset", format("offsetof(%s, %s)", p, c.name))
+        field(b, "has_offset", c.has_field
+              and format("offsetof(%s, has_%s)", p, c.name) or "ORMC_NO_HAS")
+        if c.max then field(b, "max_chars", tostring(c.max)) end
+        if c.type == "enum" then
+            field(b, "enum_values", c.ctype .. "_labels")
+            field(b, "n_enum_values", tostring(#c.labels))
+        end
+        if c.ref then
+            field(b, "ref_table", "&" .. c.ref_table.prefix .. "_table")
+            field(b, "ref_column", tostring(c.ref_col.index))
+        else
+            field(b, "ref_column", "-1")
+        end
+        b:line("    },")
+    end
+    b:line("};")
+    b:line()
+    local pk = {}
+    for i, c in ipairs(t.pk_cols) do pk[i] = tostring(c.index) end
+    b:line("static const uint16_t %s_pk_order[] = { %s };", p,
+           concat(pk, ", "))
+    if #t.constraints > 0 then
+        b:line()
+        for k, x in ipairs(t.constraints) do
+            local order = {}
+            for i, c in ipairs(x.col_objs) do order[i] = tostring(c.index) end
+            b:line("static const uint16_t %s_index%d_order[] = { %s };", p,
+                   k - 1, concat(order, ", "))
+        end
+        b:line()
+        b:line("static const ormc_index %s_indexes[] = {", p)
+        for k, x in ipairs(t.constraints) do
+            local sorted = {}
+            for i, c in ipairs(x.col_objs) do sorted[i] = c end
+            table.sort(sorted, function(a, c) return a.index < c.index end)
+            b:line("    {")
+            field(b, "sql_name", util.c_string(x.sql_name))
+            colset_field(b, "columns", sorted)
+            field(b, "order", format("%s_index%d_order", p, k - 1))
+            field(b, "n_columns", tostring(#x.col_objs))
+            field(b, "unique", x.unique and "true" or "false")
+            b:line("    },")
+        end
+        b:line("};")
+    end
+    b:line()
+end
+
+local function emit_sql_const(b, name, where, text)
+    b:line("/* %s:%d */", where.file, where.line)
+    b:line("static const char %s[] =", name)
+    local lines = cgen.literal_lines(text, "    ")
+    for i, l in ipairs(lines) do
+        b:line("%s%s", l, i == #lines and ";" or "")
+    end
+    b:line()
+end
+
+local function emit_sql(b, m, t)
+    local p = t.prefix
+    local st = sql.table_statements(t)
+    b:line("/* %s: parameters $1..$n are numbered by column position. */",
+           t.name)
+    b:line()
+    emit_sql_const(b, p .. "_select_sql", t, st.select.sql)
+    emit_sql_const(b, p .. "_get_sql", t.pk_where or t, st.get.sql)
+    emit_sql_const(b, p .. "_update_sql", t, st.update.sql)
+    emit_sql_const(b, p .. "_delete_sql", t.pk_where or t, st.delete.sql)
+    for i, g in ipairs(t.get_by) do
+        emit_sql_const(b, g.sql_const, g, st.get_by[i].sql)
+    end
+    b:line("static const ormc_table_sql %s_sql = {", p)
+    b:line("    .select = %s_select_sql,", p)
+    b:line("    .get = %s_get_sql,", p)
+    b:line("    .update = %s_update_sql,", p)
+    b:line("    .del = %s_delete_sql,", p)
+    b:line("};")
+    b:line()
+end
+
+-- A NULL-terminated array of DDL statements. Returns whether any statement
+-- is longer than ISO C's minimum string length.
+local function emit_ddl(b, name, stmts)
+    b:line("static const char *const %s[] = {", name)
+    local long = false
+    for _, s in ipairs(stmts) do
+        if #s.sql > C_STRING_MAX then long = true end
+        local lines = cgen.text_literal_lines(s.sql, "    ")
+        for i, l in ipairs(lines) do
+            b:line("%s%s", l, i == #lines and "," or "")
+        end
+    end
+    b:line("    NULL,")
+    b:line("};")
+    b:line()
+    return long
+end
+
+local function emit_tables(b, m)
+    local I = "    "
+    for _, t in ipairs(m.tables) do
+        local p = t.prefix
+        b:line("const ormc_table %s_table = {", p)
+        field(b, "name", util.c_string(t.name), I)
+        field(b, "sql_name", util.c_string(t.sql_name), I)
+        field(b, "row_size", format("sizeof(%s)", p), I)
+        field(b, "owned_offset", format("offsetof(%s, ormc_owned)", p), I)
+        field(b, "columns", p .. "_columns", I)
+        field(b, "n_columns", tostring(t.n_columns), I)
+        colset_field(b, "primary_key", t.pk_cols, I)
+        field(b, "pk_order", p .. "_pk_order", I)
+        field(b, "n_pk", tostring(#t.pk_cols), I)
+        if #t.constraints > 0 then
+            field(b, "indexes", p .. "_indexes", I)
+        else
+            field(b, "indexes", "NULL", I)
+        end
+        field(b, "n_indexes", tostring(#t.constraints), I)
+        field(b, "sql", "&" .. p .. "_sql", I)
+        b:line("};")
+        b:line()
+    end
+    b:line("static const ormc_table *const %s_schema_tables[] = {", m.name)
+    for _, t in ipairs(m.order) do
+        b:line("    &%s_table,", t.prefix)
+    end
+    b:line("};")
+    b:line()
+    b:line("const ormc_schema %s_schema = {", m.name)
+    field(b, "name", util.c_string(m.name), I)
+    field(b, "hash", m.macro .. "_SCHEMA_HASH", I)
+    field(b, "tables", m.name .. "_schema_tables", I)
+    field(b, "n_tables", tostring(#m.tables), I)
+    field(b, "ddl_sqlite", m.name .. "_ddl_sqlite", I)
+    field(b, "ddl_postgres", m.name .. "_ddl_postgres", I)
+    b:line("};")
+    b:line()
+end
+
+local function body(b, ret, name, args, lines)
+    for _, l in ipairs(cgen.call_lines(ret .. name, args, "")) do
+        b:line("%s", l)
+    end
+    b:line("{")
+    for _, l in ipairs(lines) do
+        if l == "" then b:line() else b:line("    %s", l) end
+    end
+    b:line("}")
+    b:line()
+end
+
+-- Lines of a function body that call `fname(args)` (wrapped at 80 columns,
+-- counting the body's four-space indent).
+local function call_lines(lead, fname, args)
+    local lines = cgen.call_lines("    " .. lead .. fname, args, ";")
+    for i, l in ipairs(lines) do lines[i] = l:sub(5) end
+    return lines
+end
+
+local function append(dst, src)
+    for _, l in ipairs(src) do dst[#dst + 1] = l end
+end
+
+-- Statements that fill key_ (a zeroed row) from the key parameters.
+local function fill_key(lines, cols)
+    lines[#lines + 1] = "memset(&key_, 0, sizeof key_);"
+    for _, c in ipairs(cols) do
+        if c.has_field then
+            lines[#lines + 1] = format("key_.has_%s = true;", c.name)
+        end
+        lines[#lines + 1] = format("key_.%s = %s;", c.name, c.name)
+    end
+end
+
+local function colset_expr(cols)
+    local sorted = {}
+    for i, c in ipairs(cols) do sorted[i] = c end
+    table.sort(sorted, function(a, c) return a.index < c.index end)
+    local names = {}
+    for i, c in ipairs(sorted) do names[i] = c.macro end
+    return concat(names, " | ")
+end
+
+local function emit_functions(b, m, t)
+    local p, row = t.prefix, t.prefix
+    local tref = "&" .. p .. "_table"
+    local qb = "q ? &q->b : NULL"
+    section(b, format("Functions of table %s", t.name))
+
+    body(b, "void ", p .. "_init", { row .. " *row" }, {
+        "if (row != NULL)", format("    *row = %s_init_value;", p) })
+    body(b, "int ", p .. "_validate",
+         { "const " .. row .. " *row", "ormc_invalid *why" },
+         call_lines("return ", "ormc_row_validate", { tref, "row", "why" }))
+    body(b, "int ", p .. "_insert", { "ormc_db *db", row .. " *row" },
+         call_lines("return ", "ormc_row_insert", { "db", tref, "row" }))
+    body(b, "int ", p .. "_insert_many",
+         { "ormc_db *db", "const " .. row .. " *rows", "size_t n" },
+         call_lines("return ", "ormc_row_insert_many",
+                    { "db", tref, "rows", "n" }))
+
+    local keys = header.key_params(t.pk_cols)
+    local args = { "ormc_db *db" }
+    append(args, keys)
+    args[#args + 1] = row .. " *row"
+    local lines = { row .. " key_;", "" }
+    fill_key(lines, t.pk_cols)
+    append(lines, call_lines("return ", "ormc_row_fetch",
+                             { "db", tref, p .. "_get_sql", "&key_",
+                               colset_expr(t.pk_cols), "row" }))
+    body(b, "int ", p .. "_get", args, lines)
+
+    for _, g in ipairs(t.get_by) do
+        args = { "ormc_db *db" }
+        append(args, header.key_params(g.col_objs))
+        args[#args + 1] = row .. " *row"
+        lines = { row .. " key_;", "" }
+        fill_key(lines, g.col_objs)
+        append(lines, call_lines("return ", "ormc_row_fetch",
+                                 { "db", tref, g.sql_const, "&key_",
+                                   colset_expr(g.col_objs), "row" }))
+        body(b, "int ", g.fn, args, lines)
+    end
+
+    lines = { "int64_t changes_ = 0;" }
+    append(lines, call_lines("int rc_ = ", "ormc_row_exec",
+                             { "db", tref, p .. "_update_sql", "row",
+                               t.macro .. "_ALL_COLUMNS", "&changes_" }))
+    append(lines, { "", "if (rc_ == ORMC_OK && changes_ == 0)",
+                    "    return ORMC_NOT_FOUND;", "return rc_;" })
+    body(b, "int ", p .. "_update", { "ormc_db *db", "const " .. row .. " *row" },
+         lines)
+
+    body(b, "int ", p .. "_update_columns",
+         { "ormc_db *db", "const " .. row .. " *row", "ormc_colset columns" },
+         call_lines("return ", "ormc_row_update_columns",
+                    { "db", tref, "row", "columns" }))
+
+    args = { "ormc_db *db" }
+    append(args, keys)
+    lines = { row .. " key_;", "int64_t changes_ = 0;", "int rc_;", "" }
+    fill_key(lines, t.pk_cols)
+    append(lines, call_lines("rc_ = ", "ormc_row_exec",
+                             { "db", tref, p .. "_delete_sql", "&key_",
+                               colset_expr(t.pk_cols), "&changes_" }))
+    append(lines, { "if (rc_ == ORMC_OK && changes_ == 0)",
+                    "    return ORMC_NOT_FOUND;", "return rc_;" })
+    body(b, "int ", p .. "_delete", args, lines)
+
+    body(b, "int ", p .. "_upsert",
+         { "ormc_db *db", row .. " *row", "ormc_colset conflict" },
+         call_lines("return ", "ormc_row_upsert",
+                    { "db", tref, "row", "conflict" }))
+    body(b, "int ", p .. "_find_or_create",
+         { "ormc_db *db", row .. " *row", "ormc_colset key", "bool *created" },
+         call_lines("return ", "ormc_row_find_or_create",
+                    { "db", tref, "row", "key", "created" }))
+    body(b, "int ", p .. "_fixture", { row .. " *row", "uint64_t seq" },
+         call_lines("return ", "ormc_row_fixture", { tref, "row", "seq" }))
+    body(b, "int ", p .. "_fixture_insert",
+         { "ormc_db *db", "uint64_t seq", row .. " *row" },
+         call_lines("return ", "ormc_row_fixture_insert",
+                    { "db", tref, "seq", "row" }))
+    body(b, "void ", p .. "_free", { row .. " *row" },
+         call_lines("", "ormc_row_free", { tref, "row" }))
+    body(b, "void ", p .. "_list_free", { p .. "_list *list" }, {
+        "if (list != NULL) {",
+        format("    ormc_list_free(%s, list->items, list->count);", tref),
+        "    list->items = NULL;",
+        "    list->count = 0;",
+        "}",
+    })
+    body(b, "void ", p .. "_query_init", { p .. "_query *q" }, {
+        "if (q != NULL)",
+        format("    ormc_builder_init(&q->b, %s);", tref),
+    })
+    body(b, "void ", p .. "_query_free", { p .. "_query *q" }, {
+        "if (q != NULL)",
+        "    ormc_builder_free(&q->b);",
+    })
+
+    for _, c in ipairs(t.columns) do
+        local info = types.info[c.type]
+        lines = { "ormc_param p;", "", "memset(&p, 0, sizeof p);",
+                  format("p.type = %s;", info.ormc) }
+        if c.type == "blob" then
+            lines[#lines + 1] = "p.is_null = value.data == NULL;"
+        elseif c.pointer then
+            lines[#lines + 1] = "p.is_null = value == NULL;"
+        end
+        if c.type == "enum" then
+            lines[#lines + 1] = "p.u.i32 = (int32_t)value;"
+        else
+            lines[#lines + 1] = format("p.u.%s = value;", info.member)
+        end
+        append(lines, call_lines("", "ormc_builder_where",
+                                 { qb, tostring(c.index), "op", "&p" }))
+        body(b, "void ", p .. "_where_" .. c.name,
+             { p .. "_query *q", "ormc_op op", decl(c.ctype, "value") }, lines)
+        body(b, "void ", p .. "_where_" .. c.name .. "_in",
+             { p .. "_query *q", header.in_type(c), "size_t n" },
+             call_lines("", "ormc_builder_where_in",
+                        { qb, tostring(c.index), "values", "n" }))
+    end
+
+    body(b, "void ", p .. "_or_begin", { p .. "_query *q" },
+         call_lines("", "ormc_builder_or_begin", { qb }))
+    body(b, "void ", p .. "_or_end", { p .. "_query *q" },
+         call_lines("", "ormc_builder_or_end", { qb }))
+    body(b, "void ", p .. "_order_by",
+         { p .. "_query *q", "ormc_colset column", "ormc_order dir" },
+         call_lines("", "ormc_builder_order_by", { qb, "column", "dir" }))
+    body(b, "void ", p .. "_limit", { p .. "_query *q", "int64_t limit" },
+         call_lines("", "ormc_builder_limit", { qb, "limit" }))
+    body(b, "void ", p .. "_offset", { p .. "_query *q", "int64_t offset" },
+         call_lines("", "ormc_builder_offset", { qb, "offset" }))
+
+    local cq = "const " .. p .. "_query *q"
+    body(b, "int ", p .. "_first", { "ormc_db *db", cq, row .. " *row" },
+         call_lines("return ", "ormc_builder_first", { "db", qb, "row" }))
+    body(b, "int ", p .. "_all", { "ormc_db *db", cq, p .. "_list *list" }, {
+        "void *items = NULL;",
+        "int rc;",
+        "",
+        "if (list == NULL)",
+        "    return ORMC_INVALID;",
+        "list->items = NULL;",
+        "list->count = 0;",
+        format("rc = ormc_builder_all(db, %s, &items, &list->count);", qb),
+        format("list->items = (%s *)items;", row),
+        "return rc;",
+    })
+    body(b, "int ", p .. "_count", { "ormc_db *db", cq, "int64_t *n" },
+         call_lines("return ", "ormc_builder_count", { "db", qb, "n" }))
+    body(b, "int ", p .. "_exists", { "ormc_db *db", cq, "bool *exists" },
+         call_lines("return ", "ormc_builder_exists", { "db", qb, "exists" }))
+    body(b, "int ", p .. "_delete_where", { "ormc_db *db", cq, "int64_t *deleted" },
+         call_lines("return ", "ormc_builder_delete", { "db", qb, "deleted" }))
+    body(b, "int ", p .. "_update_where",
+         { "ormc_db *db", cq, "const " .. row .. " *values",
+           "ormc_colset columns", "int64_t *changed" },
+         call_lines("return ", "ormc_builder_update",
+                    { "db", qb, "values", "columns", "changed" }))
+    body(b, "int ", p .. "_cursor_open",
+         { "ormc_db *db", cq, p .. "_cursor *cur" }, {
+        "if (cur == NULL)",
+        "    return ORMC_INVALID;",
+        "cur->impl = NULL;",
+        format("return ormc_cursor_open(db, %s, &cur->impl);", qb),
+    })
+    body(b, "int ", p .. "_cursor_next", { p .. "_cursor *cur", row .. " *row" },
+         { "return ormc_cursor_next(cur ? cur->impl : NULL, row);" })
+    body(b, "void ", p .. "_cursor_close", { p .. "_cursor *cur" }, {
+        "if (cur != NULL) {",
+        "    ormc_cursor_close(cur->impl);",
+        "    cur->impl = NULL;",
+        "}",
+    })
+end
+
+function M.emit(m, ctx)
+    local b = util.buffer()
+    b:line("/* %s */", ctx.banner)
+    util.comment_block(b, "", {
+        format("%s.c: the descriptors, SQL and functions of schema \"%s\". "
+               .. "The functions are thin: they hand the static descriptors "
+               .. "below to the ormc runtime's generic engine.", m.name,
+               m.name),
+    })
+    b:line("#include \"%s.h\"", m.name)
+    b:line()
+    b:line("#include <stddef.h>")
+    b:line("#include <string.h>")
+    b:line()
+    emit_enums(b, m)
+
+    section(b, "Descriptors")
+    for _, t in ipairs(m.tables) do emit_descriptors(b, m, t) end
+
+    section(b, "SQL")
+    for _, t in ipairs(m.tables) do emit_sql(b, m, t) end
+
+    -- The DDL; statements longer than C's minimum string length need the
+    -- pedantic warning about it silenced (GCC and Clang take 2^31).
+    local ddl = util.buffer()
+    util.comment(ddl, "", format("The DDL of both dialects, as in "
+                                 .. "%s.sqlite.sql and %s.postgres.sql.",
+                                 m.name, m.name))
+    ddl:line()
+    local long1 = emit_ddl(ddl, m.name .. "_ddl_sqlite",
+                           emit_sqlite.statements(m))
+    local long2 = emit_ddl(ddl, m.name .. "_ddl_postgres",
+                           emit_postgres.statements(m))
+    if long1 or long2 then
+        b:line("/* Some statements are longer than the 4095 characters ISO C "
+               .. "promises; GCC")
+        b:line(" * and Clang take any length. */")
+        b:line("#if defined(__GNUC__)")
+        b:line("#pragma GCC diagnostic push")
+        b:line("#pragma GCC diagnostic ignored \"-Woverlength-strings\"")
+        b:line("#endif")
+        b:line()
+        b:put(ddl:text())
+        b:line("#if defined(__GNUC__)")
+        b:line("#pragma GCC diagnostic pop")
+        b:line("#endif")
+        b:line()
+    else
+        b:put(ddl:text())
+    end
+
+    section(b, "Tables and schema")
+    emit_tables(b, m)
+
+    for _, t in ipairs(m.tables) do emit_functions(b, m, t) end
+
+    section(b, "Functions of the schema")
+    for _, what in ipairs { "create", "drop", "check" } do
+        body(b, "int ", m.name .. "_schema_" .. what, { "ormc_db *db" },
+             { format("return ormc_schema_%s(db, &%s_schema);", what,
+                      m.name) })
+    end
+    -- One trailing newline, not a blank line.
+    local text = b:text()
+    return (text:gsub("\n\n$", "\n"))
+end
+
+return M

@@ -1,0 +1,152 @@
+-- names.lua: every C identifier the generated code defines, derived from the
+-- schema, table, column and enum label names in one place, so that the
+-- emitters and the collision check cannot disagree.
+
+local format, upper, concat = string.format, string.upper, table.concat
+
+local M = {}
+
+-- A DSL name: lower-case snake case, as C and SQL both read it unquoted.
+M.NAME_PATTERN = "^[a-z][a-z0-9]*$"
+
+function M.is_name(s)
+    if type(s) ~= "string" or s == "" then return false end
+    for part in (s .. "_"):gmatch("(.-)_") do
+        if part == "" then return false end
+    end
+    return s:match("^[a-z][a-z0-9_]*$") ~= nil
+end
+
+-- What a name should have been: lower case, single underscores.
+function M.to_name(s)
+    if type(s) ~= "string" then return nil end
+    local n = s:gsub("(%l)(%u)", "%1_%2"):lower():gsub("[^a-z0-9]+", "_")
+        :gsub("^[_%d]+", ""):gsub("_+$", "")
+    if n == "" then return nil end
+    return n
+end
+
+-- The C form of an enum label: upper case, runs of other characters as one
+-- underscore. nil when nothing is left.
+function M.label_c(label)
+    local s = upper(label):gsub("[^A-Z0-9]+", "_"):gsub("^_+", "")
+        :gsub("_+$", "")
+    if s == "" then return nil end
+    return s
+end
+
+function M.prefix(schema, tname)
+    return schema .. "_" .. tname
+end
+
+function M.macro(s)
+    return upper(s)
+end
+
+-- The suffix of a _get_by_ function for a list of column names.
+function M.by(cols)
+    return concat(cols, "_")
+end
+
+-- Every identifier of one table: a list of {name, what}, `what` telling the
+-- reader what the identifier is ("the list type of table 'bot'").
+-- t: { name, columns = { {name, type, has_field, labels} ... },
+--      uniques = { {cols...} ... }, n_indexes }
+function M.table_idents(schema, t)
+    local p = M.prefix(schema, t.name)
+    local pu = M.macro(p)
+    local of = format(" of table '%s'", t.name)
+    local out = {}
+    local function add(name, what) out[#out + 1] = { name, what .. of } end
+    add(p, "the row type")
+    for _, sfx in ipairs { "list", "query", "cursor" } do
+        add(p .. "_" .. sfx, "the " .. sfx .. " type")
+    end
+    add(p .. "_table", "the table descriptor")
+    for _, sfx in ipairs { "columns", "indexes", "pk_order", "sql",
+                           "select_sql", "get_sql", "update_sql",
+                           "delete_sql", "init_value" } do
+        add(p .. "_" .. sfx, "a static descriptor")
+    end
+    for k = 1, t.n_indexes or 0 do
+        add(format("%s_index%d_order", p, k - 1), "a static descriptor")
+    end
+    add(pu .. "_ALL_COLUMNS", "the all-columns macro")
+    add(pu .. "_INIT", "the initializer macro")
+    for _, fn in ipairs(M.TABLE_FUNCTIONS) do
+        add(p .. "_" .. fn, "the function _" .. fn)
+    end
+    for _, u in ipairs(t.uniques or {}) do
+        add(p .. "_get_by_" .. M.by(u), "the function _get_by_" .. M.by(u))
+        add(p .. "_get_by_" .. M.by(u) .. "_sql", "a static descriptor")
+    end
+    for _, c in ipairs(t.columns) do
+        local cof = format(" of column '%s'", c.name)
+        add(pu .. "_" .. M.macro(c.name), "the column macro" .. cof)
+        add(p .. "_where_" .. c.name, "the function _where_" .. c.name)
+        add(p .. "_where_" .. c.name .. "_in",
+            "the function _where_" .. c.name .. "_in")
+        if c.type == "enum" then
+            add(p .. "_" .. c.name, "the enum type" .. cof)
+            add(p .. "_" .. c.name .. "_labels", "a static descriptor" .. cof)
+            for _, label in ipairs(c.labels or {}) do
+                local lc = M.label_c(label)
+                if lc then
+                    add(pu .. "_" .. M.macro(c.name) .. "_" .. lc,
+                        format("the enum constant of label '%s'%s", label,
+                               cof))
+                end
+            end
+        end
+    end
+    return out
+end
+
+-- The functions every table gets (besides _get_by_* and _where_*).
+M.TABLE_FUNCTIONS = {
+    "init", "validate", "insert", "insert_many", "get", "update",
+    "update_columns", "delete", "upsert", "find_or_create", "fixture",
+    "fixture_insert", "free", "list_free", "query_init", "query_free",
+    "or_begin", "or_end", "order_by", "limit", "offset", "first", "all",
+    "count", "exists", "delete_where", "update_where", "cursor_open",
+    "cursor_next", "cursor_close",
+}
+
+-- Every identifier of a schema itself.
+function M.schema_idents(schema)
+    local su = M.macro(schema)
+    local out = {}
+    local function add(name, what)
+        out[#out + 1] = { name, what .. format(" of schema '%s'", schema) }
+    end
+    add(schema .. "_schema", "the schema descriptor")
+    add(schema .. "_schema_create", "the function _schema_create")
+    add(schema .. "_schema_drop", "the function _schema_drop")
+    add(schema .. "_schema_check", "the function _schema_check")
+    add(schema .. "_schema_tables", "a static descriptor")
+    add(schema .. "_ddl_sqlite", "a static descriptor")
+    add(schema .. "_ddl_postgres", "a static descriptor")
+    add(su .. "_SCHEMA_HASH", "the hash macro")
+    add(M.guard(schema), "the include guard")
+    return out
+end
+
+function M.guard(schema)
+    return "ORMC_GENERATED_" .. M.macro(schema) .. "_H"
+end
+
+-- The struct fields of one table's row: {name, what}.
+function M.fields(t)
+    local out = {}
+    for _, c in ipairs(t.columns) do
+        if c.has_field then
+            out[#out + 1] = { "has_" .. c.name,
+                              format("the has_ flag of column '%s'", c.name) }
+        end
+        out[#out + 1] = { c.name, format("column '%s'", c.name) }
+    end
+    out[#out + 1] = { "ormc_owned", "the field ormc_owned" }
+    return out
+end
+
+return M

@@ -1,0 +1,303 @@
+-- ormc.lua: the command line of the ormc generator (bin/ormc runs it).
+--
+--   ormc gen [-o DIR] SCHEMA.lua...     write DIR/NAME.{h,c,sqlite.sql,postgres.sql}
+--   ormc check [-o DIR] SCHEMA.lua...   exit 1 when DIR is stale
+--   ormc ddl --dialect D SCHEMA.lua     the DDL on stdout
+--
+-- Phases: load (sandbox) -> check -> model -> check names -> emit -> write.
+-- Any error in any schema: report them all, exit 2, write nothing.
+
+local here = (arg and arg[0] or ""):match("^(.*)/[^/]*$") or "."
+package.path = here .. "/?.lua"
+package.cpath = ""
+
+local errors = require("errors")
+local load = require("load")
+local check = require("check")
+local model = require("model")
+local cgen = require("cgen")
+local emit_c_header = require("emit_c_header")
+local emit_c_source = require("emit_c_source")
+local emit_sqlite = require("emit_sqlite")
+local emit_postgres = require("emit_postgres")
+
+local format = string.format
+local stdout, stderr = io.stdout, io.stderr
+
+local VERSION = "0.1.0" -- keep in sync with ORMC_VERSION in runtime/include/ormc.h
+
+local USAGE = [[
+usage: ormc gen [-o DIR] SCHEMA.lua...
+       ormc check [-o DIR] SCHEMA.lua...
+       ormc ddl --dialect sqlite|postgres SCHEMA.lua
+       ormc --help | --version
+
+ormc turns schema files (the Lua DSL) into typed C and DDL.
+
+commands:
+  gen     write DIR/NAME.h, DIR/NAME.c, DIR/NAME.sqlite.sql and
+          DIR/NAME.postgres.sql for each schema (NAME is the schema's name).
+          Output is deterministic; files whose content is unchanged are not
+          touched; each file is replaced atomically.
+  check   compare DIR with what gen would write; name the stale files and
+          exit 1 when they differ (for CI).
+  ddl     print one schema's DDL for one dialect.
+
+options:
+  -o, --output DIR        output directory (default: .)
+  -d, --dialect DIALECT   sqlite or postgres (ddl)
+  -h, --help              this text
+  -V, --version           the generator's version
+
+exit status: 0 success, 1 check found stale files, 2 bad schema or usage.
+Errors are printed as FILE:LINE: error: MESSAGE.
+]]
+
+local function usage_error(msg)
+    stderr:write("ormc: ", msg, "\n", "Try 'ormc --help'.\n")
+    os.exit(2)
+end
+
+-- The path as shown in banners and errors: as given, without "./", and
+-- relative to the working directory when it is inside it.
+local cwd
+local function display_path(p)
+    if p:sub(1, 1) == "/" and cwd == nil then
+        local f = io.popen("pwd")
+        cwd = f and f:read("l") or ""
+        if f then f:close() end
+    end
+    local pwd = cwd
+    if pwd and pwd ~= "" and p:sub(1, 1) == "/" then
+        local prefix = pwd:gsub("/$", "") .. "/"
+        if p:sub(1, #prefix) == prefix then p = p:sub(#prefix + 1) end
+    end
+    while p:sub(1, 2) == "./" do p = p:sub(3) end
+    return p
+end
+
+-- Load, check and model every schema. Returns the models, or reports the
+-- errors and exits 2.
+local function build(paths)
+    local errs = errors.new()
+    for _, p in ipairs(paths) do errs:file_order(display_path(p)) end
+    local models = {}
+    for _, p in ipairs(paths) do
+        local raw = load.load_file(p, errs, display_path(p))
+        if raw then
+            local s = check.schema(raw, errs)
+            if s then
+                local ok, m = pcall(model.build, s)
+                if ok then
+                    models[#models + 1] = m
+                elseif errs:count() == 0 then
+                    error(m, 0) -- an internal error: let it show
+                end
+            end
+        end
+    end
+    local registry, by_name = {}, {}
+    for _, m in ipairs(models) do
+        if by_name[m.name] then
+            errs:addf(m, "each schema writes files named after it",
+                      "schema '%s' is also declared in %s", m.name,
+                      by_name[m.name].file)
+        else
+            by_name[m.name] = m
+            check.model(m, errs, registry)
+        end
+    end
+    if errs:count() > 0 then
+        errs:report(stderr)
+        os.exit(2)
+    end
+    return models
+end
+
+-- The files of one model: a list of { name, text }.
+local function render(m)
+    local banner = cgen.banner(VERSION, m.file)
+    local ctx = { version = VERSION, banner = banner }
+    return {
+        { m.name .. ".h", emit_c_header.emit(m, ctx) },
+        { m.name .. ".c", emit_c_source.emit(m, ctx) },
+        { m.name .. ".sqlite.sql", emit_sqlite.emit(m, banner) },
+        { m.name .. ".postgres.sql", emit_postgres.emit(m, banner) },
+    }
+end
+
+local function read_file(path)
+    local f = io.open(path, "rb")
+    if not f then return nil end
+    local s = f:read("a")
+    f:close()
+    return s
+end
+
+local function dir_exists(dir)
+    -- Renaming a directory onto itself succeeds exactly when it exists.
+    return os.rename(dir, dir) ~= nil
+end
+
+local function shell_quote(s)
+    return "'" .. s:gsub("'", "'\\''") .. "'"
+end
+
+-- Replace path by text atomically: a temporary file in the same directory,
+-- then rename(2) over the old one.
+local function write_atomic(dir, name, text)
+    local path = dir .. "/" .. name
+    local tmp = format("%s/.%s.tmp-%d-%d", dir, name, os.time(),
+                       math.random(1, 1 << 30))
+    local f, why = io.open(tmp, "wb")
+    if not f then return nil, why end
+    local ok, werr = f:write(text)
+    local cok, cerr = f:close()
+    if not ok or not cok then
+        os.remove(tmp)
+        return nil, werr or cerr
+    end
+    local rok, rerr = os.rename(tmp, path)
+    if not rok then
+        os.remove(tmp)
+        return nil, rerr
+    end
+    return true
+end
+
+local function parse(args, spec)
+    local opts, rest = {}, {}
+    local i = 1
+    while i <= #args do
+        local a = args[i]
+        local long, value = a:match("^%-%-([%w-]+)=(.*)$")
+        local key
+        if long then
+            key = spec["--" .. long]
+            if not key then usage_error("unknown option '--" .. long .. "'") end
+        elseif spec[a] then
+            key = spec[a]
+            i = i + 1
+            value = args[i]
+            if value == nil then usage_error("option " .. a .. " needs a value") end
+        elseif a:match("^%-%a.") and spec[a:sub(1, 2)] then
+            key, value = spec[a:sub(1, 2)], a:sub(3)
+        elseif a == "--" then
+            for j = i + 1, #args do rest[#rest + 1] = args[j] end
+            break
+        elseif a:match("^%-.") then
+            usage_error("unknown option '" .. a .. "'")
+        else
+            rest[#rest + 1] = a
+        end
+        if key then opts[key] = value end
+        i = i + 1
+    end
+    return opts, rest
+end
+
+local OUT = { ["-o"] = "output", ["--output"] = "output" }
+
+local function cmd_gen(args)
+    local opts, paths = parse(args, OUT)
+    if #paths == 0 then usage_error("gen: name at least one schema file") end
+    local dir = display_path(opts.output or ".")
+    local models = build(paths)
+    local outputs = {}
+    for _, m in ipairs(models) do
+        for _, f in ipairs(render(m)) do outputs[#outputs + 1] = f end
+    end
+    if not dir_exists(dir) then
+        if not os.execute("mkdir -p -- " .. shell_quote(dir)) then
+            stderr:write(format("ormc: cannot create directory %s\n", dir))
+            os.exit(2)
+        end
+    end
+    for _, f in ipairs(outputs) do
+        local name, text = f[1], f[2]
+        if read_file(dir .. "/" .. name) ~= text then
+            local ok, why = write_atomic(dir, name, text)
+            if not ok then
+                stderr:write(format("ormc: cannot write %s/%s: %s\n", dir,
+                                    name, tostring(why)))
+                os.exit(2)
+            end
+        end
+    end
+    return 0
+end
+
+local function cmd_check(args)
+    local opts, paths = parse(args, OUT)
+    if #paths == 0 then usage_error("check: name at least one schema file") end
+    local dir = display_path(opts.output or ".")
+    local models = build(paths)
+    local stale = 0
+    for _, m in ipairs(models) do
+        for _, f in ipairs(render(m)) do
+            local path = dir .. "/" .. f[1]
+            local old = read_file(path)
+            if old == nil then
+                stderr:write(format("ormc: %s is missing\n", path))
+                stale = stale + 1
+            elseif old ~= f[2] then
+                stderr:write(format("ormc: %s is stale\n", path))
+                stale = stale + 1
+            end
+        end
+    end
+    if stale > 0 then
+        local quoted = {}
+        for i, p in ipairs(paths) do quoted[i] = shell_quote(display_path(p)) end
+        stderr:write(format("ormc: %d file%s differ from the schemas; run: "
+                            .. "ormc gen -o %s %s\n", stale,
+                            stale == 1 and "" or "s", shell_quote(dir),
+                            table.concat(quoted, " ")))
+        return 1
+    end
+    return 0
+end
+
+local function cmd_ddl(args)
+    local opts, paths = parse(args, { ["-d"] = "dialect",
+                                      ["--dialect"] = "dialect" })
+    local dialect = opts.dialect
+    if dialect == nil then usage_error("ddl: --dialect sqlite|postgres is required") end
+    local emitter = ({ sqlite = emit_sqlite, postgres = emit_postgres,
+                       postgresql = emit_postgres })[dialect]
+    if not emitter then
+        usage_error("ddl: unknown dialect '" .. dialect
+                    .. "' (sqlite or postgres)")
+    end
+    if #paths ~= 1 then usage_error("ddl: name exactly one schema file") end
+    local m = build(paths)[1]
+    stdout:write(emitter.emit(m, cgen.banner(VERSION, m.file)))
+    return 0
+end
+
+local function main(args)
+    local cmd = args[1]
+    local rest = { table.unpack(args, 2) }
+    if cmd == nil then
+        stderr:write(USAGE)
+        return 2
+    elseif cmd == "-h" or cmd == "--help" or cmd == "help" then
+        stdout:write(USAGE)
+        return 0
+    elseif cmd == "-V" or cmd == "--version" or cmd == "version" then
+        stdout:write("ormc ", VERSION, "\n")
+        return 0
+    elseif cmd == "gen" then
+        return cmd_gen(rest)
+    elseif cmd == "check" then
+        return cmd_check(rest)
+    elseif cmd == "ddl" then
+        return cmd_ddl(rest)
+    elseif cmd == "diff" then
+        stderr:write("ormc: diff (migration scripts) is not implemented yet\n")
+        return 2
+    end
+    usage_error("unknown command '" .. cmd .. "'")
+end
+
+os.exit(main(arg))

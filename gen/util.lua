@@ -1,0 +1,206 @@
+-- util.lua: small helpers shared by the phases: output buffers, quoting for
+-- C and SQL, text wrapping, did-you-mean suggestions, the content hash.
+
+local byte, char, concat, format = string.byte, string.char, table.concat,
+    string.format
+local rep, sort = string.rep, table.sort
+
+local M = {}
+
+-- An output buffer: b:line(fmt, ...) appends one line, b:put(s) a raw
+-- string, b:text() joins everything.
+local Buffer = {}
+Buffer.__index = Buffer
+
+function M.buffer()
+    return setmetatable({ n = 0 }, Buffer)
+end
+
+function Buffer:put(s)
+    local n = self.n + 1
+    self[n] = s
+    self.n = n
+end
+
+function Buffer:line(fmt, ...)
+    local n = self.n + 1
+    if select("#", ...) > 0 then
+        self[n] = format(fmt, ...) .. "\n"
+    else
+        self[n] = (fmt or "") .. "\n"
+    end
+    self.n = n
+end
+
+function Buffer:text()
+    return concat(self, "", 1, self.n)
+end
+
+-- A C string literal body (without the quotes). Non-ASCII and control bytes
+-- become three-digit octal escapes, which cannot run into a following digit.
+local c_escapes = { ['"'] = '\\"', ["\\"] = "\\\\", ["\n"] = "\\n",
+                    ["\t"] = "\\t", ["\r"] = "\\r" }
+function M.c_escape(s)
+    return (s:gsub('[%c"\\\128-\255]', function(c)
+        return c_escapes[c] or format("\\%03o", byte(c))
+    end))
+end
+
+function M.c_string(s)
+    return '"' .. M.c_escape(s) .. '"'
+end
+
+-- A SQL string literal and a quoted SQL identifier.
+function M.sql_string(s)
+    return "'" .. s:gsub("'", "''") .. "'"
+end
+
+function M.sql_ident(s)
+    return '"' .. s:gsub('"', '""') .. '"'
+end
+
+-- Words of `text` wrapped into lines of at most `width` characters.
+function M.wrap(text, width)
+    local lines, cur = {}, nil
+    for word in text:gmatch("%S+") do
+        if cur == nil then
+            cur = word
+        elseif #cur + 1 + #word <= width then
+            cur = cur .. " " .. word
+        else
+            lines[#lines + 1] = cur
+            cur = word
+        end
+    end
+    if cur then lines[#lines + 1] = cur end
+    return lines
+end
+
+-- A block comment of wrapped paragraphs, indented by `indent`.
+-- paragraphs: strings; an empty string makes a blank comment line.
+function M.comment_block(buf, indent, paragraphs)
+    buf:line(indent .. "/*")
+    for _, p in ipairs(paragraphs) do
+        if p == "" then
+            buf:line(indent .. " *")
+        else
+            -- A paragraph that starts with spaces is preformatted.
+            if p:match("^ ") then
+                buf:line(indent .. " *" .. p)
+            else
+                for _, l in ipairs(M.wrap(p, 80 - #indent - 3)) do
+                    buf:line(indent .. " * " .. l)
+                end
+            end
+        end
+    end
+    buf:line(indent .. " */")
+end
+
+-- A comment: `/* text */` on one line when it fits in 80 columns, else a
+-- wrapped block in the style of comment_block but without the blank first
+-- line (`/* first words` ... ` * last words */`).
+function M.comment(buf, indent, text)
+    local one = indent .. "/* " .. text .. " */"
+    if #one <= 80 then
+        buf:line(one)
+        return
+    end
+    local lines = M.wrap(text, 80 - #indent - 3)
+    for i, l in ipairs(lines) do
+        local lead = i == 1 and "/* " or " * "
+        local tail = i == #lines and " */" or ""
+        if i == #lines and #indent + 3 + #l + 3 > 80 then
+            buf:line(indent .. lead .. l)
+            buf:line(indent .. " */")
+        else
+            buf:line(indent .. lead .. l .. tail)
+        end
+    end
+end
+
+-- Levenshtein distance, for suggestions.
+local function distance(a, b)
+    local la, lb = #a, #b
+    if la == 0 then return lb end
+    if lb == 0 then return la end
+    local prev, cur = {}, {}
+    for j = 0, lb do prev[j] = j end
+    for i = 1, la do
+        cur[0] = i
+        local ca = byte(a, i)
+        for j = 1, lb do
+            local cost = (ca == byte(b, j)) and 0 or 1
+            local v = prev[j] + 1
+            if cur[j - 1] + 1 < v then v = cur[j - 1] + 1 end
+            if prev[j - 1] + cost < v then v = prev[j - 1] + cost end
+            cur[j] = v
+        end
+        prev, cur = cur, prev
+    end
+    return prev[lb]
+end
+M.distance = distance
+
+-- The candidate closest to `word`, when it is close enough to be a likely
+-- typo; nil otherwise. Ties go to the earlier candidate.
+function M.suggest(word, candidates)
+    if type(word) ~= "string" then return nil end
+    local best, best_d = nil, nil
+    local limit = #word <= 4 and 1 or (#word <= 8 and 2 or 3)
+    for _, c in ipairs(candidates) do
+        local d = distance(word:lower(), c:lower())
+        if d <= limit and (best_d == nil or d < best_d) then
+            best, best_d = c, d
+        end
+    end
+    return best
+end
+
+function M.did_you_mean(word, candidates)
+    local s = M.suggest(word, candidates)
+    return s and format("did you mean '%s'?", s) or nil
+end
+
+-- The keys of a table, sorted (never rely on pairs() order).
+function M.sorted_keys(t)
+    local keys = {}
+    for k in pairs(t) do keys[#keys + 1] = k end
+    sort(keys, function(a, b)
+        if type(a) == type(b) then return a < b end
+        return type(a) < type(b)
+    end)
+    return keys
+end
+
+-- FNV-1a, 64 bits, as 16 hex digits. Lua integers wrap around, which is
+-- exactly the arithmetic modulo 2^64 that FNV wants.
+function M.fnv1a64(s)
+    local h = -3750763034362895579 -- 0xcbf29ce484222325
+    local prime = 0x100000001b3
+    for i = 1, #s do
+        h = (h ~ byte(s, i)) * prime
+    end
+    return format("%016x", h)
+end
+
+-- Pad `s` with spaces to `width` characters.
+function M.pad(s, width)
+    if #s >= width then return s end
+    return s .. rep(" ", width - #s)
+end
+
+-- A double as the shortest decimal text that reads back as the same value,
+-- always with a '.' or an exponent, so that C and SQL see a floating value.
+function M.double(v)
+    local s
+    for digits = 15, 17 do
+        s = format("%." .. digits .. "g", v)
+        if tonumber(s) == v then break end
+    end
+    if not s:find("[.eEn]") then s = s .. ".0" end
+    return s
+end
+
+M.char = char
+return M

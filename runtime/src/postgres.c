@@ -122,7 +122,9 @@ static int pg_error(ormc_db *db, const PGresult *res)
     char msg[512];
     clean_message(prim ? prim : PQerrorMessage(c), msg, sizeof msg);
     int status = map_sqlstate(state);
-    if (!c || PQstatus(c) == CONNECTION_BAD) {
+    /* 57P01 (terminated) and the like arrive while libpq still thinks the
+     * connection is fine: the server is gone all the same */
+    if (!c || PQstatus(c) == CONNECTION_BAD || status == ORMC_CONNECTION) {
         db->broken = true;
         status = ORMC_CONNECTION;
         if (!state || map_sqlstate(state) != ORMC_CONNECTION)

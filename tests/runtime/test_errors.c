@@ -1,0 +1,120 @@
+/*
+ * test_errors.c: constraint violations and other errors map to the same
+ * status and SQLSTATE on both backends; passwords never show.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "ormc_test.h"
+
+static void create_tables(ormc_db *db)
+{
+    ormc_test_exec(db, "CREATE TABLE parent (id integer PRIMARY KEY)");
+    ormc_test_exec(db,
+                   "CREATE TABLE child (id integer PRIMARY KEY, "
+                   "parent_id integer REFERENCES parent (id), "
+                   "name text NOT NULL UNIQUE, qty integer, "
+                   "CONSTRAINT child_qty_check CHECK (qty >= 0))");
+    ormc_test_exec(db, "INSERT INTO parent (id) VALUES (1)");
+    ormc_test_exec(db, "INSERT INTO child (id, parent_id, name, qty) "
+                       "VALUES (1, 1, 'a', 1)");
+    assert_ok(db, ormc_commit(db));
+}
+
+/* Run sql; expect status and SQLSTATE; roll back. */
+static void expect_error(ormc_db *db, const char *sql, int status,
+                         const char *sqlstate, const char *constraint)
+{
+    int rc = ormc_exec(db, sql, NULL, 0, NULL);
+    if (rc != status)
+        fail_msg("%s: %s, expected %s (%s)", sql, ormc_strstatus(rc),
+                 ormc_strstatus(status), ormc_errmsg(db));
+    assert_string_equal(ormc_sqlstate(db), sqlstate);
+    assert_true(strlen(ormc_errmsg(db)) > 0);
+    if (constraint)
+        assert_string_equal(ormc_errconstraint(db), constraint);
+    assert_int_equal(ormc_tx_status(db), ORMC_TX_FAILED);
+    assert_ok(db, ormc_rollback(db));
+}
+
+static void test_constraint_mapping(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    bool pg = ormc_backend_of(db) == ORMC_POSTGRES;
+    create_tables(db);
+    expect_error(db,
+                 "INSERT INTO child (id, parent_id, name) VALUES (2, 1, 'a')",
+                 ORMC_CONSTRAINT, "23505", pg ? "child_name_key" : "name");
+    expect_error(db, "INSERT INTO child (id, parent_id, name) VALUES (1, 1, "
+                     "'b')",
+                 ORMC_CONSTRAINT, "23505", pg ? "child_pkey" : "id");
+    expect_error(db,
+                 "INSERT INTO child (id, parent_id, name) VALUES (2, 1, "
+                 "NULL)",
+                 ORMC_CONSTRAINT, "23502", "name");
+    expect_error(db,
+                 "INSERT INTO child (id, parent_id, name) VALUES (2, 9, 'b')",
+                 ORMC_CONSTRAINT, "23503",
+                 pg ? "child_parent_id_fkey" : NULL);
+    expect_error(db,
+                 "INSERT INTO child (id, parent_id, name, qty) "
+                 "VALUES (2, 1, 'b', -1)",
+                 ORMC_CONSTRAINT, "23514", "child_qty_check");
+    expect_error(db, "DELETE FROM parent WHERE id = 1", ORMC_CONSTRAINT,
+                 "23503", NULL);
+    ormc_stats s;
+    assert_ok(db, ormc_stats_get(db, &s));
+    assert_int_equal(s.errors[ORMC_CONSTRAINT], 6);
+}
+
+static void test_other_errors(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    expect_error(db, "SELEKT 1", ORMC_ERROR, "42601", NULL);
+    expect_error(db, "SELECT * FROM no_such_table", ORMC_ERROR, "42P01",
+                 NULL);
+    create_tables(db);
+    expect_error(db, "SELECT no_such_column FROM parent", ORMC_ERROR, "42703",
+                 NULL);
+    expect_error(db, "CREATE TABLE parent (x integer)", ORMC_ERROR, "42P07",
+                 NULL);
+    /* success clears the error */
+    assert_ok(db, ormc_exec(db, "SELECT 1", NULL, 0, NULL));
+    assert_string_equal(ormc_errmsg(db), "");
+    assert_string_equal(ormc_sqlstate(db), "");
+    assert_string_equal(ormc_errconstraint(db), "");
+}
+
+/* A server message that happens to quote the password is scrubbed. */
+static void test_password_scrubbed(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    if (ormc_backend_of(db) != ORMC_POSTGRES)
+        skip(); /* SQLite URLs carry no password */
+    char url[2200];
+    snprintf(url, sizeof url, "%s password=Zq-s3cret-9", ormc_test_url());
+    ormc_db *pw;
+    assert_int_equal(ormc_open(url, &pw), ORMC_OK);
+    assert_int_equal(ormc_exec(pw, "SELECT * FROM \"Zq-s3cret-9\"", NULL, 0,
+                               NULL),
+                     ORMC_ERROR);
+    assert_null(strstr(ormc_errmsg(pw), "Zq-s3cret-9"));
+    assert_non_null(strstr(ormc_errmsg(pw), "***"));
+    ormc_param p = {ORMC_TYPE_TEXT, false, {.text = "Zq-s3cret-9"}};
+    assert_ok(pw, ormc_rollback(pw));
+    assert_int_equal(ormc_exec(pw, "SELECT $1::integer", &p, 1, NULL),
+                     ORMC_ERROR);
+    assert_string_equal(ormc_sqlstate(pw), "22P02");
+    assert_null(strstr(ormc_errmsg(pw), "Zq-s3cret-9"));
+    ormc_close(pw);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        ORMC_BACKEND_TEST(test_constraint_mapping),
+        ORMC_BACKEND_TEST(test_other_errors),
+        ORMC_BACKEND_TEST(test_password_scrubbed),
+    };
+    return ormc_test_run_backends("runtime_errors", tests);
+}

@@ -132,6 +132,10 @@ typedef struct ormc_param {
  * NUL and returns the length written. ormc_time_parse also accepts a
  * trailing "+00", "+00:00" or "Z", and fewer fraction digits. */
 #define ORMC_TIME_TEXT_MAX 32
+
+/* The current time (the system's real-time clock), for timestamp fields. */
+ormc_time ormc_time_now(void);
+
 size_t ormc_time_format(ormc_time t, char *buf /* OUT */, size_t size);
 int ormc_time_parse(const char *text, ormc_time *out /* OUT */);
 
@@ -586,6 +590,36 @@ int ormc_cursor_open(ormc_db *db, const ormc_builder *q,
                      ormc_cursor **cur /* OUT */);
 int ormc_cursor_next(ormc_cursor *cur, void *row /* OUT */);
 void ormc_cursor_close(ormc_cursor *cur);
+
+/* === Change hooks === */
+
+/* What a change hook is told happened. */
+typedef enum ormc_change {
+    ORMC_CHANGE_INSERT = 1, /* a row was inserted */
+    ORMC_CHANGE_UPDATE,     /* a row was updated (or upserted) */
+    ORMC_CHANGE_DELETE      /* a row was deleted */
+} ormc_change;
+
+/*
+ * A change hook: called once per changed row, right after the statement
+ * that changed it succeeded, in that statement's transaction (a later
+ * rollback does not call it again). t is the row's table; row points to a
+ * row struct of t, borrowed for the call only:
+ *   - insert, insert_many, find_or_create (when it created), upsert: the
+ *     row as stored (with the key and defaulted values read back);
+ *   - update by key, update_columns: the caller's row;
+ *   - update_where: the key columns of the updated row plus the columns
+ *     that were set, the rest zero / NULL;
+ *   - delete by key, delete_where: the key columns only.
+ * An upsert reports ORMC_CHANGE_UPDATE whether it inserted or updated. The
+ * hook must not close db; it may run statements on it.
+ */
+typedef void (*ormc_change_fn)(void *ctx, const ormc_table *t, ormc_change op,
+                               const void *row);
+
+/* Set the change hook of db (NULL fn to remove it). Without a hook nothing
+ * is computed for it. ctx is passed to fn as is. */
+void ormc_on_change(ormc_db *db, ormc_change_fn fn, void *ctx);
 
 /* === Engine: schemas === */
 

@@ -133,11 +133,11 @@ typedef struct ormc_param {
  * trailing "+00", "+00:00" or "Z", and fewer fraction digits. */
 #define ORMC_TIME_TEXT_MAX 32
 
-/* The current time (the system's real-time clock), for timestamp fields. */
-ormc_time ormc_time_now(void);
-
 size_t ormc_time_format(ormc_time t, char *buf /* OUT */, size_t size);
 int ormc_time_parse(const char *text, ormc_time *out /* OUT */);
+
+/* The current time (the system's real-time clock), for timestamp fields. */
+ormc_time ormc_time_now(void);
 
 /* Converting a UUID to and from its canonical 36-character text. */
 #define ORMC_UUID_TEXT_MAX 37

@@ -186,6 +186,7 @@ function M.fields(b, indent, fields)
         end
     end
     for _, f in ipairs(fields) do
+        f.comment = util.comment_safe(f.comment)
         local inline = indent .. util.pad(f.decl, width) .. " /* "
             .. f.comment .. " */"
         if f.above then

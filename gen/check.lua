@@ -81,6 +81,15 @@ local function name_hint(s)
         .. "starting with a letter"
 end
 
+-- A doc string as one line of single-spaced words (docs end up in C and
+-- SQL comments, which are re-wrapped).
+local function doc_text(s)
+    if s == nil then return nil end
+    s = s:gsub("%s+", " "):gsub("^ ", ""):gsub(" $", "")
+    if s == "" then return nil end
+    return s
+end
+
 -- The integer value of a Lua number, or nil.
 local function as_integer(v)
     if math_type(v) == "integer" then return v end
@@ -96,6 +105,17 @@ end
 -- Check the options of a DSL entry against `allowed` ({key = lua type});
 -- unknown keys and values of the wrong type are errors. Returns a table of
 -- the options that passed.
+-- Options people coming from other tools write, and what ormc calls them.
+local OPTION_HINTS = {
+    nullable = "columns are nullable unless not_null = true",
+    null = "columns are nullable unless not_null = true",
+    length = "did you mean 'max'?", size = "did you mean 'max'?",
+    max_length = "did you mean 'max'?", maxlen = "did you mean 'max'?",
+    pk = "did you mean 'primary_key'?", fk = "did you mean 'references'?",
+    comment = "did you mean 'doc'?", description = "did you mean 'doc'?",
+    name = nil,
+}
+
 local function check_options(errs, where, what, opts, allowed, allowed_names)
     local ok = {}
     for _, key in ipairs(util.sorted_keys(opts)) do
@@ -103,7 +123,8 @@ local function check_options(errs, where, what, opts, allowed, allowed_names)
         if type(key) ~= "string" then
             -- array items are handled by the caller
         elseif allowed[key] == nil then
-            errs:addf(where, util.did_you_mean(key, allowed_names)
+            errs:addf(where, (allowed.max and OPTION_HINTS[key])
+                      or util.did_you_mean(key, allowed_names)
                       or ("the options are " .. concat(allowed_names, ", ")),
                       "unknown option '%s' for %s", key, what)
         elseif allowed[key] ~= "any" and type(v) ~= allowed[key] then
@@ -320,7 +341,7 @@ local function check_column(errs, t, raw)
         end
     end
 
-    c.doc = o.doc
+    c.doc = doc_text(o.doc)
     c.sql_name = c.name
     if o.sql_name then
         if check_sql_option(errs, raw, what, o.sql_name) then
@@ -466,7 +487,7 @@ local function check_table(errs, raw)
     local o = check_options(errs, raw, what, body,
                             { sql_name = "string", doc = "string" },
                             { "doc", "sql_name" })
-    t.doc = o.doc
+    t.doc = doc_text(o.doc)
     t.sql_name = t.name
     if o.sql_name and check_sql_option(errs, raw, what, o.sql_name) then
         t.sql_name = o.sql_name
@@ -504,7 +525,8 @@ local function check_table(errs, raw)
         elseif type(item) == "table" and (item.kind == "index"
                 or item.kind == "unique" or item.kind == "primary_key") then
             entries[#entries + 1] = item
-        elseif type(item) == "table" and item.kind == "poison" then
+        elseif type(item) == "table" and (item.kind == "poison"
+                or item.kind == "table_head") then
             -- reported where it was made
         elseif type(item) == "table" and item.kind == "table" then
             errs:addf(item, "declare tables side by side in the schema",
@@ -540,7 +562,7 @@ local function check_table(errs, raw)
 
     -- The primary key: a serial column, a primary_key column, or a
     -- primary_key {} entry; exactly one of them.
-    local pk_sources = {}
+    local pk_sources, pk_entry = {}, false
     for _, c in ipairs(t.columns) do
         if c.pk then
             pk_sources[#pk_sources + 1] = { cols = { c.name }, file = c.file,
@@ -558,6 +580,7 @@ local function check_table(errs, raw)
                              eo.name)
         end
         if kind == "primary_key" then
+            pk_entry = true
             if cols then
                 pk_sources[#pk_sources + 1] = { cols = cols, file = e.file,
                                                 line = e.line,
@@ -567,13 +590,13 @@ local function check_table(errs, raw)
             t.constraints[#t.constraints + 1] = {
                 kind = kind, cols = cols,
                 unique = kind == "unique" or eo.unique == true,
-                name = eo.name, doc = eo.doc, file = e.file, line = e.line,
+                name = eo.name, doc = doc_text(eo.doc), file = e.file, line = e.line,
             }
         end
     end
     table.sort(pk_sources, function(a, b) return a.line < b.line end)
     if #pk_sources == 0 then
-        if #t.columns > 0 then
+        if #t.columns > 0 and not pk_entry then
             errs:addf(raw, 'add serial "id", primary_key = true on a column, '
                       .. 'or primary_key { "a", "b" }',
                       "table '%s' has no primary key", t.name)
@@ -607,19 +630,22 @@ local function check_table(errs, raw)
         table.sort(sorted)
         return concat(sorted, ",")
     end
-    local seen = {}
+    local seen, kept = {}, {}
     if #t.pk > 0 then seen[key_of(t.pk)] = "the primary key" end
     for _, k in ipairs(t.constraints) do
-        if k.unique then
-            local key = key_of(k.cols)
-            if seen[key] and not k.from_column then
-                errs:addf(k, "remove one of them",
-                          "unique constraint on (%s) of table '%s' repeats "
-                          .. "%s", concat(k.cols, ", "), t.name, seen[key])
+        local key = key_of(k.cols)
+        if k.unique and seen[key] then
+            errs:addf(k, "remove one of them",
+                      "unique constraint on (%s) of table '%s' repeats %s",
+                      concat(k.cols, ", "), t.name, seen[key])
+        else
+            if k.unique then
+                seen[key] = format("the one at line %d", k.line)
             end
-            seen[key] = seen[key] or format("the one at line %d", k.line)
+            kept[#kept + 1] = k
         end
     end
+    t.constraints = kept
 
     t.bad_columns, t.column_names = nil, nil
     return t
@@ -640,7 +666,7 @@ function M.schema(raw, errs)
     end
     local o = check_options(errs, raw, format("schema '%s'", raw.name),
                             raw.body, { doc = "string" }, { "doc" })
-    s.doc = o.doc
+    s.doc = doc_text(o.doc)
     local sql_names = {}
     for i = 1, #raw.body do
         local item = raw.body[i]
@@ -662,7 +688,8 @@ function M.schema(raw, errs)
                 s.tables[#s.tables + 1] = t
                 s.by_name[t.name] = t
             end
-        elseif type(item) == "table" and item.kind == "poison" then
+        elseif type(item) == "table" and (item.kind == "poison"
+                or item.kind == "table_head") then
             -- reported where it was made
         elseif type(item) == "table" and item.kind == "column" then
             errs:addf(item, "columns belong in a table { ... }",
@@ -755,9 +782,12 @@ function M.model(m, errs, registry)
     local function claim(reg, name, what, where)
         local prev = reg[name]
         if prev then
+            local at = prev.file == where.file
+                and format("line %d", prev.line)
+                or format("%s:%d", prev.file, prev.line)
             errs:addf(where, "rename one of them",
-                      "C name '%s' is %s and also %s (%s:%d)", name, what,
-                      prev.what, prev.file, prev.line)
+                      "C name '%s' is %s and also %s (%s)", name, what,
+                      prev.what, at)
         else
             reg[name] = { what = what, file = where.file, line = where.line }
         end
@@ -790,7 +820,8 @@ function M.model(m, errs, registry)
         end
         local fields = {}
         for _, f in ipairs(names.fields(t)) do
-            claim(fields, f[1], f[2] .. format(" of table '%s'", t.name), t)
+            claim(fields, f[1], f[2] .. format(" of table '%s'", t.name),
+                  f[3] or t)
         end
         -- The key parameters of _get, _delete and _get_by_*.
         local function params(cols, fn)

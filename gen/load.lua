@@ -34,6 +34,17 @@ for w in ([[assert collectgarbage dofile error getmetatable ipairs load
     LUA_GLOBALS[w] = true
 end
 
+-- Type names of SQL and of other mappers, and the DSL type to use instead.
+local TYPE_ALIASES = {
+    varchar = "text", string = "text", char = "text", character = "text",
+    int = "integer", int4 = "integer", smallint = "integer",
+    int8 = "bigint", long = "bigint", bigserial = "serial",
+    float = "double", real = "double", numeric = "double", decimal = "double",
+    bool = "boolean", datetime = "timestamp", timestamptz = "timestamp",
+    date = "timestamp", bytea = "blob", bytes = "blob", binary = "blob",
+    jsonb = "json",
+}
+
 -- The DSL's words other than the column types.
 local WORDS = { "schema", "table", "index", "unique", "primary_key", "now" }
 
@@ -42,7 +53,7 @@ for _, w in ipairs(types.names) do ALL_WORDS[#ALL_WORDS + 1] = w end
 for _, w in ipairs(WORDS) do ALL_WORDS[#ALL_WORDS + 1] = w end
 
 -- Instructions a schema file may run (a guard against endless loops).
-local MAX_INSTRUCTIONS = 200000000
+local MAX_INSTRUCTIONS = 50000000
 local HOOK_EVERY = 1000000
 
 -- Load `path`. Returns the raw schema declaration, or nil after recording
@@ -80,8 +91,14 @@ function M.load_string(src, path, errs)
                     name = name }
         return setmetatable(p, poison_mt)
     end
+    -- Was v made by poison()? (Then its mistake is reported already.)
+    local function poisoned(v)
+        return getmetatable(v) == poison_mt
+    end
     poison_mt.__call = function(self, arg)
-        if self.called == nil then self.called = type(arg) end
+        if rawget(self, "called") == nil then
+            rawset(self, "called", type(arg))
+        end
         return self
     end
     poison_mt.__index = function(self, key)
@@ -114,6 +131,7 @@ function M.load_string(src, path, errs)
     for _, tname in ipairs(types.names) do
         env[tname] = function(name, extra)
             local where = here()
+            if poisoned(name) then return name end
             if type(name) ~= "string" then
                 err(where, format('write %s "name"', tname),
                     "a %s column needs a name", tname)
@@ -150,6 +168,7 @@ function M.load_string(src, path, errs)
         end
         return function(name, extra)
             local where = here()
+            if poisoned(name) then return name end
             if type(name) ~= "string" then
                 err(where, format('write %s "name" { ... }', kind),
                     "a %s needs a name", kind)
@@ -175,6 +194,7 @@ function M.load_string(src, path, errs)
     local function entry(kind)
         return function(spec, extra)
             local where = here()
+            if poisoned(spec) then return spec end
             if type(spec) ~= "table" or getmetatable(spec) ~= nil then
                 err(where, format('write %s { "column", ... }', kind),
                     "%s takes a table of column names", kind)
@@ -273,8 +293,8 @@ function M.unknown_name(errs, p)
                   .. "words", "'%s' is not available in a schema file", name)
         return
     end
-    if p.called == "string" then
-        local s = util.suggest(name, types.names)
+    if rawget(p, "called") == "string" then
+        local s = TYPE_ALIASES[name:lower()] or util.suggest(name, types.names)
         if s then
             errs:addf(p, format("did you mean '%s'?", s),
                       "unknown column type '%s'", name)

@@ -141,9 +141,10 @@ function M.fields(t)
     for _, c in ipairs(t.columns) do
         if c.has_field then
             out[#out + 1] = { "has_" .. c.name,
-                              format("the has_ flag of column '%s'", c.name) }
+                              format("the has_ flag of column '%s'", c.name),
+                              c }
         end
-        out[#out + 1] = { c.name, format("column '%s'", c.name) }
+        out[#out + 1] = { c.name, format("column '%s'", c.name), c }
     end
     out[#out + 1] = { "ormc_owned", "the field ormc_owned" }
     return out

@@ -38,10 +38,11 @@ end
 
 -- A C string literal body (without the quotes). Non-ASCII and control bytes
 -- become three-digit octal escapes, which cannot run into a following digit.
+-- '?' is escaped too, so that no "??x" trigraph forms (-std=c11 has them).
 local c_escapes = { ['"'] = '\\"', ["\\"] = "\\\\", ["\n"] = "\\n",
-                    ["\t"] = "\\t", ["\r"] = "\\r" }
+                    ["\t"] = "\\t", ["\r"] = "\\r", ["?"] = "\\?" }
 function M.c_escape(s)
-    return (s:gsub('[%c"\\\128-\255]', function(c)
+    return (s:gsub('[%c"?\\\128-\255]', function(c)
         return c_escapes[c] or format("\\%03o", byte(c))
     end))
 end
@@ -76,11 +77,19 @@ function M.wrap(text, width)
     return lines
 end
 
+-- Text made safe inside a C block comment: no comment delimiters, no
+-- trigraphs, no line splices.
+function M.comment_safe(s)
+    return (s:gsub("%*/", "* /"):gsub("/%*", "/ *"):gsub("%?%?", "? ?")
+        :gsub("\\$", "\\ "))
+end
+
 -- A block comment of wrapped paragraphs, indented by `indent`.
 -- paragraphs: strings; an empty string makes a blank comment line.
 function M.comment_block(buf, indent, paragraphs)
     buf:line(indent .. "/*")
     for _, p in ipairs(paragraphs) do
+        p = M.comment_safe(p)
         if p == "" then
             buf:line(indent .. " *")
         else
@@ -101,6 +110,7 @@ end
 -- wrapped block in the style of comment_block but without the blank first
 -- line (`/* first words` ... ` * last words */`).
 function M.comment(buf, indent, text)
+    text = M.comment_safe(text)
     local one = indent .. "/* " .. text .. " */"
     if #one <= 80 then
         buf:line(one)

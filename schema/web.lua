@@ -1,6 +1,6 @@
 -- A server-side session store: the session cookie carries only session_id;
 -- the data lives here until it expires.
-return schema "session" {
+return schema "web" {
     doc = "Server-side web sessions.",
 
     table "session" {

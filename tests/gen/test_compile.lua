@@ -1,0 +1,59 @@
+-- The generated C compiles warning-free: each generated .c with
+-- -std=c11 -Wall -Wextra -Wpedantic -Werror (and the project's extra
+-- warnings) under the compiler named in arg[2]; tests/gen/usage.c, which
+-- uses the API as an application would; and, for a C++ compiler, every
+-- header as C++. Covers generated/ (the example schemas) and the corner
+-- cases of tests/gen/good/.
+local T = dofile("tests/gen/lib.lua")
+
+local cc = arg[2] or "gcc"
+local cxx = cc == "g++" or cc == "clang++"
+if (T.sh("command -v " .. T.quote(cc))) ~= 0 then
+    T.skip(cc .. " is not installed")
+end
+
+-- The corner-case schemas, generated into the scratch directory.
+local out = T.tmpdir("compile-" .. cc)
+local good = T.glob("tests/gen/good/*.lua")
+local quoted = {}
+for i, g in ipairs(good) do quoted[i] = T.quote(g) end
+T.must(T.ormc .. " gen -o " .. T.quote(out) .. " " .. table.concat(quoted, " "))
+
+local includes = " -I runtime/include -I generated -I " .. T.quote(out)
+local warnings = " -Wall -Wextra -Wpedantic -Werror -Wshadow -Wformat=2"
+    .. " -Wvla -Wcast-qual -Wwrite-strings"
+
+local sources = T.glob("generated/*.c")
+for _, f in ipairs(T.glob(out .. "/*.c")) do sources[#sources + 1] = f end
+local headers = T.glob("generated/*.h")
+for _, f in ipairs(T.glob(out .. "/*.h")) do headers[#headers + 1] = f end
+
+if cxx then
+    for _, std in ipairs { "c++11", "c++20" } do
+        for _, h in ipairs(headers) do
+            local rc, o, e = T.sh(cc .. " -std=" .. std .. warnings
+                                  .. " -fsyntax-only -x c++" .. includes
+                                  .. " " .. T.quote(h))
+            T.eq(rc, 0, h .. " compiles as " .. std .. " with " .. cc)
+            if rc ~= 0 then io.stderr:write(o, e) end
+        end
+    end
+else
+    local cflags = " -std=c11" .. warnings
+        .. " -Wstrict-prototypes -Wmissing-prototypes -Wold-style-definition"
+    for _, f in ipairs(sources) do
+        for _, opt in ipairs { "-O0", "-O2" } do
+            local rc, o, e = T.sh(cc .. cflags .. " " .. opt .. includes
+                                  .. " -c " .. T.quote(f) .. " -o /dev/null")
+            T.eq(rc, 0, f .. " compiles with " .. cc .. " " .. opt)
+            if rc ~= 0 then io.stderr:write(o, e) end
+        end
+    end
+    local rc, o, e = T.sh(cc .. cflags .. includes
+                          .. " -c tests/gen/usage.c -o /dev/null")
+    T.eq(rc, 0, "tests/gen/usage.c compiles with " .. cc)
+    if rc ~= 0 then io.stderr:write(o, e) end
+end
+
+T.rmrf(out)
+T.done()

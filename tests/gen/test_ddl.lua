@@ -1,0 +1,170 @@
+-- The generated DDL on a real database: arg[2] is sqlite or postgres. Every
+-- .sqlite.sql / .postgres.sql of generated/ and of tests/gen/good/ must be
+-- accepted, twice (everything is IF NOT EXISTS), and the constraints must do
+-- what the generated C promises: max in characters, enum labels, defaults
+-- (now in the runtime's format, UTC), foreign keys and their on_delete.
+--
+-- PostgreSQL: ORMC_TEST_PG_URL names a maintenance database (tests/with-
+-- postgres sets it); the test works in schemas of its own and drops them.
+-- Without the URL it is skipped, except under CI=true, where that fails.
+local T = dofile("tests/gen/lib.lua")
+
+local dialect = arg[2] or "sqlite"
+local out = T.tmpdir("ddl-" .. dialect)
+local good = T.glob("tests/gen/good/*.lua")
+local quoted = {}
+for i, g in ipairs(good) do quoted[i] = T.quote(g) end
+T.must(T.ormc .. " gen -o " .. T.quote(out) .. " " .. table.concat(quoted, " "))
+local files = T.glob("generated/*." .. dialect .. ".sql")
+for _, f in ipairs(T.glob(out .. "/*." .. dialect .. ".sql")) do
+    files[#files + 1] = f
+end
+T.ok(#files >= 4, "there are " .. dialect .. " DDL files")
+
+-- use(name) picks the database of one schema; apply(file) runs a DDL file
+-- there; sql(text) runs statements and returns status, output, errors.
+local use, apply, sql, cleanup
+
+if dialect == "sqlite" then
+    if T.sh("command -v sqlite3") ~= 0 then T.skip("sqlite3 is not installed") end
+    local db
+    function use(name) db = out .. "/" .. name .. ".db" end
+    function apply(file)
+        return T.sh("sqlite3 -bail " .. T.quote(db) .. " < " .. T.quote(file))
+    end
+    function sql(text)
+        T.write(out .. "/stmt.sql", "PRAGMA foreign_keys = ON;\n" .. text .. "\n")
+        return T.sh("sqlite3 -bail " .. T.quote(db) .. " < "
+                    .. T.quote(out .. "/stmt.sql"))
+    end
+    function cleanup() end
+else
+    local url = os.getenv("ORMC_TEST_PG_URL")
+    if not url or url == "" then
+        T.skip("ORMC_TEST_PG_URL is not set (run the tests through "
+               .. "tests/with-postgres)")
+    end
+    if T.sh("command -v psql") ~= 0 then T.skip("psql is not installed") end
+    local prefix = "ormc_gen_test_" .. T.must("echo $$"):gsub("%s+", "") .. "_"
+    local made, current = {}, nil
+    local function psql(opts, args)
+        return T.sh("PGOPTIONS=" .. T.quote(opts) .. " psql -X -q -v "
+                    .. "ON_ERROR_STOP=1 " .. T.quote(url) .. " " .. args)
+    end
+    -- A session in Tokyo: timestamp without time zone must still get UTC.
+    local function opts()
+        return "-c search_path=" .. current .. " -c client_min_messages=warning"
+            .. " -c timezone=Asia/Tokyo"
+    end
+    function use(name)
+        current = prefix .. name
+        if not made[current] then
+            made[#made + 1] = current
+            made[current] = true
+            T.must("PGOPTIONS='-c client_min_messages=warning' psql -X -q "
+                   .. "-v ON_ERROR_STOP=1 " .. T.quote(url) .. " -c "
+                   .. T.quote("DROP SCHEMA IF EXISTS " .. current
+                              .. " CASCADE; CREATE SCHEMA " .. current))
+        end
+    end
+    function apply(file) return psql(opts(), "-f " .. T.quote(file)) end
+    function sql(text) return psql(opts(), "-At -c " .. T.quote(text)) end
+    function cleanup()
+        if #made > 0 then
+            psql("-c client_min_messages=warning", "-c " .. T.quote(
+                "DROP SCHEMA " .. table.concat(made, ", ") .. " CASCADE"))
+        end
+    end
+end
+
+local ok_status = dialect == "sqlite" and { t = "1", f = "0" }
+    or { t = "t", f = "f" }
+
+for _, f in ipairs(files) do
+    use(f:match("([^/]*)%." .. dialect .. "%.sql$"))
+    local rc, o, e = apply(f)
+    T.eq(e, "", f .. ": accepted by " .. dialect)
+    T.eq(rc, 0, f .. ": exit status")
+    rc, o, e = apply(f)
+    T.eq(rc, 0, f .. ": accepted again (IF NOT EXISTS)" .. e)
+end
+
+-- Slack: defaults, max.
+use("slack")
+local rc, o, e = sql("INSERT INTO slack_bots (client_id, app_id) VALUES "
+                     .. "('c1', 'a1');\nSELECT installed_at, "
+                     .. "is_enterprise_install FROM slack_bots;")
+T.eq(rc, 0, "slack: insert with defaults " .. e)
+local at, flag = o:match("([^|\n]*)|([^\n]*)")
+T.ok(at and at:match("^%d%d%d%d%-%d%d%-%d%d %d%d:%d%d:%d%d%.%d%d%d%d%d%d$"),
+     "slack: default now in the runtime's format YYYY-MM-DD HH:MM:SS.ffffff",
+     o)
+T.eq(flag, ok_status.f, "slack: default false")
+if dialect == "postgres" then
+    rc, o = sql("SELECT abs(extract(epoch FROM installed_at - "
+                .. "(now() AT TIME ZONE 'UTC'))) < 300 FROM slack_bots")
+    T.eq(o, "t\n", "slack: default now of a timestamp without time zone is "
+         .. "UTC in a session in another time zone")
+end
+rc, o, e = sql("INSERT INTO slack_bots (client_id, app_id) VALUES ('"
+               .. ("x"):rep(33) .. "', 'a1');")
+T.ok(rc ~= 0, "slack: text longer than its max is refused")
+if dialect == "sqlite" then
+    T.ok(e:find("slack_bots_client_id_check", 1, true) ~= nil,
+         "slack: the CHECK that refuses it is named", e)
+end
+rc, o, e = sql("INSERT INTO slack_bots (client_id, app_id) VALUES ('"
+               .. ("é"):rep(32) .. "', 'a1');")
+T.eq(rc, 0, "slack: max counts characters, not bytes " .. e)
+
+-- Shop: enum labels, foreign keys and on_delete.
+use("shop")
+local cust = "'123e4567-e89b-12d3-a456-426614174000'"
+rc, o, e = sql("INSERT INTO customers (id, email, name) VALUES (" .. cust
+               .. ", 'a@example.com', 'A');\n"
+               .. "INSERT INTO products (sku, title, price_cents) VALUES "
+               .. "('S1', 'Soap', 250);\n"
+               .. "INSERT INTO orders (id, customer_id) VALUES (1, " .. cust
+               .. ");\n"
+               .. "INSERT INTO order_lines (order_id, line_no, product_id, "
+               .. "price_cents) VALUES (1, 1, 1, 250);\n"
+               .. "SELECT status, quantity FROM orders, order_lines;")
+T.eq(rc, 0, "shop: insert a customer, product, order and line " .. e)
+T.eq(o, "pending|1\n", "shop: enum and integer defaults")
+rc = sql("INSERT INTO orders (id, customer_id, status) VALUES (2, " .. cust
+         .. ", 'lost');")
+T.ok(rc ~= 0, "shop: a label outside the enum is refused")
+rc = sql("INSERT INTO orders (id, customer_id) VALUES (3, "
+         .. "'00000000-0000-0000-0000-000000000000');")
+T.ok(rc ~= 0, "shop: a reference to a missing parent is refused")
+rc = sql("DELETE FROM customers;")
+T.ok(rc ~= 0, "shop: on_delete restrict keeps a referenced customer")
+rc, o, e = sql("DELETE FROM products;\nSELECT count(*) FROM order_lines "
+               .. "WHERE product_id IS NULL;")
+T.eq(o, "1\n", "shop: on_delete set_null " .. e)
+rc, o, e = sql("DELETE FROM orders;\nSELECT count(*) FROM order_lines;")
+T.eq(o, "0\n", "shop: on_delete cascade " .. e)
+rc = sql("INSERT INTO order_lines (order_id, line_no, price_cents) VALUES "
+         .. "(9, 1, 1);")
+T.ok(rc ~= 0, "shop: composite key row needs its parent")
+
+-- Edge: literal defaults survive quoting.
+use("edge")
+rc, o, e = sql("INSERT INTO nodes (shape) VALUES ('round');\n"
+               .. "SELECT label_text, colour, weight, scale, big, small, neg,"
+               .. " flag, meta, token FROM nodes;")
+T.eq(rc, 0, "edge: insert with every kind of default " .. e)
+local want = table.concat({ "it's a \"label\" \\ ünïcødé", "green-ish", "0.1",
+                            "2.0", "9007199254740993", "-9223372036854775808",
+                            "-2147483648", ok_status.t, '{"a": [1, 2]}',
+                            "123e4567-e89b-12d3-a456-426614174000" }, "|")
+if dialect == "postgres" then
+    want = want:gsub("|2%.0|", "|2|")
+end
+T.eq(o, want .. "\n", "edge: the defaults as stored")
+rc = sql("INSERT INTO nodes (shape) VALUES ('round');")
+T.ok(rc ~= 0, "edge: a unique uuid default collides on the second row")
+
+cleanup()
+T.rmrf(out)
+T.done()

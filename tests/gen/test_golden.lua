@@ -1,0 +1,29 @@
+-- generated/ is the golden copy of what ormc writes for schema/: it must be
+-- exactly what `ormc gen` would write now (the same check CI makes with
+-- `ormc check`). When this fails after a change to gen/ or schema/, look at
+-- the difference, then refresh generated/ with `make generated`.
+local T = dofile("tests/gen/lib.lua")
+
+local schemas = T.glob("schema/*.lua")
+T.ok(#schemas >= 3, "schema/ has the example schemas")
+local args = {}
+for i, s in ipairs(schemas) do args[i] = T.quote(s) end
+local rc, stdout, stderr = T.sh(T.ormc .. " check -o generated "
+                                .. table.concat(args, " "))
+T.eq(stderr, "", "ormc check: no stale files")
+T.eq(rc, 0, "ormc check: exit status")
+T.eq(stdout, "", "ormc check: nothing on stdout")
+
+-- Nothing in generated/ that the schemas would not write, besides the
+-- build file.
+local expected = { ["CMakeLists.txt"] = true }
+for _, s in ipairs(schemas) do
+    local name = T.read(s):match('schema%s*"([%w_]+)"')
+    for _, ext in ipairs { ".h", ".c", ".sqlite.sql", ".postgres.sql" } do
+        expected[name .. ext] = true
+    end
+end
+for _, n in ipairs(T.ls("generated")) do
+    T.ok(expected[n], "generated/" .. n .. " is written by ormc gen")
+end
+T.done()

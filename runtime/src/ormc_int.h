@@ -323,6 +323,8 @@ struct ormc_db {
 
     ormc_trace_fn trace;
     void *trace_ctx;
+    ormc_change_fn on_change; /* ormc_on_change; NULL: none (hooks.c) */
+    void *on_change_ctx;
     ormc_stats stats;
     uint64_t rng; /* jitter */
 };

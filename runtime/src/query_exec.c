@@ -1,0 +1,267 @@
+/*
+ * query_exec.c: the executors of the query builder (ormc_builder_first,
+ * _all, _count, _exists, _delete, _update) and ormc_list_free.
+ *
+ * Each builds its statement with sqlbuild.c (equal query shapes give equal
+ * text, so the statement cache finds the prepared statement again), binds
+ * the parameters the builder recorded, and runs it in the current
+ * transaction. The builder's values are borrowed until the executor
+ * returns. _delete and _update return the primary key of each row they
+ * change (RETURNING), which the change hook is given; without a hook the
+ * keys are only counted.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "hooks.h"
+#include "sqlbuild.h"
+
+static int start(ormc_db *db, const ormc_builder *q)
+{
+    if (db == NULL)
+        return ORMC_INVALID;
+    ormc__clear_error(db);
+    if (q == NULL || q->table == NULL)
+        return ormc__error(db, ORMC_INVALID, NULL, NULL, "no query given");
+    return ORMC_OK;
+}
+
+static int build_error(ormc_db *db, const ormc_builder *q, int rc)
+{
+    if (rc == ORMC_NOMEM)
+        return ormc__error(db, rc, NULL, NULL, "out of memory");
+    return ormc__error(db, rc, NULL, NULL,
+                       "%s: invalid query (a column, operator or value the "
+                       "table does not take, an enum value out of range, "
+                       "or more than 65535 parameters)",
+                       q->table->name ? q->table->name : "?");
+}
+
+/* Check out the statement of s with its parameters bound. */
+static int prepare_sql(ormc_db *db, const ormc__sql *s, ormc__stmt **out)
+{
+    ormc__stmt *st;
+    int rc = ormc__stmt_prepare(db, s->text.data, &st);
+    if (rc != ORMC_OK)
+        return rc;
+    rc = ormc__stmt_bind_params(st, s->params, s->n_params);
+    if (rc != ORMC_OK) {
+        ormc__stmt_release(st);
+        return rc;
+    }
+    *out = st;
+    return ORMC_OK;
+}
+
+/* Build q as `kind` and check its statement out, parameters bound. */
+static int open_query(ormc_db *db, const ormc_builder *q,
+                      ormc__query_kind kind, ormc__stmt **out)
+{
+    ormc__sql s;
+    ormc__sql_init(&s);
+    int rc = ormc__sql_query(&s, q, kind);
+    if (rc == ORMC_OK)
+        rc = prepare_sql(db, &s, out);
+    else
+        rc = build_error(db, q, rc);
+    ormc__sql_free(&s);
+    return rc;
+}
+
+int ormc__query_open(ormc_db *db, const ormc_builder *q, ormc__stmt **out)
+{
+    return open_query(db, q, ORMC__Q_SELECT, out);
+}
+
+int ormc_builder_first(ormc_db *db, const ormc_builder *q, void *row)
+{
+    int rc = start(db, q);
+    if (rc != ORMC_OK)
+        return rc;
+    if (row == NULL)
+        return ormc__error(db, ORMC_INVALID, NULL, NULL, "no row given");
+    ormc__stmt *st;
+    if ((rc = open_query(db, q, ORMC__Q_FIRST, &st)) != ORMC_OK)
+        return rc;
+    rc = ormc__stmt_step(st);
+    if (rc == ORMC_ROW)
+        rc = ormc__stmt_decode_row(st, q->table, row, true);
+    else if (rc == ORMC_DONE)
+        rc = ORMC_NOT_FOUND;
+    ormc__stmt_release(st);
+    return rc;
+}
+
+int ormc_builder_all(ormc_db *db, const ormc_builder *q, void **items,
+                     size_t *count)
+{
+    if (items != NULL)
+        *items = NULL;
+    if (count != NULL)
+        *count = 0;
+    int rc = start(db, q);
+    if (rc != ORMC_OK)
+        return rc;
+    if (items == NULL || count == NULL)
+        return ormc__error(db, ORMC_INVALID, NULL, NULL,
+                           "no list given for the rows");
+    const ormc_table *t = q->table;
+    ormc__stmt *st;
+    if ((rc = open_query(db, q, ORMC__Q_SELECT, &st)) != ORMC_OK)
+        return rc;
+    char *rows = NULL;
+    size_t n = 0, cap = 0;
+    while ((rc = ormc__stmt_step(st)) == ORMC_ROW) {
+        if (n == cap) {
+            size_t more = cap ? cap * 2 : 16;
+            char *grown = more > SIZE_MAX / t->row_size
+                              ? NULL
+                              : realloc(rows, more * t->row_size);
+            if (grown == NULL) {
+                rc = ormc__error(db, ORMC_NOMEM, NULL, NULL,
+                                 "out of memory");
+                break;
+            }
+            rows = grown;
+            cap = more;
+        }
+        rc = ormc__stmt_decode_row(st, t, rows + n * t->row_size, true);
+        if (rc != ORMC_OK)
+            break;
+        n++;
+    }
+    ormc__stmt_release(st);
+    if (rc != ORMC_DONE) {
+        ormc_list_free(t, rows, n);
+        return rc;
+    }
+    *items = rows;
+    *count = n;
+    return ORMC_OK;
+}
+
+int ormc_builder_count(ormc_db *db, const ormc_builder *q, int64_t *n)
+{
+    if (n != NULL)
+        *n = 0;
+    int rc = start(db, q);
+    if (rc != ORMC_OK)
+        return rc;
+    if (n == NULL)
+        return ormc__error(db, ORMC_INVALID, NULL, NULL, "no count given");
+    ormc__stmt *st;
+    if ((rc = open_query(db, q, ORMC__Q_COUNT, &st)) != ORMC_OK)
+        return rc;
+    rc = ormc__stmt_step(st);
+    if (rc == ORMC_ROW) {
+        ormc_param v;
+        rc = ormc__stmt_value(st, 0, ORMC_TYPE_BIGINT, &v);
+        if (rc == ORMC_OK)
+            *n = v.u.i64;
+    } else if (rc == ORMC_DONE) {
+        rc = ormc__error(db, ORMC_ERROR, NULL, NULL,
+                         "COUNT(*) returned no row");
+    }
+    ormc__stmt_release(st);
+    return rc;
+}
+
+int ormc_builder_exists(ormc_db *db, const ormc_builder *q, bool *exists)
+{
+    if (exists != NULL)
+        *exists = false;
+    int rc = start(db, q);
+    if (rc != ORMC_OK)
+        return rc;
+    if (exists == NULL)
+        return ormc__error(db, ORMC_INVALID, NULL, NULL,
+                           "no result given");
+    ormc__stmt *st;
+    if ((rc = open_query(db, q, ORMC__Q_EXISTS, &st)) != ORMC_OK)
+        return rc;
+    rc = ormc__stmt_step(st);
+    if (rc == ORMC_ROW || rc == ORMC_DONE) {
+        *exists = rc == ORMC_ROW;
+        rc = ORMC_OK;
+    }
+    ormc__stmt_release(st);
+    return rc;
+}
+
+/* Step a statement that returns the key of each changed row: count them
+ * and, when a hook is set, report each. */
+static int run_changes(ormc__stmt *st, const ormc_table *t, ormc_change op,
+                       const void *values, ormc_colset set, int64_t *n)
+{
+    int rc;
+    int64_t rows = 0;
+    bool hook = ormc__has_hook(st->db);
+    while ((rc = ormc__stmt_step(st)) == ORMC_ROW) {
+        rows++;
+        if (hook &&
+            (rc = ormc__notify_returned_key(st, t, op, values, set)) !=
+                ORMC_OK)
+            break;
+    }
+    if (rc == ORMC_DONE) {
+        rc = ORMC_OK;
+        if (n != NULL)
+            *n = rows;
+    }
+    return rc;
+}
+
+int ormc_builder_delete(ormc_db *db, const ormc_builder *q, int64_t *deleted)
+{
+    if (deleted != NULL)
+        *deleted = 0;
+    int rc = start(db, q);
+    if (rc != ORMC_OK)
+        return rc;
+    ormc__stmt *st;
+    if ((rc = open_query(db, q, ORMC__Q_DELETE, &st)) != ORMC_OK)
+        return rc;
+    rc = run_changes(st, q->table, ORMC_CHANGE_DELETE, NULL, 0, deleted);
+    ormc__stmt_release(st);
+    return rc;
+}
+
+int ormc_builder_update(ormc_db *db, const ormc_builder *q, const void *values,
+                        ormc_colset set, int64_t *changed)
+{
+    if (changed != NULL)
+        *changed = 0;
+    int rc = start(db, q);
+    if (rc != ORMC_OK)
+        return rc;
+    if (values == NULL || set == 0)
+        return ormc__error(db, ORMC_INVALID, NULL, NULL,
+                           "%s: update_where: no values or no columns to "
+                           "set",
+                           q->table->name);
+    ormc__sql s;
+    ormc__sql_init(&s);
+    ormc__stmt *st = NULL;
+    rc = ormc__sql_update_where(&s, q, values, set);
+    if (rc == ORMC_OK)
+        rc = prepare_sql(db, &s, &st);
+    else
+        rc = build_error(db, q, rc);
+    ormc__sql_free(&s);
+    if (rc != ORMC_OK)
+        return rc;
+    rc = run_changes(st, q->table, ORMC_CHANGE_UPDATE, values, set, changed);
+    ormc__stmt_release(st);
+    return rc;
+}
+
+void ormc_list_free(const ormc_table *t, void *items, size_t count)
+{
+    if (t == NULL || items == NULL)
+        return;
+    for (size_t i = 0; i < count; i++)
+        ormc_row_free(t, (char *)items + i * t->row_size);
+    free(items);
+}

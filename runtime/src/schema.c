@@ -1,0 +1,697 @@
+/*
+ * schema.c: creating, dropping and checking a whole schema
+ * (ormc_schema_create, ormc_schema_drop, ormc_schema_check).
+ *
+ * Create and drop are all or nothing: they run in a transaction of their
+ * own, or in a savepoint of the caller's transaction when one is open (DDL
+ * is transactional on PostgreSQL and on SQLite alike), so that a failure
+ * leaves neither half a schema behind nor the caller's transaction failed.
+ *
+ * The check reads the live catalog (PostgreSQL: pg_catalog, restricted to
+ * current_schema(); SQLite: sqlite_master and the table-valued PRAGMA
+ * functions) and compares it with the compiled descriptors, table by table
+ * in the schema's order: the table, then each column (present, type,
+ * nullability), then columns the schema does not know, then the primary
+ * key, then each index (present, on that table, unique or not, its
+ * columns). The first difference becomes the ORMC_SCHEMA_DRIFT message.
+ * docs/schema-check.md lists what is compared and the type mapping.
+ *
+ * Every statement goes through the statement layer (catalog queries) or
+ * ormc__exec_control (DDL), so that tracing, stats and the transaction
+ * rules apply as to any other statement.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "ormc_int.h"
+
+/* === Catalog queries === */
+
+/*
+ * The columns of one table: name, declared type, NOT NULL (0/1), position
+ * in the primary key (1-based, 0 when not part of it). No row: no table.
+ * PostgreSQL: a table with no columns gives one row of NULLs.
+ */
+static const char sqlite_columns_sql[] =
+    "SELECT p.\"name\", p.\"type\", p.\"notnull\", p.\"pk\" "
+    "FROM \"sqlite_master\" AS m, pragma_table_info(m.\"name\") AS p "
+    "WHERE m.\"type\" = 'table' AND m.\"name\" = $1 COLLATE NOCASE "
+    "ORDER BY p.\"cid\"";
+
+static const char postgres_columns_sql[] =
+    "SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), "
+    "a.attnotnull::int, "
+    "COALESCE((SELECT k.ord FROM pg_catalog.pg_index AS x, "
+    "unnest(x.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord) "
+    "WHERE x.indrelid = c.oid AND x.indisprimary "
+    "AND k.attnum = a.attnum), 0) "
+    "FROM pg_catalog.pg_class AS c "
+    "JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace "
+    "LEFT JOIN pg_catalog.pg_attribute AS a ON a.attrelid = c.oid "
+    "AND a.attnum > 0 AND NOT a.attisdropped "
+    "WHERE n.nspname = current_schema() AND c.relname = $1 "
+    "AND c.relkind IN ('r', 'p') "
+    "ORDER BY a.attnum";
+
+/*
+ * One index by name: the table it is on, unique (0/1), and one row per key
+ * column in index order (the column name is NULL for an expression). No
+ * row: no such index.
+ */
+static const char sqlite_index_sql[] =
+    "SELECT m.\"tbl_name\", l.\"unique\", i.\"name\" "
+    "FROM \"sqlite_master\" AS m, pragma_index_list(m.\"tbl_name\") AS l, "
+    "pragma_index_info(m.\"name\") AS i "
+    "WHERE m.\"type\" = 'index' AND m.\"name\" = $1 COLLATE NOCASE "
+    "AND l.\"name\" = m.\"name\" "
+    "ORDER BY i.\"seqno\"";
+
+static const char postgres_index_sql[] =
+    "SELECT t.relname, x.indisunique::int, a.attname "
+    "FROM pg_catalog.pg_class AS i "
+    "JOIN pg_catalog.pg_namespace AS n ON n.oid = i.relnamespace "
+    "JOIN pg_catalog.pg_index AS x ON x.indexrelid = i.oid "
+    "JOIN pg_catalog.pg_class AS t ON t.oid = x.indrelid "
+    "CROSS JOIN LATERAL unnest(x.indkey::int2[]) WITH ORDINALITY "
+    "AS k(attnum, ord) "
+    "LEFT JOIN pg_catalog.pg_attribute AS a ON a.attrelid = t.oid "
+    "AND a.attnum = k.attnum "
+    "WHERE n.nspname = current_schema() AND i.relname = $1 "
+    "AND k.ord <= x.indnkeyatts "
+    "ORDER BY k.ord";
+
+/*
+ * SQLite names the index behind a table's UNIQUE constraint itself
+ * (sqlite_autoindex_<table>_<n>), whatever CONSTRAINT name the DDL gave:
+ * such a constraint is found by its columns among these.
+ */
+static const char sqlite_unique_constraints_sql[] =
+    "SELECT l.\"name\" FROM pragma_index_list($1) AS l "
+    "WHERE l.\"origin\" = 'u'";
+
+static const char postgres_current_schema_sql[] = "SELECT current_schema()";
+
+/* The rows of a catalog query, every value as text. */
+typedef struct catalog_rows {
+    size_t n_rows;
+    int n_cols;
+    char **cells; /* row r, column c: cells[r * n_cols + c]; owned; NULL
+                     is SQL NULL */
+} catalog_rows;
+
+static void rows_free(catalog_rows *r)
+{
+    if (!r->cells)
+        return;
+    for (size_t i = 0; i < r->n_rows * (size_t)r->n_cols; i++)
+        free(r->cells[i]);
+    free(r->cells);
+    r->cells = NULL;
+    r->n_rows = 0;
+}
+
+static const char *cell(const catalog_rows *r, size_t row, int col)
+{
+    return r->cells[row * (size_t)r->n_cols + (size_t)col];
+}
+
+static int cell_int(const catalog_rows *r, size_t row, int col)
+{
+    const char *v = cell(r, row, col);
+    return v ? atoi(v) : 0;
+}
+
+static char *dup_text(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p = malloc(n);
+    if (p)
+        memcpy(p, s, n);
+    return p;
+}
+
+/*
+ * Run a catalog query with text parameters a and b (NULL: absent; b only
+ * after a) and keep its n_cols columns of every row in *out (freed with
+ * rows_free, also on failure).
+ */
+static int collect(ormc_db *db, const char *sql, int n_cols, const char *a,
+                   const char *b, catalog_rows *out)
+{
+    ormc_param params[2];
+    size_t n = 0;
+    memset(out, 0, sizeof *out);
+    out->n_cols = n_cols;
+    memset(params, 0, sizeof params);
+    if (a) {
+        params[n].type = ORMC_TYPE_TEXT;
+        params[n++].u.text = a;
+        if (b) {
+            params[n].type = ORMC_TYPE_TEXT;
+            params[n++].u.text = b;
+        }
+    }
+    ormc__stmt *st;
+    int rc = ormc__stmt_prepare(db, sql, &st);
+    if (rc != ORMC_OK)
+        return rc;
+    st->binary = false; /* every value as text */
+    rc = ormc__stmt_bind_params(st, params, n);
+    size_t cap = 0;
+    while (rc == ORMC_OK && (rc = ormc__stmt_step(st)) == ORMC_ROW) {
+        if (out->n_rows == cap) {
+            size_t ncap = cap ? cap * 2 : 16;
+            char **cells =
+                realloc(out->cells, ncap * (size_t)n_cols * sizeof *cells);
+            if (!cells) {
+                rc = ormc__error(db, ORMC_NOMEM, NULL, NULL,
+                                 "out of memory reading the catalog");
+                break;
+            }
+            out->cells = cells;
+            cap = ncap;
+        }
+        char **row = out->cells + out->n_rows * (size_t)n_cols;
+        memset(row, 0, (size_t)n_cols * sizeof *row);
+        out->n_rows++;
+        for (int c = 0; c < n_cols && rc == ORMC_ROW; c++) {
+            ormc_param v;
+            rc = ormc__stmt_value(st, c, ORMC_TYPE_TEXT, &v);
+            if (rc != ORMC_OK)
+                break;
+            rc = ORMC_ROW;
+            if (v.is_null)
+                continue;
+            if (!(row[c] = dup_text(v.u.text)))
+                rc = ormc__error(db, ORMC_NOMEM, NULL, NULL,
+                                 "out of memory reading the catalog");
+        }
+        if (rc == ORMC_ROW)
+            rc = ORMC_OK;
+    }
+    if (rc == ORMC_DONE)
+        rc = ORMC_OK;
+    ormc__stmt_release(st);
+    if (rc != ORMC_OK)
+        rows_free(out);
+    return rc;
+}
+
+/* === Names === */
+
+/* SQLite compares identifiers without regard to ASCII case; PostgreSQL
+ * compares the (already case-folded) catalog names exactly. */
+static bool same_name(const ormc_db *db, const char *a, const char *b)
+{
+    if (!a || !b)
+        return false;
+    if (db->backend != ORMC_SQLITE)
+        return strcmp(a, b) == 0;
+    for (;; a++, b++) {
+        unsigned char x = (unsigned char)*a, y = (unsigned char)*b;
+        if (x >= 'A' && x <= 'Z')
+            x = (unsigned char)(x - 'A' + 'a');
+        if (y >= 'A' && y <= 'Z')
+            y = (unsigned char)(y - 'A' + 'a');
+        if (x != y)
+            return false;
+        if (x == '\0')
+            return true;
+    }
+}
+
+/* "name", embedded quotes doubled. */
+static void put_ident(ormc__buf *b, const char *name)
+{
+    ormc__buf_putc(b, '"');
+    for (const char *p = name; *p; p++) {
+        if (*p == '"')
+            ormc__buf_putc(b, '"');
+        ormc__buf_putc(b, *p);
+    }
+    ormc__buf_putc(b, '"');
+}
+
+/* === Transactions === */
+
+typedef int (*schema_body)(ormc_db *db, const ormc_schema *s);
+
+/* Run body all or nothing: in a transaction of its own (committed), or in a
+ * savepoint of the caller's open transaction (released). On failure the
+ * level is rolled back and body's error is what the connection reports. */
+static int run_atomic(ormc_db *db, const ormc_schema *s, schema_body body)
+{
+    int rc = ormc__begin(db, NULL);
+    if (rc != ORMC_OK)
+        return rc;
+    rc = body(db, s);
+    if (rc == ORMC_OK)
+        return ormc__commit(db);
+    ormc__saved_error e;
+    ormc__error_save(db, &e);
+    ormc__rollback(db);
+    ormc__error_restore(db, &e);
+    return rc;
+}
+
+static int check_args(ormc_db *db, const ormc_schema *s, const char *what)
+{
+    if (!s)
+        return ormc__error(db, ORMC_INVALID, NULL, NULL, "%s: no schema given",
+                           what);
+    if (s->n_tables && !s->tables)
+        return ormc__error(db, ORMC_INVALID, NULL, NULL,
+                           "%s: schema %s has no table descriptors", what,
+                           s->name ? s->name : "?");
+    return ORMC_OK;
+}
+
+/* === Create === */
+
+static int create_body(ormc_db *db, const ormc_schema *s)
+{
+    const char *const *ddl =
+        db->backend == ORMC_POSTGRES ? s->ddl_postgres : s->ddl_sqlite;
+    for (size_t i = 0; ddl[i]; i++) {
+        int rc = ormc__exec_control(db, ddl[i], true, NULL);
+        if (rc != ORMC_OK)
+            return rc;
+    }
+    return ORMC_OK;
+}
+
+int ormc_schema_create(ormc_db *db, const ormc_schema *s)
+{
+    if (!db)
+        return ORMC_INVALID;
+    ormc__clear_error(db);
+    int rc = check_args(db, s, "ormc_schema_create");
+    if (rc != ORMC_OK)
+        return rc;
+    const char *const *ddl =
+        db->backend == ORMC_POSTGRES ? s->ddl_postgres : s->ddl_sqlite;
+    if (!ddl)
+        return ormc__error(
+            db, ORMC_UNSUPPORTED, NULL, NULL, "schema %s has no DDL for %s",
+            s->name, db->backend == ORMC_POSTGRES ? "PostgreSQL" : "SQLite");
+    return run_atomic(db, s, create_body);
+}
+
+/* === Drop === */
+
+static int drop_body(ormc_db *db, const ormc_schema *s)
+{
+    char storage[256];
+    ormc__buf b;
+    catalog_rows cur = {0, 0, NULL};
+    int rc = ORMC_OK;
+    if (db->backend == ORMC_POSTGRES) {
+        /* Qualify the names: an unqualified DROP of a table missing from
+         * the current schema would find one further down search_path. */
+        rc = collect(db, postgres_current_schema_sql, 1, NULL, NULL, &cur);
+        if (rc != ORMC_OK)
+            return rc;
+        if (cur.n_rows != 1 || !cell(&cur, 0, 0)) {
+            rows_free(&cur);
+            return ormc__error(db, ORMC_INVALID, "3F000", NULL,
+                               "ormc_schema_drop: no current schema "
+                               "(search_path names no existing schema)");
+        }
+    }
+    ormc__buf_init(&b, storage, sizeof storage);
+    for (size_t i = s->n_tables; i-- > 0 && rc == ORMC_OK;) {
+        ormc__buf_clear(&b);
+        ormc__buf_puts(&b, "DROP TABLE IF EXISTS ");
+        if (cur.n_rows) {
+            put_ident(&b, cell(&cur, 0, 0));
+            ormc__buf_putc(&b, '.');
+        }
+        put_ident(&b, s->tables[i]->sql_name);
+        if (b.failed)
+            rc = ormc__error(db, ORMC_NOMEM, NULL, NULL, "out of memory");
+        else
+            rc = ormc__exec_control(db, b.data, true, NULL);
+    }
+    ormc__buf_free(&b);
+    rows_free(&cur);
+    return rc;
+}
+
+int ormc_schema_drop(ormc_db *db, const ormc_schema *s)
+{
+    if (!db)
+        return ORMC_INVALID;
+    ormc__clear_error(db);
+    int rc = check_args(db, s, "ormc_schema_drop");
+    if (rc != ORMC_OK)
+        return rc;
+    return run_atomic(db, s, drop_body);
+}
+
+/* === Check === */
+
+/* The type the catalog shows for column c: PostgreSQL's format_type()
+ * spelling, or the declared type the generator writes for SQLite. Keep in
+ * sync with gen/types.lua and gen/emit_postgres.lua. */
+static const char *expected_type(const ormc_db *db, const ormc_column *c,
+                                 char *buf, size_t size)
+{
+    bool pg = db->backend == ORMC_POSTGRES;
+    switch (c->type) {
+    case ORMC_TYPE_INTEGER:
+        return pg ? "integer" : "INTEGER";
+    case ORMC_TYPE_BIGINT:
+        return pg ? "bigint" : "INTEGER";
+    case ORMC_TYPE_DOUBLE:
+        return pg ? "double precision" : "REAL";
+    case ORMC_TYPE_BOOLEAN:
+        return pg ? "boolean" : "INTEGER";
+    case ORMC_TYPE_TEXT:
+        if (!pg)
+            return "TEXT";
+        if (c->max_chars == 0)
+            return "text";
+        snprintf(buf, size, "character varying(%lu)",
+                 (unsigned long)c->max_chars);
+        return buf;
+    case ORMC_TYPE_BLOB:
+        return pg ? "bytea" : "BLOB";
+    case ORMC_TYPE_TIMESTAMP:
+        if (!pg)
+            return "TEXT";
+        return (c->flags & ORMC_COL_TZ) ? "timestamp with time zone"
+                                        : "timestamp without time zone";
+    case ORMC_TYPE_JSON:
+        return pg ? "jsonb" : "TEXT";
+    case ORMC_TYPE_UUID:
+        return pg ? "uuid" : "TEXT";
+    case ORMC_TYPE_ENUM:
+        return pg ? "text" : "TEXT";
+    }
+    return NULL;
+}
+
+/* Record the drift and return ORMC_SCHEMA_DRIFT. `object` (a column or
+ * index name, may be NULL) is what ormc_errconstraint reports. */
+static int drift(ormc_db *db, const char *object, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+static int drift(ormc_db *db, const char *object, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return ormc__error(db, ORMC_SCHEMA_DRIFT, NULL, object, "%s", msg);
+}
+
+/* "(a, b)": a list of names for a message, cut short to fit. */
+static void name_list(char *buf, size_t size, const char *const *names,
+                      size_t n)
+{
+    size_t o = 0;
+    int w = snprintf(buf, size, "(");
+    o = w > 0 ? (size_t)w : 0;
+    for (size_t i = 0; i < n && o < size; i++) {
+        w = snprintf(buf + o, size - o, "%s%s", i ? ", " : "",
+                     names[i] ? names[i] : "<expression>");
+        o += w > 0 ? (size_t)w : 0;
+    }
+    if (o < size)
+        snprintf(buf + o, size - o, ")");
+}
+
+static int check_columns(ormc_db *db, const ormc_schema *s, const ormc_table *t,
+                         const catalog_rows *live)
+{
+    char tbuf[48];
+    /* SQLite: an INTEGER PRIMARY KEY is the rowid, never NULL, whatever
+     * PRAGMA table_info says. */
+    int live_pk_cols = 0;
+    for (size_t r = 0; r < live->n_rows; r++)
+        if (cell_int(live, r, 3) > 0)
+            live_pk_cols++;
+
+    for (uint16_t i = 0; i < t->n_columns; i++) {
+        const ormc_column *c = &t->columns[i];
+        size_t r = 0;
+        while (r < live->n_rows &&
+               !same_name(db, cell(live, r, 0), c->sql_name))
+            r++;
+        if (r == live->n_rows)
+            return drift(db, c->sql_name,
+                         "table \"%s\": column \"%s\" of schema %s is "
+                         "missing from the database",
+                         t->sql_name, c->sql_name, s->name);
+        const char *want = expected_type(db, c, tbuf, sizeof tbuf);
+        const char *have = cell(live, r, 1) ? cell(live, r, 1) : "";
+        if (!want)
+            return ormc__error(db, ORMC_INVALID, NULL, c->sql_name,
+                               "table \"%s\": column \"%s\" has an unknown "
+                               "type %d in schema %s",
+                               t->sql_name, c->sql_name, (int)c->type, s->name);
+        bool same_type = db->backend == ORMC_SQLITE ? same_name(db, have, want)
+                                                    : strcmp(have, want) == 0;
+        if (!same_type) {
+            if (!*have)
+                return drift(db, c->sql_name,
+                             "table \"%s\": column \"%s\" has no declared "
+                             "type in the database but %s in schema %s",
+                             t->sql_name, c->sql_name, want, s->name);
+            return drift(db, c->sql_name,
+                         "table \"%s\": column \"%s\" has type %s in the "
+                         "database but %s in schema %s",
+                         t->sql_name, c->sql_name, have, want, s->name);
+        }
+        bool live_nn = cell_int(live, r, 2) != 0;
+        if (db->backend == ORMC_SQLITE && live_pk_cols == 1 &&
+            cell_int(live, r, 3) == 1 && same_name(db, have, "INTEGER"))
+            live_nn = true;
+        bool want_nn =
+            (c->flags & (ORMC_COL_NOT_NULL | ORMC_COL_PRIMARY_KEY)) != 0;
+        if (live_nn != want_nn)
+            return drift(db, c->sql_name,
+                         "table \"%s\": column \"%s\" is %s in the database "
+                         "but %s in schema %s",
+                         t->sql_name, c->sql_name,
+                         live_nn ? "NOT NULL" : "nullable",
+                         want_nn ? "NOT NULL" : "nullable", s->name);
+    }
+
+    for (size_t r = 0; r < live->n_rows; r++) {
+        const char *name = cell(live, r, 0);
+        if (!name) /* PostgreSQL: a table without columns */
+            continue;
+        uint16_t i = 0;
+        while (i < t->n_columns && !same_name(db, name, t->columns[i].sql_name))
+            i++;
+        if (i == t->n_columns)
+            return drift(db, name,
+                         "table \"%s\": column \"%s\" is in the database "
+                         "but not in schema %s",
+                         t->sql_name, name, s->name);
+    }
+    return ORMC_OK;
+}
+
+/* Up to this many key columns are compared (PostgreSQL's INDEX_MAX_KEYS). */
+#define MAX_KEY 32
+
+static int check_primary_key(ormc_db *db, const ormc_schema *s,
+                             const ormc_table *t, const catalog_rows *live)
+{
+    const char *have[MAX_KEY] = {0};
+    const char *want[MAX_KEY] = {0};
+    size_t n_have = 0, n_want = t->n_pk < MAX_KEY ? t->n_pk : MAX_KEY;
+    bool same = true;
+    for (size_t r = 0; r < live->n_rows; r++) {
+        int pos = cell_int(live, r, 3);
+        if (pos < 1 || pos > MAX_KEY)
+            continue;
+        have[pos - 1] = cell(live, r, 0);
+        if ((size_t)pos > n_have)
+            n_have = (size_t)pos;
+    }
+    for (size_t k = 0; k < n_want; k++)
+        want[k] = t->columns[t->pk_order[k]].sql_name;
+    if (n_have != n_want)
+        same = false;
+    for (size_t k = 0; same && k < n_want; k++)
+        same = same_name(db, have[k], want[k]);
+    if (same)
+        return ORMC_OK;
+    char hbuf[160], wbuf[160];
+    name_list(wbuf, sizeof wbuf, want, n_want);
+    if (n_have == 0)
+        return drift(db, NULL,
+                     "table \"%s\" has no primary key in the database but "
+                     "%s in schema %s",
+                     t->sql_name, wbuf, s->name);
+    name_list(hbuf, sizeof hbuf, have, n_have);
+    return drift(db, NULL,
+                 "table \"%s\": the primary key is %s in the database but "
+                 "%s in schema %s",
+                 t->sql_name, hbuf, wbuf, s->name);
+}
+
+/* The key columns of the index rows in live (column 2), as a list. */
+static size_t index_columns(const catalog_rows *live, const char **out)
+{
+    size_t n = live->n_rows < MAX_KEY ? live->n_rows : MAX_KEY;
+    for (size_t r = 0; r < n; r++)
+        out[r] = cell(live, r, 2);
+    return n;
+}
+
+static bool same_columns(const ormc_db *db, const char *const *a, size_t na,
+                         const char *const *b, size_t nb)
+{
+    if (na != nb)
+        return false;
+    for (size_t i = 0; i < na; i++)
+        if (!same_name(db, a[i], b[i]))
+            return false;
+    return true;
+}
+
+/* SQLite: is there a UNIQUE constraint on t over exactly these columns? */
+static int sqlite_find_unique(ormc_db *db, const ormc_table *t,
+                              const char *const *want, size_t n_want,
+                              bool *found)
+{
+    catalog_rows cands, idx;
+    *found = false;
+    int rc = collect(db, sqlite_unique_constraints_sql, 1, t->sql_name, NULL,
+                     &cands);
+    for (size_t r = 0; rc == ORMC_OK && r < cands.n_rows && !*found; r++) {
+        const char *have[MAX_KEY];
+        if (!cell(&cands, r, 0))
+            continue;
+        rc = collect(db, sqlite_index_sql, 3, cell(&cands, r, 0), NULL, &idx);
+        if (rc != ORMC_OK)
+            break;
+        size_t n_have = index_columns(&idx, have);
+        *found = same_columns(db, have, n_have, want, n_want);
+        rows_free(&idx);
+    }
+    rows_free(&cands);
+    return rc;
+}
+
+static int check_index(ormc_db *db, const ormc_schema *s, const ormc_table *t,
+                       const ormc_index *ix)
+{
+    const char *want[MAX_KEY], *have[MAX_KEY];
+    size_t n_want = ix->n_columns < MAX_KEY ? ix->n_columns : MAX_KEY;
+    for (size_t k = 0; k < n_want; k++)
+        want[k] = t->columns[ix->order[k]].sql_name;
+
+    catalog_rows live;
+    bool pg = db->backend == ORMC_POSTGRES;
+    int rc = collect(db, pg ? postgres_index_sql : sqlite_index_sql, 3,
+                     ix->sql_name, NULL, &live);
+    if (rc != ORMC_OK)
+        return rc;
+    if (live.n_rows == 0) {
+        bool found = false;
+        if (!pg && ix->unique)
+            rc = sqlite_find_unique(db, t, want, n_want, &found);
+        if (rc == ORMC_OK && !found)
+            rc = drift(db, ix->sql_name,
+                       "table \"%s\": index \"%s\" of schema %s is missing "
+                       "from the database",
+                       t->sql_name, ix->sql_name, s->name);
+        return rc;
+    }
+    const char *on = cell(&live, 0, 0);
+    bool live_unique = cell_int(&live, 0, 1) != 0;
+    size_t n_have = index_columns(&live, have);
+    char hbuf[200], wbuf[200];
+    if (!same_name(db, on, t->sql_name))
+        rc = drift(db, ix->sql_name,
+                   "index \"%s\" is on table \"%s\" in the database but on "
+                   "table \"%s\" in schema %s",
+                   ix->sql_name, on ? on : "?", t->sql_name, s->name);
+    else if (live_unique != ix->unique)
+        rc = drift(db, ix->sql_name,
+                   "table \"%s\": index \"%s\" is %s in the database but %s "
+                   "in schema %s",
+                   t->sql_name, ix->sql_name,
+                   live_unique ? "unique" : "not unique",
+                   ix->unique ? "unique" : "not unique", s->name);
+    else if (!same_columns(db, have, n_have, want, n_want)) {
+        name_list(hbuf, sizeof hbuf, have, n_have);
+        name_list(wbuf, sizeof wbuf, want, n_want);
+        rc = drift(db, ix->sql_name,
+                   "table \"%s\": index \"%s\" is on %s in the database but "
+                   "on %s in schema %s",
+                   t->sql_name, ix->sql_name, hbuf, wbuf, s->name);
+    }
+    rows_free(&live);
+    return rc;
+}
+
+static int check_table(ormc_db *db, const ormc_schema *s, const ormc_table *t)
+{
+    catalog_rows live;
+    bool pg = db->backend == ORMC_POSTGRES;
+    int rc = collect(db, pg ? postgres_columns_sql : sqlite_columns_sql, 4,
+                     t->sql_name, NULL, &live);
+    if (rc != ORMC_OK)
+        return rc;
+    if (live.n_rows == 0)
+        rc = drift(db, NULL,
+                   "table \"%s\" of schema %s is missing from the database",
+                   t->sql_name, s->name);
+    if (rc == ORMC_OK)
+        rc = check_columns(db, s, t, &live);
+    if (rc == ORMC_OK)
+        rc = check_primary_key(db, s, t, &live);
+    rows_free(&live);
+    for (uint16_t i = 0; rc == ORMC_OK && i < t->n_indexes; i++)
+        rc = check_index(db, s, t, &t->indexes[i]);
+    return rc;
+}
+
+static int check_body(ormc_db *db, const ormc_schema *s)
+{
+    int rc = ORMC_OK;
+    for (uint16_t i = 0; rc == ORMC_OK && i < s->n_tables; i++)
+        rc = check_table(db, s, s->tables[i]);
+    return rc;
+}
+
+int ormc_schema_check(ormc_db *db, const ormc_schema *s)
+{
+    if (!db)
+        return ORMC_INVALID;
+    ormc__clear_error(db);
+    int rc = check_args(db, s, "ormc_schema_check");
+    if (rc != ORMC_OK)
+        return rc;
+    if (db->tx_depth > 0) /* read in the caller's transaction */
+        return check_body(db, s);
+    /* One read-only transaction of its own: a consistent snapshot of the
+     * catalog, and the connection is left idle as it was found. */
+    ormc_tx_options ro = ORMC_TX_OPTIONS_INIT;
+    ro.read_only = true;
+    if ((rc = ormc__begin(db, &ro)) != ORMC_OK)
+        return rc;
+    rc = check_body(db, s);
+    if (rc == ORMC_OK)
+        return ormc__rollback(db); /* nothing was written */
+    ormc__saved_error e;
+    ormc__error_save(db, &e);
+    ormc__rollback(db);
+    ormc__error_restore(db, &e);
+    return rc;
+}

@@ -22,16 +22,18 @@ end
 -- A declaration list "a, b, c" broken after commas so that no line is longer
 -- than WIDTH; `head` is what comes before the opening parenthesis, `tail`
 -- what follows the closing one. Continuation lines align after the '('.
-function M.call_lines(head, args, tail)
+-- `used`: columns taken by an indent the caller adds (default 0).
+function M.call_lines(head, args, tail, used)
+    local width = M.WIDTH - (used or 0)
     local one = head .. "(" .. concat(args, ", ") .. ")" .. tail
-    if #one <= M.WIDTH then return { one } end
+    if #one <= width then return { one } end
     local function pack(first, indent)
         local lines, cur = {}, first
         for i, a in ipairs(args) do
             local piece = a .. (i < #args and "," or (")" .. tail))
             local fresh = cur == first
             local sep = fresh and "" or " "
-            if not fresh and #cur + #sep + #piece > M.WIDTH then
+            if not fresh and #cur + #sep + #piece > width then
                 lines[#lines + 1] = cur
                 cur = indent .. piece
             else
@@ -45,7 +47,7 @@ function M.call_lines(head, args, tail)
     -- them on continuation lines indented by four.
     local lines = pack(head .. "(", rep(" ", #head + 1))
     for _, l in ipairs(lines) do
-        if #l > M.WIDTH then
+        if #l > width then
             local lead = head:match("^(%s*)") .. "    "
             local rest = pack(lead, lead)
             table.insert(rest, 1, head .. "(")
@@ -61,6 +63,8 @@ end
 function M.literal_lines(s, indent, width)
     width = width or M.WIDTH
     local room = width - #indent - 2
+    local whole = util.c_escape(s)
+    if #whole <= room then return { indent .. '"' .. whole .. '"' } end
     local words = {}
     for w in s:gmatch(" *[^ ]+ *") do words[#words + 1] = w end
     if #words == 0 then words[1] = s end

@@ -779,9 +779,11 @@ end
 -- The checks that need the model: names.
 -- registry: C identifiers of every schema generated together.
 function M.model(m, errs, registry)
-    local function claim(reg, name, what, where)
+    local function claim(reg, name, what, where, of)
         local prev = reg[name]
         if prev then
+            if of then what = what .. of end
+            if prev.of then prev.what, prev.of = prev.what .. prev.of, nil end
             local at = prev.file == where.file
                 and format("line %d", prev.line)
                 or format("%s:%d", prev.file, prev.line)
@@ -789,7 +791,8 @@ function M.model(m, errs, registry)
                       "C name '%s' is %s and also %s (%s)", name, what,
                       prev.what, at)
         else
-            reg[name] = { what = what, file = where.file, line = where.line }
+            reg[name] = { what = what, of = of, file = where.file,
+                          line = where.line }
         end
     end
     for _, id in ipairs(names.schema_idents(m.name)) do
@@ -816,7 +819,7 @@ function M.model(m, errs, registry)
     end
     for _, t in ipairs(m.tables) do
         for _, id in ipairs(names.table_idents(m.name, t)) do
-            claim(registry, id[1], id[2], t)
+            claim(registry, id[1], id[2], t, id[3])
         end
         local fields = {}
         for _, f in ipairs(names.fields(t)) do

@@ -118,7 +118,11 @@ end
 -- The statements of schema m in dialect d: a list of
 -- { sql = text without ';', doc = comment or nil, table = t }.
 function M.statements(d, m)
+    -- The C source and the .sql file both want them: make them once.
+    m.ddl_cache = m.ddl_cache or {}
+    if m.ddl_cache[d] then return m.ddl_cache[d] end
     local out = {}
+    m.ddl_cache[d] = out
     for _, t in ipairs(m.order) do
         out[#out + 1] = { sql = create_table(d, t), table = t,
                           doc = t.doc }

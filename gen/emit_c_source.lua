@@ -64,9 +64,9 @@ end
 -- A designated initializer `.name = value,` at `indent`.
 local function field(b, name, value, indent)
     indent = indent or "        "
-    local one = format("%s.%s = %s,", indent, name, value)
+    local one = indent .. "." .. name .. " = " .. value .. ","
     if #one <= cgen.WIDTH then
-        b:line("%s", one)
+        b:line(one)
     elseif value:find(" | ", 1, true) then
         b:line("%s.%s =", indent, name)
         local cur = ""
@@ -263,23 +263,19 @@ local function emit_tables(b, m)
 end
 
 local function body(b, ret, name, args, lines)
-    for _, l in ipairs(cgen.call_lines(ret .. name, args, "")) do
-        b:line("%s", l)
-    end
-    b:line("{")
+    local out = cgen.call_lines(ret .. name, args, "")
+    out[#out + 1] = "{"
     for _, l in ipairs(lines) do
-        if l == "" then b:line() else b:line("    %s", l) end
+        out[#out + 1] = l == "" and "" or ("    " .. l)
     end
-    b:line("}")
-    b:line()
+    out[#out + 1] = "}\n"
+    b:line(concat(out, "\n"))
 end
 
 -- Lines of a function body that call `fname(args)` (wrapped at 80 columns,
 -- counting the body's four-space indent).
 local function call_lines(lead, fname, args)
-    local lines = cgen.call_lines("    " .. lead .. fname, args, ";")
-    for i, l in ipairs(lines) do lines[i] = l:sub(5) end
-    return lines
+    return cgen.call_lines(lead .. fname, args, ";", 4)
 end
 
 local function append(dst, src)

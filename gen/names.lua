@@ -57,7 +57,8 @@ function M.table_idents(schema, t)
     local pu = M.macro(p)
     local of = format(" of table '%s'", t.name)
     local out = {}
-    local function add(name, what) out[#out + 1] = { name, what .. of } end
+    -- what .. of is built only when a collision is reported
+    local function add(name, what) out[#out + 1] = { name, what, of } end
     add(p, "the row type")
     for _, sfx in ipairs { "list", "query", "cursor" } do
         add(p .. "_" .. sfx, "the " .. sfx .. " type")

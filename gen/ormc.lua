@@ -115,15 +115,23 @@ local function build(paths)
 end
 
 -- The files of one model: a list of { name, text }.
+--
+-- Emitting makes many short-lived strings and keeps few; the collector
+-- would spend about as long as the emitters do on a large schema, so it
+-- rests while one schema is emitted and runs once after.
 local function render(m)
     local banner = cgen.banner(VERSION, m.file)
     local ctx = { version = VERSION, banner = banner }
-    return {
+    collectgarbage("stop")
+    local files = {
         { m.name .. ".h", emit_c_header.emit(m, ctx) },
         { m.name .. ".c", emit_c_source.emit(m, ctx) },
         { m.name .. ".sqlite.sql", emit_sqlite.emit(m, banner) },
         { m.name .. ".postgres.sql", emit_postgres.emit(m, banner) },
     }
+    collectgarbage("restart")
+    collectgarbage("collect")
+    return files
 end
 
 local function read_file(path)

@@ -22,29 +22,35 @@ function Buffer:put(s)
     self.n = n
 end
 
-function Buffer:line(fmt, ...)
-    local n = self.n + 1
-    if select("#", ...) > 0 then
-        self[n] = format(fmt, ...) .. "\n"
+-- line(text), or line(fmt, ...) formatted; a newline follows.
+function Buffer:line(fmt, a, ...)
+    local n = self.n
+    if a == nil then
+        self[n + 1] = fmt or ""
+    elseif fmt == "%s" then
+        self[n + 1] = a
     else
-        self[n] = (fmt or "") .. "\n"
+        self[n + 1] = format(fmt, a, ...)
     end
-    self.n = n
+    self[n + 2] = "\n"
+    self.n = n + 2
 end
 
 function Buffer:text()
     return concat(self, "", 1, self.n)
 end
 
--- A C string literal body (without the quotes). Non-ASCII and control bytes
--- become three-digit octal escapes, which cannot run into a following digit.
 -- '?' is escaped too, so that no "??x" trigraph forms (-std=c11 has them).
-local c_escapes = { ['"'] = '\\"', ["\\"] = "\\\\", ["\n"] = "\\n",
-                    ["\t"] = "\\t", ["\r"] = "\\r", ["?"] = "\\?" }
+-- A table of every byte that needs escaping, so that gsub needs no calls.
+local c_escapes = {}
+for i = 0, 255 do
+    local ch = char(i)
+    if i < 32 or i >= 127 then c_escapes[ch] = format("\\%03o", i) end
+end
+c_escapes['"'], c_escapes["\\"], c_escapes["?"] = '\\"', "\\\\", "\\?"
+c_escapes["\n"], c_escapes["\t"], c_escapes["\r"] = "\\n", "\\t", "\\r"
 function M.c_escape(s)
-    return (s:gsub('[%c"?\\\128-\255]', function(c)
-        return c_escapes[c] or format("\\%03o", byte(c))
-    end))
+    return (s:gsub('[%c"?\\\127-\255]', c_escapes))
 end
 
 function M.c_string(s)
@@ -60,8 +66,34 @@ function M.sql_ident(s)
     return '"' .. s:gsub('"', '""') .. '"'
 end
 
--- Words of `text` wrapped into lines of at most `width` characters.
+-- Words of `text` wrapped into lines of at most `width` characters (a word
+-- longer than that gets a line of its own).
 function M.wrap(text, width)
+    if not text:find("%s%s") and not text:find("^%s") then
+        -- The common case: single spaces. Cut at the last space that fits.
+        local lines, i, n = {}, 1, #text
+        while i <= n do
+            if n - i + 1 <= width then
+                lines[#lines + 1] = text:sub(i)
+                break
+            end
+            local chunk = text:sub(i, i + width)
+            local cut = chunk:match(".*() ")
+            if cut == nil or cut == 1 then
+                local sp = text:find(" ", i + width, true)
+                if sp == nil then
+                    lines[#lines + 1] = text:sub(i)
+                    break
+                end
+                lines[#lines + 1] = text:sub(i, sp - 1)
+                i = sp + 1
+            else
+                lines[#lines + 1] = text:sub(i, i + cut - 2)
+                i = i + cut
+            end
+        end
+        return lines
+    end
     local lines, cur = {}, nil
     for word in text:gmatch("%S+") do
         if cur == nil then
@@ -80,6 +112,10 @@ end
 -- Text made safe inside a C block comment: no comment delimiters, no
 -- trigraphs, no line splices.
 function M.comment_safe(s)
+    if not (s:find("*/", 1, true) or s:find("/*", 1, true)
+            or s:find("??", 1, true) or s:sub(-1) == "\\") then
+        return s
+    end
     return (s:gsub("%*/", "* /"):gsub("/%*", "/ *"):gsub("%?%?", "? ?")
         :gsub("\\$", "\\ "))
 end

@@ -39,7 +39,7 @@
  */
 static const char sqlite_columns_sql[] =
     "SELECT p.\"name\", p.\"type\", p.\"notnull\", p.\"pk\" "
-    "FROM \"sqlite_master\" AS m, pragma_table_info(m.\"name\") AS p "
+    "FROM \"sqlite_master\" AS m, pragma_table_info(m.\"name\", 'main') AS p "
     "WHERE m.\"type\" = 'table' AND m.\"name\" = $1 COLLATE NOCASE "
     "ORDER BY p.\"cid\"";
 
@@ -65,8 +65,9 @@ static const char postgres_columns_sql[] =
  */
 static const char sqlite_index_sql[] =
     "SELECT m.\"tbl_name\", l.\"unique\", i.\"name\" "
-    "FROM \"sqlite_master\" AS m, pragma_index_list(m.\"tbl_name\") AS l, "
-    "pragma_index_info(m.\"name\") AS i "
+    "FROM \"sqlite_master\" AS m, "
+    "pragma_index_list(m.\"tbl_name\", 'main') AS l, "
+    "pragma_index_info(m.\"name\", 'main') AS i "
     "WHERE m.\"type\" = 'index' AND m.\"name\" = $1 COLLATE NOCASE "
     "AND l.\"name\" = m.\"name\" "
     "ORDER BY i.\"seqno\"";
@@ -91,10 +92,21 @@ static const char postgres_index_sql[] =
  * such a constraint is found by its columns among these.
  */
 static const char sqlite_unique_constraints_sql[] =
-    "SELECT l.\"name\" FROM pragma_index_list($1) AS l "
+    "SELECT l.\"name\" FROM pragma_index_list($1, 'main') AS l "
     "WHERE l.\"origin\" = 'u'";
 
 static const char postgres_current_schema_sql[] = "SELECT current_schema()";
+
+/*
+ * Creators and droppers of the same PostgreSQL schema take turns: two
+ * concurrent CREATE TABLE IF NOT EXISTS of one name can both pass the "not
+ * exists" test and one then fail on pg_type's unique index. The lock is
+ * per current schema (tenants do not wait for each other) and held to the
+ * end of the transaction. 0x6f726d63 is "ormc".
+ */
+static const char postgres_lock_sql[] =
+    "SELECT 1 FROM (SELECT pg_catalog.pg_advisory_xact_lock(1869770083, "
+    "pg_catalog.hashtext(COALESCE(current_schema(), '')))) AS l";
 
 /* The rows of a catalog query, every value as text. */
 typedef struct catalog_rows {
@@ -273,16 +285,25 @@ static int check_args(ormc_db *db, const ormc_schema *s, const char *what)
 
 /* === Create === */
 
+/* PostgreSQL: wait for other creators and droppers of this schema. */
+static int take_turns(ormc_db *db)
+{
+    if (db->backend != ORMC_POSTGRES)
+        return ORMC_OK; /* SQLite: one writer at a time anyway */
+    catalog_rows r;
+    int rc = collect(db, postgres_lock_sql, 1, NULL, NULL, &r);
+    rows_free(&r);
+    return rc;
+}
+
 static int create_body(ormc_db *db, const ormc_schema *s)
 {
     const char *const *ddl =
         db->backend == ORMC_POSTGRES ? s->ddl_postgres : s->ddl_sqlite;
-    for (size_t i = 0; ddl[i]; i++) {
-        int rc = ormc__exec_control(db, ddl[i], true, NULL);
-        if (rc != ORMC_OK)
-            return rc;
-    }
-    return ORMC_OK;
+    int rc = take_turns(db);
+    for (size_t i = 0; rc == ORMC_OK && ddl[i]; i++)
+        rc = ormc__exec_control(db, ddl[i], true, NULL);
+    return rc;
 }
 
 int ormc_schema_create(ormc_db *db, const ormc_schema *s)
@@ -309,7 +330,9 @@ static int drop_body(ormc_db *db, const ormc_schema *s)
     char storage[256];
     ormc__buf b;
     catalog_rows cur = {0, 0, NULL};
-    int rc = ORMC_OK;
+    int rc = take_turns(db);
+    if (rc != ORMC_OK)
+        return rc;
     if (db->backend == ORMC_POSTGRES) {
         /* Qualify the names: an unqualified DROP of a table missing from
          * the current schema would find one further down search_path. */

@@ -148,32 +148,25 @@ static char *dup_text(const char *s)
 }
 
 /*
- * Run a catalog query with text parameters a and b (NULL: absent; b only
- * after a) and keep its n_cols columns of every row in *out (freed with
- * rows_free, also on failure).
+ * Run a catalog query with one text parameter $1 (none when arg is NULL)
+ * and keep its n_cols columns of every row in *out (freed with rows_free;
+ * left empty on failure).
  */
-static int collect(ormc_db *db, const char *sql, int n_cols, const char *a,
-                   const char *b, catalog_rows *out)
+static int collect(ormc_db *db, const char *sql, int n_cols, const char *arg,
+                   catalog_rows *out)
 {
-    ormc_param params[2];
-    size_t n = 0;
+    ormc_param param;
     memset(out, 0, sizeof *out);
     out->n_cols = n_cols;
-    memset(params, 0, sizeof params);
-    if (a) {
-        params[n].type = ORMC_TYPE_TEXT;
-        params[n++].u.text = a;
-        if (b) {
-            params[n].type = ORMC_TYPE_TEXT;
-            params[n++].u.text = b;
-        }
-    }
+    memset(&param, 0, sizeof param);
+    param.type = ORMC_TYPE_TEXT;
+    param.u.text = arg;
     ormc__stmt *st;
     int rc = ormc__stmt_prepare(db, sql, &st);
     if (rc != ORMC_OK)
         return rc;
     st->binary = false; /* every value as text */
-    rc = ormc__stmt_bind_params(st, params, n);
+    rc = ormc__stmt_bind_params(st, &param, arg ? 1 : 0);
     size_t cap = 0;
     while (rc == ORMC_OK && (rc = ormc__stmt_step(st)) == ORMC_ROW) {
         if (out->n_rows == cap) {
@@ -291,7 +284,7 @@ static int take_turns(ormc_db *db)
     if (db->backend != ORMC_POSTGRES)
         return ORMC_OK; /* SQLite: one writer at a time anyway */
     catalog_rows r;
-    int rc = collect(db, postgres_lock_sql, 1, NULL, NULL, &r);
+    int rc = collect(db, postgres_lock_sql, 1, NULL, &r);
     rows_free(&r);
     return rc;
 }
@@ -336,7 +329,7 @@ static int drop_body(ormc_db *db, const ormc_schema *s)
     if (db->backend == ORMC_POSTGRES) {
         /* Qualify the names: an unqualified DROP of a table missing from
          * the current schema would find one further down search_path. */
-        rc = collect(db, postgres_current_schema_sql, 1, NULL, NULL, &cur);
+        rc = collect(db, postgres_current_schema_sql, 1, NULL, &cur);
         if (rc != ORMC_OK)
             return rc;
         if (cur.n_rows != 1 || !cell(&cur, 0, 0)) {
@@ -593,13 +586,12 @@ static int sqlite_find_unique(ormc_db *db, const ormc_table *t,
 {
     catalog_rows cands, idx;
     *found = false;
-    int rc = collect(db, sqlite_unique_constraints_sql, 1, t->sql_name, NULL,
-                     &cands);
+    int rc = collect(db, sqlite_unique_constraints_sql, 1, t->sql_name, &cands);
     for (size_t r = 0; rc == ORMC_OK && r < cands.n_rows && !*found; r++) {
         const char *have[MAX_KEY];
         if (!cell(&cands, r, 0))
             continue;
-        rc = collect(db, sqlite_index_sql, 3, cell(&cands, r, 0), NULL, &idx);
+        rc = collect(db, sqlite_index_sql, 3, cell(&cands, r, 0), &idx);
         if (rc != ORMC_OK)
             break;
         size_t n_have = index_columns(&idx, have);
@@ -621,7 +613,7 @@ static int check_index(ormc_db *db, const ormc_schema *s, const ormc_table *t,
     catalog_rows live;
     bool pg = db->backend == ORMC_POSTGRES;
     int rc = collect(db, pg ? postgres_index_sql : sqlite_index_sql, 3,
-                     ix->sql_name, NULL, &live);
+                     ix->sql_name, &live);
     if (rc != ORMC_OK)
         return rc;
     if (live.n_rows == 0) {
@@ -668,7 +660,7 @@ static int check_table(ormc_db *db, const ormc_schema *s, const ormc_table *t)
     catalog_rows live;
     bool pg = db->backend == ORMC_POSTGRES;
     int rc = collect(db, pg ? postgres_columns_sql : sqlite_columns_sql, 4,
-                     t->sql_name, NULL, &live);
+                     t->sql_name, &live);
     if (rc != ORMC_OK)
         return rc;
     if (live.n_rows == 0)

@@ -116,21 +116,21 @@ end
 
 -- The files of one model: a list of { name, text }.
 --
--- Emitting makes many short-lived strings and keeps few; the collector
--- would spend about as long as the emitters do on a large schema, so it
--- rests while one schema is emitted and runs once after.
+-- ormc is a short batch run that makes many short-lived strings and keeps
+-- few: the collector would cost about as much as the work itself, so it
+-- rests (see main) and runs once after each schema is emitted, which bounds
+-- the memory of a run to about that of its largest schema.
 local function render(m)
     local banner = cgen.banner(VERSION, m.file)
     local ctx = { version = VERSION, banner = banner }
-    collectgarbage("stop")
     local files = {
         { m.name .. ".h", emit_c_header.emit(m, ctx) },
         { m.name .. ".c", emit_c_source.emit(m, ctx) },
         { m.name .. ".sqlite.sql", emit_sqlite.emit(m, banner) },
         { m.name .. ".postgres.sql", emit_postgres.emit(m, banner) },
     }
-    collectgarbage("restart")
     collectgarbage("collect")
+    collectgarbage("stop")
     return files
 end
 
@@ -284,6 +284,7 @@ local function cmd_ddl(args)
 end
 
 local function main(args)
+    collectgarbage("stop")
     local cmd = args[1]
     local rest = { table.unpack(args, 2) }
     if cmd == nil then

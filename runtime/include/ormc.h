@@ -631,6 +631,171 @@ int ormc_schema_drop(ormc_db *db, const ormc_schema *s);
  * ormc_errmsg naming the first difference. */
 int ormc_schema_check(ormc_db *db, const ormc_schema *s);
 
+/* === Pool (in pool.c) ===
+ *
+ * A thread-safe set of connections to one URL. A thread acquires a
+ * connection, uses it alone, and releases it; release rolls back what is
+ * open and resets the session, so the next user gets a clean connection.
+ * docs/pool.md describes the choices (LIFO order, the health check, what a
+ * reset covers).
+ */
+
+typedef struct ormc_pool ormc_pool;
+
+/*
+ * Options of a pool. A field left at its ORMC_POOL_OPTIONS_INIT value (-1)
+ * takes the default named beside it.
+ */
+typedef struct ormc_pool_options {
+    ormc_options conn;      /* options of every connection (timeouts,
+                               autocommit, application_name ...) */
+    int size;               /* connections kept open at most; default 5 */
+    int max_overflow;       /* extra connections opened under load and
+                               closed when released; default 10 */
+    int acquire_timeout_ms; /* wait of ormc_pool_acquire(pool, -1, ...);
+                               default 30000 */
+    int max_lifetime_s;     /* a connection older than this is closed and
+                               replaced; 0 never; default 3600 */
+    int health_check;       /* 1 check a connection on acquire (default),
+                               0 never */
+    int health_check_idle_ms; /* a round trip (SELECT 1) is part of the
+                                 check only after this long idle; default
+                                 5000; 0 always */
+} ormc_pool_options;
+
+#define ORMC_POOL_OPTIONS_INIT                                                 \
+    { ORMC_OPTIONS_INIT, -1, -1, -1, -1, -1, -1 }
+
+/*
+ * Create a pool for url (as ormc_open_with takes it) and open its first
+ * connection, so that a bad URL or an unreachable server is told at once.
+ * opts may be NULL for the defaults; it is copied (application_name too).
+ * On success *pool is set; close it with ormc_pool_close. On failure
+ * *pool is NULL and ormc_pool_errmsg() tells why. Returns ORMC_OK,
+ * ORMC_INVALID (bad URL or option), ORMC_CONNECTION, ORMC_NOMEM.
+ */
+int ormc_pool_open(const char *url, const ormc_pool_options *opts,
+                   ormc_pool **pool /* OUT */);
+
+/*
+ * Take a connection for the calling thread's exclusive use until
+ * ormc_pool_release. An idle connection is preferred (the most recently
+ * used first); a new one is opened while fewer than size + max_overflow
+ * exist; otherwise the call waits up to timeout_ms (0: do not wait, -1: the
+ * pool's acquire_timeout_ms). A connection past its lifetime, or that
+ * fails the health check, is closed and replaced on the way. No database
+ * I/O is done while the pool's lock is held.
+ *
+ * Returns ORMC_OK (*db set), ORMC_BUSY (the timeout passed: all in use),
+ * ORMC_CONNECTION (a new connection could not be opened), ORMC_INVALID
+ * (NULL argument, or the pool is being closed), ORMC_NOMEM. On failure *db
+ * is NULL and ormc_pool_errmsg() tells why.
+ */
+int ormc_pool_acquire(ormc_pool *pool, int timeout_ms, ormc_db **db /* OUT */);
+
+/*
+ * Give a connection back. Whatever the user left is undone: an open
+ * transaction is rolled back, autocommit goes back to the configured mode,
+ * the trace and change hooks are removed, the tenant schema is forgotten
+ * and, on PostgreSQL, the session is reset (RESET ALL, so search_path,
+ * timeouts and application_name return to the URL's and the options'
+ * values; also CLOSE ALL, UNLISTEN *, advisory locks released, temporary
+ * tables dropped; prepared statements are kept). The connection's counters are
+ * added to the pool's and reset. A broken connection, one past its
+ * lifetime, or one beyond `size` idle connections is closed instead.
+ * Close every ormc_result first. db must not be used afterwards.
+ * Returns ORMC_OK, or ORMC_INVALID when db does not belong to pool (then
+ * nothing is done).
+ */
+int ormc_pool_release(ormc_pool *pool, ormc_db *db);
+
+/*
+ * Close the pool: idle connections now, connections still in use when they
+ * are released (the pool's memory goes with the last one). Threads waiting
+ * in ormc_pool_acquire get ORMC_INVALID. NULL is a no-op.
+ */
+void ormc_pool_close(ormc_pool *pool);
+
+typedef struct ormc_pool_stats {
+    uint32_t in_use;         /* connections handed out now (and being
+                                opened for an acquire) */
+    uint32_t idle;           /* open connections waiting in the pool */
+    uint32_t waiters;        /* threads waiting in ormc_pool_acquire now */
+    uint64_t acquires;       /* successful ormc_pool_acquire calls */
+    uint64_t releases;       /* ormc_pool_release calls that took one */
+    uint64_t waits;          /* acquires that had to wait */
+    uint64_t timeouts;       /* acquires that gave up: ORMC_BUSY */
+    uint64_t created;        /* connections opened */
+    uint64_t closed;         /* connections closed, for any reason */
+    uint64_t recycled;       /* closed for being past max_lifetime_s */
+    uint64_t replaced_dead;  /* found dead (health check or on release) */
+    uint64_t connect_errors; /* failed attempts to open a connection */
+    uint64_t statements;     /* statements run by released connections */
+    uint64_t retries;        /* ormc_transaction re-runs, likewise */
+    uint64_t reconnects;     /* automatic reconnections, likewise */
+} ormc_pool_stats;
+
+/*
+ * A consistent snapshot of the pool's counters. When no call is in
+ * progress, created - closed == in_use + idle and acquires - releases ==
+ * in_use. ORMC_OK, ORMC_INVALID for a NULL argument.
+ */
+int ormc_pool_stats_get(ormc_pool *pool, ormc_pool_stats *out /* OUT */);
+
+/*
+ * The message of the last pool call that failed in the calling thread
+ * ("" when none). Valid until that thread's next pool call. Never
+ * contains a password.
+ */
+const char *ormc_pool_errmsg(void);
+
+/* === Tenants: one PostgreSQL schema per tenant (in tenant.c) === */
+
+/* Flags of ormc_use_schema. */
+#define ORMC_CREATE 0x01u /* create the schema when it does not exist */
+
+/*
+ * True when name is acceptable as a tenant's schema, by OneGov's rule:
+ * 1 to 63 characters of [a-z0-9_-], not starting with a digit or "pg_",
+ * no "--", and none of "public", "information_schema", "extensions".
+ */
+bool ormc_schema_name_valid(const char *name);
+
+/*
+ * Make schema `name` the connection's search_path (only it: tables not in
+ * it are not found elsewhere), so that generated code runs unchanged
+ * inside that tenant, and <schema>_schema_create(db) creates the tables
+ * there. With ORMC_CREATE the schema is created when missing. NULL name:
+ * back to the URL's search_path. The setting survives an automatic
+ * reconnect (it is set again before the next statement) and is undone by
+ * ormc_pool_release.
+ *
+ * It runs outside any transaction, so that no rollback can undo it: call
+ * it with none open (ORMC_INVALID otherwise; in the default mode, commit
+ * or roll back first). A refused name never reaches the server.
+ *
+ * Returns ORMC_OK, ORMC_INVALID (refused name, with a message saying why;
+ * a transaction is open), ORMC_NOT_FOUND (no such schema and no
+ * ORMC_CREATE), ORMC_UNSUPPORTED (SQLite: schemas per tenant need
+ * PostgreSQL), or the error of the server.
+ */
+int ormc_use_schema(ormc_db *db, const char *name, unsigned flags);
+
+/*
+ * The tenant schemas of the database whose names start with prefix (NULL
+ * or "": all), sorted: the schemas ormc_schema_name_valid accepts, so
+ * system and reserved schemas never appear. *names is a NULL-terminated
+ * array of *count names (count may be NULL), in one allocation owned by
+ * the caller: free it with ormc_schema_list_free. Runs in the current
+ * transaction (opening one unless autocommit). ORMC_OK, ORMC_UNSUPPORTED
+ * (SQLite), ORMC_NOMEM, or the error of the server.
+ */
+int ormc_list_schemas(ormc_db *db, const char *prefix,
+                      char ***names /* OUT */, size_t *count /* OUT */);
+
+/* Free what ormc_list_schemas returned. NULL is a no-op. */
+void ormc_schema_list_free(char **names);
+
 #ifdef __cplusplus
 }
 #endif

@@ -257,6 +257,16 @@ void ormc__statement_done(ormc_db *db, const char *sql, size_t n_params,
 int64_t ormc__days_from_civil(int64_t y, unsigned m, unsigned d);
 void ormc__civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d);
 
+/* === in tenant.c: the session state of schemas per tenant === */
+
+/* After a reconnect: set the search_path of db->schema again (before any
+ * other statement). On failure the connection is marked broken, so that no
+ * statement ever runs in the wrong schema. */
+int ormc__tenant_restore(ormc_db *db);
+
+/* Forget db->schema (close; the pool has reset the session). */
+void ormc__tenant_forget(ormc_db *db);
+
 /* === the backend interface (sqlite.c, postgres.c) === */
 
 struct ormc__backend_vt {
@@ -327,6 +337,10 @@ struct ormc_db {
     void *on_change_ctx;
     ormc_stats stats;
     uint64_t rng; /* jitter */
+
+    /* tenant.c: the schema ormc_use_schema chose (owned), set again after
+     * a reconnect; NULL: the URL's search_path */
+    char *schema;
 };
 
 /* Byte order helpers for the PostgreSQL binary format. */

@@ -167,6 +167,17 @@ static int pg_connect(ormc_db *db)
         add_option(options, sizeof options,
                    "idle_in_transaction_session_timeout",
                    db->cfg.idle_in_transaction_timeout_ms);
+    /* the default isolation also covers statements outside BEGIN
+     * (autocommit); a space in an option value is escaped for libpq */
+    static const char *const iso_names[] = {
+        NULL, "read\\ committed", "repeatable\\ read", "serializable"};
+    if (db->cfg.default_isolation > ORMC_ISOLATION_DEFAULT &&
+        db->cfg.default_isolation <= ORMC_SERIALIZABLE) {
+        size_t len = strlen(options);
+        snprintf(options + len, sizeof options - len,
+                 " -c default_transaction_isolation=%s",
+                 iso_names[db->cfg.default_isolation]);
+    }
 
     const char *kw[8], *val[8];
     char ct[16];

@@ -318,6 +318,9 @@ int ormc__ensure_connected(ormc_db *db)
     if (db->ever_connected)
         db->stats.reconnects++;
     db->ever_connected = true;
+    /* a tenant's search_path is session state: set it again (tenant.c) */
+    if (db->schema)
+        return ormc__tenant_restore(db);
     return ORMC_OK;
 }
 

@@ -1,0 +1,284 @@
+/*
+ * tenant.c: one PostgreSQL schema per tenant, as OneGov serves its
+ * customers: the same tables in every tenant's schema, and the connection's
+ * search_path pointing at exactly one of them, so that generated code (which
+ * never qualifies table names) runs unchanged per tenant.
+ *
+ * The name rule is OneGov's (onegov.core.orm.session_manager), plus the
+ * length limit of a PostgreSQL identifier: a longer name would be truncated
+ * by the server, and two tenants could end up in one schema. A refused name
+ * never reaches the server.
+ *
+ * The search_path is session state. It is set outside any transaction (a
+ * rollback would undo it), remembered in db->schema, set again after an
+ * automatic reconnect before any other statement (stmt.c calls
+ * ormc__tenant_restore), and forgotten when the pool resets the session.
+ * Only identifiers, always quoted, are written into SQL text: no value.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ormc_int.h"
+
+#define MAX_NAME 63 /* NAMEDATALEN - 1 */
+
+/* Why name is refused, or NULL when it is acceptable. */
+static const char *name_problem(const char *name)
+{
+    static const char *const reserved[] = {"public", "information_schema",
+                                           "extensions"};
+    size_t n = strlen(name);
+    if (n == 0)
+        return "it is empty";
+    if (n > MAX_NAME)
+        return "it is longer than 63 characters";
+    for (size_t i = 0; i < n; i++) {
+        char c = name[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+              c == '-'))
+            return "only lowercase letters, digits, '_' and '-' are allowed";
+    }
+    if (name[0] >= '0' && name[0] <= '9')
+        return "it starts with a digit";
+    if (strncmp(name, "pg_", 3) == 0)
+        return "names starting with \"pg_\" are reserved for PostgreSQL";
+    if (strstr(name, "--"))
+        return "it contains \"--\"";
+    for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++)
+        if (strcmp(name, reserved[i]) == 0)
+            return "it is a reserved schema";
+    return NULL;
+}
+
+bool ormc_schema_name_valid(const char *name)
+{
+    return name && !name_problem(name);
+}
+
+/* The statements that switch to (and maybe create) schema `name`, already
+ * validated: a quoted identifier, no value. Sent as one script, which the
+ * server runs as one implicit transaction: when the check fails, the SET
+ * is undone with it. current_schema() is NULL when no schema of the
+ * search_path exists. */
+static void switch_sql(char *buf, size_t size, const char *name, bool create)
+{
+    if (create)
+        snprintf(buf, size,
+                 "CREATE SCHEMA IF NOT EXISTS \"%s\"; "
+                 "SET search_path TO \"%s\"",
+                 name, name);
+    else
+        snprintf(buf, size,
+                 "SET search_path TO \"%s\"; "
+                 "DO $ormc$BEGIN IF current_schema() IS NULL THEN "
+                 "RAISE EXCEPTION USING ERRCODE = '3F000', "
+                 "MESSAGE = 'no such schema'; END IF; END$ormc$",
+                 name);
+}
+
+/* Send the switch. 3F000 (no schema) becomes ORMC_NOT_FOUND. */
+static int send_switch(ormc_db *db, const char *name, bool create)
+{
+    char sql[512];
+    switch_sql(sql, sizeof sql, name, create);
+    int rc = ormc__exec_control(db, sql, false, NULL);
+    if (rc != ORMC_OK && create && !db->broken &&
+        (rc == ORMC_CONSTRAINT || strcmp(db->sqlstate, "42P06") == 0)) {
+        /* two sessions created it at once: it exists now */
+        rc = ormc__exec_control(db, sql, false, NULL);
+    }
+    if (rc != ORMC_OK && strcmp(db->sqlstate, "3F000") == 0)
+        rc = ormc__error(db, ORMC_NOT_FOUND, "3F000", NULL,
+                         "schema \"%s\" does not exist (pass ORMC_CREATE to "
+                         "create it)",
+                         name);
+    return rc;
+}
+
+int ormc_use_schema(ormc_db *db, const char *name, unsigned flags)
+{
+    if (!db)
+        return ORMC_INVALID;
+    ormc__clear_error(db);
+    if (name) {
+        const char *why = name_problem(name);
+        if (why)
+            return ormc__error(db, ORMC_INVALID, "3F000", NULL,
+                               "invalid tenant schema name: %s", why);
+    }
+    if (flags & ~ORMC_CREATE)
+        return ormc__error(db, ORMC_INVALID, NULL, NULL,
+                           "ormc_use_schema: unknown flags 0x%x", flags);
+    if (db->backend != ORMC_POSTGRES)
+        return ormc__error(db, ORMC_UNSUPPORTED, "0A000", NULL,
+                           "schemas per tenant need PostgreSQL (SQLite has "
+                           "no schemas: use one database file per tenant)");
+    if (db->tx_depth > 0)
+        return ormc__error(db, ORMC_INVALID, "25001", NULL,
+                           "ormc_use_schema: a transaction is open; commit "
+                           "or roll back first (its rollback would undo the "
+                           "search_path)");
+
+    /* The new schema is forgotten first: if the connection must be opened
+     * again now, it must not go back to the old tenant on the way. */
+    char *copy = NULL;
+    if (name && !(copy = strdup(name)))
+        return ormc__error(db, ORMC_NOMEM, NULL, NULL, "out of memory");
+    ormc__tenant_forget(db);
+    int rc = ormc__ensure_connected(db);
+    if (rc == ORMC_OK) {
+        if (name)
+            rc = send_switch(db, name, (flags & ORMC_CREATE) != 0);
+        else
+            rc = ormc__exec_control(db, "RESET search_path", false, NULL);
+    }
+    if (rc != ORMC_OK) {
+        free(copy);
+        /* Where the session stands is unknown only when the connection is
+         * gone, and then the next connection starts from the URL's. On a
+         * server error the script was undone: the URL's search_path is in
+         * force, as db->schema (NULL) says. Make that true whatever came
+         * before: */
+        if (!db->broken && db->conn) {
+            ormc__saved_error e;
+            ormc__error_save(db, &e);
+            if (ormc__exec_control(db, "RESET search_path", false, NULL) !=
+                ORMC_OK)
+                db->broken = true;
+            ormc__error_restore(db, &e);
+        }
+        return rc;
+    }
+    db->schema = copy;
+    return ORMC_OK;
+}
+
+int ormc__tenant_restore(ormc_db *db)
+{
+    char sql[512];
+    switch_sql(sql, sizeof sql, db->schema, false);
+    int rc = ormc__exec_control(db, sql, false, NULL);
+    if (rc != ORMC_OK) {
+        /* never let a statement run under the URL's search_path while the
+         * application believes it is in a tenant: refuse until it works */
+        db->broken = true;
+        if (strcmp(db->sqlstate, "3F000") == 0)
+            rc = ormc__error(db, ORMC_CONNECTION, "3F000", NULL,
+                             "after reconnecting, schema \"%s\" no longer "
+                             "exists",
+                             db->schema);
+        else if (rc != ORMC_CONNECTION)
+            rc = ormc__error(db, ORMC_CONNECTION, db->sqlstate, NULL,
+                             "after reconnecting, setting the search_path "
+                             "failed: %s",
+                             db->errmsg);
+    }
+    return rc;
+}
+
+void ormc__tenant_forget(ormc_db *db)
+{
+    free(db->schema);
+    db->schema = NULL;
+}
+
+/* The list in one allocation: n + 1 pointers, then the strings. */
+static char **pack_names(char **tmp, size_t n)
+{
+    size_t bytes = (n + 1) * sizeof(char *);
+    for (size_t i = 0; i < n; i++)
+        bytes += strlen(tmp[i]) + 1;
+    char **out = malloc(bytes);
+    if (!out)
+        return NULL;
+    char *p = (char *)(out + n + 1);
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(tmp[i]) + 1;
+        memcpy(p, tmp[i], len);
+        out[i] = p;
+        p += len;
+    }
+    out[n] = NULL;
+    return out;
+}
+
+static void free_tmp(char **tmp, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(tmp[i]);
+    free(tmp);
+}
+
+int ormc_list_schemas(ormc_db *db, const char *prefix, char ***names,
+                      size_t *count)
+{
+    if (names)
+        *names = NULL;
+    if (count)
+        *count = 0;
+    if (!db)
+        return ORMC_INVALID;
+    ormc__clear_error(db);
+    if (!names)
+        return ormc__error(db, ORMC_INVALID, NULL, NULL,
+                           "ormc_list_schemas: names is NULL");
+    if (db->backend != ORMC_POSTGRES)
+        return ormc__error(db, ORMC_UNSUPPORTED, "0A000", NULL,
+                           "schemas per tenant need PostgreSQL (SQLite has "
+                           "no schemas)");
+    static const char sql[] =
+        "SELECT nspname::text FROM pg_catalog.pg_namespace "
+        "WHERE left(nspname, length($1::text)) = $1::text ORDER BY nspname";
+    ormc_param p = {.type = ORMC_TYPE_TEXT};
+    p.u.text = prefix ? prefix : "";
+    ormc_result *res = NULL;
+    int rc = ormc_query(db, sql, &p, 1, &res);
+    if (rc != ORMC_OK)
+        return rc;
+    char **tmp = NULL;
+    size_t n = 0, cap = 0;
+    while ((rc = ormc_result_next(res)) == ORMC_ROW) {
+        const char *s = ormc_result_text(res, 0);
+        if (!s || !ormc_schema_name_valid(s))
+            continue; /* system and reserved schemas are no tenants */
+        if (n == cap) {
+            size_t ncap = cap ? cap * 2 : 16;
+            char **t = realloc(tmp, ncap * sizeof *t);
+            if (!t) {
+                rc = ORMC_NOMEM;
+                break;
+            }
+            tmp = t;
+            cap = ncap;
+        }
+        if (!(tmp[n] = strdup(s))) {
+            rc = ORMC_NOMEM;
+            break;
+        }
+        n++;
+    }
+    ormc_result_close(res);
+    if (rc != ORMC_DONE) {
+        free_tmp(tmp, n);
+        if (rc == ORMC_NOMEM)
+            return ormc__error(db, ORMC_NOMEM, NULL, NULL, "out of memory");
+        return rc;
+    }
+    char **out = pack_names(tmp, n);
+    free_tmp(tmp, n);
+    if (!out)
+        return ormc__error(db, ORMC_NOMEM, NULL, NULL, "out of memory");
+    *names = out;
+    if (count)
+        *count = n;
+    ormc__clear_error(db);
+    return ORMC_OK;
+}
+
+void ormc_schema_list_free(char **names)
+{
+    free(names);
+}

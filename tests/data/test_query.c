@@ -1,0 +1,345 @@
+/*
+ * test_query.c: the query builder's executors (first, all, count, exists,
+ * delete, update) and cursors, on SQLite and PostgreSQL: NULL semantics of
+ * EQ / NE, IN, OR groups, LIKE, ordering with NULLs, limit and offset.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "data_tables.h"
+
+/* Twelve bots: client "c<i % 3>", enterprise NULL for even i, else "E<i>";
+ * team "T" for i < 6, else NULL; a token for i % 4 == 0. */
+static void seed_bots(ormc_db *db, int64_t ids[12])
+{
+    data_create_tables(db);
+    static char clients[12][8], enterprises[12][8];
+    for (int i = 0; i < 12; i++) {
+        test_bot b = {0};
+        snprintf(clients[i], sizeof clients[i], "c%d", i % 3);
+        snprintf(enterprises[i], sizeof enterprises[i], "E%d", i);
+        b.client_id = clients[i];
+        b.app_id = "app";
+        b.enterprise_id = i % 2 ? enterprises[i] : NULL;
+        b.team_id = i < 6 ? "T" : NULL;
+        b.bot_token = i % 4 == 0 ? "tok" : NULL;
+        b.has_installed_at = true;
+        b.installed_at = INT64_C(1700000000000000) + i * 1000000;
+        assert_ok(db, ormc_row_insert(db, &test_bot_table, &b));
+        ids[i] = b.id;
+    }
+    assert_ok(db, ormc_commit(db));
+}
+
+static int64_t count(ormc_db *db, ormc_builder *q)
+{
+    int64_t n = -1;
+    assert_ok(db, ormc_builder_count(db, q, &n));
+    return n;
+}
+
+static void test_eq_null_finds_the_null_rows_only(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    int64_t ids[12];
+    seed_bots(db, ids);
+    ormc_builder q;
+
+    ormc_builder_init(&q, &test_bot_table);
+    ormc_param null_text = data_text(NULL);
+    ormc_builder_where(&q, BOT_ENTERPRISE_ID, ORMC_EQ, &null_text);
+    void *items = NULL;
+    size_t n = 0;
+    assert_ok(db, ormc_builder_all(db, &q, &items, &n));
+    assert_int_equal(n, 6);
+    for (size_t i = 0; i < n; i++) {
+        test_bot *b = (test_bot *)items + i;
+        assert_null(b->enterprise_id);
+        assert_int_equal((b->id - ids[0]) % 2, 0);
+    }
+    ormc_list_free(&test_bot_table, items, n);
+    ormc_builder_free(&q);
+
+    /* NE NULL: IS NOT NULL */
+    ormc_builder_init(&q, &test_bot_table);
+    ormc_builder_where(&q, BOT_ENTERPRISE_ID, ORMC_NE, &null_text);
+    assert_int_equal(count(db, &q), 6);
+    ormc_builder_free(&q);
+
+    /* EQ with a value never matches NULL; NE with a value neither */
+    ormc_builder_init(&q, &test_bot_table);
+    ormc_param e1 = data_text("E1");
+    ormc_builder_where(&q, BOT_ENTERPRISE_ID, ORMC_NE, &e1);
+    assert_int_equal(count(db, &q), 5);
+    ormc_builder_free(&q);
+
+    /* the DESIGN example: client, enterprise NULL, team, newest first */
+    ormc_builder_init(&q, &test_bot_table);
+    ormc_param c0 = data_text("c0"), t = data_text("T");
+    ormc_builder_where(&q, BOT_CLIENT_ID, ORMC_EQ, &c0);
+    ormc_builder_where(&q, BOT_ENTERPRISE_ID, ORMC_EQ, NULL);
+    ormc_builder_where(&q, BOT_TEAM_ID, ORMC_EQ, &t);
+    ormc_builder_where(&q, BOT_BOT_TOKEN, ORMC_IS_NOT_NULL, NULL);
+    ormc_builder_order_by(&q, ORMC_COLUMN_BIT(BOT_INSTALLED_AT), ORMC_DESC);
+    ormc_builder_limit(&q, 1);
+    test_bot b;
+    assert_ok(db, ormc_builder_first(db, &q, &b));
+    assert_int_equal(b.id, ids[0]); /* i = 0 only: c0, even, T, token */
+    ormc_row_free(&test_bot_table, &b);
+    ormc_builder_free(&q);
+
+    ormc_builder_init(&q, &test_bot_table);
+    ormc_builder_where(&q, BOT_TEAM_ID, ORMC_IS_NULL, NULL);
+    ormc_builder_where(&q, BOT_ENTERPRISE_ID, ORMC_EQ, NULL);
+    assert_int_equal(count(db, &q), 3); /* 6, 8, 10 */
+    ormc_builder_free(&q);
+    ormc_rollback(db);
+}
+
+static void test_first_all_count_exists(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    int64_t ids[12];
+    seed_bots(db, ids);
+    ormc_builder q;
+
+    /* IN, an OR group, order with NULLs, limit and offset */
+    ormc_builder_init(&q, &test_bot_table);
+    const char *clients[] = {"c1", "c2"};
+    ormc_builder_where_in(&q, BOT_CLIENT_ID, clients, 2);
+    assert_int_equal(count(db, &q), 8);
+    ormc_builder_or_begin(&q);
+    ormc_param tok = data_text("tok"), e5 = data_text("E5");
+    ormc_builder_where(&q, BOT_BOT_TOKEN, ORMC_EQ, &tok);
+    ormc_builder_where(&q, BOT_ENTERPRISE_ID, ORMC_EQ, &e5);
+    ormc_builder_or_end(&q);
+    /* c1/c2 and (token or E5): i = 4 (c1, tok), 8 (c2, tok), 5 (c2, E5) */
+    assert_int_equal(count(db, &q), 3);
+    ormc_builder_order_by(&q, ORMC_COLUMN_BIT(BOT_ENTERPRISE_ID), ORMC_ASC);
+    ormc_builder_order_by(&q, ORMC_COLUMN_BIT(BOT_ID), ORMC_DESC);
+    void *items;
+    size_t n;
+    assert_ok(db, ormc_builder_all(db, &q, &items, &n));
+    assert_int_equal(n, 3);
+    test_bot *rows = items;
+    assert_int_equal(rows[0].id, ids[5]); /* "E5" first, NULLs last */
+    assert_int_equal(rows[1].id, ids[8]);
+    assert_int_equal(rows[2].id, ids[4]);
+    ormc_list_free(&test_bot_table, items, n);
+
+    ormc_builder_limit(&q, 2);
+    ormc_builder_offset(&q, 1);
+    assert_int_equal(count(db, &q), 2);
+    assert_ok(db, ormc_builder_all(db, &q, &items, &n));
+    assert_int_equal(n, 2);
+    assert_int_equal(((test_bot *)items)[0].id, ids[8]);
+    ormc_list_free(&test_bot_table, items, n);
+    test_bot b;
+    assert_ok(db, ormc_builder_first(db, &q, &b));
+    assert_int_equal(b.id, ids[8]);
+    ormc_row_free(&test_bot_table, &b);
+    bool exists = false;
+    assert_ok(db, ormc_builder_exists(db, &q, &exists));
+    assert_true(exists);
+    ormc_builder_offset(&q, 5);
+    assert_ok(db, ormc_builder_exists(db, &q, &exists));
+    assert_false(exists);
+    assert_int_equal(ormc_builder_first(db, &q, &b), ORMC_NOT_FOUND);
+    assert_ok(db, ormc_builder_all(db, &q, &items, &n));
+    assert_int_equal(n, 0);
+    assert_null(items);
+    ormc_builder_free(&q);
+
+    /* empty IN matches nothing; no conditions match everything */
+    ormc_builder_init(&q, &test_bot_table);
+    ormc_builder_where_in(&q, BOT_ID, ids, 0);
+    assert_int_equal(count(db, &q), 0);
+    ormc_builder_free(&q);
+    ormc_builder_init(&q, &test_bot_table);
+    assert_int_equal(count(db, &q), 12);
+    ormc_builder_where_in(&q, BOT_ID, ids, 12);
+    assert_int_equal(count(db, &q), 12);
+    ormc_param lo = data_i64(ids[3]);
+    ormc_builder_where(&q, BOT_ID, ORMC_GE, &lo);
+    ormc_param like = data_text("c_");
+    ormc_builder_where(&q, BOT_CLIENT_ID, ORMC_LIKE, &like);
+    assert_int_equal(count(db, &q), 9);
+    ormc_builder_free(&q);
+    ormc_rollback(db);
+}
+
+static void test_delete_and_update_where(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    int64_t ids[12];
+    seed_bots(db, ids);
+    ormc_builder q;
+    int64_t n = -1;
+
+    /* update with NULLs among the values */
+    ormc_builder_init(&q, &test_bot_table);
+    ormc_param c0 = data_text("c0");
+    ormc_builder_where(&q, BOT_CLIENT_ID, ORMC_EQ, &c0);
+    test_bot values = {0};
+    values.bot_token = NULL;
+    values.team_id = "NEW";
+    values.has_bot_token_expires_at = true;
+    values.bot_token_expires_at = 42;
+    assert_ok(db, ormc_builder_update(
+                      db, &q, &values,
+                      ORMC_COLUMN_BIT(BOT_BOT_TOKEN) |
+                          ORMC_COLUMN_BIT(BOT_TEAM_ID) |
+                          ORMC_COLUMN_BIT(BOT_BOT_TOKEN_EXPIRES_AT),
+                      &n));
+    assert_int_equal(n, 4);
+    ormc_builder_free(&q);
+    ormc_builder_init(&q, &test_bot_table);
+    ormc_param nt = data_text("NEW");
+    ormc_builder_where(&q, BOT_TEAM_ID, ORMC_EQ, &nt);
+    ormc_builder_where(&q, BOT_BOT_TOKEN, ORMC_IS_NULL, NULL);
+    assert_int_equal(count(db, &q), 4);
+    ormc_builder_free(&q);
+
+    /* update with an order and a limit: the two oldest of c1 */
+    ormc_builder_init(&q, &test_bot_table);
+    ormc_param c1 = data_text("c1");
+    ormc_builder_where(&q, BOT_CLIENT_ID, ORMC_EQ, &c1);
+    ormc_builder_order_by(&q, ORMC_COLUMN_BIT(BOT_INSTALLED_AT), ORMC_ASC);
+    ormc_builder_limit(&q, 2);
+    values.team_id = "OLD";
+    assert_ok(db, ormc_builder_update(db, &q, &values,
+                                      ORMC_COLUMN_BIT(BOT_TEAM_ID), &n));
+    assert_int_equal(n, 2);
+    /* nothing to set is refused */
+    assert_int_equal(ormc_builder_update(db, &q, &values, 0, &n),
+                     ORMC_INVALID);
+    ormc_builder_free(&q);
+    ormc_builder_init(&q, &test_bot_table);
+    ormc_param old = data_text("OLD");
+    ormc_builder_where(&q, BOT_TEAM_ID, ORMC_EQ, &old);
+    ormc_builder_order_by(&q, ORMC_COLUMN_BIT(BOT_ID), ORMC_ASC);
+    void *items;
+    size_t k;
+    assert_ok(db, ormc_builder_all(db, &q, &items, &k));
+    assert_int_equal(k, 2);
+    assert_int_equal(((test_bot *)items)[0].id, ids[1]);
+    assert_int_equal(((test_bot *)items)[1].id, ids[4]);
+    ormc_list_free(&test_bot_table, items, k);
+    ormc_builder_free(&q);
+
+    /* delete with a limit, then by a filter, then nothing */
+    ormc_builder_init(&q, &test_bot_table);
+    ormc_builder_order_by(&q, ORMC_COLUMN_BIT(BOT_ID), ORMC_DESC);
+    ormc_builder_limit(&q, 3);
+    assert_ok(db, ormc_builder_delete(db, &q, &n));
+    assert_int_equal(n, 3);
+    ormc_builder_free(&q);
+    ormc_builder_init(&q, &test_bot_table);
+    ormc_builder_where(&q, BOT_ENTERPRISE_ID, ORMC_EQ, NULL);
+    assert_ok(db, ormc_builder_delete(db, &q, &n));
+    assert_int_equal(n, 5); /* 0, 2, 4, 6, 8 (10 went above) */
+    assert_ok(db, ormc_builder_delete(db, &q, &n));
+    assert_int_equal(n, 0);
+    assert_ok(db, ormc_builder_delete(db, &q, NULL));
+    ormc_builder_free(&q);
+    assert_ok(db, ormc_commit(db));
+    assert_int_equal(data_count_rows(db, "slack_bots"), 4);
+    ormc_rollback(db);
+}
+
+static void test_cursor_streams_rows(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    int64_t ids[12];
+    seed_bots(db, ids);
+    ormc_builder q;
+    ormc_builder_init(&q, &test_bot_table);
+    ormc_builder_order_by(&q, ORMC_COLUMN_BIT(BOT_ID), ORMC_ASC);
+    ormc_cursor *cur = NULL;
+    assert_ok(db, ormc_cursor_open(db, &q, &cur));
+    test_bot b;
+    int i = 0, rc;
+    while ((rc = ormc_cursor_next(cur, &b)) == ORMC_ROW) {
+        assert_int_equal(b.id, ids[i]);
+        assert_null(b.ormc_owned); /* borrowed */
+        char want[8];
+        snprintf(want, sizeof want, "c%d", i % 3);
+        assert_string_equal(b.client_id, want);
+        ormc_row_free(&test_bot_table, &b); /* harmless */
+        i++;
+    }
+    assert_int_equal(rc, ORMC_DONE);
+    assert_int_equal(i, 12);
+    assert_int_equal(ormc_cursor_next(cur, &b), ORMC_DONE);
+    ormc_cursor_close(cur);
+
+    /* closed early: the connection is usable at once */
+    assert_ok(db, ormc_cursor_open(db, &q, &cur));
+    assert_int_equal(ormc_cursor_next(cur, &b), ORMC_ROW);
+    assert_int_equal(ormc_cursor_next(cur, &b), ORMC_ROW);
+    ormc_cursor_close(cur);
+    assert_int_equal(count(db, &q), 12);
+
+    /* two cursors of the same shape at once (SQLite; on PostgreSQL an
+     * open cursor holds the connection) */
+    if (ormc_backend_of(db) == ORMC_SQLITE) {
+        ormc_cursor *c2 = NULL;
+        assert_ok(db, ormc_cursor_open(db, &q, &cur));
+        assert_ok(db, ormc_cursor_open(db, &q, &c2));
+        test_bot b2;
+        for (int j = 0; j < 12; j++) {
+            assert_int_equal(ormc_cursor_next(cur, &b), ORMC_ROW);
+            assert_int_equal(ormc_cursor_next(c2, &b2), ORMC_ROW);
+            assert_int_equal(b.id, b2.id);
+        }
+        ormc_cursor_close(c2);
+        ormc_cursor_close(cur);
+    }
+
+    /* an empty result */
+    ormc_param none = data_text("nobody");
+    ormc_builder_where(&q, BOT_CLIENT_ID, ORMC_EQ, &none);
+    assert_ok(db, ormc_cursor_open(db, &q, &cur));
+    assert_int_equal(ormc_cursor_next(cur, &b), ORMC_DONE);
+    ormc_cursor_close(cur);
+    ormc_builder_free(&q);
+    ormc_rollback(db);
+}
+
+static void test_query_shapes_are_cached(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    int64_t ids[12];
+    seed_bots(db, ids);
+    ormc_stats before, after;
+    /* the same shape with other values: prepared once */
+    for (int i = 0; i < 12; i++) {
+        ormc_builder q;
+        ormc_builder_init(&q, &test_bot_table);
+        ormc_param p = data_i64(ids[i]);
+        ormc_builder_where(&q, BOT_ID, ORMC_EQ, &p);
+        test_bot b;
+        assert_ok(db, ormc_builder_first(db, &q, &b));
+        ormc_row_free(&test_bot_table, &b);
+        ormc_builder_free(&q);
+        if (i == 0)
+            assert_ok(db, ormc_stats_get(db, &before));
+    }
+    assert_ok(db, ormc_stats_get(db, &after));
+    assert_int_equal(after.prepares, before.prepares);
+    assert_int_equal(after.statements - before.statements, 11);
+    ormc_rollback(db);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        ORMC_BACKEND_TEST(test_eq_null_finds_the_null_rows_only),
+        ORMC_BACKEND_TEST(test_first_all_count_exists),
+        ORMC_BACKEND_TEST(test_delete_and_update_where),
+        ORMC_BACKEND_TEST(test_cursor_streams_rows),
+        ORMC_BACKEND_TEST(test_query_shapes_are_cached),
+    };
+    return ormc_test_run_backends("data_query", tests);
+}

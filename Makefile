@@ -53,3 +53,22 @@ format:
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)
+
+# make bench: install what is missing (SQLAlchemy too), build in Release into
+# $(BENCH_BUILD), start a throwaway PostgreSQL and run every benchmark
+# (docs/benchmarks.md). BENCH_N, BENCH_K, BENCH_REPS make quicker runs;
+# BENCH_ARGS passes more options to bench/run.py (e.g. --sqla 0).
+BENCH_BUILD ?= build-bench
+BENCH_N ?= 100000
+BENCH_K ?= 20000
+BENCH_REPS ?= 3
+BENCH_ARGS ?=
+.PHONY: bench
+bench:
+	@scripts/setup bench
+	@cmake -S . -B $(BENCH_BUILD) -DCMAKE_BUILD_TYPE=Release \
+	    -DORMC_BUILD_TESTS=OFF -DORMC_BUILD_BENCH=ON $(CMAKE_FLAGS) >/dev/null
+	cmake --build $(BENCH_BUILD) -j$(JOBS) --target bench_gen bench_raw
+	tests/with-postgres $(BENCH_BUILD) python3 bench/run.py \
+	    --build $(BENCH_BUILD) --n $(BENCH_N) --k $(BENCH_K) \
+	    --reps $(BENCH_REPS) $(BENCH_ARGS)

@@ -1,0 +1,360 @@
+/*
+ * bench/bench_gen.c: the workloads through the generated API of table
+ * slack_bots (generated/slack.h), as an application would write them. The
+ * same workloads by hand on the raw drivers are in bench_raw.c; bench/run.py
+ * runs both and compares. docs/benchmarks.md describes each workload.
+ *
+ * The connection is in autocommit mode: W1 and W5 open one explicit
+ * transaction each, insert_many makes its own, and the look-ups (W2, W3,
+ * W4) and find-or-create (W7) run one statement (or one find-or-create) at
+ * a time, as the hand-written programs do.
+ */
+#include "common.h"
+
+#include "slack.h"
+
+static void check(ormc_db *db, int rc, const char *what)
+{
+    if (rc != ORMC_OK)
+        bench_die("%s: %s: %s", what, ormc_strstatus(rc), ormc_errmsg(db));
+}
+
+/* An engine call this build's runtime does not have yet (bench/stubs.c). */
+static bool missing(int rc)
+{
+    return rc == ORMC_UNSUPPORTED;
+}
+
+static void exec_sql(ormc_db *db, const char *sql)
+{
+    check(db, ormc_exec(db, sql, NULL, 0, NULL), sql);
+}
+
+static ormc_db *connect(const bench_opts *o)
+{
+    char url[4096];
+    if (bench_is_pg(o))
+        snprintf(url, sizeof url, "%s", o->url);
+    else
+        snprintf(url, sizeof url, "sqlite:%s", o->url);
+    ormc_options opts = ORMC_OPTIONS_INIT;
+    opts.autocommit = 1;
+    ormc_db *db = NULL;
+    int rc = ormc_open_with(url, &opts, &db);
+    if (rc != ORMC_OK)
+        bench_die("connect: %s: %s", ormc_strstatus(rc), ormc_errmsg(db));
+    if (!bench_is_pg(o)) {
+        ormc_result *res;
+        check(db, ormc_query(db, "PRAGMA journal_mode = WAL", NULL, 0, &res),
+              "journal_mode");
+        while (ormc_result_next(res) == ORMC_ROW) {
+        }
+        ormc_result_close(res);
+        exec_sql(db, "PRAGMA synchronous = NORMAL");
+    }
+    return db;
+}
+
+static void reset(ormc_db *db)
+{
+    exec_sql(db, "DROP TABLE IF EXISTS slack_bots");
+    check(db, slack_schema_create(db), "schema_create");
+}
+
+/* The generated row of bench row r (strings borrowed from r). */
+static void to_bot(const bench_row *r, slack_bot *b, bool with_id)
+{
+    slack_bot_init(b);
+    b->id = with_id ? r->id : 0;
+    b->client_id = r->client_id;
+    b->app_id = r->app_id;
+    b->enterprise_id = r->enterprise_id;
+    b->enterprise_name = r->enterprise_name;
+    b->team_id = r->team_id;
+    b->team_name = r->team_name;
+    b->bot_token = r->bot_token;
+    b->bot_id = r->bot_id;
+    b->bot_user_id = r->bot_user_id;
+    b->bot_scopes = r->bot_scopes;
+    b->bot_refresh_token = r->bot_refresh_token;
+    b->has_bot_token_expires_at = r->has_expires;
+    b->bot_token_expires_at = r->expires_at;
+    b->is_enterprise_install = r->is_enterprise_install;
+    b->has_installed_at = true;
+    b->installed_at = r->installed_at;
+}
+
+static uint64_t row_check(const slack_bot *b)
+{
+    return (uint64_t)b->id + strlen(b->team_id) + strlen(b->bot_token) +
+           (uint64_t)b->installed_at % 1000003 +
+           (b->enterprise_id ? 1 : 0);
+}
+
+typedef struct data {
+    long n, k;
+    bench_row *src; /* rows 1..n at [0..n-1] */
+    slack_bot *rows;
+    char (*tokens)[32]; /* W5: the new token of each update */
+} data;
+
+static void make_data(data *d, long n, long k)
+{
+    d->n = n;
+    d->k = k;
+    d->src = malloc((size_t)n * sizeof *d->src);
+    d->rows = malloc((size_t)n * sizeof *d->rows);
+    d->tokens = malloc((size_t)k * sizeof *d->tokens);
+    if (!d->src || !d->rows || !d->tokens)
+        bench_die("out of memory");
+    for (long i = 0; i < n; i++) {
+        bench_make_row(&d->src[i], i + 1, n);
+        to_bot(&d->src[i], &d->rows[i], false);
+    }
+    for (long j = 0; j < k; j++)
+        bench_update_token(d->tokens[j], sizeof d->tokens[j],
+                           bench_get_id(j, n));
+}
+
+static void w1_insert(ormc_db *db, data *d, long rep)
+{
+    uint64_t sum = 0;
+    double t0 = bench_now();
+    check(db, ormc_begin(db), "begin");
+    for (long i = 0; i < d->n; i++) {
+        d->rows[i].id = 0;
+        check(db, slack_bot_insert(db, &d->rows[i]), "W1 insert");
+        sum += (uint64_t)d->rows[i].id;
+    }
+    check(db, ormc_commit(db), "commit");
+    bench_result("W1", rep, d->n, bench_now() - t0, sum);
+}
+
+static void w2_read_all(ormc_db *db, data *d, long rep)
+{
+    uint64_t sum = 0;
+    long count = 0;
+    double t0 = bench_now();
+    slack_bot_query q;
+    slack_bot_query_init(&q);
+    slack_bot_cursor cur;
+    int rc = slack_bot_cursor_open(db, &q, &cur);
+    if (missing(rc)) {
+        slack_bot_query_free(&q);
+        bench_skip("W2", "cursor not in this runtime yet");
+        return;
+    }
+    check(db, rc, "W2 cursor_open");
+    slack_bot row;
+    while ((rc = slack_bot_cursor_next(&cur, &row)) == ORMC_ROW) {
+        sum += row_check(&row);
+        count++;
+    }
+    if (rc != ORMC_DONE)
+        check(db, rc, "W2 cursor_next");
+    slack_bot_cursor_close(&cur);
+    slack_bot_query_free(&q);
+    double dt = bench_now() - t0;
+    if (count != d->n)
+        bench_die("W2: %ld rows, expected %ld", count, d->n);
+    bench_result("W2", rep, count, dt, sum);
+}
+
+static void w3_get(ormc_db *db, data *d, long rep)
+{
+    uint64_t sum = 0;
+    double t0 = bench_now();
+    for (long j = 0; j < d->k; j++) {
+        slack_bot row;
+        check(db, slack_bot_get(db, bench_get_id(j, d->n), &row), "W3 get");
+        sum += row_check(&row);
+        slack_bot_free(&row);
+    }
+    bench_result("W3", rep, d->k, bench_now() - t0, sum);
+}
+
+static void w4_latest(ormc_db *db, data *d, long rep)
+{
+    uint64_t sum = 0;
+    double t0 = bench_now();
+    for (long j = 0; j < d->k; j++) {
+        char client[24], team[24];
+        bench_latest_key(j, d->n, client, team);
+        slack_bot_query q;
+        slack_bot_query_init(&q);
+        slack_bot_where_client_id(&q, ORMC_EQ, client);
+        slack_bot_where_enterprise_id(&q, ORMC_EQ, NULL);
+        slack_bot_where_team_id(&q, ORMC_EQ, team);
+        slack_bot_order_by(&q, SLACK_BOT_INSTALLED_AT, ORMC_DESC);
+        slack_bot_limit(&q, 1);
+        slack_bot row;
+        int rc = slack_bot_first(db, &q, &row);
+        slack_bot_query_free(&q);
+        if (missing(rc)) {
+            bench_skip("W4", "query executors not in this runtime yet");
+            return;
+        }
+        if (rc == ORMC_OK) {
+            sum += row_check(&row);
+            slack_bot_free(&row);
+        } else if (rc != ORMC_NOT_FOUND) {
+            check(db, rc, "W4 first");
+        }
+    }
+    bench_result("W4", rep, d->k, bench_now() - t0, sum);
+}
+
+static void w5_update(ormc_db *db, data *d, long rep)
+{
+    double t0 = bench_now();
+    check(db, ormc_begin(db), "begin");
+    for (long j = 0; j < d->k; j++) {
+        long id = bench_get_id(j, d->n);
+        slack_bot row = d->rows[id - 1];
+        row.id = id;
+        row.bot_token = d->tokens[j];
+        check(db, slack_bot_update(db, &row), "W5 update");
+    }
+    check(db, ormc_commit(db), "commit");
+    bench_result("W5", rep, d->k, bench_now() - t0, 0);
+}
+
+static void w6_bulk(ormc_db *db, data *d, long rep)
+{
+    for (long i = 0; i < d->n; i++)
+        d->rows[i].id = 0;
+    double t0 = bench_now();
+    check(db, slack_bot_insert_many(db, d->rows, (size_t)d->n),
+          "W6 insert_many");
+    bench_result("W6", rep, d->n, bench_now() - t0, 0);
+}
+
+static void w7_find_or_create(ormc_db *db, data *d, long rep)
+{
+    /* the rows to find or create, made before the clock starts */
+    bench_row *src = malloc((size_t)d->k * sizeof *src);
+    slack_bot *want = malloc((size_t)d->k * sizeof *want);
+    if (!src || !want)
+        bench_die("out of memory");
+    for (long j = 0; j < d->k; j++) {
+        bench_make_row(&src[j], bench_foc_id(j, d->n), d->n);
+        to_bot(&src[j], &want[j], true);
+    }
+    uint64_t sum = 0, created_n = 0;
+    double t0 = bench_now();
+    for (long j = 0; j < d->k; j++) {
+        slack_bot row = want[j];
+        bool created;
+        int rc = slack_bot_find_or_create(db, &row, SLACK_BOT_ID, &created);
+        if (missing(rc)) {
+            bench_skip("W7", "find_or_create not in this runtime yet");
+            goto out;
+        }
+        check(db, rc, "W7 find_or_create");
+        sum += row_check(&row);
+        created_n += created;
+        slack_bot_free(&row);
+    }
+    double dt = bench_now() - t0;
+    if (created_n != (uint64_t)d->k / 2)
+        bench_die("W7: created %llu rows, expected %ld",
+                  (unsigned long long)created_n, d->k / 2);
+    bench_result("W7", rep, d->k, dt, sum);
+out:
+    free(src);
+    free(want);
+}
+
+/* M1, load: `rows` rows through insert_many, in chunks. */
+static void m1_load(ormc_db *db, long rows)
+{
+    reset(db);
+    enum { CHUNK = 10000 };
+    bench_row *src = malloc(CHUNK * sizeof *src);
+    slack_bot *b = malloc(CHUNK * sizeof *b);
+    if (!src || !b)
+        bench_die("out of memory");
+    check(db, ormc_begin(db), "begin");
+    for (long first = 1; first <= rows; first += CHUNK) {
+        long m = rows - first + 1 < CHUNK ? rows - first + 1 : CHUNK;
+        for (long i = 0; i < m; i++) {
+            bench_make_row(&src[i], first + i, rows);
+            to_bot(&src[i], &b[i], false);
+        }
+        check(db, slack_bot_insert_many(db, b, (size_t)m), "M1 load");
+    }
+    check(db, ormc_commit(db), "commit");
+    free(src);
+    free(b);
+}
+
+/* M1, stream: the first `rows` rows through a cursor; peak RSS at the end. */
+static void m1_stream(ormc_db *db, long rows)
+{
+    slack_bot_query q;
+    slack_bot_query_init(&q);
+    slack_bot_limit(&q, rows);
+    slack_bot_cursor cur;
+    double t0 = bench_now();
+    int rc = slack_bot_cursor_open(db, &q, &cur);
+    if (missing(rc)) {
+        bench_skip("M1", "cursor not in this runtime yet");
+        return;
+    }
+    check(db, rc, "M1 cursor_open");
+    slack_bot row;
+    long count = 0;
+    uint64_t sum = 0;
+    while ((rc = slack_bot_cursor_next(&cur, &row)) == ORMC_ROW) {
+        sum += row_check(&row);
+        count++;
+    }
+    if (rc != ORMC_DONE)
+        check(db, rc, "M1 cursor_next");
+    slack_bot_cursor_close(&cur);
+    slack_bot_query_free(&q);
+    double dt = bench_now() - t0;
+    if (count != rows)
+        bench_die("M1: %ld rows, expected %ld", count, rows);
+    bench_result("M1", 0, count, dt, sum);
+    printf("RSS M1 %ld %ld\n", rows, bench_peak_rss_kib());
+}
+
+int main(int argc, char **argv)
+{
+    bench_opts o;
+    bench_parse(argc, argv, &o);
+    ormc_db *db = connect(&o);
+    if (o.m1 != NULL) {
+        if (strcmp(o.m1, "load") == 0)
+            m1_load(db, o.m1_rows);
+        else
+            m1_stream(db, o.m1_rows);
+        ormc_close(db);
+        return 0;
+    }
+    data d;
+    make_data(&d, o.n, o.k);
+    for (long rep = 1; rep <= o.reps; rep++) {
+        reset(db);
+        /* W1 also loads the table the look-ups read */
+        w1_insert(db, &d, rep);
+        exec_sql(db, "ANALYZE");
+        if (bench_wants(&o, "W2"))
+            w2_read_all(db, &d, rep);
+        if (bench_wants(&o, "W3"))
+            w3_get(db, &d, rep);
+        if (bench_wants(&o, "W4"))
+            w4_latest(db, &d, rep);
+        if (bench_wants(&o, "W5"))
+            w5_update(db, &d, rep);
+        if (bench_wants(&o, "W7"))
+            w7_find_or_create(db, &d, rep);
+        if (bench_wants(&o, "W6")) {
+            reset(db);
+            w6_bulk(db, &d, rep);
+        }
+    }
+    ormc_close(db);
+    return 0;
+}

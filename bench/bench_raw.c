@@ -1,0 +1,828 @@
+/*
+ * bench/bench_raw.c: the workloads of bench_gen.c written by hand on the raw
+ * drivers, the way a careful C programmer would: every statement prepared
+ * once and reused, values bound straight from the program's structs, rows
+ * decoded into a struct like the generated one (strings of fetched rows
+ * copied into one allocation per row, as the generated API gives them;
+ * borrowed from the driver while streaming in W2). PostgreSQL: parameters
+ * and results in binary (measured faster than text here: no number or
+ * timestamp parsing), bulk insert by COPY ... (FORMAT binary). SQLite:
+ * sqlite3_last_insert_rowid() instead of RETURNING where it suffices.
+ *
+ * This is the physical limit the generated API is measured against: do not
+ * make it slower to flatter the comparison.
+ */
+#define _DEFAULT_SOURCE /* htobe64 and friends */
+#include "common.h"
+
+#include <arpa/inet.h>
+#include <endian.h>
+#include <libpq-fe.h>
+#include <sqlite3.h>
+
+/* The decoded row, shaped like the generated struct slack_bot. */
+typedef struct raw_bot {
+    int64_t id;
+    const char *client_id, *app_id, *enterprise_id, *enterprise_name;
+    const char *team_id, *team_name, *bot_token, *bot_id, *bot_user_id;
+    const char *bot_scopes, *bot_refresh_token;
+    bool has_bot_token_expires_at;
+    int64_t bot_token_expires_at;
+    bool is_enterprise_install;
+    int64_t installed_at;
+    void *owned; /* the one allocation of a fetched row, or NULL */
+} raw_bot;
+
+#define N_TEXT 11
+
+static const char **text_field(raw_bot *b, int i)
+{
+    const char **f[N_TEXT] = {&b->client_id,       &b->app_id,
+                              &b->enterprise_id,   &b->enterprise_name,
+                              &b->team_id,         &b->team_name,
+                              &b->bot_token,       &b->bot_id,
+                              &b->bot_user_id,     &b->bot_scopes,
+                              &b->bot_refresh_token};
+    return f[i];
+}
+
+/* Give a decoded row with borrowed strings its own copies, in one block. */
+static void own_strings(raw_bot *b)
+{
+    size_t len[N_TEXT], total = 0;
+    for (int i = 0; i < N_TEXT; i++) {
+        const char *s = *text_field(b, i);
+        len[i] = s ? strlen(s) + 1 : 0;
+        total += len[i];
+    }
+    char *p = malloc(total ? total : 1);
+    if (p == NULL)
+        bench_die("out of memory");
+    b->owned = p;
+    for (int i = 0; i < N_TEXT; i++) {
+        const char **f = text_field(b, i);
+        if (*f) {
+            memcpy(p, *f, len[i]);
+            *f = p;
+            p += len[i];
+        }
+    }
+}
+
+static void raw_free(raw_bot *b)
+{
+    free(b->owned);
+    b->owned = NULL;
+}
+
+static uint64_t row_check(const raw_bot *b)
+{
+    return (uint64_t)b->id + strlen(b->team_id) + strlen(b->bot_token) +
+           (uint64_t)b->installed_at % 1000003 +
+           (b->enterprise_id ? 1 : 0);
+}
+
+#define COLS                                                                   \
+    "\"client_id\", \"app_id\", \"enterprise_id\", \"enterprise_name\", "      \
+    "\"team_id\", \"team_name\", \"bot_token\", \"bot_id\", "                  \
+    "\"bot_user_id\", \"bot_scopes\", \"bot_refresh_token\", "                 \
+    "\"bot_token_expires_at\", \"is_enterprise_install\", \"installed_at\""
+#define ALL_COLS "\"id\", " COLS
+
+typedef struct data {
+    long n, k;
+    bench_row *rows;
+    char (*tokens)[32];
+    bench_row *foc; /* W7 */
+} data;
+
+static void make_data(data *d, long n, long k)
+{
+    d->n = n;
+    d->k = k;
+    d->rows = malloc((size_t)n * sizeof *d->rows);
+    d->tokens = malloc((size_t)k * sizeof *d->tokens);
+    d->foc = malloc((size_t)k * sizeof *d->foc);
+    if (!d->rows || !d->tokens || !d->foc)
+        bench_die("out of memory");
+    for (long i = 0; i < n; i++)
+        bench_make_row(&d->rows[i], i + 1, n);
+    for (long j = 0; j < k; j++) {
+        bench_update_token(d->tokens[j], sizeof d->tokens[j],
+                           bench_get_id(j, n));
+        bench_make_row(&d->foc[j], bench_foc_id(j, n), n);
+    }
+}
+
+/* ===================================================================== */
+/* SQLite                                                                */
+/* ===================================================================== */
+
+typedef struct lite {
+    sqlite3 *db;
+    sqlite3_stmt *insert, *insert_id, *select_all, *get, *latest, *update,
+        *foc_insert;
+} lite;
+
+static void lite_check(lite *l, int rc, const char *what)
+{
+    if (rc != SQLITE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
+        bench_die("%s: %s", what, sqlite3_errmsg(l->db));
+}
+
+static void lite_exec(lite *l, const char *sql)
+{
+    lite_check(l, sqlite3_exec(l->db, sql, NULL, NULL, NULL), sql);
+}
+
+static sqlite3_stmt *lite_prepare(lite *l, const char *sql)
+{
+    sqlite3_stmt *st;
+    lite_check(l, sqlite3_prepare_v3(l->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+                                     &st, NULL),
+               sql);
+    return st;
+}
+
+static void lite_finalize(lite *l)
+{
+    sqlite3_stmt **all[] = {&l->insert, &l->insert_id, &l->select_all,
+                            &l->get,    &l->latest,    &l->update,
+                            &l->foc_insert};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+        sqlite3_finalize(*all[i]);
+        *all[i] = NULL;
+    }
+}
+
+static void lite_reset_table(lite *l, const char *ddl)
+{
+    lite_finalize(l);
+    lite_exec(l, "DROP TABLE IF EXISTS slack_bots");
+    lite_exec(l, ddl);
+    l->insert = lite_prepare(l, "INSERT INTO slack_bots (" COLS
+                                ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+                                "?9, ?10, ?11, ?12, ?13, ?14)");
+    l->insert_id = NULL;
+    l->select_all = lite_prepare(l, "SELECT " ALL_COLS " FROM slack_bots");
+    l->get = lite_prepare(l, "SELECT " ALL_COLS
+                             " FROM slack_bots WHERE \"id\" = ?1");
+    l->latest = lite_prepare(
+        l, "SELECT " ALL_COLS " FROM slack_bots WHERE \"client_id\" = ?1 AND "
+           "\"enterprise_id\" IS NULL AND \"team_id\" = ?2 "
+           "ORDER BY \"installed_at\" DESC LIMIT 1");
+    l->update = lite_prepare(
+        l, "UPDATE slack_bots SET \"client_id\" = ?2, \"app_id\" = ?3, "
+           "\"enterprise_id\" = ?4, \"enterprise_name\" = ?5, "
+           "\"team_id\" = ?6, \"team_name\" = ?7, \"bot_token\" = ?8, "
+           "\"bot_id\" = ?9, \"bot_user_id\" = ?10, \"bot_scopes\" = ?11, "
+           "\"bot_refresh_token\" = ?12, \"bot_token_expires_at\" = ?13, "
+           "\"is_enterprise_install\" = ?14, \"installed_at\" = ?15 "
+           "WHERE \"id\" = ?1");
+    l->foc_insert = lite_prepare(
+        l, "INSERT INTO slack_bots (" ALL_COLS
+           ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+           "?13, ?14, ?15) ON CONFLICT (\"id\") DO NOTHING RETURNING " ALL_COLS);
+}
+
+static void lite_text(sqlite3_stmt *st, int i, const char *s)
+{
+    if (s)
+        sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+/* Bind the 14 non-key columns of r from parameter `first` on; the time
+ * texts go to the caller's buffers, which outlive the step. */
+static void lite_bind_row(sqlite3_stmt *st, int first, const bench_row *r,
+                          const char *token, char t1[32], char t2[32])
+{
+    int i = first;
+    lite_text(st, i++, r->client_id);
+    lite_text(st, i++, r->app_id);
+    lite_text(st, i++, r->enterprise_id);
+    lite_text(st, i++, r->enterprise_name);
+    lite_text(st, i++, r->team_id);
+    lite_text(st, i++, r->team_name);
+    lite_text(st, i++, token ? token : r->bot_token);
+    lite_text(st, i++, r->bot_id);
+    lite_text(st, i++, r->bot_user_id);
+    lite_text(st, i++, r->bot_scopes);
+    lite_text(st, i++, r->bot_refresh_token);
+    if (r->has_expires) {
+        size_t len = bench_format_time(r->expires_at, t1);
+        sqlite3_bind_text(st, i++, t1, (int)len, SQLITE_STATIC);
+    } else {
+        sqlite3_bind_null(st, i++);
+    }
+    sqlite3_bind_int(st, i++, r->is_enterprise_install);
+    size_t len = bench_format_time(r->installed_at, t2);
+    sqlite3_bind_text(st, i++, t2, (int)len, SQLITE_STATIC);
+}
+
+/* Decode the current row (all columns, id first); strings borrowed. */
+static void lite_decode(sqlite3_stmt *st, raw_bot *b)
+{
+    b->id = sqlite3_column_int64(st, 0);
+    for (int i = 0; i < N_TEXT; i++)
+        *text_field(b, i) = (const char *)sqlite3_column_text(st, 1 + i);
+    const char *t = (const char *)sqlite3_column_text(st, 12);
+    b->has_bot_token_expires_at = t != NULL;
+    b->bot_token_expires_at = t ? bench_parse_time(t) : 0;
+    b->is_enterprise_install = sqlite3_column_int(st, 13) != 0;
+    b->installed_at = bench_parse_time((const char *)sqlite3_column_text(st, 14));
+    b->owned = NULL;
+}
+
+static void lite_run(const bench_opts *o, data *d)
+{
+    lite l = {0};
+    if (sqlite3_open_v2(o->url, &l.db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+        SQLITE_OK)
+        bench_die("open %s: %s", o->url, sqlite3_errmsg(l.db));
+    sqlite3_busy_timeout(l.db, 5000);
+    lite_exec(&l, "PRAGMA journal_mode = WAL");
+    lite_exec(&l, "PRAGMA synchronous = NORMAL");
+    char *ddl = bench_read_file(o->ddl);
+    char t1[32], t2[32];
+
+    for (long rep = 1; rep <= o->reps; rep++) {
+        lite_reset_table(&l, ddl);
+
+        /* W1 */
+        uint64_t sum = 0;
+        double t0 = bench_now();
+        lite_exec(&l, "BEGIN");
+        for (long i = 0; i < d->n; i++) {
+            lite_bind_row(l.insert, 1, &d->rows[i], NULL, t1, t2);
+            lite_check(&l, sqlite3_step(l.insert), "W1 insert");
+            sum += (uint64_t)sqlite3_last_insert_rowid(l.db);
+            sqlite3_reset(l.insert);
+        }
+        lite_exec(&l, "COMMIT");
+        bench_result("W1", rep, d->n, bench_now() - t0, sum);
+        lite_exec(&l, "ANALYZE");
+
+        if (bench_wants(o, "W2")) {
+            sum = 0;
+            long count = 0;
+            t0 = bench_now();
+            int rc;
+            while ((rc = sqlite3_step(l.select_all)) == SQLITE_ROW) {
+                raw_bot b;
+                lite_decode(l.select_all, &b);
+                sum += row_check(&b);
+                count++;
+            }
+            lite_check(&l, rc, "W2 step");
+            sqlite3_reset(l.select_all);
+            bench_result("W2", rep, count, bench_now() - t0, sum);
+        }
+
+        if (bench_wants(o, "W3")) {
+            sum = 0;
+            t0 = bench_now();
+            for (long j = 0; j < d->k; j++) {
+                sqlite3_bind_int64(l.get, 1, bench_get_id(j, d->n));
+                if (sqlite3_step(l.get) != SQLITE_ROW)
+                    bench_die("W3: no row: %s", sqlite3_errmsg(l.db));
+                raw_bot b;
+                lite_decode(l.get, &b);
+                own_strings(&b);
+                sqlite3_reset(l.get);
+                sum += row_check(&b);
+                raw_free(&b);
+            }
+            bench_result("W3", rep, d->k, bench_now() - t0, sum);
+        }
+
+        if (bench_wants(o, "W4")) {
+            sum = 0;
+            t0 = bench_now();
+            for (long j = 0; j < d->k; j++) {
+                char client[24], team[24];
+                bench_latest_key(j, d->n, client, team);
+                sqlite3_bind_text(l.latest, 1, client, -1, SQLITE_STATIC);
+                sqlite3_bind_text(l.latest, 2, team, -1, SQLITE_STATIC);
+                int rc = sqlite3_step(l.latest);
+                if (rc == SQLITE_ROW) {
+                    raw_bot b;
+                    lite_decode(l.latest, &b);
+                    own_strings(&b);
+                    sum += row_check(&b);
+                    raw_free(&b);
+                } else {
+                    lite_check(&l, rc, "W4 step");
+                }
+                sqlite3_reset(l.latest);
+            }
+            bench_result("W4", rep, d->k, bench_now() - t0, sum);
+        }
+
+        if (bench_wants(o, "W5")) {
+            t0 = bench_now();
+            lite_exec(&l, "BEGIN");
+            for (long j = 0; j < d->k; j++) {
+                long id = bench_get_id(j, d->n);
+                sqlite3_bind_int64(l.update, 1, id);
+                lite_bind_row(l.update, 2, &d->rows[id - 1], d->tokens[j], t1,
+                              t2);
+                lite_check(&l, sqlite3_step(l.update), "W5 update");
+                if (sqlite3_changes(l.db) != 1)
+                    bench_die("W5: no row %ld", id);
+                sqlite3_reset(l.update);
+            }
+            lite_exec(&l, "COMMIT");
+            bench_result("W5", rep, d->k, bench_now() - t0, 0);
+        }
+
+        if (bench_wants(o, "W7")) {
+            sum = 0;
+            long created = 0;
+            t0 = bench_now();
+            for (long j = 0; j < d->k; j++) {
+                const bench_row *r = &d->foc[j];
+                sqlite3_bind_int64(l.foc_insert, 1, r->id);
+                lite_bind_row(l.foc_insert, 2, r, NULL, t1, t2);
+                int rc = sqlite3_step(l.foc_insert);
+                raw_bot b;
+                if (rc == SQLITE_ROW) {
+                    lite_decode(l.foc_insert, &b);
+                    own_strings(&b);
+                    lite_check(&l, sqlite3_step(l.foc_insert), "W7 insert");
+                    created++;
+                    sqlite3_reset(l.foc_insert);
+                } else {
+                    lite_check(&l, rc, "W7 insert");
+                    sqlite3_reset(l.foc_insert);
+                    sqlite3_bind_int64(l.get, 1, r->id);
+                    if (sqlite3_step(l.get) != SQLITE_ROW)
+                        bench_die("W7: no row %lld", (long long)r->id);
+                    lite_decode(l.get, &b);
+                    own_strings(&b);
+                    sqlite3_reset(l.get);
+                }
+                sum += row_check(&b);
+                raw_free(&b);
+            }
+            double dt = bench_now() - t0;
+            if (created != d->k / 2)
+                bench_die("W7: created %ld, expected %ld", created, d->k / 2);
+            bench_result("W7", rep, d->k, dt, sum);
+        }
+
+        if (bench_wants(o, "W6")) {
+            lite_reset_table(&l, ddl);
+            t0 = bench_now();
+            lite_exec(&l, "BEGIN");
+            for (long i = 0; i < d->n; i++) {
+                lite_bind_row(l.insert, 1, &d->rows[i], NULL, t1, t2);
+                lite_check(&l, sqlite3_step(l.insert), "W6 insert");
+                sqlite3_reset(l.insert);
+            }
+            lite_exec(&l, "COMMIT");
+            bench_result("W6", rep, d->n, bench_now() - t0, 0);
+        }
+    }
+    lite_finalize(&l);
+    sqlite3_close(l.db);
+    free(ddl);
+}
+
+/* ===================================================================== */
+/* PostgreSQL                                                            */
+/* ===================================================================== */
+
+/* Microseconds from 1970-01-01 to 2000-01-01, PostgreSQL's epoch. */
+#define PG_EPOCH_US INT64_C(946684800000000)
+
+static PGconn *pg;
+
+static void pg_ok(PGresult *r, const char *what)
+{
+    ExecStatusType s = PQresultStatus(r);
+    if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK)
+        bench_die("%s: %s", what, PQerrorMessage(pg));
+}
+
+static void pg_exec(const char *sql)
+{
+    PGresult *r = PQexec(pg, sql);
+    pg_ok(r, sql);
+    PQclear(r);
+}
+
+static void pg_prepare(const char *name, const char *sql)
+{
+    PGresult *r = PQprepare(pg, name, sql, 0, NULL);
+    pg_ok(r, sql);
+    PQclear(r);
+}
+
+/* Parameters of one statement, in binary. */
+typedef struct pg_params {
+    const char *v[16];
+    int len[16], fmt[16];
+    int n;
+    uint64_t i8[4]; /* big-endian int8 / timestamp slots */
+    int n_i8;
+    char b[2];
+    int n_b;
+} pg_params;
+
+static void pp_init(pg_params *p)
+{
+    p->n = p->n_i8 = p->n_b = 0;
+}
+
+static void pp_text(pg_params *p, const char *s)
+{
+    p->v[p->n] = s;
+    p->len[p->n] = s ? (int)strlen(s) : 0;
+    p->fmt[p->n++] = 1; /* the binary form of text is its bytes */
+}
+
+static void pp_int8(pg_params *p, int64_t x)
+{
+    p->i8[p->n_i8] = htobe64((uint64_t)x);
+    p->v[p->n] = (const char *)&p->i8[p->n_i8++];
+    p->len[p->n] = 8;
+    p->fmt[p->n++] = 1;
+}
+
+static void pp_bool(pg_params *p, bool x)
+{
+    p->b[p->n_b] = x ? 1 : 0;
+    p->v[p->n] = &p->b[p->n_b++];
+    p->len[p->n] = 1;
+    p->fmt[p->n++] = 1;
+}
+
+static void pp_null(pg_params *p)
+{
+    p->v[p->n] = NULL;
+    p->len[p->n] = 0;
+    p->fmt[p->n++] = 1;
+}
+
+static void pp_row(pg_params *p, const bench_row *r, const char *token)
+{
+    pp_text(p, r->client_id);
+    pp_text(p, r->app_id);
+    pp_text(p, r->enterprise_id);
+    pp_text(p, r->enterprise_name);
+    pp_text(p, r->team_id);
+    pp_text(p, r->team_name);
+    pp_text(p, token ? token : r->bot_token);
+    pp_text(p, r->bot_id);
+    pp_text(p, r->bot_user_id);
+    pp_text(p, r->bot_scopes);
+    pp_text(p, r->bot_refresh_token);
+    if (r->has_expires)
+        pp_int8(p, r->expires_at - PG_EPOCH_US);
+    else
+        pp_null(p);
+    pp_bool(p, r->is_enterprise_install);
+    pp_int8(p, r->installed_at - PG_EPOCH_US);
+}
+
+static PGresult *pg_run(const char *name, pg_params *p)
+{
+    return PQexecPrepared(pg, name, p->n, p->v, p->len, p->fmt, 1);
+}
+
+static int64_t be64(const char *p)
+{
+    uint64_t x;
+    memcpy(&x, p, 8);
+    return (int64_t)be64toh(x);
+}
+
+/* Decode row `row` of a binary result (all columns, id first); strings
+ * borrowed from the result. */
+static void pg_decode(const PGresult *r, int row, raw_bot *b)
+{
+    b->id = be64(PQgetvalue(r, row, 0));
+    for (int i = 0; i < N_TEXT; i++)
+        *text_field(b, i) =
+            PQgetisnull(r, row, 1 + i) ? NULL : PQgetvalue(r, row, 1 + i);
+    b->has_bot_token_expires_at = !PQgetisnull(r, row, 12);
+    b->bot_token_expires_at =
+        b->has_bot_token_expires_at
+            ? be64(PQgetvalue(r, row, 12)) + PG_EPOCH_US
+            : 0;
+    b->is_enterprise_install = PQgetvalue(r, row, 13)[0] != 0;
+    b->installed_at = be64(PQgetvalue(r, row, 14)) + PG_EPOCH_US;
+    b->owned = NULL;
+}
+
+static void pg_reset_table(const char *ddl)
+{
+    pg_exec("DROP TABLE IF EXISTS slack_bots");
+    pg_exec(ddl);
+}
+
+/* COPY binary: append helpers. */
+typedef struct copybuf {
+    char *p;
+    size_t len, cap;
+} copybuf;
+
+static void cb_need(copybuf *c, size_t n)
+{
+    if (c->len + n > c->cap) {
+        c->cap = (c->len + n) * 2;
+        c->p = realloc(c->p, c->cap);
+        if (c->p == NULL)
+            bench_die("out of memory");
+    }
+}
+
+static void cb_put(copybuf *c, const void *p, size_t n)
+{
+    cb_need(c, n);
+    memcpy(c->p + c->len, p, n);
+    c->len += n;
+}
+
+static void cb_i16(copybuf *c, int16_t x)
+{
+    uint16_t v = htons((uint16_t)x);
+    cb_put(c, &v, 2);
+}
+
+static void cb_i32(copybuf *c, int32_t x)
+{
+    uint32_t v = htonl((uint32_t)x);
+    cb_put(c, &v, 4);
+}
+
+static void cb_text(copybuf *c, const char *s)
+{
+    if (s == NULL) {
+        cb_i32(c, -1);
+        return;
+    }
+    size_t n = strlen(s);
+    cb_i32(c, (int32_t)n);
+    cb_put(c, s, n);
+}
+
+static void cb_i64(copybuf *c, int64_t x)
+{
+    uint64_t v = htobe64((uint64_t)x);
+    cb_i32(c, 8);
+    cb_put(c, &v, 8);
+}
+
+static void pg_copy(const data *d)
+{
+    PGresult *r = PQexec(pg, "COPY slack_bots (" COLS
+                             ") FROM STDIN (FORMAT binary)");
+    if (PQresultStatus(r) != PGRES_COPY_IN)
+        bench_die("COPY: %s", PQerrorMessage(pg));
+    PQclear(r);
+    copybuf c = {0};
+    static const char header[] = "PGCOPY\n\377\r\n";
+    cb_put(&c, header, 11);
+    cb_i32(&c, 0); /* flags */
+    cb_i32(&c, 0); /* header extension */
+    for (long i = 0; i < d->n; i++) {
+        const bench_row *row = &d->rows[i];
+        cb_i16(&c, 14);
+        cb_text(&c, row->client_id);
+        cb_text(&c, row->app_id);
+        cb_text(&c, row->enterprise_id);
+        cb_text(&c, row->enterprise_name);
+        cb_text(&c, row->team_id);
+        cb_text(&c, row->team_name);
+        cb_text(&c, row->bot_token);
+        cb_text(&c, row->bot_id);
+        cb_text(&c, row->bot_user_id);
+        cb_text(&c, row->bot_scopes);
+        cb_text(&c, row->bot_refresh_token);
+        if (row->has_expires)
+            cb_i64(&c, row->expires_at - PG_EPOCH_US);
+        else
+            cb_i32(&c, -1);
+        cb_i32(&c, 1);
+        char b = row->is_enterprise_install;
+        cb_put(&c, &b, 1);
+        cb_i64(&c, row->installed_at - PG_EPOCH_US);
+        if (c.len >= 1 << 16) {
+            if (PQputCopyData(pg, c.p, (int)c.len) != 1)
+                bench_die("COPY data: %s", PQerrorMessage(pg));
+            c.len = 0;
+        }
+    }
+    cb_i16(&c, -1);
+    if (PQputCopyData(pg, c.p, (int)c.len) != 1 || PQputCopyEnd(pg, NULL) != 1)
+        bench_die("COPY end: %s", PQerrorMessage(pg));
+    while ((r = PQgetResult(pg)) != NULL) {
+        pg_ok(r, "COPY");
+        PQclear(r);
+    }
+    free(c.p);
+}
+
+static void pg_prepare_all(void)
+{
+    pg_prepare("insert", "INSERT INTO slack_bots (" COLS
+                         ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
+                         "$11, $12, $13, $14) RETURNING \"id\"");
+    pg_prepare("select_all", "SELECT " ALL_COLS " FROM slack_bots");
+    pg_prepare("get", "SELECT " ALL_COLS " FROM slack_bots WHERE \"id\" = $1");
+    pg_prepare("latest",
+               "SELECT " ALL_COLS " FROM slack_bots WHERE \"client_id\" = $1 "
+               "AND \"enterprise_id\" IS NULL AND \"team_id\" = $2 "
+               "ORDER BY \"installed_at\" DESC LIMIT 1");
+    pg_prepare("update",
+               "UPDATE slack_bots SET \"client_id\" = $2, \"app_id\" = $3, "
+               "\"enterprise_id\" = $4, \"enterprise_name\" = $5, "
+               "\"team_id\" = $6, \"team_name\" = $7, \"bot_token\" = $8, "
+               "\"bot_id\" = $9, \"bot_user_id\" = $10, \"bot_scopes\" = $11, "
+               "\"bot_refresh_token\" = $12, \"bot_token_expires_at\" = $13, "
+               "\"is_enterprise_install\" = $14, \"installed_at\" = $15 "
+               "WHERE \"id\" = $1");
+    pg_prepare("foc_insert",
+               "INSERT INTO slack_bots (" ALL_COLS
+               ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
+               "$13, $14, $15) ON CONFLICT (\"id\") DO NOTHING RETURNING " ALL_COLS);
+}
+
+static void quiet(void *arg, const char *message)
+{
+    (void)arg, (void)message;
+}
+
+static void pg_run_all(const bench_opts *o, data *d)
+{
+    pg = PQconnectdb(o->url);
+    if (PQstatus(pg) != CONNECTION_OK)
+        bench_die("connect: %s", PQerrorMessage(pg));
+    PQsetNoticeProcessor(pg, quiet, NULL); /* CREATE ... IF NOT EXISTS */
+    char *ddl = bench_read_file(o->ddl);
+    pg_params p;
+
+    for (long rep = 1; rep <= o->reps; rep++) {
+        /* prepared statements name the table: re-prepare after re-creating */
+        pg_exec("DEALLOCATE ALL");
+        pg_reset_table(ddl);
+        pg_prepare_all();
+
+        uint64_t sum = 0;
+        double t0 = bench_now();
+        pg_exec("BEGIN");
+        for (long i = 0; i < d->n; i++) {
+            pp_init(&p);
+            pp_row(&p, &d->rows[i], NULL);
+            PGresult *r = pg_run("insert", &p);
+            if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1)
+                bench_die("W1 insert: %s", PQerrorMessage(pg));
+            sum += (uint64_t)be64(PQgetvalue(r, 0, 0));
+            PQclear(r);
+        }
+        pg_exec("COMMIT");
+        bench_result("W1", rep, d->n, bench_now() - t0, sum);
+        pg_exec("ANALYZE");
+
+        if (bench_wants(o, "W2")) {
+            sum = 0;
+            t0 = bench_now();
+            pp_init(&p);
+            PGresult *r = pg_run("select_all", &p);
+            pg_ok(r, "W2 select");
+            int rows = PQntuples(r);
+            for (int i = 0; i < rows; i++) {
+                raw_bot b;
+                pg_decode(r, i, &b);
+                sum += row_check(&b);
+            }
+            PQclear(r);
+            bench_result("W2", rep, rows, bench_now() - t0, sum);
+        }
+
+        if (bench_wants(o, "W3")) {
+            sum = 0;
+            t0 = bench_now();
+            for (long j = 0; j < d->k; j++) {
+                pp_init(&p);
+                pp_int8(&p, bench_get_id(j, d->n));
+                PGresult *r = pg_run("get", &p);
+                if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1)
+                    bench_die("W3 get: %s", PQerrorMessage(pg));
+                raw_bot b;
+                pg_decode(r, 0, &b);
+                own_strings(&b);
+                PQclear(r);
+                sum += row_check(&b);
+                raw_free(&b);
+            }
+            bench_result("W3", rep, d->k, bench_now() - t0, sum);
+        }
+
+        if (bench_wants(o, "W4")) {
+            sum = 0;
+            t0 = bench_now();
+            for (long j = 0; j < d->k; j++) {
+                char client[24], team[24];
+                bench_latest_key(j, d->n, client, team);
+                pp_init(&p);
+                pp_text(&p, client);
+                pp_text(&p, team);
+                PGresult *r = pg_run("latest", &p);
+                pg_ok(r, "W4 latest");
+                if (PQntuples(r) == 1) {
+                    raw_bot b;
+                    pg_decode(r, 0, &b);
+                    own_strings(&b);
+                    sum += row_check(&b);
+                    raw_free(&b);
+                }
+                PQclear(r);
+            }
+            bench_result("W4", rep, d->k, bench_now() - t0, sum);
+        }
+
+        if (bench_wants(o, "W5")) {
+            t0 = bench_now();
+            pg_exec("BEGIN");
+            for (long j = 0; j < d->k; j++) {
+                long id = bench_get_id(j, d->n);
+                pp_init(&p);
+                pp_int8(&p, id);
+                pp_row(&p, &d->rows[id - 1], d->tokens[j]);
+                PGresult *r = pg_run("update", &p);
+                pg_ok(r, "W5 update");
+                if (strcmp(PQcmdTuples(r), "1") != 0)
+                    bench_die("W5: no row %ld", id);
+                PQclear(r);
+            }
+            pg_exec("COMMIT");
+            bench_result("W5", rep, d->k, bench_now() - t0, 0);
+        }
+
+        if (bench_wants(o, "W7")) {
+            sum = 0;
+            long created = 0;
+            t0 = bench_now();
+            for (long j = 0; j < d->k; j++) {
+                const bench_row *row = &d->foc[j];
+                pp_init(&p);
+                pp_int8(&p, row->id);
+                pp_row(&p, row, NULL);
+                PGresult *r = pg_run("foc_insert", &p);
+                pg_ok(r, "W7 insert");
+                if (PQntuples(r) == 1) {
+                    created++;
+                } else {
+                    PQclear(r);
+                    pp_init(&p);
+                    pp_int8(&p, row->id);
+                    r = pg_run("get", &p);
+                    if (PQresultStatus(r) != PGRES_TUPLES_OK ||
+                        PQntuples(r) != 1)
+                        bench_die("W7 get: %s", PQerrorMessage(pg));
+                }
+                raw_bot b;
+                pg_decode(r, 0, &b);
+                own_strings(&b);
+                PQclear(r);
+                sum += row_check(&b);
+                raw_free(&b);
+            }
+            double dt = bench_now() - t0;
+            if (created != d->k / 2)
+                bench_die("W7: created %ld, expected %ld", created, d->k / 2);
+            bench_result("W7", rep, d->k, dt, sum);
+        }
+
+        if (bench_wants(o, "W6")) {
+            pg_reset_table(ddl);
+            t0 = bench_now();
+            pg_copy(d);
+            bench_result("W6", rep, d->n, bench_now() - t0, 0);
+        }
+    }
+    PQfinish(pg);
+    free(ddl);
+}
+
+int main(int argc, char **argv)
+{
+    bench_opts o;
+    bench_parse(argc, argv, &o);
+    if (o.ddl == NULL)
+        bench_die("--ddl is required");
+    if (o.m1 != NULL)
+        bench_die("M1 is measured through the generated API only");
+    data d;
+    make_data(&d, o.n, o.k);
+    if (bench_is_pg(&o))
+        pg_run_all(&o, &d);
+    else
+        lite_run(&o, &d);
+    return 0;
+}

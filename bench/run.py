@@ -1,0 +1,404 @@
+#!/usr/bin/env python3
+"""bench/run.py: run every benchmark of ormc and print one table.
+
+    tests/with-postgres BUILD python3 bench/run.py --build BUILD [options]
+
+(`make bench` does this.) For each backend (SQLite; PostgreSQL unpinned;
+PostgreSQL with server and client on CPU 0) it runs one process per
+implementation: bench_gen (the generated API), bench_raw (hand-written C on
+the raw drivers) and, when SQLAlchemy imports, bench/sqla_bench.py in Core
+and ORM mode. Each process runs every workload --reps times; the table shows
+medians. M1 (cursor memory) and the generator's figure follow. Results also
+go to BUILD/bench-results.json. Only the standard library is used here.
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+
+WORKLOADS = [
+    ("W1", "insert one at a time, 1 tx"),
+    ("W2", "read all rows, decoded"),
+    ("W3", "get by primary key"),
+    ("W4", "latest row by index"),
+    ("W5", "update by key, 1 tx"),
+    ("W6", "bulk insert"),
+    ("W7", "find-or-create, half exist"),
+]
+IMPLS = ["gen", "raw", "core", "orm"]
+# the bound on generated/raw (time ratio) per workload
+TARGET = {w: (1.25 if w == "W6" else 1.10) for w, _ in WORKLOADS}
+# where the bound is judged (unpinned PostgreSQL is dominated by wake-ups)
+JUDGED = {"sqlite", "pg-pinned"}
+
+
+def log(msg):
+    print("bench: " + msg, file=sys.stderr, flush=True)
+
+
+def sqla_python():
+    """A Python that imports SQLAlchemy (Debian's /usr/bin/python3 first:
+    python3-sqlalchemy installs there), or None."""
+    seen = []
+    for py in ["/usr/bin/python3", shutil.which("python3"), sys.executable]:
+        if not py or py in seen or not os.path.exists(py):
+            continue
+        seen.append(py)
+        r = subprocess.run([py, "-c", "import sqlalchemy, psycopg2; "
+                            "print(sqlalchemy.__version__)"],
+                           capture_output=True, text=True)
+        if r.returncode == 0:
+            return py, r.stdout.strip()
+    return None, None
+
+
+def run_impl(cmd, pin):
+    """Run one implementation's process; its RESULT/SKIP/RSS lines."""
+    if pin:
+        cmd = ["taskset", "-c", "0"] + cmd
+    log("running " + " ".join(cmd))
+    t0 = time.time()
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if r.returncode != 0:
+        log("FAILED (exit %d): %s" % (r.returncode, r.stderr.strip()[-2000:]))
+        return None
+    res = {"results": {}, "skips": {}, "rss": {}, "wall": time.time() - t0}
+    for line in r.stdout.splitlines():
+        f = line.split()
+        if not f:
+            continue
+        if f[0] == "RESULT":
+            w, ops, secs, chk = f[1], int(f[3]), float(f[4]), int(f[5])
+            res["results"].setdefault(w, []).append(
+                {"ops": ops, "seconds": secs, "check": chk})
+        elif f[0] == "SKIP":
+            res["skips"][f[1]] = " ".join(f[2:])
+        elif f[0] == "RSS":
+            res["rss"][int(f[2])] = int(f[3])
+    return res
+
+
+def median_ops(samples):
+    return statistics.median(s["ops"] / s["seconds"] for s in samples
+                             if s["seconds"] > 0)
+
+
+# --- PostgreSQL pinning ---------------------------------------------------
+
+def pg_pids(build):
+    """The postmaster and its children (the server's processes)."""
+    with open(os.path.join(build, "pg", "data", "postmaster.pid")) as f:
+        master = int(f.readline())
+    pids = [master]
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % d) as f:
+                stat = f.read()
+        except OSError:
+            continue
+        ppid = int(stat[stat.rindex(")") + 2:].split()[1])
+        if ppid == master:
+            pids.append(int(d))
+    return pids
+
+
+def pin_server(build, cpus):
+    """What `taskset -p -c CPUS PID` does, for the postmaster and each of
+    its processes; backends forked later inherit the postmaster's mask."""
+    for pid in pg_pids(build):
+        try:
+            os.sched_setaffinity(pid, cpus)
+        except OSError as e:
+            log("cannot set the affinity of %d: %s" % (pid, e))
+
+
+# --- the run --------------------------------------------------------------
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", default="build-bench")
+    ap.add_argument("--n", type=int, default=100000)
+    ap.add_argument("--k", type=int, default=20000)
+    ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--m1-rows", type=int, default=1000000)
+    ap.add_argument("--sqla", default="auto",
+                    help="auto (when installed), 0 (never), all (also on "
+                    "unpinned PostgreSQL, which is slow)")
+    ap.add_argument("--backends", default="sqlite,pg,pg-pinned")
+    ap.add_argument("--out", default=None)
+    args = ap.parse_args()
+    build = os.path.abspath(args.build)
+    with open(os.path.join(build, "bench", "bench-config.json")) as f:
+        cfg = json.load(f)
+    out = args.out or os.path.join(build, "bench-results.json")
+    pg_url = os.environ.get("ORMC_TEST_PG_URL")
+    backends = [b for b in args.backends.split(",") if b]
+    if not pg_url:
+        log("no ORMC_TEST_PG_URL: PostgreSQL is left out "
+            "(run under tests/with-postgres)")
+        backends = [b for b in backends if b == "sqlite"]
+    py, sqla_version = (None, None) if args.sqla == "0" else sqla_python()
+    if args.sqla != "0" and py is None:
+        log("SQLAlchemy/psycopg2 not importable: its columns stay empty "
+            "(scripts/setup bench installs python3-sqlalchemy)")
+    all_cpus = os.sched_getaffinity(0)
+    datadir = os.path.join(build, "bench-data")
+    os.makedirs(datadir, exist_ok=True)
+    common = ["--n", str(args.n), "--k", str(args.k), "--reps", str(args.reps)]
+
+    started = time.time()
+    runs = {}  # (backend, impl) -> parsed output
+    for backend in backends:
+        pinned = backend == "pg-pinned"
+        is_pg = backend != "sqlite"
+        if is_pg:
+            pin_server(build, {0} if pinned else all_cpus)
+        ddl = cfg["ddl_postgres" if is_pg else "ddl_sqlite"]
+        kind = "postgres" if is_pg else "sqlite"
+        for impl in IMPLS:
+            if impl in ("core", "orm"):
+                if py is None:
+                    continue
+                if backend == "pg" and args.sqla != "all":
+                    continue
+            if is_pg:
+                url = pg_url
+            else:
+                url = os.path.join(datadir, "bench-%s.db" % impl)
+                for suffix in ("", "-wal", "-shm"):
+                    if os.path.exists(url + suffix):
+                        os.remove(url + suffix)
+            if impl in ("gen", "raw"):
+                cmd = [cfg["bench_" + impl]]
+            else:
+                cmd = [py, os.path.join(HERE, "sqla_bench.py"), "--mode", impl]
+            cmd += ["--backend", kind, "--url", url, "--ddl", ddl] + common
+            res = run_impl(cmd, pinned)
+            if res is not None:
+                runs[(backend, impl)] = res
+        if is_pg:
+            pin_server(build, all_cpus)
+
+    # M1: a fresh process streams the first R rows of a table of m1 rows
+    m1 = {}
+    for backend in backends:
+        if backend == "pg-pinned":
+            continue
+        kind = "postgres" if backend == "pg" else "sqlite"
+        url = pg_url if backend == "pg" else os.path.join(datadir, "m1.db")
+        if backend == "sqlite":
+            for suffix in ("", "-wal", "-shm"):
+                if os.path.exists(url + suffix):
+                    os.remove(url + suffix)
+        base = [cfg["bench_gen"], "--backend", kind, "--url", url]
+        if run_impl(base + ["--m1", "load", "--m1-rows", str(args.m1_rows)],
+                    False) is None:
+            continue
+        entry = {}
+        for rows in (args.m1_rows // 10, args.m1_rows):
+            res = run_impl(base + ["--m1", "stream", "--m1-rows", str(rows)],
+                           False)
+            if res is None:
+                break
+            if "M1" in res["skips"]:
+                entry["skipped"] = res["skips"]["M1"]
+                break
+            s = res["results"]["M1"][0]
+            entry[str(rows)] = {"peak_rss_kib": res["rss"].get(rows),
+                                "rows_per_s": s["ops"] / s["seconds"]}
+        small, big = str(args.m1_rows // 10), str(args.m1_rows)
+        if small in entry and big in entry:
+            entry["ratio"] = (entry[big]["peak_rss_kib"] /
+                              entry[small]["peak_rss_kib"])
+        m1[backend] = entry
+        if backend == "sqlite":
+            for suffix in ("", "-wal", "-shm"):
+                if os.path.exists(url + suffix):
+                    os.remove(url + suffix)
+
+    gen_figure = generator_figure(build)
+
+    report = build_report(args, cfg, backends, runs, m1, gen_figure,
+                          sqla_version, time.time() - started)
+    with open(out, "w") as f:
+        json.dump(report, f, indent=2)
+    print_table(report)
+    print("\nresults: %s" % out)
+    failed = [r for r in report["rows"] if r.get("checks_agree") is False]
+    if failed:
+        log("implementations disagree on the data of: " +
+            ", ".join("%s/%s" % (r["workload"], r["backend"]) for r in failed))
+        return 1
+    return 0
+
+
+def generator_figure(build):
+    """bench/gen_bench.* (the 200-table x 20-column schema), when there is
+    one: its output, and its exit status."""
+    for name in ("gen_bench.sh", "gen_bench.py", "gen_bench.lua"):
+        path = os.path.join(HERE, name)
+        if not os.path.exists(path):
+            continue
+        if name.endswith(".lua"):
+            cmd = ["lua5.4", path]
+        elif name.endswith(".py"):
+            cmd = [sys.executable, path]
+        else:
+            cmd = ["sh", path]
+        log("running " + " ".join(cmd))
+        r = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT,
+                           env=dict(os.environ, BUILD=build))
+        return {"script": "bench/" + name, "exit": r.returncode,
+                "output": (r.stdout + r.stderr).strip()[-2000:]}
+    return None
+
+
+def machine():
+    model = ""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return {"nproc": os.cpu_count(), "cpu": model,
+            "loadavg_at_end": os.getloadavg(),
+            "kernel": platform.release()}
+
+
+def build_report(args, cfg, backends, runs, m1, gen_figure, sqla_version,
+                 wall):
+    rows = []
+    for w, title in WORKLOADS:
+        for backend in backends:
+            row = {"workload": w, "title": title, "backend": backend}
+            checks = set()
+            for impl in IMPLS:
+                res = runs.get((backend, impl))
+                if res is None:
+                    continue
+                if w in res["results"]:
+                    samples = res["results"][w]
+                    row[impl] = round(median_ops(samples), 1)
+                    row[impl + "_samples_s"] = [s["seconds"] for s in samples]
+                    if w != "W5" and w != "W6":
+                        checks.add(samples[0]["check"])
+                elif w in res["skips"]:
+                    row[impl + "_skipped"] = res["skips"][w]
+            if len(checks) > 1:
+                row["checks_agree"] = False
+            elif checks:
+                row["checks_agree"] = True
+            gen = row.get("gen")
+            if gen:
+                if row.get("raw"):
+                    row["gen_raw_time_ratio"] = round(row["raw"] / gen, 3)
+                    if backend in JUDGED:
+                        row["target"] = TARGET[w]
+                        row["target_met"] = (row["gen_raw_time_ratio"]
+                                             <= TARGET[w])
+                for impl in ("core", "orm"):
+                    if row.get(impl):
+                        row["gen_%s_time_ratio" % impl] = round(
+                            row[impl] / gen, 3)
+            rows.append(row)
+    return {
+        "date": datetime.datetime.now(datetime.timezone.utc)
+        .strftime("%Y-%m-%d %H:%M:%SZ"),
+        "commit": git_head(),
+        "n": args.n, "k": args.k, "reps": args.reps,
+        "m1_rows": args.m1_rows,
+        "machine": machine(),
+        "build_type": cfg.get("build_type"),
+        "c_compiler": cfg.get("c_compiler"),
+        "sqlalchemy": sqla_version,
+        "wall_seconds": round(wall, 1),
+        "rows": rows, "m1": m1, "generator": gen_figure,
+    }
+
+
+def git_head():
+    r = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"],
+                       capture_output=True, text=True)
+    dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain",
+                            "--untracked-files=no"],
+                           capture_output=True, text=True).stdout.strip()
+    return r.stdout.strip() + ("+dirty" if dirty else "")
+
+
+def fmt_ops(v):
+    if v is None:
+        return "-"
+    return "%.0f" % v if v >= 100 else "%.1f" % v
+
+
+def fmt_ratio(v):
+    return "-" if v is None else "%.2f" % v
+
+
+def print_table(rep):
+    m = rep["machine"]
+    print("\normc benchmarks: N=%d, K=%d, median of %d; ops/s (rows/s for W2, "
+          "W6); %s; %d CPUs (%s); load average at end %.2f" %
+          (rep["n"], rep["k"], rep["reps"], rep["build_type"], m["nproc"],
+           m["cpu"], m["loadavg_at_end"][0]))
+    print("ratios are time ratios: gen/raw > 1 means the generated API takes "
+          "longer than hand-written C;\ngen/Core and gen/ORM < 1 mean it is "
+          "faster than SQLAlchemy. target: gen/raw <= 1.10 (W6: 1.25) on "
+          "sqlite and pg-pinned.\n")
+    head = ("%-3s %-27s %-10s %10s %10s %9s %9s %8s %-6s %8s %8s" %
+            ("", "workload", "backend", "generated", "raw C", "SA Core",
+             "SA ORM", "gen/raw", "", "gen/Core", "gen/ORM"))
+    print(head)
+    print("-" * len(head))
+    for r in rep["rows"]:
+        mark = ""
+        if "target_met" in r:
+            mark = "ok" if r["target_met"] else "MISS"
+        gen = fmt_ops(r.get("gen"))
+        if r.get("gen") is None and r.get("gen_skipped"):
+            gen = "skipped"
+        print("%-3s %-27s %-10s %10s %10s %9s %9s %8s %-6s %8s %8s" % (
+            r["workload"], r["title"], r["backend"], gen,
+            fmt_ops(r.get("raw")), fmt_ops(r.get("core")),
+            fmt_ops(r.get("orm")), fmt_ratio(r.get("gen_raw_time_ratio")),
+            mark, fmt_ratio(r.get("gen_core_time_ratio")),
+            fmt_ratio(r.get("gen_orm_time_ratio"))))
+    print()
+    for backend, e in rep["m1"].items():
+        if "skipped" in e:
+            print("M1 %-8s skipped: %s" % (backend, e["skipped"]))
+            continue
+        small, big = str(rep["m1_rows"] // 10), str(rep["m1_rows"])
+        if "ratio" not in e:
+            print("M1 %-8s failed" % backend)
+            continue
+        print("M1 %-8s cursor peak RSS: %d KiB for %s rows, %d KiB for %s "
+              "rows: ratio %.3f (%s; target <= 1.2)" % (
+                  backend, e[small]["peak_rss_kib"], small,
+                  e[big]["peak_rss_kib"], big, e["ratio"],
+                  "ok" if e["ratio"] <= 1.2 else "MISS"))
+    g = rep["generator"]
+    if g is None:
+        print("generator: bench/gen_bench.* not there yet")
+    else:
+        print("generator (%s, exit %d):\n  %s" % (
+            g["script"], g["exit"], g["output"].replace("\n", "\n  ")))
+    print("\nwall time %.0f s" % rep["wall_seconds"])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

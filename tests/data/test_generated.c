@@ -1,0 +1,415 @@
+/*
+ * test_generated.c: data access through the generated API of schema/
+ * (slack, shop, web), on SQLite and PostgreSQL: what application code
+ * writes every day.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ormc_test.h"
+#include "shop.h"
+#include "slack.h"
+#include "web.h"
+
+static void create_all(ormc_db *db)
+{
+    assert_ok(db, slack_schema_create(db));
+    assert_ok(db, shop_schema_create(db));
+    assert_ok(db, web_schema_create(db));
+    if (ormc_tx_status(db) != ORMC_TX_IDLE)
+        assert_ok(db, ormc_commit(db));
+}
+
+static void test_slack_bot_crud(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    create_all(db);
+    slack_bot bot;
+    slack_bot_init(&bot);
+    bot.client_id = "client";
+    bot.app_id = "app";
+    bot.team_id = "T1";
+    bot.bot_token = "xoxb-'; DROP TABLE slack_bots; --";
+    assert_ok(db, slack_bot_insert(db, &bot));
+    assert_true(bot.id > 0);
+    assert_true(bot.has_installed_at);
+
+    slack_bot got;
+    assert_ok(db, slack_bot_get(db, bot.id, &got));
+    assert_string_equal(got.bot_token, bot.bot_token);
+    assert_null(got.enterprise_id);
+    assert_false(got.is_enterprise_install);
+    assert_int_equal(got.installed_at, bot.installed_at);
+    slack_bot_free(&got);
+
+    bot.bot_scopes = "chat:write";
+    bot.is_enterprise_install = true;
+    assert_ok(db, slack_bot_update(db, &bot));
+    bot.team_id = NULL;
+    assert_ok(db, slack_bot_update_columns(db, &bot, SLACK_BOT_TEAM_ID));
+    assert_ok(db, slack_bot_get(db, bot.id, &got));
+    assert_string_equal(got.bot_scopes, "chat:write");
+    assert_true(got.is_enterprise_install);
+    assert_null(got.team_id);
+    slack_bot_free(&got);
+
+    assert_ok(db, slack_bot_delete(db, bot.id));
+    assert_int_equal(slack_bot_get(db, bot.id, &got), ORMC_NOT_FOUND);
+    assert_int_equal(slack_bot_delete(db, bot.id), ORMC_NOT_FOUND);
+    assert_ok(db, ormc_commit(db));
+}
+
+static void test_slack_find_bot(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    create_all(db);
+    /* installations for two workspaces; the newest with a token wins */
+    slack_bot rows[6];
+    for (int i = 0; i < 6; i++) {
+        slack_bot_init(&rows[i]);
+        rows[i].client_id = "client";
+        rows[i].app_id = "app";
+        rows[i].enterprise_id = i >= 4 ? "E" : NULL;
+        rows[i].team_id = "T1";
+        rows[i].bot_token = i == 3 ? NULL : "tok";
+        rows[i].has_installed_at = true;
+        rows[i].installed_at = INT64_C(1700000000000000) + i;
+    }
+    assert_ok(db, slack_bot_insert_many(db, rows, 6));
+
+    slack_bot_query q;
+    slack_bot_query_init(&q);
+    slack_bot_where_client_id(&q, ORMC_EQ, "client");
+    slack_bot_where_enterprise_id(&q, ORMC_EQ, NULL); /* NULL: IS NULL */
+    slack_bot_where_team_id(&q, ORMC_EQ, "T1");
+    slack_bot_where_bot_token(&q, ORMC_IS_NOT_NULL, NULL);
+    slack_bot_order_by(&q, SLACK_BOT_INSTALLED_AT, ORMC_DESC);
+    slack_bot_limit(&q, 1);
+    slack_bot bot;
+    assert_ok(db, slack_bot_first(db, &q, &bot));
+    assert_int_equal(bot.installed_at, INT64_C(1700000000000002));
+    slack_bot_free(&bot);
+    slack_bot_query_free(&q);
+
+    slack_bot_query_init(&q);
+    slack_bot_where_enterprise_id(&q, ORMC_EQ, NULL);
+    int64_t n = 0;
+    assert_ok(db, slack_bot_count(db, &q, &n));
+    assert_int_equal(n, 4);
+    slack_bot_list list;
+    assert_ok(db, slack_bot_all(db, &q, &list));
+    assert_int_equal(list.count, 4);
+    for (size_t i = 0; i < list.count; i++)
+        assert_null(list.items[i].enterprise_id);
+    slack_bot_list_free(&list);
+    assert_null(list.items);
+
+    slack_bot values;
+    slack_bot_init(&values);
+    values.team_name = "renamed";
+    assert_ok(db, slack_bot_update_where(db, &q, &values, SLACK_BOT_TEAM_NAME,
+                                         &n));
+    assert_int_equal(n, 4);
+    bool exists = false;
+    assert_ok(db, slack_bot_exists(db, &q, &exists));
+    assert_true(exists);
+    assert_ok(db, slack_bot_delete_where(db, &q, &n));
+    assert_int_equal(n, 4);
+    assert_ok(db, slack_bot_exists(db, &q, &exists));
+    assert_false(exists);
+    slack_bot_query_free(&q);
+
+    /* a cursor over what is left */
+    slack_bot_query_init(&q);
+    slack_bot_cursor cur;
+    assert_ok(db, slack_bot_cursor_open(db, &q, &cur));
+    int k = 0, rc;
+    while ((rc = slack_bot_cursor_next(&cur, &bot)) == ORMC_ROW) {
+        assert_string_equal(bot.enterprise_id, "E");
+        k++;
+    }
+    assert_int_equal(rc, ORMC_DONE);
+    assert_int_equal(k, 2);
+    slack_bot_cursor_close(&cur);
+    slack_bot_query_free(&q);
+    assert_ok(db, ormc_commit(db));
+}
+
+static void test_shop_orders_and_lines(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    create_all(db);
+    shop_customer c;
+    shop_customer_init(&c);
+    memset(c.id.bytes, 0x11, sizeof c.id.bytes);
+    c.id.bytes[6] = 0x41;
+    c.id.bytes[8] = 0x81;
+    c.email = "o'neil@example.com";
+    c.name = "O'Neil \"Jr\"";
+    assert_ok(db, shop_customer_insert(db, &c));
+    shop_customer gc;
+    assert_ok(db, shop_customer_get_by_email(db, "o'neil@example.com", &gc));
+    assert_memory_equal(gc.id.bytes, c.id.bytes, 16);
+    assert_string_equal(gc.name, c.name);
+    assert_true(gc.has_created_at);
+    shop_customer_free(&gc);
+
+    shop_product p;
+    shop_product_init(&p);
+    p.sku = "SKU-1";
+    p.title = "Widget";
+    p.price_cents = 250;
+    assert_ok(db, shop_product_insert(db, &p));
+
+    shop_order o;
+    shop_order_init(&o);
+    o.id = 1001;
+    o.customer_id = c.id;
+    assert_ok(db, shop_order_insert(db, &o));
+    assert_int_equal(o.status, SHOP_ORDER_STATUS_PENDING);
+    assert_true(o.has_placed_at);
+
+    /* composite key: get, update, upsert, delete */
+    shop_line l;
+    shop_line_init(&l);
+    l.order_id = o.id;
+    l.line_no = 1;
+    l.has_product_id = true;
+    l.product_id = p.id;
+    l.price_cents = 250;
+    assert_ok(db, shop_line_insert(db, &l));
+    shop_line gl;
+    assert_ok(db, shop_line_get(db, o.id, 1, &gl));
+    assert_int_equal(gl.quantity, 1);
+    assert_int_equal(gl.product_id, p.id);
+    shop_line_free(&gl);
+    l.quantity = 3;
+    assert_ok(db, shop_line_update_columns(db, &l, SHOP_LINE_QUANTITY));
+    assert_ok(db, shop_line_get_by_order_id_product_id(db, o.id, p.id, &gl));
+    assert_int_equal(gl.quantity, 3);
+    shop_line_free(&gl);
+    l.quantity = 5;
+    assert_ok(db, shop_line_upsert(db, &l, SHOP_LINE_ORDER_ID |
+                                               SHOP_LINE_LINE_NO));
+    assert_int_equal(l.quantity, 5);
+    shop_line_free(&l);
+
+    /* find-or-create on the unique (order_id, product_id) */
+    shop_line f;
+    shop_line_init(&f);
+    f.order_id = o.id;
+    f.line_no = 9;
+    f.has_product_id = true;
+    f.product_id = p.id;
+    f.price_cents = 1;
+    bool created = true;
+    assert_ok(db, shop_line_find_or_create(
+                      db, &f, SHOP_LINE_ORDER_ID | SHOP_LINE_PRODUCT_ID,
+                      &created));
+    assert_false(created);
+    assert_int_equal(f.line_no, 1);
+    shop_line_free(&f);
+    /* a NULL product: selected first, then created, then found */
+    shop_line_init(&f);
+    f.order_id = o.id;
+    f.line_no = 2;
+    f.price_cents = 7;
+    for (int i = 0; i < 2; i++) {
+        assert_ok(db, shop_line_find_or_create(
+                          db, &f, SHOP_LINE_ORDER_ID | SHOP_LINE_PRODUCT_ID,
+                          &created));
+        assert_int_equal(created, i == 0);
+        assert_int_equal(f.line_no, 2);
+        assert_false(f.has_product_id);
+    }
+    shop_line_free(&f);
+
+    /* an enum in a query and in update_where */
+    shop_order_query q;
+    shop_order_query_init(&q);
+    shop_order_where_status(&q, ORMC_EQ, SHOP_ORDER_STATUS_PENDING);
+    shop_order v;
+    shop_order_init(&v);
+    v.status = SHOP_ORDER_STATUS_SHIPPED;
+    v.has_shipped_at = true;
+    v.shipped_at = ormc_time_now();
+    int64_t n = 0;
+    assert_ok(db, shop_order_update_where(db, &q, &v,
+                                          SHOP_ORDER_STATUS |
+                                              SHOP_ORDER_SHIPPED_AT,
+                                          &n));
+    assert_int_equal(n, 1);
+    assert_ok(db, shop_order_count(db, &q, &n));
+    assert_int_equal(n, 0);
+    shop_order_query_free(&q);
+    shop_order go;
+    assert_ok(db, shop_order_get(db, o.id, &go));
+    assert_int_equal(go.status, SHOP_ORDER_STATUS_SHIPPED);
+    shop_order_free(&go);
+
+    /* deleting the order cascades to its lines */
+    assert_ok(db, shop_order_delete(db, o.id));
+    assert_int_equal(shop_line_get(db, o.id, 1, &gl), ORMC_NOT_FOUND);
+    assert_ok(db, ormc_commit(db));
+}
+
+static void test_web_sessions(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    create_all(db);
+    enum { N = 2000 };
+    web_session *rows = calloc(N, sizeof *rows);
+    char *ids = malloc(N * 24);
+    unsigned char blob[256];
+    for (int i = 0; i < 256; i++)
+        blob[i] = (unsigned char)i;
+    for (int i = 0; i < N; i++) {
+        web_session_init(&rows[i]);
+        snprintf(ids + i * 24, 24, "s-%d;--'", i);
+        rows[i].session_id = ids + i * 24;
+        rows[i].data.data = blob;
+        rows[i].data.len = (size_t)(i % 257);
+        rows[i].has_expires = i % 2 == 0;
+        rows[i].expires = INT64_C(1800000000000000) + i;
+    }
+    rows[0].data.data = NULL; /* NULL blob */
+    rows[0].data.len = 0;
+    assert_ok(db, web_session_insert_many(db, rows, N));
+    assert_ok(db, ormc_commit(db));
+
+    web_session s;
+    assert_ok(db, web_session_get_by_session_id(db, "s-256;--'", &s));
+    assert_int_equal(s.data.len, 256 % 257);
+    assert_memory_equal(s.data.data, blob, s.data.len);
+    assert_true(s.has_expires);
+    web_session_free(&s);
+    assert_ok(db, web_session_get_by_session_id(db, "s-0;--'", &s));
+    assert_null(s.data.data);
+    web_session_free(&s);
+
+    /* find-or-create by the unique session_id */
+    web_session f;
+    web_session_init(&f);
+    f.session_id = "s-5;--'";
+    bool created = true;
+    assert_ok(db, web_session_find_or_create(db, &f, WEB_SESSION_SESSION_ID,
+                                             &created));
+    assert_false(created);
+    assert_int_equal(f.data.len, 5);
+    web_session_free(&f);
+
+    /* purge the expired ones in a cursor-free way, stream the rest */
+    web_session_query q;
+    web_session_query_init(&q);
+    web_session_where_expires(&q, ORMC_IS_NOT_NULL, 0);
+    int64_t n = 0;
+    assert_ok(db, web_session_delete_where(db, &q, &n));
+    assert_int_equal(n, N / 2);
+    web_session_query_free(&q);
+    web_session_query_init(&q);
+    web_session_cursor cur;
+    assert_ok(db, web_session_cursor_open(db, &q, &cur));
+    int k = 0;
+    while (web_session_cursor_next(&cur, &s) == ORMC_ROW) {
+        assert_false(s.has_expires);
+        k++;
+    }
+    web_session_cursor_close(&cur);
+    web_session_query_free(&q);
+    assert_int_equal(k, N / 2);
+    assert_ok(db, ormc_commit(db));
+    free(rows);
+    free(ids);
+}
+
+static void test_shop_fixtures(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    create_all(db);
+    /* a line needs an order, which needs a customer; and a product */
+    shop_line l;
+    assert_ok(db, shop_line_fixture_insert(db, 1, &l));
+    shop_order o;
+    assert_ok(db, shop_order_get(db, l.order_id, &o));
+    shop_customer c;
+    assert_ok(db, shop_customer_get(db, o.customer_id, &c));
+    assert_true(l.has_product_id);
+    shop_product p;
+    assert_ok(db, shop_product_get(db, l.product_id, &p));
+    shop_line_free(&l);
+    shop_order_free(&o);
+    shop_customer_free(&c);
+    shop_product_free(&p);
+    for (uint64_t seq = 2; seq < 5; seq++) {
+        assert_ok(db, shop_line_fixture_insert(db, seq, &l));
+        shop_line_free(&l);
+    }
+    slack_installation inst;
+    assert_ok(db, slack_installation_fixture_insert(db, 1, &inst));
+    slack_installation_free(&inst);
+    assert_ok(db, ormc_commit(db));
+}
+
+typedef struct hook_count {
+    int insert, update, del;
+} hook_count;
+
+static void count_hook(void *ctx, const ormc_table *t, ormc_change op,
+                       const void *row)
+{
+    hook_count *h = ctx;
+    (void)row;
+    assert_ptr_equal(t, &web_session_table);
+    h->insert += op == ORMC_CHANGE_INSERT;
+    h->update += op == ORMC_CHANGE_UPDATE;
+    h->del += op == ORMC_CHANGE_DELETE;
+}
+
+static void test_generated_hooks(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    create_all(db);
+    hook_count h = {0, 0, 0};
+    ormc_on_change(db, count_hook, &h);
+    web_session s;
+    web_session_init(&s);
+    s.session_id = "a";
+    assert_ok(db, web_session_insert(db, &s));
+    web_session more[3];
+    for (int i = 0; i < 3; i++) {
+        web_session_init(&more[i]);
+        more[i].session_id = i == 0 ? "b" : i == 1 ? "c" : "d";
+    }
+    assert_ok(db, web_session_insert_many(db, more, 3));
+    assert_int_equal(h.insert, 4);
+    web_session_query q;
+    web_session_query_init(&q);
+    web_session_where_session_id(&q, ORMC_NE, "a");
+    web_session v;
+    web_session_init(&v);
+    v.has_expires = true;
+    v.expires = 5;
+    int64_t n;
+    assert_ok(db, web_session_update_where(db, &q, &v, WEB_SESSION_EXPIRES,
+                                           &n));
+    assert_int_equal(h.update, 3);
+    assert_ok(db, web_session_delete_where(db, &q, &n));
+    assert_int_equal(h.del, 3);
+    web_session_query_free(&q);
+    ormc_on_change(db, NULL, NULL);
+    assert_ok(db, ormc_commit(db));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        ORMC_BACKEND_TEST(test_slack_bot_crud),
+        ORMC_BACKEND_TEST(test_slack_find_bot),
+        ORMC_BACKEND_TEST(test_shop_orders_and_lines),
+        ORMC_BACKEND_TEST(test_web_sessions),
+        ORMC_BACKEND_TEST(test_shop_fixtures),
+        ORMC_BACKEND_TEST(test_generated_hooks),
+    };
+    return ormc_test_run_backends("data_generated", tests);
+}

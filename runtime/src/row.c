@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hooks.h"
 #include "ormc_int.h"
 
 #define FIELD(row, off) ((char *)(row) + (off))
@@ -269,12 +270,18 @@ int ormc_row_exec(ormc_db *db, const ormc_table *t, const char *sql,
     if (rc == ORMC_OK)
         while ((rc = ormc__stmt_step(st)) == ORMC_ROW) {
         }
+    int64_t n = 0;
     if (rc == ORMC_DONE) {
         rc = ORMC_OK;
+        n = ormc__stmt_changes(st);
         if (changes)
-            *changes = ormc__stmt_changes(st);
+            *changes = n;
     }
     ormc__stmt_release(st);
+    /* The generated _update and _delete by key run their table's fixed
+     * statements through here: the change hook hears of them. */
+    if (rc == ORMC_OK)
+        ormc__notify_exec(db, t, sql, row, n);
     return rc;
 }
 

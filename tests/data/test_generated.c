@@ -397,6 +397,19 @@ static void test_generated_hooks(void **state)
     assert_ok(db, web_session_delete_where(db, &q, &n));
     assert_int_equal(h.del, 3);
     web_session_query_free(&q);
+
+    /* By key: the generated _update and _delete tell the hook too, and a
+     * key that matches nothing tells it nothing. */
+    s.has_expires = true;
+    s.expires = 7;
+    assert_ok(db, web_session_update(db, &s));
+    assert_int_equal(h.update, 4);
+    assert_ok(db, web_session_delete(db, s.id));
+    assert_int_equal(h.del, 4);
+    assert_int_equal(web_session_delete(db, s.id), ORMC_NOT_FOUND);
+    assert_int_equal(web_session_update(db, &s), ORMC_NOT_FOUND);
+    assert_int_equal(h.update, 4);
+    assert_int_equal(h.del, 4);
     ormc_on_change(db, NULL, NULL);
     assert_ok(db, ormc_commit(db));
 }

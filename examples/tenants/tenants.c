@@ -25,8 +25,7 @@
 #include "ormc.h"
 #include "shop.h"
 
-static const char *const tenants[] = {"acme", "globex", "initech",
-                                      "umbrella"};
+static const char *const tenants[] = {"acme", "globex", "initech", "umbrella"};
 #define N_TENANTS (sizeof tenants / sizeof tenants[0])
 
 typedef struct worker {
@@ -86,8 +85,8 @@ static int serve(worker *w, ormc_db *db, size_t t, int n)
         return failed(w, rc, "count", ormc_errmsg(db));
     if (own != all) {
         char why[96];
-        snprintf(why, sizeof why, "%s sees %lld rows of other tenants",
-                 tenant, (long long)(all - own));
+        snprintf(why, sizeof why, "%s sees %lld rows of other tenants", tenant,
+                 (long long)(all - own));
         return failed(w, ORMC_ERROR, "isolation", why);
     }
     w->served[t]++;
@@ -172,8 +171,9 @@ int main(int argc, char **argv)
     if (!url || !*url)
         url = getenv("ORMC_TEST_PG_URL"); /* the test suite's server */
     if (!url || !*url || strncmp(url, "sqlite:", 7) == 0) {
-        fprintf(stderr, "usage: ORMC_URL=postgresql://... %s [threads] "
-                        "[requests]\n(schemas per tenant need PostgreSQL)\n",
+        fprintf(stderr,
+                "usage: ORMC_URL=postgresql://... %s [threads] "
+                "[requests]\n(schemas per tenant need PostgreSQL)\n",
                 argv[0]);
         return 77;
     }

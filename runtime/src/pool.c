@@ -74,19 +74,19 @@ struct ormc_pool {
     pthread_cond_t cv;
 
     /* configuration, read-only after open */
-    char *url;        /* owned; may hold a password (wiped on free) */
-    char *app_name;   /* owned copy of conn.application_name */
+    char *url;      /* owned; may hold a password (wiped on free) */
+    char *app_name; /* owned copy of conn.application_name */
     ormc_options conn;
     int size, max_overflow, timeout_ms, health, health_idle_ms;
     int64_t lifetime_ns; /* 0: never */
     bool autocommit;     /* the configured mode, restored on release */
 
     /* under mu */
-    slot *slots;    /* size + max_overflow of them */
+    slot *slots; /* size + max_overflow of them */
     int n_slots;
-    int *idle;      /* slot indexes; the top is the most recently used */
+    int *idle; /* slot indexes; the top is the most recently used */
     int n_idle;
-    int calls;      /* threads inside ormc_pool_acquire */
+    int calls; /* threads inside ormc_pool_acquire */
     bool closing;
     ormc_pool_stats st;
 };
@@ -143,8 +143,7 @@ static int connect_one(ormc_pool *p, ormc_db **out)
     ormc_db *db = NULL;
     int rc = ormc_open_with(p->url, &p->conn, &db);
     if (rc != ORMC_OK) {
-        pool_error(rc, "cannot open a pool connection: %s",
-                   ormc_errmsg(db));
+        pool_error(rc, "cannot open a pool connection: %s", ormc_errmsg(db));
         ormc_close(db);
         *out = NULL;
         return rc;
@@ -210,7 +209,7 @@ static bool reset_session(ormc_pool *p, ormc_db *db)
         PGconn *c = db->conn;
         PGTransactionStatusType t = PQtransactionStatus(c);
         if (t == PQTRANS_ACTIVE || t == PQTRANS_UNKNOWN)
-            return false; /* a result left open mid-stream */
+            return false;        /* a result left open mid-stream */
         if (t != PQTRANS_IDLE && /* a BEGIN sent as raw SQL */
             ormc__exec_control(db, "ROLLBACK", false, NULL) != ORMC_OK)
             return false;
@@ -391,8 +390,7 @@ int ormc_pool_acquire(ormc_pool *p, int timeout_ms, ormc_db **out)
             db = snap.db;
             if (p->lifetime_ns > 0 && now - snap.created_ns >= p->lifetime_ns) {
                 closed_old = 1;
-            } else if (p->health &&
-                       !healthy(p, db, now - snap.last_used_ns)) {
+            } else if (p->health && !healthy(p, db, now - snap.last_used_ns)) {
                 closed_dead = 1;
             }
             if (closed_old || closed_dead) {

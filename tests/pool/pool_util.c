@@ -116,9 +116,9 @@ void pu_run_threads(int n, void *(*fn)(void *), void *args, size_t arg_size)
     pthread_t *t = calloc((size_t)n, sizeof *t);
     assert_non_null(t);
     for (int i = 0; i < n; i++)
-        assert_int_equal(
-            pthread_create(&t[i], NULL, fn, (char *)args + (size_t)i * arg_size),
-            0);
+        assert_int_equal(pthread_create(&t[i], NULL, fn,
+                                        (char *)args + (size_t)i * arg_size),
+                         0);
     for (int i = 0; i < n; i++)
         pthread_join(t[i], NULL);
     free(t);

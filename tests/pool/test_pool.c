@@ -74,10 +74,9 @@ static void *stress_thread(void *p)
             note(a, "commit", rc, ormc_errmsg(db));
         if (i % 7 == 0)
             ormc_exec(db, "SELECT no_such_column", NULL, 0, NULL);
-        if (ormc_tx_status(db) != (i % 3 == 0 && i % 7 != 0
-                                       ? ORMC_TX_IDLE
-                                       : i % 7 == 0 ? ORMC_TX_FAILED
-                                                    : ORMC_TX_ACTIVE))
+        if (ormc_tx_status(db) != (i % 3 == 0 && i % 7 != 0 ? ORMC_TX_IDLE
+                                   : i % 7 == 0             ? ORMC_TX_FAILED
+                                                            : ORMC_TX_ACTIVE))
             note(a, "tx state", ORMC_ERROR, "unexpected");
 
         pthread_mutex_lock(&holders_mu);
@@ -217,8 +216,7 @@ static void test_overflow(void **state)
     o.size = 1;
     o.max_overflow = 2;
     ormc_pool *pool = pu_pool(&o);
-    ormc_db *a = pu_acquire(pool), *b = pu_acquire(pool),
-            *c = pu_acquire(pool);
+    ormc_db *a = pu_acquire(pool), *b = pu_acquire(pool), *c = pu_acquire(pool);
     ormc_db *d = NULL;
     assert_int_equal(ormc_pool_acquire(pool, 0, &d), ORMC_BUSY);
     ormc_pool_stats s = pu_stats(pool);
@@ -267,8 +265,7 @@ static void test_killed_connection(void **state)
     /* killed while in use: the user sees the loss; release closes it */
     db = pu_acquire(pool);
     pu_kill_backend(pu_backend_pid(db));
-    assert_int_equal(ormc_exec(db, "SELECT 1", NULL, 0, NULL),
-                     ORMC_CONNECTION);
+    assert_int_equal(ormc_exec(db, "SELECT 1", NULL, 0, NULL), ORMC_CONNECTION);
     assert_int_equal(ormc_pool_release(pool, db), ORMC_OK);
     s = pu_stats(pool);
     assert_int_equal(s.replaced_dead, 2);
@@ -490,10 +487,8 @@ static void test_misuse(void **state)
     }
     ormc_pool_options o = ORMC_POOL_OPTIONS_INIT;
     o.size = 0;
-    assert_int_equal(ormc_pool_open(ormc_test_url(), &o, &pool),
-                     ORMC_INVALID);
-    assert_int_equal(ormc_pool_open(ormc_test_url(), NULL, NULL),
-                     ORMC_INVALID);
+    assert_int_equal(ormc_pool_open(ormc_test_url(), &o, &pool), ORMC_INVALID);
+    assert_int_equal(ormc_pool_open(ormc_test_url(), NULL, NULL), ORMC_INVALID);
 
     o = (ormc_pool_options)ORMC_POOL_OPTIONS_INIT;
     o.size = 1;

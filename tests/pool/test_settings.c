@@ -102,8 +102,7 @@ static void test_url_parameters(void **state)
     ormc_pool_close(pool);
 
     /* read committed, whose name has a space too */
-    snprintf(url, sizeof url, "%s isolation=read_committed",
-             ormc_test_url());
+    snprintf(url, sizeof url, "%s isolation=read_committed", ormc_test_url());
     ormc_db *one = NULL;
     assert_int_equal(ormc_open(url, &one), ORMC_OK);
     expect_setting(one, "default_transaction_isolation", "read committed");
@@ -143,9 +142,9 @@ static void test_timeouts_fire(void **state)
 
     /* lock timeout: another session holds the row */
     ormc_test_exec(holder, "UPDATE r SET v = 1 WHERE id = 1");
-    assert_int_equal(ormc_exec(db, "UPDATE r SET v = 2 WHERE id = 1", NULL,
-                               0, NULL),
-                     ORMC_BUSY);
+    assert_int_equal(
+        ormc_exec(db, "UPDATE r SET v = 2 WHERE id = 1", NULL, 0, NULL),
+        ORMC_BUSY);
     assert_string_equal(ormc_sqlstate(db), "55P03");
     assert_ok(db, ormc_rollback(db));
     assert_ok(holder, ormc_commit(holder));
@@ -154,8 +153,7 @@ static void test_timeouts_fire(void **state)
      * the connection */
     assert_int_equal(pu_int(db, "SELECT 1"), 1);
     pu_sleep_ms(700);
-    assert_int_equal(ormc_exec(db, "SELECT 1", NULL, 0, NULL),
-                     ORMC_CONNECTION);
+    assert_int_equal(ormc_exec(db, "SELECT 1", NULL, 0, NULL), ORMC_CONNECTION);
     assert_int_equal(ormc_pool_release(pool, db), ORMC_OK);
     ormc_pool_stats s = pu_stats(pool);
     assert_int_equal(s.replaced_dead, 1);
@@ -181,8 +179,8 @@ static int increment(ormc_db *db, void *ctx)
 {
     (void)ctx;
     ormc_result *res;
-    int rc = ormc_query(db, "SELECT n FROM counter WHERE id = 1", NULL, 0,
-                        &res);
+    int rc =
+        ormc_query(db, "SELECT n FROM counter WHERE id = 1", NULL, 0, &res);
     if (rc != ORMC_OK)
         return rc;
     rc = ormc_result_next(res);
@@ -192,8 +190,7 @@ static int increment(ormc_db *db, void *ctx)
         return rc == ORMC_DONE ? ORMC_NOT_FOUND : rc;
     ormc_param v = {.type = ORMC_TYPE_BIGINT};
     v.u.i64 = n + 1;
-    return ormc_exec(db, "UPDATE counter SET n = $1 WHERE id = 1", &v, 1,
-                     NULL);
+    return ormc_exec(db, "UPDATE counter SET n = $1 WHERE id = 1", &v, 1, NULL);
 }
 
 static void *inc_thread(void *p)
@@ -209,8 +206,8 @@ static void *inc_thread(void *p)
         int rc = ormc_pool_acquire(a->pool, 30000, &db);
         if (rc != ORMC_OK) {
             if (a->errors++ == 0)
-                snprintf(a->first_error, sizeof a->first_error,
-                         "acquire: %s", ormc_pool_errmsg());
+                snprintf(a->first_error, sizeof a->first_error, "acquire: %s",
+                         ormc_pool_errmsg());
             continue;
         }
         rc = ormc_transaction(db, &r, increment, NULL);

@@ -21,16 +21,36 @@ static bool is_pg(void)
 /* === names === */
 
 static const char *const invalid_names[] = {
-    "pg_test", "-- or 1=1", "0", "information_schema", "public",
-    "my--schema", "Upper", "a b", "", "extensions", "1abc", "tenant;drop",
-    "\"quoted\"", "caf\xc3\xa9", "x/y", "a.b",
+    "pg_test",
+    "-- or 1=1",
+    "0",
+    "information_schema",
+    "public",
+    "my--schema",
+    "Upper",
+    "a b",
+    "",
+    "extensions",
+    "1abc",
+    "tenant;drop",
+    "\"quoted\"",
+    "caf\xc3\xa9",
+    "x/y",
+    "a.b",
     /* 64 characters: PostgreSQL would truncate it */
     "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghij1234",
 };
 
 static const char *const valid_names[] = {
-    "my_schema", "my-schema", "a", "_x", "tenant-42", "x0", "pg",
-    "pgx_y", "publicity",
+    "my_schema",
+    "my-schema",
+    "a",
+    "_x",
+    "tenant-42",
+    "x0",
+    "pg",
+    "pgx_y",
+    "publicity",
     /* 63 characters */
     "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghij123",
 };
@@ -109,7 +129,8 @@ static void *iso_thread(void *p)
             continue;
         }
         /* the same statements in every tenant */
-        ormc_param v[2] = {{.type = ORMC_TYPE_TEXT}, {.type = ORMC_TYPE_INTEGER}};
+        ormc_param v[2] = {{.type = ORMC_TYPE_TEXT},
+                           {.type = ORMC_TYPE_INTEGER}};
         v[0].u.text = tenant;
         v[1].u.i32 = a->id * 1000 + r;
         ormc_result *res = NULL;
@@ -120,8 +141,7 @@ static void *iso_thread(void *p)
             iso_note(a, "insert", db);
         else if (ormc_commit(db) != ORMC_OK)
             iso_note(a, "commit", db);
-        else if (ormc_query(db,
-                            "SELECT count(*) FROM items WHERE tenant <> $1",
+        else if (ormc_query(db, "SELECT count(*) FROM items WHERE tenant <> $1",
                             v, 1, &res) != ORMC_OK ||
                  ormc_result_next(res) != ORMC_ROW)
             iso_note(a, "query", db);
@@ -171,8 +191,7 @@ static void test_isolation(void **state)
         assert_ok(db, ormc_use_schema(db, tenants[i], 0));
         char sql[128];
         snprintf(sql, sizeof sql,
-                 "SELECT count(*) FROM items WHERE tenant <> '%s'",
-                 tenants[i]);
+                 "SELECT count(*) FROM items WHERE tenant <> '%s'", tenants[i]);
         assert_int_equal(pu_int(db, sql), 0);
         total += pu_int(db, "SELECT count(*) FROM items");
         assert_ok(db, ormc_rollback(db));
@@ -295,11 +314,9 @@ static void test_reconnect_keeps_tenant(void **state)
     ormc_close(admin);
     pu_kill_backend(pu_backend_pid(db));
     assert_ok(db, ormc_rollback(db));
-    assert_int_equal(ormc_exec(db, "SELECT 1", NULL, 0, NULL),
-                     ORMC_CONNECTION);
+    assert_int_equal(ormc_exec(db, "SELECT 1", NULL, 0, NULL), ORMC_CONNECTION);
     assert_non_null(strstr(ormc_errmsg(db), "no longer exists"));
-    assert_int_equal(ormc_exec(db, "SELECT 1", NULL, 0, NULL),
-                     ORMC_CONNECTION);
+    assert_int_equal(ormc_exec(db, "SELECT 1", NULL, 0, NULL), ORMC_CONNECTION);
     /* leaving the tenant recovers */
     assert_ok(db, ormc_use_schema(db, NULL, 0));
     pu_text(db, "SELECT current_schema()", buf, sizeof buf);

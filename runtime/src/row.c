@@ -13,65 +13,23 @@
 
 #include "hooks.h"
 #include "ormc_int.h"
+#include "sqlbuild.h"
 
 #define FIELD(row, off) ((char *)(row) + (off))
 #define CFIELD(row, off) ((const char *)(row) + (off))
 
-/* Column i of row as a parameter (enum values become their label). */
+/* Column c of row as a parameter (enum values become their label), the
+ * one conversion sqlbuild.c also uses; an enum out of range is an error on
+ * the connection. */
 static int row_param(ormc_db *db, const ormc_column *c, const void *row,
                      ormc_param *p)
 {
-    memset(p, 0, sizeof *p);
-    p->type = c->type;
-    if (c->has_offset != ORMC_NO_HAS) {
-        bool has;
-        memcpy(&has, CFIELD(row, c->has_offset), sizeof has);
-        if (!has) {
-            p->is_null = true;
-            return ORMC_OK;
-        }
-    }
-    const char *f = CFIELD(row, c->offset);
-    switch (c->type) {
-    case ORMC_TYPE_INTEGER:
-        memcpy(&p->u.i32, f, sizeof p->u.i32);
-        break;
-    case ORMC_TYPE_BIGINT:
-        memcpy(&p->u.i64, f, sizeof p->u.i64);
-        break;
-    case ORMC_TYPE_DOUBLE:
-        memcpy(&p->u.f64, f, sizeof p->u.f64);
-        break;
-    case ORMC_TYPE_BOOLEAN:
-        memcpy(&p->u.b, f, sizeof p->u.b);
-        break;
-    case ORMC_TYPE_TEXT:
-    case ORMC_TYPE_JSON:
-        memcpy(&p->u.text, f, sizeof p->u.text);
-        p->is_null = p->u.text == NULL;
-        break;
-    case ORMC_TYPE_BLOB:
-        memcpy(&p->u.blob, f, sizeof p->u.blob);
-        p->is_null = p->u.blob.data == NULL;
-        break;
-    case ORMC_TYPE_TIMESTAMP:
-        memcpy(&p->u.time, f, sizeof p->u.time);
-        break;
-    case ORMC_TYPE_UUID:
-        memcpy(&p->u.uuid, f, sizeof p->u.uuid);
-        break;
-    case ORMC_TYPE_ENUM: {
-        int v;
-        memcpy(&v, f, sizeof v);
-        if (v < 0 || (uint32_t)v >= c->n_enum_values || !c->enum_values)
-            return ormc__error(db, ORMC_INVALID, "22P02", c->name,
-                               "%s: enum value %d out of range", c->name, v);
-        p->type = ORMC_TYPE_TEXT;
-        p->u.text = c->enum_values[v];
-        break;
-    }
-    }
-    return ORMC_OK;
+    if (ormc__col_param(c, row, p) == ORMC_OK)
+        return ORMC_OK;
+    int v;
+    memcpy(&v, CFIELD(row, c->offset), sizeof v);
+    return ormc__error(db, ORMC_INVALID, "22P02", c->name,
+                       "%s: enum value %d out of range", c->name, v);
 }
 
 int ormc__stmt_bind_row(ormc__stmt *st, const ormc_table *t, const void *row,

@@ -170,6 +170,13 @@ static void test_shop_orders_and_lines(void **state)
     assert_int_equal(o.status, SHOP_ORDER_STATUS_PENDING);
     assert_true(o.has_placed_at);
 
+    /* An enum value outside its labels never reaches the database. */
+    o.status = (shop_order_status)42;
+    assert_int_equal(shop_order_update(db, &o), ORMC_INVALID);
+    assert_non_null(strstr(ormc_errmsg(db), "status: enum value 42"));
+    o.status = SHOP_ORDER_STATUS_PENDING;
+    assert_ok(db, shop_order_update(db, &o));
+
     /* composite key: get, update, upsert, delete */
     shop_line l;
     shop_line_init(&l);

@@ -238,6 +238,62 @@ static void test_missing_schema(void **state)
     assert_ok(db, ormc_rollback(db));
 }
 
+/* === many sessions creating one schema at once === */
+
+#define RACE_THREADS 6
+
+typedef struct race_arg {
+    ormc_pool *pool;
+    pthread_barrier_t *start;
+    int rc;
+    uint64_t conflicts; /* the CREATE lost the race and was retried */
+    char msg[256];
+} race_arg;
+
+static void *race_thread(void *p)
+{
+    race_arg *a = p;
+    ormc_db *db = NULL;
+    a->rc = ormc_pool_acquire(a->pool, 20000, &db);
+    pthread_barrier_wait(a->start);
+    if (a->rc == ORMC_OK) {
+        a->rc = ormc_use_schema(db, "raced", ORMC_CREATE);
+        snprintf(a->msg, sizeof a->msg, "%s", ormc_errmsg(db));
+        ormc_stats st;
+        ormc_stats_get(db, &st);
+        a->conflicts = st.errors[ORMC_CONSTRAINT] + st.errors[ORMC_ERROR];
+        ormc_pool_release(a->pool, db);
+    }
+    return NULL;
+}
+
+static void test_create_race(void **state)
+{
+    (void)state;
+    if (!is_pg())
+        skip();
+    ormc_pool_options o = ORMC_POOL_OPTIONS_INIT;
+    o.size = RACE_THREADS;
+    ormc_pool *pool = pu_pool(&o);
+    pthread_barrier_t start;
+    assert_int_equal(pthread_barrier_init(&start, NULL, RACE_THREADS), 0);
+    race_arg args[RACE_THREADS];
+    for (int i = 0; i < RACE_THREADS; i++)
+        args[i] = (race_arg){pool, &start, -1, 0, ""};
+    pu_run_threads(RACE_THREADS, race_thread, args, sizeof args[0]);
+    pthread_barrier_destroy(&start);
+    uint64_t conflicts = 0;
+    for (int i = 0; i < RACE_THREADS; i++) {
+        if (args[i].rc != ORMC_OK)
+            fail_msg("thread %d: %s: %s", i, ormc_strstatus(args[i].rc),
+                     args[i].msg);
+        conflicts += args[i].conflicts;
+    }
+    printf("# %d creators of one schema, %llu lost the race and retried\n",
+           RACE_THREADS, (unsigned long long)conflicts);
+    ormc_pool_close(pool);
+}
+
 /* === listing === */
 
 static void test_list_schemas(void **state)
@@ -329,6 +385,7 @@ int main(void)
         ORMC_BACKEND_TEST(test_names),
         ORMC_BACKEND_TEST(test_isolation),
         ORMC_BACKEND_TEST(test_missing_schema),
+        ORMC_BACKEND_TEST(test_create_race),
         ORMC_BACKEND_TEST(test_list_schemas),
         ORMC_BACKEND_TEST(test_reconnect_keeps_tenant),
     };

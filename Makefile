@@ -4,6 +4,8 @@
 #   make test            install what is missing, build, run the whole suite
 #                        (on SQLite and on a throwaway PostgreSQL server)
 #   make test-sanitize   the suite again, built by clang with ASan + UBSan
+#   make test-tsan       the thread tests (pool, tenants, races) under
+#                        ThreadSanitizer
 #   make generated       refresh generated/ from schema/
 #   make format          clang-format the C sources
 #
@@ -12,6 +14,7 @@
 
 BUILD ?= build
 ASAN_BUILD ?= build-asan
+TSAN_BUILD ?= build-tsan
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CTEST_ARGS ?=
 CMAKE_FLAGS ?=
@@ -19,7 +22,7 @@ ifeq ($(CI),true)
 CMAKE_FLAGS += -DORMC_WERROR=ON
 endif
 
-.PHONY: demo test test-sanitize generated format clean
+.PHONY: demo test test-sanitize test-tsan generated format clean
 
 demo:
 	@scripts/setup demo
@@ -44,6 +47,15 @@ test-sanitize:
 	    tests/with-postgres $(ASAN_BUILD) ctest --test-dir $(ASAN_BUILD) \
 	    --output-on-failure -j$(JOBS) $(CTEST_ARGS)
 
+test-tsan:
+	@scripts/setup test
+	CC=clang cmake -S . -B $(TSAN_BUILD) -DORMC_BUILD_TESTS=ON \
+	    -DORMC_TSAN=ON -DCMAKE_BUILD_TYPE=Debug $(CMAKE_FLAGS)
+	cmake --build $(TSAN_BUILD) -j$(JOBS)
+	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+	    tests/with-postgres $(TSAN_BUILD) ctest --test-dir $(TSAN_BUILD) \
+	    --output-on-failure -j$(JOBS) -L threads $(CTEST_ARGS)
+
 generated:
 	@scripts/setup demo
 	bin/ormc gen -o generated schema/*.lua
@@ -52,7 +64,7 @@ format:
 	clang-format -i $$(git ls-files '*.c' '*.h' | grep -v '^generated/')
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD)
 
 # make bench: install what is missing (SQLAlchemy too), build in Release into
 # $(BENCH_BUILD), start a throwaway PostgreSQL and run every benchmark

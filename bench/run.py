@@ -16,6 +16,7 @@ import datetime
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -259,8 +260,14 @@ def generator_figure(build):
         log("running " + " ".join(cmd))
         r = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT,
                            env=dict(os.environ, BUILD=build))
-        return {"script": "bench/" + name, "exit": r.returncode,
-                "output": (r.stdout + r.stderr).strip()[-2000:]}
+        output = (r.stdout + r.stderr).strip()
+        fig = {"script": "bench/" + name, "exit": r.returncode,
+               "output": output[-2000:]}
+        m = re.search(r"best ([0-9.]+) s", output)
+        if m:
+            fig["best_seconds"] = float(m.group(1))
+            fig["target_met"] = fig["best_seconds"] < 1.0
+        return fig
     return None
 
 
@@ -395,8 +402,12 @@ def print_table(rep):
     if g is None:
         print("generator: bench/gen_bench.* not there yet")
     else:
-        print("generator (%s, exit %d):\n  %s" % (
-            g["script"], g["exit"], g["output"].replace("\n", "\n  ")))
+        print("generator (%s, exit %d): %s" % (
+            g["script"], g["exit"], g["output"].splitlines()[-1]
+            if g["output"] else ""))
+        if "best_seconds" in g:
+            print("  best %.3f s: %s (target < 1 s)" % (
+                g["best_seconds"], "ok" if g["target_met"] else "MISS"))
     print("\nwall time %.0f s" % rep["wall_seconds"])
 
 

@@ -7,7 +7,8 @@
 #   make test-tsan       the thread tests (pool, tenants, races) under
 #                        ThreadSanitizer
 #   make generated       refresh generated/ from schema/
-#   make format          clang-format the C sources
+#   make format          clang-format the C sources (format-check: only check;
+#                        the test `format` checks too)
 #
 # Variables: BUILD (default build), ASAN_BUILD (build-asan), CTEST_ARGS
 # (e.g. CTEST_ARGS='-R runtime'), CMAKE_FLAGS. CI=true adds -Werror.
@@ -22,7 +23,7 @@ ifeq ($(CI),true)
 CMAKE_FLAGS += -DORMC_WERROR=ON
 endif
 
-.PHONY: demo test test-sanitize test-tsan generated format clean
+.PHONY: demo test test-sanitize test-tsan generated format format-check clean
 
 demo:
 	@scripts/setup demo
@@ -62,6 +63,10 @@ generated:
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h' | grep -v '^generated/')
+
+format-check:
+	clang-format --dry-run --Werror \
+	    $$(git ls-files '*.c' '*.h' | grep -v '^generated/')
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD)

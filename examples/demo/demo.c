@@ -76,8 +76,8 @@ static void slack_demo(void)
            rotated.bot_token);
 
     installation_store_found found;
-    check(installation_store_find_installation(&store, NULL, TEAM_ID,
-                                               "U0ADMIN", false, &found),
+    check(installation_store_find_installation(&store, NULL, TEAM_ID, "U0ADMIN",
+                                               false, &found),
           "find installation");
     char when[ORMC_TIME_TEXT_MAX];
     printf("3. Found %s's installation of %s (installed %s UTC): "
@@ -95,8 +95,8 @@ static void slack_demo(void)
     user_only.user_token = "xoxp-alice";
     user_only.user_scopes = "search:read";
     check(installation_store_save(&store, &user_only), "save user install");
-    check(installation_store_find_installation(&store, NULL, TEAM_ID,
-                                               "U0ALICE", false, &found),
+    check(installation_store_find_installation(&store, NULL, TEAM_ID, "U0ALICE",
+                                               false, &found),
           "find user installation");
     printf("4. Alice installed with a user token only (%s); her "
            "installation still carries the bot token %s.\n",

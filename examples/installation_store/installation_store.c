@@ -144,8 +144,7 @@ int installation_store_save(installation_store *store,
     return ormc_transaction(store->db, NULL, run_save, &job);
 }
 
-int installation_store_save_bot(installation_store *store,
-                                const slack_bot *bot)
+int installation_store_save_bot(installation_store *store, const slack_bot *bot)
 {
     save_job job = {store, NULL, bot};
     return ormc_transaction(store->db, NULL, run_save, &job);
@@ -197,8 +196,7 @@ int installation_store_find_installation(installation_store *store,
     slack_installation_where_team_id(&q, ORMC_EQ, team);
     if (user_id)
         slack_installation_where_user_id(&q, ORMC_EQ, user_id);
-    slack_installation_order_by(&q, SLACK_INSTALLATION_INSTALLED_AT,
-                                ORMC_DESC);
+    slack_installation_order_by(&q, SLACK_INSTALLATION_INSTALLED_AT, ORMC_DESC);
     int rc = slack_installation_first(store->db, &q, &out->installation);
     slack_installation_query_free(&q);
     if (rc != ORMC_OK)
@@ -270,8 +268,8 @@ static int run_delete(ormc_db *db, void *ctx)
     const delete_job *job = ctx;
     int rc = ORMC_OK;
     if (job->installations)
-        rc = delete_installations(job->store, job->enterprise_id,
-                                  job->team_id, job->user_id);
+        rc = delete_installations(job->store, job->enterprise_id, job->team_id,
+                                  job->user_id);
     if (rc == ORMC_OK && job->bots)
         rc = delete_bots(job->store, job->enterprise_id, job->team_id);
     return rc;

@@ -180,8 +180,10 @@ typedef struct ormc_options {
     const char *application_name;       /* PostgreSQL; NULL = unset */
 } ormc_options;
 
+/* clang-format off */
 #define ORMC_OPTIONS_INIT                                                      \
     { -1, -1, -1, -1, -1, -1, -1, -1, ORMC_ISOLATION_DEFAULT, NULL }
+/* clang-format on */
 
 /*
  * Open a connection. url is `sqlite:PATH`, `sqlite::memory:`,
@@ -227,7 +229,9 @@ typedef struct ormc_tx_options {
     bool read_only;           /* a read-only transaction */
 } ormc_tx_options;
 
+/* clang-format off */
 #define ORMC_TX_OPTIONS_INIT { ORMC_ISOLATION_DEFAULT, false }
+/* clang-format on */
 
 /*
  * Begin a transaction, or a SAVEPOINT when one is already open. Options
@@ -249,13 +253,15 @@ int ormc_rollback(ormc_db *db);
 int ormc_tx_status(const ormc_db *db);
 
 typedef struct ormc_retry_options {
-    ormc_tx_options tx;  /* isolation and read-only of each attempt */
-    int max_attempts;    /* default 3 */
-    int base_delay_ms;   /* first back-off; default 300, doubling */
-    int max_delay_ms;    /* cap of one back-off; default 10000 */
+    ormc_tx_options tx; /* isolation and read-only of each attempt */
+    int max_attempts;   /* default 3 */
+    int base_delay_ms;  /* first back-off; default 300, doubling */
+    int max_delay_ms;   /* cap of one back-off; default 10000 */
 } ormc_retry_options;
 
+/* clang-format off */
 #define ORMC_RETRY_OPTIONS_INIT { ORMC_TX_OPTIONS_INIT, 3, 300, 10000 }
+/* clang-format on */
 
 /* The body of a transaction. Returns ORMC_OK to commit, anything else to
  * roll back. */
@@ -267,8 +273,8 @@ typedef int (*ormc_tx_fn)(ormc_db *db, void *ctx);
  * busy/lock-not-available, with exponential back-off and jitter. opts may be
  * NULL for the defaults. Returns the status of the last attempt.
  */
-int ormc_transaction(ormc_db *db, const ormc_retry_options *opts,
-                     ormc_tx_fn fn, void *ctx);
+int ormc_transaction(ormc_db *db, const ormc_retry_options *opts, ormc_tx_fn fn,
+                     void *ctx);
 
 /* === Raw SQL === */
 
@@ -342,8 +348,8 @@ typedef struct ormc_stats {
     uint64_t prepares;   /* statements prepared (cache misses) */
     uint64_t rows;       /* rows returned or changed */
     uint64_t errors[ORMC__STATUS_COUNT]; /* failures per status code */
-    uint64_t retries;    /* ormc_transaction re-runs */
-    uint64_t reconnects; /* automatic reconnections */
+    uint64_t retries;                    /* ormc_transaction re-runs */
+    uint64_t reconnects;                 /* automatic reconnections */
 } ormc_stats;
 
 /* A copy of the connection's counters since it was opened (or last
@@ -383,18 +389,18 @@ typedef struct ormc_column {
     size_t offset;        /* offsetof the value field in the row */
     size_t has_offset;    /* offsetof the bool has_ field, or ORMC_NO_HAS */
     uint32_t max_chars;   /* text: maximum characters; 0 = no limit */
-    const char *const *enum_values; /* enum: labels, C value = index */
-    uint32_t n_enum_values;         /* enum: number of labels */
+    const char *const *enum_values;     /* enum: labels, C value = index */
+    uint32_t n_enum_values;             /* enum: number of labels */
     const struct ormc_table *ref_table; /* references: parent, else NULL */
     int ref_column;                     /* references: parent column index */
 } ormc_column;
 
 typedef struct ormc_index {
-    const char *sql_name; /* unquoted SQL name */
-    ormc_colset columns;  /* the indexed columns */
+    const char *sql_name;  /* unquoted SQL name */
+    ormc_colset columns;   /* the indexed columns */
     const uint16_t *order; /* their indexes, in index order */
-    uint16_t n_columns;   /* length of order */
-    bool unique;          /* a unique index or UNIQUE constraint */
+    uint16_t n_columns;    /* length of order */
+    bool unique;           /* a unique index or UNIQUE constraint */
 } ormc_index;
 
 /*
@@ -417,17 +423,17 @@ typedef struct ormc_table {
     size_t owned_offset;        /* offsetof the row's ormc_owned field */
     const ormc_column *columns; /* in declaration order */
     uint16_t n_columns;
-    ormc_colset primary_key;    /* the key columns */
-    const uint16_t *pk_order;   /* key column indexes, in key order */
+    ormc_colset primary_key;  /* the key columns */
+    const uint16_t *pk_order; /* key column indexes, in key order */
     uint16_t n_pk;
-    const ormc_index *indexes;  /* indexes and unique constraints */
+    const ormc_index *indexes; /* indexes and unique constraints */
     uint16_t n_indexes;
-    const ormc_table_sql *sql;  /* the fixed statements */
+    const ormc_table_sql *sql; /* the fixed statements */
 } ormc_table;
 
 typedef struct ormc_schema {
-    const char *name;              /* schema name */
-    const char *hash;              /* hex content hash of the schema */
+    const char *name;                /* schema name */
+    const char *hash;                /* hex content hash of the schema */
     const ormc_table *const *tables; /* in dependency order */
     uint16_t n_tables;
     const char *const *ddl_sqlite;   /* CREATE statements, NULL-terminated */
@@ -540,7 +546,7 @@ typedef struct ormc_cond {
 typedef struct ormc_builder {
     const ormc_table *table;
     ormc_cond inline_conds[ORMC_QUERY_INLINE_CONDS];
-    ormc_cond *conds;  /* inline_conds or a heap array */
+    ormc_cond *conds; /* inline_conds or a heap array */
     size_t n_conds, cap_conds;
     struct {
         uint16_t column;
@@ -562,16 +568,15 @@ void ormc_builder_where_in(ormc_builder *q, int column, const void *values,
                            size_t n);
 void ormc_builder_or_begin(ormc_builder *q);
 void ormc_builder_or_end(ormc_builder *q);
-void ormc_builder_order_by(ormc_builder *q, ormc_colset column,
-                           ormc_order dir);
+void ormc_builder_order_by(ormc_builder *q, ormc_colset column, ormc_order dir);
 void ormc_builder_limit(ormc_builder *q, int64_t limit);
 void ormc_builder_offset(ormc_builder *q, int64_t offset);
 
 /* Executors. _first: ORMC_OK or ORMC_NOT_FOUND. _all: *items is an array of
  * *count rows, each owning its data (free with the table's _list_free). */
 int ormc_builder_first(ormc_db *db, const ormc_builder *q, void *row /* OUT */);
-int ormc_builder_all(ormc_db *db, const ormc_builder *q,
-                     void **items /* OUT */, size_t *count /* OUT */);
+int ormc_builder_all(ormc_db *db, const ormc_builder *q, void **items /* OUT */,
+                     size_t *count /* OUT */);
 int ormc_builder_count(ormc_db *db, const ormc_builder *q,
                        int64_t *n /* OUT */);
 int ormc_builder_exists(ormc_db *db, const ormc_builder *q,
@@ -647,24 +652,25 @@ typedef struct ormc_pool ormc_pool;
  * takes the default named beside it.
  */
 typedef struct ormc_pool_options {
-    ormc_options conn;      /* options of every connection (timeouts,
-                               autocommit, application_name ...) */
-    int size;               /* connections kept open at most; default 5 */
-    int max_overflow;       /* extra connections opened under load and
-                               closed when released; default 10 */
-    int acquire_timeout_ms; /* wait of ormc_pool_acquire(pool, -1, ...);
-                               default 30000 */
-    int max_lifetime_s;     /* a connection older than this is closed and
-                               replaced; 0 never; default 3600 */
-    int health_check;       /* 1 check a connection on acquire (default),
-                               0 never */
+    ormc_options conn;        /* options of every connection (timeouts,
+                                 autocommit, application_name ...) */
+    int size;                 /* connections kept open at most; default 5 */
+    int max_overflow;         /* extra connections opened under load and
+                                 closed when released; default 10 */
+    int acquire_timeout_ms;   /* wait of ormc_pool_acquire(pool, -1, ...);
+                                 default 30000 */
+    int max_lifetime_s;       /* a connection older than this is closed and
+                                 replaced; 0 never; default 3600 */
+    int health_check;         /* 1 check a connection on acquire (default),
+                                 0 never */
     int health_check_idle_ms; /* a round trip (SELECT 1) is part of the
                                  check only after this long idle; default
                                  5000; 0 always */
 } ormc_pool_options;
 
-#define ORMC_POOL_OPTIONS_INIT                                                 \
-    { ORMC_OPTIONS_INIT, -1, -1, -1, -1, -1, -1 }
+/* clang-format off */
+#define ORMC_POOL_OPTIONS_INIT { ORMC_OPTIONS_INIT, -1, -1, -1, -1, -1, -1 }
+/* clang-format on */
 
 /*
  * Create a pool for url (as ormc_open_with takes it) and open its first
@@ -790,8 +796,8 @@ int ormc_use_schema(ormc_db *db, const char *name, unsigned flags);
  * transaction (opening one unless autocommit). ORMC_OK, ORMC_UNSUPPORTED
  * (SQLite), ORMC_NOMEM, or the error of the server.
  */
-int ormc_list_schemas(ormc_db *db, const char *prefix,
-                      char ***names /* OUT */, size_t *count /* OUT */);
+int ormc_list_schemas(ormc_db *db, const char *prefix, char ***names /* OUT */,
+                      size_t *count /* OUT */);
 
 /* Free what ormc_list_schemas returned. NULL is a no-op. */
 void ormc_schema_list_free(char **names);

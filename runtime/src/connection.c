@@ -22,10 +22,10 @@ int ormc_open_with(const char *url, const ormc_options *opts, ormc_db **out)
     if (!db)
         return ORMC_NOMEM;
     char err[256];
-    int rc = ormc__url_parse(url, opts, &db->backend, &db->target,
-                             &db->secret, &db->cfg, err, sizeof err);
-    db->vt = db->backend == ORMC_POSTGRES ? &ormc__postgres_vt
-                                          : &ormc__sqlite_vt;
+    int rc = ormc__url_parse(url, opts, &db->backend, &db->target, &db->secret,
+                             &db->cfg, err, sizeof err);
+    db->vt =
+        db->backend == ORMC_POSTGRES ? &ormc__postgres_vt : &ormc__sqlite_vt;
     if (rc != ORMC_OK) {
         if (!db->backend)
             db->backend = ORMC_SQLITE;

@@ -60,8 +60,7 @@ int ormc_cursor_next(ormc_cursor *cur, void *row)
         return cur->status;
     ormc__clear_error(cur->db);
     if (row == NULL)
-        return ormc__error(cur->db, ORMC_INVALID, NULL, NULL,
-                           "no row given");
+        return ormc__error(cur->db, ORMC_INVALID, NULL, NULL, "no row given");
     int rc = ormc__stmt_step(cur->st);
     if (rc == ORMC_ROW) {
         rc = ormc__stmt_decode_row(cur->st, cur->t, row, false);

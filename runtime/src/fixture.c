@@ -317,7 +317,9 @@ int ormc__fixture_parents(const ormc_table *t, const ormc_table ***tables,
         return ORMC_INVALID;
     /* A chain of references is at most as long as the number of distinct
      * tables; bound it generously instead of counting them first. */
-    enum { MAX_TABLES = 1024 };
+    enum {
+        MAX_TABLES = 1024
+    };
     plan p = {NULL, 0, 0, NULL, 0};
     p.path = malloc(MAX_TABLES * sizeof *p.path);
     if (p.path == NULL)

@@ -109,8 +109,7 @@ int ormc_row_fixture_insert(ormc_db *db, const ormc_table *t, uint64_t seq,
         return ormc__error(db, rc, NULL, NULL, "out of memory");
     if (rc != ORMC_OK)
         return ormc__error(db, rc, NULL, NULL,
-                           "%s: cannot plan the parents of a fixture",
-                           t->name);
+                           "%s: cannot plan the parents of a fixture", t->name);
     void **stored = n ? calloc(n, sizeof *stored) : NULL;
     if (n && stored == NULL) {
         free(list);
@@ -127,8 +126,8 @@ int ormc_row_fixture_insert(ormc_db *db, const ormc_table *t, uint64_t seq,
         stored[done] = prow;
         rc = ormc_row_fixture(p, prow, seq);
         if (rc == ORMC_OK)
-            rc = link_parents(db, p, prow,
-                              (const ormc_table *const *)list, stored, done);
+            rc = link_parents(db, p, prow, (const ormc_table *const *)list,
+                              stored, done);
         if (rc == ORMC_OK)
             rc = store_parent(db, p, prow);
     }

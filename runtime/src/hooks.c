@@ -163,8 +163,8 @@ int ormc__notify_returned_key(ormc__stmt *st, const ormc_table *t,
 
 void *ormc__tmp_row(const ormc_table *t, ormc__rowbuf *buf)
 {
-    void *row = t->row_size <= sizeof buf->bytes ? buf->bytes
-                                                 : malloc(t->row_size);
+    void *row =
+        t->row_size <= sizeof buf->bytes ? buf->bytes : malloc(t->row_size);
     if (row != NULL)
         memset(row, 0, t->row_size);
     return row;

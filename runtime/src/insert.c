@@ -44,8 +44,8 @@ static int start(ormc_db *db, const ormc_table *t, const void *row)
         return ormc__error(db, ORMC_INVALID, NULL, NULL,
                            "no valid table descriptor given");
     if (row == NULL)
-        return ormc__error(db, ORMC_INVALID, NULL, NULL,
-                           "%s: no row given", t->name);
+        return ormc__error(db, ORMC_INVALID, NULL, NULL, "%s: no row given",
+                           t->name);
     return ORMC_OK;
 }
 
@@ -289,9 +289,9 @@ static int insert_chunk(ormc_db *db, const ormc_table *t, const void *rows,
 
 /* SQLite (and rows of no columns): one single-row statement for the run of
  * m rows from rows[first], prepared once and stepped per row. */
-static int insert_run_single(ormc_db *db, const ormc_table *t,
-                             const void *rows, size_t first, size_t m,
-                             ormc_colset cols, ormc_colset back, assigned *a)
+static int insert_run_single(ormc_db *db, const ormc_table *t, const void *rows,
+                             size_t first, size_t m, ormc_colset cols,
+                             ormc_colset back, assigned *a)
 {
     ormc__sql s;
     ormc__sql_init(&s);
@@ -329,13 +329,12 @@ static int insert_all(ormc_db *db, const ormc_table *t, const void *rows,
          * keep their order, so serial keys follow the array) */
         ormc_colset cols = ormc__insert_columns(t, ROW_AT(rows, t, first));
         size_t end = first + 1;
-        while (end < n &&
-               ormc__insert_columns(t, ROW_AT(rows, t, end)) == cols)
+        while (end < n && ormc__insert_columns(t, ROW_AT(rows, t, end)) == cols)
             end++;
         ormc_colset back = a->values ? ormc__insert_returning(t, cols) : 0;
         if (db->backend == ORMC_SQLITE || cols == 0) {
-            rc = insert_run_single(db, t, rows, first, end - first, cols,
-                                   back, a);
+            rc = insert_run_single(db, t, rows, first, end - first, cols, back,
+                                   a);
         } else {
             size_t chunk = ormc__insert_max_rows(t, cols);
             if (chunk > INSERT_CHUNK_ROWS)
@@ -402,8 +401,7 @@ int ormc_row_update_columns(ormc_db *db, const ormc_table *t, const void *row,
         return rc;
     int64_t changes = 0;
     rc = ormc__stmt_bind_row(st, t, row, bound);
-    while (rc == ORMC_OK && (rc = ormc__stmt_step(st)) == ORMC_ROW) {
-    }
+    while (rc == ORMC_OK && (rc = ormc__stmt_step(st)) == ORMC_ROW) {}
     if (rc == ORMC_DONE) {
         rc = ORMC_OK;
         changes = ormc__stmt_changes(st);
@@ -463,8 +461,8 @@ int ormc_row_upsert(ormc_db *db, const ormc_table *t, void *row,
 
 /* The body of find-or-create, fetching into fresh. */
 static int find_or_create(ormc_db *db, const ormc_table *t, const void *row,
-                          ormc_colset key, ormc_colset cols,
-                          ormc_colset nulls, void *fresh, bool *created)
+                          ormc_colset key, ormc_colset cols, ormc_colset nulls,
+                          void *fresh, bool *created)
 {
     ormc__sql s;
     ormc__sql_init(&s);
@@ -479,8 +477,8 @@ static int find_or_create(ormc_db *db, const ormc_table *t, const void *row,
             rc = run_fetch(db, t, &s, row, fresh);
         if (rc == ORMC_NOT_FOUND) {
             rc = ormc__sql_insert(&s, t, cols, 1, ormc__all_columns(t));
-            if (rc == ORMC_OK && (rc = run_fetch(db, t, &s, row, fresh)) ==
-                                     ORMC_OK)
+            if (rc == ORMC_OK &&
+                (rc = run_fetch(db, t, &s, row, fresh)) == ORMC_OK)
                 *created = true;
         }
         goto out;

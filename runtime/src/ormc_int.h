@@ -36,9 +36,9 @@ typedef struct ormc__config {
     int busy_timeout_ms;
     bool prepare;
     int stmt_cache_size;
-    int connect_timeout_s;    /* -1: libpq's default */
-    int statement_timeout_ms; /* 0: none */
-    int lock_timeout_ms;      /* 0: none */
+    int connect_timeout_s;              /* -1: libpq's default */
+    int statement_timeout_ms;           /* 0: none */
+    int lock_timeout_ms;                /* 0: none */
     int idle_in_transaction_timeout_ms; /* 0: none */
     ormc_isolation default_isolation;
     char *application_name; /* owned; NULL = unset */
@@ -127,7 +127,7 @@ typedef struct ormc__stmt_cache {
  */
 struct ormc__stmt {
     ormc_db *db;
-    char *sql;           /* own copy of the text */
+    char *sql; /* own copy of the text */
     size_t sql_len;
     uint64_t hash;       /* of the text */
     const char *sql_ptr; /* the caller's pointer (pointer front) */
@@ -143,9 +143,9 @@ struct ormc__stmt {
     ormc_param inline_params[ORMC__INLINE_PARAMS];
     ormc_param *params;
     /* the current execution */
-    bool started;     /* executed (BEGIN sent when needed) */
-    bool finished;    /* DONE or an error has been reported */
-    int64_t n_rows;   /* rows returned so far */
+    bool started;   /* executed (BEGIN sent when needed) */
+    bool finished;  /* DONE or an error has been reported */
+    int64_t n_rows; /* rows returned so far */
     int64_t elapsed_ns;
     /* buffers valid until the next step (decoded PostgreSQL text bytea) */
     void **scratch;
@@ -166,8 +166,7 @@ int ormc__stmt_prepare(ormc_db *db, const char *sql, ormc__stmt **out);
 int ormc__stmt_bind_param(ormc__stmt *st, int i, const ormc_param *p);
 
 /* Set $1..$n from params[0..n-1]; n must be the statement's count. */
-int ormc__stmt_bind_params(ormc__stmt *st, const ormc_param *params,
-                           size_t n);
+int ormc__stmt_bind_params(ormc__stmt *st, const ormc_param *params, size_t n);
 
 /* Set $1..$n from the columns in `cols` of row (a struct of t), in column
  * order; popcount(cols) must equal the statement's parameter count. */
@@ -293,8 +292,7 @@ struct ormc__backend_vt {
     int (*stmt_columns)(ormc__stmt *st);
     const char *(*stmt_column_name)(ormc__stmt *st, int col);
     /* Column col of the current row as `type`; pointers borrowed. */
-    int (*stmt_value)(ormc__stmt *st, int col, ormc_type type,
-                      ormc_param *out);
+    int (*stmt_value)(ormc__stmt *st, int col, ormc_type type, ormc_param *out);
     /* Still inside a transaction at the server (SQLite may roll back by
      * itself after some errors). */
     bool (*in_transaction)(ormc_db *db);
@@ -317,10 +315,10 @@ struct ormc_db {
 
     /* transactions: depth 0 = none; 1 = the transaction; n = savepoints */
     int tx_depth;
-    bool tx_implicit;      /* level 1 was opened by a statement */
-    bool tx_failed;        /* a statement failed: only rollback works */
-    int tx_fail_status;    /* the status that failed it */
-    bool tx_query_only;    /* SQLite: PRAGMA query_only set for read-only */
+    bool tx_implicit;   /* level 1 was opened by a statement */
+    bool tx_failed;     /* a statement failed: only rollback works */
+    int tx_fail_status; /* the status that failed it */
+    bool tx_query_only; /* SQLite: PRAGMA query_only set for read-only */
 
     /* last error */
     int err_status;

@@ -166,8 +166,7 @@ static bool healthy(ormc_pool *p, ormc_db *db, int64_t idle_ns)
     if (fd.fd < 0)
         return false;
     int n;
-    while ((n = poll(&fd, 1, 0)) < 0 && errno == EINTR) {
-    }
+    while ((n = poll(&fd, 1, 0)) < 0 && errno == EINTR) {}
     bool spoke = false;
     if (n != 0) {
         /* EOF, an error from the server (57P01 terminated ...) or, rarely,
@@ -348,8 +347,7 @@ int ormc_pool_acquire(ormc_pool *p, int timeout_ms, ormc_db **out)
             break;
         }
         if ((int)p->st.in_use < p->n_slots) {
-            for (idx = 0; p->slots[idx].state != SLOT_FREE; idx++) {
-            }
+            for (idx = 0; p->slots[idx].state != SLOT_FREE; idx++) {}
             fresh = true;
             break;
         }

@@ -48,10 +48,10 @@
 
 typedef struct pg_stmt {
     ormc__stmt base;
-    char name[24];    /* prepared statement name, "" when unnamed */
-    bool named;       /* prepared on the server under name */
-    Oid *types;       /* the types it was prepared with */
-    Oid *cur_types;   /* the types of this execution */
+    char name[24];  /* prepared statement name, "" when unnamed */
+    bool named;     /* prepared on the server under name */
+    Oid *types;     /* the types it was prepared with */
+    Oid *cur_types; /* the types of this execution */
     const char **values;
     int *lengths;
     int *formats;
@@ -111,8 +111,7 @@ static int map_sqlstate(const char *s)
 static int pg_error(ormc_db *db, const PGresult *res)
 {
     PGconn *c = CONN(db);
-    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE)
-                            : NULL;
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
     const char *prim =
         res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
     const char *cons =
@@ -130,8 +129,9 @@ static int pg_error(ormc_db *db, const PGresult *res)
         if (!state || map_sqlstate(state) != ORMC_CONNECTION)
             state = "08006";
         if (!msg[0])
-            snprintf(msg, sizeof msg, "the connection to the server was "
-                                      "lost");
+            snprintf(msg, sizeof msg,
+                     "the connection to the server was "
+                     "lost");
     }
     return ormc__error(db, status, state, cons, "%s", msg);
 }
@@ -347,9 +347,9 @@ static void encode(pg_stmt *q, int i, const ormc_param *p)
         q->lengths[i] = 16;
         break;
     }
-    if (p->is_null || ((p->type == ORMC_TYPE_TEXT ||
-                        p->type == ORMC_TYPE_JSON) &&
-                       !p->u.text) ||
+    if (p->is_null ||
+        ((p->type == ORMC_TYPE_TEXT || p->type == ORMC_TYPE_JSON) &&
+         !p->u.text) ||
         (p->type == ORMC_TYPE_BLOB && !p->u.blob.data))
         q->values[i] = NULL;
 }
@@ -379,8 +379,8 @@ static int take_result(pg_stmt *q, PGresult *res)
             res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
         /* the server forgot the statement (DISCARD) or its plan no longer
          * fits (DDL): prepare it again next time */
-        if (state && (strcmp(state, "26000") == 0 ||
-                      strcmp(state, "0A000") == 0))
+        if (state &&
+            (strcmp(state, "26000") == 0 || strcmp(state, "0A000") == 0))
             q->named = false;
         PQclear(res);
         return rc;
@@ -416,9 +416,9 @@ static int pg_stmt_exec(ormc__stmt *st)
                 return pg_error(db, NULL);
             goto stream;
         }
-        return take_result(q, PQexecParams(c, st->sql, n, q->cur_types,
-                                           q->values, q->lengths, q->formats,
-                                           fmt));
+        return take_result(q,
+                           PQexecParams(c, st->sql, n, q->cur_types, q->values,
+                                        q->lengths, q->formats, fmt));
     }
     if (q->named && n && memcmp(q->types, q->cur_types, n * sizeof(Oid))) {
         /* same text, other parameter types (raw SQL): prepare anew */
@@ -431,8 +431,7 @@ static int pg_stmt_exec(ormc__stmt *st)
         if (!q->types && n) {
             q->types = malloc((size_t)n * sizeof(Oid));
             if (!q->types)
-                return ormc__error(db, ORMC_NOMEM, NULL, NULL,
-                                   "out of memory");
+                return ormc__error(db, ORMC_NOMEM, NULL, NULL, "out of memory");
         }
         snprintf(q->name, sizeof q->name, "ormc_%llu",
                  (unsigned long long)++db->stmt_seq);
@@ -455,8 +454,8 @@ static int pg_stmt_exec(ormc__stmt *st)
             return pg_error(db, NULL);
         goto stream;
     }
-    return take_result(q, PQexecPrepared(c, q->name, n, q->values,
-                                         q->lengths, q->formats, fmt));
+    return take_result(q, PQexecPrepared(c, q->name, n, q->values, q->lengths,
+                                         q->formats, fmt));
 stream:
     q->streaming = true;
     q->stream_end = false;
@@ -519,9 +518,8 @@ static const char *pg_stmt_column_name(ormc__stmt *st, int col)
 static int bad_value(ormc__stmt *st, int col, const char *what, Oid oid)
 {
     return ormc__error(st->db, ORMC_ERROR, "42804", NULL,
-                       "column %d (%s, type oid %u): cannot be read as %s",
-                       col, PQfname(((pg_stmt *)st)->res, col),
-                       (unsigned)oid, what);
+                       "column %d (%s, type oid %u): cannot be read as %s", col,
+                       PQfname(((pg_stmt *)st)->res, col), (unsigned)oid, what);
 }
 
 /* An integer column in binary format. */
@@ -631,8 +629,7 @@ static int pg_stmt_value(ormc__stmt *st, int col, ormc_type type,
     pg_stmt *q = (pg_stmt *)st;
     PGresult *r = q->res;
     if (!r || q->row >= q->nrows)
-        return ormc__error(st->db, ORMC_INVALID, NULL, NULL,
-                           "no current row");
+        return ormc__error(st->db, ORMC_INVALID, NULL, NULL, "no current row");
     if (PQgetisnull(r, q->row, col)) {
         out->is_null = true;
         return ORMC_OK;
@@ -700,8 +697,8 @@ static int pg_stmt_value(ormc__stmt *st, int col, ormc_type type,
             else
                 out->u.time = (int64_t)((uint64_t)t + (uint64_t)PG_EPOCH_US);
         } else if (oid == OID_DATE && len == 4) {
-            out->u.time = ((int64_t)(int32_t)ormc__be32(v)) * 86400000000 +
-                          PG_EPOCH_US;
+            out->u.time =
+                ((int64_t)(int32_t)ormc__be32(v)) * 86400000000 + PG_EPOCH_US;
         } else {
             return bad_value(st, col, "a timestamp", oid);
         }
@@ -723,14 +720,12 @@ static bool pg_in_transaction(ormc_db *db)
     if (!db->conn)
         return false;
     PGTransactionStatusType t = PQtransactionStatus(CONN(db));
-    return t == PQTRANS_INTRANS || t == PQTRANS_INERROR ||
-           t == PQTRANS_ACTIVE;
+    return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
 }
 
 const ormc__backend_vt ormc__postgres_vt = {
-    "postgres",        pg_connect,        pg_disconnect,
-    pg_exec_simple,    pg_stmt_alloc,     pg_stmt_finalize,
-    pg_stmt_exec,      pg_stmt_next,      pg_stmt_reset,
-    pg_stmt_changes,   pg_stmt_columns,   pg_stmt_column_name,
-    pg_stmt_value,     pg_in_transaction,
+    "postgres",    pg_connect,        pg_disconnect,   pg_exec_simple,
+    pg_stmt_alloc, pg_stmt_finalize,  pg_stmt_exec,    pg_stmt_next,
+    pg_stmt_reset, pg_stmt_changes,   pg_stmt_columns, pg_stmt_column_name,
+    pg_stmt_value, pg_in_transaction,
 };

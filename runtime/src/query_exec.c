@@ -56,8 +56,8 @@ static int prepare_sql(ormc_db *db, const ormc__sql *s, ormc__stmt **out)
 }
 
 /* Build q as `kind` and check its statement out, parameters bound. */
-static int open_query(ormc_db *db, const ormc_builder *q,
-                      ormc__query_kind kind, ormc__stmt **out)
+static int open_query(ormc_db *db, const ormc_builder *q, ormc__query_kind kind,
+                      ormc__stmt **out)
 {
     ormc__sql s;
     ormc__sql_init(&s);
@@ -120,8 +120,7 @@ int ormc_builder_all(ormc_db *db, const ormc_builder *q, void **items,
                               ? NULL
                               : realloc(rows, more * t->row_size);
             if (grown == NULL) {
-                rc = ormc__error(db, ORMC_NOMEM, NULL, NULL,
-                                 "out of memory");
+                rc = ormc__error(db, ORMC_NOMEM, NULL, NULL, "out of memory");
                 break;
             }
             rows = grown;
@@ -161,8 +160,8 @@ int ormc_builder_count(ormc_db *db, const ormc_builder *q, int64_t *n)
         if (rc == ORMC_OK)
             *n = v.u.i64;
     } else if (rc == ORMC_DONE) {
-        rc = ormc__error(db, ORMC_ERROR, NULL, NULL,
-                         "COUNT(*) returned no row");
+        rc =
+            ormc__error(db, ORMC_ERROR, NULL, NULL, "COUNT(*) returned no row");
     }
     ormc__stmt_release(st);
     return rc;
@@ -176,8 +175,7 @@ int ormc_builder_exists(ormc_db *db, const ormc_builder *q, bool *exists)
     if (rc != ORMC_OK)
         return rc;
     if (exists == NULL)
-        return ormc__error(db, ORMC_INVALID, NULL, NULL,
-                           "no result given");
+        return ormc__error(db, ORMC_INVALID, NULL, NULL, "no result given");
     ormc__stmt *st;
     if ((rc = open_query(db, q, ORMC__Q_EXISTS, &st)) != ORMC_OK)
         return rc;
@@ -201,8 +199,7 @@ static int run_changes(ormc__stmt *st, const ormc_table *t, ormc_change op,
     while ((rc = ormc__stmt_step(st)) == ORMC_ROW) {
         rows++;
         if (hook &&
-            (rc = ormc__notify_returned_key(st, t, op, values, set)) !=
-                ORMC_OK)
+            (rc = ormc__notify_returned_key(st, t, op, values, set)) != ORMC_OK)
             break;
     }
     if (rc == ORMC_DONE) {

@@ -41,8 +41,7 @@ int ormc_exec(ormc_db *db, const char *sql, const ormc_param *params,
     }
     rc = ormc__stmt_bind_params(st, params, n_params);
     if (rc == ORMC_OK)
-        while ((rc = ormc__stmt_step(st)) == ORMC_ROW) {
-        }
+        while ((rc = ormc__stmt_step(st)) == ORMC_ROW) {}
     if (rc == ORMC_DONE) {
         rc = ORMC_OK;
         if (changes)
@@ -132,8 +131,7 @@ int ormc_result_get(const ormc_result *res, int col, ormc_type type,
 bool ormc_result_is_null(const ormc_result *res, int col)
 {
     ormc_param p;
-    return ormc_result_get(res, col, (ormc_type)0, &p) != ORMC_OK ||
-           p.is_null;
+    return ormc_result_get(res, col, (ormc_type)0, &p) != ORMC_OK || p.is_null;
 }
 
 int64_t ormc_result_int64(const ormc_result *res, int col)

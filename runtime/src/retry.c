@@ -31,14 +31,12 @@ static uint64_t next_random(ormc_db *db)
 static void sleep_ms(int64_t ms)
 {
     struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
-    }
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {}
 }
 
 /* "Equal jitter": half the delay fixed, half random, so that concurrent
  * retriers spread out yet never retry at once. */
-static int64_t backoff_ms(ormc_db *db, const ormc_retry_options *o,
-                          int attempt)
+static int64_t backoff_ms(ormc_db *db, const ormc_retry_options *o, int attempt)
 {
     int64_t d = o->base_delay_ms;
     for (int i = 1; i < attempt && d < o->max_delay_ms; i++)
@@ -50,8 +48,8 @@ static int64_t backoff_ms(ormc_db *db, const ormc_retry_options *o,
     return d / 2 + (int64_t)(next_random(db) % (uint64_t)(d - d / 2 + 1));
 }
 
-int ormc_transaction(ormc_db *db, const ormc_retry_options *opts,
-                     ormc_tx_fn fn, void *ctx)
+int ormc_transaction(ormc_db *db, const ormc_retry_options *opts, ormc_tx_fn fn,
+                     void *ctx)
 {
     if (!db)
         return ORMC_INVALID;

@@ -52,8 +52,7 @@ int ormc__stmt_bind_row(ormc__stmt *st, const ormc_table *t, const void *row,
     }
     if (cols)
         return ormc__error(st->db, ORMC_INVALID, NULL, NULL,
-                           "column set names columns table %s lacks",
-                           t->name);
+                           "column set names columns table %s lacks", t->name);
     if (k != st->n_params)
         return ormc__error(st->db, ORMC_INVALID, "08P01", NULL,
                            "the statement has %d parameters, %d columns "
@@ -109,8 +108,7 @@ int ormc__stmt_decode_row(ormc__stmt *st, const ormc_table *t, void *row,
     if (own && any) {
         mem = p = malloc(total ? total : 1);
         if (!mem)
-            return ormc__error(st->db, ORMC_NOMEM, NULL, NULL,
-                               "out of memory");
+            return ormc__error(st->db, ORMC_NOMEM, NULL, NULL, "out of memory");
     }
     memset(row, 0, t->row_size);
     for (int i = 0; i < n; i++) {
@@ -226,8 +224,7 @@ int ormc_row_exec(ormc_db *db, const ormc_table *t, const char *sql,
         return rc;
     rc = ormc__stmt_bind_row(st, t, row, params);
     if (rc == ORMC_OK)
-        while ((rc = ormc__stmt_step(st)) == ORMC_ROW) {
-        }
+        while ((rc = ormc__stmt_step(st)) == ORMC_ROW) {}
     int64_t n = 0;
     if (rc == ORMC_DONE) {
         rc = ORMC_OK;

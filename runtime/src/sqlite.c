@@ -159,8 +159,8 @@ static int sq_error(ormc_db *db, int rc)
 static int sq_connect(ormc_db *db)
 {
     sqlite3 *c = NULL;
-    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                SQLITE_OPEN_NOMUTEX;
+    int flags =
+        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     if (strncmp(db->target, "file:", 5) == 0)
         flags |= SQLITE_OPEN_URI;
     int rc = sqlite3_open_v2(db->target, &c, flags, NULL);
@@ -359,8 +359,7 @@ static int sq_stmt_value(ormc__stmt *st, int col, ormc_type type,
     case ORMC_TYPE_JSON:
         out->u.text = (const char *)sqlite3_column_text(s, col);
         if (!out->u.text)
-            return ormc__error(st->db, ORMC_NOMEM, NULL, NULL,
-                               "out of memory");
+            return ormc__error(st->db, ORMC_NOMEM, NULL, NULL, "out of memory");
         return ORMC_OK;
     case ORMC_TYPE_BLOB: {
         const void *d = sqlite3_column_blob(s, col);
@@ -399,9 +398,8 @@ static bool sq_in_transaction(ormc_db *db)
 }
 
 const ormc__backend_vt ormc__sqlite_vt = {
-    "sqlite",          sq_connect,        sq_disconnect,
-    sq_exec_simple,    sq_stmt_alloc,     sq_stmt_finalize,
-    sq_stmt_exec,      sq_step,           sq_stmt_reset,
-    sq_stmt_changes,   sq_stmt_columns,   sq_stmt_column_name,
-    sq_stmt_value,     sq_in_transaction,
+    "sqlite",      sq_connect,        sq_disconnect,   sq_exec_simple,
+    sq_stmt_alloc, sq_stmt_finalize,  sq_stmt_exec,    sq_step,
+    sq_stmt_reset, sq_stmt_changes,   sq_stmt_columns, sq_stmt_column_name,
+    sq_stmt_value, sq_in_transaction,
 };

@@ -95,8 +95,7 @@ int ormc__error(ormc_db *db, int status, const char *sqlstate,
         sqlstate = default_sqlstate(status);
     memcpy(db->sqlstate, sqlstate, strlen(sqlstate) + 1);
     if (constraint)
-        snprintf(db->errconstraint, sizeof db->errconstraint, "%s",
-                 constraint);
+        snprintf(db->errconstraint, sizeof db->errconstraint, "%s", constraint);
     else
         db->errconstraint[0] = '\0';
     db->err_status = status;

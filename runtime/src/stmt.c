@@ -259,8 +259,7 @@ int ormc__stmt_bind_param(ormc__stmt *st, int i, const ormc_param *p)
     return ORMC_OK;
 }
 
-int ormc__stmt_bind_params(ormc__stmt *st, const ormc_param *params,
-                           size_t n)
+int ormc__stmt_bind_params(ormc__stmt *st, const ormc_param *params, size_t n)
 {
     if (n != (size_t)st->n_params)
         return ormc__error(st->db, ORMC_INVALID, "08P01", NULL,
@@ -390,8 +389,7 @@ const char *ormc__stmt_column_name(ormc__stmt *st, int col)
     return st->db->vt->stmt_column_name(st, col);
 }
 
-int ormc__stmt_value(ormc__stmt *st, int col, ormc_type type,
-                     ormc_param *out)
+int ormc__stmt_value(ormc__stmt *st, int col, ormc_type type, ormc_param *out)
 {
     memset(out, 0, sizeof *out);
     out->type = type;

@@ -148,12 +148,10 @@ int ormc__rollback(ormc_db *db)
         /* a lost connection has rolled back too */
         return rc == ORMC_CONNECTION ? ORMC_OK : rc;
     }
-    snprintf(sql, sizeof sql, "ROLLBACK TO SAVEPOINT ormc_sp_%d",
-             db->tx_depth);
+    snprintf(sql, sizeof sql, "ROLLBACK TO SAVEPOINT ormc_sp_%d", db->tx_depth);
     int rc = ormc__exec_control(db, sql, false, NULL);
     if (rc == ORMC_OK) {
-        snprintf(sql, sizeof sql, "RELEASE SAVEPOINT ormc_sp_%d",
-                 db->tx_depth);
+        snprintf(sql, sizeof sql, "RELEASE SAVEPOINT ormc_sp_%d", db->tx_depth);
         rc = ormc__exec_control(db, sql, false, NULL);
     }
     db->tx_depth--;

@@ -77,8 +77,7 @@ static void pct_decode(const char *s, size_t n, char *out, size_t outsize)
 {
     size_t o = 0;
     for (size_t i = 0; i < n && o + 1 < outsize; i++) {
-        if (s[i] == '%' && i + 2 < n &&
-            hexdig((unsigned char)s[i + 1]) >= 0 &&
+        if (s[i] == '%' && i + 2 < n && hexdig((unsigned char)s[i + 1]) >= 0 &&
             hexdig((unsigned char)s[i + 2]) >= 0) {
             out[o++] = (char)(hexdig((unsigned char)s[i + 1]) * 16 +
                               hexdig((unsigned char)s[i + 2]));
@@ -123,8 +122,7 @@ static int parse_isolation(const char *v)
         return ORMC_ISOLATION_DEFAULT;
     if (strcmp(v, "read_committed") == 0 || strcmp(v, "read committed") == 0)
         return ORMC_READ_COMMITTED;
-    if (strcmp(v, "repeatable_read") == 0 ||
-        strcmp(v, "repeatable read") == 0)
+    if (strcmp(v, "repeatable_read") == 0 || strcmp(v, "repeatable read") == 0)
         return ORMC_REPEATABLE_READ;
     if (strcmp(v, "serializable") == 0)
         return ORMC_SERIALIZABLE;
@@ -210,8 +208,8 @@ static int split_query(const char *q, url_opts *u, buf *kept, char *errbuf,
 /* A libpq keyword string: key = value pairs, values optionally in single
  * quotes with backslash escapes. ormc's are removed, the others kept
  * verbatim. */
-static int split_keywords(const char *s, url_opts *u, buf *kept,
-                          char *errbuf, size_t errsize)
+static int split_keywords(const char *s, url_opts *u, buf *kept, char *errbuf,
+                          size_t errsize)
 {
     const char *p = s;
     while (*p) {
@@ -392,8 +390,7 @@ int ormc__url_parse(const char *url, const ormc_options *opts,
     apply(&cfg->busy_timeout_ms, opts->busy_timeout_ms, u.busy_timeout_ms,
           5000);
     apply(&pr, opts->prepare, u.prepare, 1);
-    apply(&cfg->stmt_cache_size, opts->stmt_cache_size, u.stmt_cache_size,
-          256);
+    apply(&cfg->stmt_cache_size, opts->stmt_cache_size, u.stmt_cache_size, 256);
     cfg->connect_timeout_s = opts->connect_timeout_s;
     apply(&cfg->statement_timeout_ms, opts->statement_timeout_ms,
           u.statement_timeout_ms, 0);

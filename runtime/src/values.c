@@ -32,8 +32,7 @@ void ormc__civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
     z += 719468;
     const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
     const unsigned doe = (unsigned)(z - era * 146097);
-    const unsigned yoe =
-        (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
     const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
     const unsigned mp = (5 * doy + 2) / 153;
     *d = doy - (153 * mp + 2) / 5 + 1;

@@ -97,8 +97,18 @@ static const ormc_column tag_columns[] = {
 static const uint16_t tag_pk[] = {TAG_ID};
 
 const ormc_table data_tag_table = {
-    "tag",       "tags", sizeof(data_tag), offsetof(data_tag, ormc_owned),
-    tag_columns, 3,      ORMC_COLUMN_BIT(TAG_ID), tag_pk, 1, NULL, 0, NULL,
+    "tag",
+    "tags",
+    sizeof(data_tag),
+    offsetof(data_tag, ormc_owned),
+    tag_columns,
+    3,
+    ORMC_COLUMN_BIT(TAG_ID),
+    tag_pk,
+    1,
+    NULL,
+    0,
+    NULL,
 };
 
 void data_create_tables(ormc_db *db)
@@ -137,8 +147,7 @@ int64_t data_count_rows(ormc_db *db, const char *table)
     return n;
 }
 
-void data_hook(void *ctx, const ormc_table *t, ormc_change op,
-               const void *row)
+void data_hook(void *ctx, const ormc_table *t, ormc_change op, const void *row)
 {
     data_hook_log *log = ctx;
     assert_non_null(t);

@@ -20,17 +20,16 @@ int64_t data_count_rows(ormc_db *db, const char *table);
 
 /* A change hook that records what it sees. */
 typedef struct data_hook_log {
-    int n;                 /* calls */
+    int n; /* calls */
     int n_insert, n_update, n_delete;
     const ormc_table *last_table;
     ormc_change last_op;
-    int64_t keys[64];      /* the first 64 int64 primary keys seen */
-    char last_text[64];    /* a copy of a text column of the last row */
-    int text_column;       /* which column to copy (-1: none) */
+    int64_t keys[64];   /* the first 64 int64 primary keys seen */
+    char last_text[64]; /* a copy of a text column of the last row */
+    int text_column;    /* which column to copy (-1: none) */
 } data_hook_log;
 
-void data_hook(void *ctx, const ormc_table *t, ormc_change op,
-               const void *row);
+void data_hook(void *ctx, const ormc_table *t, ormc_change op, const void *row);
 
 /* Filter values for the query builder. */
 static inline ormc_param data_text(const char *s)
@@ -66,7 +65,11 @@ typedef struct data_tag {
     const char *note;
     void *ormc_owned;
 } data_tag;
-enum { TAG_ID, TAG_NAME, TAG_NOTE };
+enum {
+    TAG_ID,
+    TAG_NAME,
+    TAG_NOTE
+};
 extern const ormc_table data_tag_table;
 
 #endif /* DATA_TABLES_H */

@@ -64,9 +64,9 @@ static void test_insert_many_all_or_nothing(void **state)
     order_batch b = make_orders(N_ROWS, 0);
     /* row 50,000 repeats row 10's code */
     b.rows[BAD_ROW].code = b.rows[10].code;
-    assert_int_equal(ormc_row_insert_many(db, &test_order_table, b.rows,
-                                          N_ROWS),
-                     ORMC_CONSTRAINT);
+    assert_int_equal(
+        ormc_row_insert_many(db, &test_order_table, b.rows, N_ROWS),
+        ORMC_CONSTRAINT);
     assert_string_equal(ormc_sqlstate(db), "23505");
     /* nothing went in, and the implicit transaction is still usable */
     assert_int_equal(ormc_tx_status(db), ORMC_TX_ACTIVE);
@@ -77,8 +77,7 @@ static void test_insert_many_all_or_nothing(void **state)
     char fixed[16];
     snprintf(fixed, sizeof fixed, "o%d", BAD_ROW);
     b.rows[BAD_ROW].code = fixed;
-    assert_ok(db,
-              ormc_row_insert_many(db, &test_order_table, b.rows, N_ROWS));
+    assert_ok(db, ormc_row_insert_many(db, &test_order_table, b.rows, N_ROWS));
     assert_ok(db, ormc_commit(db));
     assert_int_equal(data_count_rows(db, "orders"), N_ROWS);
     /* ids follow the array */
@@ -111,9 +110,9 @@ static void test_insert_many_inside_a_transaction(void **state)
 
     order_batch b = make_orders(N_ROWS, 0);
     b.rows[BAD_ROW].code = "kept";
-    assert_int_equal(ormc_row_insert_many(db, &test_order_table, b.rows,
-                                          N_ROWS),
-                     ORMC_CONSTRAINT);
+    assert_int_equal(
+        ormc_row_insert_many(db, &test_order_table, b.rows, N_ROWS),
+        ORMC_CONSTRAINT);
     /* the savepoint took only its own rows back */
     assert_int_equal(ormc_tx_status(db), ORMC_TX_ACTIVE);
     assert_int_equal(data_count_rows(db, "orders"), 1);
@@ -135,8 +134,7 @@ static void test_insert_many_autocommit(void **state)
     assert_int_equal(ormc_open_with(ormc_test_url(), &opts, &db), ORMC_OK);
     order_batch b = make_orders(5000, 0);
     b.rows[4000].code = b.rows[0].code;
-    assert_int_equal(ormc_row_insert_many(db, &test_order_table, b.rows,
-                                          5000),
+    assert_int_equal(ormc_row_insert_many(db, &test_order_table, b.rows, 5000),
                      ORMC_CONSTRAINT);
     assert_int_equal(ormc_tx_status(db), ORMC_TX_IDLE);
     assert_int_equal(data_count_rows(db, "orders"), 0);
@@ -180,8 +178,7 @@ static void test_insert_many_mixed_columns(void **state)
     assert_int_equal(log.keys[5], 500);
     /* SQLite's AUTOINCREMENT continues after the largest key; an identity
      * column continues its sequence */
-    assert_int_equal(log.keys[6],
-                     ormc_backend_of(db) == ORMC_SQLITE ? 501 : 6);
+    assert_int_equal(log.keys[6], ormc_backend_of(db) == ORMC_SQLITE ? 501 : 6);
     assert_ok(db, ormc_commit(db));
     assert_int_equal(data_count_rows(db, "slack_bots"), 7);
     ormc_rollback(db);
@@ -199,8 +196,7 @@ static void test_cursor_memory_stays_flat(void **state)
     ormc_db *db = ormc_test_db(state);
     data_create_tables(db);
     order_batch b = make_orders(N_ROWS, 0);
-    assert_ok(db,
-              ormc_row_insert_many(db, &test_order_table, b.rows, N_ROWS));
+    assert_ok(db, ormc_row_insert_many(db, &test_order_table, b.rows, N_ROWS));
     assert_ok(db, ormc_commit(db));
     free_orders(&b);
 

@@ -342,12 +342,12 @@ static void test_update_columns(void **state)
     u.has_bot_token_expires_at = false;
     u.bot_token = "other"; /* not in the set */
     u.app_id = "a2";
-    assert_ok(db, ormc_row_update_columns(
-                      db, &test_bot_table, &u,
-                      ORMC_COLUMN_BIT(BOT_ENTERPRISE_ID) |
-                          ORMC_COLUMN_BIT(BOT_BOT_TOKEN_EXPIRES_AT) |
-                          ORMC_COLUMN_BIT(BOT_APP_ID) |
-                          ORMC_COLUMN_BIT(BOT_ID)));
+    assert_ok(db,
+              ormc_row_update_columns(
+                  db, &test_bot_table, &u,
+                  ORMC_COLUMN_BIT(BOT_ENTERPRISE_ID) |
+                      ORMC_COLUMN_BIT(BOT_BOT_TOKEN_EXPIRES_AT) |
+                      ORMC_COLUMN_BIT(BOT_APP_ID) | ORMC_COLUMN_BIT(BOT_ID)));
     test_bot got;
     assert_ok(db, get_bot(db, b.id, &got));
     assert_null(got.enterprise_id);
@@ -366,9 +366,9 @@ static void test_update_columns(void **state)
                      ORMC_NOT_FOUND);
     assert_ok(db, ormc_row_update_columns(db, &test_bot_table, &b, 0));
     /* a column the table lacks */
-    assert_int_equal(ormc_row_update_columns(db, &test_bot_table, &b,
-                                             ORMC_COLUMN_BIT(40)),
-                     ORMC_INVALID);
+    assert_int_equal(
+        ormc_row_update_columns(db, &test_bot_table, &b, ORMC_COLUMN_BIT(40)),
+        ORMC_INVALID);
     assert_true(strlen(ormc_errmsg(db)) > 0);
     /* a violated constraint is reported as such */
     u = b;
@@ -416,14 +416,14 @@ static void test_upsert(void **state)
     assert_int_equal(data_count_rows(db, "orders"), 1);
 
     /* conflict columns that are not unique, or not inserted */
-    assert_int_equal(ormc_row_upsert(db, &test_order_table, &o,
-                                     ORMC_COLUMN_BIT(ORDER_NOTE)),
-                     ORMC_INVALID);
+    assert_int_equal(
+        ormc_row_upsert(db, &test_order_table, &o, ORMC_COLUMN_BIT(ORDER_NOTE)),
+        ORMC_INVALID);
     test_order q = {0};
     q.code = "A-3";
-    assert_int_equal(ormc_row_upsert(db, &test_order_table, &q,
-                                     ORMC_COLUMN_BIT(ORDER_ID)),
-                     ORMC_INVALID);
+    assert_int_equal(
+        ormc_row_upsert(db, &test_order_table, &q, ORMC_COLUMN_BIT(ORDER_ID)),
+        ORMC_INVALID);
     ormc_row_free(&test_order_table, &o);
     assert_ok(db, ormc_commit(db));
 }
@@ -436,9 +436,9 @@ static void test_find_or_create(void **state)
     o.code = "K";
     o.note = "made";
     bool created = false;
-    assert_ok(db, ormc_row_find_or_create(db, &test_order_table, &o,
-                                          ORMC_COLUMN_BIT(ORDER_CODE),
-                                          &created));
+    assert_ok(db,
+              ormc_row_find_or_create(db, &test_order_table, &o,
+                                      ORMC_COLUMN_BIT(ORDER_CODE), &created));
     assert_true(created);
     assert_true(o.id > 0);
     int64_t id = o.id;
@@ -447,28 +447,27 @@ static void test_find_or_create(void **state)
     test_order again = {0};
     again.code = "K";
     again.note = "ignored";
-    assert_ok(db, ormc_row_find_or_create(db, &test_order_table, &again,
-                                          ORMC_COLUMN_BIT(ORDER_CODE),
-                                          &created));
+    assert_ok(db,
+              ormc_row_find_or_create(db, &test_order_table, &again,
+                                      ORMC_COLUMN_BIT(ORDER_CODE), &created));
     assert_false(created);
     assert_int_equal(again.id, id);
     assert_string_equal(again.note, "made"); /* the stored row */
     /* again, on a row that owns its data */
     assert_ok(db, ormc_row_find_or_create(db, &test_order_table, &again,
-                                          ORMC_COLUMN_BIT(ORDER_CODE),
-                                          NULL));
+                                          ORMC_COLUMN_BIT(ORDER_CODE), NULL));
     assert_int_equal(again.id, id);
     ormc_row_free(&test_order_table, &again);
 
     /* by primary key, composite */
     test_line l = {id, 1, "abc", 2, NULL, NULL};
     ormc_colset pk = test_line_table.primary_key;
-    assert_ok(db, ormc_row_find_or_create(db, &test_line_table, &l, pk,
-                                          &created));
+    assert_ok(db,
+              ormc_row_find_or_create(db, &test_line_table, &l, pk, &created));
     assert_true(created);
     l.qty = 99;
-    assert_ok(db, ormc_row_find_or_create(db, &test_line_table, &l, pk,
-                                          &created));
+    assert_ok(db,
+              ormc_row_find_or_create(db, &test_line_table, &l, pk, &created));
     assert_false(created);
     assert_int_equal(l.qty, 2);
     ormc_row_free(&test_line_table, &l);
@@ -477,10 +476,10 @@ static void test_find_or_create(void **state)
     test_bot b = {0};
     b.client_id = "c";
     b.app_id = "a";
-    assert_int_equal(
-        ormc_row_find_or_create(db, &test_bot_table, &b,
-                                ORMC_COLUMN_BIT(BOT_CLIENT_ID), &created),
-        ORMC_INVALID);
+    assert_int_equal(ormc_row_find_or_create(db, &test_bot_table, &b,
+                                             ORMC_COLUMN_BIT(BOT_CLIENT_ID),
+                                             &created),
+                     ORMC_INVALID);
     assert_non_null(strstr(ormc_errmsg(db), "unique"));
     /* a key left to the database (unset serial) is refused */
     assert_int_equal(ormc_row_find_or_create(db, &test_bot_table, &b,
@@ -500,14 +499,14 @@ static void test_find_or_create_null_key(void **state)
     data_tag t = {0, NULL, "one", NULL};
     bool created = false;
     ormc_colset key = ORMC_COLUMN_BIT(TAG_NAME);
-    assert_ok(db, ormc_row_find_or_create(db, &data_tag_table, &t, key,
-                                          &created));
+    assert_ok(db,
+              ormc_row_find_or_create(db, &data_tag_table, &t, key, &created));
     assert_true(created);
     int64_t id = t.id;
     ormc_row_free(&data_tag_table, &t);
     data_tag t2 = {0, NULL, "two", NULL};
-    assert_ok(db, ormc_row_find_or_create(db, &data_tag_table, &t2, key,
-                                          &created));
+    assert_ok(db,
+              ormc_row_find_or_create(db, &data_tag_table, &t2, key, &created));
     assert_false(created);
     assert_int_equal(t2.id, id);
     assert_string_equal(t2.note, "one");
@@ -541,17 +540,17 @@ static void test_find_or_create_keeps_transaction_usable(void **state)
     assert_int_equal(ormc_tx_status(db), ORMC_TX_ACTIVE);
     /* found inside the transaction, created inside it too */
     test_kind k3 = full_kind(1, "other");
-    assert_ok(db, ormc_row_find_or_create(db, &test_kind_table, &k3,
-                                          test_kind_table.primary_key,
-                                          &created));
+    assert_ok(db,
+              ormc_row_find_or_create(db, &test_kind_table, &k3,
+                                      test_kind_table.primary_key, &created));
     assert_false(created);
     assert_string_equal(k3.name, "one");
     ormc_row_free(&test_kind_table, &k3);
     test_order o2 = {0};
     o2.code = "after";
-    assert_ok(db, ormc_row_find_or_create(db, &test_order_table, &o2,
-                                          ORMC_COLUMN_BIT(ORDER_CODE),
-                                          &created));
+    assert_ok(db,
+              ormc_row_find_or_create(db, &test_order_table, &o2,
+                                      ORMC_COLUMN_BIT(ORDER_CODE), &created));
     assert_true(created);
     ormc_row_free(&test_order_table, &o2);
     assert_ok(db, ormc_commit(db));

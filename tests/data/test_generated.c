@@ -108,8 +108,8 @@ static void test_slack_find_bot(void **state)
     slack_bot values;
     slack_bot_init(&values);
     values.team_name = "renamed";
-    assert_ok(db, slack_bot_update_where(db, &q, &values, SLACK_BOT_TEAM_NAME,
-                                         &n));
+    assert_ok(db,
+              slack_bot_update_where(db, &q, &values, SLACK_BOT_TEAM_NAME, &n));
     assert_int_equal(n, 4);
     bool exists = false;
     assert_ok(db, slack_bot_exists(db, &q, &exists));
@@ -197,8 +197,8 @@ static void test_shop_orders_and_lines(void **state)
     assert_int_equal(gl.quantity, 3);
     shop_line_free(&gl);
     l.quantity = 5;
-    assert_ok(db, shop_line_upsert(db, &l, SHOP_LINE_ORDER_ID |
-                                               SHOP_LINE_LINE_NO));
+    assert_ok(db,
+              shop_line_upsert(db, &l, SHOP_LINE_ORDER_ID | SHOP_LINE_LINE_NO));
     assert_int_equal(l.quantity, 5);
     shop_line_free(&l);
 
@@ -211,9 +211,9 @@ static void test_shop_orders_and_lines(void **state)
     f.product_id = p.id;
     f.price_cents = 1;
     bool created = true;
-    assert_ok(db, shop_line_find_or_create(
-                      db, &f, SHOP_LINE_ORDER_ID | SHOP_LINE_PRODUCT_ID,
-                      &created));
+    assert_ok(db,
+              shop_line_find_or_create(
+                  db, &f, SHOP_LINE_ORDER_ID | SHOP_LINE_PRODUCT_ID, &created));
     assert_false(created);
     assert_int_equal(f.line_no, 1);
     shop_line_free(&f);
@@ -242,10 +242,9 @@ static void test_shop_orders_and_lines(void **state)
     v.has_shipped_at = true;
     v.shipped_at = ormc_time_now();
     int64_t n = 0;
-    assert_ok(db, shop_order_update_where(db, &q, &v,
-                                          SHOP_ORDER_STATUS |
-                                              SHOP_ORDER_SHIPPED_AT,
-                                          &n));
+    assert_ok(db,
+              shop_order_update_where(
+                  db, &q, &v, SHOP_ORDER_STATUS | SHOP_ORDER_SHIPPED_AT, &n));
     assert_int_equal(n, 1);
     assert_ok(db, shop_order_count(db, &q, &n));
     assert_int_equal(n, 0);
@@ -265,7 +264,9 @@ static void test_web_sessions(void **state)
 {
     ormc_db *db = ormc_test_db(state);
     create_all(db);
-    enum { N = 2000 };
+    enum {
+        N = 2000
+    };
     web_session *rows = calloc(N, sizeof *rows);
     char *ids = malloc(N * 24);
     unsigned char blob[256];
@@ -398,8 +399,8 @@ static void test_generated_hooks(void **state)
     v.has_expires = true;
     v.expires = 5;
     int64_t n;
-    assert_ok(db, web_session_update_where(db, &q, &v, WEB_SESSION_EXPIRES,
-                                           &n));
+    assert_ok(db,
+              web_session_update_where(db, &q, &v, WEB_SESSION_EXPIRES, &n));
     assert_int_equal(h.update, 3);
     assert_ok(db, web_session_delete_where(db, &q, &n));
     assert_int_equal(h.del, 3);

@@ -186,12 +186,12 @@ static void test_delete_and_update_where(void **state)
     values.team_id = "NEW";
     values.has_bot_token_expires_at = true;
     values.bot_token_expires_at = 42;
-    assert_ok(db, ormc_builder_update(
-                      db, &q, &values,
-                      ORMC_COLUMN_BIT(BOT_BOT_TOKEN) |
-                          ORMC_COLUMN_BIT(BOT_TEAM_ID) |
-                          ORMC_COLUMN_BIT(BOT_BOT_TOKEN_EXPIRES_AT),
-                      &n));
+    assert_ok(db,
+              ormc_builder_update(db, &q, &values,
+                                  ORMC_COLUMN_BIT(BOT_BOT_TOKEN) |
+                                      ORMC_COLUMN_BIT(BOT_TEAM_ID) |
+                                      ORMC_COLUMN_BIT(BOT_BOT_TOKEN_EXPIRES_AT),
+                                  &n));
     assert_int_equal(n, 4);
     ormc_builder_free(&q);
     ormc_builder_init(&q, &test_bot_table);
@@ -212,8 +212,7 @@ static void test_delete_and_update_where(void **state)
                                       ORMC_COLUMN_BIT(BOT_TEAM_ID), &n));
     assert_int_equal(n, 2);
     /* nothing to set is refused */
-    assert_int_equal(ormc_builder_update(db, &q, &values, 0, &n),
-                     ORMC_INVALID);
+    assert_int_equal(ormc_builder_update(db, &q, &values, 0, &n), ORMC_INVALID);
     ormc_builder_free(&q);
     ormc_builder_init(&q, &test_bot_table);
     ormc_param old = data_text("OLD");

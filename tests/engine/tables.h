@@ -93,7 +93,11 @@ typedef struct test_order {
     void *ormc_owned;
 } test_order;
 
-enum { ORDER_ID, ORDER_CODE, ORDER_NOTE };
+enum {
+    ORDER_ID,
+    ORDER_CODE,
+    ORDER_NOTE
+};
 
 typedef struct test_line {
     int64_t order_id;
@@ -104,7 +108,13 @@ typedef struct test_line {
     void *ormc_owned;
 } test_line;
 
-enum { LINE_ORDER_ID, LINE_LINE_NO, LINE_SKU, LINE_QTY, LINE_ORDER_CODE };
+enum {
+    LINE_ORDER_ID,
+    LINE_LINE_NO,
+    LINE_SKU,
+    LINE_QTY,
+    LINE_ORDER_CODE
+};
 
 typedef struct test_node {
     int64_t id;
@@ -114,7 +124,11 @@ typedef struct test_node {
     void *ormc_owned;
 } test_node;
 
-enum { NODE_ID, NODE_PARENT_ID, NODE_LABEL };
+enum {
+    NODE_ID,
+    NODE_PARENT_ID,
+    NODE_LABEL
+};
 
 typedef struct test_odd {
     int64_t id;

@@ -154,7 +154,9 @@ static size_t unique_sets(const ormc_table *t, ormc_colset *sets)
 static void test_distinct_keys(void **state)
 {
     (void)state;
-    enum { N = 400 };
+    enum {
+        N = 400
+    };
     static any_row rows[N];
     for (size_t ti = 0; ti < test_n_tables; ti++) {
         const ormc_table *t = test_tables[ti];

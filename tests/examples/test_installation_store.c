@@ -130,8 +130,8 @@ static void test_newer_installation_wins(void **state)
 {
     installation_store store = open_store(state, "C1");
     slack_installation old = an_installation("T1", "U1", "xoxb-old", T0);
-    slack_installation new = an_installation("T1", "U1", "xoxb-new",
-                                             T0 + SECOND);
+    slack_installation new =
+        an_installation("T1", "U1", "xoxb-new", T0 + SECOND);
     assert_ok(store.db, installation_store_save(&store, &new));
     assert_ok(store.db, installation_store_save(&store, &old));
     assert_int_equal(count_installations(store.db), 2);
@@ -236,8 +236,7 @@ static void test_rotated_bot_token_wins_for_a_user(void **state)
                             &store, NULL, "T1", "U1", false, &found));
     assert_string_equal(found.installation.user_id, "U1");
     assert_string_equal(found.installation.bot_token, "xoxb-rotated");
-    assert_string_equal(found.installation.bot_scopes,
-                        "chat:write,users:read");
+    assert_string_equal(found.installation.bot_scopes, "chat:write,users:read");
     installation_store_found_free(&found);
 
     /* Without a user, an installation with a token keeps its own. */
@@ -252,8 +251,7 @@ static void test_user_level_install_gets_the_bot_token(void **state)
     installation_store store = open_store(state, "C1");
     slack_installation admin = an_installation("T1", "U1", "xoxb-1", T0);
     assert_ok(store.db, installation_store_save(&store, &admin));
-    slack_installation alice = an_installation("T1", "U2", NULL,
-                                               T0 + SECOND);
+    slack_installation alice = an_installation("T1", "U2", NULL, T0 + SECOND);
     alice.user_token = "xoxp-alice";
     assert_ok(store.db, installation_store_save(&store, &alice));
 
@@ -282,8 +280,8 @@ static void test_store_is_scoped_to_its_client_id(void **state)
     assert_ok(theirs.db, installation_store_save(&theirs, &inst));
 
     installation_store_found found;
-    assert_int_equal(installation_store_find_installation(
-                         &mine, NULL, "T1", NULL, false, &found),
+    assert_int_equal(installation_store_find_installation(&mine, NULL, "T1",
+                                                          NULL, false, &found),
                      ORMC_NOT_FOUND);
     slack_bot bot;
     assert_int_equal(
@@ -298,8 +296,7 @@ static void test_delete_bot_and_installations(void **state)
 {
     installation_store store = open_store(state, "C1");
     slack_installation u1 = an_installation("T1", "U1", "xoxb-1", T0);
-    slack_installation u2 = an_installation("T1", "U2", "xoxb-1",
-                                            T0 + SECOND);
+    slack_installation u2 = an_installation("T1", "U2", "xoxb-1", T0 + SECOND);
     slack_installation other = an_installation("T2", "U1", "xoxb-2", T0);
     assert_ok(store.db, installation_store_save(&store, &u1));
     assert_ok(store.db, installation_store_save(&store, &u2));
@@ -307,11 +304,11 @@ static void test_delete_bot_and_installations(void **state)
     assert_int_equal(count_installations(store.db), 3);
     assert_int_equal(count_bots(store.db), 3);
 
-    assert_ok(store.db, installation_store_delete_installation(&store, NULL,
-                                                               "T1", "U2"));
+    assert_ok(store.db,
+              installation_store_delete_installation(&store, NULL, "T1", "U2"));
     installation_store_found found;
-    assert_int_equal(installation_store_find_installation(
-                         &store, NULL, "T1", "U2", false, &found),
+    assert_int_equal(installation_store_find_installation(&store, NULL, "T1",
+                                                          "U2", false, &found),
                      ORMC_NOT_FOUND);
     assert_ok(store.db, installation_store_find_installation(
                             &store, NULL, "T1", "U1", false, &found));
@@ -324,8 +321,8 @@ static void test_delete_bot_and_installations(void **state)
         ORMC_NOT_FOUND);
     assert_int_equal(count_bots(store.db), 1);
 
-    assert_ok(store.db, installation_store_delete_installation(&store, NULL,
-                                                               "T1", NULL));
+    assert_ok(store.db,
+              installation_store_delete_installation(&store, NULL, "T1", NULL));
     assert_int_equal(count_installations(store.db), 1);
 
     assert_ok(store.db, installation_store_delete_all(&store, NULL, "T2"));

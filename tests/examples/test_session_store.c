@@ -43,15 +43,14 @@ static void test_get_extends_the_expiry(void **state)
     session_store store = open_store(state, HOUR);
     assert_ok(store.db, session_store_set(&store, "abc", "x", 1));
     web_session before;
-    assert_ok(store.db, web_session_get_by_session_id(store.db, "abc",
-                                                      &before));
+    assert_ok(store.db,
+              web_session_get_by_session_id(store.db, "abc", &before));
     /* A longer-lived store reading the session moves its expiry further. */
     store.lifetime = 2 * HOUR;
     web_session s;
     assert_ok(store.db, session_store_get(&store, "abc", &s));
     web_session after;
-    assert_ok(store.db, web_session_get_by_session_id(store.db, "abc",
-                                                      &after));
+    assert_ok(store.db, web_session_get_by_session_id(store.db, "abc", &after));
     assert_true(after.expires >= before.expires + HOUR - 1000000);
     assert_int_equal(after.expires, s.expires);
     web_session_free(&s);
@@ -181,8 +180,7 @@ static void test_bad_ids_are_refused_clearly(void **state)
     char too_long[301];
     memset(too_long, 'x', 300);
     too_long[300] = '\0';
-    assert_int_equal(session_store_set(&store, too_long, "v", 1),
-                     ORMC_INVALID);
+    assert_int_equal(session_store_set(&store, too_long, "v", 1), ORMC_INVALID);
     assert_non_null(strstr(session_store_errmsg(&store), "session_id"));
     assert_non_null(strstr(session_store_errmsg(&store), "255"));
     web_session s;

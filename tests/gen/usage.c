@@ -37,19 +37,19 @@ int ormc_usage_example(ormc_db *db)
     shop_customer customer = SHOP_CUSTOMER_INIT;
     shop_order order = SHOP_ORDER_INIT;
     shop_line line = SHOP_LINE_INIT;
-    shop_line_list lines = { NULL, 0 };
+    shop_line_list lines = {NULL, 0};
     shop_order_cursor cur;
     shop_order_query q;
     edge_node node = EDGE_NODE_INIT;
     edge_wide wide = EDGE_WIDE_INIT;
     edge_pair pair = EDGE_PAIR_INIT;
     ormc_invalid why;
-    int64_t ids[] = { 1, 2, 3 };
-    const char *skus[] = { "a", "b" };
-    shop_order_status states[] = { SHOP_ORDER_STATUS_PAID,
-                                   SHOP_ORDER_STATUS_SHIPPED };
-    static const unsigned char png[] = { 0x89, 'P', 'N', 'G' };
-    ormc_blob blob = { png, sizeof png };
+    int64_t ids[] = {1, 2, 3};
+    const char *skus[] = {"a", "b"};
+    shop_order_status states[] = {SHOP_ORDER_STATUS_PAID,
+                                  SHOP_ORDER_STATUS_SHIPPED};
+    static const unsigned char png[] = {0x89, 'P', 'N', 'G'};
+    ormc_blob blob = {png, sizeof png};
     int64_t n = 0;
     bool created = false, exists = false;
     int rc;
@@ -74,8 +74,8 @@ int ormc_usage_example(ormc_db *db)
     sess.data = blob;
     sess.has_expires = true;
     sess.expires = (ormc_time)1700000000 * 1000000;
-    rc = web_session_find_or_create(db, &sess, WEB_SESSION_SESSION_ID,
-                                        &created);
+    rc =
+        web_session_find_or_create(db, &sess, WEB_SESSION_SESSION_ID, &created);
     rc = web_session_get_by_session_id(db, "abc", &sess);
     web_session_free(&sess);
 
@@ -104,9 +104,8 @@ int ormc_usage_example(ormc_db *db)
     order.status = SHOP_ORDER_STATUS_SHIPPED;
     rc = shop_order_update_where(db, &q, &order, SHOP_ORDER_STATUS, &n);
     rc = shop_order_cursor_open(db, &q, &cur);
-    while (rc == ORMC_OK && (rc = shop_order_cursor_next(&cur, &order)) ==
-                                ORMC_ROW) {
-    }
+    while (rc == ORMC_OK &&
+           (rc = shop_order_cursor_next(&cur, &order)) == ORMC_ROW) {}
     shop_order_cursor_close(&cur);
     rc = shop_order_delete_where(db, &q, NULL);
     shop_order_query_free(&q);

@@ -64,8 +64,7 @@ static void test_postgres_listens_on_unix_socket_only(void **state)
     (void)state;
     PGconn *conn = connect_or_fail();
     assert_true(PQhost(conn)[0] == '/');
-    PGresult *res =
-        exec_ok(conn, "SHOW listen_addresses", PGRES_TUPLES_OK);
+    PGresult *res = exec_ok(conn, "SHOW listen_addresses", PGRES_TUPLES_OK);
     assert_string_equal(PQgetvalue(res, 0, 0), "");
     PQclear(res);
     PQfinish(conn);

@@ -41,7 +41,8 @@ static void test_sqlite_file_round_trip(void **state)
     /* Reopen: the rows are in the file, not in a cache. */
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
     sqlite3_stmt *sel = NULL;
-    assert_int_equal(sqlite3_prepare_v2(db, "SELECT id, name FROM t ORDER BY id",
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "SELECT id, name FROM t ORDER BY id",
                                         -1, &sel, NULL),
                      SQLITE_OK);
     for (int i = 0; i < 3; i++) {

@@ -100,8 +100,7 @@ ormc_pool_stats pu_stats(ormc_pool *pool)
 void pu_sleep_ms(int ms)
 {
     struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) != 0) {
-    }
+    while (nanosleep(&ts, &ts) != 0) {}
 }
 
 int64_t pu_now_ms(void)

@@ -178,8 +178,8 @@ static void test_scripts_and_trace(void **state)
     assert_int_equal(l.n, 2); /* BEGIN, the script */
     assert_int_equal(query_int(db, "SELECT count(*) FROM a"), 2);
     ormc_param p = {ORMC_TYPE_INTEGER, false, {.i32 = 0}};
-    assert_ok(db, ormc_exec(db, "UPDATE a SET x = x + 10 WHERE x > $1", &p,
-                            1, &changes));
+    assert_ok(db, ormc_exec(db, "UPDATE a SET x = x + 10 WHERE x > $1", &p, 1,
+                            &changes));
     assert_int_equal(changes, 2);
     assert_string_equal(l.sql, "UPDATE a SET x = x + 10 WHERE x > $1");
     assert_int_equal(l.ev.n_params, 1);
@@ -233,8 +233,7 @@ static void reconnect_case(void **state, bool restart)
 
     /* outside a transaction: one failure, then a new connection */
     lose_connection(ac, restart);
-    assert_int_equal(ormc_exec(ac, "SELECT 1", NULL, 0, NULL),
-                     ORMC_CONNECTION);
+    assert_int_equal(ormc_exec(ac, "SELECT 1", NULL, 0, NULL), ORMC_CONNECTION);
     assert_int_equal(strlen(ormc_sqlstate(ac)), 5);
     assert_int_equal(ormc_tx_status(ac), ORMC_TX_IDLE);
     assert_int_equal(query_int(ac, "SELECT 2"), 2);
@@ -251,8 +250,7 @@ static void reconnect_case(void **state, bool restart)
     assert_int_equal(ormc_exec(ac, "INSERT INTO t VALUES (2)", NULL, 0, NULL),
                      ORMC_CONNECTION);
     assert_int_equal(ormc_tx_status(ac), ORMC_TX_FAILED);
-    assert_int_equal(ormc_exec(ac, "SELECT 1", NULL, 0, NULL),
-                     ORMC_CONNECTION);
+    assert_int_equal(ormc_exec(ac, "SELECT 1", NULL, 0, NULL), ORMC_CONNECTION);
     assert_int_equal(ormc_commit(ac), ORMC_CONNECTION);
     assert_int_equal(ormc_tx_status(ac), ORMC_TX_IDLE);
     assert_int_equal(query_int(ac, "SELECT count(*) FROM t"), 0);
@@ -266,8 +264,7 @@ static void reconnect_case(void **state, bool restart)
     for (int i = 0; i < 2; i++) {
         if (i == 1) {
             lose_connection(ac, restart);
-            assert_int_equal(ormc_query(ac, sql, &p, 1, &res),
-                             ORMC_CONNECTION);
+            assert_int_equal(ormc_query(ac, sql, &p, 1, &res), ORMC_CONNECTION);
         }
         assert_ok(ac, ormc_query(ac, sql, &p, 1, &res));
         assert_int_equal(ormc_result_next(res), ORMC_ROW);
@@ -290,8 +287,7 @@ static void test_reconnect_after_terminate(void **state)
 
 static void test_reconnect_after_server_restart(void **state)
 {
-    if (!getenv("ORMC_TEST_PG_CTL") &&
-        ormc_test_backend() == ORMC_POSTGRES)
+    if (!getenv("ORMC_TEST_PG_CTL") && ormc_test_backend() == ORMC_POSTGRES)
         skip(); /* the harness offers no server control */
     reconnect_case(state, true);
 }

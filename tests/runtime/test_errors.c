@@ -10,11 +10,10 @@
 static void create_tables(ormc_db *db)
 {
     ormc_test_exec(db, "CREATE TABLE parent (id integer PRIMARY KEY)");
-    ormc_test_exec(db,
-                   "CREATE TABLE child (id integer PRIMARY KEY, "
-                   "parent_id integer REFERENCES parent (id), "
-                   "name text NOT NULL UNIQUE, qty integer, "
-                   "CONSTRAINT child_qty_check CHECK (qty >= 0))");
+    ormc_test_exec(db, "CREATE TABLE child (id integer PRIMARY KEY, "
+                       "parent_id integer REFERENCES parent (id), "
+                       "name text NOT NULL UNIQUE, qty integer, "
+                       "CONSTRAINT child_qty_check CHECK (qty >= 0))");
     ormc_test_exec(db, "INSERT INTO parent (id) VALUES (1)");
     ormc_test_exec(db, "INSERT INTO child (id, parent_id, name, qty) "
                        "VALUES (1, 1, 'a', 1)");
@@ -45,8 +44,9 @@ static void test_constraint_mapping(void **state)
     expect_error(db,
                  "INSERT INTO child (id, parent_id, name) VALUES (2, 1, 'a')",
                  ORMC_CONSTRAINT, "23505", pg ? "child_name_key" : "name");
-    expect_error(db, "INSERT INTO child (id, parent_id, name) VALUES (1, 1, "
-                     "'b')",
+    expect_error(db,
+                 "INSERT INTO child (id, parent_id, name) VALUES (1, 1, "
+                 "'b')",
                  ORMC_CONSTRAINT, "23505", pg ? "child_pkey" : "id");
     expect_error(db,
                  "INSERT INTO child (id, parent_id, name) VALUES (2, 1, "
@@ -54,8 +54,7 @@ static void test_constraint_mapping(void **state)
                  ORMC_CONSTRAINT, "23502", "name");
     expect_error(db,
                  "INSERT INTO child (id, parent_id, name) VALUES (2, 9, 'b')",
-                 ORMC_CONSTRAINT, "23503",
-                 pg ? "child_parent_id_fkey" : NULL);
+                 ORMC_CONSTRAINT, "23503", pg ? "child_parent_id_fkey" : NULL);
     expect_error(db,
                  "INSERT INTO child (id, parent_id, name, qty) "
                  "VALUES (2, 1, 'b', -1)",
@@ -71,8 +70,7 @@ static void test_other_errors(void **state)
 {
     ormc_db *db = ormc_test_db(state);
     expect_error(db, "SELEKT 1", ORMC_ERROR, "42601", NULL);
-    expect_error(db, "SELECT * FROM no_such_table", ORMC_ERROR, "42P01",
-                 NULL);
+    expect_error(db, "SELECT * FROM no_such_table", ORMC_ERROR, "42P01", NULL);
     create_tables(db);
     expect_error(db, "SELECT no_such_column FROM parent", ORMC_ERROR, "42703",
                  NULL);
@@ -95,9 +93,9 @@ static void test_password_scrubbed(void **state)
     snprintf(url, sizeof url, "%s password=Zq-s3cret-9", ormc_test_url());
     ormc_db *pw;
     assert_int_equal(ormc_open(url, &pw), ORMC_OK);
-    assert_int_equal(ormc_exec(pw, "SELECT * FROM \"Zq-s3cret-9\"", NULL, 0,
-                               NULL),
-                     ORMC_ERROR);
+    assert_int_equal(
+        ormc_exec(pw, "SELECT * FROM \"Zq-s3cret-9\"", NULL, 0, NULL),
+        ORMC_ERROR);
     assert_null(strstr(ormc_errmsg(pw), "Zq-s3cret-9"));
     assert_non_null(strstr(ormc_errmsg(pw), "***"));
     ormc_param p = {ORMC_TYPE_TEXT, false, {.text = "Zq-s3cret-9"}};

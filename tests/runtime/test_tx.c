@@ -36,11 +36,10 @@ static void expect(recorder *r, const char *const *want)
     int i = 0;
     for (; want[i]; i++) {
         if (i >= r->n)
-            fail_msg("statement %d: expected \"%s\", nothing sent", i,
-                     want[i]);
+            fail_msg("statement %d: expected \"%s\", nothing sent", i, want[i]);
         if (strcmp(r->sql[i], want[i]) != 0)
-            fail_msg("statement %d: expected \"%s\", sent \"%s\"", i,
-                     want[i], r->sql[i]);
+            fail_msg("statement %d: expected \"%s\", sent \"%s\"", i, want[i],
+                     r->sql[i]);
     }
     if (r->n != i)
         fail_msg("statement %d: nothing more expected, sent \"%s\"", i,
@@ -319,8 +318,7 @@ static void test_transaction_retries(void **state)
     assert_ok(db, ormc_exec(db, ins1, NULL, 0, NULL));
     assert_ok(db, ormc_commit(db));
     attempts c = {0, 0};
-    assert_int_equal(ormc_transaction(db, &o, flaky_body, &c),
-                     ORMC_CONSTRAINT);
+    assert_int_equal(ormc_transaction(db, &o, flaky_body, &c), ORMC_CONSTRAINT);
     assert_int_equal(c.calls, 1);
     assert_string_equal(ormc_sqlstate(db), "23505");
     assert_int_equal(ormc_tx_status(db), ORMC_TX_IDLE);
@@ -339,8 +337,8 @@ static int skew_body(ormc_db *db, void *ctx)
     skew *s = ctx;
     s->calls++;
     ormc_result *res;
-    int rc = ormc_query(db, "SELECT count(*) FROM t WHERE k = 1", NULL, 0,
-                        &res);
+    int rc =
+        ormc_query(db, "SELECT count(*) FROM t WHERE k = 1", NULL, 0, &res);
     if (rc != ORMC_OK)
         return rc;
     rc = ormc_result_next(res);
@@ -353,8 +351,8 @@ static int skew_body(ormc_db *db, void *ctx)
         ormc_tx_options o = {ORMC_SERIALIZABLE, false};
         ormc_db *b = s->other;
         assert_ok(b, ormc_begin_with(b, &o));
-        assert_ok(b, ormc_query(b, "SELECT count(*) FROM t WHERE k = 2",
-                                NULL, 0, &res));
+        assert_ok(b, ormc_query(b, "SELECT count(*) FROM t WHERE k = 2", NULL,
+                                0, &res));
         assert_int_equal(ormc_result_next(res), ORMC_ROW);
         ormc_result_close(res);
         assert_ok(b, ormc_exec(b, ins1, NULL, 0, NULL));
@@ -374,8 +372,8 @@ static void test_real_serialization_failure(void **state)
         ormc_db *ac;
         assert_int_equal(ormc_open_with(ormc_test_url(), &ao, &ac), ORMC_OK);
         ormc_result *res;
-        assert_ok(ac, ormc_query(ac, "PRAGMA journal_mode = WAL", NULL, 0,
-                                 &res));
+        assert_ok(ac,
+                  ormc_query(ac, "PRAGMA journal_mode = WAL", NULL, 0, &res));
         assert_int_equal(ormc_result_next(res), ORMC_ROW);
         assert_string_equal(ormc_result_text(res, 0), "wal");
         ormc_result_close(res);

@@ -9,7 +9,11 @@
 
 #include "ormc_test.h"
 
-typedef enum color { COLOR_RED, COLOR_GREEN, COLOR_BLUE } color;
+typedef enum color {
+    COLOR_RED,
+    COLOR_GREEN,
+    COLOR_BLUE
+} color;
 
 typedef struct item {
     int64_t id;
@@ -36,7 +40,9 @@ typedef struct item {
 static const char *const color_labels[] = {"red", "green", "blue"};
 
 #define COL(n, t, f, h)                                                        \
-    {n, n, t, 0, offsetof(item, f), h, 0, NULL, 0, NULL, 0}
+    {                                                                          \
+        n, n, t, 0, offsetof(item, f), h, 0, NULL, 0, NULL, 0                  \
+    }
 #define HAS(f) offsetof(item, has_##f)
 
 static const ormc_column item_columns[] = {
@@ -48,19 +54,29 @@ static const ormc_column item_columns[] = {
     COL("flag", ORMC_TYPE_BOOLEAN, flag, HAS(flag)),
     COL("name", ORMC_TYPE_TEXT, name, ORMC_NO_HAS),
     COL("data", ORMC_TYPE_BLOB, data, ORMC_NO_HAS),
-    {"at", "at", ORMC_TYPE_TIMESTAMP, ORMC_COL_TZ, offsetof(item, at),
-     HAS(at), 0, NULL, 0, NULL, 0},
+    {"at", "at", ORMC_TYPE_TIMESTAMP, ORMC_COL_TZ, offsetof(item, at), HAS(at),
+     0, NULL, 0, NULL, 0},
     COL("doc", ORMC_TYPE_JSON, doc, ORMC_NO_HAS),
     COL("uid", ORMC_TYPE_UUID, uid, HAS(uid)),
-    {"color", "color", ORMC_TYPE_ENUM, 0, offsetof(item, color), HAS(color),
-     0, color_labels, 3, NULL, 0},
+    {"color", "color", ORMC_TYPE_ENUM, 0, offsetof(item, color), HAS(color), 0,
+     color_labels, 3, NULL, 0},
 };
 
 static const uint16_t item_pk[] = {0};
 
 static const ormc_table item_table = {
-    "item", "items", sizeof(item), offsetof(item, ormc_owned), item_columns,
-    11, ORMC_COLUMN_BIT(0), item_pk, 1, NULL, 0, NULL,
+    "item",
+    "items",
+    sizeof(item),
+    offsetof(item, ormc_owned),
+    item_columns,
+    11,
+    ORMC_COLUMN_BIT(0),
+    item_pk,
+    1,
+    NULL,
+    0,
+    NULL,
 };
 
 #define ALL_COLUMNS ((ormc_colset)0x7ff)
@@ -128,7 +144,8 @@ static void make_rows(item rows[3], uint8_t *big)
     hi->i64 = INT64_MAX;
     hi->f64 = DBL_MIN;
     hi->flag = true;
-    hi->name = "Gr\xc3\xbc\xc3\x9f" "e, \xe4\xb8\x96\xe7\x95\x8c \xf0\x9f\x8e\x89 "
+    hi->name = "Gr\xc3\xbc\xc3\x9f"
+               "e, \xe4\xb8\x96\xe7\x95\x8c \xf0\x9f\x8e\x89 "
                "'quoted' \"double\" $1 ?1";
     for (size_t i = 0; i < MIB; i++)
         big[i] = (uint8_t)(i * 7 + (i >> 11));
@@ -247,20 +264,20 @@ static void test_row_bad_input(void **state)
     r.id = 5;
     r.has_color = true;
     r.color = (color)7;
-    assert_int_equal(ormc_row_exec(db, &item_table, sql_insert, &r,
-                                   ALL_COLUMNS, NULL),
-                     ORMC_INVALID);
+    assert_int_equal(
+        ormc_row_exec(db, &item_table, sql_insert, &r, ALL_COLUMNS, NULL),
+        ORMC_INVALID);
     r.color = COLOR_GREEN;
     /* column set and $N disagree */
     assert_int_equal(ormc_row_exec(db, &item_table, sql_insert, &r,
                                    ORMC_COLUMN_BIT(0), NULL),
                      ORMC_INVALID);
-    assert_int_equal(ormc_row_fetch(db, &item_table, sql_get, NULL,
-                                    ORMC_COLUMN_BIT(0), &r),
-                     ORMC_INVALID);
-    assert_int_equal(ormc_row_exec(NULL, &item_table, sql_insert, &r,
-                                   ALL_COLUMNS, NULL),
-                     ORMC_INVALID);
+    assert_int_equal(
+        ormc_row_fetch(db, &item_table, sql_get, NULL, ORMC_COLUMN_BIT(0), &r),
+        ORMC_INVALID);
+    assert_int_equal(
+        ormc_row_exec(NULL, &item_table, sql_insert, &r, ALL_COLUMNS, NULL),
+        ORMC_INVALID);
     /* a label the descriptor does not know */
     ormc_test_exec(db, "INSERT INTO items (id, color) VALUES (6, 'red')");
     static const char *const two[] = {"green", "blue"};
@@ -390,8 +407,8 @@ static void test_raw_conversions(void **state)
     p[1].type = ORMC_TYPE_TEXT;
     p[1].is_null = true;
     ormc_result *res;
-    assert_ok(db, ormc_query(db, "SELECT $1 + 0, $2 || 'x', 'text'", p, 2,
-                             &res));
+    assert_ok(db,
+              ormc_query(db, "SELECT $1 + 0, $2 || 'x', 'text'", p, 2, &res));
     assert_int_equal(ormc_result_next(res), ORMC_ROW);
     assert_string_equal(ormc_result_text(res, 0), "-42");
     assert_true(ormc_result_is_null(res, 1));
@@ -399,11 +416,9 @@ static void test_raw_conversions(void **state)
     ormc_param v;
     assert_int_equal(ormc_result_get(res, 2, ORMC_TYPE_TIMESTAMP, &v),
                      ORMC_ERROR);
-    assert_int_equal(ormc_result_get(res, 5, ORMC_TYPE_TEXT, &v),
-                     ORMC_INVALID);
+    assert_int_equal(ormc_result_get(res, 5, ORMC_TYPE_TEXT, &v), ORMC_INVALID);
     assert_int_equal(ormc_result_next(res), ORMC_DONE);
-    assert_int_equal(ormc_result_get(res, 0, ORMC_TYPE_TEXT, &v),
-                     ORMC_INVALID);
+    assert_int_equal(ormc_result_get(res, 0, ORMC_TYPE_TEXT, &v), ORMC_INVALID);
     ormc_result_close(res);
     /* the same parameter twice, and parameters out of order */
     ormc_param q[2];
@@ -412,8 +427,7 @@ static void test_raw_conversions(void **state)
     q[0].u.text = "a";
     q[1].type = ORMC_TYPE_TEXT;
     q[1].u.text = "b";
-    assert_ok(db, ormc_query(db, "SELECT $2 || $1 || $2 || '$1'", q, 2,
-                             &res));
+    assert_ok(db, ormc_query(db, "SELECT $2 || $1 || $2 || '$1'", q, 2, &res));
     assert_int_equal(ormc_result_next(res), ORMC_ROW);
     assert_string_equal(ormc_result_text(res, 0), "bab$1");
     ormc_result_close(res);

@@ -42,8 +42,7 @@ static void test_time_parse_forms(void **state)
     ormc_time t;
     assert_int_equal(ormc_time_parse("2024-05-06 07:08:09", &t), ORMC_OK);
     assert_int_equal(t, INT64_C(1714979289000000));
-    assert_int_equal(ormc_time_parse("2024-05-06 07:08:09.5+00", &t),
-                     ORMC_OK);
+    assert_int_equal(ormc_time_parse("2024-05-06 07:08:09.5+00", &t), ORMC_OK);
     assert_int_equal(t, INT64_C(1714979289500000));
     assert_int_equal(ormc_time_parse("2024-05-06T07:08:09.5Z", &t), ORMC_OK);
     assert_int_equal(t, INT64_C(1714979289500000));
@@ -52,8 +51,7 @@ static void test_time_parse_forms(void **state)
     assert_int_equal(t, INT64_C(1714979289500000));
     assert_int_equal(ormc_time_parse("2024-05-06", &t), ORMC_OK);
     assert_int_equal(t, INT64_C(1714953600000000));
-    assert_int_equal(ormc_time_parse("2024-13-06 00:00:00", &t),
-                     ORMC_INVALID);
+    assert_int_equal(ormc_time_parse("2024-13-06 00:00:00", &t), ORMC_INVALID);
     assert_int_equal(ormc_time_parse("yesterday", &t), ORMC_INVALID);
     assert_int_equal(ormc_time_parse("2024-05-06 07:08:09 junk", &t),
                      ORMC_INVALID);
@@ -75,15 +73,13 @@ static void test_uuid(void **state)
                      ORMC_OK);
     assert_memory_equal(&u, &v, sizeof u);
     assert_int_equal(
-        ormc_uuid_parse("{123e4567-e89b-12d3-a456-426614174000}", &v),
-        ORMC_OK);
+        ormc_uuid_parse("{123e4567-e89b-12d3-a456-426614174000}", &v), ORMC_OK);
     assert_memory_equal(&u, &v, sizeof u);
-    assert_int_equal(ormc_uuid_parse("123e4567-e89b-12d3-a456-42661417400",
-                                     &v),
+    assert_int_equal(ormc_uuid_parse("123e4567-e89b-12d3-a456-42661417400", &v),
                      ORMC_INVALID);
-    assert_int_equal(ormc_uuid_parse("123e4567-e89b-12d3-a456-42661417400g",
-                                     &v),
-                     ORMC_INVALID);
+    assert_int_equal(
+        ormc_uuid_parse("123e4567-e89b-12d3-a456-42661417400g", &v),
+        ORMC_INVALID);
 }
 
 static void test_strstatus(void **state)
@@ -124,8 +120,7 @@ static void test_null_handles(void **state)
     assert_int_equal(ormc_transaction(NULL, NULL, body, NULL), ORMC_INVALID);
     assert_int_equal(ormc_exec(NULL, "SELECT 1", NULL, 0, &n), ORMC_INVALID);
     assert_int_equal(n, 0);
-    assert_int_equal(ormc_query(NULL, "SELECT 1", NULL, 0, &res),
-                     ORMC_INVALID);
+    assert_int_equal(ormc_query(NULL, "SELECT 1", NULL, 0, &res), ORMC_INVALID);
     assert_null(res);
     assert_int_equal(ormc_stats_get(NULL, &s), ORMC_INVALID);
     assert_int_equal(ormc_result_next(NULL), ORMC_INVALID);

@@ -25,7 +25,10 @@
 
 /* === Row structs and descriptors === */
 
-typedef enum blog_mood { BLOG_MOOD_OK, BLOG_MOOD_MEH } blog_mood;
+typedef enum blog_mood {
+    BLOG_MOOD_OK,
+    BLOG_MOOD_MEH
+} blog_mood;
 
 typedef struct blog_person {
     ormc_uuid id;
@@ -69,7 +72,13 @@ typedef struct blog_post {
     void *ormc_owned;
 } blog_post;
 
-enum { POST_ID, POST_PERSON_ID, POST_TITLE, POST_VIEWS, POST_NOTE };
+enum {
+    POST_ID,
+    POST_PERSON_ID,
+    POST_TITLE,
+    POST_VIEWS,
+    POST_NOTE
+};
 
 typedef struct blog_tag {
     int64_t post_id;
@@ -77,7 +86,10 @@ typedef struct blog_tag {
     void *ormc_owned;
 } blog_tag;
 
-enum { TAG_POST_ID, TAG_TAG };
+enum {
+    TAG_POST_ID,
+    TAG_TAG
+};
 
 /* clang-format off */
 #define COL(row, field, type, flags)                                           \

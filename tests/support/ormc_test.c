@@ -97,8 +97,8 @@ static bool pg_create_database(const char *url)
     pg_base_conninfo[0] = '\0';
     for (PQconninfoOption *o = opts; o->keyword; o++) {
         if (o->val && *o->val && strcmp(o->keyword, "dbname") != 0)
-            conninfo_add(pg_base_conninfo, sizeof pg_base_conninfo,
-                         o->keyword, o->val);
+            conninfo_add(pg_base_conninfo, sizeof pg_base_conninfo, o->keyword,
+                         o->val);
     }
     PQconninfoFree(opts);
 

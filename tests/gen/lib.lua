@@ -57,6 +57,16 @@ function M.must(cmd)
     return out
 end
 
+-- A path as ormc shows it: relative to the working directory when it is
+-- inside it (the build tree may or may not be under the source root).
+function M.shown(path)
+    local cwd = M.must("pwd"):gsub("%s+$", "")
+    if path:sub(1, #cwd + 1) == cwd .. "/" then
+        return path:sub(#cwd + 2)
+    end
+    return path
+end
+
 -- A fresh directory under the scratch directory.
 function M.tmpdir(name)
     os.execute("mkdir -p " .. M.quote(M.scratch))

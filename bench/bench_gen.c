@@ -47,8 +47,7 @@ static ormc_db *connect(const bench_opts *o)
         ormc_result *res;
         check(db, ormc_query(db, "PRAGMA journal_mode = WAL", NULL, 0, &res),
               "journal_mode");
-        while (ormc_result_next(res) == ORMC_ROW) {
-        }
+        while (ormc_result_next(res) == ORMC_ROW) {}
         ormc_result_close(res);
         exec_sql(db, "PRAGMA synchronous = NORMAL");
     }
@@ -87,8 +86,7 @@ static void to_bot(const bench_row *r, slack_bot *b, bool with_id)
 static uint64_t row_check(const slack_bot *b)
 {
     return (uint64_t)b->id + strlen(b->team_id) + strlen(b->bot_token) +
-           (uint64_t)b->installed_at % 1000003 +
-           (b->enterprise_id ? 1 : 0);
+           (uint64_t)b->installed_at % 1000003 + (b->enterprise_id ? 1 : 0);
 }
 
 typedef struct data {
@@ -269,7 +267,9 @@ out:
 static void m1_load(ormc_db *db, long rows)
 {
     reset(db);
-    enum { CHUNK = 10000 };
+    enum {
+        CHUNK = 10000
+    };
     bench_row *src = malloc(CHUNK * sizeof *src);
     slack_bot *b = malloc(CHUNK * sizeof *b);
     if (!src || !b)

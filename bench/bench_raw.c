@@ -37,12 +37,11 @@ typedef struct raw_bot {
 
 static const char **text_field(raw_bot *b, int i)
 {
-    const char **f[N_TEXT] = {&b->client_id,       &b->app_id,
-                              &b->enterprise_id,   &b->enterprise_name,
-                              &b->team_id,         &b->team_name,
-                              &b->bot_token,       &b->bot_id,
-                              &b->bot_user_id,     &b->bot_scopes,
-                              &b->bot_refresh_token};
+    const char **f[N_TEXT] = {
+        &b->client_id,       &b->app_id,           &b->enterprise_id,
+        &b->enterprise_name, &b->team_id,          &b->team_name,
+        &b->bot_token,       &b->bot_id,           &b->bot_user_id,
+        &b->bot_scopes,      &b->bot_refresh_token};
     return f[i];
 }
 
@@ -78,8 +77,7 @@ static void raw_free(raw_bot *b)
 static uint64_t row_check(const raw_bot *b)
 {
     return (uint64_t)b->id + strlen(b->team_id) + strlen(b->bot_token) +
-           (uint64_t)b->installed_at % 1000003 +
-           (b->enterprise_id ? 1 : 0);
+           (uint64_t)b->installed_at % 1000003 + (b->enterprise_id ? 1 : 0);
 }
 
 #define COLS                                                                   \
@@ -138,17 +136,17 @@ static void lite_exec(lite *l, const char *sql)
 static sqlite3_stmt *lite_prepare(lite *l, const char *sql)
 {
     sqlite3_stmt *st;
-    lite_check(l, sqlite3_prepare_v3(l->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
-                                     &st, NULL),
+    lite_check(l,
+               sqlite3_prepare_v3(l->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+                                  &st, NULL),
                sql);
     return st;
 }
 
 static void lite_finalize(lite *l)
 {
-    sqlite3_stmt **all[] = {&l->insert, &l->insert_id, &l->select_all,
-                            &l->get,    &l->latest,    &l->update,
-                            &l->foc_insert};
+    sqlite3_stmt **all[] = {&l->insert, &l->insert_id, &l->select_all, &l->get,
+                            &l->latest, &l->update,    &l->foc_insert};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
         sqlite3_finalize(*all[i]);
         *all[i] = NULL;
@@ -180,9 +178,10 @@ static void lite_reset_table(lite *l, const char *ddl)
            "\"is_enterprise_install\" = ?14, \"installed_at\" = ?15 "
            "WHERE \"id\" = ?1");
     l->foc_insert = lite_prepare(
-        l, "INSERT INTO slack_bots (" ALL_COLS
-           ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
-           "?13, ?14, ?15) ON CONFLICT (\"id\") DO NOTHING RETURNING " ALL_COLS);
+        l,
+        "INSERT INTO slack_bots (" ALL_COLS
+        ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+        "?13, ?14, ?15) ON CONFLICT (\"id\") DO NOTHING RETURNING " ALL_COLS);
 }
 
 static void lite_text(sqlite3_stmt *st, int i, const char *s)
@@ -231,7 +230,8 @@ static void lite_decode(sqlite3_stmt *st, raw_bot *b)
     b->has_bot_token_expires_at = t != NULL;
     b->bot_token_expires_at = t ? bench_parse_time(t) : 0;
     b->is_enterprise_install = sqlite3_column_int(st, 13) != 0;
-    b->installed_at = bench_parse_time((const char *)sqlite3_column_text(st, 14));
+    b->installed_at =
+        bench_parse_time((const char *)sqlite3_column_text(st, 14));
     b->owned = NULL;
 }
 
@@ -239,8 +239,8 @@ static void lite_run(const bench_opts *o, data *d)
 {
     lite l = {0};
     if (sqlite3_open_v2(o->url, &l.db,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-        SQLITE_OK)
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                        NULL) != SQLITE_OK)
         bench_die("open %s: %s", o->url, sqlite3_errmsg(l.db));
     sqlite3_busy_timeout(l.db, 5000);
     lite_exec(&l, "PRAGMA journal_mode = WAL");
@@ -509,10 +509,9 @@ static void pg_decode(const PGresult *r, int row, raw_bot *b)
         *text_field(b, i) =
             PQgetisnull(r, row, 1 + i) ? NULL : PQgetvalue(r, row, 1 + i);
     b->has_bot_token_expires_at = !PQgetisnull(r, row, 12);
-    b->bot_token_expires_at =
-        b->has_bot_token_expires_at
-            ? be64(PQgetvalue(r, row, 12)) + PG_EPOCH_US
-            : 0;
+    b->bot_token_expires_at = b->has_bot_token_expires_at
+                                  ? be64(PQgetvalue(r, row, 12)) + PG_EPOCH_US
+                                  : 0;
     b->is_enterprise_install = PQgetvalue(r, row, 13)[0] != 0;
     b->installed_at = be64(PQgetvalue(r, row, 14)) + PG_EPOCH_US;
     b->owned = NULL;
@@ -579,8 +578,8 @@ static void cb_i64(copybuf *c, int64_t x)
 
 static void pg_copy(const data *d)
 {
-    PGresult *r = PQexec(pg, "COPY slack_bots (" COLS
-                             ") FROM STDIN (FORMAT binary)");
+    PGresult *r =
+        PQexec(pg, "COPY slack_bots (" COLS ") FROM STDIN (FORMAT binary)");
     if (PQresultStatus(r) != PGRES_COPY_IN)
         bench_die("COPY: %s", PQerrorMessage(pg));
     PQclear(r);
@@ -646,10 +645,11 @@ static void pg_prepare_all(void)
                "\"bot_refresh_token\" = $12, \"bot_token_expires_at\" = $13, "
                "\"is_enterprise_install\" = $14, \"installed_at\" = $15 "
                "WHERE \"id\" = $1");
-    pg_prepare("foc_insert",
-               "INSERT INTO slack_bots (" ALL_COLS
-               ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
-               "$13, $14, $15) ON CONFLICT (\"id\") DO NOTHING RETURNING " ALL_COLS);
+    pg_prepare(
+        "foc_insert",
+        "INSERT INTO slack_bots (" ALL_COLS
+        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
+        "$13, $14, $15) ON CONFLICT (\"id\") DO NOTHING RETURNING " ALL_COLS);
 }
 
 static void quiet(void *arg, const char *message)

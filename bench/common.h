@@ -42,12 +42,12 @@ typedef struct bench_row {
 } bench_row;
 
 typedef struct bench_opts {
-    const char *backend; /* "sqlite" or "postgres" */
-    const char *url;     /* sqlite: a file path; postgres: a libpq URI */
-    const char *ddl;     /* the generated DDL file of the backend */
+    const char *backend;   /* "sqlite" or "postgres" */
+    const char *url;       /* sqlite: a file path; postgres: a libpq URI */
+    const char *ddl;       /* the generated DDL file of the backend */
     const char *workloads; /* comma-separated, e.g. "W1,W2" or "M1" */
     long n, k, reps;
-    long m1_rows;  /* M1: rows to load (load) or to stream (stream) */
+    long m1_rows;   /* M1: rows to load (load) or to stream (stream) */
     const char *m1; /* M1 phase: "load" or "stream", else NULL */
 } bench_opts;
 
@@ -161,7 +161,8 @@ static inline void bench_make_row(bench_row *r, long i, long n)
         r->bot_refresh_token = NULL;
 #undef BENCH_STR
     r->has_expires = i % 2 == 0;
-    r->expires_at = r->has_expires ? BENCH_BASE_US + (i + 43200) * INT64_C(1000000) : 0;
+    r->expires_at =
+        r->has_expires ? BENCH_BASE_US + (i + 43200) * INT64_C(1000000) : 0;
     r->is_enterprise_install = ent;
     r->installed_at = BENCH_BASE_US + (int64_t)i * INT64_C(1000000);
 }
@@ -203,7 +204,7 @@ static inline double bench_now(void)
 
 /* One measured repetition, as bench/run.py reads it. */
 static inline void bench_result(const char *workload, long rep, long ops,
-                         double seconds, uint64_t check)
+                                double seconds, uint64_t check)
 {
     printf("RESULT %s %ld %ld %.6f %llu\n", workload, rep, ops, seconds,
            (unsigned long long)check);
@@ -243,7 +244,8 @@ static inline char *bench_read_file(const char *path)
 }
 
 /* µs since 1970 as "YYYY-MM-DD HH:MM:SS.ffffff" (SQLite's storage). */
-static inline size_t bench_format_time(int64_t us, char *buf)
+#define BENCH_TIME_TEXT 32
+static inline size_t bench_format_time(int64_t us, char buf[BENCH_TIME_TEXT])
 {
     int64_t secs = us / 1000000, frac = us % 1000000;
     if (frac < 0) {
@@ -266,9 +268,9 @@ static inline size_t bench_format_time(int64_t us, char *buf)
     unsigned d = doy - (153 * mp + 2) / 5 + 1;
     unsigned m = mp < 10 ? mp + 3 : mp - 9;
     y += m <= 2;
-    return (size_t)sprintf(buf, "%04d-%02u-%02u %02d:%02d:%02d.%06d", (int)y,
-                           m, d, (int)(rem / 3600), (int)(rem / 60 % 60),
-                           (int)(rem % 60), (int)frac);
+    return (size_t)snprintf(
+        buf, BENCH_TIME_TEXT, "%04d-%02u-%02u %02d:%02d:%02d.%06d", (int)y, m,
+        d, (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60), (int)frac);
 }
 
 static inline int bench_digits(const char *s, int n)

@@ -8,7 +8,6 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -40,6 +39,13 @@ void ormc__civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
     *y = (int64_t)yoe + era * 400 + (*m <= 2);
 }
 
+/* Two digits of v (0..99) at p. */
+static void put2(char *p, unsigned v)
+{
+    p[0] = (char)('0' + v / 10);
+    p[1] = (char)('0' + v % 10);
+}
+
 size_t ormc_time_format(ormc_time t, char *buf, size_t size)
 {
     /* floor division, so that times before 1970 keep a positive fraction */
@@ -52,14 +58,45 @@ size_t ormc_time_format(ormc_time t, char *buf, size_t size)
     int64_t y;
     unsigned m, d;
     ormc__civil_from_days(days, &y, &m, &d);
-    int64_t secs = rem / US_PER_SEC;
-    int64_t us = rem % US_PER_SEC;
-    int n = snprintf(buf, size, "%04lld-%02u-%02u %02d:%02d:%02d.%06lld",
-                     (long long)y, m, d, (int)(secs / 3600),
-                     (int)(secs / 60 % 60), (int)(secs % 60), (long long)us);
-    if (n < 0)
-        return 0;
-    return (size_t)n < size ? (size_t)n : (size ? size - 1 : 0);
+    unsigned secs = (unsigned)(rem / US_PER_SEC);
+    unsigned us = (unsigned)(rem % US_PER_SEC);
+    if (y < 0 || y > 9999 || size < 27) {
+        /* outside the fixed-width form, or truncated: rare enough for
+         * printf's generality */
+        int n = snprintf(buf, size, "%04lld-%02u-%02u %02u:%02u:%02u.%06u",
+                         (long long)y, m, d, secs / 3600, secs / 60 % 60,
+                         secs % 60, us);
+        if (n < 0)
+            return 0;
+        return (size_t)n < size ? (size_t)n : (size ? size - 1 : 0);
+    }
+    /* The common case, written digit by digit: this runs for every
+     * timestamp bound on SQLite, where snprintf cost more than the
+     * statement's own binding. */
+    put2(buf, (unsigned)(y / 100));
+    put2(buf + 2, (unsigned)(y % 100));
+    buf[4] = '-';
+    put2(buf + 5, m);
+    buf[7] = '-';
+    put2(buf + 8, d);
+    buf[10] = ' ';
+    put2(buf + 11, secs / 3600);
+    buf[13] = ':';
+    put2(buf + 14, secs / 60 % 60);
+    buf[16] = ':';
+    put2(buf + 17, secs % 60);
+    buf[19] = '.';
+    put2(buf + 20, us / 10000);
+    put2(buf + 22, us / 100 % 100);
+    put2(buf + 24, us % 100);
+    buf[26] = '\0';
+    return 26;
+}
+
+static bool is_digit(char c)
+{
+    /* not isdigit(): no locale table lookup per character */
+    return (unsigned)(c - '0') < 10;
 }
 
 /* Read exactly n digits. */
@@ -67,7 +104,7 @@ static bool digits(const char **p, int n, int *out)
 {
     int v = 0;
     for (int i = 0; i < n; i++) {
-        if (!isdigit((unsigned char)(*p)[i]))
+        if (!is_digit((*p)[i]))
             return false;
         v = v * 10 + ((*p)[i] - '0');
     }
@@ -88,7 +125,7 @@ int ormc_time_parse(const char *text, ormc_time *out)
     }
     int64_t year = 0;
     int nd = 0;
-    while (isdigit((unsigned char)*p) && nd < 7) {
+    while (is_digit(*p) && nd < 7) {
         year = year * 10 + (*p++ - '0');
         nd++;
     }
@@ -112,7 +149,7 @@ int ormc_time_parse(const char *text, ormc_time *out)
             if (*p == '.') {
                 p++;
                 int n = 0;
-                while (isdigit((unsigned char)*p)) {
+                while (is_digit(*p)) {
                     if (n < 6) {
                         frac = frac * 10 + (*p - '0');
                         n++;
@@ -136,7 +173,7 @@ int ormc_time_parse(const char *text, ormc_time *out)
             return ORMC_INVALID;
         if (*p == ':')
             p++;
-        if (isdigit((unsigned char)*p)) {
+        if (is_digit(*p)) {
             if (!digits(&p, 2, &om))
                 return ORMC_INVALID;
             if (*p == ':') {

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ormc_test.h"
@@ -34,6 +35,46 @@ static void test_time_format(void **state)
     assert_string_equal(buf, "2000-02-29 00:00:00.000000");
     ormc_time_format(INT64_C(-62135596800000000), buf, sizeof buf);
     assert_string_equal(buf, "0001-01-01 00:00:00.000000");
+}
+
+/* The digits written by hand agree with printf's and read back, over the
+ * whole fixed-width range (years 0000-9999), and short buffers truncate as
+ * snprintf does. */
+static void test_time_format_sweep(void **state)
+{
+    (void)state;
+    const int64_t lo = INT64_C(-62167219200000000); /* 0000-01-01 */
+    const int64_t hi = INT64_C(253402300799999999); /* 9999-12-31 ... */
+    uint64_t x = 88172645463325252u;
+    for (int i = 0; i < 20000; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        int64_t t = lo + (int64_t)(x % (uint64_t)(hi - lo + 1));
+        if (i < 2)
+            t = i == 0 ? lo : hi;
+        char buf[ORMC_TIME_TEXT_MAX], want[64];
+        assert_int_equal(ormc_time_format(t, buf, sizeof buf), 26);
+        int64_t days = t / 86400000000, rem = t % 86400000000;
+        if (rem < 0) {
+            rem += 86400000000;
+            days--;
+        }
+        time_t secs = (time_t)(days * 86400 + rem / 1000000);
+        struct tm tm;
+        gmtime_r(&secs, &tm);
+        snprintf(want, sizeof want, "%04d-%02d-%02d %02d:%02d:%02d.%06d",
+                 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                 tm.tm_min, tm.tm_sec, (int)(rem % 1000000));
+        assert_string_equal(buf, want);
+        ormc_time back;
+        assert_int_equal(ormc_time_parse(buf, &back), ORMC_OK);
+        assert_int_equal(back, t);
+    }
+    char small[10];
+    assert_int_equal(ormc_time_format(0, small, sizeof small), 9);
+    assert_string_equal(small, "1970-01-0");
+    char big[ORMC_TIME_TEXT_MAX];
+    assert_true(ormc_time_format(hi + 1, big, sizeof big) > 26); /* 10000 */
+    assert_int_equal(strncmp(big, "10000-01-01 00:00:00.000000", 27), 0);
 }
 
 static void test_time_parse_forms(void **state)
@@ -109,7 +150,7 @@ static int body(ormc_db *db, void *ctx)
 static void test_null_handles(void **state)
 {
     (void)state;
-    ormc_stats s;
+    struct ormc_stats s;
     ormc_result *res = (ormc_result *)&s;
     int64_t n = 7;
     assert_int_equal(ormc_open("sqlite::memory:", NULL), ORMC_INVALID);
@@ -122,7 +163,7 @@ static void test_null_handles(void **state)
     assert_int_equal(n, 0);
     assert_int_equal(ormc_query(NULL, "SELECT 1", NULL, 0, &res), ORMC_INVALID);
     assert_null(res);
-    assert_int_equal(ormc_stats_get(NULL, &s), ORMC_INVALID);
+    assert_int_equal(ormc_stats(NULL, &s), ORMC_INVALID);
     assert_int_equal(ormc_result_next(NULL), ORMC_INVALID);
     assert_int_equal(ormc_result_columns(NULL), 0);
     assert_null(ormc_result_text(NULL, 0));
@@ -242,6 +283,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_time_format),
+        cmocka_unit_test(test_time_format_sweep),
         cmocka_unit_test(test_time_parse_forms),
         cmocka_unit_test(test_uuid),
         cmocka_unit_test(test_strstatus),

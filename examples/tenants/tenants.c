@@ -224,8 +224,8 @@ int main(int argc, char **argv)
     }
     int rc = verify(pool, expected);
 
-    ormc_pool_stats s;
-    ormc_pool_stats_get(pool, &s);
+    ormc_pool_counters s;
+    ormc_pool_stats(pool, &s);
     printf("pool: %llu requests served by %llu connections, %llu waited, "
            "%llu statements\n",
            (unsigned long long)s.acquires, (unsigned long long)s.created,

@@ -343,18 +343,18 @@ typedef void (*ormc_trace_fn)(void *ctx, const ormc_trace_event *ev);
 /* Call fn after every statement sent (NULL to stop). */
 void ormc_set_trace(ormc_db *db, ormc_trace_fn fn, void *ctx);
 
-typedef struct ormc_stats {
+typedef struct ormc_counters {
     uint64_t statements; /* statements run */
     uint64_t prepares;   /* statements prepared (cache misses) */
     uint64_t rows;       /* rows returned or changed */
     uint64_t errors[ORMC__STATUS_COUNT]; /* failures per status code */
     uint64_t retries;                    /* ormc_transaction re-runs */
     uint64_t reconnects;                 /* automatic reconnections */
-} ormc_stats;
+} ormc_counters;
 
 /* A copy of the connection's counters since it was opened (or last
  * reset). ORMC_OK, ORMC_INVALID for a NULL argument. */
-int ormc_stats_get(const ormc_db *db, ormc_stats *out /* OUT */);
+int ormc_stats(const ormc_db *db, ormc_counters *out /* OUT */);
 
 /* Set every counter of the connection to zero. */
 void ormc_stats_reset(ormc_db *db);
@@ -722,7 +722,7 @@ int ormc_pool_release(ormc_pool *pool, ormc_db *db);
  */
 void ormc_pool_close(ormc_pool *pool);
 
-typedef struct ormc_pool_stats {
+typedef struct ormc_pool_counters {
     uint32_t in_use;         /* connections handed out now (and being
                                 opened for an acquire) */
     uint32_t idle;           /* open connections waiting in the pool */
@@ -739,14 +739,14 @@ typedef struct ormc_pool_stats {
     uint64_t statements;     /* statements run by released connections */
     uint64_t retries;        /* ormc_transaction re-runs, likewise */
     uint64_t reconnects;     /* automatic reconnections, likewise */
-} ormc_pool_stats;
+} ormc_pool_counters;
 
 /*
  * A consistent snapshot of the pool's counters. When no call is in
  * progress, created - closed == in_use + idle and acquires - releases ==
  * in_use. ORMC_OK, ORMC_INVALID for a NULL argument.
  */
-int ormc_pool_stats_get(ormc_pool *pool, ormc_pool_stats *out /* OUT */);
+int ormc_pool_stats(ormc_pool *pool, ormc_pool_counters *out /* OUT */);
 
 /*
  * The message of the last pool call that failed in the calling thread

@@ -333,7 +333,7 @@ struct ormc_db {
     void *trace_ctx;
     ormc_change_fn on_change; /* ormc_on_change; NULL: none (hooks.c) */
     void *on_change_ctx;
-    ormc_stats stats;
+    ormc_counters stats;
     uint64_t rng; /* jitter */
 
     /* tenant.c: the schema ormc_use_schema chose (owned), set again after

@@ -88,7 +88,7 @@ struct ormc_pool {
     int n_idle;
     int calls; /* threads inside ormc_pool_acquire */
     bool closing;
-    ormc_pool_stats st;
+    ormc_pool_counters st;
 };
 
 static _Thread_local char tl_errmsg[512];
@@ -459,7 +459,7 @@ int ormc_pool_release(ormc_pool *p, ormc_db *db)
                           "this pool handed out");
 
     /* I/O, outside the lock; the slot stays busy meanwhile */
-    ormc_stats used = db->stats;
+    ormc_counters used = db->stats;
     ormc_stats_reset(db);
     bool keep = reset_session(p, db);
     int64_t now = ormc__now_ns();
@@ -534,7 +534,7 @@ void ormc_pool_close(ormc_pool *p)
         pool_free(p);
 }
 
-int ormc_pool_stats_get(ormc_pool *p, ormc_pool_stats *out)
+int ormc_pool_stats(ormc_pool *p, ormc_pool_counters *out)
 {
     if (!p || !out)
         return ORMC_INVALID;

@@ -40,7 +40,7 @@ void ormc_set_trace(ormc_db *db, ormc_trace_fn fn, void *ctx)
     db->trace_ctx = fn ? ctx : NULL;
 }
 
-int ormc_stats_get(const ormc_db *db, ormc_stats *out)
+int ormc_stats(const ormc_db *db, ormc_counters *out)
 {
     if (!db || !out)
         return ORMC_INVALID;

@@ -311,7 +311,7 @@ static void test_query_shapes_are_cached(void **state)
     ormc_db *db = ormc_test_db(state);
     int64_t ids[12];
     seed_bots(db, ids);
-    ormc_stats before, after;
+    ormc_counters before, after;
     /* the same shape with other values: prepared once */
     for (int i = 0; i < 12; i++) {
         ormc_builder q;
@@ -323,9 +323,9 @@ static void test_query_shapes_are_cached(void **state)
         ormc_row_free(&test_bot_table, &b);
         ormc_builder_free(&q);
         if (i == 0)
-            assert_ok(db, ormc_stats_get(db, &before));
+            assert_ok(db, ormc_stats(db, &before));
     }
-    assert_ok(db, ormc_stats_get(db, &after));
+    assert_ok(db, ormc_stats(db, &after));
     assert_int_equal(after.prepares, before.prepares);
     assert_int_equal(after.statements - before.statements, 11);
     ormc_rollback(db);

@@ -90,10 +90,10 @@ ormc_db *pu_acquire(ormc_pool *pool)
     return db;
 }
 
-ormc_pool_stats pu_stats(ormc_pool *pool)
+ormc_pool_counters pu_stats(ormc_pool *pool)
 {
-    ormc_pool_stats s;
-    assert_int_equal(ormc_pool_stats_get(pool, &s), ORMC_OK);
+    ormc_pool_counters s;
+    assert_int_equal(ormc_pool_stats(pool, &s), ORMC_OK);
     return s;
 }
 

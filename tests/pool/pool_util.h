@@ -27,7 +27,7 @@ ormc_pool *pu_pool(const ormc_pool_options *opts);
 ormc_db *pu_acquire(ormc_pool *pool);
 
 /* The pool's counters. */
-ormc_pool_stats pu_stats(ormc_pool *pool);
+ormc_pool_counters pu_stats(ormc_pool *pool);
 
 /* Sleep ms milliseconds. */
 void pu_sleep_ms(int ms);

@@ -110,7 +110,7 @@ static void test_stress(void **state)
                      args[i].first_error);
         assert_int_equal(args[i].shared, 0);
     }
-    ormc_pool_stats s = pu_stats(pool);
+    ormc_pool_counters s = pu_stats(pool);
     printf("# %d cycles in %lld ms: %llu waits, %llu created, %llu "
            "statements\n",
            STRESS_THREADS * STRESS_CYCLES, (long long)(t1 - t0),
@@ -184,7 +184,7 @@ static void test_acquire_timeout(void **state)
     assert_int_equal(w.rc, ORMC_BUSY);
     assert_true(w.waited_ms >= 90 && w.waited_ms < 2000);
 
-    ormc_pool_stats s = pu_stats(pool);
+    ormc_pool_counters s = pu_stats(pool);
     assert_int_equal(s.timeouts, 3);
     assert_int_equal(s.waits, 2);
     assert_int_equal(s.in_use, 1);
@@ -219,7 +219,7 @@ static void test_overflow(void **state)
     ormc_db *a = pu_acquire(pool), *b = pu_acquire(pool), *c = pu_acquire(pool);
     ormc_db *d = NULL;
     assert_int_equal(ormc_pool_acquire(pool, 0, &d), ORMC_BUSY);
-    ormc_pool_stats s = pu_stats(pool);
+    ormc_pool_counters s = pu_stats(pool);
     assert_int_equal(s.in_use, 3);
     assert_int_equal(s.created, 3);
     /* released beyond `size` idle: closed */
@@ -253,11 +253,11 @@ static void test_killed_connection(void **state)
     db = pu_acquire(pool);
     int64_t pid2 = pu_backend_pid(db);
     assert_true(pid2 != pid);
-    ormc_stats cs;
-    assert_int_equal(ormc_stats_get(db, &cs), ORMC_OK);
+    ormc_counters cs;
+    assert_int_equal(ormc_stats(db, &cs), ORMC_OK);
     assert_int_equal(cs.errors[ORMC_CONNECTION], 0);
     assert_int_equal(ormc_pool_release(pool, db), ORMC_OK);
-    ormc_pool_stats s = pu_stats(pool);
+    ormc_pool_counters s = pu_stats(pool);
     assert_int_equal(s.replaced_dead, 1);
     assert_int_equal(s.created, 2);
     assert_int_equal(s.closed, 1);
@@ -308,7 +308,7 @@ static void test_recycle(void **state)
     db = pu_acquire(pool);
     if (pg)
         assert_true(pu_backend_pid(db) != pid);
-    ormc_pool_stats s = pu_stats(pool);
+    ormc_pool_counters s = pu_stats(pool);
     assert_int_equal(s.recycled, 1);
     assert_int_equal(s.created, 2);
     assert_int_equal(s.closed, 1);
@@ -386,8 +386,8 @@ static void test_release_resets(void **state)
 
     traced = 0;
     db = pu_acquire(pool);
-    ormc_stats cs;
-    assert_int_equal(ormc_stats_get(db, &cs), ORMC_OK);
+    ormc_counters cs;
+    assert_int_equal(ormc_stats(db, &cs), ORMC_OK);
     assert_int_equal(cs.statements, 0); /* counters start at acquire */
     assert_int_equal(ormc_tx_status(db), ORMC_TX_IDLE);
     if (pg)
@@ -426,7 +426,7 @@ static void test_release_resets(void **state)
     assert_int_equal(pu_int(db, "SELECT 5"), 5);
     assert_int_equal(ormc_pool_release(pool, db), ORMC_OK);
 
-    ormc_pool_stats s = pu_stats(pool);
+    ormc_pool_counters s = pu_stats(pool);
     assert_int_equal(s.created, 1);
     assert_int_equal(s.replaced_dead, 0);
     ormc_pool_close(pool);
@@ -502,7 +502,7 @@ static void test_misuse(void **state)
     /* a connection of no pool: refused, and left alone */
     assert_int_equal(ormc_pool_release(pool, mine), ORMC_INVALID);
     assert_int_equal(pu_int(mine, "SELECT 3"), 3);
-    assert_int_equal(ormc_pool_stats_get(NULL, NULL), ORMC_INVALID);
+    assert_int_equal(ormc_pool_stats(NULL, NULL), ORMC_INVALID);
 
     db = pu_acquire(pool);
     if (pg) {

@@ -51,8 +51,8 @@ static void test_options_applied(void **state)
             assert_ok(db, ormc_rollback(db));
         }
     }
-    ormc_stats cs;
-    assert_int_equal(ormc_stats_get(db, &cs), ORMC_OK);
+    ormc_counters cs;
+    assert_int_equal(ormc_stats(db, &cs), ORMC_OK);
     assert_int_equal(cs.reconnects, 1);
     /* changed by the user, back after release */
     assert_ok(db, ormc_rollback(db));
@@ -155,7 +155,7 @@ static void test_timeouts_fire(void **state)
     pu_sleep_ms(700);
     assert_int_equal(ormc_exec(db, "SELECT 1", NULL, 0, NULL), ORMC_CONNECTION);
     assert_int_equal(ormc_pool_release(pool, db), ORMC_OK);
-    ormc_pool_stats s = pu_stats(pool);
+    ormc_pool_counters s = pu_stats(pool);
     assert_int_equal(s.replaced_dead, 1);
     db = pu_acquire(pool);
     assert_int_equal(pu_int(db, "SELECT v FROM r"), 1);
@@ -214,8 +214,8 @@ static void *inc_thread(void *p)
         if (rc != ORMC_OK && a->errors++ == 0)
             snprintf(a->first_error, sizeof a->first_error, "%s: %s",
                      ormc_strstatus(rc), ormc_errmsg(db));
-        ormc_stats s;
-        ormc_stats_get(db, &s);
+        ormc_counters s;
+        ormc_stats(db, &s);
         a->retries += s.retries;
         ormc_pool_release(a->pool, db);
     }
@@ -253,7 +253,7 @@ static void test_serializable_increments(void **state)
     }
     assert_int_equal(pu_int(db, "SELECT n FROM counter WHERE id = 1"),
                      INC_THREADS * INC_EACH);
-    ormc_pool_stats s = pu_stats(pool);
+    ormc_pool_counters s = pu_stats(pool);
     printf("# %d serializable increments in %lld ms, %llu retries\n",
            INC_THREADS * INC_EACH, (long long)(t1 - t0),
            (unsigned long long)retries);

@@ -60,8 +60,8 @@ static const char *const valid_names[] = {
 static void test_names(void **state)
 {
     ormc_db *db = ormc_test_db(state);
-    ormc_stats before, after;
-    assert_int_equal(ormc_stats_get(db, &before), ORMC_OK);
+    ormc_counters before, after;
+    assert_int_equal(ormc_stats(db, &before), ORMC_OK);
     for (size_t i = 0; i < N_OF(invalid_names); i++) {
         assert_false(ormc_schema_name_valid(invalid_names[i]));
         int rc = ormc_use_schema(db, invalid_names[i], ORMC_CREATE);
@@ -74,7 +74,7 @@ static void test_names(void **state)
     assert_int_equal(ormc_use_schema(NULL, "a", 0), ORMC_INVALID);
     assert_int_equal(ormc_use_schema(db, "a", 0x80), ORMC_INVALID);
     /* nothing was sent */
-    assert_int_equal(ormc_stats_get(db, &after), ORMC_OK);
+    assert_int_equal(ormc_stats(db, &after), ORMC_OK);
     assert_int_equal(after.statements, before.statements);
 
     for (size_t i = 0; i < N_OF(valid_names); i++)
@@ -201,7 +201,7 @@ static void test_isolation(void **state)
     assert_ok(db, ormc_use_schema(db, NULL, 0));
     assert_int_equal(pu_int(db, "SELECT to_regclass('items') IS NULL"), 1);
     assert_ok(db, ormc_rollback(db));
-    ormc_pool_stats s = pu_stats(pool);
+    ormc_pool_counters s = pu_stats(pool);
     assert_int_equal(s.acquires, ISO_THREADS * ISO_ROUNDS);
     ormc_pool_close(pool);
 }
@@ -259,8 +259,8 @@ static void *race_thread(void *p)
     if (a->rc == ORMC_OK) {
         a->rc = ormc_use_schema(db, "raced", ORMC_CREATE);
         snprintf(a->msg, sizeof a->msg, "%s", ormc_errmsg(db));
-        ormc_stats st;
-        ormc_stats_get(db, &st);
+        ormc_counters st;
+        ormc_stats(db, &st);
         a->conflicts = st.errors[ORMC_CONSTRAINT] + st.errors[ORMC_ERROR];
         ormc_pool_release(a->pool, db);
     }
@@ -359,8 +359,8 @@ static void test_reconnect_keeps_tenant(void **state)
     assert_string_equal(buf, "sticky");
     assert_int_equal(pu_int(db, "SELECT x FROM mark"), 7);
     assert_ok(db, ormc_rollback(db));
-    ormc_stats s;
-    assert_int_equal(ormc_stats_get(db, &s), ORMC_OK);
+    ormc_counters s;
+    assert_int_equal(ormc_stats(db, &s), ORMC_OK);
     assert_int_equal(s.reconnects, 1);
 
     /* the schema vanished meanwhile: refuse rather than run elsewhere */

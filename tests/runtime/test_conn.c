@@ -103,8 +103,8 @@ static void test_statement_cache_reuses(void **state)
     ormc_param p[2] = {{ORMC_TYPE_INTEGER, false, {.i32 = 10}},
                        {ORMC_TYPE_TEXT, true, {.text = NULL}}};
     assert_ok(db, ormc_exec(db, copy, p, 2, NULL));
-    ormc_stats s;
-    assert_ok(db, ormc_stats_get(db, &s));
+    ormc_counters s;
+    assert_ok(db, ormc_stats(db, &s));
     assert_int_equal(s.prepares, 1);
     assert_int_equal(s.statements, 12); /* BEGIN and 11 inserts */
     assert_int_equal(s.rows, 11);
@@ -119,11 +119,11 @@ static void test_statement_cache_reuses(void **state)
     for (int round = 0; round < 3; round++)
         for (int i = 0; i < 3; i++)
             assert_int_equal(query_int(small, three[i]), i + 1);
-    assert_ok(small, ormc_stats_get(small, &s));
+    assert_ok(small, ormc_stats(small, &s));
     assert_int_equal(s.prepares, 9);
     for (int i = 0; i < 5; i++)
         assert_int_equal(query_int(small, three[2]), 3);
-    assert_ok(small, ormc_stats_get(small, &s));
+    assert_ok(small, ormc_stats(small, &s));
     assert_int_equal(s.prepares, 9);
     ormc_close(small);
 }
@@ -139,8 +139,8 @@ static void test_prepare_off(void **state)
     assert_int_equal(ormc_open(url, &o), ORMC_OK);
     for (int i = 0; i < 4; i++)
         assert_int_equal(query_int(o, "SELECT 7"), 7);
-    ormc_stats s;
-    assert_ok(o, ormc_stats_get(o, &s));
+    ormc_counters s;
+    assert_ok(o, ormc_stats(o, &s));
     assert_int_equal(s.prepares, 4);
     if (pg) /* no named statement was left on the server */
         assert_int_equal(query_int(o, "SELECT count(*) FROM "
@@ -237,8 +237,8 @@ static void reconnect_case(void **state, bool restart)
     assert_int_equal(strlen(ormc_sqlstate(ac)), 5);
     assert_int_equal(ormc_tx_status(ac), ORMC_TX_IDLE);
     assert_int_equal(query_int(ac, "SELECT 2"), 2);
-    ormc_stats s;
-    assert_ok(ac, ormc_stats_get(ac, &s));
+    ormc_counters s;
+    assert_ok(ac, ormc_stats(ac, &s));
     assert_int_equal(s.reconnects, 1);
     assert_true(s.errors[ORMC_CONNECTION] >= 1);
 
@@ -254,7 +254,7 @@ static void reconnect_case(void **state, bool restart)
     assert_int_equal(ormc_commit(ac), ORMC_CONNECTION);
     assert_int_equal(ormc_tx_status(ac), ORMC_TX_IDLE);
     assert_int_equal(query_int(ac, "SELECT count(*) FROM t"), 0);
-    assert_ok(ac, ormc_stats_get(ac, &s));
+    assert_ok(ac, ormc_stats(ac, &s));
     assert_int_equal(s.reconnects, 2);
 
     /* a cached statement is prepared again on the new connection */

@@ -61,8 +61,8 @@ static void test_constraint_mapping(void **state)
                  ORMC_CONSTRAINT, "23514", "child_qty_check");
     expect_error(db, "DELETE FROM parent WHERE id = 1", ORMC_CONSTRAINT,
                  "23503", NULL);
-    ormc_stats s;
-    assert_ok(db, ormc_stats_get(db, &s));
+    ormc_counters s;
+    assert_ok(db, ormc_stats(db, &s));
     assert_int_equal(s.errors[ORMC_CONSTRAINT], 6);
 }
 

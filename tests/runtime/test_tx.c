@@ -297,8 +297,8 @@ static void test_transaction_retries(void **state)
     attempts a = {0, 2};
     assert_ok(db, ormc_transaction(db, &o, flaky_body, &a));
     assert_int_equal(a.calls, 3);
-    ormc_stats s;
-    assert_ok(db, ormc_stats_get(db, &s));
+    ormc_counters s;
+    assert_ok(db, ormc_stats(db, &s));
     assert_int_equal(s.retries, 2);
     assert_int_equal(ormc_tx_status(db), ORMC_TX_IDLE);
     assert_int_equal(count(db), 1);
@@ -389,8 +389,8 @@ static void test_real_serialization_failure(void **state)
     assert_ok(db, ormc_transaction(db, &o, skew_body, &s));
     ormc_set_trace(db, NULL, NULL);
     assert_int_equal(s.calls, 2);
-    ormc_stats st;
-    assert_ok(db, ormc_stats_get(db, &st));
+    ormc_counters st;
+    assert_ok(db, ormc_stats(db, &st));
     assert_int_equal(st.retries, 1);
     assert_int_equal(st.errors[ORMC_SERIALIZATION], 1);
     /* the failure came from the database, on the first attempt */

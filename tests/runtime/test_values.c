@@ -150,7 +150,7 @@ static int body(ormc_db *db, void *ctx)
 static void test_null_handles(void **state)
 {
     (void)state;
-    struct ormc_stats s;
+    ormc_counters s;
     ormc_result *res = (ormc_result *)&s;
     int64_t n = 7;
     assert_int_equal(ormc_open("sqlite::memory:", NULL), ORMC_INVALID);

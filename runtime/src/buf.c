@@ -11,6 +11,7 @@ void ormc__buf_init(ormc__buf *b, char *storage, size_t size)
     b->len = 0;
     b->heap = false;
     b->failed = false;
+    b->sink = false;
     if (storage != NULL && size > 0) {
         b->data = storage;
         b->cap = size;
@@ -44,7 +45,7 @@ void ormc__buf_clear(ormc__buf *b)
 
 bool ormc__buf_reserve(ormc__buf *b, size_t more)
 {
-    if (b->failed)
+    if (b->failed || b->sink)
         return false;
     if (more < b->cap && b->len < b->cap - more)
         return true; /* len + more + 1 <= cap */

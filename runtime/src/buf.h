@@ -24,6 +24,8 @@ typedef struct ormc__buf {
     size_t cap;  /* bytes available at data, counting the NUL */
     bool heap;   /* data was allocated here (freed by ormc__buf_free) */
     bool failed; /* an allocation failed: the content is incomplete */
+    bool sink;   /* appends are dropped (a builder run for its parameters
+                    alone, whose text is known): not a failure */
 } ormc__buf;
 
 /* Start an empty buffer on `storage` (size bytes, at least 1; borrowed for

@@ -56,6 +56,7 @@ void ormc_close(ormc_db *db)
     if (db->conn)
         ormc__stmt_cache_clear(db, false);
     db->vt->disconnect(db);
+    ormc__shape_clear(db);
     ormc__tenant_forget(db);
     ormc__config_free(&db->cfg);
     free(db->target);

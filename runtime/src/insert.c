@@ -58,18 +58,18 @@ static int build_error(ormc_db *db, const ormc_table *t, int rc,
     return ormc__error(db, rc, NULL, NULL, "%s: %s", t->name, what);
 }
 
-/* Run s (a row statement, its parameters bound from params_row) and give
- * its first row, decoded and owning its data, in out. The statement is
- * released before returning, so params_row's memory may go afterwards.
+/* Run sql (a row statement, the columns `bound` bound from params_row) and
+ * give its first row, decoded and owning its data, in out. The statement
+ * is released before returning, so params_row's memory may go afterwards.
  * ORMC_OK, ORMC_NOT_FOUND (no row), or an error. */
-static int run_fetch(ormc_db *db, const ormc_table *t, const ormc__sql *s,
-                     const void *params_row, void *out)
+static int run_fetch(ormc_db *db, const ormc_table *t, const char *sql,
+                     ormc_colset bound, const void *params_row, void *out)
 {
     ormc__stmt *st;
-    int rc = ormc__stmt_prepare(db, s->text.data, &st);
+    int rc = ormc__stmt_prepare(db, sql, &st);
     if (rc != ORMC_OK)
         return rc;
-    rc = ormc__stmt_bind_row(st, t, params_row, s->bound);
+    rc = ormc__stmt_bind_row(st, t, params_row, bound);
     if (rc == ORMC_OK)
         rc = ormc__stmt_step(st);
     if (rc == ORMC_ROW) {
@@ -89,6 +89,48 @@ static int run_fetch(ormc_db *db, const ormc_table *t, const ormc__sql *s,
     return rc;
 }
 
+/* The row statement `kind` of t (see ormc__shape_row) run as run_fetch
+ * does. */
+static int fetch_shape(ormc_db *db, const ormc_table *t, ormc__row_kind kind,
+                       ormc_colset a, ormc_colset b, const void *params_row,
+                       void *out)
+{
+    ormc__sql s;
+    ormc__sql_init(&s);
+    const char *sql;
+    ormc_colset bound;
+    int rc = ormc__shape_row(db, &s, t, kind, a, b, 1, &sql, &bound);
+    if (rc == ORMC_OK)
+        rc = run_fetch(db, t, sql, bound, params_row, out);
+    ormc__sql_free(&s);
+    return rc;
+}
+
+/* The SQLite backend can tell the rowid of the row just inserted: when the
+ * only column an insert reads back is the serial key (a rowid alias, as the
+ * generated DDL declares it), it is read that way and the statement goes
+ * without RETURNING, which would make SQLite run it into a temporary table
+ * (a page allocated and cleared per insert, twice the statement's cost). */
+static bool rowid_only(ormc_db *db, const ormc_table *t, ormc_colset back)
+{
+    if (back == 0 || back != t->primary_key || db->vt->last_insert_id == NULL ||
+        (back & (back - 1)) != 0)
+        return false;
+    for (int i = 0; i < t->n_columns; i++)
+        if (back == ORMC_COLUMN_BIT(i))
+            return (t->columns[i].flags & ORMC_COL_SERIAL) != 0;
+    return false;
+}
+
+/* Store the serial key `back` (one column) of row as v. */
+static void set_serial(const ormc_table *t, ormc_colset back, void *row,
+                       int64_t v)
+{
+    for (int i = 0; i < t->n_columns; i++)
+        if (back == ORMC_COLUMN_BIT(i))
+            memcpy((char *)row + t->columns[i].offset, &v, sizeof v);
+}
+
 /* Replace row (freeing what it owned) by the fetched row `fresh`. */
 static void adopt(const ormc_table *t, void *row, const void *fresh)
 {
@@ -105,15 +147,19 @@ int ormc_row_insert(ormc_db *db, const ormc_table *t, void *row)
         return rc;
     ormc_colset cols = ormc__insert_columns(t, row);
     ormc_colset back = ormc__insert_returning(t, cols);
+    bool rowid = rowid_only(db, t, back);
     ormc__sql s;
     ormc__sql_init(&s);
-    rc = ormc__sql_insert(&s, t, cols, 1, back);
+    const char *sql;
+    ormc_colset bound;
+    rc = ormc__shape_row(db, &s, t, ORMC__R_INSERT, cols, rowid ? 0 : back, 1,
+                         &sql, &bound);
     if (rc != ORMC_OK) {
         ormc__sql_free(&s);
         return build_error(db, t, rc, "cannot build the insert");
     }
     ormc__stmt *st;
-    rc = ormc__stmt_prepare(db, s.text.data, &st);
+    rc = ormc__stmt_prepare(db, sql, &st);
     ormc__sql_free(&s);
     if (rc != ORMC_OK)
         return rc;
@@ -126,10 +172,12 @@ int ormc_row_insert(ormc_db *db, const ormc_table *t, void *row)
         rc = ormc__read_columns(st, t, back, 0, row);
         if (rc == ORMC_OK)
             rc = ormc__stmt_step(st);
-    } else if (rc == ORMC_DONE && back != 0) {
+    } else if (rc == ORMC_DONE && back != 0 && !rowid) {
         rc = ormc__error(db, ORMC_ERROR, NULL, NULL,
                          "%s: the insert returned no row", t->name);
     }
+    if (rc == ORMC_DONE && rowid)
+        set_serial(t, back, row, db->vt->last_insert_id(db));
     ormc__stmt_release(st);
     if (rc == ORMC_DONE) {
         rc = ORMC_OK;
@@ -249,13 +297,16 @@ static int insert_chunk(ormc_db *db, const ormc_table *t, const void *rows,
 {
     ormc__sql s;
     ormc__sql_init(&s);
-    int rc = ormc__sql_insert(&s, t, cols, m, back);
+    const char *sql;
+    ormc_colset bound;
+    int rc =
+        ormc__shape_row(db, &s, t, ORMC__R_INSERT, cols, back, m, &sql, &bound);
     if (rc != ORMC_OK) {
         ormc__sql_free(&s);
         return build_error(db, t, rc, "cannot build the insert");
     }
     ormc__stmt *st;
-    rc = ormc__stmt_prepare(db, s.text.data, &st);
+    rc = ormc__stmt_prepare(db, sql, &st);
     ormc__sql_free(&s);
     if (rc != ORMC_OK)
         return rc;
@@ -293,15 +344,19 @@ static int insert_run_single(ormc_db *db, const ormc_table *t, const void *rows,
                              size_t first, size_t m, ormc_colset cols,
                              ormc_colset back, assigned *a)
 {
+    bool rowid = rowid_only(db, t, back);
     ormc__sql s;
     ormc__sql_init(&s);
-    int rc = ormc__sql_insert(&s, t, cols, 1, back);
+    const char *sql;
+    ormc_colset bound;
+    int rc = ormc__shape_row(db, &s, t, ORMC__R_INSERT, cols, rowid ? 0 : back,
+                             1, &sql, &bound);
     if (rc != ORMC_OK) {
         ormc__sql_free(&s);
         return build_error(db, t, rc, "cannot build the insert");
     }
     ormc__stmt *st;
-    rc = ormc__stmt_prepare(db, s.text.data, &st);
+    rc = ormc__stmt_prepare(db, sql, &st);
     ormc__sql_free(&s);
     if (rc != ORMC_OK)
         return rc;
@@ -311,8 +366,16 @@ static int insert_run_single(ormc_db *db, const ormc_table *t, const void *rows,
             if (back && a->values)
                 rc = keep_assigned(st, t, a, r, back);
         }
-        if (rc == ORMC_DONE)
+        if (rc == ORMC_DONE) {
             rc = ORMC_OK;
+            if (rowid && a->values) {
+                int i = 0;
+                while (back != ORMC_COLUMN_BIT(i))
+                    i++;
+                a->values[r * a->k + slot_of(a->cand, i)] =
+                    db->vt->last_insert_id(db);
+            }
+        }
         ormc__stmt_reset(st);
     }
     ormc__stmt_release(st);
@@ -386,7 +449,9 @@ int ormc_row_update_columns(ormc_db *db, const ormc_table *t, const void *row,
         return rc;
     ormc__sql s;
     ormc__sql_init(&s);
-    rc = ormc__sql_update_pk(&s, t, set, 0);
+    const char *sql;
+    ormc_colset bound;
+    rc = ormc__shape_row(db, &s, t, ORMC__R_UPDATE_PK, set, 0, 1, &sql, &bound);
     if (rc != ORMC_OK) {
         ormc__sql_free(&s);
         return build_error(db, t, rc,
@@ -394,8 +459,7 @@ int ormc_row_update_columns(ormc_db *db, const ormc_table *t, const void *row,
                            "columns the table lacks, or no primary key)");
     }
     ormc__stmt *st;
-    ormc_colset bound = s.bound;
-    rc = ormc__stmt_prepare(db, s.text.data, &st);
+    rc = ormc__stmt_prepare(db, sql, &st);
     ormc__sql_free(&s);
     if (rc != ORMC_OK)
         return rc;
@@ -425,7 +489,10 @@ int ormc_row_upsert(ormc_db *db, const ormc_table *t, void *row,
     ormc_colset cols = ormc__insert_columns(t, row);
     ormc__sql s;
     ormc__sql_init(&s);
-    rc = ormc__sql_upsert(&s, t, cols, conflict);
+    const char *sql;
+    ormc_colset bound;
+    rc = ormc__shape_row(db, &s, t, ORMC__R_UPSERT, cols, conflict, 1, &sql,
+                         &bound);
     if (rc != ORMC_OK) {
         ormc__sql_free(&s);
         if (rc == ORMC_INVALID && !ormc__is_unique_key(t, conflict))
@@ -443,7 +510,7 @@ int ormc_row_upsert(ormc_db *db, const ormc_table *t, void *row,
         ormc__sql_free(&s);
         return ormc__error(db, ORMC_NOMEM, NULL, NULL, "out of memory");
     }
-    rc = run_fetch(db, t, &s, row, fresh);
+    rc = run_fetch(db, t, sql, bound, row, fresh);
     ormc__sql_free(&s);
     if (rc == ORMC_NOT_FOUND)
         rc = ormc__error(db, ORMC_ERROR, NULL, NULL,
@@ -464,41 +531,32 @@ static int find_or_create(ormc_db *db, const ormc_table *t, const void *row,
                           ormc_colset key, ormc_colset cols, ormc_colset nulls,
                           void *fresh, bool *created)
 {
-    ormc__sql s;
-    ormc__sql_init(&s);
     int rc;
     if (nulls != 0) {
         /* A NULL never conflicts (NULLs are distinct in a unique index),
          * so ON CONFLICT cannot find the row: look first, then insert.
          * Two callers racing here may both insert (the database allows
          * it): docs/data-access.md says so. */
-        rc = ormc__sql_select_by(&s, t, key, nulls);
-        if (rc == ORMC_OK)
-            rc = run_fetch(db, t, &s, row, fresh);
-        if (rc == ORMC_NOT_FOUND) {
-            rc = ormc__sql_insert(&s, t, cols, 1, ormc__all_columns(t));
-            if (rc == ORMC_OK &&
-                (rc = run_fetch(db, t, &s, row, fresh)) == ORMC_OK)
-                *created = true;
-        }
+        rc = fetch_shape(db, t, ORMC__R_SELECT_BY, key, nulls, row, fresh);
+        if (rc == ORMC_NOT_FOUND &&
+            (rc = fetch_shape(db, t, ORMC__R_INSERT, cols, ormc__all_columns(t),
+                              row, fresh)) == ORMC_OK)
+            *created = true;
         goto out;
     }
     for (int attempt = 0; attempt < FIND_OR_CREATE_ATTEMPTS; attempt++) {
         /* Insert unless the key is there: the unique index decides, so
          * that of concurrent callers exactly one creates the row and the
          * others wait for it and then see it. */
-        rc = ormc__sql_insert_or_ignore(&s, t, cols, key);
-        if (rc == ORMC_OK)
-            rc = run_fetch(db, t, &s, row, fresh);
+        rc =
+            fetch_shape(db, t, ORMC__R_INSERT_OR_IGNORE, cols, key, row, fresh);
         if (rc == ORMC_OK) {
             *created = true;
             goto out;
         }
         if (rc != ORMC_NOT_FOUND)
             goto out;
-        rc = ormc__sql_select_by(&s, t, key, 0);
-        if (rc == ORMC_OK)
-            rc = run_fetch(db, t, &s, row, fresh);
+        rc = fetch_shape(db, t, ORMC__R_SELECT_BY, key, 0, row, fresh);
         if (rc != ORMC_NOT_FOUND)
             goto out;
         /* the conflicting row was deleted in between: try again */
@@ -514,7 +572,6 @@ out:
         if (ormc__last_status(db) == ORMC_OK)
             rc = build_error(db, t, rc, "cannot build find-or-create");
     }
-    ormc__sql_free(&s);
     return rc;
 }
 

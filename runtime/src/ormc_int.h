@@ -256,6 +256,12 @@ void ormc__statement_done(ormc_db *db, const char *sql, size_t n_params,
 int64_t ormc__days_from_civil(int64_t y, unsigned m, unsigned d);
 void ormc__civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d);
 
+/* === in shape.c === */
+
+/* Forget the statement texts remembered by shape (ormc_close; the rest of
+ * the memo's API is in sqlbuild.h). */
+void ormc__shape_clear(ormc_db *db);
+
 /* === in tenant.c: the session state of schemas per tenant === */
 
 /* After a reconnect: set the search_path of db->schema again (before any
@@ -296,6 +302,10 @@ struct ormc__backend_vt {
     /* Still inside a transaction at the server (SQLite may roll back by
      * itself after some errors). */
     bool (*in_transaction)(ormc_db *db);
+    /* The rowid of the last row this connection inserted (SQLite's
+     * sqlite3_last_insert_rowid), so that an insert needs no RETURNING to
+     * learn its serial key; NULL when the backend cannot tell. */
+    int64_t (*last_insert_id)(ormc_db *db);
 };
 
 extern const ormc__backend_vt ormc__sqlite_vt;
@@ -328,6 +338,10 @@ struct ormc_db {
 
     ormc__stmt_cache cache;
     uint64_t stmt_seq; /* names of PostgreSQL prepared statements */
+
+    /* shape.c: the text of the engine's dynamic statements by shape */
+    struct ormc__shape **shapes; /* hash buckets; NULL until first use */
+    size_t n_shapes;
 
     ormc_trace_fn trace;
     void *trace_ctx;

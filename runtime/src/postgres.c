@@ -724,8 +724,9 @@ static bool pg_in_transaction(ormc_db *db)
 }
 
 const ormc__backend_vt ormc__postgres_vt = {
-    "postgres",    pg_connect,        pg_disconnect,   pg_exec_simple,
-    pg_stmt_alloc, pg_stmt_finalize,  pg_stmt_exec,    pg_stmt_next,
-    pg_stmt_reset, pg_stmt_changes,   pg_stmt_columns, pg_stmt_column_name,
-    pg_stmt_value, pg_in_transaction,
+    "postgres",      pg_connect,        pg_disconnect,
+    pg_exec_simple,  pg_stmt_alloc,     pg_stmt_finalize,
+    pg_stmt_exec,    pg_stmt_next,      pg_stmt_reset,
+    pg_stmt_changes, pg_stmt_columns,   pg_stmt_column_name,
+    pg_stmt_value,   pg_in_transaction, NULL,
 };

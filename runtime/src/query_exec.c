@@ -39,11 +39,12 @@ static int build_error(ormc_db *db, const ormc_builder *q, int rc)
                        q->table->name ? q->table->name : "?");
 }
 
-/* Check out the statement of s with its parameters bound. */
-static int prepare_sql(ormc_db *db, const ormc__sql *s, ormc__stmt **out)
+/* Check out the statement sql with the parameters of s bound. */
+static int prepare_sql(ormc_db *db, const char *sql, const ormc__sql *s,
+                       ormc__stmt **out)
 {
     ormc__stmt *st;
-    int rc = ormc__stmt_prepare(db, s->text.data, &st);
+    int rc = ormc__stmt_prepare(db, sql, &st);
     if (rc != ORMC_OK)
         return rc;
     rc = ormc__stmt_bind_params(st, s->params, s->n_params);
@@ -55,15 +56,17 @@ static int prepare_sql(ormc_db *db, const ormc__sql *s, ormc__stmt **out)
     return ORMC_OK;
 }
 
-/* Build q as `kind` and check its statement out, parameters bound. */
+/* Build q as `kind` (its text remembered by shape) and check its statement
+ * out, parameters bound. */
 static int open_query(ormc_db *db, const ormc_builder *q, ormc__query_kind kind,
                       ormc__stmt **out)
 {
     ormc__sql s;
     ormc__sql_init(&s);
-    int rc = ormc__sql_query(&s, q, kind);
+    const char *sql;
+    int rc = ormc__shape_query(db, &s, q, kind, &sql);
     if (rc == ORMC_OK)
-        rc = prepare_sql(db, &s, out);
+        rc = prepare_sql(db, sql, &s, out);
     else
         rc = build_error(db, q, rc);
     ormc__sql_free(&s);
@@ -241,9 +244,10 @@ int ormc_builder_update(ormc_db *db, const ormc_builder *q, const void *values,
     ormc__sql s;
     ormc__sql_init(&s);
     ormc__stmt *st = NULL;
-    rc = ormc__sql_update_where(&s, q, values, set);
+    const char *sql;
+    rc = ormc__shape_update_where(db, &s, q, values, set, &sql);
     if (rc == ORMC_OK)
-        rc = prepare_sql(db, &s, &st);
+        rc = prepare_sql(db, sql, &s, &st);
     else
         rc = build_error(db, q, rc);
     ormc__sql_free(&s);

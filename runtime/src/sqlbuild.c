@@ -304,6 +304,8 @@ bool ormc__is_unique_key(const ormc_table *t, ormc_colset cols)
 /* "name", embedded quotes doubled. */
 static void put_ident(ormc__buf *b, const char *name)
 {
+    if (b->sink)
+        return; /* the quoting loop is the costly part: skip it too */
     ormc__buf_putc(b, '"');
     for (const char *p = name;; p++) {
         const char *q = strchr(p, '"');
@@ -325,6 +327,8 @@ static void put_col(ormc__buf *b, const ormc_table *t, int i)
 
 static void put_param(ormc__buf *b, size_t n)
 {
+    if (b->sink)
+        return;
     ormc__buf_putc(b, '$');
     ormc__buf_put_u64(b, n);
 }
@@ -332,6 +336,8 @@ static void put_param(ormc__buf *b, size_t n)
 /* "a", "b", ... for the columns of set, in table order. */
 static void put_columns(ormc__buf *b, const ormc_table *t, ormc_colset set)
 {
+    if (b->sink)
+        return;
     const char *sep = "";
     for (int i = 0; i < t->n_columns; i++) {
         if (set & ORMC_COLUMN_BIT(i)) {
@@ -803,6 +809,45 @@ static int put_where_rows(ormc__sql *s, const ormc_builder *q)
     if ((rc = put_limit(s, q->limit, q->offset)) != ORMC_OK)
         return rc;
     ormc__buf_putc(&s->text, ')');
+    return ORMC_OK;
+}
+
+int ormc__sql_query_key(const ormc_builder *q, int kind, ormc__shape_key *k)
+{
+    int rc = check_builder(q);
+    if (rc != ORMC_OK)
+        return rc;
+    ormc__shape_key_init(k, kind, q->table);
+    /* The conditions, in order: put_where groups them by or_group; EQ / NE
+     * write IS [NOT] NULL for a NULL value; IN writes one $n per value (or
+     * "1 = 0" for none). Other operators do not depend on the value. */
+    const ormc_cond *conds = ormc__builder_conds(q);
+    ormc__shape_key_add(k, &q->n_conds, sizeof q->n_conds);
+    for (size_t i = 0; i < q->n_conds && !k->overflow; i++) {
+        const ormc_cond *c = &conds[i];
+        unsigned char null = 0;
+        size_t n_values = 0;
+        if (c->op == ORMC_EQ || c->op == ORMC_NE)
+            null = param_is_null(&c->value);
+        if (c->op == ORMC_IN) {
+            n_values = c->n_values;
+            null = c->values == NULL;
+        }
+        ormc__shape_key_add(k, &c->column, sizeof c->column);
+        ormc__shape_key_add(k, &c->op, sizeof c->op);
+        ormc__shape_key_add(k, &c->or_group, sizeof c->or_group);
+        ormc__shape_key_add(k, &null, 1);
+        ormc__shape_key_add(k, &n_values, sizeof n_values);
+    }
+    /* The order; whether there is a limit, an offset (their values are
+     * parameters), and _first's limit of 1. */
+    ormc__shape_key_add(k, &q->n_order, sizeof q->n_order);
+    for (uint8_t i = 0; i < q->n_order; i++) {
+        ormc__shape_key_add(k, &q->order[i].column, sizeof q->order[i].column);
+        ormc__shape_key_add(k, &q->order[i].dir, sizeof q->order[i].dir);
+    }
+    unsigned char limits[3] = {q->limit >= 0, q->offset > 0, q->limit != 0};
+    ormc__shape_key_add(k, limits, sizeof limits);
     return ORMC_OK;
 }
 

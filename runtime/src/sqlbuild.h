@@ -40,6 +40,7 @@
 #include "ormc.h"
 
 #include "buf.h"
+#include "ormc_int.h"
 
 /* The most parameters one statement may have (PostgreSQL's protocol limit;
  * SQLite's default since 3.32 is 32,766, but the SQLite backend does not
@@ -216,6 +217,63 @@ int ormc__sql_query(ormc__sql *s, const ormc_builder *q, ormc__query_kind kind);
  */
 int ormc__sql_update_where(ormc__sql *s, const ormc_builder *q,
                            const void *values, ormc_colset set);
+
+/* === Statements by shape (shape.c) ===
+ *
+ * The executors do not call the builders above directly: they ask for the
+ * text of a shape through these, which remember it per connection, so that
+ * a statement's text is composed once per shape and connection, not on
+ * every call. The statuses are the builders'. *sql is the text to prepare:
+ * valid until the next ormc__shape_* call on db (it may be the memo's, or
+ * s's own when it could not be remembered).
+ */
+
+/* A shape, as bytes: what the text depends on and nothing else. */
+typedef struct ormc__shape_key {
+    size_t len;
+    bool overflow; /* too long to remember: built on every call */
+    unsigned char bytes[256];
+} ormc__shape_key;
+
+void ormc__shape_key_init(ormc__shape_key *k, int kind, const ormc_table *t);
+void ormc__shape_key_add(ormc__shape_key *k, const void *p, size_t n);
+
+/* The row statements, and the ormc__sql_* call each stands for. */
+typedef enum ormc__row_kind {
+    ORMC__R_INSERT,    /* ormc__sql_insert(cols a, n rows, returning b) */
+    ORMC__R_UPDATE_PK, /* ormc__sql_update_pk(set a, returning b) */
+    ORMC__R_UPSERT,    /* ormc__sql_upsert(cols a, conflict b) */
+    ORMC__R_INSERT_OR_IGNORE, /* ormc__sql_insert_or_ignore(cols a, key b) */
+    ORMC__R_SELECT_BY         /* ormc__sql_select_by(key a, nulls b) */
+} ormc__row_kind;
+
+/* Shape kinds: the query kinds, then these. */
+#define ORMC__SHAPE_UPDATE_WHERE 16
+#define ORMC__SHAPE_ROW_BASE 32
+
+/* The text of a row statement and the columns it binds (*bound). */
+int ormc__shape_row(ormc_db *db, ormc__sql *s, const ormc_table *t,
+                    ormc__row_kind kind, ormc_colset a, ormc_colset b, size_t n,
+                    const char **sql, ormc_colset *bound);
+
+/* The text of q as `kind`, its parameters in s (ormc__sql_query). */
+int ormc__shape_query(ormc_db *db, ormc__sql *s, const ormc_builder *q,
+                      ormc__query_kind kind, const char **sql);
+
+/* The text of an update by query, its parameters in s
+ * (ormc__sql_update_where). */
+int ormc__shape_update_where(ormc_db *db, ormc__sql *s, const ormc_builder *q,
+                             const void *values, ormc_colset set,
+                             const char **sql);
+
+/*
+ * The shape of q as `kind` (an ormc__query_kind, or ORMC__SHAPE_UPDATE_WHERE
+ * followed by the set columns): everything ormc__sql_query and
+ * ormc__sql_update_where make the text depend on. The builder's error when q
+ * is invalid (then nothing is remembered). Keep in sync with the builders
+ * below: the debug build checks every hit against a fresh build.
+ */
+int ormc__sql_query_key(const ormc_builder *q, int kind, ormc__shape_key *k);
 
 /* The conditions of q (inline or on the heap; also right for a builder
  * that was copied by value before it grew). */

@@ -397,9 +397,14 @@ static bool sq_in_transaction(ormc_db *db)
     return db->conn && !sqlite3_get_autocommit(CONN(db));
 }
 
+static int64_t sq_last_insert_id(ormc_db *db)
+{
+    return sqlite3_last_insert_rowid(CONN(db));
+}
+
 const ormc__backend_vt ormc__sqlite_vt = {
-    "sqlite",      sq_connect,        sq_disconnect,   sq_exec_simple,
-    sq_stmt_alloc, sq_stmt_finalize,  sq_stmt_exec,    sq_step,
-    sq_stmt_reset, sq_stmt_changes,   sq_stmt_columns, sq_stmt_column_name,
-    sq_stmt_value, sq_in_transaction,
+    "sqlite",      sq_connect,        sq_disconnect,     sq_exec_simple,
+    sq_stmt_alloc, sq_stmt_finalize,  sq_stmt_exec,      sq_step,
+    sq_stmt_reset, sq_stmt_changes,   sq_stmt_columns,   sq_stmt_column_name,
+    sq_stmt_value, sq_in_transaction, sq_last_insert_id,
 };

@@ -6,7 +6,9 @@ local util = require("util")
 local model = require("model")
 local emit_postgres = require("emit_postgres")
 
-local format, concat, rep = string.format, table.concat, string.rep
+local format, concat, rep, sub = string.format, table.concat, string.rep,
+    string.sub
+local c_escape = util.c_escape
 
 local M = {}
 
@@ -19,41 +21,53 @@ function M.decl(ctype, name)
     return ctype .. " " .. name
 end
 
+-- The pieces packed into lines: the first line starts with `first`, the
+-- others with `indent`; pieces are separated by a space, and a piece that
+-- would pass `width` starts a new line (the first piece never does).
+-- Returns the lines and the length of the longest. Lengths are added up
+-- rather than strings built, so each line is joined once.
+local function pack(pieces, first, indent, width)
+    local lines, longest = {}, 0
+    local lead, from, len = first, 1, #first -- line: lead .. pieces[from..]
+    for i = 1, #pieces do
+        local n = #pieces[i]
+        if i > from and len + 1 + n > width then
+            local line = lead .. concat(pieces, " ", from, i - 1)
+            lines[#lines + 1] = line
+            if #line > longest then longest = #line end
+            lead, from, len = indent, i, #indent + n
+        elseif i == from then
+            len = len + n
+        else
+            len = len + 1 + n
+        end
+    end
+    local line = lead .. concat(pieces, " ", from, #pieces)
+    lines[#lines + 1] = line
+    if #line > longest then longest = #line end
+    return lines, longest
+end
+
 -- A declaration list "a, b, c" broken after commas so that no line is longer
 -- than WIDTH; `head` is what comes before the opening parenthesis, `tail`
 -- what follows the closing one. Continuation lines align after the '('.
 -- `used`: columns taken by an indent the caller adds (default 0).
 function M.call_lines(head, args, tail, used)
     local width = M.WIDTH - (used or 0)
+    local n = #args
     local one = head .. "(" .. concat(args, ", ") .. ")" .. tail
     if #one <= width then return { one } end
-    local function pack(first, indent)
-        local lines, cur = {}, first
-        for i, a in ipairs(args) do
-            local piece = a .. (i < #args and "," or (")" .. tail))
-            local fresh = cur == first
-            local sep = fresh and "" or " "
-            if not fresh and #cur + #sep + #piece > width then
-                lines[#lines + 1] = cur
-                cur = indent .. piece
-            else
-                cur = cur .. sep .. piece
-            end
-        end
-        lines[#lines + 1] = cur
-        return lines
-    end
+    local pieces = {}
+    for i = 1, n - 1 do pieces[i] = args[i] .. "," end
+    if n > 0 then pieces[n] = args[n] .. ")" .. tail end
     -- Arguments aligned after the '(', as long as that fits; else all of
     -- them on continuation lines indented by four.
-    local lines = pack(head .. "(", rep(" ", #head + 1))
-    for _, l in ipairs(lines) do
-        if #l > width then
-            local lead = head:match("^(%s*)") .. "    "
-            local rest = pack(lead, lead)
-            table.insert(rest, 1, head .. "(")
-            return rest
-        end
-    end
+    local lines, longest = pack(pieces, head .. "(", rep(" ", #head + 1),
+                                width)
+    if longest <= width then return lines end
+    local lead = head:match("^(%s*)") .. "    "
+    lines = pack(pieces, lead, lead, width)
+    table.insert(lines, 1, head .. "(")
     return lines
 end
 
@@ -63,22 +77,22 @@ end
 function M.literal_lines(s, indent, width)
     width = width or M.WIDTH
     local room = width - #indent - 2
-    local whole = util.c_escape(s)
+    local whole = c_escape(s)
     if #whole <= room then return { indent .. '"' .. whole .. '"' } end
-    local words = {}
-    for w in s:gmatch(" *[^ ]+ *") do words[#words + 1] = w end
-    if #words == 0 then words[1] = s end
-    local lines, cur = {}, ""
-    for _, w in ipairs(words) do
-        local ew = util.c_escape(w)
-        if cur ~= "" and #cur + #ew > room then
-            lines[#lines + 1] = indent .. '"' .. cur .. '"'
-            cur = ew
-        else
-            cur = cur .. ew
+    -- Escaping leaves spaces alone and makes no new ones, so the words of
+    -- the escaped text are the escaped words: escape once, then cut the
+    -- escaped text between words. Words (with the spaces around them)
+    -- follow each other without gaps; the current line is whole:sub(from,
+    -- to).
+    local lines, from, to = {}, 1, 0
+    for ws, we in whole:gmatch("() *[^ ]+ *()") do
+        if to >= from and to - from + 1 + we - ws > room then
+            lines[#lines + 1] = indent .. '"' .. sub(whole, from, to) .. '"'
+            from = ws
         end
+        to = we - 1
     end
-    lines[#lines + 1] = indent .. '"' .. cur .. '"'
+    lines[#lines + 1] = indent .. '"' .. sub(whole, from) .. '"'
     return lines
 end
 

@@ -79,7 +79,7 @@ bool ormc__buf_reserve(ormc__buf *b, size_t more)
 
 void ormc__buf_append(ormc__buf *b, const void *bytes, size_t n)
 {
-    if (!ormc__buf_reserve(b, n))
+    if (b->sink || !ormc__buf_reserve(b, n))
         return;
     if (n > 0)
         memcpy(b->data + b->len, bytes, n);
@@ -89,6 +89,8 @@ void ormc__buf_append(ormc__buf *b, const void *bytes, size_t n)
 
 void ormc__buf_puts(ormc__buf *b, const char *s)
 {
+    if (b->sink)
+        return; /* not even the strlen */
     ormc__buf_append(b, s, strlen(s));
 }
 

@@ -73,24 +73,36 @@ int ormc__stmt_decode_row(ormc__stmt *st, const ormc_table *t, void *row,
                           bool own)
 {
     ormc_param vals[64];
+    size_t lens[64]; /* own: the size of each text with its NUL */
     int n = t->n_columns;
     if (n > 64 || ormc__stmt_columns(st) < n)
         return ormc__error(st->db, ORMC_ERROR, "42804", NULL,
                            "the statement returns %d columns, table %s "
                            "has %d",
                            ormc__stmt_columns(st), t->name, n);
+    if (st->finished)
+        return ormc__error(st->db, ORMC_INVALID, NULL, NULL, "no current row");
+    /* The checks of ormc__stmt_value are made once above, for the whole
+     * row: this runs for every row a query returns. */
+    int (*value)(ormc__stmt *, int, ormc_type, ormc_param *) =
+        st->db->vt->stmt_value;
     size_t total = 0;
     bool any = false;
     for (int i = 0; i < n; i++) {
         const ormc_column *c = &t->columns[i];
         ormc_type want = c->type == ORMC_TYPE_ENUM ? ORMC_TYPE_TEXT : c->type;
-        int rc = ormc__stmt_value(st, i, want, &vals[i]);
+        memset(&vals[i], 0, sizeof vals[i]);
+        vals[i].type = want;
+        int rc = value(st, i, want, &vals[i]);
         if (rc != ORMC_OK)
             return rc;
         if (vals[i].is_null)
             continue;
         if (c->type == ORMC_TYPE_TEXT || c->type == ORMC_TYPE_JSON) {
-            total += strlen(vals[i].u.text) + 1;
+            if (own) {
+                lens[i] = strlen(vals[i].u.text) + 1;
+                total += lens[i];
+            }
             any = true;
         } else if (c->type == ORMC_TYPE_BLOB) {
             total += vals[i].u.blob.len;
@@ -149,10 +161,9 @@ int ormc__stmt_decode_row(ormc__stmt *st, const ormc_table *t, void *row,
         case ORMC_TYPE_JSON: {
             const char *s = v->u.text;
             if (mem) {
-                size_t len = strlen(s) + 1;
-                memcpy(p, s, len);
+                memcpy(p, s, lens[i]);
                 s = p;
-                p += len;
+                p += lens[i];
             }
             memcpy(f, &s, sizeof s);
             break;

@@ -56,16 +56,6 @@ void ormc__shape_key_init(ormc__shape_key *k, int kind, const ormc_table *t)
     ormc__shape_key_add(k, &t, sizeof t);
 }
 
-void ormc__shape_key_add(ormc__shape_key *k, const void *p, size_t n)
-{
-    if (k->overflow || n > sizeof k->bytes - k->len) {
-        k->overflow = true;
-        return;
-    }
-    memcpy(k->bytes + k->len, p, n);
-    k->len += n;
-}
-
 static uint64_t key_hash(const ormc__shape_key *k)
 {
     uint64_t h = UINT64_C(1469598103934665603);

@@ -750,6 +750,21 @@ static void put_order_by(ormc__sql *s, const ormc_builder *q)
     }
 }
 
+/* " OFFSET $m" when offset > 0. */
+static int put_offset(ormc__sql *s, int64_t offset)
+{
+    if (offset <= 0)
+        return ORMC_OK;
+    ormc_param p = {.type = ORMC_TYPE_BIGINT};
+    p.u.i64 = offset;
+    int rc = add_param(s, &p);
+    if (rc != ORMC_OK)
+        return rc;
+    ormc__buf_puts(&s->text, " OFFSET ");
+    put_param(&s->text, s->n_params);
+    return ORMC_OK;
+}
+
 /* " LIMIT $n [OFFSET $m]" for limit (-1: none) and offset (0: none). */
 static int put_limit(ormc__sql *s, int64_t limit, int64_t offset)
 {
@@ -763,14 +778,19 @@ static int put_limit(ormc__sql *s, int64_t limit, int64_t offset)
         return rc;
     ormc__buf_puts(&s->text, " LIMIT ");
     put_param(&s->text, s->n_params);
-    if (offset > 0) {
-        p.u.i64 = offset;
-        if ((rc = add_param(s, &p)) != ORMC_OK)
-            return rc;
-        ormc__buf_puts(&s->text, " OFFSET ");
-        put_param(&s->text, s->n_params);
-    }
-    return ORMC_OK;
+    return put_offset(s, offset);
+}
+
+/* The limit of _first and _exists: at most one row. The usual 1 is written
+ * as it is, as a hand-written query would: a constant the planner sees
+ * (PostgreSQL plans a generic LIMIT $n for an unknown fraction of the rows)
+ * and one parameter less. It is a property of the shape, not a value. */
+static int put_limit_one(ormc__sql *s, int64_t limit, int64_t offset)
+{
+    if (limit != 1)
+        return put_limit(s, limit, offset);
+    ormc__buf_puts(&s->text, " LIMIT 1");
+    return put_offset(s, offset);
 }
 
 static int check_builder(const ormc_builder *q)
@@ -868,8 +888,8 @@ int ormc__sql_query(ormc__sql *s, const ormc_builder *q, ormc__query_kind kind)
         if ((rc = put_where(s, q)) != ORMC_OK)
             break;
         put_order_by(s, q);
-        rc = put_limit(s, kind == ORMC__Q_FIRST ? first_limit : q->limit,
-                       q->offset);
+        rc = kind == ORMC__Q_FIRST ? put_limit_one(s, first_limit, q->offset)
+                                   : put_limit(s, q->limit, q->offset);
         break;
     case ORMC__Q_COUNT:
         if (q->limit < 0 && q->offset <= 0) {
@@ -892,7 +912,7 @@ int ormc__sql_query(ormc__sql *s, const ormc_builder *q, ormc__query_kind kind)
         put_ident(b, t->sql_name);
         if ((rc = put_where(s, q)) != ORMC_OK)
             break;
-        rc = put_limit(s, first_limit, q->offset);
+        rc = put_limit_one(s, first_limit, q->offset);
         break;
     case ORMC__Q_DELETE:
         ormc__buf_puts(b, "DELETE FROM ");

@@ -37,6 +37,8 @@
 #ifndef ORMC_SQLBUILD_H
 #define ORMC_SQLBUILD_H
 
+#include <string.h>
+
 #include "ormc.h"
 
 #include "buf.h"
@@ -204,7 +206,8 @@ typedef enum ormc__query_kind {
  * escapes with a backslash on both backends; ORDER BY puts NULLs last in
  * ascending and first in descending order on both backends (PostgreSQL's
  * rule; only nullable columns say so); LIMIT and OFFSET are parameters
- * (no limit with an offset binds INT64_MAX). Returns q->error when building
+ * (no limit with an offset binds INT64_MAX), except the LIMIT 1 of _first
+ * and _exists, which is written in the text. Returns q->error when building
  * it failed.
  */
 int ormc__sql_query(ormc__sql *s, const ormc_builder *q, ormc__query_kind kind);
@@ -236,7 +239,18 @@ typedef struct ormc__shape_key {
 } ormc__shape_key;
 
 void ormc__shape_key_init(ormc__shape_key *k, int kind, const ormc_table *t);
-void ormc__shape_key_add(ormc__shape_key *k, const void *p, size_t n);
+
+/* Append n bytes (inline: a query's key is made of many small pieces). */
+static inline void ormc__shape_key_add(ormc__shape_key *k, const void *p,
+                                       size_t n)
+{
+    if (k->overflow || n > sizeof k->bytes - k->len) {
+        k->overflow = true;
+        return;
+    }
+    memcpy(k->bytes + k->len, p, n);
+    k->len += n;
+}
 
 /* The row statements, and the ormc__sql_* call each stands for. */
 typedef enum ormc__row_kind {

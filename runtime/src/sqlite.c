@@ -332,6 +332,18 @@ static int sq_stmt_value(ormc__stmt *st, int col, ormc_type type,
                          ormc_param *out)
 {
     sqlite3_stmt *s = ((sq_stmt *)st)->s;
+    if (type == ORMC_TYPE_TEXT || type == ORMC_TYPE_JSON) {
+        /* The common case in one call: NULL comes back as a NULL pointer;
+         * only then is the type asked, to tell it from out of memory. */
+        out->u.text = (const char *)sqlite3_column_text(s, col);
+        if (out->u.text != NULL)
+            return ORMC_OK;
+        if (sqlite3_column_type(s, col) == SQLITE_NULL) {
+            out->is_null = true;
+            return ORMC_OK;
+        }
+        return ormc__error(st->db, ORMC_NOMEM, NULL, NULL, "out of memory");
+    }
     int ct = sqlite3_column_type(s, col);
     if (ct == SQLITE_NULL) {
         out->is_null = true;

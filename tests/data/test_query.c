@@ -331,6 +331,37 @@ static void test_query_shapes_are_cached(void **state)
     ormc_rollback(db);
 }
 
+/* More shapes than a connection remembers (IN lists of 1..300 values), and
+ * shapes that differ only in which value is NULL, in turn: each runs its
+ * own text with its own parameters. */
+static void test_shapes_beyond_the_memo(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    int64_t ids[12];
+    seed_bots(db, ids);
+    int64_t *in = calloc(300, sizeof *in);
+    assert_non_null(in);
+    for (size_t n = 1; n <= 300; n++) {
+        for (size_t i = 0; i < n; i++)
+            in[i] = ids[i % 12];
+        ormc_builder q;
+        ormc_builder_init(&q, &test_bot_table);
+        ormc_builder_where_in(&q, BOT_ID, in, n);
+        assert_int_equal(count(db, &q), n < 12 ? (int64_t)n : 12);
+        ormc_builder_free(&q);
+    }
+    free(in);
+    for (int i = 0; i < 12; i++) {
+        ormc_builder q;
+        ormc_builder_init(&q, &test_bot_table);
+        ormc_param e = data_text(i % 2 ? "E1" : NULL);
+        ormc_builder_where(&q, BOT_ENTERPRISE_ID, ORMC_EQ, &e);
+        assert_int_equal(count(db, &q), i % 2 ? 1 : 6);
+        ormc_builder_free(&q);
+    }
+    ormc_rollback(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -339,6 +370,7 @@ int main(void)
         ORMC_BACKEND_TEST(test_delete_and_update_where),
         ORMC_BACKEND_TEST(test_cursor_streams_rows),
         ORMC_BACKEND_TEST(test_query_shapes_are_cached),
+        ORMC_BACKEND_TEST(test_shapes_beyond_the_memo),
     };
     return ormc_test_run_backends("data_query", tests);
 }

@@ -66,10 +66,25 @@ function M.sql_ident(s)
     return '"' .. s:gsub('"', '""') .. '"'
 end
 
+-- Whether no two white-space characters follow each other in `text` and it
+-- does not start with one. Plain finds where they can answer: a pattern
+-- such as %s%s is tried at every position, which made this test cost more
+-- than the wrapping itself.
+local OTHER_SPACES = { "\t", "\n", "\v", "\f", "\r" }
+local function single_spaced(text)
+    if text:find("^%s") or text:find("  ", 1, true) then return false end
+    for i = 1, #OTHER_SPACES do
+        if text:find(OTHER_SPACES[i], 1, true) then
+            return not text:find("%s%s")
+        end
+    end
+    return true
+end
+
 -- Words of `text` wrapped into lines of at most `width` characters (a word
 -- longer than that gets a line of its own).
 function M.wrap(text, width)
-    if not text:find("%s%s") and not text:find("^%s") then
+    if single_spaced(text) then
         -- The common case: single spaces. Cut at the last space that fits.
         local lines, i, n = {}, 1, #text
         while i <= n do

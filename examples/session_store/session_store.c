@@ -47,9 +47,16 @@ int session_store_get(session_store *store, const char *id,
         return rc;
     ormc_time now = ormc_time_now();
     if (session->has_expires && session->expires <= now) {
-        rc = web_session_delete(store->db, session->id);
         web_session_free(session);
-        return rc == ORMC_OK || rc == ORMC_NOT_FOUND ? ORMC_NOT_FOUND : rc;
+        /* Only while it is still expired: a concurrent set() may have
+         * renewed it since we read it. */
+        web_session_query q;
+        web_session_query_init(&q);
+        web_session_where_session_id(&q, ORMC_EQ, id);
+        web_session_where_expires(&q, ORMC_LE, now);
+        rc = web_session_delete_where(store->db, &q, NULL);
+        web_session_query_free(&q);
+        return rc == ORMC_OK ? ORMC_NOT_FOUND : rc;
     }
     session->has_expires = true;
     session->expires = now + store->lifetime;
@@ -62,6 +69,11 @@ int session_store_get(session_store *store, const char *id,
 int session_store_set(session_store *store, const char *id, const void *data,
                       size_t len)
 {
+    if (!data && len > 0) {
+        store->invalid.column = -1;
+        strcpy(store->invalid.message, "data: NULL with a nonzero length");
+        return ORMC_INVALID;
+    }
     web_session row = WEB_SESSION_INIT;
     row.session_id = id;
     /* A zero-length session is still a session: never NULL data. */
@@ -94,6 +106,7 @@ int session_store_delete(session_store *store, const char *id)
 
 int session_store_delete_all(session_store *store, int64_t *deleted)
 {
+    store->invalid.message[0] = '\0';
     web_session_query q;
     web_session_query_init(&q);
     int rc = web_session_delete_where(store->db, &q, deleted);
@@ -103,6 +116,7 @@ int session_store_delete_all(session_store *store, int64_t *deleted)
 
 int session_store_delete_expired(session_store *store, int64_t *deleted)
 {
+    store->invalid.message[0] = '\0';
     web_session_query q;
     web_session_query_init(&q);
     web_session_where_expires(&q, ORMC_LE, ormc_time_now());

@@ -188,6 +188,70 @@ static void test_bad_ids_are_refused_clearly(void **state)
     assert_int_equal(count_sessions(store.db), 0);
 }
 
+static void test_null_data_with_a_length_is_refused(void **state)
+{
+    session_store store = open_store(state, HOUR);
+    assert_int_equal(session_store_set(&store, "abc", NULL, 5), ORMC_INVALID);
+    assert_string_equal(session_store_errmsg(&store),
+                        "data: NULL with a nonzero length");
+    assert_ok(store.db, session_store_set(&store, "abc", NULL, 0));
+    web_session s;
+    assert_ok(store.db, session_store_get(&store, "abc", &s));
+    assert_int_equal(s.data.len, 0);
+    web_session_free(&s);
+}
+
+/* While get() finds a session expired, another request renews it: the
+ * renewed session must survive. */
+typedef struct renew_race {
+    session_store *renewer;
+    bool renewed;
+} renew_race;
+
+static void renew_after_the_read(void *ctx, const ormc_trace_event *ev)
+{
+    renew_race *race = ctx;
+    if (race->renewed || strncmp(ev->sql, "SELECT", 6) != 0 ||
+        !strstr(ev->sql, "\"session_id\" = $1"))
+        return;
+    race->renewed = true;
+    assert_ok(race->renewer->db,
+              session_store_set(race->renewer, "abc", "new", 3));
+}
+
+static void test_get_never_deletes_a_renewed_session(void **state)
+{
+    /* On SQLite the reader's lock keeps the renewing writer out until the
+     * read is over, so the race cannot happen there: PostgreSQL only. */
+    if (ormc_test_backend() == ORMC_SQLITE)
+        skip();
+    /* Two autocommit connections: two requests of a web server. */
+    ormc_options opts = ORMC_OPTIONS_INIT;
+    opts.autocommit = 1;
+    ormc_db *a = NULL, *b = NULL;
+    assert_ok(a, ormc_open_with(ormc_test_url(), &opts, &a));
+    assert_ok(b, ormc_open_with(ormc_test_url(), &opts, &b));
+    (void)state;
+    session_store reader, expired, renewer;
+    assert_ok(a, session_store_open(&reader, a, HOUR));
+    assert_ok(b, session_store_open(&expired, b, -1000000));
+    assert_ok(b, session_store_open(&renewer, b, HOUR));
+    assert_ok(b, session_store_set(&expired, "abc", "old", 3));
+
+    renew_race race = {&renewer, false};
+    ormc_set_trace(a, renew_after_the_read, &race);
+    web_session s;
+    assert_int_equal(session_store_get(&reader, "abc", &s), ORMC_NOT_FOUND);
+    ormc_set_trace(a, NULL, NULL);
+    assert_true(race.renewed);
+
+    assert_ok(b, session_store_get(&renewer, "abc", &s));
+    assert_memory_equal(s.data.data, "new", 3);
+    web_session_free(&s);
+    ormc_close(a);
+    ormc_close(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -202,6 +266,8 @@ int main(void)
         ORMC_BACKEND_TEST(test_one_mebibyte_session_round_trips),
         ORMC_BACKEND_TEST(test_odd_ids_work),
         ORMC_BACKEND_TEST(test_bad_ids_are_refused_clearly),
+        ORMC_BACKEND_TEST(test_null_data_with_a_length_is_refused),
+        ORMC_BACKEND_TEST(test_get_never_deletes_a_renewed_session),
     };
     return ormc_test_run_backends("session_store", tests);
 }

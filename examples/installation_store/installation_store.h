@@ -10,11 +10,13 @@
  * passes is borrowed for the duration of the call. Rows a store returns own
  * their data; free them with the function named beside them.
  *
- * Transactions: each write runs in a transaction of its own (retried on
- * serialization failures) when none is open, as slack_sdk's engine.begin()
- * does; inside a transaction the caller opened, it becomes a savepoint of
- * it and commits with it. Give the store an autocommit connection
- * (`?autocommit=on`) to have every call stand alone.
+ * Transactions: each write runs in ormc_transaction: in a transaction of
+ * its own (retried on serialization failures) when none is open, as
+ * slack_sdk's engine.begin() does. Give the store an autocommit connection
+ * (`?autocommit=on`, as the demo does) so that every call stands alone. On a
+ * connection in the default mode, the first statement (a find, too) opens a
+ * transaction that stays open: the store's writes then become savepoints of
+ * it and are durable only once the caller commits (ormc_commit).
  */
 #ifndef INSTALLATION_STORE_H
 #define INSTALLATION_STORE_H

@@ -272,6 +272,14 @@ typedef int (*ormc_tx_fn)(ormc_db *db, void *ctx);
  * otherwise, and run it again after a serialization failure, deadlock or
  * busy/lock-not-available, with exponential back-off and jitter. opts may be
  * NULL for the defaults. Returns the status of the last attempt.
+ *
+ * When a transaction is already open (an explicit one, or the implicit one
+ * the default mode opens at the first statement, even a read), fn runs in a
+ * SAVEPOINT of it instead: ORMC_OK releases the savepoint, so fn's work
+ * commits when the enclosing transaction does (ormc_commit), and nothing is
+ * retried, since a serialization failure dooms the whole transaction. For
+ * a transaction of its own every time, call it with none open: on an
+ * autocommit connection, or after ormc_commit.
  */
 int ormc_transaction(ormc_db *db, const ormc_retry_options *opts, ormc_tx_fn fn,
                      void *ctx);

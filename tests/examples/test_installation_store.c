@@ -366,6 +366,36 @@ static void test_unset_installed_at_is_now_in_utc(void **state)
     installation_store_found_free(&found);
 }
 
+/* On a connection in the default mode a find opens the transaction that the
+ * following save joins: the save is durable once the caller commits, and
+ * another connection sees nothing before. */
+static void test_default_mode_saves_commit_with_the_caller(void **state)
+{
+    installation_store store = open_store(state, "C1");
+    ormc_db *other = ormc_test_open_another();
+    installation_store observer;
+    assert_ok(other, installation_store_open(&observer, other, "C1"));
+
+    slack_bot bot;
+    assert_int_equal(
+        installation_store_find_bot(&store, NULL, "T1", false, &bot),
+        ORMC_NOT_FOUND);
+    slack_installation inst = an_installation("T1", "U1", "xoxb-1", T0);
+    assert_ok(store.db, installation_store_save(&store, &inst));
+    assert_int_equal(ormc_tx_status(store.db), ORMC_TX_ACTIVE);
+    assert_int_equal(
+        installation_store_find_bot(&observer, NULL, "T1", false, &bot),
+        ORMC_NOT_FOUND);
+    assert_ok(other, ormc_rollback(other));
+
+    assert_ok(store.db, ormc_commit(store.db));
+    assert_ok(other,
+              installation_store_find_bot(&observer, NULL, "T1", false, &bot));
+    assert_string_equal(bot.bot_token, "xoxb-1");
+    slack_bot_free(&bot);
+    ormc_close(other);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -382,6 +412,7 @@ int main(void)
         ORMC_BACKEND_TEST(test_delete_bot_and_installations),
         ORMC_BACKEND_TEST(test_empty_scopes_are_stored_as_null),
         ORMC_BACKEND_TEST(test_unset_installed_at_is_now_in_utc),
+        ORMC_BACKEND_TEST(test_default_mode_saves_commit_with_the_caller),
     };
     return ormc_test_run_backends("installation_store", tests);
 }

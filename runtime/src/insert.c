@@ -382,6 +382,33 @@ static int insert_run_single(ormc_db *db, const ormc_table *t, const void *rows,
     return rc;
 }
 
+/* PostgreSQL without a change hook: the run of m rows from rows[first] in
+ * one COPY ... FROM STDIN (FORMAT binary), 3 to 4 times faster than
+ * multi-row INSERTs (no statement of 14,000 parameters to parse and plan
+ * per 1,000 rows). Nothing comes back, which is all insert_many needs when
+ * no hook wants the keys. */
+static int insert_copy(ormc_db *db, const ormc_table *t, const void *rows,
+                       size_t first, size_t m, ormc_colset cols)
+{
+    ormc__sql s;
+    ormc__sql_init(&s);
+    const char *sql;
+    ormc_colset bound;
+    int rc = ormc__shape_row(db, &s, t, ORMC__R_COPY, cols, 0, 1, &sql, &bound);
+    if (rc != ORMC_OK) {
+        ormc__sql_free(&s);
+        return build_error(db, t, rc, "cannot build the bulk load");
+    }
+    int64_t stored = 0;
+    rc = ormc__exec_copy(db, sql, t, ROW_AT(rows, t, first), m, cols, &stored);
+    ormc__sql_free(&s);
+    if (rc == ORMC_OK && stored != (int64_t)m)
+        rc = ormc__error(db, ORMC_ERROR, NULL, NULL,
+                         "%s: the bulk load stored %lld rows of %zu", t->name,
+                         (long long)stored, m);
+    return rc;
+}
+
 static int insert_all(ormc_db *db, const ormc_table *t, const void *rows,
                       size_t n, assigned *a)
 {
@@ -398,6 +425,9 @@ static int insert_all(ormc_db *db, const ormc_table *t, const void *rows,
         if (db->backend == ORMC_SQLITE || cols == 0) {
             rc = insert_run_single(db, t, rows, first, end - first, cols, back,
                                    a);
+        } else if (a->values == NULL && db->vt->copy_rows != NULL) {
+            /* nothing to read back (no hook): the bulk load */
+            rc = insert_copy(db, t, rows, first, end - first, cols);
         } else {
             size_t chunk = ormc__insert_max_rows(t, cols);
             if (chunk > INSERT_CHUNK_ROWS)

@@ -218,6 +218,13 @@ void ormc__stmt_cache_clear(ormc_db *db, bool send);
 int ormc__exec_control(ormc_db *db, const char *sql, bool tx_rule,
                        int64_t *changes);
 
+/* Run the backend's copy_rows under the rules of every statement (the
+ * implicit BEGIN, the failed-transaction rule, trace and stats, sql being
+ * what the trace hook sees). */
+int ormc__exec_copy(ormc_db *db, const char *sql, const ormc_table *t,
+                    const void *rows, size_t n, ormc_colset cols,
+                    int64_t *changes);
+
 /* Make sure a live connection exists before sending: reconnect when it was
  * lost and no transaction is open; ORMC_CONNECTION when lost inside one. */
 int ormc__ensure_connected(ormc_db *db);
@@ -306,6 +313,13 @@ struct ormc__backend_vt {
      * sqlite3_last_insert_rowid), so that an insert needs no RETURNING to
      * learn its serial key; NULL when the backend cannot tell. */
     int64_t (*last_insert_id)(ormc_db *db);
+    /* Bulk-load rows[0..n-1] (structs of t), the columns `cols`, with `sql`
+     * (a COPY ... FROM STDIN (FORMAT binary) of those columns); *changes
+     * gets the rows stored. All or none: a failure stores nothing. NULL
+     * when the backend has no such path. */
+    int (*copy_rows)(ormc_db *db, const char *sql, const ormc_table *t,
+                     const void *rows, size_t n, ormc_colset cols,
+                     int64_t *changes);
 };
 
 extern const ormc__backend_vt ormc__sqlite_vt;

@@ -145,6 +145,8 @@ static int build_row(ormc__sql *s, const ormc_table *t, ormc__row_kind kind,
         return ormc__sql_insert_or_ignore(s, t, a, b);
     case ORMC__R_SELECT_BY:
         return ormc__sql_select_by(s, t, a, b);
+    case ORMC__R_COPY:
+        return ormc__sql_copy(s, t, a);
     }
     return ORMC_INVALID;
 }

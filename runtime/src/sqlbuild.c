@@ -426,6 +426,20 @@ int ormc__sql_insert(ormc__sql *s, const ormc_table *t, ormc_colset cols,
     return finish(s, ORMC_OK);
 }
 
+int ormc__sql_copy(ormc__sql *s, const ormc_table *t, ormc_colset cols)
+{
+    ormc__sql_clear(s);
+    if (check_table(t) != ORMC_OK || cols == 0 || !is_subset(t, cols))
+        return ORMC_INVALID;
+    ormc__buf_puts(&s->text, "COPY ");
+    put_ident(&s->text, t->sql_name);
+    ormc__buf_puts(&s->text, " (");
+    put_columns(&s->text, t, cols);
+    ormc__buf_puts(&s->text, ") FROM STDIN (FORMAT binary)");
+    s->bound = cols;
+    return finish(s, ORMC_OK);
+}
+
 size_t ormc__insert_max_rows(const ormc_table *t, ormc_colset cols)
 {
     unsigned k = popcount(cols & ormc__all_columns(t));

@@ -138,6 +138,10 @@ bool ormc__is_unique_key(const ormc_table *t, ormc_colset cols);
 int ormc__sql_insert(ormc__sql *s, const ormc_table *t, ormc_colset cols,
                      size_t n_rows, ormc_colset returning);
 
+/* COPY "t" ("a", "b") FROM STDIN (FORMAT binary): PostgreSQL's bulk load
+ * of the columns `cols` (at least one), for insert_many. */
+int ormc__sql_copy(ormc__sql *s, const ormc_table *t, ormc_colset cols);
+
 /* How many rows of `cols` one multi-row insert may carry (at least 1). */
 size_t ormc__insert_max_rows(const ormc_table *t, ormc_colset cols);
 
@@ -258,7 +262,8 @@ typedef enum ormc__row_kind {
     ORMC__R_UPDATE_PK, /* ormc__sql_update_pk(set a, returning b) */
     ORMC__R_UPSERT,    /* ormc__sql_upsert(cols a, conflict b) */
     ORMC__R_INSERT_OR_IGNORE, /* ormc__sql_insert_or_ignore(cols a, key b) */
-    ORMC__R_SELECT_BY         /* ormc__sql_select_by(key a, nulls b) */
+    ORMC__R_SELECT_BY,        /* ormc__sql_select_by(key a, nulls b) */
+    ORMC__R_COPY              /* ormc__sql_copy(cols a) */
 } ormc__row_kind;
 
 /* Shape kinds: the query kinds, then these. */

@@ -418,5 +418,5 @@ const ormc__backend_vt ormc__sqlite_vt = {
     "sqlite",      sq_connect,        sq_disconnect,     sq_exec_simple,
     sq_stmt_alloc, sq_stmt_finalize,  sq_stmt_exec,      sq_step,
     sq_stmt_reset, sq_stmt_changes,   sq_stmt_columns,   sq_stmt_column_name,
-    sq_stmt_value, sq_in_transaction, sq_last_insert_id,
+    sq_stmt_value, sq_in_transaction, sq_last_insert_id, NULL,
 };

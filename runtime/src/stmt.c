@@ -454,3 +454,27 @@ int ormc__exec_control(ormc_db *db, const char *sql, bool tx_rule,
         *changes = n;
     return rc;
 }
+
+int ormc__exec_copy(ormc_db *db, const char *sql, const ormc_table *t,
+                    const void *rows, size_t n, ormc_colset cols,
+                    int64_t *changes)
+{
+    int rc;
+    int64_t done = 0;
+    *changes = 0;
+    if (db->vt->copy_rows == NULL)
+        return ormc__error(db, ORMC_UNSUPPORTED, NULL, NULL,
+                           "no bulk load on %s", db->vt->name);
+    if ((rc = ormc__ensure_connected(db)) != ORMC_OK)
+        return rc;
+    if ((rc = ormc__tx_before_statement(db)) != ORMC_OK)
+        return rc;
+    int64_t t0 = db->trace ? ormc__now_ns() : 0;
+    rc = db->vt->copy_rows(db, sql, t, rows, n, cols, &done);
+    int64_t dt = db->trace ? ormc__now_ns() - t0 : 0;
+    if (rc != ORMC_OK)
+        ormc__tx_statement_failed(db, rc);
+    ormc__statement_done(db, sql, 0, dt, rc == ORMC_OK ? done : 0, rc);
+    *changes = done;
+    return rc;
+}

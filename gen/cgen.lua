@@ -6,8 +6,8 @@ local util = require("util")
 local model = require("model")
 local emit_postgres = require("emit_postgres")
 
-local format, concat, rep, sub = string.format, table.concat, string.rep,
-    string.sub
+local format, concat, rep, sub, find = string.format, table.concat,
+    string.rep, string.sub, string.find
 local c_escape = util.c_escape
 
 local M = {}
@@ -99,16 +99,16 @@ end
 -- A multi-line text (DDL) as C literal lines: one literal per line of the
 -- text, each ending in \n except the last.
 function M.text_literal_lines(s, indent)
-    local out = {}
-    local lines = {}
-    for l in (s .. "\n"):gmatch("(.-)\n") do lines[#lines + 1] = l end
-    for i, l in ipairs(lines) do
-        local body = l .. (i < #lines and "\n" or "")
-        for _, piece in ipairs(M.literal_lines(body, indent)) do
-            out[#out + 1] = piece
-        end
+    local out, from = {}, 1
+    -- Lines cut at plain finds of "\n" (the pattern "(.-)\n" tries one
+    -- character at a time).
+    while true do
+        local nl = find(s, "\n", from, true)
+        local pieces = M.literal_lines(sub(s, from, nl), indent)
+        for i = 1, #pieces do out[#out + 1] = pieces[i] end
+        if nl == nil then return out end
+        from = nl + 1
     end
-    return out
 end
 
 -- The C initializer of a default value.

@@ -43,6 +43,9 @@ end
 -- The statements of table t; each entry is { sql = full text, short = the
 -- text with the column list abbreviated, for comments }.
 function M.table_statements(t)
+    -- The header (in comments) and the source both want them: make them
+    -- once.
+    if t.statements then return t.statements end
     local tname = ident(t.sql_name)
     local select = format("SELECT %s FROM %s", column_list(t), tname)
     local select_short = format("SELECT <every column> FROM %s", tname)
@@ -90,6 +93,7 @@ function M.table_statements(t)
         out.get_by[i] = { sql = select .. " WHERE " .. w,
                           short = select_short .. " WHERE " .. w }
     end
+    t.statements = out
     return out
 end
 

@@ -86,18 +86,23 @@ int ormc__error(ormc_db *db, int status, const char *sqlstate,
 {
     if (!db)
         return status;
+    /* Everything is formatted into locals first: the arguments may be the
+     * connection's own buffers (wrapping the previous message). */
+    char msg[sizeof db->errmsg], state[sizeof db->sqlstate];
+    char named[sizeof db->errconstraint];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(db->errmsg, sizeof db->errmsg, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    ormc__scrub(db->errmsg, sizeof db->errmsg, db->secret);
     if (!sqlstate || strlen(sqlstate) != 5)
         sqlstate = default_sqlstate(status);
-    memcpy(db->sqlstate, sqlstate, strlen(sqlstate) + 1);
-    if (constraint)
-        snprintf(db->errconstraint, sizeof db->errconstraint, "%s", constraint);
-    else
-        db->errconstraint[0] = '\0';
+    memcpy(state, sqlstate, sizeof state);
+    snprintf(named, sizeof named, "%s", constraint ? constraint : "");
+
+    memcpy(db->errmsg, msg, sizeof msg);
+    ormc__scrub(db->errmsg, sizeof db->errmsg, db->secret);
+    memcpy(db->sqlstate, state, sizeof state);
+    memcpy(db->errconstraint, named, sizeof named);
     db->err_status = status;
     if (status >= 0 && status < ORMC__STATUS_COUNT)
         db->stats.errors[status]++;

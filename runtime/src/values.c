@@ -63,9 +63,11 @@ size_t ormc_time_format(ormc_time t, char *buf, size_t size)
     if (y < 0 || y > 9999 || size < 27) {
         /* outside the fixed-width form, or truncated: rare enough for
          * printf's generality */
-        int n = snprintf(buf, size, "%04lld-%02u-%02u %02u:%02u:%02u.%06u",
-                         (long long)y, m, d, secs / 3600, secs / 60 % 60,
-                         secs % 60, us);
+        /* years before 1 BC keep four digits after their sign, which is
+         * what ormc_time_parse reads back */
+        int n = snprintf(buf, size, "%s%04lld-%02u-%02u %02u:%02u:%02u.%06u",
+                         y < 0 ? "-" : "", (long long)(y < 0 ? -y : y), m, d,
+                         secs / 3600, secs / 60 % 60, secs % 60, us);
         if (n < 0)
             return 0;
         return (size_t)n < size ? (size_t)n : (size ? size - 1 : 0);
@@ -191,6 +193,9 @@ int ormc_time_parse(const char *text, ormc_time *out)
         return ORMC_INVALID;
     int64_t days = ormc__days_from_civil(year, (unsigned)mon, (unsigned)day);
     int64_t secs = days * 86400 + hh * 3600 + mm * 60 + ss - offset_s;
+    /* About 292,000 years either side of 1970 fit in microseconds. */
+    if (secs > INT64_MAX / US_PER_SEC - 1 || secs < INT64_MIN / US_PER_SEC + 1)
+        return ORMC_INVALID;
     *out = secs * US_PER_SEC + frac;
     return ORMC_OK;
 }

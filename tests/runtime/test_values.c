@@ -99,6 +99,30 @@ static void test_time_parse_forms(void **state)
     assert_int_equal(ormc_time_parse(NULL, &t), ORMC_INVALID);
 }
 
+/* Far from 1970: what does not fit in int64 microseconds is refused, not
+ * wrapped; years BC survive a round trip through their text. */
+static void test_time_extremes(void **state)
+{
+    (void)state;
+    ormc_time t;
+    assert_int_equal(ormc_time_parse("9999999-12-31 23:59:59", &t),
+                     ORMC_INVALID);
+    assert_int_equal(ormc_time_parse("-9999999-01-01 00:00:00", &t),
+                     ORMC_INVALID);
+    assert_int_equal(ormc_time_parse("294000-01-01 00:00:00", &t), ORMC_OK);
+    assert_true(t > 0);
+
+    static const char *const years_bc[] = {"-0001-06-01 00:00:00.000000",
+                                           "-0999-12-31 23:59:59.999999",
+                                           "-4713-11-24 12:00:00.000001"};
+    for (size_t i = 0; i < sizeof years_bc / sizeof years_bc[0]; i++) {
+        char text[ORMC_TIME_TEXT_MAX];
+        assert_int_equal(ormc_time_parse(years_bc[i], &t), ORMC_OK);
+        ormc_time_format(t, text, sizeof text);
+        assert_string_equal(text, years_bc[i]);
+    }
+}
+
 static void test_uuid(void **state)
 {
     (void)state;
@@ -285,6 +309,7 @@ int main(void)
         cmocka_unit_test(test_time_format),
         cmocka_unit_test(test_time_format_sweep),
         cmocka_unit_test(test_time_parse_forms),
+        cmocka_unit_test(test_time_extremes),
         cmocka_unit_test(test_uuid),
         cmocka_unit_test(test_strstatus),
         cmocka_unit_test(test_null_handles),

@@ -263,13 +263,11 @@ local function emit_tables(b, m)
 end
 
 local function body(b, ret, name, args, lines)
-    local out = cgen.call_lines(ret .. name, args, "")
-    out[#out + 1] = "{"
-    for _, l in ipairs(lines) do
-        out[#out + 1] = l == "" and "" or ("    " .. l)
-    end
-    out[#out + 1] = "}\n"
-    b:line(concat(out, "\n"))
+    b:lines(cgen.call_lines(ret .. name, args, ""))
+    b:line("{")
+    b:indented("    ", lines)
+    b:line("}")
+    b:line()
 end
 
 -- Lines of a function body that call `fname(args)` (wrapped at 80 columns,

@@ -36,6 +36,36 @@ function Buffer:line(fmt, a, ...)
     self.n = n + 2
 end
 
+-- Each string of `lines` as a line. Emitters get lines back from helpers
+-- such as cgen.call_lines; one call appends them all.
+function Buffer:lines(lines)
+    local n = self.n
+    for i = 1, #lines do
+        self[n + 1] = lines[i]
+        self[n + 2] = "\n"
+        n = n + 2
+    end
+    self.n = n
+end
+
+-- Each string of `lines` as a line after `indent`, except that an empty
+-- string stays an empty line (a function body, indented without making a
+-- new string per line).
+function Buffer:indented(indent, lines)
+    local n = self.n
+    for i = 1, #lines do
+        local l = lines[i]
+        if l ~= "" then
+            n = n + 1
+            self[n] = indent
+        end
+        self[n + 1] = l
+        self[n + 2] = "\n"
+        n = n + 2
+    end
+    self.n = n
+end
+
 function Buffer:text()
     return concat(self, "", 1, self.n)
 end

@@ -19,7 +19,7 @@ local M = {}
 
 local function idents(cols)
     local out = {}
-    for i, c in ipairs(cols) do out[i] = ident(c.sql_name) end
+    for i, c in ipairs(cols) do out[i] = c.sql_ident end
     return concat(out, ", ")
 end
 
@@ -46,11 +46,11 @@ local function create_table(d, t)
     local items = {}
     local width = 0
     for _, c in ipairs(t.columns) do
-        width = math.max(width, #ident(c.sql_name))
+        width = math.max(width, #c.sql_ident)
     end
     local inline_pk = false
     for _, c in ipairs(t.columns) do
-        local head = { util.pad(ident(c.sql_name), width), d.column_type(c) }
+        local head = { util.pad(c.sql_ident, width), d.column_type(c) }
         if c.not_null then head[#head + 1] = "NOT NULL" end
         local parts = {}
         if c.type == "serial" then
@@ -80,10 +80,10 @@ local function create_table(d, t)
     for _, c in ipairs(t.columns) do
         if c.ref then
             local fk = format("CONSTRAINT %s FOREIGN KEY (%s)",
-                              ident(c.fk_name), ident(c.sql_name))
+                              ident(c.fk_name), c.sql_ident)
             local ref = format("REFERENCES %s (%s)",
-                               ident(c.ref_table.sql_name),
-                               ident(c.ref_col.sql_name))
+                               c.ref_table.sql_ident,
+                               c.ref_col.sql_ident)
             if c.ref.on_delete then
                 ref = ref .. " ON DELETE " .. check.ON_DELETE[c.ref.on_delete]
             end
@@ -97,17 +97,17 @@ local function create_table(d, t)
             items[#items + 1] = fold(format("CONSTRAINT %s",
                                             ident(c.check_name)),
                                      format("CHECK (%s IN (%s))",
-                                            ident(c.sql_name),
+                                            c.sql_ident,
                                             concat(labels, ", ")))
         elseif c.type == "text" and c.max and d.text_max_check then
             items[#items + 1] = fold(format("CONSTRAINT %s",
                                             ident(c.check_name)),
                                      format("CHECK (length(%s) <= %d)",
-                                            ident(c.sql_name), c.max))
+                                            c.sql_ident, c.max))
         end
     end
     local lines = { format("CREATE TABLE IF NOT EXISTS %s (",
-                           ident(t.sql_name)) }
+                           t.sql_ident) }
     for i, item in ipairs(items) do
         lines[#lines + 1] = "    " .. item .. (i < #items and "," or "")
     end
@@ -131,7 +131,7 @@ function M.statements(d, m)
                 local head = format("CREATE %sINDEX IF NOT EXISTS %s",
                                     k.unique and "UNIQUE " or "",
                                     ident(k.sql_name))
-                local tail = format("ON %s (%s)", ident(t.sql_name),
+                local tail = format("ON %s (%s)", t.sql_ident,
                                     idents(k.col_objs))
                 local text = head .. " " .. tail
                 if #text + 1 > 80 then text = head .. "\n    " .. tail end

@@ -23,6 +23,7 @@ M.FLAGS = { "NOT_NULL", "PRIMARY_KEY", "UNIQUE", "SERIAL", "DEFAULT",
 local function derive_column(m, t, c, i)
     local info = types.info[c.type]
     c.index = i - 1
+    c.sql_ident = util.sql_ident(c.sql_name) -- quoted once for all the SQL
     c.macro = t.macro .. "_" .. names.macro(c.name)
     c.pointer = info.pointer == true
     -- has_x: nullable scalars, and not-null columns whose default is now
@@ -68,6 +69,7 @@ end
 local function derive_table(m, t)
     t.prefix = names.prefix(m.name, t.name)
     t.macro = names.macro(t.prefix)
+    t.sql_ident = util.sql_ident(t.sql_name)
     for i, c in ipairs(t.columns) do derive_column(m, t, c, i) end
     t.n_columns = #t.columns
 

@@ -7,10 +7,8 @@
 -- them in. keep in sync with runtime/include/ormc.h (ormc_table_sql,
 -- ormc_row_fetch, ormc_row_exec).
 
-local util = require("util")
-
+-- Identifiers come quoted from the model (c.sql_ident, t.sql_ident).
 local concat, format = table.concat, string.format
-local ident = util.sql_ident
 
 local M = {}
 
@@ -29,14 +27,14 @@ end
 local function where(cols, num)
     local parts = {}
     for i, c in ipairs(cols) do
-        parts[i] = format("%s = $%d", ident(c.sql_name), num[c])
+        parts[i] = format("%s = $%d", c.sql_ident, num[c])
     end
     return concat(parts, " AND ")
 end
 
 local function column_list(t)
     local parts = {}
-    for i, c in ipairs(t.columns) do parts[i] = ident(c.sql_name) end
+    for i, c in ipairs(t.columns) do parts[i] = c.sql_ident end
     return concat(parts, ", ")
 end
 
@@ -46,7 +44,7 @@ function M.table_statements(t)
     -- The header (in comments) and the source both want them: make them
     -- once.
     if t.statements then return t.statements end
-    local tname = ident(t.sql_name)
+    local tname = t.sql_ident
     local select = format("SELECT %s FROM %s", column_list(t), tname)
     local select_short = format("SELECT <every column> FROM %s", tname)
     local pk_num = numbering(t.pk_cols)
@@ -64,7 +62,7 @@ function M.table_statements(t)
     for _, c in ipairs(t.columns) do all_num[c] = c.index + 1 end
     for _, c in ipairs(t.columns) do
         if not is_key[c] then
-            sets[#sets + 1] = format("%s = $%d", ident(c.sql_name), all_num[c])
+            sets[#sets + 1] = format("%s = $%d", c.sql_ident, all_num[c])
         end
     end
     local set_short = "<every other column>"
@@ -72,7 +70,7 @@ function M.table_statements(t)
         -- Only key columns: a statement that changes nothing but still
         -- tells whether the row exists.
         for _, c in ipairs(t.pk_cols) do
-            sets[#sets + 1] = format("%s = $%d", ident(c.sql_name),
+            sets[#sets + 1] = format("%s = $%d", c.sql_ident,
                                      all_num[c])
         end
         set_short = concat(sets, ", ")

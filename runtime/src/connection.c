@@ -45,6 +45,16 @@ int ormc_open_with(const char *url, const ormc_options *opts, ormc_db **out)
     return ORMC_OK;
 }
 
+/* Zero a string before freeing it (volatile: the stores must happen). */
+static void wipe_and_free(char *s)
+{
+    if (!s)
+        return;
+    for (volatile char *p = s; *p; p++)
+        *p = '\0';
+    free(s);
+}
+
 void ormc_close(ormc_db *db)
 {
     if (!db)
@@ -59,14 +69,10 @@ void ormc_close(ormc_db *db)
     ormc__shape_clear(db);
     ormc__tenant_forget(db);
     ormc__config_free(&db->cfg);
-    free(db->target);
-    if (db->secret) {
-        /* do not leave the password in freed memory */
-        volatile char *p = db->secret;
-        while (*p)
-            *p++ = '\0';
-        free(db->secret);
-    }
+    /* Leave the password in no freed memory: the driver's connection
+     * string holds it too. */
+    wipe_and_free(db->target);
+    wipe_and_free(db->secret);
     free(db);
 }
 

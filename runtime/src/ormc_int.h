@@ -59,14 +59,17 @@ void ormc__config_free(ormc__config *cfg);
 /* === in sqltext.c === */
 
 /*
- * Scan SQL text outside string literals, quoted identifiers and comments:
- * *max_param gets the highest $N, *multi whether a second statement follows
- * a top-level semicolon. Returns ORMC_INVALID for $0 or a number > 65535.
+ * Scan SQL text outside string literals, quoted identifiers and comments,
+ * as `dialect` writes them ([x] and `x` are identifiers on SQLite only; E''
+ * strings and dollar quotes are PostgreSQL's): *max_param gets the highest
+ * $N, *multi whether a second statement follows a top-level semicolon.
+ * Returns ORMC_INVALID for $0 or a number > 65535.
  */
-int ormc__sqltext_scan(const char *sql, int *max_param, bool *multi);
+int ormc__sqltext_scan(const char *sql, ormc_backend dialect, int *max_param,
+                       bool *multi);
 
-/* A malloc'd copy of sql with every $N turned into ?N (SQLite), or NULL
- * when out of memory. */
+/* A malloc'd copy of sql with every $N turned into ?N (SQLite, lexed as
+ * SQLite does), or NULL when out of memory. */
 char *ormc__sqltext_to_sqlite(const char *sql);
 
 /* === in status.c: the connection's error state === */

@@ -11,21 +11,82 @@
 
 #include "ormc_int.h"
 
-/* Length of the token starting at p that must be copied verbatim (a
- * literal, a quoted identifier, a comment), or 0 when p starts none. */
-static size_t skip_quoted(const char *p)
+/* A character that continues an identifier: letters, digits, `_` and the
+ * bytes of UTF-8 sequences (PostgreSQL's `$` is looked at where it
+ * matters). */
+static bool ident_char(char c)
+{
+    return isalnum((unsigned char)c) || c == '_' || (unsigned char)c >= 0x80;
+}
+
+/* PostgreSQL dollar quoting at p (a `$`): $$...$$ or $tag$...$tag$, the tag
+ * being [A-Za-z_][A-Za-z0-9_]* (bytes >= 0x80 count as letters). 0 when p
+ * starts none. */
+static size_t skip_dollar_quote(const char *p)
+{
+    const char *t = p + 1;
+    if (*t != '$') {
+        if (!(isalpha((unsigned char)*t) || *t == '_' ||
+              (unsigned char)*t >= 0x80))
+            return 0;
+        while (ident_char(*t))
+            t++;
+        if (*t != '$')
+            return 0;
+    }
+    size_t taglen = (size_t)(t - p) + 1;
+    const char *q = t + 1;
+    while (*q) {
+        if (*q == '$' && strncmp(q, p, taglen) == 0)
+            return (size_t)(q - p) + taglen;
+        q++;
+    }
+    return (size_t)(q - p);
+}
+
+/*
+ * Length of the token starting at p that must be copied verbatim (a
+ * literal, a quoted identifier, a comment), or 0 when p starts none. start
+ * is the beginning of the text (to look behind p). The dialects differ:
+ *   - SQLite quotes identifiers with [...] and `...` too; on PostgreSQL
+ *     `[` is an array subscript or constructor (ARRAY[$1, $2]);
+ *   - PostgreSQL's E'...' strings take backslash escapes (E'it\'s'), and
+ *     its dollar quotes ($$...$$, $tag$...$tag$) hold anything.
+ */
+static size_t skip_quoted(const char *start, const char *p,
+                          ormc_backend dialect)
 {
     const char *s = p;
+    bool pg = dialect == ORMC_POSTGRES;
+    bool backslash = false; /* E'...': a backslash escapes what follows */
     char close;
     switch (*p) {
     case '\'':
     case '"':
-    case '`':
         close = *p;
         break;
+    case '`':
+        if (pg)
+            return 0;
+        close = '`';
+        break;
     case '[':
+        if (pg)
+            return 0;
         close = ']';
         break;
+    case 'E':
+    case 'e':
+        if (!pg || p[1] != '\'' || (p > start && ident_char(p[-1])))
+            return 0;
+        backslash = true;
+        close = '\'';
+        p++;
+        break;
+    case '$':
+        if (!pg || (p > start && (ident_char(p[-1]) || p[-1] == '$')))
+            return 0;
+        return skip_dollar_quote(p);
     case '-':
         if (p[1] != '-')
             return 0;
@@ -46,6 +107,10 @@ static size_t skip_quoted(const char *p)
     for (;;) {
         if (!*p)
             return (size_t)(p - s);
+        if (backslash && *p == '\\' && p[1]) {
+            p += 2;
+            continue;
+        }
         if (*p == close) {
             if (close != ']' && p[1] == close) { /* doubled: escaped */
                 p += 2;
@@ -57,43 +122,22 @@ static size_t skip_quoted(const char *p)
     }
 }
 
-/* PostgreSQL dollar quoting: $$...$$ or $tag$...$tag$. */
-static size_t skip_dollar_quote(const char *p)
+/* p starts a $N parameter: `$` and a digit, not inside an identifier such
+ * as a$1. */
+static bool at_param(const char *start, const char *p)
 {
-    const char *t = p + 1;
-    while (*t == '_' || isalpha((unsigned char)*t))
-        t++;
-    if (*t != '$')
-        return 0;
-    size_t taglen = (size_t)(t - p) + 1;
-    const char *q = t + 1;
-    while (*q) {
-        if (*q == '$' && strncmp(q, p, taglen) == 0)
-            return (size_t)(q - p) + taglen;
-        q++;
-    }
-    return (size_t)(q - p);
+    return p[0] == '$' && isdigit((unsigned char)p[1]) &&
+           !(p > start && (ident_char(p[-1]) || p[-1] == '$'));
 }
 
-int ormc__sqltext_scan(const char *sql, int *max_param, bool *multi)
+int ormc__sqltext_scan(const char *sql, ormc_backend dialect, int *max_param,
+                       bool *multi)
 {
     int maxp = 0;
     bool semi = false, more = false;
     const char *p = sql;
     while (*p) {
-        size_t n = skip_quoted(p);
-        if (n) {
-            if (semi && !(p[0] == '-' || p[0] == '/'))
-                more = true;
-            p += n;
-            continue;
-        }
-        if (*p == '$' && isdigit((unsigned char)p[1])) {
-            /* not part of an identifier such as a$1 */
-            if (p > sql && (isalnum((unsigned char)p[-1]) || p[-1] == '_')) {
-                p++;
-                continue;
-            }
+        if (at_param(sql, p)) {
             long v = 0;
             p++;
             while (isdigit((unsigned char)*p)) {
@@ -109,14 +153,12 @@ int ormc__sqltext_scan(const char *sql, int *max_param, bool *multi)
                 more = true;
             continue;
         }
-        if (*p == '$' && (p == sql || !isalnum((unsigned char)p[-1]))) {
-            n = skip_dollar_quote(p);
-            if (n) {
-                if (semi)
-                    more = true;
-                p += n;
-                continue;
-            }
+        size_t n = skip_quoted(sql, p, dialect);
+        if (n) {
+            if (semi && !(p[0] == '-' || p[0] == '/'))
+                more = true;
+            p += n;
+            continue;
         }
         if (*p == ';')
             semi = true;
@@ -140,15 +182,14 @@ char *ormc__sqltext_to_sqlite(const char *sql)
     const char *p = sql;
     char *o = out;
     while (*p) {
-        size_t n = skip_quoted(p);
+        size_t n = skip_quoted(sql, p, ORMC_SQLITE);
         if (n) {
             memcpy(o, p, n);
             o += n;
             p += n;
             continue;
         }
-        if (*p == '$' && isdigit((unsigned char)p[1]) &&
-            !(p > sql && (isalnum((unsigned char)p[-1]) || p[-1] == '_'))) {
+        if (at_param(sql, p)) {
             *o++ = '?';
             p++;
             continue;

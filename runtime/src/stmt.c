@@ -205,7 +205,7 @@ int ormc__stmt_prepare(ormc_db *db, const char *sql, ormc__stmt **out)
 
     int max_param;
     bool multi;
-    if (ormc__sqltext_scan(sql, &max_param, &multi) != ORMC_OK)
+    if (ormc__sqltext_scan(sql, db->backend, &max_param, &multi) != ORMC_OK)
         return ormc__error(db, ORMC_INVALID, "42P02", NULL,
                            "bad parameter number in SQL (use $1..$65535)");
     ormc__stmt *st = db->vt->stmt_alloc(db);

@@ -71,4 +71,9 @@ void ormc__tmp_row_done(void *row, ormc__rowbuf *buf);
  * ORMC_OK, or an error recorded on db. */
 int ormc__query_open(ormc_db *db, const ormc_builder *q, ormc__stmt **out);
 
+/* PostgreSQL: "DECLARE <name> NO SCROLL CURSOR FOR <the SELECT of q>"
+ * checked out with q's parameters bound (cursor.c). */
+int ormc__query_declare(ormc_db *db, const ormc_builder *q, const char *name,
+                        ormc__stmt **out);
+
 #endif /* ORMC_HOOKS_H */

@@ -345,6 +345,8 @@ struct ormc_db {
     bool tx_implicit;   /* level 1 was opened by a statement */
     bool tx_failed;     /* a statement failed: only rollback works */
     int tx_fail_status; /* the status that failed it */
+    uint64_t tx_seq;    /* counts outermost transactions begun: tells one
+                           transaction from the next at the same depth */
     bool tx_query_only; /* SQLite: PRAGMA query_only set for read-only */
 
     /* last error */
@@ -355,6 +357,12 @@ struct ormc_db {
 
     ormc__stmt_cache cache;
     uint64_t stmt_seq; /* names of PostgreSQL prepared statements */
+
+    /* cursor.c: the open PostgreSQL cursors, a bit per name
+     * ormc_cursor_<bit> */
+    uint32_t pg_cursors;
+    uint64_t pg_cursor_tx; /* the tx_seq of the transaction cursors opened
+                              for themselves (autocommit); 0: none */
 
     /* shape.c: the text of the engine's dynamic statements by shape */
     struct ormc__shape **shapes; /* hash buckets; NULL until first use */

@@ -61,6 +61,11 @@ typedef struct pg_stmt {
     PGresult *res;
     int row, nrows;
     bool streaming, stream_end;
+    /* the type and format of each column of res, read once per result
+     * rather than once per value */
+    Oid *col_oid;
+    int *col_fmt;
+    int n_cols, cap_cols;
 } pg_stmt;
 
 #define CONN(db) ((PGconn *)(db)->conn)
@@ -271,6 +276,11 @@ static void pg_stmt_finalize(ormc__stmt *st, bool send)
     q->types = NULL;
     free(q->cur_types); /* one block for all the parameter arrays */
     q->cur_types = NULL;
+    free(q->col_oid);
+    free(q->col_fmt);
+    q->col_oid = NULL;
+    q->col_fmt = NULL;
+    q->n_cols = q->cap_cols = 0;
 }
 
 /* The parameter arrays, allocated on first use (one block). */
@@ -356,6 +366,29 @@ static void encode(pg_stmt *q, int i, const ormc_param *p)
         q->values[i] = NULL;
 }
 
+/* Read the column types and formats of res (a result with rows). */
+static int columns_of(pg_stmt *q, const PGresult *res)
+{
+    int n = PQnfields(res);
+    if (n > q->cap_cols) {
+        Oid *oid = realloc(q->col_oid, (size_t)n * sizeof *oid);
+        if (oid == NULL)
+            return ORMC_NOMEM;
+        q->col_oid = oid;
+        int *fmt = realloc(q->col_fmt, (size_t)n * sizeof *fmt);
+        if (fmt == NULL)
+            return ORMC_NOMEM;
+        q->col_fmt = fmt;
+        q->cap_cols = n;
+    }
+    for (int i = 0; i < n; i++) {
+        q->col_oid[i] = PQftype(res, i);
+        q->col_fmt[i] = PQfformat(res, i);
+    }
+    q->n_cols = n;
+    return ORMC_OK;
+}
+
 /* Start the rows of a fresh result. */
 static int take_result(pg_stmt *q, PGresult *res)
 {
@@ -367,6 +400,11 @@ static int take_result(pg_stmt *q, PGresult *res)
         q->res = res;
         q->nrows = PQntuples(res);
         q->row = 0;
+        if (columns_of(q, res) != ORMC_OK) {
+            q->res = NULL;
+            PQclear(res);
+            return ormc__error(db, ORMC_NOMEM, NULL, NULL, "out of memory");
+        }
         if (s == PGRES_TUPLES_OK && q->streaming)
             q->stream_end = true;
         return q->nrows > 0 ? ORMC_ROW : ORMC_DONE;
@@ -636,13 +674,21 @@ static int pg_stmt_value(ormc__stmt *st, int col, ormc_type type,
         out->is_null = true;
         return ORMC_OK;
     }
-    const char *v = PQgetvalue(r, q->row, col);
-    int len = PQgetlength(r, q->row, col);
-    Oid oid = PQftype(r, col);
     if ((int)type == 0)
         return ORMC_OK;
-    if (PQfformat(r, col) == 0)
-        return value_text(st, col, type, oid, v, len, out);
+    const char *v = PQgetvalue(r, q->row, col);
+    /* a value's type and format from the result's row description; its
+     * length is asked only where the type does not fix it (bytea, text) */
+    Oid oid = col < q->n_cols ? q->col_oid[col] : PQftype(r, col);
+    int fmt = col < q->n_cols ? q->col_fmt[col] : PQfformat(r, col);
+    if (fmt == 0)
+        return value_text(st, col, type, oid, v, PQgetlength(r, q->row, col),
+                          out);
+    if (type == ORMC_TYPE_TEXT && (oid == OID_TEXT || oid == OID_VARCHAR)) {
+        out->u.text = v; /* the common case, first */
+        return ORMC_OK;
+    }
+    int len = PQgetlength(r, q->row, col);
 
     int64_t i;
     switch (type) {

@@ -78,6 +78,34 @@ int ormc__query_open(ormc_db *db, const ormc_builder *q, ormc__stmt **out)
     return open_query(db, q, ORMC__Q_SELECT, out);
 }
 
+int ormc__query_declare(ormc_db *db, const ormc_builder *q, const char *name,
+                        ormc__stmt **out)
+{
+    ormc__sql s;
+    ormc__sql_init(&s);
+    const char *sql;
+    int rc = ormc__shape_query(db, &s, q, ORMC__Q_SELECT, &sql);
+    if (rc != ORMC_OK) {
+        ormc__sql_free(&s);
+        return build_error(db, q, rc);
+    }
+    /* a cursor is opened once per many rows: the text is simply built */
+    char storage[512];
+    ormc__buf b;
+    ormc__buf_init(&b, storage, sizeof storage);
+    ormc__buf_puts(&b, "DECLARE ");
+    ormc__buf_puts(&b, name);
+    ormc__buf_puts(&b, " NO SCROLL CURSOR FOR ");
+    ormc__buf_puts(&b, sql);
+    if (b.failed)
+        rc = ormc__error(db, ORMC_NOMEM, NULL, NULL, "out of memory");
+    else
+        rc = prepare_sql(db, b.data, &s, out);
+    ormc__buf_free(&b);
+    ormc__sql_free(&s);
+    return rc;
+}
+
 int ormc_builder_first(ormc_db *db, const ormc_builder *q, void *row)
 {
     int rc = start(db, q);

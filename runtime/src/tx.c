@@ -45,6 +45,7 @@ static int send_begin(ormc_db *db, ormc_isolation iso, bool read_only,
     if ((rc = ormc__exec_control(db, sql, false, NULL)) != ORMC_OK)
         return rc;
     db->tx_depth = 1;
+    db->tx_seq++;
     db->tx_implicit = implicit;
     db->tx_failed = false;
     db->tx_fail_status = ORMC_OK;

@@ -242,6 +242,89 @@ static void test_cursor_memory_stays_flat(void **state)
     ormc_rollback(db);
 }
 
+/* Streams of 0, 999, 1,000, 1,001 and 2,000 rows (PostgreSQL fetches them
+ * in chunks of 1,000: every edge of a chunk); in autocommit mode a
+ * PostgreSQL cursor holds a transaction of its own only while it is open;
+ * two cursors interleave on one connection; a cursor closed half-way
+ * leaves the connection usable. */
+static void test_cursor_chunks_and_transactions(void **state)
+{
+    ormc_db *setup = ormc_test_db(state);
+    data_create_tables(setup);
+    order_batch b = make_orders(2000, 0);
+    assert_ok(setup,
+              ormc_row_insert_many(setup, &test_order_table, b.rows, 2000));
+    assert_ok(setup, ormc_commit(setup));
+    free_orders(&b);
+
+    ormc_options opts = ORMC_OPTIONS_INIT;
+    opts.autocommit = 1;
+    ormc_db *db = NULL;
+    assert_int_equal(ormc_open_with(ormc_test_url(), &opts, &db), ORMC_OK);
+    const int64_t sizes[] = {0, 999, 1000, 1001, 2000};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        ormc_builder q;
+        ormc_builder_init(&q, &test_order_table);
+        ormc_builder_order_by(&q, ORMC_COLUMN_BIT(ORDER_ID), ORMC_ASC);
+        ormc_builder_limit(&q, sizes[i]);
+        ormc_cursor *cur = NULL;
+        assert_ok(db, ormc_cursor_open(db, &q, &cur));
+        test_order row;
+        int64_t n = 0;
+        int rc;
+        while ((rc = ormc_cursor_next(cur, &row)) == ORMC_ROW)
+            assert_int_equal(row.id, ++n);
+        assert_int_equal(rc, ORMC_DONE);
+        assert_int_equal(n, sizes[i]);
+        /* done: its transaction is over */
+        assert_int_equal(ormc_tx_status(db), ORMC_TX_IDLE);
+        ormc_cursor_close(cur);
+        ormc_builder_free(&q);
+    }
+
+    /* two at once, interleaved, then one closed half-way */
+    ormc_builder q;
+    ormc_builder_init(&q, &test_order_table);
+    ormc_builder_order_by(&q, ORMC_COLUMN_BIT(ORDER_ID), ORMC_ASC);
+    ormc_cursor *c1 = NULL, *c2 = NULL;
+    assert_ok(db, ormc_cursor_open(db, &q, &c1));
+    assert_ok(db, ormc_cursor_open(db, &q, &c2));
+    test_order r1, r2;
+    for (int64_t n = 1; n <= 1500; n++) {
+        assert_int_equal(ormc_cursor_next(c1, &r1), ORMC_ROW);
+        assert_int_equal(ormc_cursor_next(c2, &r2), ORMC_ROW);
+        assert_int_equal(r1.id, n);
+        assert_int_equal(r2.id, n);
+    }
+    ormc_cursor_close(c2);
+    int64_t n = 1500;
+    while (ormc_cursor_next(c1, &r1) == ORMC_ROW)
+        assert_int_equal(r1.id, ++n);
+    assert_int_equal(n, 2000);
+    ormc_cursor_close(c1);
+    assert_int_equal(ormc_tx_status(db), ORMC_TX_IDLE);
+
+    /* the first opened ends first: the second goes on */
+    assert_ok(db, ormc_cursor_open(db, &q, &c1));
+    assert_ok(db, ormc_cursor_open(db, &q, &c2));
+    assert_int_equal(ormc_cursor_next(c1, &r1), ORMC_ROW);
+    ormc_cursor_close(c1);
+    for (n = 0; ormc_cursor_next(c2, &r2) == ORMC_ROW;)
+        assert_int_equal(r2.id, ++n);
+    assert_int_equal(n, 2000);
+    ormc_cursor_close(c2);
+    assert_int_equal(ormc_tx_status(db), ORMC_TX_IDLE);
+
+    assert_ok(db, ormc_cursor_open(db, &q, &c1));
+    assert_int_equal(ormc_cursor_next(c1, &r1), ORMC_ROW);
+    ormc_cursor_close(c1);
+    assert_int_equal(ormc_tx_status(db), ORMC_TX_IDLE);
+    assert_int_equal(data_count_rows(db, "orders"), 2000);
+    ormc_builder_free(&q);
+    ormc_close(db);
+    ormc_rollback(setup);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -250,6 +333,7 @@ int main(void)
         ORMC_BACKEND_TEST(test_insert_many_autocommit),
         ORMC_BACKEND_TEST(test_insert_many_mixed_columns),
         ORMC_BACKEND_TEST(test_cursor_memory_stays_flat),
+        ORMC_BACKEND_TEST(test_cursor_chunks_and_transactions),
     };
     return ormc_test_run_backends("data_bulk", tests);
 }

@@ -317,8 +317,9 @@ const char *ormc_result_column_name(const ormc_result *res, int col);
  * timestamp column read as TIMESTAMP gives microseconds since 1970 UTC).
  * out->is_null tells SQL NULL. Text and blob pointers are borrowed: valid
  * until the next ormc_result_next or ormc_result_close. ORMC_OK,
- * ORMC_INVALID (no current row, no such column), ORMC_ERROR (the value
- * does not convert, e.g. a non-numeric text read as BIGINT).
+ * ORMC_INVALID (no current row, no such column, type not one of
+ * ormc_type's values), ORMC_ERROR (the value does not convert, e.g. a
+ * non-numeric text read as BIGINT).
  */
 int ormc_result_get(const ormc_result *res, int col, ormc_type type,
                     ormc_param *out /* OUT */);

@@ -115,11 +115,11 @@ const char *ormc_result_column_name(const ormc_result *res, int col)
     return res ? ormc__stmt_column_name(res->st, col) : NULL;
 }
 
-int ormc_result_get(const ormc_result *res, int col, ormc_type type,
-                    ormc_param *out)
+/* ormc_result_get without the check of type: the shorthands pass 0 to
+ * learn only whether the value is NULL. */
+static int result_value(const ormc_result *res, int col, ormc_type type,
+                        ormc_param *out)
 {
-    if (!res || !out)
-        return ORMC_INVALID;
     if (res->pending || res->done) {
         memset(out, 0, sizeof *out);
         return ormc__error(res->db, ORMC_INVALID, NULL, NULL,
@@ -128,10 +128,25 @@ int ormc_result_get(const ormc_result *res, int col, ormc_type type,
     return ormc__stmt_value(res->st, col, type, out);
 }
 
+int ormc_result_get(const ormc_result *res, int col, ormc_type type,
+                    ormc_param *out)
+{
+    if (!res || !out)
+        return ORMC_INVALID;
+    if ((int)type < ORMC_TYPE_INTEGER || (int)type > ORMC_TYPE_ENUM) {
+        memset(out, 0, sizeof *out);
+        return ormc__error(res->db, ORMC_INVALID, NULL, NULL,
+                           "ormc_result_get: %d is not an ormc_type",
+                           (int)type);
+    }
+    return result_value(res, col, type, out);
+}
+
 bool ormc_result_is_null(const ormc_result *res, int col)
 {
     ormc_param p;
-    return ormc_result_get(res, col, (ormc_type)0, &p) != ORMC_OK || p.is_null;
+    return !res || result_value(res, col, (ormc_type)0, &p) != ORMC_OK ||
+           p.is_null;
 }
 
 int64_t ormc_result_int64(const ormc_result *res, int col)

@@ -417,6 +417,17 @@ static void test_raw_conversions(void **state)
     assert_int_equal(ormc_result_get(res, 2, ORMC_TYPE_TIMESTAMP, &v),
                      ORMC_ERROR);
     assert_int_equal(ormc_result_get(res, 5, ORMC_TYPE_TEXT, &v), ORMC_INVALID);
+    /* a type that is none of ormc_type's */
+    static const int bad_types[] = {0, -5, ORMC_TYPE_ENUM + 1, 99};
+    for (size_t i = 0; i < sizeof bad_types / sizeof bad_types[0]; i++) {
+        v.is_null = true;
+        assert_int_equal(ormc_result_get(res, 0, (ormc_type)bad_types[i], &v),
+                         ORMC_INVALID);
+        assert_false(v.is_null); /* zeroed */
+        assert_non_null(strstr(ormc_errmsg(db), "type"));
+    }
+    assert_int_equal(ormc_result_get(res, 0, ORMC_TYPE_BIGINT, &v), ORMC_OK);
+    assert_int_equal(v.u.i64, -42);
     assert_int_equal(ormc_result_next(res), ORMC_DONE);
     assert_int_equal(ormc_result_get(res, 0, ORMC_TYPE_TEXT, &v), ORMC_INVALID);
     ormc_result_close(res);

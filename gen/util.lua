@@ -122,9 +122,12 @@ function M.wrap(text, width)
                 lines[#lines + 1] = text:sub(i)
                 break
             end
-            local chunk = text:sub(i, i + width)
-            local cut = chunk:match(".*() ")
-            if cut == nil or cut == 1 then
+            -- The last space in text[i+1 .. i+width], walking back from
+            -- the end: a word away at most, cheaper than a substring and a
+            -- pattern.
+            local cut = i + width
+            while cut > i and byte(text, cut) ~= 32 do cut = cut - 1 end
+            if cut == i then
                 local sp = text:find(" ", i + width, true)
                 if sp == nil then
                     lines[#lines + 1] = text:sub(i)
@@ -133,8 +136,8 @@ function M.wrap(text, width)
                 lines[#lines + 1] = text:sub(i, sp - 1)
                 i = sp + 1
             else
-                lines[#lines + 1] = text:sub(i, i + cut - 2)
-                i = i + cut
+                lines[#lines + 1] = text:sub(i, cut - 1)
+                i = cut + 1
             end
         end
         return lines

@@ -27,7 +27,8 @@ local names = require("names")
 local util = require("util")
 local load = require("load")
 
-local format, type, concat = string.format, type, table.concat
+local format, type, concat, sort = string.format, type, table.concat,
+    table.sort
 local math_type, tointeger = math.type, math.tointeger
 
 local M = {}
@@ -118,11 +119,16 @@ local OPTION_HINTS = {
 
 local function check_options(errs, where, what, opts, allowed, allowed_names)
     local ok = {}
-    for _, key in ipairs(util.sorted_keys(opts)) do
+    -- The string keys, sorted; array items are handled by the caller (a
+    -- table's body holds its columns, a schema's its tables).
+    local keys = {}
+    for key in pairs(opts) do
+        if type(key) == "string" then keys[#keys + 1] = key end
+    end
+    sort(keys)
+    for _, key in ipairs(keys) do
         local v = opts[key]
-        if type(key) ~= "string" then
-            -- array items are handled by the caller
-        elseif allowed[key] == nil then
+        if allowed[key] == nil then
             errs:addf(where, (allowed.max and OPTION_HINTS[key])
                       or util.did_you_mean(key, allowed_names)
                       or ("the options are " .. concat(allowed_names, ", ")),
@@ -818,9 +824,9 @@ function M.model(m, errs, registry)
         claim_sql(t.sql_name, format("table '%s'", t.name), t)
     end
     for _, t in ipairs(m.tables) do
-        for _, id in ipairs(names.table_idents(m.name, t)) do
-            claim(registry, id[1], id[2], t, id[3])
-        end
+        names.table_idents(m.name, t, function(name, what, of)
+            claim(registry, name, what, t, of)
+        end)
         local fields = {}
         for _, f in ipairs(names.fields(t)) do
             claim(fields, f[1], f[2] .. format(" of table '%s'", t.name),

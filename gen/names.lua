@@ -48,61 +48,6 @@ function M.by(cols)
     return concat(cols, "_")
 end
 
--- Every identifier of one table: a list of {name, what}, `what` telling the
--- reader what the identifier is ("the list type of table 'bot'").
--- t: { name, columns = { {name, type, has_field, labels} ... },
---      uniques = { {cols...} ... }, n_indexes }
-function M.table_idents(schema, t)
-    local p = M.prefix(schema, t.name)
-    local pu = M.macro(p)
-    local of = format(" of table '%s'", t.name)
-    local out = {}
-    -- what .. of is built only when a collision is reported
-    local function add(name, what) out[#out + 1] = { name, what, of } end
-    add(p, "the row type")
-    for _, sfx in ipairs { "list", "query", "cursor" } do
-        add(p .. "_" .. sfx, "the " .. sfx .. " type")
-    end
-    add(p .. "_table", "the table descriptor")
-    for _, sfx in ipairs { "columns", "indexes", "pk_order", "sql",
-                           "select_sql", "get_sql", "update_sql",
-                           "delete_sql", "init_value" } do
-        add(p .. "_" .. sfx, "a static descriptor")
-    end
-    for k = 1, t.n_indexes or 0 do
-        add(format("%s_index%d_order", p, k - 1), "a static descriptor")
-    end
-    add(pu .. "_ALL_COLUMNS", "the all-columns macro")
-    add(pu .. "_INIT", "the initializer macro")
-    for _, fn in ipairs(M.TABLE_FUNCTIONS) do
-        add(p .. "_" .. fn, "the function _" .. fn)
-    end
-    for _, u in ipairs(t.uniques or {}) do
-        add(p .. "_get_by_" .. M.by(u), "the function _get_by_" .. M.by(u))
-        add(p .. "_get_by_" .. M.by(u) .. "_sql", "a static descriptor")
-    end
-    for _, c in ipairs(t.columns) do
-        local cof = format(" of column '%s'", c.name)
-        add(pu .. "_" .. M.macro(c.name), "the column macro" .. cof)
-        add(p .. "_where_" .. c.name, "the function _where_" .. c.name)
-        add(p .. "_where_" .. c.name .. "_in",
-            "the function _where_" .. c.name .. "_in")
-        if c.type == "enum" then
-            add(p .. "_" .. c.name, "the enum type" .. cof)
-            add(p .. "_" .. c.name .. "_labels", "a static descriptor" .. cof)
-            for _, label in ipairs(c.labels or {}) do
-                local lc = M.label_c(label)
-                if lc then
-                    add(pu .. "_" .. M.macro(c.name) .. "_" .. lc,
-                        format("the enum constant of label '%s'%s", label,
-                               cof))
-                end
-            end
-        end
-    end
-    return out
-end
-
 -- The functions every table gets (besides _get_by_* and _where_*).
 M.TABLE_FUNCTIONS = {
     "init", "validate", "insert", "insert_many", "get", "update",
@@ -112,6 +57,65 @@ M.TABLE_FUNCTIONS = {
     "count", "exists", "delete_where", "update_where", "cursor_open",
     "cursor_next", "cursor_close",
 }
+
+-- The identifiers every table has besides its functions: the suffix after
+-- the prefix, and what it is. Built once: a large schema has thousands of
+-- tables' worth of identifiers to check.
+local TABLE_FIXED = {
+    { "", "the row type" },
+    { "_list", "the list type" }, { "_query", "the query type" },
+    { "_cursor", "the cursor type" },
+    { "_table", "the table descriptor" },
+}
+for _, sfx in ipairs { "columns", "indexes", "pk_order", "sql", "select_sql",
+                       "get_sql", "update_sql", "delete_sql", "init_value" } do
+    TABLE_FIXED[#TABLE_FIXED + 1] = { "_" .. sfx, "a static descriptor" }
+end
+local FUNCTIONS = {}
+for i, fn in ipairs(M.TABLE_FUNCTIONS) do
+    FUNCTIONS[i] = { "_" .. fn, "the function _" .. fn }
+end
+
+-- Every identifier of one table, each passed to add(name, what, of):
+-- `what .. of` tells the reader what the identifier is ("the list type of
+-- table 'bot'"), and is joined only when a collision is reported.
+-- t: { name, columns = { {name, type, has_field, labels} ... },
+--      uniques = { {cols...} ... }, n_indexes }
+function M.table_idents(schema, t, add)
+    local p = M.prefix(schema, t.name)
+    local pu = M.macro(p)
+    local of = format(" of table '%s'", t.name)
+    for _, x in ipairs(TABLE_FIXED) do add(p .. x[1], x[2], of) end
+    for k = 1, t.n_indexes or 0 do
+        add(format("%s_index%d_order", p, k - 1), "a static descriptor", of)
+    end
+    add(pu .. "_ALL_COLUMNS", "the all-columns macro", of)
+    add(pu .. "_INIT", "the initializer macro", of)
+    for _, x in ipairs(FUNCTIONS) do add(p .. x[1], x[2], of) end
+    for _, u in ipairs(t.uniques or {}) do
+        add(p .. "_get_by_" .. M.by(u), "the function _get_by_" .. M.by(u),
+            of)
+        add(p .. "_get_by_" .. M.by(u) .. "_sql", "a static descriptor", of)
+    end
+    for _, c in ipairs(t.columns) do
+        local cof = format(" of column '%s'%s", c.name, of)
+        add(pu .. "_" .. M.macro(c.name), "the column macro", cof)
+        add(p .. "_where_" .. c.name, "the function _where_" .. c.name, of)
+        add(p .. "_where_" .. c.name .. "_in",
+            "the function _where_" .. c.name .. "_in", of)
+        if c.type == "enum" then
+            add(p .. "_" .. c.name, "the enum type", cof)
+            add(p .. "_" .. c.name .. "_labels", "a static descriptor", cof)
+            for _, label in ipairs(c.labels or {}) do
+                local lc = M.label_c(label)
+                if lc then
+                    add(pu .. "_" .. M.macro(c.name) .. "_" .. lc,
+                        format("the enum constant of label '%s'", label), cof)
+                end
+            end
+        end
+    end
+end
 
 -- Every identifier of a schema itself.
 function M.schema_idents(schema)

@@ -374,12 +374,21 @@ int ormc__url_parse(const char *url, const ormc_options *opts,
             rc = ORMC_INVALID;
             goto done;
         }
+        bool oom = false;
         for (PQconninfoOption *o = ci; o->keyword; o++) {
             if (strcmp(o->keyword, "password") == 0 && o->val && *o->val) {
+                /* without its copy the password could not be scrubbed
+                 * from messages: refuse rather than connect */
                 *secret = strdup(o->val);
+                oom = *secret == NULL;
             }
         }
         PQconninfoFree(ci);
+        if (oom) {
+            rc = ORMC_NOMEM;
+            snprintf(errbuf, errsize, "out of memory");
+            goto done;
+        }
     }
 
     ormc_options none = ORMC_OPTIONS_INIT;
@@ -406,6 +415,11 @@ int ormc__url_parse(const char *url, const ormc_options *opts,
         cfg->default_isolation = (ormc_isolation)u.isolation;
     cfg->application_name =
         opts->application_name ? strdup(opts->application_name) : NULL;
+    if (opts->application_name && !cfg->application_name) {
+        rc = ORMC_NOMEM;
+        snprintf(errbuf, errsize, "out of memory");
+        goto done;
+    }
 
     *target = out.p;
     out.p = NULL;

@@ -167,14 +167,21 @@ static void prepare_fresh_database(void)
     conninfo_add(current_url, sizeof current_url, "options", search_path);
 }
 
+/* What a message may say about the test's database: its name, never the
+ * URL, which may hold a password. */
+static const char *database_name(void)
+{
+    return current_backend == ORMC_SQLITE ? sqlite_path : pg_dbname;
+}
+
 int ormc_test_setup(void **state)
 {
     prepare_fresh_database();
     ormc_db *db = NULL;
     int rc = ormc_open(current_url, &db);
     if (rc != ORMC_OK) {
-        fprintf(stderr, "test setup: ormc_open(%s) = %s: %s\n", current_url,
-                ormc_strstatus(rc), ormc_errmsg(db));
+        fprintf(stderr, "test setup: ormc_open of database %s = %s: %s\n",
+                database_name(), ormc_strstatus(rc), ormc_errmsg(db));
         ormc_close(db);
         return -1;
     }
@@ -202,8 +209,8 @@ ormc_db *ormc_test_open_another(void)
     ormc_db *db = NULL;
     int rc = ormc_open(current_url, &db);
     if (rc != ORMC_OK)
-        fail_msg("ormc_open(%s) = %s: %s", current_url, ormc_strstatus(rc),
-                 ormc_errmsg(db));
+        fail_msg("ormc_open of database %s = %s: %s", database_name(),
+                 ormc_strstatus(rc), ormc_errmsg(db));
     return db;
 }
 

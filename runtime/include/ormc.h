@@ -599,7 +599,10 @@ void ormc_list_free(const ormc_table *t, void *items, size_t count);
 typedef struct ormc_cursor ormc_cursor;
 
 /* Stream the rows of q. _next gives ORMC_ROW with a row whose strings and
- * blobs are borrowed until the next _next or _close, or ORMC_DONE. */
+ * blobs are borrowed until the next _next or _close, or ORMC_DONE. On
+ * PostgreSQL a server-side cursor fetched 1,000 rows at a time, in the
+ * current transaction or (autocommit, none open) in one of its own that
+ * ends when the cursor is done or closed (docs/data-access.md). */
 int ormc_cursor_open(ormc_db *db, const ormc_builder *q,
                      ormc_cursor **cur /* OUT */);
 int ormc_cursor_next(ormc_cursor *cur, void *row /* OUT */);

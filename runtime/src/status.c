@@ -96,7 +96,8 @@ int ormc__error(ormc_db *db, int status, const char *sqlstate,
     va_end(ap);
     if (!sqlstate || strlen(sqlstate) != 5)
         sqlstate = default_sqlstate(status);
-    memcpy(state, sqlstate, sizeof state);
+    /* the default for ORMC_INVALID is "", shorter than state */
+    snprintf(state, sizeof state, "%s", sqlstate);
     snprintf(named, sizeof named, "%s", constraint ? constraint : "");
 
     memcpy(db->errmsg, msg, sizeof msg);

@@ -15,6 +15,39 @@ struct ormc_result {
     bool done;
 };
 
+/*
+ * Run a script of several statements, all or nothing on both backends.
+ * PostgreSQL runs a multi-statement query as one implicit transaction;
+ * SQLite's sqlite3_exec would keep the statements before a failing one
+ * when no transaction is open (autocommit mode), so there the script runs
+ * inside a savepoint, rolled back and released when it fails. Inside a
+ * transaction the failed-state rule already makes it all or nothing.
+ */
+static int exec_script(ormc_db *db, const char *sql, int64_t *changes)
+{
+    if (db->backend != ORMC_SQLITE || db->tx_depth > 0 || !db->cfg.autocommit)
+        return ormc__exec_control(db, sql, true, changes);
+    int rc = ormc__ensure_connected(db);
+    if (rc == ORMC_OK)
+        rc = ormc__exec_control(db, "SAVEPOINT ormc_script", false, NULL);
+    if (rc != ORMC_OK)
+        return rc;
+    rc = ormc__exec_control(db, sql, true, changes);
+    if (rc == ORMC_OK) {
+        rc = ormc__exec_control(db, "RELEASE ormc_script", false, NULL);
+        if (rc == ORMC_OK)
+            return ORMC_OK;
+    }
+    ormc__saved_error e;
+    ormc__error_save(db, &e);
+    ormc__exec_control(db, "ROLLBACK TO ormc_script", false, NULL);
+    ormc__exec_control(db, "RELEASE ormc_script", false, NULL);
+    ormc__error_restore(db, &e);
+    if (changes)
+        *changes = 0;
+    return rc;
+}
+
 int ormc_exec(ormc_db *db, const char *sql, const ormc_param *params,
               size_t n_params, int64_t *changes)
 {
@@ -37,7 +70,7 @@ int ormc_exec(ormc_db *db, const char *sql, const ormc_param *params,
             return ormc__error(db, ORMC_INVALID, "42601", NULL,
                                "several statements in one text cannot take "
                                "parameters");
-        return ormc__exec_control(db, sql, true, changes);
+        return exec_script(db, sql, changes);
     }
     rc = ormc__stmt_bind_params(st, params, n_params);
     if (rc == ORMC_OK)

@@ -126,6 +126,81 @@ static void test_parameters_in_literals_and_comments(void **state)
                 two, 2, "bab");
 }
 
+static int64_t count_rows(ormc_db *db, const char *table)
+{
+    char sql[96];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
+    ormc_result *res = NULL;
+    assert_ok(db, ormc_query(db, sql, NULL, 0, &res));
+    assert_int_equal(ormc_result_next(res), ORMC_ROW);
+    int64_t n = ormc_result_int64(res, 0);
+    ormc_result_close(res);
+    return n;
+}
+
+/* Reported: INSERT 1; INSERT 1 (a duplicate) left one row on SQLite in
+ * autocommit mode, none on PostgreSQL. */
+static void test_script_is_all_or_nothing_in_autocommit(void **state)
+{
+    (void)ormc_test_db(state);
+    ormc_options o = ORMC_OPTIONS_INIT;
+    o.autocommit = 1;
+    ormc_db *db = NULL;
+    assert_int_equal(ormc_open_with(ormc_test_url(), &o, &db), ORMC_OK);
+    ormc_test_exec(db, "CREATE TABLE s (k integer PRIMARY KEY)");
+
+    int64_t changes = -1;
+    assert_int_equal(ormc_exec(db,
+                               "INSERT INTO s VALUES (1); "
+                               "INSERT INTO s VALUES (1)",
+                               NULL, 0, &changes),
+                     ORMC_CONSTRAINT);
+    assert_string_equal(ormc_sqlstate(db), "23505");
+    assert_int_equal(changes, 0);
+    assert_int_equal(ormc_tx_status(db), ORMC_TX_IDLE);
+    assert_int_equal(count_rows(db, "s"), 0);
+
+    /* a script that works is kept, and seen by other connections */
+    assert_ok(db, ormc_exec(db,
+                            "INSERT INTO s VALUES (1); "
+                            "INSERT INTO s VALUES (2)",
+                            NULL, 0, &changes));
+    assert_int_equal(ormc_tx_status(db), ORMC_TX_IDLE);
+    ormc_db *other = ormc_test_open_another();
+    assert_int_equal(count_rows(other, "s"), 2);
+    ormc_close(other);
+
+    /* in a transaction of the caller's, the failure fails it */
+    assert_ok(db, ormc_begin(db));
+    assert_ok(db, ormc_exec(db, "INSERT INTO s VALUES (3)", NULL, 0, NULL));
+    assert_int_equal(ormc_exec(db,
+                               "INSERT INTO s VALUES (4); "
+                               "INSERT INTO s VALUES (4)",
+                               NULL, 0, NULL),
+                     ORMC_CONSTRAINT);
+    assert_int_equal(ormc_tx_status(db), ORMC_TX_FAILED);
+    assert_ok(db, ormc_rollback(db));
+    assert_int_equal(count_rows(db, "s"), 2);
+    ormc_test_exec(db, "DROP TABLE s");
+    ormc_close(db);
+}
+
+static void test_script_is_all_or_nothing_in_a_transaction(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    ormc_test_exec(db, "CREATE TABLE s (k integer PRIMARY KEY)");
+    assert_ok(db, ormc_commit(db));
+    assert_int_equal(ormc_exec(db,
+                               "INSERT INTO s VALUES (1); "
+                               "INSERT INTO s VALUES (1)",
+                               NULL, 0, NULL),
+                     ORMC_CONSTRAINT);
+    assert_int_equal(ormc_tx_status(db), ORMC_TX_FAILED);
+    assert_int_equal(ormc_commit(db), ORMC_CONSTRAINT);
+    assert_int_equal(count_rows(db, "s"), 0);
+    assert_ok(db, ormc_rollback(db));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -134,6 +209,8 @@ int main(void)
         ORMC_BACKEND_TEST(test_postgres_dollar_tags_with_digits),
         ORMC_BACKEND_TEST(test_sqlite_bracket_and_backtick_identifiers),
         ORMC_BACKEND_TEST(test_parameters_in_literals_and_comments),
+        ORMC_BACKEND_TEST(test_script_is_all_or_nothing_in_autocommit),
+        ORMC_BACKEND_TEST(test_script_is_all_or_nothing_in_a_transaction),
     };
     return ormc_test_run_backends("runtime_sql", tests);
 }

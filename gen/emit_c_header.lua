@@ -197,13 +197,9 @@ end
 -- `more`: further declarations { ret, name, args } under the same comment.
 local function fn(b, paras, ret, name, args, more)
     util.comment_block(b, "", paras)
-    for _, l in ipairs(cgen.call_lines(ret .. name, args, ";")) do
-        b:line("%s", l)
-    end
+    b:lines(cgen.call_lines(ret .. name, args, ";"))
     for _, d in ipairs(more or {}) do
-        for _, l in ipairs(cgen.call_lines(d[1] .. d[2], d[3], ";")) do
-            b:line("%s", l)
-        end
+        b:lines(cgen.call_lines(d[1] .. d[2], d[3], ";"))
     end
     b:line()
 end
@@ -376,19 +372,15 @@ local function emit_functions(b, m, t)
                .. "is IS NOT NULL. The _in forms match any of the n values "
                .. "(the array is borrowed until the query has run).", p, p),
     })
+    local q = p .. "_query *q"
     for _, c in ipairs(t.columns) do
+        local where = "void " .. p .. "_where_" .. c.name
         b:line("/* %s: %s */", c.name, cgen.sql_type(c)
                .. (c.not_null and ", not null" or ""))
-        for _, l in ipairs(cgen.call_lines("void " .. p .. "_where_" .. c.name,
-                { p .. "_query *q", "ormc_op op", decl(c.ctype, "value") },
-                ";")) do
-            b:line("%s", l)
-        end
-        for _, l in ipairs(cgen.call_lines("void " .. p .. "_where_" .. c.name
-                .. "_in", { p .. "_query *q", M.in_type(c), "size_t n" },
-                ";")) do
-            b:line("%s", l)
-        end
+        b:lines(cgen.call_lines(where, { q, "ormc_op op",
+                                         decl(c.ctype, "value") }, ";"))
+        b:lines(cgen.call_lines(where .. "_in",
+                                { q, M.in_type(c), "size_t n" }, ";"))
     end
     b:line()
 

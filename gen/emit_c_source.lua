@@ -42,12 +42,10 @@ local function emit_enums(b, m)
                     any = true
                 end
                 b:line("/* The runtime reads and writes enums as int32_t. */")
-                for _, l in ipairs(cgen.call_lines("_Static_assert",
+                b:lines(cgen.call_lines("_Static_assert",
                         { format("sizeof(%s) == sizeof(int32_t)", c.ctype),
                           util.c_string(c.ctype .. " must be int-sized") },
-                        ";")) do
-                    b:line("%s", l)
-                end
+                        ";"))
                 b:line()
                 b:line("/* The labels of %s, by C value. */", c.ctype)
                 b:line("static const char *const %s_labels[] = {", c.ctype)

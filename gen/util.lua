@@ -172,19 +172,17 @@ end
 -- paragraphs: strings; an empty string makes a blank comment line.
 function M.comment_block(buf, indent, paragraphs)
     buf:line(indent .. "/*")
+    local lead = indent .. " * "
     for _, p in ipairs(paragraphs) do
         p = M.comment_safe(p)
         if p == "" then
             buf:line(indent .. " *")
-        else
+        elseif p:match("^ ") then
             -- A paragraph that starts with spaces is preformatted.
-            if p:match("^ ") then
-                buf:line(indent .. " *" .. p)
-            else
-                for _, l in ipairs(M.wrap(p, 80 - #indent - 3)) do
-                    buf:line(indent .. " * " .. l)
-                end
-            end
+            buf:line(indent .. " *" .. p)
+        else
+            -- (wrap makes no empty lines, so each gets the lead)
+            buf:indented(lead, M.wrap(p, 80 - #indent - 3))
         end
     end
     buf:line(indent .. " */")

@@ -497,7 +497,8 @@ typedef struct ormc_invalid {
     char message[160]; /* e.g. "client_id: longer than 32 characters" */
 } ormc_invalid;
 
-/* Client-side checks: not-null text, max characters, enum range.
+/* Client-side checks: not-null text, max characters, UTF-8, JSON syntax
+ * (RFC 8259, as PostgreSQL's jsonb takes it: no \u0000), enum range.
  * ORMC_OK or ORMC_INVALID (why may be NULL). */
 int ormc_row_validate(const ormc_table *t, const void *row,
                       ormc_invalid *why /* OUT */);

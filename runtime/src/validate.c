@@ -10,6 +10,8 @@
  *     SQLite would store them);
  *   - `max` counts characters (code points), as varchar(n) does, not bytes
  *     (SQLite would not check it at all);
+ *   - json is one JSON value (RFC 8259) as PostgreSQL's jsonb accepts it
+ *     (SQLite would store any text);
  *   - an enum's C value is one of its labels (the CHECK constraint).
  * The first failing column, in column order, is reported.
  */
@@ -104,6 +106,207 @@ static int check_text(const ormc_column *c, int i, const char *text,
     return ORMC_OK;
 }
 
+/* === JSON syntax (RFC 8259), as strict as PostgreSQL's jsonb === */
+
+/* Containers nested deeper than this are refused (jsonb's own limit is
+ * the server's stack, some thousands of levels further). */
+#define JSON_MAX_DEPTH 8192
+
+static bool json_ws(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static bool json_digit(unsigned char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* The four hex digits at p as a number, or -1. Stops at the first byte
+ * that is not one, so it never reads past the NUL. */
+static long json_hex4(const unsigned char *p)
+{
+    long v = 0;
+    for (int k = 0; k < 4; k++) {
+        unsigned char c = p[k];
+        int d = json_digit(c)            ? c - '0'
+                : (c >= 'a' && c <= 'f') ? c - 'a' + 10
+                : (c >= 'A' && c <= 'F') ? c - 'A' + 10
+                                         : -1;
+        if (d < 0)
+            return -1;
+        v = v * 16 + d;
+    }
+    return v;
+}
+
+/* The string whose opening quote is at s[*i]: true with *i past its
+ * closing quote, or false with *i at the offending byte. Control
+ * characters must be escaped; \u0000 and unpaired surrogates are refused,
+ * as jsonb refuses them (it stores text, which can hold neither). */
+static bool json_string(const unsigned char *s, size_t *i)
+{
+    size_t k = *i + 1;
+    for (;;) {
+        unsigned char c = s[k];
+        if (c == '"') {
+            *i = k + 1;
+            return true;
+        }
+        if (c < 0x20) /* the NUL of an unterminated string too */
+            break;
+        if (c != '\\') {
+            k++;
+            continue;
+        }
+        unsigned char e = s[k + 1];
+        if (e == '"' || e == '\\' || e == '/' || e == 'b' || e == 'f' ||
+            e == 'n' || e == 'r' || e == 't') {
+            k += 2;
+            continue;
+        }
+        if (e != 'u')
+            break;
+        long u = json_hex4(s + k + 2);
+        if (u <= 0 || (u >= 0xDC00 && u <= 0xDFFF))
+            break; /* bad digits, \u0000, a low surrogate alone */
+        if (u >= 0xD800 && u <= 0xDBFF) {
+            long lo =
+                s[k + 6] == '\\' && s[k + 7] == 'u' ? json_hex4(s + k + 8) : -1;
+            if (lo < 0xDC00 || lo > 0xDFFF)
+                break;
+            k += 12;
+            continue;
+        }
+        k += 6;
+    }
+    *i = k;
+    return false;
+}
+
+/* The number at s[*i]: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
+static bool json_number(const unsigned char *s, size_t *i)
+{
+    size_t k = *i;
+    bool ok = true;
+    if (s[k] == '-')
+        k++;
+    if (s[k] == '0')
+        k++;
+    else if (json_digit(s[k]) && s[k] != '0')
+        while (json_digit(s[k]))
+            k++;
+    else
+        ok = false;
+    if (ok && s[k] == '.') {
+        k++;
+        ok = json_digit(s[k]);
+        while (json_digit(s[k]))
+            k++;
+    }
+    if (ok && (s[k] == 'e' || s[k] == 'E')) {
+        k++;
+        if (s[k] == '+' || s[k] == '-')
+            k++;
+        ok = json_digit(s[k]);
+        while (json_digit(s[k]))
+            k++;
+    }
+    *i = k;
+    return ok;
+}
+
+/* A key and its colon, at s[*i] (after whitespace). */
+static bool json_key(const unsigned char *s, size_t *i)
+{
+    while (json_ws(s[*i]))
+        (*i)++;
+    if (s[*i] != '"' || !json_string(s, i))
+        return false;
+    while (json_ws(s[*i]))
+        (*i)++;
+    if (s[*i] != ':')
+        return false;
+    (*i)++;
+    return true;
+}
+
+/* True when text is one JSON value with optional whitespace around it;
+ * else *bad gets the offset of the first byte that cannot be JSON there.
+ * Iterative: a bit per open container says object (1) or array (0). */
+static bool json_valid(const char *text, size_t *bad)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    unsigned char is_object[JSON_MAX_DEPTH / 8];
+    size_t depth = 0, i = 0;
+    for (;;) {
+        /* a value */
+        while (json_ws(s[i]))
+            i++;
+        unsigned char c = s[i];
+        if (c == '{' || c == '[') {
+            if (depth == JSON_MAX_DEPTH)
+                break;
+            unsigned char bit = (unsigned char)(1u << (depth % 8));
+            if (c == '{')
+                is_object[depth / 8] |= bit;
+            else
+                is_object[depth / 8] &= (unsigned char)~bit;
+            depth++;
+            i++;
+            while (json_ws(s[i]))
+                i++;
+            if (s[i] == (c == '{' ? '}' : ']')) {
+                i++;
+                depth--;
+            } else {
+                if (c == '{' && !json_key(s, &i))
+                    break;
+                continue; /* the first member's value */
+            }
+        } else if (c == '"') {
+            if (!json_string(s, &i))
+                break;
+        } else if (c == '-' || json_digit(c)) {
+            if (!json_number(s, &i))
+                break;
+        } else if (strncmp((const char *)s + i, "true", 4) == 0 ||
+                   strncmp((const char *)s + i, "null", 4) == 0) {
+            i += 4;
+        } else if (strncmp((const char *)s + i, "false", 5) == 0) {
+            i += 5;
+        } else {
+            break;
+        }
+        /* after a value: the end, a comma or the closing brackets */
+        bool next_value = false;
+        while (!next_value) {
+            while (json_ws(s[i]))
+                i++;
+            if (depth == 0) {
+                if (s[i] != '\0')
+                    goto fail;
+                return true;
+            }
+            bool obj = (is_object[(depth - 1) / 8] >> ((depth - 1) % 8)) & 1;
+            if (s[i] == ',') {
+                i++;
+                if (obj && !json_key(s, &i))
+                    goto fail;
+                next_value = true;
+            } else if (s[i] == (obj ? '}' : ']')) {
+                i++;
+                depth--;
+            } else {
+                goto fail;
+            }
+        }
+    }
+fail:
+    *bad = i;
+    return false;
+}
+
 static bool filled_by_database(const ormc_column *c)
 {
     return (c->flags & (ORMC_COL_SERIAL | ORMC_COL_DEFAULT_NOW)) != 0;
@@ -135,6 +338,9 @@ int ormc_row_validate(const ormc_table *t, const void *row, ormc_invalid *why)
             int rc = check_text(c, i, text, why);
             if (rc != ORMC_OK)
                 return rc;
+            size_t bad = 0;
+            if (c->type == ORMC_TYPE_JSON && !json_valid(text, &bad))
+                return invalid(why, i, c, "not valid JSON at byte %zu", bad);
             break;
         }
         case ORMC_TYPE_ENUM: {

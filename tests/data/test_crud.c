@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "data_tables.h"
+#include "json_samples.h"
 
 static void setup_tables(void **state)
 {
@@ -127,6 +128,35 @@ static test_kind full_kind(uint32_t n, const char *name)
     k.has_level = true;
     k.level = STATUS_ACTIVE;
     return k;
+}
+
+/* Reported: bad JSON passed ormc_row_validate, was stored on SQLite and
+ * refused on PostgreSQL. Validate now refuses it on both, and on
+ * PostgreSQL jsonb accepts exactly the texts validate accepts. */
+static void test_validate_json_answers_as_the_server(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    data_create_tables(db);
+    bool pg = ormc_backend_of(db) == ORMC_POSTGRES;
+    for (size_t i = 0; i < JSON_SAMPLES_N; i++) {
+        test_kind k = full_kind((uint32_t)i + 1, "json");
+        k.meta = json_samples[i].text;
+        bool valid = json_samples[i].bad < 0;
+        ormc_invalid why;
+        int v = ormc_row_validate(&test_kind_table, &k, &why);
+        if (v != (valid ? ORMC_OK : ORMC_INVALID))
+            fail_msg("validate '%s': %s (%s)", k.meta, ormc_strstatus(v),
+                     why.message);
+        if (!pg)
+            continue;                  /* SQLite would store any text */
+        assert_ok(db, ormc_begin(db)); /* each insert alone */
+        int rc = ormc_row_insert(db, &test_kind_table, &k);
+        if ((rc == ORMC_OK) != valid)
+            fail_msg("jsonb and validate disagree on '%s': insert %s (%s)",
+                     k.meta, ormc_strstatus(rc), ormc_errmsg(db));
+        assert_ok(db, ormc_rollback(db));
+    }
+    ormc_rollback(db);
 }
 
 static void test_every_type_round_trips(void **state)
@@ -848,6 +878,7 @@ int main(void)
         ORMC_BACKEND_TEST(test_insert_reads_back_key_and_defaults),
         ORMC_BACKEND_TEST(test_insert_constraint_violation),
         ORMC_BACKEND_TEST(test_every_type_round_trips),
+        ORMC_BACKEND_TEST(test_validate_json_answers_as_the_server),
         ORMC_BACKEND_TEST(test_every_type_insert_many),
         ORMC_BACKEND_TEST(test_hostile_strings_round_trip),
         ORMC_BACKEND_TEST(test_update_columns),

@@ -1,16 +1,18 @@
 /*
  * test_validate.c: ormc_row_validate (runtime/src/validate.c): not-null
- * text, json and blob, max counted in characters, UTF-8 validity, enum
- * range, and its messages.
+ * text, json and blob, max counted in characters, UTF-8 validity, JSON
+ * syntax, enum range, and its messages.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
 
+#include "json_samples.h"
 #include "ormc.h"
 #include "tables.h"
 
@@ -206,6 +208,46 @@ static void test_utf8(void **state)
                    "meta: not valid UTF-8 (at byte 7)");
 }
 
+/* Reported: bad JSON passed validate, was stored by SQLite and refused by
+ * PostgreSQL. */
+static void test_json_syntax(void **state)
+{
+    (void)state;
+    test_kind k = good_kind();
+    for (size_t i = 0; i < JSON_SAMPLES_N; i++) {
+        k.meta = json_samples[i].text;
+        if (json_samples[i].bad < 0) {
+            ormc_invalid why;
+            if (ormc_row_validate(&test_kind_table, &k, &why) != ORMC_OK)
+                fail_msg("'%s': %s", k.meta, why.message);
+            continue;
+        }
+        char want[64];
+        snprintf(want, sizeof want, "meta: not valid JSON at byte %d",
+                 json_samples[i].bad);
+        expect_invalid(&test_kind_table, &k, KIND_META, want);
+    }
+    /* NULL json in a nullable column is not looked at */
+    k.meta = NULL;
+    assert_int_equal(ormc_row_validate(&test_kind_table, &k, NULL), ORMC_OK);
+
+    /* nesting: deep is fine, deeper than 8192 levels is refused */
+    static char deep[2 * 8193 + 1];
+    for (int i = 0; i < 8192; i++) {
+        deep[i] = '[';
+        deep[8192 + i] = ']';
+    }
+    deep[2 * 8192] = '\0';
+    k.meta = deep;
+    assert_int_equal(ormc_row_validate(&test_kind_table, &k, NULL), ORMC_OK);
+    memmove(deep + 1, deep, 2 * 8192 + 1);
+    deep[0] = '[';
+    deep[2 * 8193 - 1] = ']';
+    deep[2 * 8193] = '\0';
+    expect_invalid(&test_kind_table, &k, KIND_META,
+                   "meta: not valid JSON at byte 8192");
+}
+
 static void test_enum_range(void **state)
 {
     (void)state;
@@ -262,6 +304,7 @@ int main(void)
         cmocka_unit_test(test_not_null_other_types),
         cmocka_unit_test(test_max_characters),
         cmocka_unit_test(test_utf8),
+        cmocka_unit_test(test_json_syntax),
         cmocka_unit_test(test_enum_range),
         cmocka_unit_test(test_first_column_reported),
         cmocka_unit_test(test_misuse),

@@ -71,42 +71,49 @@ function M.call_lines(head, args, tail, used)
     return lines
 end
 
--- The pieces of a long string as C literal lines, each at most WIDTH wide
--- after `indent`; breaks go after spaces. Returns a list of lines (with the
--- indent and quotes, without separators).
-function M.literal_lines(s, indent, width)
-    width = width or M.WIDTH
-    local room = width - #indent - 2
-    local whole = c_escape(s)
-    if #whole <= room then return { indent .. '"' .. whole .. '"' } end
-    -- Escaping leaves spaces alone and makes no new ones, so the words of
-    -- the escaped text are the escaped words: escape once, then cut the
-    -- escaped text between words. Words (with the spaces around them)
-    -- follow each other without gaps; the current line is whole:sub(from,
-    -- to).
-    local lines, from, to = {}, 1, 0
+-- Append to `out` the C literal lines of `whole`, a text already escaped
+-- for C, each at most `room` characters between its quotes; breaks go
+-- after spaces. Escaping leaves spaces alone and makes no new ones, so the
+-- words of the escaped text are the escaped words. Words (with the spaces
+-- around them) follow each other without gaps; the current line is
+-- whole:sub(from, to).
+local function add_literal_lines(out, whole, indent, room)
+    if #whole <= room then
+        out[#out + 1] = indent .. '"' .. whole .. '"'
+        return out
+    end
+    local from, to = 1, 0
     for ws, we in whole:gmatch("() *[^ ]+ *()") do
         if to >= from and to - from + 1 + we - ws > room then
-            lines[#lines + 1] = indent .. '"' .. sub(whole, from, to) .. '"'
+            out[#out + 1] = indent .. '"' .. sub(whole, from, to) .. '"'
             from = ws
         end
         to = we - 1
     end
-    lines[#lines + 1] = indent .. '"' .. sub(whole, from) .. '"'
-    return lines
+    out[#out + 1] = indent .. '"' .. sub(whole, from) .. '"'
+    return out
+end
+
+-- The pieces of a long string as C literal lines, each at most WIDTH wide
+-- after `indent`; breaks go after spaces. Returns a list of lines (with the
+-- indent and quotes, without separators).
+function M.literal_lines(s, indent, width)
+    return add_literal_lines({}, c_escape(s), indent,
+                             (width or M.WIDTH) - #indent - 2)
 end
 
 -- A multi-line text (DDL) as C literal lines: one literal per line of the
--- text, each ending in \n except the last.
+-- text, each ending in \n except the last. The whole text is escaped at
+-- once, then cut at its real newlines.
 function M.text_literal_lines(s, indent)
-    local out, from = {}, 1
-    -- Lines cut at plain finds of "\n" (the pattern "(.-)\n" tries one
-    -- character at a time).
+    local whole = util.c_escape_lines(s)
+    local out, from, room = {}, 1, M.WIDTH - #indent - 2
     while true do
-        local nl = find(s, "\n", from, true)
-        local pieces = M.literal_lines(sub(s, from, nl), indent)
-        for i = 1, #pieces do out[#out + 1] = pieces[i] end
-        if nl == nil then return out end
+        local nl = find(whole, "\n", from, true)
+        if nl == nil then
+            return add_literal_lines(out, sub(whole, from), indent, room)
+        end
+        add_literal_lines(out, sub(whole, from, nl - 1), indent, room)
         from = nl + 1
     end
 end

@@ -173,9 +173,8 @@ local function emit_sql_const(b, name, where, text)
     b:line("/* %s:%d */", where.file, where.line)
     b:line("static const char %s[] =", name)
     local lines = cgen.literal_lines(text, "    ")
-    for i, l in ipairs(lines) do
-        b:line("%s%s", l, i == #lines and ";" or "")
-    end
+    lines[#lines] = lines[#lines] .. ";"
+    b:lines(lines)
     b:line()
 end
 
@@ -209,9 +208,8 @@ local function emit_ddl(b, name, stmts)
     for _, s in ipairs(stmts) do
         if #s.sql > C_STRING_MAX then long = true end
         local lines = cgen.text_literal_lines(s.sql, "    ")
-        for i, l in ipairs(lines) do
-            b:line("%s%s", l, i == #lines and "," or "")
-        end
+        lines[#lines] = lines[#lines] .. ","
+        b:lines(lines)
     end
     b:line("    NULL,")
     b:line("};")

@@ -79,8 +79,20 @@ for i = 0, 255 do
 end
 c_escapes['"'], c_escapes["\\"], c_escapes["?"] = '\\"', "\\\\", "\\?"
 c_escapes["\n"], c_escapes["\t"], c_escapes["\r"] = "\\n", "\\t", "\\r"
+local C_SPECIAL = '[%c"?\\\127-\255]'
 function M.c_escape(s)
-    return (s:gsub('[%c"?\\\127-\255]', c_escapes))
+    return (s:gsub(C_SPECIAL, c_escapes))
+end
+
+-- c_escape, except that each newline becomes the escape \n followed by a
+-- real newline. Every other control character is escaped, so the real
+-- newlines of the result are exactly the line ends of the text: a
+-- multi-line text is escaped at once and then cut there.
+local c_escapes_lines = {}
+for ch, esc in pairs(c_escapes) do c_escapes_lines[ch] = esc end
+c_escapes_lines["\n"] = "\\n\n"
+function M.c_escape_lines(s)
+    return (s:gsub(C_SPECIAL, c_escapes_lines))
 end
 
 function M.c_string(s)

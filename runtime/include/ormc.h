@@ -603,7 +603,13 @@ typedef struct ormc_cursor ormc_cursor;
  * blobs are borrowed until the next _next or _close, or ORMC_DONE. On
  * PostgreSQL a server-side cursor fetched 1,000 rows at a time, in the
  * current transaction or (autocommit, none open) in one of its own that
- * ends when the cursor is done or closed (docs/data-access.md). */
+ * ends when the cursor is done or closed (docs/data-access.md). Past 32
+ * cursors open on one PostgreSQL connection, a cursor streams row by row
+ * and holds the connection from its first row until it is done or
+ * closed: meanwhile every other statement on db is refused with
+ * ORMC_INVALID ("a cursor is open on this connection: close it first, or
+ * use another connection"), nothing sent; a commit or rollback ends the
+ * cursor, whose next _next then returns ORMC_INVALID. */
 int ormc_cursor_open(ormc_db *db, const ormc_builder *q,
                      ormc_cursor **cur /* OUT */);
 int ormc_cursor_next(ormc_cursor *cur, void *row /* OUT */);

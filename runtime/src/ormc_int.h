@@ -141,6 +141,8 @@ struct ormc__stmt {
     bool prepared;       /* the backend has prepared it */
     bool binary;         /* PostgreSQL: ask for binary results (default) */
     bool single_row;     /* PostgreSQL: stream rows (cursors) */
+    bool cut;            /* a COMMIT or ROLLBACK ended it mid-stream: its
+                            next step says so (reset clears it) */
     ormc__stmt *hash_next, *lru_prev, *lru_next;
     /* the parameters of the next execution ($1 is params[0]) */
     ormc_param inline_params[ORMC__INLINE_PARAMS];
@@ -357,6 +359,9 @@ struct ormc_db {
 
     ormc__stmt_cache cache;
     uint64_t stmt_seq; /* names of PostgreSQL prepared statements */
+    /* stmt.c: a single_row statement from its first row to its end: the
+     * server is still sending it, so every other statement is refused */
+    ormc__stmt *streaming;
 
     /* cursor.c: the open PostgreSQL cursors, a bit per name
      * ormc_cursor_<bit> */

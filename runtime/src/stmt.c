@@ -145,6 +145,40 @@ void ormc__stmt_cache_clear(ormc_db *db, bool send)
     c->count = 0;
 }
 
+/*
+ * While a single-row statement streams (PostgreSQL sends its rows as the
+ * client asks for them), anything else sent on the connection would make
+ * libpq read and drop the rest of its rows: the statement would then fail
+ * with no message. Other statements are refused instead, before anything
+ * is sent (so nothing is failed), until it ends.
+ */
+static int refuse_while_streaming(ormc_db *db)
+{
+    return ormc__error(db, ORMC_INVALID, NULL, NULL,
+                       "a cursor is open on this connection: close it "
+                       "first, or use another connection");
+}
+
+/* The statements that end a transaction level. They are never refused (a
+ * rollback must always work): they end the stream first, and its next
+ * step reports that (a cursor ends with its transaction). */
+static bool ends_level(const char *sql)
+{
+    return strncmp(sql, "COMMIT", 6) == 0 || strncmp(sql, "ROLLBACK", 8) == 0 ||
+           strncmp(sql, "RELEASE", 7) == 0;
+}
+
+static void cut_stream(ormc_db *db)
+{
+    ormc__stmt *st = db->streaming;
+    db->streaming = NULL;
+    ormc__statement_done(db, st->sql, (size_t)st->n_params, st->elapsed_ns,
+                         st->n_rows, ORMC_OK);
+    db->vt->stmt_reset(st); /* reads the rest off the wire */
+    st->finished = true;
+    st->cut = true;
+}
+
 static void params_clear(ormc__stmt *st)
 {
     for (int i = 0; i < st->n_params; i++) {
@@ -170,6 +204,8 @@ int ormc__stmt_prepare(ormc_db *db, const char *sql, ormc__stmt **out)
     *out = NULL;
     if (!sql)
         return ormc__error(db, ORMC_INVALID, NULL, NULL, "no SQL given");
+    if (db->streaming) /* also: evicting could send DEALLOCATE */
+        return refuse_while_streaming(db);
     ormc__stmt_cache *c = &db->cache;
     bool busy_twin = false;
     size_t len = 0;
@@ -328,6 +364,8 @@ static void finish(ormc__stmt *st, int rc)
 {
     ormc_db *db = st->db;
     st->finished = true;
+    if (db->streaming == st)
+        db->streaming = NULL;
     int64_t rows = st->n_rows;
     if (rc == ORMC_DONE && rows == 0)
         rows = db->vt->stmt_changes(st);
@@ -340,7 +378,11 @@ int ormc__stmt_step(ormc__stmt *st)
     ormc_db *db = st->db;
     int rc;
     if (st->finished)
-        return ORMC_DONE;
+        return st->cut ? ormc__error(db, ORMC_INVALID, NULL, NULL,
+                                     "the cursor ended with its "
+                                     "transaction (a commit or rollback "
+                                     "ran on its connection)")
+                       : ORMC_DONE;
     if (st->n_scratch)
         ormc__stmt_scratch_clear(st);
     int64_t t0 = db->trace ? ormc__now_ns() : 0;
@@ -349,6 +391,8 @@ int ormc__stmt_step(ormc__stmt *st)
             return ormc__error(db, ORMC_INVALID, "42601", NULL,
                                "several statements in one text: only "
                                "ormc_exec without parameters runs scripts");
+        if (db->streaming && db->streaming != st)
+            return refuse_while_streaming(db);
         if ((rc = ormc__ensure_connected(db)) != ORMC_OK)
             return rc;
         if ((rc = ormc__tx_before_statement(db)) != ORMC_OK)
@@ -364,6 +408,8 @@ int ormc__stmt_step(ormc__stmt *st)
         st->elapsed_ns += ormc__now_ns() - t0;
     if (rc == ORMC_ROW) {
         st->n_rows++;
+        if (st->single_row)
+            db->streaming = st;
         return ORMC_ROW;
     }
     if (rc != ORMC_DONE)
@@ -403,13 +449,15 @@ int ormc__stmt_value(ormc__stmt *st, int col, ormc_type type, ormc_param *out)
 void ormc__stmt_reset(ormc__stmt *st)
 {
     ormc_db *db = st->db;
+    if (db->streaming == st)
+        db->streaming = NULL;
     if (st->started) {
         if (!st->finished) /* left before the end: still one statement */
             ormc__statement_done(db, st->sql, (size_t)st->n_params,
                                  st->elapsed_ns, st->n_rows, ORMC_OK);
         db->vt->stmt_reset(st);
     }
-    st->started = st->finished = false;
+    st->started = st->finished = st->cut = false;
     st->n_rows = 0;
     st->elapsed_ns = 0;
     st->binary = true;
@@ -424,8 +472,9 @@ void ormc__stmt_release(ormc__stmt *st)
         return;
     ormc__stmt_reset(st);
     st->in_use = false;
-    if (!st->cached)
-        stmt_free(st, !st->db->broken && !st->db->tx_failed);
+    if (!st->cached) /* DEALLOCATE cannot be sent while another streams */
+        stmt_free(st,
+                  !st->db->broken && !st->db->tx_failed && !st->db->streaming);
 }
 
 int ormc__exec_control(ormc_db *db, const char *sql, bool tx_rule,
@@ -435,6 +484,11 @@ int ormc__exec_control(ormc_db *db, const char *sql, bool tx_rule,
     int64_t n = 0;
     if (changes)
         *changes = 0;
+    if (db->streaming) {
+        if (tx_rule || !ends_level(sql))
+            return refuse_while_streaming(db);
+        cut_stream(db);
+    }
     if (tx_rule) {
         if ((rc = ormc__ensure_connected(db)) != ORMC_OK)
             return rc;
@@ -465,6 +519,8 @@ int ormc__exec_copy(ormc_db *db, const char *sql, const ormc_table *t,
     if (db->vt->copy_rows == NULL)
         return ormc__error(db, ORMC_UNSUPPORTED, NULL, NULL,
                            "no bulk load on %s", db->vt->name);
+    if (db->streaming)
+        return refuse_while_streaming(db);
     if ((rc = ormc__ensure_connected(db)) != ORMC_OK)
         return rc;
     if ((rc = ormc__tx_before_statement(db)) != ORMC_OK)

@@ -362,6 +362,115 @@ static void test_shapes_beyond_the_memo(void **state)
     ormc_rollback(db);
 }
 
+/* Reported: an update by key inside a cursor loop returned ORMC_OK and the
+ * cursor's next step failed with an empty message (PostgreSQL). */
+static void test_update_inside_a_cursor_loop(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    int64_t ids[12];
+    seed_bots(db, ids);
+    ormc_builder q;
+    ormc_builder_init(&q, &test_bot_table);
+    ormc_builder_order_by(&q, ORMC_COLUMN_BIT(BOT_ID), ORMC_ASC);
+    ormc_cursor *cur = NULL;
+    assert_ok(db, ormc_cursor_open(db, &q, &cur));
+    test_bot b;
+    int i = 0, rc;
+    while ((rc = ormc_cursor_next(cur, &b)) == ORMC_ROW) {
+        assert_int_equal(b.id, ids[i]);
+        test_bot u = {0};
+        u.id = b.id;
+        u.bot_token = "seen";
+        assert_ok(db, ormc_row_update_columns(db, &test_bot_table, &u,
+                                              ORMC_COLUMN_BIT(BOT_BOT_TOKEN)));
+        i++;
+    }
+    if (rc != ORMC_DONE)
+        fail_msg("cursor: %s: '%s'", ormc_strstatus(rc), ormc_errmsg(db));
+    assert_int_equal(i, 12);
+    ormc_cursor_close(cur);
+    ormc_param seen = data_text("seen");
+    ormc_builder_where(&q, BOT_BOT_TOKEN, ORMC_EQ, &seen);
+    assert_int_equal(count(db, &q), 12);
+    ormc_builder_free(&q);
+    assert_ok(db, ormc_rollback(db));
+}
+
+#define SERVER_CURSORS 32 /* cursor.c: a 33rd streams row by row */
+
+/* A cursor that streams row by row (PostgreSQL, past its server-side
+ * cursors) holds the connection: another statement is refused with a
+ * message, before anything is sent, and the cursor goes on unharmed; a
+ * commit ends it, and its next step says so. */
+static void test_statement_while_a_cursor_streams(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    if (ormc_backend_of(db) != ORMC_POSTGRES)
+        skip(); /* SQLite cursors step; nothing streams */
+    int64_t ids[12];
+    seed_bots(db, ids);
+    ormc_builder q;
+    ormc_builder_init(&q, &test_bot_table);
+    ormc_builder_order_by(&q, ORMC_COLUMN_BIT(BOT_ID), ORMC_ASC);
+    ormc_cursor *held[SERVER_CURSORS];
+    test_bot b;
+    for (int i = 0; i < SERVER_CURSORS; i++) {
+        assert_ok(db, ormc_cursor_open(db, &q, &held[i]));
+        assert_int_equal(ormc_cursor_next(held[i], &b), ORMC_ROW);
+    }
+
+    ormc_cursor *cur = NULL;
+    assert_ok(db, ormc_cursor_open(db, &q, &cur));
+    assert_int_equal(ormc_cursor_next(cur, &b), ORMC_ROW);
+    assert_int_equal(b.id, ids[0]);
+    static const char refused[] = "a cursor is open on this connection: "
+                                  "close it first, or use another connection";
+    assert_int_equal(
+        ormc_exec(db, "UPDATE slack_bots SET bot_token = 'x'", NULL, 0, NULL),
+        ORMC_INVALID);
+    assert_string_equal(ormc_errmsg(db), refused);
+    test_bot u = {0};
+    u.id = ids[0];
+    u.bot_token = "x";
+    assert_int_equal(ormc_row_update_columns(db, &test_bot_table, &u,
+                                             ORMC_COLUMN_BIT(BOT_BOT_TOKEN)),
+                     ORMC_INVALID);
+    assert_string_equal(ormc_errmsg(db), refused);
+    assert_int_equal(ormc_exec(db,
+                               "CREATE TABLE t1 (a int); "
+                               "CREATE TABLE t2 (a int)",
+                               NULL, 0, NULL),
+                     ORMC_INVALID);
+    ormc_cursor *another = NULL;
+    assert_int_equal(ormc_cursor_open(db, &q, &another), ORMC_INVALID);
+    assert_null(another);
+    /* refused, not failed: the transaction goes on */
+    assert_int_equal(ormc_tx_status(db), ORMC_TX_ACTIVE);
+    int i = 1, rc;
+    while ((rc = ormc_cursor_next(cur, &b)) == ORMC_ROW)
+        assert_int_equal(b.id, ids[i++]);
+    if (rc != ORMC_DONE)
+        fail_msg("cursor: %s: '%s'", ormc_strstatus(rc), ormc_errmsg(db));
+    assert_int_equal(i, 12);
+    ormc_cursor_close(cur);
+    /* done: the connection is free again */
+    assert_ok(db, ormc_row_update_columns(db, &test_bot_table, &u,
+                                          ORMC_COLUMN_BIT(BOT_BOT_TOKEN)));
+
+    /* a commit ends the stream, which says so */
+    assert_ok(db, ormc_cursor_open(db, &q, &cur));
+    assert_int_equal(ormc_cursor_next(cur, &b), ORMC_ROW);
+    assert_ok(db, ormc_commit(db));
+    assert_int_equal(ormc_cursor_next(cur, &b), ORMC_INVALID);
+    assert_non_null(strstr(ormc_errmsg(db), "ended with its transaction"));
+    ormc_cursor_close(cur);
+    for (int k = 0; k < SERVER_CURSORS; k++)
+        ormc_cursor_close(held[k]);
+    assert_int_equal(count(db, &q), 12);
+    ormc_builder_free(&q);
+    ormc_rollback(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -369,6 +478,8 @@ int main(void)
         ORMC_BACKEND_TEST(test_first_all_count_exists),
         ORMC_BACKEND_TEST(test_delete_and_update_where),
         ORMC_BACKEND_TEST(test_cursor_streams_rows),
+        ORMC_BACKEND_TEST(test_update_inside_a_cursor_loop),
+        ORMC_BACKEND_TEST(test_statement_while_a_cursor_streams),
         ORMC_BACKEND_TEST(test_query_shapes_are_cached),
         ORMC_BACKEND_TEST(test_shapes_beyond_the_memo),
     };

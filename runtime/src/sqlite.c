@@ -382,7 +382,10 @@ static int sq_stmt_value(ormc__stmt *st, int col, ormc_type type,
     }
     case ORMC_TYPE_TIMESTAMP:
         if (ct == SQLITE_INTEGER) { /* unix seconds, as strftime('%s') */
-            out->u.time = sqlite3_column_int64(s, col) * 1000000;
+            int64_t secs = sqlite3_column_int64(s, col);
+            if (secs > INT64_MAX / 1000000 || secs < INT64_MIN / 1000000)
+                return bad_value(st, col, "timestamp");
+            out->u.time = secs * 1000000;
             return ORMC_OK;
         }
         if (ct == SQLITE_TEXT &&

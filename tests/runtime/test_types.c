@@ -444,6 +444,26 @@ static void test_raw_conversions(void **state)
     ormc_result_close(res);
 }
 
+/* SQLite may hold a timestamp as unix seconds (strftime('%s')): read as
+ * such, and refused where microseconds would not fit in an int64. */
+static void test_sqlite_integer_timestamps(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    if (ormc_test_backend() != ORMC_SQLITE)
+        skip(); /* PostgreSQL timestamps are never integers */
+    ormc_result *res = NULL;
+    assert_ok(
+        db, ormc_query(db, "SELECT 1700000000, 9300000000000", NULL, 0, &res));
+    assert_int_equal(ormc_result_next(res), ORMC_ROW);
+    ormc_param v;
+    assert_int_equal(ormc_result_get(res, 0, ORMC_TYPE_TIMESTAMP, &v), ORMC_OK);
+    assert_int_equal(v.u.time, INT64_C(1700000000000000));
+    assert_int_equal(ormc_result_get(res, 1, ORMC_TYPE_TIMESTAMP, &v),
+                     ORMC_ERROR);
+    assert_non_null(strstr(ormc_errmsg(db), "not a valid timestamp"));
+    ormc_result_close(res);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -452,6 +472,7 @@ int main(void)
         ORMC_BACKEND_TEST(test_row_bad_input),
         ORMC_BACKEND_TEST(test_raw_round_trip),
         ORMC_BACKEND_TEST(test_raw_conversions),
+        ORMC_BACKEND_TEST(test_sqlite_integer_timestamps),
     };
     return ormc_test_run_backends("runtime_types", tests);
 }

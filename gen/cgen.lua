@@ -55,8 +55,12 @@ end
 function M.call_lines(head, args, tail, used)
     local width = M.WIDTH - (used or 0)
     local n = #args
-    local one = head .. "(" .. concat(args, ", ") .. ")" .. tail
-    if #one <= width then return { one } end
+    -- The length of the one-line form, to make it only when it fits.
+    local len = #head + 2 + #tail + (n > 1 and 2 * (n - 1) or 0)
+    for i = 1, n do len = len + #args[i] end
+    if len <= width then
+        return { head .. "(" .. concat(args, ", ") .. ")" .. tail }
+    end
     local pieces = {}
     for i = 1, n - 1 do pieces[i] = args[i] .. "," end
     if n > 0 then pieces[n] = args[n] .. ")" .. tail end

@@ -827,10 +827,9 @@ function M.model(m, errs, registry)
         names.table_idents(m.name, t, function(name, what, of)
             claim(registry, name, what, t, of)
         end)
-        local fields = {}
+        local fields, of = {}, format(" of table '%s'", t.name)
         for _, f in ipairs(names.fields(t)) do
-            claim(fields, f[1], f[2] .. format(" of table '%s'", t.name),
-                  f[3] or t)
+            claim(fields, f[1], f[2], f[3] or t, of)
         end
         -- The key parameters of _get, _delete and _get_by_*.
         local function params(cols, fn)

@@ -125,7 +125,7 @@ end
 
 -- Words of `text` wrapped into lines of at most `width` characters (a word
 -- longer than that gets a line of its own).
-function M.wrap(text, width)
+local function wrap(text, width)
     if single_spaced(text) then
         -- The common case: single spaces. Cut at the last space that fits.
         local lines, i, n = {}, 1, #text
@@ -166,6 +166,25 @@ function M.wrap(text, width)
         end
     end
     if cur then lines[#lines + 1] = cur end
+    return lines
+end
+
+-- wrap(text, width), remembered: the list returned may be shared, do not
+-- change it.
+local wrapped = {} -- width -> text -> lines
+function M.wrap(text, width)
+    -- Many paragraphs repeat (every table's functions have some of the same
+    -- documentation): wrap each once.
+    local memo = wrapped[width]
+    if memo == nil then
+        memo = {}
+        wrapped[width] = memo
+    end
+    local lines = memo[text]
+    if lines == nil then
+        lines = wrap(text, width)
+        memo[text] = lines
+    end
     return lines
 end
 

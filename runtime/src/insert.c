@@ -58,6 +58,25 @@ static int build_error(ormc_db *db, const ormc_table *t, int rc,
     return ormc__error(db, rc, NULL, NULL, "%s: %s", t->name, what);
 }
 
+/* The statement inserting m rows of the columns `cols`, returning `back`:
+ * its text from the connection's memo of shapes, prepared. */
+static int prepare_insert(ormc_db *db, const ormc_table *t, ormc_colset cols,
+                          ormc_colset back, size_t m, ormc__stmt **st)
+{
+    ormc__sql s;
+    ormc__sql_init(&s);
+    const char *sql;
+    ormc_colset bound;
+    int rc =
+        ormc__shape_row(db, &s, t, ORMC__R_INSERT, cols, back, m, &sql, &bound);
+    if (rc == ORMC_OK)
+        rc = ormc__stmt_prepare(db, sql, st);
+    else
+        rc = build_error(db, t, rc, "cannot build the insert");
+    ormc__sql_free(&s);
+    return rc;
+}
+
 /* Run sql (a row statement, the columns `bound` bound from params_row) and
  * give its first row, decoded and owning its data, in out. The statement
  * is released before returning, so params_row's memory may go afterwards.
@@ -148,19 +167,8 @@ int ormc_row_insert(ormc_db *db, const ormc_table *t, void *row)
     ormc_colset cols = ormc__insert_columns(t, row);
     ormc_colset back = ormc__insert_returning(t, cols);
     bool rowid = rowid_only(db, t, back);
-    ormc__sql s;
-    ormc__sql_init(&s);
-    const char *sql;
-    ormc_colset bound;
-    rc = ormc__shape_row(db, &s, t, ORMC__R_INSERT, cols, rowid ? 0 : back, 1,
-                         &sql, &bound);
-    if (rc != ORMC_OK) {
-        ormc__sql_free(&s);
-        return build_error(db, t, rc, "cannot build the insert");
-    }
     ormc__stmt *st;
-    rc = ormc__stmt_prepare(db, sql, &st);
-    ormc__sql_free(&s);
+    rc = prepare_insert(db, t, cols, rowid ? 0 : back, 1, &st);
     if (rc != ORMC_OK)
         return rc;
     rc = ormc__stmt_bind_row(st, t, row, cols);
@@ -203,19 +211,6 @@ static int level_open(ormc_db *db)
             return rc;
     }
     return ormc__begin(db, NULL);
-}
-
-/* Close the level: release it when rc is ORMC_OK, else roll it back and
- * keep rc's error as the connection's. */
-static int level_close(ormc_db *db, int rc)
-{
-    if (rc == ORMC_OK)
-        return ormc__commit(db);
-    ormc__saved_error e;
-    ormc__error_save(db, &e);
-    ormc__rollback(db);
-    ormc__error_restore(db, &e);
-    return rc;
 }
 
 /* What insert_many keeps for the hook: the values the database assigned
@@ -295,19 +290,8 @@ static int insert_chunk(ormc_db *db, const ormc_table *t, const void *rows,
                         size_t first, size_t m, ormc_colset cols,
                         ormc_colset back, assigned *a)
 {
-    ormc__sql s;
-    ormc__sql_init(&s);
-    const char *sql;
-    ormc_colset bound;
-    int rc =
-        ormc__shape_row(db, &s, t, ORMC__R_INSERT, cols, back, m, &sql, &bound);
-    if (rc != ORMC_OK) {
-        ormc__sql_free(&s);
-        return build_error(db, t, rc, "cannot build the insert");
-    }
     ormc__stmt *st;
-    rc = ormc__stmt_prepare(db, sql, &st);
-    ormc__sql_free(&s);
+    int rc = prepare_insert(db, t, cols, back, m, &st);
     if (rc != ORMC_OK)
         return rc;
     int k = 0;
@@ -345,19 +329,8 @@ static int insert_run_single(ormc_db *db, const ormc_table *t, const void *rows,
                              ormc_colset back, assigned *a)
 {
     bool rowid = rowid_only(db, t, back);
-    ormc__sql s;
-    ormc__sql_init(&s);
-    const char *sql;
-    ormc_colset bound;
-    int rc = ormc__shape_row(db, &s, t, ORMC__R_INSERT, cols, rowid ? 0 : back,
-                             1, &sql, &bound);
-    if (rc != ORMC_OK) {
-        ormc__sql_free(&s);
-        return build_error(db, t, rc, "cannot build the insert");
-    }
     ormc__stmt *st;
-    rc = ormc__stmt_prepare(db, sql, &st);
-    ormc__sql_free(&s);
+    int rc = prepare_insert(db, t, cols, rowid ? 0 : back, 1, &st);
     if (rc != ORMC_OK)
         return rc;
     for (size_t r = first; r < first + m && rc == ORMC_OK; r++) {
@@ -462,7 +435,7 @@ int ormc_row_insert_many(ormc_db *db, const ormc_table *t, const void *rows,
     }
     rc = level_open(db);
     if (rc == ORMC_OK)
-        rc = level_close(db, insert_all(db, t, rows, n, &a));
+        rc = ormc__end_level(db, insert_all(db, t, rows, n, &a));
     if (rc == ORMC_OK && a.values)
         notify_many(db, t, rows, n, &a);
     free(a.values);
@@ -646,7 +619,7 @@ int ormc_row_find_or_create(ormc_db *db, const ormc_table *t, void *row,
     bool made = false;
     rc = find_or_create(db, t, row, key, cols, nulls, fresh, &made);
     if (level) {
-        int lrc = level_close(db, rc);
+        int lrc = ormc__end_level(db, rc);
         if (rc == ORMC_OK && lrc != ORMC_OK) {
             ormc_row_free(t, fresh);
             rc = lrc;

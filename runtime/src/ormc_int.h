@@ -254,6 +254,11 @@ int ormc__begin(ormc_db *db, const ormc_tx_options *opts);
 int ormc__commit(ormc_db *db);
 int ormc__rollback(ormc_db *db);
 
+/* End the innermost level by the body's outcome: commit (release) it when
+ * rc is ORMC_OK, else roll it back and keep rc's error as the connection's.
+ * Returns the commit's status, or rc. */
+int ormc__end_level(ormc_db *db, int rc);
+
 /* === in trace.c === */
 
 int64_t ormc__now_ns(void);

@@ -87,14 +87,7 @@ int ormc_transaction(ormc_db *db, const ormc_retry_options *opts, ormc_tx_fn fn,
                 return rc;
             }
             fail = db->tx_failed ? db->tx_fail_status : ORMC_OK;
-            if (rc == ORMC_OK) {
-                rc = ormc__commit(db);
-            } else {
-                ormc__saved_error e;
-                ormc__error_save(db, &e);
-                ormc__rollback(db);
-                ormc__error_restore(db, &e);
-            }
+            rc = ormc__end_level(db, rc);
         }
         int why = retryable(rc) ? rc : retryable(fail) ? fail : ORMC_OK;
         if (why == ORMC_OK || !outer || attempt >= o.max_attempts)

@@ -254,14 +254,7 @@ static int run_atomic(ormc_db *db, const ormc_schema *s, schema_body body)
     int rc = ormc__begin(db, NULL);
     if (rc != ORMC_OK)
         return rc;
-    rc = body(db, s);
-    if (rc == ORMC_OK)
-        return ormc__commit(db);
-    ormc__saved_error e;
-    ormc__error_save(db, &e);
-    ormc__rollback(db);
-    ormc__error_restore(db, &e);
-    return rc;
+    return ormc__end_level(db, body(db, s));
 }
 
 static int check_args(ormc_db *db, const ormc_schema *s, const char *what)

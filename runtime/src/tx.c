@@ -247,3 +247,14 @@ int ormc_tx_status(const ormc_db *db)
         return ORMC_TX_IDLE;
     return db->tx_failed ? ORMC_TX_FAILED : ORMC_TX_ACTIVE;
 }
+
+int ormc__end_level(ormc_db *db, int rc)
+{
+    if (rc == ORMC_OK)
+        return ormc__commit(db);
+    ormc__saved_error e;
+    ormc__error_save(db, &e);
+    ormc__rollback(db);
+    ormc__error_restore(db, &e);
+    return rc;
+}

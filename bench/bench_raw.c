@@ -248,7 +248,9 @@ static void lite_run(const bench_opts *o, data *d)
     char *ddl = bench_read_file(o->ddl);
     char t1[32], t2[32];
 
+    /* a turn (bench_turn) before each workload, as in bench_gen.c */
     for (long rep = 1; rep <= o->reps; rep++) {
+        bench_turn(o);
         lite_reset_table(&l, ddl);
 
         /* W1 */
@@ -266,6 +268,7 @@ static void lite_run(const bench_opts *o, data *d)
         lite_exec(&l, "ANALYZE");
 
         if (bench_wants(o, "W2")) {
+            bench_turn(o);
             sum = 0;
             long count = 0;
             t0 = bench_now();
@@ -282,6 +285,7 @@ static void lite_run(const bench_opts *o, data *d)
         }
 
         if (bench_wants(o, "W3")) {
+            bench_turn(o);
             sum = 0;
             t0 = bench_now();
             for (long j = 0; j < d->k; j++) {
@@ -299,6 +303,7 @@ static void lite_run(const bench_opts *o, data *d)
         }
 
         if (bench_wants(o, "W4")) {
+            bench_turn(o);
             sum = 0;
             t0 = bench_now();
             for (long j = 0; j < d->k; j++) {
@@ -322,6 +327,7 @@ static void lite_run(const bench_opts *o, data *d)
         }
 
         if (bench_wants(o, "W5")) {
+            bench_turn(o);
             t0 = bench_now();
             lite_exec(&l, "BEGIN");
             for (long j = 0; j < d->k; j++) {
@@ -339,6 +345,7 @@ static void lite_run(const bench_opts *o, data *d)
         }
 
         if (bench_wants(o, "W7")) {
+            bench_turn(o);
             sum = 0;
             long created = 0;
             t0 = bench_now();
@@ -374,6 +381,7 @@ static void lite_run(const bench_opts *o, data *d)
         }
 
         if (bench_wants(o, "W6")) {
+            bench_turn(o);
             lite_reset_table(&l, ddl);
             t0 = bench_now();
             lite_exec(&l, "BEGIN");
@@ -666,7 +674,9 @@ static void pg_run_all(const bench_opts *o, data *d)
     char *ddl = bench_read_file(o->ddl);
     pg_params p;
 
+    /* a turn (bench_turn) before each workload, as in bench_gen.c */
     for (long rep = 1; rep <= o->reps; rep++) {
+        bench_turn(o);
         /* prepared statements name the table: re-prepare after re-creating */
         pg_exec("DEALLOCATE ALL");
         pg_reset_table(ddl);
@@ -689,6 +699,7 @@ static void pg_run_all(const bench_opts *o, data *d)
         pg_exec("ANALYZE");
 
         if (bench_wants(o, "W2")) {
+            bench_turn(o);
             sum = 0;
             t0 = bench_now();
             pp_init(&p);
@@ -705,6 +716,7 @@ static void pg_run_all(const bench_opts *o, data *d)
         }
 
         if (bench_wants(o, "W3")) {
+            bench_turn(o);
             sum = 0;
             t0 = bench_now();
             for (long j = 0; j < d->k; j++) {
@@ -724,6 +736,7 @@ static void pg_run_all(const bench_opts *o, data *d)
         }
 
         if (bench_wants(o, "W4")) {
+            bench_turn(o);
             sum = 0;
             t0 = bench_now();
             for (long j = 0; j < d->k; j++) {
@@ -747,6 +760,7 @@ static void pg_run_all(const bench_opts *o, data *d)
         }
 
         if (bench_wants(o, "W5")) {
+            bench_turn(o);
             t0 = bench_now();
             pg_exec("BEGIN");
             for (long j = 0; j < d->k; j++) {
@@ -765,6 +779,7 @@ static void pg_run_all(const bench_opts *o, data *d)
         }
 
         if (bench_wants(o, "W7")) {
+            bench_turn(o);
             sum = 0;
             long created = 0;
             t0 = bench_now();
@@ -800,6 +815,7 @@ static void pg_run_all(const bench_opts *o, data *d)
         }
 
         if (bench_wants(o, "W6")) {
+            bench_turn(o);
             pg_reset_table(ddl);
             t0 = bench_now();
             pg_copy(d);

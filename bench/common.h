@@ -49,6 +49,7 @@ typedef struct bench_opts {
     long n, k, reps;
     long m1_rows;   /* M1: rows to load (load) or to stream (stream) */
     const char *m1; /* M1 phase: "load" or "stream", else NULL */
+    bool paced;     /* take turns with another program (bench_turn) */
 } bench_opts;
 
 static inline void bench_die(const char *fmt, ...)
@@ -92,6 +93,8 @@ static inline void bench_parse(int argc, char **argv, bench_opts *o)
             o->m1 = v;
         else if (strcmp(a, "--m1-rows") == 0)
             o->m1_rows = atol(v);
+        else if (strcmp(a, "--paced") == 0)
+            o->paced = atoi(v) != 0;
         else
             bench_die("unknown option %s", a);
         i++;
@@ -99,7 +102,7 @@ static inline void bench_parse(int argc, char **argv, bench_opts *o)
     if (o->backend == NULL || o->url == NULL)
         bench_die("usage: --backend sqlite|postgres --url URL [--ddl FILE] "
                   "[--n N] [--k K] [--reps R] [--workloads W1,...] "
-                  "[--m1 load|stream --m1-rows ROWS]");
+                  "[--m1 load|stream --m1-rows ROWS] [--paced 0|1]");
     if (o->n < 1 || o->k < 1 || o->reps < 1)
         bench_die("--n, --k and --reps must be positive");
 }
@@ -209,6 +212,25 @@ static inline void bench_result(const char *workload, long rep, long ops,
     printf("RESULT %s %ld %ld %.6f %llu\n", workload, rep, ops, seconds,
            (unsigned long long)check);
     fflush(stdout);
+}
+
+/*
+ * Wait for this program's turn. With --paced 1, bench/run.py runs the
+ * generated-API program and the hand-written one side by side and lets one
+ * of them run at a time, a workload each (with its untimed preparation),
+ * so that the two measure each workload seconds apart, under the same
+ * conditions on a shared machine. A turn: print TURN, block until run.py
+ * writes a line. Unpaced, it does nothing.
+ */
+static inline void bench_turn(const bench_opts *o)
+{
+    if (!o->paced)
+        return;
+    puts("TURN");
+    fflush(stdout);
+    char line[16];
+    if (fgets(line, sizeof line, stdin) == NULL)
+        exit(0); /* run.py is gone: nothing more to measure */
 }
 
 /* A workload this build cannot run (e.g. an engine call not there yet). */

@@ -21,6 +21,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -62,51 +63,125 @@ def sqla_python():
     return None, None
 
 
+def parse_line(res, line):
+    """Take one RESULT/SKIP/RSS line of a benchmark program into res."""
+    f = line.split()
+    if not f:
+        return
+    if f[0] == "RESULT":
+        w, rep, ops, secs, chk = f[1], int(f[2]), int(f[3]), float(f[4]), \
+            int(f[5])
+        res["results"].setdefault(w, []).append(
+            {"rep": rep, "ops": ops, "seconds": secs, "check": chk})
+    elif f[0] == "SKIP":
+        res["skips"][f[1]] = " ".join(f[2:])
+    elif f[0] == "RSS":
+        res["rss"][int(f[2])] = int(f[3])
+
+
+def new_res():
+    return {"results": {}, "skips": {}, "rss": {}, "wall": 0.0}
+
+
+def pinned(cmd, pin):
+    return ["taskset", "-c", "0"] + cmd if pin else cmd
+
+
 def run_impl(cmd, pin):
     """Run one implementation's process; its RESULT/SKIP/RSS lines."""
-    if pin:
-        cmd = ["taskset", "-c", "0"] + cmd
+    cmd = pinned(cmd, pin)
     log("running " + " ".join(cmd))
     t0 = time.time()
     r = subprocess.run(cmd, capture_output=True, text=True)
     if r.returncode != 0:
         log("FAILED (exit %d): %s" % (r.returncode, r.stderr.strip()[-2000:]))
         return None
-    res = {"results": {}, "skips": {}, "rss": {}, "wall": time.time() - t0}
+    res = new_res()
+    res["wall"] = time.time() - t0
     for line in r.stdout.splitlines():
-        f = line.split()
-        if not f:
-            continue
-        if f[0] == "RESULT":
-            w, ops, secs, chk = f[1], int(f[3]), float(f[4]), int(f[5])
-            res["results"].setdefault(w, []).append(
-                {"ops": ops, "seconds": secs, "check": chk})
-        elif f[0] == "SKIP":
-            res["skips"][f[1]] = " ".join(f[2:])
-        elif f[0] == "RSS":
-            res["rss"][int(f[2])] = int(f[3])
+        parse_line(res, line)
     return res
 
 
-def run_order(rounds):
-    """The implementations in the order they run: the two C programs take
-    turns, first one then the other leading each round (on a shared machine
-    whatever runs first or second gets other weather), then SQLAlchemy."""
-    order = []
-    for r in range(rounds):
-        order += ["gen", "raw"] if r % 2 == 0 else ["raw", "gen"]
-    return order + [i for i in IMPLS if i not in ("gen", "raw")]
+def run_paced(cmds, pin):
+    """Run the C programs side by side, taking turns: each stops at a TURN
+    line before every workload (bench_turn in bench/common.h) until it is
+    told to go on, and only one runs at a time. At each turn the one that
+    goes first alternates. So each workload of the generated API is
+    measured seconds from the same workload by hand, under the same
+    conditions of a shared machine, and the pairs give the ratios.
+    cmds: impl -> command. Returns impl -> parsed output (None: failed)."""
+    procs, res, errs = {}, {}, {}
+    for impl, cmd in cmds.items():
+        cmd = pinned(cmd + ["--paced", "1"], pin)
+        log("running " + " ".join(cmd))
+        errs[impl] = tempfile.TemporaryFile(mode="w+")
+        procs[impl] = subprocess.Popen(cmd, stdin=subprocess.PIPE,
+                                       stdout=subprocess.PIPE,
+                                       stderr=errs[impl], text=True)
+        res[impl] = new_res()
+    alive = set(procs)
+
+    def until_turn(impl):
+        """Read impl's lines up to its next TURN; False when it ended."""
+        p = procs[impl]
+        for line in p.stdout:
+            if line.strip() == "TURN":
+                return True
+            parse_line(res[impl], line)
+        alive.discard(impl)
+        return False
+
+    t0 = time.time()
+    for impl in list(procs):  # each gets ready (connects, builds its data)
+        until_turn(impl)
+    turn = 0
+    order = list(procs)
+    while alive:
+        for impl in (order if turn % 2 == 0 else order[::-1]):
+            if impl not in alive:
+                continue
+            started = time.time()
+            procs[impl].stdin.write("go\n")
+            procs[impl].stdin.flush()
+            until_turn(impl)
+            res[impl]["wall"] += time.time() - started
+        turn += 1
+    out = {}
+    for impl, p in procs.items():
+        p.stdin.close()
+        rc = p.wait()
+        errs[impl].seek(0)
+        err = errs[impl].read()
+        errs[impl].close()
+        if rc != 0:
+            log("%s FAILED (exit %d): %s" % (impl, rc, err.strip()[-2000:]))
+            out[impl] = None
+        else:
+            out[impl] = res[impl]
+    log("paced run: %.0f s" % (time.time() - t0))
+    return out
 
 
-def merge_runs(runs, key, res):
-    """Pool the samples of several processes of one implementation."""
-    if key not in runs:
-        runs[key] = res
-        return
-    for w, samples in res["results"].items():
-        runs[key]["results"].setdefault(w, []).extend(samples)
-    runs[key]["skips"].update(res["skips"])
-    runs[key]["wall"] += res["wall"]
+def pg_database_url(url, name):
+    """url with its database replaced by name."""
+    base, sep, query = url.partition("?")
+    scheme, slashes, rest = base.partition("://")
+    host = rest.split("/", 1)[0]  # empty for a Unix socket URL
+    return scheme + slashes + host + "/" + name + sep + query
+
+
+def pg_fresh_database(url, name):
+    """Drop and create database name on url's server (psql); its URL.
+    The paced programs run side by side, each on a database of its own."""
+    for sql in ("DROP DATABASE IF EXISTS %s" % name,
+                "CREATE DATABASE %s" % name):
+        r = subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1",
+                            "-d", url, "-c", sql],
+                           capture_output=True, text=True)
+        if r.returncode != 0:
+            raise SystemExit("bench: %s: %s" % (sql, r.stderr.strip()))
+    return pg_database_url(url, name)
 
 
 def median_ops(samples):
@@ -152,9 +227,7 @@ def main():
     ap.add_argument("--build", default="build-bench")
     ap.add_argument("--n", type=int, default=100000)
     ap.add_argument("--k", type=int, default=20000)
-    ap.add_argument("--reps", type=int, default=3)
-    ap.add_argument("--rounds", type=int, default=2,
-                    help="processes per C implementation, taking turns")
+    ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--m1-rows", type=int, default=1000000)
     ap.add_argument("--sqla", default="auto",
                     help="auto (when installed), 0 (never), all (also on "
@@ -184,33 +257,39 @@ def main():
     started = time.time()
     runs = {}  # (backend, impl) -> parsed output
     for backend in backends:
-        pinned = backend == "pg-pinned"
+        pin = backend == "pg-pinned"
         is_pg = backend != "sqlite"
         if is_pg:
-            pin_server(build, {0} if pinned else all_cpus)
+            pin_server(build, {0} if pin else all_cpus)
         ddl = cfg["ddl_postgres" if is_pg else "ddl_sqlite"]
         kind = "postgres" if is_pg else "sqlite"
-        for impl in run_order(args.rounds):
-            if impl in ("core", "orm"):
-                if py is None:
-                    continue
-                if backend == "pg" and args.sqla != "all":
-                    continue
+
+        def target(impl):
+            """Where impl's process keeps its table: a fresh SQLite file,
+            or a fresh PostgreSQL database."""
             if is_pg:
-                url = pg_url
-            else:
-                url = os.path.join(datadir, "bench-%s.db" % impl)
-                for suffix in ("", "-wal", "-shm"):
-                    if os.path.exists(url + suffix):
-                        os.remove(url + suffix)
-            if impl in ("gen", "raw"):
-                cmd = [cfg["bench_" + impl]]
-            else:
-                cmd = [py, os.path.join(HERE, "sqla_bench.py"), "--mode", impl]
-            cmd += ["--backend", kind, "--url", url, "--ddl", ddl] + common
-            res = run_impl(cmd, pinned)
+                return pg_fresh_database(pg_url, "ormc_bench_" + impl)
+            url = os.path.join(datadir, "bench-%s.db" % impl)
+            for suffix in ("", "-wal", "-shm"):
+                if os.path.exists(url + suffix):
+                    os.remove(url + suffix)
+            return url
+
+        cmds = {impl: [cfg["bench_" + impl], "--backend", kind,
+                       "--url", target(impl), "--ddl", ddl] + common
+                for impl in ("gen", "raw")}
+        for impl, res in run_paced(cmds, pin).items():
             if res is not None:
-                merge_runs(runs, (backend, impl), res)
+                runs[(backend, impl)] = res
+        for impl in ("core", "orm"):
+            if py is None or (backend == "pg" and args.sqla != "all"):
+                continue
+            cmd = [py, os.path.join(HERE, "sqla_bench.py"), "--mode", impl,
+                   "--backend", kind, "--url", target(impl), "--ddl",
+                   ddl] + common
+            res = run_impl(cmd, pin)
+            if res is not None:
+                runs[(backend, impl)] = res
         if is_pg:
             pin_server(build, all_cpus)
 
@@ -309,6 +388,20 @@ def machine():
             "kernel": platform.release()}
 
 
+def paired_ratios(gen, raw, w):
+    """Time per operation of the generated API over that of the hand-written
+    program, for each repetition both ran (paced: seconds apart)."""
+    if not gen or not raw:
+        return []
+    by_rep = {s["rep"]: s for s in raw["results"].get(w, [])}
+    out = []
+    for g in gen["results"].get(w, []):
+        r = by_rep.get(g["rep"])
+        if r and r["seconds"] > 0 and g["ops"] > 0:
+            out.append((g["seconds"] / g["ops"]) / (r["seconds"] / r["ops"]))
+    return out
+
+
 def build_report(args, cfg, backends, runs, m1, gen_figure, sqla_version,
                  wall):
     rows = []
@@ -334,8 +427,12 @@ def build_report(args, cfg, backends, runs, m1, gen_figure, sqla_version,
                 row["checks_agree"] = True
             gen = row.get("gen")
             if gen:
-                if row.get("raw"):
-                    row["gen_raw_time_ratio"] = round(row["raw"] / gen, 3)
+                pairs = paired_ratios(runs.get((backend, "gen")),
+                                      runs.get((backend, "raw")), w)
+                if pairs:
+                    row["gen_raw_pair_ratios"] = [round(x, 3) for x in pairs]
+                    row["gen_raw_time_ratio"] = round(
+                        statistics.median(pairs), 3)
                     if backend in JUDGED:
                         row["target"] = TARGET[w]
                         row["target_met"] = (row["gen_raw_time_ratio"]
@@ -349,7 +446,7 @@ def build_report(args, cfg, backends, runs, m1, gen_figure, sqla_version,
         "date": datetime.datetime.now(datetime.timezone.utc)
         .strftime("%Y-%m-%d %H:%M:%SZ"),
         "commit": git_head(),
-        "n": args.n, "k": args.k, "reps": args.reps, "rounds": args.rounds,
+        "n": args.n, "k": args.k, "reps": args.reps,
         "m1_rows": args.m1_rows,
         "machine": machine(),
         "build_type": cfg.get("build_type"),
@@ -381,12 +478,12 @@ def fmt_ratio(v):
 
 def print_table(rep):
     m = rep["machine"]
-    print("\normc benchmarks: N=%d, K=%d; medians of %d runs per process, "
-          "the C programs in %d processes each taking turns (samples "
-          "pooled); ops/s (rows/s for W2, W6); %s; %d CPUs (%s); load "
-          "average at end %.2f" %
-          (rep["n"], rep["k"], rep["reps"], rep.get("rounds", 1),
-           rep["build_type"], m["nproc"], m["cpu"], m["loadavg_at_end"][0]))
+    print("\normc benchmarks: N=%d, K=%d; %d repetitions; ops/s (rows/s "
+          "for W2, W6) are medians; the C programs take turns workload by "
+          "workload, and gen/raw is the median of their paired time ratios; "
+          "%s; %d CPUs (%s); load average at end %.2f" %
+          (rep["n"], rep["k"], rep["reps"], rep["build_type"], m["nproc"],
+           m["cpu"], m["loadavg_at_end"][0]))
     print("ratios are time ratios: gen/raw > 1 means the generated API takes "
           "longer than hand-written C;\ngen/Core and gen/ORM < 1 mean it is "
           "faster than SQLAlchemy. target: gen/raw <= 1.10 (W6: 1.25) on "

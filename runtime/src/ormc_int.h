@@ -204,6 +204,19 @@ const char *ormc__stmt_column_name(ormc__stmt *st, int col);
 int ormc__stmt_decode_row(ormc__stmt *st, const ormc_table *t, void *row,
                           bool own);
 
+/* Column col of the current row into column c of row, for the types a
+ * backend's stmt_decode has no fast path for: ormc__stmt_value's reading,
+ * stored as ormc__store_value stores. */
+int ormc__stmt_field_generic(ormc__stmt *st, int col, const ormc_column *c,
+                             void *row);
+
+/* Set column c's has_ flag in row (when it has one). */
+static inline void ormc__set_has(const ormc_column *c, void *row)
+{
+    if (c->has_offset != ORMC_NO_HAS)
+        *((bool *)((char *)row + c->has_offset)) = true;
+}
+
 /* End the current execution (trace it when not yet done), clear the
  * parameters; the statement can be bound and stepped again. */
 void ormc__stmt_reset(ormc__stmt *st);
@@ -316,6 +329,14 @@ struct ormc__backend_vt {
     const char *(*stmt_column_name)(ormc__stmt *st, int col);
     /* Column col of the current row as `type`; pointers borrowed. */
     int (*stmt_value)(ormc__stmt *st, int col, ormc_type type, ormc_param *out);
+    /* The current row into row (a struct of t, zeroed beforehand), column
+     * i of the result into column i of t, for every column of t: fields
+     * and has_ flags, enums mapped from their labels, text and blobs
+     * borrowed until the next step; a NULL leaves both zero. What
+     * ormc__stmt_decode_row calls (it has checked that the row is there
+     * and has enough columns): the common types read straight from the
+     * driver, the rest through ormc__stmt_field_generic. */
+    int (*stmt_decode)(ormc__stmt *st, const ormc_table *t, void *row);
     /* Still inside a transaction at the server (SQLite may roll back by
      * itself after some errors). */
     bool (*in_transaction)(ormc_db *db);

@@ -61,19 +61,28 @@ int ormc__stmt_bind_row(ormc__stmt *st, const ormc_table *t, const void *row,
     return ORMC_OK;
 }
 
-static int enum_index(const ormc_column *c, const char *label)
+int ormc__stmt_field_generic(ormc__stmt *st, int col, const ormc_column *c,
+                             void *row)
 {
-    for (uint32_t i = 0; i < c->n_enum_values; i++)
-        if (strcmp(c->enum_values[i], label) == 0)
-            return (int)i;
-    return -1;
+    ormc_param v;
+    memset(&v, 0, sizeof v);
+    v.type = c->type == ORMC_TYPE_ENUM ? ORMC_TYPE_TEXT : c->type;
+    int rc = st->db->vt->stmt_value(st, col, v.type, &v);
+    if (rc != ORMC_OK || v.is_null)
+        return rc; /* NULL: the zeroed field stays */
+    return ormc__store_value(st->db, c, row, &v);
 }
 
-int ormc__stmt_decode_row(ormc__stmt *st, const ormc_table *t, void *row,
+/*
+ * Decoding runs for every row a query returns, so it is one pass of the
+ * backend's stmt_decode over the columns, straight into a scratch row, and
+ * (own) a second pass over the text and blob columns only, to copy their bytes
+ * into the row's one allocation. The scratch row is copied to `out` at the
+ * end: on an error `out` is left as it was.
+ */
+int ormc__stmt_decode_row(ormc__stmt *st, const ormc_table *t, void *out,
                           bool own)
 {
-    ormc_param vals[64];
-    size_t lens[64]; /* own: the size of each text with its NUL */
     int n = t->n_columns;
     if (n > 64 || ormc__stmt_columns(st) < n)
         return ormc__error(st->db, ORMC_ERROR, "42804", NULL,
@@ -82,107 +91,74 @@ int ormc__stmt_decode_row(ormc__stmt *st, const ormc_table *t, void *row,
                            ormc__stmt_columns(st), t->name, n);
     if (st->finished)
         return ormc__error(st->db, ORMC_INVALID, NULL, NULL, "no current row");
-    /* The checks of ormc__stmt_value are made once above, for the whole
-     * row: this runs for every row a query returns. */
-    int (*value)(ormc__stmt *, int, ormc_type, ormc_param *) =
-        st->db->vt->stmt_value;
-    size_t total = 0;
-    bool any = false;
-    for (int i = 0; i < n; i++) {
-        const ormc_column *c = &t->columns[i];
-        ormc_type want = c->type == ORMC_TYPE_ENUM ? ORMC_TYPE_TEXT : c->type;
-        memset(&vals[i], 0, sizeof vals[i]);
-        vals[i].type = want;
-        int rc = value(st, i, want, &vals[i]);
-        if (rc != ORMC_OK)
-            return rc;
-        if (vals[i].is_null)
-            continue;
-        if (c->type == ORMC_TYPE_TEXT || c->type == ORMC_TYPE_JSON) {
-            if (own) {
-                lens[i] = strlen(vals[i].u.text) + 1;
-                total += lens[i];
+    ormc__rowbuf buf;
+    void *row = ormc__tmp_row(t, &buf);
+    if (row == NULL)
+        return ormc__error(st->db, ORMC_NOMEM, NULL, NULL, "out of memory");
+    int rc = st->db->vt->stmt_decode(st, t, row);
+    if (rc != ORMC_OK)
+        goto done;
+    char *mem = NULL;
+    if (own) {
+        size_t lens[64]; /* each text's size with its NUL */
+        size_t total = 0;
+        bool any = false;
+        for (int i = 0; i < n; i++) {
+            const ormc_column *c = &t->columns[i];
+            if (c->type == ORMC_TYPE_TEXT || c->type == ORMC_TYPE_JSON) {
+                const char *s;
+                memcpy(&s, FIELD(row, c->offset), sizeof s);
+                if (s != NULL) {
+                    lens[i] = strlen(s) + 1;
+                    total += lens[i];
+                    any = true;
+                }
+            } else if (c->type == ORMC_TYPE_BLOB) {
+                ormc_blob b;
+                memcpy(&b, FIELD(row, c->offset), sizeof b);
+                if (b.data != NULL) {
+                    total += b.len;
+                    any = true;
+                }
             }
-            any = true;
-        } else if (c->type == ORMC_TYPE_BLOB) {
-            total += vals[i].u.blob.len;
-            any = true;
-        } else if (c->type == ORMC_TYPE_ENUM) {
-            int e = enum_index(c, vals[i].u.text);
-            if (e < 0)
-                return ormc__error(st->db, ORMC_ERROR, "22P02", c->name,
-                                   "%s: unknown enum label in the database",
-                                   c->name);
-            vals[i].u.i32 = e;
         }
-    }
-    char *mem = NULL, *p = NULL;
-    if (own && any) {
-        mem = p = malloc(total ? total : 1);
-        if (!mem)
-            return ormc__error(st->db, ORMC_NOMEM, NULL, NULL, "out of memory");
-    }
-    memset(row, 0, t->row_size);
-    for (int i = 0; i < n; i++) {
-        const ormc_column *c = &t->columns[i];
-        const ormc_param *v = &vals[i];
-        if (v->is_null)
-            continue; /* zero, has_ false */
-        if (c->has_offset != ORMC_NO_HAS) {
-            bool yes = true;
-            memcpy(FIELD(row, c->has_offset), &yes, sizeof yes);
-        }
-        char *f = FIELD(row, c->offset);
-        switch (c->type) {
-        case ORMC_TYPE_INTEGER:
-            memcpy(f, &v->u.i32, sizeof v->u.i32);
-            break;
-        case ORMC_TYPE_ENUM: {
-            int e = v->u.i32;
-            memcpy(f, &e, sizeof e);
-            break;
-        }
-        case ORMC_TYPE_BIGINT:
-            memcpy(f, &v->u.i64, sizeof v->u.i64);
-            break;
-        case ORMC_TYPE_DOUBLE:
-            memcpy(f, &v->u.f64, sizeof v->u.f64);
-            break;
-        case ORMC_TYPE_BOOLEAN:
-            memcpy(f, &v->u.b, sizeof v->u.b);
-            break;
-        case ORMC_TYPE_TIMESTAMP:
-            memcpy(f, &v->u.time, sizeof v->u.time);
-            break;
-        case ORMC_TYPE_UUID:
-            memcpy(f, &v->u.uuid, sizeof v->u.uuid);
-            break;
-        case ORMC_TYPE_TEXT:
-        case ORMC_TYPE_JSON: {
-            const char *s = v->u.text;
-            if (mem) {
-                memcpy(p, s, lens[i]);
-                s = p;
-                p += lens[i];
+        if (any) {
+            char *p = mem = malloc(total ? total : 1);
+            if (mem == NULL) {
+                rc = ormc__error(st->db, ORMC_NOMEM, NULL, NULL,
+                                 "out of memory");
+                goto done;
             }
-            memcpy(f, &s, sizeof s);
-            break;
-        }
-        case ORMC_TYPE_BLOB: {
-            ormc_blob b = v->u.blob;
-            if (mem) {
-                if (b.len)
-                    memcpy(p, b.data, b.len);
-                b.data = p;
-                p += b.len;
+            for (int i = 0; i < n; i++) {
+                const ormc_column *c = &t->columns[i];
+                char *f = FIELD(row, c->offset);
+                if (c->type == ORMC_TYPE_TEXT || c->type == ORMC_TYPE_JSON) {
+                    const char *s;
+                    memcpy(&s, f, sizeof s);
+                    if (s != NULL) {
+                        memcpy(p, s, lens[i]);
+                        memcpy(f, &p, sizeof p);
+                        p += lens[i];
+                    }
+                } else if (c->type == ORMC_TYPE_BLOB) {
+                    ormc_blob b;
+                    memcpy(&b, f, sizeof b);
+                    if (b.data != NULL) {
+                        if (b.len)
+                            memcpy(p, b.data, b.len);
+                        b.data = p;
+                        memcpy(f, &b, sizeof b);
+                        p += b.len;
+                    }
+                }
             }
-            memcpy(f, &b, sizeof b);
-            break;
-        }
         }
     }
     memcpy(FIELD(row, t->owned_offset), &mem, sizeof mem);
-    return ORMC_OK;
+    memcpy(out, row, t->row_size);
+done:
+    ormc__tmp_row_done(row, &buf);
+    return rc;
 }
 
 static int check(ormc_db *db, const ormc_table *t, const char *sql)

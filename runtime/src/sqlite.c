@@ -328,6 +328,24 @@ static int bad_value(ormc__stmt *st, int col, const char *what)
                        sqlite3_column_name(((sq_stmt *)st)->s, col), what);
 }
 
+/* A timestamp column of SQLite type ct (not NULL): the text form, or an
+ * integer taken as Unix seconds (as strftime('%s') gives). */
+static int read_time(ormc__stmt *st, sqlite3_value *v, int col, int ct,
+                     ormc_time *out)
+{
+    if (ct == SQLITE_INTEGER) {
+        int64_t secs = sqlite3_value_int64(v);
+        if (secs > INT64_MAX / 1000000 || secs < INT64_MIN / 1000000)
+            return bad_value(st, col, "timestamp");
+        *out = secs * 1000000;
+        return ORMC_OK;
+    }
+    if (ct == SQLITE_TEXT &&
+        ormc_time_parse((const char *)sqlite3_value_text(v), out) == ORMC_OK)
+        return ORMC_OK;
+    return bad_value(st, col, "timestamp");
+}
+
 static int sq_stmt_value(ormc__stmt *st, int col, ormc_type type,
                          ormc_param *out)
 {
@@ -381,18 +399,8 @@ static int sq_stmt_value(ormc__stmt *st, int col, ormc_type type,
         return ORMC_OK;
     }
     case ORMC_TYPE_TIMESTAMP:
-        if (ct == SQLITE_INTEGER) { /* unix seconds, as strftime('%s') */
-            int64_t secs = sqlite3_column_int64(s, col);
-            if (secs > INT64_MAX / 1000000 || secs < INT64_MIN / 1000000)
-                return bad_value(st, col, "timestamp");
-            out->u.time = secs * 1000000;
-            return ORMC_OK;
-        }
-        if (ct == SQLITE_TEXT &&
-            ormc_time_parse((const char *)sqlite3_column_text(s, col),
-                            &out->u.time) == ORMC_OK)
-            return ORMC_OK;
-        return bad_value(st, col, "timestamp");
+        return read_time(st, sqlite3_column_value(s, col), col, ct,
+                         &out->u.time);
     case ORMC_TYPE_UUID:
         if (ct == SQLITE_BLOB && sqlite3_column_bytes(s, col) == 16) {
             memcpy(out->u.uuid.bytes, sqlite3_column_blob(s, col), 16);
@@ -407,6 +415,77 @@ static int sq_stmt_value(ormc__stmt *st, int col, ormc_type type,
     return ORMC_OK; /* type 0: only the NULL test */
 }
 
+/*
+ * The common types straight into the row. Each column's value is taken
+ * once (sqlite3_column_value) and read with the sqlite3_value_* calls,
+ * which skip the per-call checks of sqlite3_column_*: the connection is
+ * used by one thread at a time, and an allocation failure shows as a NULL
+ * text of a value that is not NULL.
+ */
+static int sq_stmt_decode(ormc__stmt *st, const ormc_table *t, void *row)
+{
+    sqlite3_stmt *s = ((sq_stmt *)st)->s;
+    int n = t->n_columns;
+    for (int i = 0; i < n; i++) {
+        const ormc_column *c = &t->columns[i];
+        char *f = (char *)row + c->offset;
+        sqlite3_value *v = sqlite3_column_value(s, i);
+        int ct = sqlite3_value_type(v);
+        if (ct == SQLITE_NULL)
+            continue;
+        switch (c->type) {
+        case ORMC_TYPE_TEXT:
+        case ORMC_TYPE_JSON: {
+            const char *x = (const char *)sqlite3_value_text(v);
+            if (x == NULL)
+                return ormc__error(st->db, ORMC_NOMEM, NULL, NULL,
+                                   "out of memory");
+            memcpy(f, &x, sizeof x);
+            continue; /* no has_ flag */
+        }
+        case ORMC_TYPE_BIGINT: {
+            int64_t x = sqlite3_value_int64(v);
+            memcpy(f, &x, sizeof x);
+            break;
+        }
+        case ORMC_TYPE_INTEGER: {
+            int64_t x = sqlite3_value_int64(v);
+            if (x < INT32_MIN || x > INT32_MAX)
+                return bad_value(st, i, "32-bit integer");
+            int32_t x32 = (int32_t)x;
+            memcpy(f, &x32, sizeof x32);
+            break;
+        }
+        case ORMC_TYPE_BOOLEAN: {
+            bool x = sqlite3_value_int64(v) != 0;
+            memcpy(f, &x, sizeof x);
+            break;
+        }
+        case ORMC_TYPE_DOUBLE: {
+            double x = sqlite3_value_double(v);
+            memcpy(f, &x, sizeof x);
+            break;
+        }
+        case ORMC_TYPE_TIMESTAMP: {
+            ormc_time x;
+            int rc = read_time(st, v, i, ct, &x);
+            if (rc != ORMC_OK)
+                return rc;
+            memcpy(f, &x, sizeof x);
+            break;
+        }
+        default: {
+            int rc = ormc__stmt_field_generic(st, i, c, row);
+            if (rc != ORMC_OK)
+                return rc;
+            continue;
+        }
+        }
+        ormc__set_has(c, row);
+    }
+    return ORMC_OK;
+}
+
 static bool sq_in_transaction(ormc_db *db)
 {
     return db->conn && !sqlite3_get_autocommit(CONN(db));
@@ -418,8 +497,9 @@ static int64_t sq_last_insert_id(ormc_db *db)
 }
 
 const ormc__backend_vt ormc__sqlite_vt = {
-    "sqlite",      sq_connect,        sq_disconnect,     sq_exec_simple,
-    sq_stmt_alloc, sq_stmt_finalize,  sq_stmt_exec,      sq_step,
-    sq_stmt_reset, sq_stmt_changes,   sq_stmt_columns,   sq_stmt_column_name,
-    sq_stmt_value, sq_in_transaction, sq_last_insert_id, NULL,
+    "sqlite",      sq_connect,       sq_disconnect,     sq_exec_simple,
+    sq_stmt_alloc, sq_stmt_finalize, sq_stmt_exec,      sq_step,
+    sq_stmt_reset, sq_stmt_changes,  sq_stmt_columns,   sq_stmt_column_name,
+    sq_stmt_value, sq_stmt_decode,   sq_in_transaction, sq_last_insert_id,
+    NULL,
 };

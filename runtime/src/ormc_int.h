@@ -144,6 +144,9 @@ struct ormc__stmt {
     bool cut;            /* a COMMIT or ROLLBACK ended it mid-stream: its
                             next step says so (reset clears it) */
     ormc__stmt *hash_next, *lru_prev, *lru_next;
+    ormc__stmt **memo_link; /* the shape memo's pointer to it (shape.c),
+                               cleared when it leaves the cache; NULL:
+                               none */
     /* the parameters of the next execution ($1 is params[0]) */
     ormc_param inline_params[ORMC__INLINE_PARAMS];
     ormc_param *params;
@@ -165,6 +168,18 @@ struct ormc__stmt {
  * ORMC_OK, ORMC_INVALID (bad $N, NULL sql), ORMC_NOMEM.
  */
 int ormc__stmt_prepare(ormc_db *db, const char *sql, ormc__stmt **out);
+
+/*
+ * ormc__stmt_prepare for a text whose owner keeps a pointer to its
+ * statement in *link (the shape memo: texts built by the engine, which
+ * would otherwise be compared in full on every hit): when *link is set and
+ * free, it is checked out at once. Otherwise as ormc__stmt_prepare, and a
+ * cached result is linked (one link per statement: an older one is
+ * cleared). The statement clears *link when it leaves the cache; the owner
+ * clears st->memo_link when it forgets the text.
+ */
+int ormc__stmt_prepare_linked(ormc_db *db, const char *sql, ormc__stmt **link,
+                              ormc__stmt **out);
 
 /* Set parameter $(i+1) for the next execution. The value's pointers are
  * borrowed until the statement is released or reset. */
@@ -292,6 +307,19 @@ void ormc__civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d);
  * the memo's API is in sqlbuild.h). */
 void ormc__shape_clear(ormc_db *db);
 
+/* What the writes need to know of a table on every call, from its column
+ * flags: remembered per connection by the descriptor's address (as the
+ * shape memo keys on it: descriptors are static data). */
+typedef struct ormc__table_sets {
+    const ormc_table *t; /* whose; NULL: an empty slot */
+    ormc_colset serial;  /* the serial columns */
+    ormc_colset now;     /* the columns defaulting to now */
+    int rowid_col;       /* the primary key when it is one serial column
+                            (SQLite: the rowid), else -1 */
+} ormc__table_sets;
+
+#define ORMC__TABLE_SETS 8 /* slots per connection, by address */
+
 /* === in tenant.c: the session state of schemas per tenant === */
 
 /* After a reconnect: set the search_path of db->schema again (before any
@@ -398,6 +426,9 @@ struct ormc_db {
     /* shape.c: the text of the engine's dynamic statements by shape */
     struct ormc__shape **shapes; /* hash buckets; NULL until first use */
     size_t n_shapes;
+    struct ormc__shape *shape_last; /* the entry of the text the last
+                                       ormc__shape_* call gave, or NULL */
+    ormc__table_sets table_sets[ORMC__TABLE_SETS];
 
     ormc_trace_fn trace;
     void *trace_ctx;
@@ -410,6 +441,19 @@ struct ormc_db {
      * a reconnect; NULL: the URL's search_path */
     char *schema;
 };
+
+/* The index of the lowest column of a non-empty column set. */
+static inline int ormc__lowest_column(ormc_colset cols)
+{
+#if defined(__GNUC__)
+    return __builtin_ctzll(cols);
+#else
+    int i = 0;
+    while (!(cols & ORMC_COLUMN_BIT(i)))
+        i++;
+    return i;
+#endif
+}
 
 /* Byte order helpers for the PostgreSQL binary format. */
 static inline uint64_t ormc__be64(const void *p)

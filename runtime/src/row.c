@@ -32,27 +32,64 @@ static int row_param(ormc_db *db, const ormc_column *c, const void *row,
                        "%s: enum value %d out of range", c->name, v);
 }
 
+/*
+ * This runs for every column of every row written, so the common types
+ * are read from the row right here (what ormc__col_param does, without its
+ * call and zeroing); enums (a label to look up), blobs and UUIDs go through
+ * it. Only the columns of the set are visited.
+ */
 int ormc__stmt_bind_row(ormc__stmt *st, const ormc_table *t, const void *row,
                         ormc_colset cols)
 {
     int k = 0;
-    for (uint16_t i = 0; i < t->n_columns && cols; i++) {
-        if (!(cols & ORMC_COLUMN_BIT(i)))
-            continue;
-        cols &= ~ORMC_COLUMN_BIT(i);
+    while (cols) {
+        int i = ormc__lowest_column(cols);
+        cols &= cols - 1;
+        if (i >= t->n_columns)
+            return ormc__error(st->db, ORMC_INVALID, NULL, NULL,
+                               "column set names columns table %s lacks",
+                               t->name);
         if (k >= st->n_params)
             return ormc__error(st->db, ORMC_INVALID, "08P01", NULL,
                                "more columns given than the statement has "
                                "parameters (%d)",
                                st->n_params);
-        int rc = row_param(st->db, &t->columns[i], row, &st->params[k]);
-        if (rc != ORMC_OK)
-            return rc;
-        k++;
+        const ormc_column *c = &t->columns[i];
+        ormc_param *p = &st->params[k++];
+        const char *f = CFIELD(row, c->offset);
+        bool has = true;
+        if (c->has_offset != ORMC_NO_HAS)
+            memcpy(&has, CFIELD(row, c->has_offset), sizeof has);
+        p->type = c->type;
+        p->is_null = !has;
+        switch (c->type) {
+        case ORMC_TYPE_TEXT:
+        case ORMC_TYPE_JSON:
+            memcpy(&p->u.text, f, sizeof p->u.text);
+            p->is_null = !has || p->u.text == NULL;
+            break;
+        case ORMC_TYPE_BIGINT:
+            memcpy(&p->u.i64, f, sizeof p->u.i64);
+            break;
+        case ORMC_TYPE_TIMESTAMP:
+            memcpy(&p->u.time, f, sizeof p->u.time);
+            break;
+        case ORMC_TYPE_INTEGER:
+            memcpy(&p->u.i32, f, sizeof p->u.i32);
+            break;
+        case ORMC_TYPE_BOOLEAN:
+            memcpy(&p->u.b, f, sizeof p->u.b);
+            break;
+        case ORMC_TYPE_DOUBLE:
+            memcpy(&p->u.f64, f, sizeof p->u.f64);
+            break;
+        default: {
+            int rc = row_param(st->db, c, row, p);
+            if (rc != ORMC_OK)
+                return rc;
+        }
+        }
     }
-    if (cols)
-        return ormc__error(st->db, ORMC_INVALID, NULL, NULL,
-                           "column set names columns table %s lacks", t->name);
     if (k != st->n_params)
         return ormc__error(st->db, ORMC_INVALID, "08P01", NULL,
                            "the statement has %d parameters, %d columns "

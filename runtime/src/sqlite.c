@@ -18,9 +18,17 @@
 
 #include "ormc_int.h"
 
+/* Room for the text form of one timestamp or UUID parameter. */
+#define SQ_TEXT_SLOT 40
+
 typedef struct sq_stmt {
     ormc__stmt base;
     sqlite3_stmt *s;
+    /* the text forms of its timestamp and UUID parameters, one slot per
+     * parameter (allocated at the first execution that needs one): bound
+     * without a copy, they stay valid until the next execution binds
+     * again or the statement is finalized */
+    char (*texts)[SQ_TEXT_SLOT];
 } sq_stmt;
 
 #define CONN(db) ((sqlite3 *)(db)->conn)
@@ -217,12 +225,15 @@ static void sq_stmt_finalize(ormc__stmt *st, bool send)
     sq_stmt *q = (sq_stmt *)st;
     sqlite3_finalize(q->s);
     q->s = NULL;
+    free(q->texts);
+    q->texts = NULL;
     st->prepared = false;
 }
 
-static int bind_one(sqlite3_stmt *s, int i, const ormc_param *p)
+/* Bind p as ?i; buf: the parameter's text slot (timestamps and UUIDs). */
+static int bind_one(sqlite3_stmt *s, int i, const ormc_param *p,
+                    char buf[SQ_TEXT_SLOT])
 {
-    char buf[ORMC_TIME_TEXT_MAX + ORMC_UUID_TEXT_MAX];
     if (p->is_null)
         return sqlite3_bind_null(s, i);
     switch (p->type) {
@@ -246,12 +257,12 @@ static int bind_one(sqlite3_stmt *s, int i, const ormc_param *p)
         return sqlite3_bind_blob64(s, i, p->u.blob.data, p->u.blob.len,
                                    SQLITE_STATIC);
     case ORMC_TYPE_TIMESTAMP: {
-        size_t n = ormc_time_format(p->u.time, buf, sizeof buf);
-        return sqlite3_bind_text(s, i, buf, (int)n, SQLITE_TRANSIENT);
+        size_t n = ormc_time_format(p->u.time, buf, SQ_TEXT_SLOT);
+        return sqlite3_bind_text(s, i, buf, (int)n, SQLITE_STATIC);
     }
     case ORMC_TYPE_UUID:
         ormc_uuid_format(&p->u.uuid, buf);
-        return sqlite3_bind_text(s, i, buf, 36, SQLITE_TRANSIENT);
+        return sqlite3_bind_text(s, i, buf, 36, SQLITE_STATIC);
     }
     return SQLITE_MISMATCH;
 }
@@ -288,7 +299,14 @@ static int sq_stmt_exec(ormc__stmt *st)
         st->prepared = true;
     }
     for (int i = 0; i < st->n_params; i++) {
-        rc = bind_one(q->s, i + 1, &st->params[i]);
+        const ormc_param *p = &st->params[i];
+        if (!q->texts && !p->is_null &&
+            (p->type == ORMC_TYPE_TIMESTAMP || p->type == ORMC_TYPE_UUID)) {
+            q->texts = malloc((size_t)st->n_params * SQ_TEXT_SLOT);
+            if (!q->texts)
+                return ormc__error(db, ORMC_NOMEM, NULL, NULL, "out of memory");
+        }
+        rc = bind_one(q->s, i + 1, p, q->texts ? q->texts[i] : NULL);
         if (rc != SQLITE_OK)
             return sq_error(db, rc);
     }

@@ -314,9 +314,20 @@ typedef struct ormc__table_sets {
     const ormc_table *t; /* whose; NULL: an empty slot */
     ormc_colset serial;  /* the serial columns */
     ormc_colset now;     /* the columns defaulting to now */
+    ormc_colset var;     /* the text, json and blob columns (what a fetched
+                            row copies into its allocation) */
     int rowid_col;       /* the primary key when it is one serial column
                             (SQLite: the rowid), else -1 */
+    /* the cached statements of the generated texts t->sql->get, update,
+     * del (ormc__stmt_prepare_linked's links) */
+    ormc__stmt *fixed[3];
 } ormc__table_sets;
+
+/* The link slot for sql when it is one of t's generated statements
+ * (t->sql->get, ->update, ->del), else NULL: ormc_row_fetch and
+ * ormc_row_exec prepare those through ormc__stmt_prepare_linked. */
+ormc__stmt **ormc__table_link(ormc_db *db, const ormc_table *t,
+                              const char *sql);
 
 #define ORMC__TABLE_SETS 8 /* slots per connection, by address */
 

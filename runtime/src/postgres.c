@@ -59,6 +59,7 @@ typedef struct pg_stmt {
     int *formats;
     uint8_t (*slots)[16]; /* binary encodings of fixed-size values */
     PGresult *res;
+    int64_t changes; /* cmd_tuples(res) once asked; -1: not yet */
     int row, nrows;
     bool streaming, stream_end;
     /* the type of each column of res, read once per result rather than
@@ -233,8 +234,12 @@ static void pg_disconnect(ormc_db *db)
 
 static int64_t cmd_tuples(const PGresult *res)
 {
+    /* libpq gives the count's digits, or "" for commands without one */
     const char *t = PQcmdTuples((PGresult *)res);
-    return t && *t ? strtoll(t, NULL, 10) : 0;
+    int64_t n = 0;
+    for (; t && *t >= '0' && *t <= '9'; t++)
+        n = n * 10 + (*t - '0');
+    return n;
 }
 
 static int pg_exec_simple(ormc_db *db, const char *sql, int64_t *changes)
@@ -394,6 +399,7 @@ static int take_result(pg_stmt *q, PGresult *res)
     case PGRES_TUPLES_OK:
     case PGRES_SINGLE_TUPLE:
         q->res = res;
+        q->changes = -1;
         q->nrows = PQntuples(res);
         q->row = 0;
         if (columns_of(q, res) != ORMC_OK) {
@@ -407,6 +413,7 @@ static int take_result(pg_stmt *q, PGresult *res)
     case PGRES_COMMAND_OK:
     case PGRES_EMPTY_QUERY:
         q->res = res;
+        q->changes = -1;
         q->nrows = 0;
         return ORMC_DONE;
     default: {
@@ -537,7 +544,10 @@ static int64_t pg_stmt_changes(ormc__stmt *st)
     pg_stmt *q = (pg_stmt *)st;
     if (!q->res)
         return 0;
-    return cmd_tuples(q->res);
+    /* asked twice per statement (the trace's rows, then the caller) */
+    if (q->changes < 0)
+        q->changes = cmd_tuples(q->res);
+    return q->changes;
 }
 
 static int pg_stmt_columns(ormc__stmt *st)

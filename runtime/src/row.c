@@ -136,58 +136,47 @@ int ormc__stmt_decode_row(ormc__stmt *st, const ormc_table *t, void *out,
     if (rc != ORMC_OK)
         goto done;
     char *mem = NULL;
-    if (own) {
-        size_t lens[64]; /* each text's size with its NUL */
+    ormc_colset var = own ? ormc__table_sets_of(st->db, t)->var : 0;
+    if (var) {
+        size_t lens[64]; /* each text's size with its NUL, each blob's */
         size_t total = 0;
-        bool any = false;
-        for (int i = 0; i < n; i++) {
+        ormc_colset present = 0;
+        for (ormc_colset m = var; m; m &= m - 1) {
+            int i = ormc__lowest_column(m);
             const ormc_column *c = &t->columns[i];
-            if (c->type == ORMC_TYPE_TEXT || c->type == ORMC_TYPE_JSON) {
-                const char *s;
-                memcpy(&s, FIELD(row, c->offset), sizeof s);
-                if (s != NULL) {
-                    lens[i] = strlen(s) + 1;
-                    total += lens[i];
-                    any = true;
-                }
-            } else if (c->type == ORMC_TYPE_BLOB) {
+            if (c->type == ORMC_TYPE_BLOB) {
                 ormc_blob b;
                 memcpy(&b, FIELD(row, c->offset), sizeof b);
-                if (b.data != NULL) {
-                    total += b.len;
-                    any = true;
-                }
+                if (b.data == NULL)
+                    continue;
+                lens[i] = b.len;
+            } else {
+                const char *s;
+                memcpy(&s, FIELD(row, c->offset), sizeof s);
+                if (s == NULL)
+                    continue;
+                lens[i] = strlen(s) + 1;
             }
+            total += lens[i];
+            present |= m & -m;
         }
-        if (any) {
+        if (present) {
             char *p = mem = malloc(total ? total : 1);
             if (mem == NULL) {
                 rc = ormc__error(st->db, ORMC_NOMEM, NULL, NULL,
                                  "out of memory");
                 goto done;
             }
-            for (int i = 0; i < n; i++) {
-                const ormc_column *c = &t->columns[i];
-                char *f = FIELD(row, c->offset);
-                if (c->type == ORMC_TYPE_TEXT || c->type == ORMC_TYPE_JSON) {
-                    const char *s;
-                    memcpy(&s, f, sizeof s);
-                    if (s != NULL) {
-                        memcpy(p, s, lens[i]);
-                        memcpy(f, &p, sizeof p);
-                        p += lens[i];
-                    }
-                } else if (c->type == ORMC_TYPE_BLOB) {
-                    ormc_blob b;
-                    memcpy(&b, f, sizeof b);
-                    if (b.data != NULL) {
-                        if (b.len)
-                            memcpy(p, b.data, b.len);
-                        b.data = p;
-                        memcpy(f, &b, sizeof b);
-                        p += b.len;
-                    }
-                }
+            /* a text or a blob: a pointer first in its field either way */
+            for (ormc_colset m = present; m; m &= m - 1) {
+                int i = ormc__lowest_column(m);
+                char *f = FIELD(row, t->columns[i].offset);
+                const void *from;
+                memcpy(&from, f, sizeof from);
+                if (lens[i])
+                    memcpy(p, from, lens[i]);
+                memcpy(f, &p, sizeof p);
+                p += lens[i];
             }
         }
     }
@@ -209,6 +198,15 @@ static int check(ormc_db *db, const ormc_table *t, const char *sql)
     return ORMC_OK;
 }
 
+/* The statement of sql: t's generated texts through their links. */
+static int prepare(ormc_db *db, const ormc_table *t, const char *sql,
+                   ormc__stmt **st)
+{
+    ormc__stmt **link = ormc__table_link(db, t, sql);
+    return link != NULL ? ormc__stmt_prepare_linked(db, sql, link, st)
+                        : ormc__stmt_prepare(db, sql, st);
+}
+
 int ormc_row_fetch(ormc_db *db, const ormc_table *t, const char *sql,
                    const void *params_row, ormc_colset params, void *out)
 {
@@ -219,7 +217,7 @@ int ormc_row_fetch(ormc_db *db, const ormc_table *t, const char *sql,
         return ormc__error(db, ORMC_INVALID, NULL, NULL,
                            "ormc_row_fetch: no row given");
     ormc__stmt *st;
-    if ((rc = ormc__stmt_prepare(db, sql, &st)) != ORMC_OK)
+    if ((rc = prepare(db, t, sql, &st)) != ORMC_OK)
         return rc;
     rc = ormc__stmt_bind_row(st, t, params_row, params);
     if (rc == ORMC_OK)
@@ -244,7 +242,7 @@ int ormc_row_exec(ormc_db *db, const ormc_table *t, const char *sql,
         return ormc__error(db, ORMC_INVALID, NULL, NULL,
                            "ormc_row_exec: no row given");
     ormc__stmt *st;
-    if ((rc = ormc__stmt_prepare(db, sql, &st)) != ORMC_OK)
+    if ((rc = prepare(db, t, sql, &st)) != ORMC_OK)
         return rc;
     rc = ormc__stmt_bind_row(st, t, row, params);
     if (rc == ORMC_OK)

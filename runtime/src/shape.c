@@ -143,18 +143,28 @@ static struct ormc__shape *store(ormc_db *db, const ormc__shape_key *k,
 
 /* === The sets of a table === */
 
-const ormc__table_sets *ormc__table_sets_of(ormc_db *db, const ormc_table *t)
+static ormc__table_sets *table_sets(ormc_db *db, const ormc_table *t)
 {
     uintptr_t v = (uintptr_t)t;
     ormc__table_sets *ts =
         &db->table_sets[((v >> 4) ^ (v >> 10)) % ORMC__TABLE_SETS];
     if (ts->t == t)
         return ts;
+    /* the slot goes to another table: its statements lose their links */
+    for (size_t k = 0; k < sizeof ts->fixed / sizeof ts->fixed[0]; k++) {
+        if (ts->fixed[k] != NULL)
+            ts->fixed[k]->memo_link = NULL;
+        ts->fixed[k] = NULL;
+    }
     ts->t = t;
-    ts->serial = ts->now = 0;
+    ts->serial = ts->now = ts->var = 0;
     ts->rowid_col = -1;
     for (int i = 0; i < t->n_columns; i++) {
         uint32_t f = t->columns[i].flags;
+        ormc_type type = t->columns[i].type;
+        if (type == ORMC_TYPE_TEXT || type == ORMC_TYPE_JSON ||
+            type == ORMC_TYPE_BLOB)
+            ts->var |= ORMC_COLUMN_BIT(i);
         if (f & ORMC_COL_SERIAL)
             ts->serial |= ORMC_COLUMN_BIT(i);
         if (f & ORMC_COL_DEFAULT_NOW)
@@ -163,6 +173,22 @@ const ormc__table_sets *ormc__table_sets_of(ormc_db *db, const ormc_table *t)
             ts->rowid_col = i;
     }
     return ts;
+}
+
+const ormc__table_sets *ormc__table_sets_of(ormc_db *db, const ormc_table *t)
+{
+    return table_sets(db, t);
+}
+
+/* The generated texts are static data of the descriptor, as the descriptor
+ * itself is: linked to their statements like the memo's texts. */
+ormc__stmt **ormc__table_link(ormc_db *db, const ormc_table *t, const char *sql)
+{
+    const ormc_table_sql *q = t->sql;
+    if (q == NULL || !db->cfg.prepare)
+        return NULL;
+    int k = sql == q->get ? 0 : sql == q->update ? 1 : sql == q->del ? 2 : -1;
+    return k < 0 ? NULL : &table_sets(db, t)->fixed[k];
 }
 
 ormc_colset ormc__insert_columns_of(const ormc__table_sets *ts, const void *row)

@@ -233,10 +233,7 @@ void ormc_builder_order_by(ormc_builder *q, ormc_colset column, ormc_order dir)
         fail(q, ORMC_INVALID);
         return;
     }
-    uint16_t i = 0;
-    while (column != ORMC_COLUMN_BIT(i))
-        i++;
-    q->order[q->n_order].column = i;
+    q->order[q->n_order].column = (uint16_t)ormc__lowest_column(column);
     q->order[q->n_order].dir = (uint8_t)dir;
     q->n_order++;
 }

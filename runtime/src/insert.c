@@ -70,7 +70,7 @@ static int prepare_insert(ormc_db *db, const ormc_table *t, ormc_colset cols,
     int rc =
         ormc__shape_row(db, &s, t, ORMC__R_INSERT, cols, back, m, &sql, &bound);
     if (rc == ORMC_OK)
-        rc = ormc__stmt_prepare(db, sql, st);
+        rc = ormc__shape_prepare(db, sql, st);
     else
         rc = build_error(db, t, rc, "cannot build the insert");
     ormc__sql_free(&s);
@@ -85,7 +85,7 @@ static int run_fetch(ormc_db *db, const ormc_table *t, const char *sql,
                      ormc_colset bound, const void *params_row, void *out)
 {
     ormc__stmt *st;
-    int rc = ormc__stmt_prepare(db, sql, &st);
+    int rc = ormc__shape_prepare(db, sql, &st);
     if (rc != ORMC_OK)
         return rc;
     rc = ormc__stmt_bind_row(st, t, params_row, bound);
@@ -141,15 +141,6 @@ static bool rowid_only(ormc_db *db, const ormc_table *t, ormc_colset back)
     return false;
 }
 
-/* Store the serial key `back` (one column) of row as v. */
-static void set_serial(const ormc_table *t, ormc_colset back, void *row,
-                       int64_t v)
-{
-    for (int i = 0; i < t->n_columns; i++)
-        if (back == ORMC_COLUMN_BIT(i))
-            memcpy((char *)row + t->columns[i].offset, &v, sizeof v);
-}
-
 /* Replace row (freeing what it owned) by the fetched row `fresh`. */
 static void adopt(const ormc_table *t, void *row, const void *fresh)
 {
@@ -164,9 +155,12 @@ int ormc_row_insert(ormc_db *db, const ormc_table *t, void *row)
     int rc = start(db, t, row);
     if (rc != ORMC_OK)
         return rc;
-    ormc_colset cols = ormc__insert_columns(t, row);
-    ormc_colset back = ormc__insert_returning(t, cols);
-    bool rowid = rowid_only(db, t, back);
+    const ormc__table_sets *ts = ormc__table_sets_of(db, t);
+    ormc_colset cols = ormc__insert_columns_of(ts, row);
+    ormc_colset back = ormc__insert_returning_of(ts, cols);
+    /* rowid_only(), from the remembered sets */
+    bool rowid = back != 0 && back == t->primary_key && ts->rowid_col >= 0 &&
+                 db->vt->last_insert_id != NULL;
     ormc__stmt *st;
     rc = prepare_insert(db, t, cols, rowid ? 0 : back, 1, &st);
     if (rc != ORMC_OK)
@@ -184,8 +178,10 @@ int ormc_row_insert(ormc_db *db, const ormc_table *t, void *row)
         rc = ormc__error(db, ORMC_ERROR, NULL, NULL,
                          "%s: the insert returned no row", t->name);
     }
-    if (rc == ORMC_DONE && rowid)
-        set_serial(t, back, row, db->vt->last_insert_id(db));
+    if (rc == ORMC_DONE && rowid) {
+        int64_t id = db->vt->last_insert_id(db);
+        memcpy((char *)row + t->columns[ts->rowid_col].offset, &id, sizeof id);
+    }
     ormc__stmt_release(st);
     if (rc == ORMC_DONE) {
         rc = ORMC_OK;
@@ -462,7 +458,7 @@ int ormc_row_update_columns(ormc_db *db, const ormc_table *t, const void *row,
                            "columns the table lacks, or no primary key)");
     }
     ormc__stmt *st;
-    rc = ormc__stmt_prepare(db, sql, &st);
+    rc = ormc__shape_prepare(db, sql, &st);
     ormc__sql_free(&s);
     if (rc != ORMC_OK)
         return rc;
@@ -593,17 +589,16 @@ int ormc_row_find_or_create(ormc_db *db, const ormc_table *t, void *row,
                            "it could not be race-safe); declare one, or "
                            "use _first and _insert in a transaction",
                            t->name);
-    ormc_colset cols = ormc__insert_columns(t, row);
+    ormc_colset cols = ormc__insert_columns_of(ormc__table_sets_of(db, t), row);
     if ((key & ~cols) != 0)
         return ormc__error(db, ORMC_INVALID, NULL, NULL,
                            "%s: find-or-create: a key column is unset (an "
                            "unset serial or now-defaulted column)",
                            t->name);
     ormc_colset nulls = 0;
-    for (int i = 0; i < t->n_columns; i++)
-        if ((key & ORMC_COLUMN_BIT(i)) &&
-            ormc__col_is_null(&t->columns[i], row))
-            nulls |= ORMC_COLUMN_BIT(i);
+    for (ormc_colset m = key; m; m &= m - 1)
+        if (ormc__col_is_null(&t->columns[ormc__lowest_column(m)], row))
+            nulls |= m & -m;
 
     ormc__rowbuf buf;
     void *fresh = ormc__tmp_row(t, &buf);

@@ -144,6 +144,9 @@ struct ormc__stmt {
     bool cut;            /* a COMMIT or ROLLBACK ended it mid-stream: its
                             next step says so (reset clears it) */
     ormc__stmt *hash_next, *lru_prev, *lru_next;
+    ormc__stmt **memo_link; /* the shape memo's pointer to it (shape.c),
+                               cleared when it leaves the cache; NULL:
+                               none */
     /* the parameters of the next execution ($1 is params[0]) */
     ormc_param inline_params[ORMC__INLINE_PARAMS];
     ormc_param *params;
@@ -165,6 +168,18 @@ struct ormc__stmt {
  * ORMC_OK, ORMC_INVALID (bad $N, NULL sql), ORMC_NOMEM.
  */
 int ormc__stmt_prepare(ormc_db *db, const char *sql, ormc__stmt **out);
+
+/*
+ * ormc__stmt_prepare for a text whose owner keeps a pointer to its
+ * statement in *link (the shape memo: texts built by the engine, which
+ * would otherwise be compared in full on every hit): when *link is set and
+ * free, it is checked out at once. Otherwise as ormc__stmt_prepare, and a
+ * cached result is linked (one link per statement: an older one is
+ * cleared). The statement clears *link when it leaves the cache; the owner
+ * clears st->memo_link when it forgets the text.
+ */
+int ormc__stmt_prepare_linked(ormc_db *db, const char *sql, ormc__stmt **link,
+                              ormc__stmt **out);
 
 /* Set parameter $(i+1) for the next execution. The value's pointers are
  * borrowed until the statement is released or reset. */
@@ -203,6 +218,19 @@ const char *ormc__stmt_column_name(ormc__stmt *st, int col);
  * being freed first. */
 int ormc__stmt_decode_row(ormc__stmt *st, const ormc_table *t, void *row,
                           bool own);
+
+/* Column col of the current row into column c of row, for the types a
+ * backend's stmt_decode has no fast path for: ormc__stmt_value's reading,
+ * stored as ormc__store_value stores. */
+int ormc__stmt_field_generic(ormc__stmt *st, int col, const ormc_column *c,
+                             void *row);
+
+/* Set column c's has_ flag in row (when it has one). */
+static inline void ormc__set_has(const ormc_column *c, void *row)
+{
+    if (c->has_offset != ORMC_NO_HAS)
+        *((bool *)((char *)row + c->has_offset)) = true;
+}
 
 /* End the current execution (trace it when not yet done), clear the
  * parameters; the statement can be bound and stepped again. */
@@ -279,6 +307,30 @@ void ormc__civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d);
  * the memo's API is in sqlbuild.h). */
 void ormc__shape_clear(ormc_db *db);
 
+/* What the writes need to know of a table on every call, from its column
+ * flags: remembered per connection by the descriptor's address (as the
+ * shape memo keys on it: descriptors are static data). */
+typedef struct ormc__table_sets {
+    const ormc_table *t; /* whose; NULL: an empty slot */
+    ormc_colset serial;  /* the serial columns */
+    ormc_colset now;     /* the columns defaulting to now */
+    ormc_colset var;     /* the text, json and blob columns (what a fetched
+                            row copies into its allocation) */
+    int rowid_col;       /* the primary key when it is one serial column
+                            (SQLite: the rowid), else -1 */
+    /* the cached statements of the generated texts t->sql->get, update,
+     * del (ormc__stmt_prepare_linked's links) */
+    ormc__stmt *fixed[3];
+} ormc__table_sets;
+
+/* The link slot for sql when it is one of t's generated statements
+ * (t->sql->get, ->update, ->del), else NULL: ormc_row_fetch and
+ * ormc_row_exec prepare those through ormc__stmt_prepare_linked. */
+ormc__stmt **ormc__table_link(ormc_db *db, const ormc_table *t,
+                              const char *sql);
+
+#define ORMC__TABLE_SETS 8 /* slots per connection, by address */
+
 /* === in tenant.c: the session state of schemas per tenant === */
 
 /* After a reconnect: set the search_path of db->schema again (before any
@@ -316,6 +368,14 @@ struct ormc__backend_vt {
     const char *(*stmt_column_name)(ormc__stmt *st, int col);
     /* Column col of the current row as `type`; pointers borrowed. */
     int (*stmt_value)(ormc__stmt *st, int col, ormc_type type, ormc_param *out);
+    /* The current row into row (a struct of t, zeroed beforehand), column
+     * i of the result into column i of t, for every column of t: fields
+     * and has_ flags, enums mapped from their labels, text and blobs
+     * borrowed until the next step; a NULL leaves both zero. What
+     * ormc__stmt_decode_row calls (it has checked that the row is there
+     * and has enough columns): the common types read straight from the
+     * driver, the rest through ormc__stmt_field_generic. */
+    int (*stmt_decode)(ormc__stmt *st, const ormc_table *t, void *row);
     /* Still inside a transaction at the server (SQLite may roll back by
      * itself after some errors). */
     bool (*in_transaction)(ormc_db *db);
@@ -377,6 +437,9 @@ struct ormc_db {
     /* shape.c: the text of the engine's dynamic statements by shape */
     struct ormc__shape **shapes; /* hash buckets; NULL until first use */
     size_t n_shapes;
+    struct ormc__shape *shape_last; /* the entry of the text the last
+                                       ormc__shape_* call gave, or NULL */
+    ormc__table_sets table_sets[ORMC__TABLE_SETS];
 
     ormc_trace_fn trace;
     void *trace_ctx;
@@ -389,6 +452,19 @@ struct ormc_db {
      * a reconnect; NULL: the URL's search_path */
     char *schema;
 };
+
+/* The index of the lowest column of a non-empty column set. */
+static inline int ormc__lowest_column(ormc_colset cols)
+{
+#if defined(__GNUC__)
+    return __builtin_ctzll(cols);
+#else
+    int i = 0;
+    while (!(cols & ORMC_COLUMN_BIT(i)))
+        i++;
+    return i;
+#endif
+}
 
 /* Byte order helpers for the PostgreSQL binary format. */
 static inline uint64_t ormc__be64(const void *p)

@@ -59,12 +59,14 @@ typedef struct pg_stmt {
     int *formats;
     uint8_t (*slots)[16]; /* binary encodings of fixed-size values */
     PGresult *res;
+    int64_t changes; /* cmd_tuples(res) once asked; -1: not yet */
     int row, nrows;
     bool streaming, stream_end;
-    /* the type and format of each column of res, read once per result
-     * rather than once per value */
+    /* the type of each column of res, read once per result rather than
+     * once per value; the format is the same for all columns (the one
+     * resultFormat asked for) */
     Oid *col_oid;
-    int *col_fmt;
+    int res_fmt;
     int n_cols, cap_cols;
 } pg_stmt;
 
@@ -232,8 +234,12 @@ static void pg_disconnect(ormc_db *db)
 
 static int64_t cmd_tuples(const PGresult *res)
 {
+    /* libpq gives the count's digits, or "" for commands without one */
     const char *t = PQcmdTuples((PGresult *)res);
-    return t && *t ? strtoll(t, NULL, 10) : 0;
+    int64_t n = 0;
+    for (; t && *t >= '0' && *t <= '9'; t++)
+        n = n * 10 + (*t - '0');
+    return n;
 }
 
 static int pg_exec_simple(ormc_db *db, const char *sql, int64_t *changes)
@@ -277,9 +283,7 @@ static void pg_stmt_finalize(ormc__stmt *st, bool send)
     free(q->cur_types); /* one block for all the parameter arrays */
     q->cur_types = NULL;
     free(q->col_oid);
-    free(q->col_fmt);
     q->col_oid = NULL;
-    q->col_fmt = NULL;
     q->n_cols = q->cap_cols = 0;
 }
 
@@ -375,16 +379,13 @@ static int columns_of(pg_stmt *q, const PGresult *res)
         if (oid == NULL)
             return ORMC_NOMEM;
         q->col_oid = oid;
-        int *fmt = realloc(q->col_fmt, (size_t)n * sizeof *fmt);
-        if (fmt == NULL)
-            return ORMC_NOMEM;
-        q->col_fmt = fmt;
         q->cap_cols = n;
     }
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < n; i++)
         q->col_oid[i] = PQftype(res, i);
-        q->col_fmt[i] = PQfformat(res, i);
-    }
+    /* libpq sends one result format code for all columns (PQexecPrepared,
+     * PQexecParams, FETCH through them alike): ask it once */
+    q->res_fmt = n > 0 ? PQfformat(res, 0) : 0;
     q->n_cols = n;
     return ORMC_OK;
 }
@@ -398,6 +399,7 @@ static int take_result(pg_stmt *q, PGresult *res)
     case PGRES_TUPLES_OK:
     case PGRES_SINGLE_TUPLE:
         q->res = res;
+        q->changes = -1;
         q->nrows = PQntuples(res);
         q->row = 0;
         if (columns_of(q, res) != ORMC_OK) {
@@ -411,6 +413,7 @@ static int take_result(pg_stmt *q, PGresult *res)
     case PGRES_COMMAND_OK:
     case PGRES_EMPTY_QUERY:
         q->res = res;
+        q->changes = -1;
         q->nrows = 0;
         return ORMC_DONE;
     default: {
@@ -541,7 +544,10 @@ static int64_t pg_stmt_changes(ormc__stmt *st)
     pg_stmt *q = (pg_stmt *)st;
     if (!q->res)
         return 0;
-    return cmd_tuples(q->res);
+    /* asked twice per statement (the trace's rows, then the caller) */
+    if (q->changes < 0)
+        q->changes = cmd_tuples(q->res);
+    return q->changes;
 }
 
 static int pg_stmt_columns(ormc__stmt *st)
@@ -680,7 +686,7 @@ static int pg_stmt_value(ormc__stmt *st, int col, ormc_type type,
     /* a value's type and format from the result's row description; its
      * length is asked only where the type does not fix it (bytea, text) */
     Oid oid = col < q->n_cols ? q->col_oid[col] : PQftype(r, col);
-    int fmt = col < q->n_cols ? q->col_fmt[col] : PQfformat(r, col);
+    int fmt = col < q->n_cols ? q->res_fmt : PQfformat(r, col);
     if (fmt == 0)
         return value_text(st, col, type, oid, v, PQgetlength(r, q->row, col),
                           out);
@@ -759,6 +765,84 @@ static int pg_stmt_value(ormc__stmt *st, int col, ormc_type type,
         else
             return bad_value(st, col, "a uuid", oid);
         return ORMC_OK;
+    }
+    return ORMC_OK;
+}
+
+/*
+ * The common types of a binary result straight into the row; anything else
+ * (text results, other column types, bytea, uuid, enums) through
+ * pg_stmt_value. Lengths are checked for the fixed-size types, as there.
+ */
+static int pg_stmt_decode(ormc__stmt *st, const ormc_table *t, void *row)
+{
+    pg_stmt *q = (pg_stmt *)st;
+    PGresult *r = q->res;
+    int n = t->n_columns;
+    if (!r || q->row >= q->nrows)
+        return ormc__error(st->db, ORMC_INVALID, NULL, NULL, "no current row");
+    bool fast = q->res_fmt == 1 && n <= q->n_cols;
+    int k = q->row;
+    for (int i = 0; i < n; i++) {
+        const ormc_column *c = &t->columns[i];
+        char *f = (char *)row + c->offset;
+        if (PQgetisnull(r, k, i))
+            continue;
+        Oid oid = fast ? q->col_oid[i] : 0;
+        switch (c->type) {
+        case ORMC_TYPE_TEXT:
+            if (oid != OID_TEXT && oid != OID_VARCHAR)
+                goto generic;
+            {
+                const char *v = PQgetvalue(r, k, i);
+                memcpy(f, &v, sizeof v);
+            }
+            continue; /* no has_ flag */
+        case ORMC_TYPE_BIGINT:
+            if (oid != OID_INT8 || PQgetlength(r, k, i) != 8)
+                goto generic;
+            {
+                int64_t v = (int64_t)ormc__be64(PQgetvalue(r, k, i));
+                memcpy(f, &v, sizeof v);
+            }
+            break;
+        case ORMC_TYPE_INTEGER:
+            if (oid != OID_INT4 || PQgetlength(r, k, i) != 4)
+                goto generic;
+            {
+                int32_t v = (int32_t)ormc__be32(PQgetvalue(r, k, i));
+                memcpy(f, &v, sizeof v);
+            }
+            break;
+        case ORMC_TYPE_BOOLEAN:
+            if (oid != OID_BOOL || PQgetlength(r, k, i) != 1)
+                goto generic;
+            {
+                bool v = PQgetvalue(r, k, i)[0] != 0;
+                memcpy(f, &v, sizeof v);
+            }
+            break;
+        case ORMC_TYPE_TIMESTAMP:
+            if ((oid != OID_TIMESTAMPTZ && oid != OID_TIMESTAMP) ||
+                PQgetlength(r, k, i) != 8)
+                goto generic;
+            {
+                int64_t v = (int64_t)ormc__be64(PQgetvalue(r, k, i));
+                if (v != INT64_MAX && v != INT64_MIN) /* not +-infinity */
+                    v = (int64_t)((uint64_t)v + (uint64_t)PG_EPOCH_US);
+                memcpy(f, &v, sizeof v);
+            }
+            break;
+        default:
+            goto generic;
+        }
+        ormc__set_has(c, row);
+        continue;
+    generic : {
+        int rc = ormc__stmt_field_generic(st, i, c, row);
+        if (rc != ORMC_OK)
+            return rc;
+    }
     }
     return ORMC_OK;
 }
@@ -950,10 +1034,9 @@ static bool pg_in_transaction(ormc_db *db)
 }
 
 const ormc__backend_vt ormc__postgres_vt = {
-    "postgres",      pg_connect,        pg_disconnect,
-    pg_exec_simple,  pg_stmt_alloc,     pg_stmt_finalize,
-    pg_stmt_exec,    pg_stmt_next,      pg_stmt_reset,
-    pg_stmt_changes, pg_stmt_columns,   pg_stmt_column_name,
-    pg_stmt_value,   pg_in_transaction, NULL,
+    "postgres",    pg_connect,       pg_disconnect,     pg_exec_simple,
+    pg_stmt_alloc, pg_stmt_finalize, pg_stmt_exec,      pg_stmt_next,
+    pg_stmt_reset, pg_stmt_changes,  pg_stmt_columns,   pg_stmt_column_name,
+    pg_stmt_value, pg_stmt_decode,   pg_in_transaction, NULL,
     pg_copy_rows,
 };

@@ -44,7 +44,7 @@ static int prepare_sql(ormc_db *db, const char *sql, const ormc__sql *s,
                        ormc__stmt **out)
 {
     ormc__stmt *st;
-    int rc = ormc__stmt_prepare(db, sql, &st);
+    int rc = ormc__shape_prepare(db, sql, &st);
     if (rc != ORMC_OK)
         return rc;
     rc = ormc__stmt_bind_params(st, s->params, s->n_params);

@@ -32,27 +32,64 @@ static int row_param(ormc_db *db, const ormc_column *c, const void *row,
                        "%s: enum value %d out of range", c->name, v);
 }
 
+/*
+ * This runs for every column of every row written, so the common types
+ * are read from the row right here (what ormc__col_param does, without its
+ * call and zeroing); enums (a label to look up), blobs and UUIDs go through
+ * it. Only the columns of the set are visited.
+ */
 int ormc__stmt_bind_row(ormc__stmt *st, const ormc_table *t, const void *row,
                         ormc_colset cols)
 {
     int k = 0;
-    for (uint16_t i = 0; i < t->n_columns && cols; i++) {
-        if (!(cols & ORMC_COLUMN_BIT(i)))
-            continue;
-        cols &= ~ORMC_COLUMN_BIT(i);
+    while (cols) {
+        int i = ormc__lowest_column(cols);
+        cols &= cols - 1;
+        if (i >= t->n_columns)
+            return ormc__error(st->db, ORMC_INVALID, NULL, NULL,
+                               "column set names columns table %s lacks",
+                               t->name);
         if (k >= st->n_params)
             return ormc__error(st->db, ORMC_INVALID, "08P01", NULL,
                                "more columns given than the statement has "
                                "parameters (%d)",
                                st->n_params);
-        int rc = row_param(st->db, &t->columns[i], row, &st->params[k]);
-        if (rc != ORMC_OK)
-            return rc;
-        k++;
+        const ormc_column *c = &t->columns[i];
+        ormc_param *p = &st->params[k++];
+        const char *f = CFIELD(row, c->offset);
+        bool has = true;
+        if (c->has_offset != ORMC_NO_HAS)
+            memcpy(&has, CFIELD(row, c->has_offset), sizeof has);
+        p->type = c->type;
+        p->is_null = !has;
+        switch (c->type) {
+        case ORMC_TYPE_TEXT:
+        case ORMC_TYPE_JSON:
+            memcpy(&p->u.text, f, sizeof p->u.text);
+            p->is_null = !has || p->u.text == NULL;
+            break;
+        case ORMC_TYPE_BIGINT:
+            memcpy(&p->u.i64, f, sizeof p->u.i64);
+            break;
+        case ORMC_TYPE_TIMESTAMP:
+            memcpy(&p->u.time, f, sizeof p->u.time);
+            break;
+        case ORMC_TYPE_INTEGER:
+            memcpy(&p->u.i32, f, sizeof p->u.i32);
+            break;
+        case ORMC_TYPE_BOOLEAN:
+            memcpy(&p->u.b, f, sizeof p->u.b);
+            break;
+        case ORMC_TYPE_DOUBLE:
+            memcpy(&p->u.f64, f, sizeof p->u.f64);
+            break;
+        default: {
+            int rc = row_param(st->db, c, row, p);
+            if (rc != ORMC_OK)
+                return rc;
+        }
+        }
     }
-    if (cols)
-        return ormc__error(st->db, ORMC_INVALID, NULL, NULL,
-                           "column set names columns table %s lacks", t->name);
     if (k != st->n_params)
         return ormc__error(st->db, ORMC_INVALID, "08P01", NULL,
                            "the statement has %d parameters, %d columns "
@@ -61,19 +98,28 @@ int ormc__stmt_bind_row(ormc__stmt *st, const ormc_table *t, const void *row,
     return ORMC_OK;
 }
 
-static int enum_index(const ormc_column *c, const char *label)
+int ormc__stmt_field_generic(ormc__stmt *st, int col, const ormc_column *c,
+                             void *row)
 {
-    for (uint32_t i = 0; i < c->n_enum_values; i++)
-        if (strcmp(c->enum_values[i], label) == 0)
-            return (int)i;
-    return -1;
+    ormc_param v;
+    memset(&v, 0, sizeof v);
+    v.type = c->type == ORMC_TYPE_ENUM ? ORMC_TYPE_TEXT : c->type;
+    int rc = st->db->vt->stmt_value(st, col, v.type, &v);
+    if (rc != ORMC_OK || v.is_null)
+        return rc; /* NULL: the zeroed field stays */
+    return ormc__store_value(st->db, c, row, &v);
 }
 
-int ormc__stmt_decode_row(ormc__stmt *st, const ormc_table *t, void *row,
+/*
+ * Decoding runs for every row a query returns, so it is one pass of the
+ * backend's stmt_decode over the columns, straight into a scratch row, and
+ * (own) a second pass over the text and blob columns only, to copy their bytes
+ * into the row's one allocation. The scratch row is copied to `out` at the
+ * end: on an error `out` is left as it was.
+ */
+int ormc__stmt_decode_row(ormc__stmt *st, const ormc_table *t, void *out,
                           bool own)
 {
-    ormc_param vals[64];
-    size_t lens[64]; /* own: the size of each text with its NUL */
     int n = t->n_columns;
     if (n > 64 || ormc__stmt_columns(st) < n)
         return ormc__error(st->db, ORMC_ERROR, "42804", NULL,
@@ -82,107 +128,63 @@ int ormc__stmt_decode_row(ormc__stmt *st, const ormc_table *t, void *row,
                            ormc__stmt_columns(st), t->name, n);
     if (st->finished)
         return ormc__error(st->db, ORMC_INVALID, NULL, NULL, "no current row");
-    /* The checks of ormc__stmt_value are made once above, for the whole
-     * row: this runs for every row a query returns. */
-    int (*value)(ormc__stmt *, int, ormc_type, ormc_param *) =
-        st->db->vt->stmt_value;
-    size_t total = 0;
-    bool any = false;
-    for (int i = 0; i < n; i++) {
-        const ormc_column *c = &t->columns[i];
-        ormc_type want = c->type == ORMC_TYPE_ENUM ? ORMC_TYPE_TEXT : c->type;
-        memset(&vals[i], 0, sizeof vals[i]);
-        vals[i].type = want;
-        int rc = value(st, i, want, &vals[i]);
-        if (rc != ORMC_OK)
-            return rc;
-        if (vals[i].is_null)
-            continue;
-        if (c->type == ORMC_TYPE_TEXT || c->type == ORMC_TYPE_JSON) {
-            if (own) {
-                lens[i] = strlen(vals[i].u.text) + 1;
-                total += lens[i];
+    ormc__rowbuf buf;
+    void *row = ormc__tmp_row(t, &buf);
+    if (row == NULL)
+        return ormc__error(st->db, ORMC_NOMEM, NULL, NULL, "out of memory");
+    int rc = st->db->vt->stmt_decode(st, t, row);
+    if (rc != ORMC_OK)
+        goto done;
+    char *mem = NULL;
+    ormc_colset var = own ? ormc__table_sets_of(st->db, t)->var : 0;
+    if (var) {
+        size_t lens[64]; /* each text's size with its NUL, each blob's */
+        size_t total = 0;
+        ormc_colset present = 0;
+        for (ormc_colset m = var; m; m &= m - 1) {
+            int i = ormc__lowest_column(m);
+            const ormc_column *c = &t->columns[i];
+            if (c->type == ORMC_TYPE_BLOB) {
+                ormc_blob b;
+                memcpy(&b, FIELD(row, c->offset), sizeof b);
+                if (b.data == NULL)
+                    continue;
+                lens[i] = b.len;
+            } else {
+                const char *s;
+                memcpy(&s, FIELD(row, c->offset), sizeof s);
+                if (s == NULL)
+                    continue;
+                lens[i] = strlen(s) + 1;
             }
-            any = true;
-        } else if (c->type == ORMC_TYPE_BLOB) {
-            total += vals[i].u.blob.len;
-            any = true;
-        } else if (c->type == ORMC_TYPE_ENUM) {
-            int e = enum_index(c, vals[i].u.text);
-            if (e < 0)
-                return ormc__error(st->db, ORMC_ERROR, "22P02", c->name,
-                                   "%s: unknown enum label in the database",
-                                   c->name);
-            vals[i].u.i32 = e;
+            total += lens[i];
+            present |= m & -m;
         }
-    }
-    char *mem = NULL, *p = NULL;
-    if (own && any) {
-        mem = p = malloc(total ? total : 1);
-        if (!mem)
-            return ormc__error(st->db, ORMC_NOMEM, NULL, NULL, "out of memory");
-    }
-    memset(row, 0, t->row_size);
-    for (int i = 0; i < n; i++) {
-        const ormc_column *c = &t->columns[i];
-        const ormc_param *v = &vals[i];
-        if (v->is_null)
-            continue; /* zero, has_ false */
-        if (c->has_offset != ORMC_NO_HAS) {
-            bool yes = true;
-            memcpy(FIELD(row, c->has_offset), &yes, sizeof yes);
-        }
-        char *f = FIELD(row, c->offset);
-        switch (c->type) {
-        case ORMC_TYPE_INTEGER:
-            memcpy(f, &v->u.i32, sizeof v->u.i32);
-            break;
-        case ORMC_TYPE_ENUM: {
-            int e = v->u.i32;
-            memcpy(f, &e, sizeof e);
-            break;
-        }
-        case ORMC_TYPE_BIGINT:
-            memcpy(f, &v->u.i64, sizeof v->u.i64);
-            break;
-        case ORMC_TYPE_DOUBLE:
-            memcpy(f, &v->u.f64, sizeof v->u.f64);
-            break;
-        case ORMC_TYPE_BOOLEAN:
-            memcpy(f, &v->u.b, sizeof v->u.b);
-            break;
-        case ORMC_TYPE_TIMESTAMP:
-            memcpy(f, &v->u.time, sizeof v->u.time);
-            break;
-        case ORMC_TYPE_UUID:
-            memcpy(f, &v->u.uuid, sizeof v->u.uuid);
-            break;
-        case ORMC_TYPE_TEXT:
-        case ORMC_TYPE_JSON: {
-            const char *s = v->u.text;
-            if (mem) {
-                memcpy(p, s, lens[i]);
-                s = p;
+        if (present) {
+            char *p = mem = malloc(total ? total : 1);
+            if (mem == NULL) {
+                rc = ormc__error(st->db, ORMC_NOMEM, NULL, NULL,
+                                 "out of memory");
+                goto done;
+            }
+            /* a text or a blob: a pointer first in its field either way */
+            for (ormc_colset m = present; m; m &= m - 1) {
+                int i = ormc__lowest_column(m);
+                char *f = FIELD(row, t->columns[i].offset);
+                const void *from;
+                memcpy(&from, f, sizeof from);
+                if (lens[i])
+                    memcpy(p, from, lens[i]);
+                memcpy(f, &p, sizeof p);
                 p += lens[i];
             }
-            memcpy(f, &s, sizeof s);
-            break;
-        }
-        case ORMC_TYPE_BLOB: {
-            ormc_blob b = v->u.blob;
-            if (mem) {
-                if (b.len)
-                    memcpy(p, b.data, b.len);
-                b.data = p;
-                p += b.len;
-            }
-            memcpy(f, &b, sizeof b);
-            break;
-        }
         }
     }
     memcpy(FIELD(row, t->owned_offset), &mem, sizeof mem);
-    return ORMC_OK;
+    memcpy(out, row, t->row_size);
+done:
+    ormc__tmp_row_done(row, &buf);
+    return rc;
 }
 
 static int check(ormc_db *db, const ormc_table *t, const char *sql)
@@ -196,6 +198,15 @@ static int check(ormc_db *db, const ormc_table *t, const char *sql)
     return ORMC_OK;
 }
 
+/* The statement of sql: t's generated texts through their links. */
+static int prepare(ormc_db *db, const ormc_table *t, const char *sql,
+                   ormc__stmt **st)
+{
+    ormc__stmt **link = ormc__table_link(db, t, sql);
+    return link != NULL ? ormc__stmt_prepare_linked(db, sql, link, st)
+                        : ormc__stmt_prepare(db, sql, st);
+}
+
 int ormc_row_fetch(ormc_db *db, const ormc_table *t, const char *sql,
                    const void *params_row, ormc_colset params, void *out)
 {
@@ -206,7 +217,7 @@ int ormc_row_fetch(ormc_db *db, const ormc_table *t, const char *sql,
         return ormc__error(db, ORMC_INVALID, NULL, NULL,
                            "ormc_row_fetch: no row given");
     ormc__stmt *st;
-    if ((rc = ormc__stmt_prepare(db, sql, &st)) != ORMC_OK)
+    if ((rc = prepare(db, t, sql, &st)) != ORMC_OK)
         return rc;
     rc = ormc__stmt_bind_row(st, t, params_row, params);
     if (rc == ORMC_OK)
@@ -231,7 +242,7 @@ int ormc_row_exec(ormc_db *db, const ormc_table *t, const char *sql,
         return ormc__error(db, ORMC_INVALID, NULL, NULL,
                            "ormc_row_exec: no row given");
     ormc__stmt *st;
-    if ((rc = ormc__stmt_prepare(db, sql, &st)) != ORMC_OK)
+    if ((rc = prepare(db, t, sql, &st)) != ORMC_OK)
         return rc;
     rc = ormc__stmt_bind_row(st, t, row, params);
     if (rc == ORMC_OK)

@@ -40,6 +40,8 @@ struct ormc__shape {
     struct ormc__shape *next; /* hash chain */
     uint64_t hash;
     ormc_colset bound; /* row statements: the columns bound from the row */
+    ormc__stmt *stmt;  /* the cached statement of sql, or NULL (linked by
+                          ormc__stmt_prepare_linked) */
     size_t key_len;
     char *sql;            /* the text, after the key in the same block */
     unsigned char key[1]; /* key_len bytes (flexible, C89-style for C++) */
@@ -56,14 +58,20 @@ void ormc__shape_key_init(ormc__shape_key *k, int kind, const ormc_table *t)
     ormc__shape_key_add(k, &t, sizeof t);
 }
 
+/* A word at a time: keys are a few dozen bytes, hashed on every call. */
 static uint64_t key_hash(const ormc__shape_key *k)
 {
-    uint64_t h = UINT64_C(1469598103934665603);
-    for (size_t i = 0; i < k->len; i++) {
-        h ^= k->bytes[i];
-        h *= UINT64_C(1099511628211);
+    uint64_t h = UINT64_C(1469598103934665603) ^ k->len;
+    size_t i = 0;
+    for (; i + 8 <= k->len; i += 8) {
+        uint64_t w;
+        memcpy(&w, k->bytes + i, sizeof w);
+        h = (h ^ w) * UINT64_C(0x9e3779b97f4a7c15);
+        h ^= h >> 29;
     }
-    return h;
+    for (; i < k->len; i++)
+        h = (h ^ k->bytes[i]) * UINT64_C(1099511628211);
+    return h ^ (h >> 32);
 }
 
 /* === The memo === */
@@ -76,6 +84,8 @@ void ormc__shape_clear(ormc_db *db)
         struct ormc__shape *e = db->shapes[i];
         while (e != NULL) {
             struct ormc__shape *next = e->next;
+            if (e->stmt != NULL)
+                e->stmt->memo_link = NULL;
             free(e);
             e = next;
         }
@@ -83,6 +93,7 @@ void ormc__shape_clear(ormc_db *db)
     free(db->shapes);
     db->shapes = NULL;
     db->n_shapes = 0;
+    db->shape_last = NULL;
 }
 
 static struct ormc__shape *find(ormc_db *db, const ormc__shape_key *k,
@@ -118,6 +129,7 @@ static struct ormc__shape *store(ormc_db *db, const ormc__shape_key *k,
         return NULL;
     e->hash = h;
     e->bound = bound;
+    e->stmt = NULL;
     e->key_len = k->len;
     memcpy(e->key, k->bytes, k->len);
     e->sql = (char *)e->key + k->len;
@@ -127,6 +139,78 @@ static struct ormc__shape *store(ormc_db *db, const ormc__shape_key *k,
     *b = e;
     db->n_shapes++;
     return e;
+}
+
+/* === The sets of a table === */
+
+static ormc__table_sets *table_sets(ormc_db *db, const ormc_table *t)
+{
+    uintptr_t v = (uintptr_t)t;
+    ormc__table_sets *ts =
+        &db->table_sets[((v >> 4) ^ (v >> 10)) % ORMC__TABLE_SETS];
+    if (ts->t == t)
+        return ts;
+    /* the slot goes to another table: its statements lose their links */
+    for (size_t k = 0; k < sizeof ts->fixed / sizeof ts->fixed[0]; k++) {
+        if (ts->fixed[k] != NULL)
+            ts->fixed[k]->memo_link = NULL;
+        ts->fixed[k] = NULL;
+    }
+    ts->t = t;
+    ts->serial = ts->now = ts->var = 0;
+    ts->rowid_col = -1;
+    for (int i = 0; i < t->n_columns; i++) {
+        uint32_t f = t->columns[i].flags;
+        ormc_type type = t->columns[i].type;
+        if (type == ORMC_TYPE_TEXT || type == ORMC_TYPE_JSON ||
+            type == ORMC_TYPE_BLOB)
+            ts->var |= ORMC_COLUMN_BIT(i);
+        if (f & ORMC_COL_SERIAL)
+            ts->serial |= ORMC_COLUMN_BIT(i);
+        if (f & ORMC_COL_DEFAULT_NOW)
+            ts->now |= ORMC_COLUMN_BIT(i);
+        if ((f & ORMC_COL_SERIAL) && t->primary_key == ORMC_COLUMN_BIT(i))
+            ts->rowid_col = i;
+    }
+    return ts;
+}
+
+const ormc__table_sets *ormc__table_sets_of(ormc_db *db, const ormc_table *t)
+{
+    return table_sets(db, t);
+}
+
+/* The generated texts are static data of the descriptor, as the descriptor
+ * itself is: linked to their statements like the memo's texts. */
+ormc__stmt **ormc__table_link(ormc_db *db, const ormc_table *t, const char *sql)
+{
+    const ormc_table_sql *q = t->sql;
+    if (q == NULL || !db->cfg.prepare)
+        return NULL;
+    int k = sql == q->get ? 0 : sql == q->update ? 1 : sql == q->del ? 2 : -1;
+    return k < 0 ? NULL : &table_sets(db, t)->fixed[k];
+}
+
+ormc_colset ormc__insert_columns_of(const ormc__table_sets *ts, const void *row)
+{
+    const ormc_table *t = ts->t;
+    ormc_colset cols = ormc__all_columns(t);
+    for (ormc_colset m = ts->serial; m; m &= m - 1) {
+        const ormc_column *c = &t->columns[ormc__lowest_column(m)];
+        int64_t v;
+        memcpy(&v, ORMC__FIELD(row, c), sizeof v);
+        if (v == 0)
+            cols &= ~(m & -m);
+    }
+    for (ormc_colset m = ts->now; m; m &= m - 1) {
+        const ormc_column *c = &t->columns[ormc__lowest_column(m)];
+        bool has = true;
+        if (c->has_offset != ORMC_NO_HAS)
+            memcpy(&has, (const char *)row + c->has_offset, sizeof has);
+        if (!has)
+            cols &= ~(m & -m);
+    }
+    return cols;
 }
 
 /* === Row statements === */
@@ -171,15 +255,26 @@ int ormc__shape_row(ormc_db *db, ormc__sql *s, const ormc_table *t,
 #endif
         *sql = e->sql;
         *bound = e->bound;
+        db->shape_last = e;
         return ORMC_OK;
     }
+    db->shape_last = NULL;
     int rc = build_row(s, t, kind, a, b, n);
     if (rc != ORMC_OK)
         return rc;
     e = store(db, &k, h, s->text.data, s->bound);
+    db->shape_last = e;
     *sql = e != NULL ? e->sql : s->text.data;
     *bound = s->bound;
     return ORMC_OK;
+}
+
+int ormc__shape_prepare(ormc_db *db, const char *sql, ormc__stmt **out)
+{
+    struct ormc__shape *e = db->shape_last;
+    if (e == NULL || e->sql != sql)
+        return ormc__stmt_prepare(db, sql, out);
+    return ormc__stmt_prepare_linked(db, sql, &e->stmt, out);
 }
 
 /* === Query builder statements === */
@@ -211,12 +306,15 @@ static int shape_builder(ormc_db *db, ormc__sql *s, ormc__shape_key *k,
         ormc__sql_free(&check);
 #endif
         *sql = e->sql;
+        db->shape_last = e;
         return ORMC_OK;
     }
+    db->shape_last = NULL;
     int rc = build(s, q, values, set, kind);
     if (rc != ORMC_OK)
         return rc;
     e = store(db, k, h, s->text.data, 0);
+    db->shape_last = e;
     *sql = e != NULL ? e->sql : s->text.data;
     return ORMC_OK;
 }
@@ -240,6 +338,7 @@ int ormc__shape_query(ormc_db *db, ormc__sql *s, const ormc_builder *q,
                       ormc__query_kind kind, const char **sql)
 {
     ormc__shape_key k;
+    db->shape_last = NULL;
     if (ormc__sql_query_key(q, (int)kind, &k) != ORMC_OK) {
         /* an invalid query: the builder says why */
         int rc = ormc__sql_query(s, q, kind);
@@ -254,6 +353,7 @@ int ormc__shape_update_where(ormc_db *db, ormc__sql *s, const ormc_builder *q,
                              const char **sql)
 {
     ormc__shape_key k;
+    db->shape_last = NULL;
     if (ormc__sql_query_key(q, ORMC__SHAPE_UPDATE_WHERE, &k) != ORMC_OK) {
         int rc = ormc__sql_update_where(s, q, values, set);
         *sql = s->text.data;

@@ -120,6 +120,17 @@ ormc_colset ormc__insert_columns(const ormc_table *t, const void *row);
  * the serial and now-defaulted columns the insert left out. */
 ormc_colset ormc__insert_returning(const ormc_table *t, ormc_colset inserted);
 
+/* The two above from a table's remembered sets (shape.c), for the calls
+ * made per row: only the serial and now-defaulted columns are looked at. */
+const ormc__table_sets *ormc__table_sets_of(ormc_db *db, const ormc_table *t);
+ormc_colset ormc__insert_columns_of(const ormc__table_sets *ts,
+                                    const void *row);
+static inline ormc_colset ormc__insert_returning_of(const ormc__table_sets *ts,
+                                                    ormc_colset inserted)
+{
+    return (ts->serial | ts->now) & ~inserted;
+}
+
 /* True when `cols` is exactly the primary key or the column set of a unique
  * index or constraint (or a single column flagged unique): the sets that
  * ON CONFLICT (cols) accepts, and for which find-or-create is race-safe. */
@@ -274,6 +285,11 @@ typedef enum ormc__row_kind {
 int ormc__shape_row(ormc_db *db, ormc__sql *s, const ormc_table *t,
                     ormc__row_kind kind, ormc_colset a, ormc_colset b, size_t n,
                     const char **sql, ormc_colset *bound);
+
+/* Check out the statement of sql, the text the last ormc__shape_* call on
+ * db gave: when the memo holds it, through the memo's link to its cached
+ * statement (no text compared); else as ormc__stmt_prepare. */
+int ormc__shape_prepare(ormc_db *db, const char *sql, ormc__stmt **out);
 
 /* The text of q as `kind`, its parameters in s (ormc__sql_query). */
 int ormc__shape_query(ormc_db *db, ormc__sql *s, const ormc_builder *q,

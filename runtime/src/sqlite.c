@@ -18,9 +18,17 @@
 
 #include "ormc_int.h"
 
+/* Room for the text form of one timestamp or UUID parameter. */
+#define SQ_TEXT_SLOT 40
+
 typedef struct sq_stmt {
     ormc__stmt base;
     sqlite3_stmt *s;
+    /* the text forms of its timestamp and UUID parameters, one slot per
+     * parameter (allocated at the first execution that needs one): bound
+     * without a copy, they stay valid until the next execution binds
+     * again or the statement is finalized */
+    char (*texts)[SQ_TEXT_SLOT];
 } sq_stmt;
 
 #define CONN(db) ((sqlite3 *)(db)->conn)
@@ -217,12 +225,15 @@ static void sq_stmt_finalize(ormc__stmt *st, bool send)
     sq_stmt *q = (sq_stmt *)st;
     sqlite3_finalize(q->s);
     q->s = NULL;
+    free(q->texts);
+    q->texts = NULL;
     st->prepared = false;
 }
 
-static int bind_one(sqlite3_stmt *s, int i, const ormc_param *p)
+/* Bind p as ?i; buf: the parameter's text slot (timestamps and UUIDs). */
+static int bind_one(sqlite3_stmt *s, int i, const ormc_param *p,
+                    char buf[SQ_TEXT_SLOT])
 {
-    char buf[ORMC_TIME_TEXT_MAX + ORMC_UUID_TEXT_MAX];
     if (p->is_null)
         return sqlite3_bind_null(s, i);
     switch (p->type) {
@@ -246,12 +257,12 @@ static int bind_one(sqlite3_stmt *s, int i, const ormc_param *p)
         return sqlite3_bind_blob64(s, i, p->u.blob.data, p->u.blob.len,
                                    SQLITE_STATIC);
     case ORMC_TYPE_TIMESTAMP: {
-        size_t n = ormc_time_format(p->u.time, buf, sizeof buf);
-        return sqlite3_bind_text(s, i, buf, (int)n, SQLITE_TRANSIENT);
+        size_t n = ormc_time_format(p->u.time, buf, SQ_TEXT_SLOT);
+        return sqlite3_bind_text(s, i, buf, (int)n, SQLITE_STATIC);
     }
     case ORMC_TYPE_UUID:
         ormc_uuid_format(&p->u.uuid, buf);
-        return sqlite3_bind_text(s, i, buf, 36, SQLITE_TRANSIENT);
+        return sqlite3_bind_text(s, i, buf, 36, SQLITE_STATIC);
     }
     return SQLITE_MISMATCH;
 }
@@ -288,7 +299,14 @@ static int sq_stmt_exec(ormc__stmt *st)
         st->prepared = true;
     }
     for (int i = 0; i < st->n_params; i++) {
-        rc = bind_one(q->s, i + 1, &st->params[i]);
+        const ormc_param *p = &st->params[i];
+        if (!q->texts && !p->is_null &&
+            (p->type == ORMC_TYPE_TIMESTAMP || p->type == ORMC_TYPE_UUID)) {
+            q->texts = malloc((size_t)st->n_params * SQ_TEXT_SLOT);
+            if (!q->texts)
+                return ormc__error(db, ORMC_NOMEM, NULL, NULL, "out of memory");
+        }
+        rc = bind_one(q->s, i + 1, p, q->texts ? q->texts[i] : NULL);
         if (rc != SQLITE_OK)
             return sq_error(db, rc);
     }
@@ -326,6 +344,24 @@ static int bad_value(ormc__stmt *st, int col, const char *what)
     return ormc__error(st->db, ORMC_ERROR, "22P02", NULL,
                        "column %d (%s): not a valid %s", col,
                        sqlite3_column_name(((sq_stmt *)st)->s, col), what);
+}
+
+/* A timestamp column of SQLite type ct (not NULL): the text form, or an
+ * integer taken as Unix seconds (as strftime('%s') gives). */
+static int read_time(ormc__stmt *st, sqlite3_value *v, int col, int ct,
+                     ormc_time *out)
+{
+    if (ct == SQLITE_INTEGER) {
+        int64_t secs = sqlite3_value_int64(v);
+        if (secs > INT64_MAX / 1000000 || secs < INT64_MIN / 1000000)
+            return bad_value(st, col, "timestamp");
+        *out = secs * 1000000;
+        return ORMC_OK;
+    }
+    if (ct == SQLITE_TEXT &&
+        ormc_time_parse((const char *)sqlite3_value_text(v), out) == ORMC_OK)
+        return ORMC_OK;
+    return bad_value(st, col, "timestamp");
 }
 
 static int sq_stmt_value(ormc__stmt *st, int col, ormc_type type,
@@ -381,18 +417,8 @@ static int sq_stmt_value(ormc__stmt *st, int col, ormc_type type,
         return ORMC_OK;
     }
     case ORMC_TYPE_TIMESTAMP:
-        if (ct == SQLITE_INTEGER) { /* unix seconds, as strftime('%s') */
-            int64_t secs = sqlite3_column_int64(s, col);
-            if (secs > INT64_MAX / 1000000 || secs < INT64_MIN / 1000000)
-                return bad_value(st, col, "timestamp");
-            out->u.time = secs * 1000000;
-            return ORMC_OK;
-        }
-        if (ct == SQLITE_TEXT &&
-            ormc_time_parse((const char *)sqlite3_column_text(s, col),
-                            &out->u.time) == ORMC_OK)
-            return ORMC_OK;
-        return bad_value(st, col, "timestamp");
+        return read_time(st, sqlite3_column_value(s, col), col, ct,
+                         &out->u.time);
     case ORMC_TYPE_UUID:
         if (ct == SQLITE_BLOB && sqlite3_column_bytes(s, col) == 16) {
             memcpy(out->u.uuid.bytes, sqlite3_column_blob(s, col), 16);
@@ -407,6 +433,77 @@ static int sq_stmt_value(ormc__stmt *st, int col, ormc_type type,
     return ORMC_OK; /* type 0: only the NULL test */
 }
 
+/*
+ * The common types straight into the row. Each column's value is taken
+ * once (sqlite3_column_value) and read with the sqlite3_value_* calls,
+ * which skip the per-call checks of sqlite3_column_*: the connection is
+ * used by one thread at a time, and an allocation failure shows as a NULL
+ * text of a value that is not NULL.
+ */
+static int sq_stmt_decode(ormc__stmt *st, const ormc_table *t, void *row)
+{
+    sqlite3_stmt *s = ((sq_stmt *)st)->s;
+    int n = t->n_columns;
+    for (int i = 0; i < n; i++) {
+        const ormc_column *c = &t->columns[i];
+        char *f = (char *)row + c->offset;
+        sqlite3_value *v = sqlite3_column_value(s, i);
+        int ct = sqlite3_value_type(v);
+        if (ct == SQLITE_NULL)
+            continue;
+        switch (c->type) {
+        case ORMC_TYPE_TEXT:
+        case ORMC_TYPE_JSON: {
+            const char *x = (const char *)sqlite3_value_text(v);
+            if (x == NULL)
+                return ormc__error(st->db, ORMC_NOMEM, NULL, NULL,
+                                   "out of memory");
+            memcpy(f, &x, sizeof x);
+            continue; /* no has_ flag */
+        }
+        case ORMC_TYPE_BIGINT: {
+            int64_t x = sqlite3_value_int64(v);
+            memcpy(f, &x, sizeof x);
+            break;
+        }
+        case ORMC_TYPE_INTEGER: {
+            int64_t x = sqlite3_value_int64(v);
+            if (x < INT32_MIN || x > INT32_MAX)
+                return bad_value(st, i, "32-bit integer");
+            int32_t x32 = (int32_t)x;
+            memcpy(f, &x32, sizeof x32);
+            break;
+        }
+        case ORMC_TYPE_BOOLEAN: {
+            bool x = sqlite3_value_int64(v) != 0;
+            memcpy(f, &x, sizeof x);
+            break;
+        }
+        case ORMC_TYPE_DOUBLE: {
+            double x = sqlite3_value_double(v);
+            memcpy(f, &x, sizeof x);
+            break;
+        }
+        case ORMC_TYPE_TIMESTAMP: {
+            ormc_time x;
+            int rc = read_time(st, v, i, ct, &x);
+            if (rc != ORMC_OK)
+                return rc;
+            memcpy(f, &x, sizeof x);
+            break;
+        }
+        default: {
+            int rc = ormc__stmt_field_generic(st, i, c, row);
+            if (rc != ORMC_OK)
+                return rc;
+            continue;
+        }
+        }
+        ormc__set_has(c, row);
+    }
+    return ORMC_OK;
+}
+
 static bool sq_in_transaction(ormc_db *db)
 {
     return db->conn && !sqlite3_get_autocommit(CONN(db));
@@ -418,8 +515,9 @@ static int64_t sq_last_insert_id(ormc_db *db)
 }
 
 const ormc__backend_vt ormc__sqlite_vt = {
-    "sqlite",      sq_connect,        sq_disconnect,     sq_exec_simple,
-    sq_stmt_alloc, sq_stmt_finalize,  sq_stmt_exec,      sq_step,
-    sq_stmt_reset, sq_stmt_changes,   sq_stmt_columns,   sq_stmt_column_name,
-    sq_stmt_value, sq_in_transaction, sq_last_insert_id, NULL,
+    "sqlite",      sq_connect,       sq_disconnect,     sq_exec_simple,
+    sq_stmt_alloc, sq_stmt_finalize, sq_stmt_exec,      sq_step,
+    sq_stmt_reset, sq_stmt_changes,  sq_stmt_columns,   sq_stmt_column_name,
+    sq_stmt_value, sq_stmt_decode,   sq_in_transaction, sq_last_insert_id,
+    NULL,
 };

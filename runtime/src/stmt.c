@@ -10,6 +10,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,6 +67,10 @@ static void cache_remove(ormc__stmt_cache *c, ormc__stmt *st)
     if (*pp)
         *pp = st->hash_next;
     st->hash_next = NULL;
+    if (st->memo_link) {
+        *st->memo_link = NULL;
+        st->memo_link = NULL;
+    }
     lru_unlink(c, st);
     for (size_t i = 0; i < ORMC__PTR_SLOTS; i++)
         if (c->by_ptr[i] == st)
@@ -282,6 +287,30 @@ int ormc__stmt_prepare(ormc_db *db, const char *sql, ormc__stmt **out)
     }
     *out = st;
     return ORMC_OK;
+}
+
+int ormc__stmt_prepare_linked(ormc_db *db, const char *sql, ormc__stmt **link,
+                              ormc__stmt **out)
+{
+    ormc__stmt *st = *link;
+    if (st && !st->in_use && !db->streaming) {
+        /* linked only while cached, and only to its own text */
+        assert(st->cached && strcmp(st->sql, sql) == 0);
+        checkout(st, sql);
+        *out = st;
+        return ORMC_OK;
+    }
+    int rc = ormc__stmt_prepare(db, sql, out);
+    st = *out;
+    if (rc == ORMC_OK && st->cached && *link != st) {
+        if (*link)
+            (*link)->memo_link = NULL;
+        if (st->memo_link)
+            *st->memo_link = NULL;
+        *link = st;
+        st->memo_link = link;
+    }
+    return rc;
 }
 
 int ormc__stmt_bind_param(ormc__stmt *st, int i, const ormc_param *p)

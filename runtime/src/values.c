@@ -115,10 +115,43 @@ static bool digits(const char **p, int n, int *out)
     return true;
 }
 
+/*
+ * The form ormc_time_format writes, "YYYY-MM-DD HH:MM:SS.ffffff" (26
+ * characters), which is what every timestamp read back from SQLite holds:
+ * read without branching per digit. Each digit d is checked by OR-ing
+ * d - '0' + 6 into `bad`, which stays below 16 only when every digit was
+ * 0-9. False when text has another form (the general parser then decides).
+ */
+static bool parse_canonical(const char *p, ormc_time *out)
+{
+    if (strlen(p) != 26 || p[4] != '-' || p[7] != '-' || p[10] != ' ' ||
+        p[13] != ':' || p[16] != ':' || p[19] != '.')
+        return false;
+    unsigned bad = 0;
+#define D(i)                                                                   \
+    (bad |= (unsigned)(unsigned char)(p[i] - '0') + 6,                         \
+     (unsigned)(unsigned char)(p[i] - '0'))
+    unsigned year = D(0) * 1000 + D(1) * 100 + D(2) * 10 + D(3);
+    unsigned mon = D(5) * 10 + D(6), day = D(8) * 10 + D(9);
+    unsigned hh = D(11) * 10 + D(12), mm = D(14) * 10 + D(15);
+    unsigned ss = D(17) * 10 + D(18);
+    unsigned frac = D(20) * 100000 + D(21) * 10000 + D(22) * 1000 +
+                    D(23) * 100 + D(24) * 10 + D(25);
+#undef D
+    if (bad > 15 || mon < 1 || mon > 12 || day < 1 || day > 31 || hh > 24 ||
+        mm > 59 || ss > 60)
+        return false;
+    int64_t days = ormc__days_from_civil(year, mon, day);
+    *out = (days * 86400 + hh * 3600 + mm * 60 + ss) * US_PER_SEC + frac;
+    return true;
+}
+
 int ormc_time_parse(const char *text, ormc_time *out)
 {
     if (!text || !out)
         return ORMC_INVALID;
+    if (parse_canonical(text, out))
+        return ORMC_OK;
     const char *p = text;
     bool neg_year = false;
     if (*p == '-') {

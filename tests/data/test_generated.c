@@ -60,6 +60,50 @@ static void test_slack_bot_crud(void **state)
     assert_ok(db, ormc_commit(db));
 }
 
+/* The generated get, update and delete texts are linked to their cached
+ * statements per connection: through a cache of two statements, with
+ * find-or-create's select by key (the same text as the get) taking the
+ * link in turn, each call still runs its own statement. */
+static void test_fixed_statements_under_a_small_cache(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    create_all(db);
+    ormc_options o = ORMC_OPTIONS_INIT;
+    o.stmt_cache_size = 2;
+    o.autocommit = 1;
+    ormc_db *small;
+    assert_int_equal(ormc_open_with(ormc_test_url(), &o, &small), ORMC_OK);
+    slack_bot bots[3];
+    static const char *const teams[] = {"T0", "T1", "T2"};
+    for (int i = 0; i < 3; i++) {
+        slack_bot_init(&bots[i]);
+        bots[i].client_id = "client";
+        bots[i].app_id = "app";
+        bots[i].team_id = teams[i];
+        assert_ok(small, slack_bot_insert(small, &bots[i]));
+    }
+    for (int round = 0; round < 6; round++) {
+        for (int i = 0; i < 3; i++) {
+            slack_bot got;
+            assert_ok(small, slack_bot_get(small, bots[i].id, &got));
+            assert_string_equal(got.team_id, teams[i]);
+            slack_bot_free(&got);
+            bots[i].bot_scopes = round % 2 ? "a" : "b";
+            assert_ok(small, slack_bot_update(small, &bots[i]));
+            slack_bot want = bots[i];
+            bool created = true;
+            assert_ok(small, slack_bot_find_or_create(small, &want,
+                                                      SLACK_BOT_ID, &created));
+            assert_false(created);
+            assert_string_equal(want.bot_scopes, round % 2 ? "a" : "b");
+            slack_bot_free(&want);
+            assert_int_equal(slack_bot_delete(small, bots[i].id + 1000),
+                             ORMC_NOT_FOUND);
+        }
+    }
+    ormc_close(small);
+}
+
 static void test_slack_find_bot(void **state)
 {
     ormc_db *db = ormc_test_db(state);
@@ -426,6 +470,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         ORMC_BACKEND_TEST(test_slack_bot_crud),
+        ORMC_BACKEND_TEST(test_fixed_statements_under_a_small_cache),
         ORMC_BACKEND_TEST(test_slack_find_bot),
         ORMC_BACKEND_TEST(test_shop_orders_and_lines),
         ORMC_BACKEND_TEST(test_web_sessions),

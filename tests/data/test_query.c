@@ -362,6 +362,68 @@ static void test_shapes_beyond_the_memo(void **state)
     ormc_rollback(db);
 }
 
+/* The memo of shapes keeps a link to each text's cached statement, to skip
+ * comparing the text: statements evicted from a small cache, a memo that
+ * overflows and starts again, and two statements of one shape open at once
+ * must each still run their own text. */
+static void test_memo_links_under_a_small_cache(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    int64_t ids[12];
+    seed_bots(db, ids);
+    ormc_options o = ORMC_OPTIONS_INIT;
+    o.stmt_cache_size = 2;
+    ormc_db *small;
+    assert_int_equal(ormc_open_with(ormc_test_url(), &o, &small), ORMC_OK);
+    int64_t *in = calloc(300, sizeof *in);
+    assert_non_null(in);
+    for (int round = 0; round < 4; round++) {
+        /* three shapes through two cache slots */
+        for (int i = 0; i < 12; i++) {
+            ormc_builder q;
+            ormc_builder_init(&q, &test_bot_table);
+            ormc_param p = data_i64(ids[i]);
+            ormc_builder_where(&q, BOT_ID, ORMC_EQ, &p);
+            test_bot b;
+            assert_ok(small, ormc_builder_first(small, &q, &b));
+            assert_int_equal(b.id, ids[i]);
+            ormc_row_free(&test_bot_table, &b);
+            ormc_builder_free(&q);
+
+            ormc_builder_init(&q, &test_bot_table);
+            ormc_param e = data_text(i % 2 ? "E1" : NULL);
+            ormc_builder_where(&q, BOT_ENTERPRISE_ID, ORMC_EQ, &e);
+            assert_int_equal(count(small, &q), i % 2 ? 1 : 6);
+            ormc_builder_free(&q);
+        }
+        /* two of one shape at once: the second is a private twin */
+        ormc_builder q;
+        ormc_builder_init(&q, &test_bot_table);
+        ormc_cursor *c1 = NULL, *c2 = NULL;
+        assert_ok(small, ormc_cursor_open(small, &q, &c1));
+        test_bot b;
+        assert_int_equal(ormc_cursor_next(c1, &b), ORMC_ROW);
+        if (ormc_backend_of(small) == ORMC_SQLITE) {
+            assert_ok(small, ormc_cursor_open(small, &q, &c2));
+            assert_int_equal(ormc_cursor_next(c2, &b), ORMC_ROW);
+            ormc_cursor_close(c2);
+        }
+        ormc_cursor_close(c1);
+        ormc_builder_free(&q);
+        /* then more shapes than the memo keeps, on every other round */
+        for (size_t n = 1; round % 2 == 1 && n <= 300; n++) {
+            for (size_t i = 0; i < n; i++)
+                in[i] = ids[i % 12];
+            ormc_builder_init(&q, &test_bot_table);
+            ormc_builder_where_in(&q, BOT_ID, in, n);
+            assert_int_equal(count(small, &q), n < 12 ? (int64_t)n : 12);
+            ormc_builder_free(&q);
+        }
+    }
+    free(in);
+    ormc_close(small);
+}
+
 /* Reported: an update by key inside a cursor loop returned ORMC_OK and the
  * cursor's next step failed with an empty message (PostgreSQL). */
 static void test_update_inside_a_cursor_loop(void **state)
@@ -482,6 +544,7 @@ int main(void)
         ORMC_BACKEND_TEST(test_statement_while_a_cursor_streams),
         ORMC_BACKEND_TEST(test_query_shapes_are_cached),
         ORMC_BACKEND_TEST(test_shapes_beyond_the_memo),
+        ORMC_BACKEND_TEST(test_memo_links_under_a_small_cache),
     };
     return ormc_test_run_backends("data_query", tests);
 }

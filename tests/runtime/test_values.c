@@ -99,6 +99,38 @@ static void test_time_parse_forms(void **state)
     assert_int_equal(ormc_time_parse(NULL, &t), ORMC_INVALID);
 }
 
+/* The stored form, 26 characters, has a fast path of its own: it must
+ * accept and refuse exactly what the general parser does. */
+static void test_time_parse_canonical(void **state)
+{
+    (void)state;
+    ormc_time t;
+    assert_int_equal(ormc_time_parse("2024-05-06 07:08:09.500000", &t),
+                     ORMC_OK);
+    assert_int_equal(t, INT64_C(1714979289500000));
+    assert_int_equal(ormc_time_parse("0000-03-01 00:00:00.000000", &t),
+                     ORMC_OK);
+    assert_int_equal(t, INT64_C(-719468) * INT64_C(86400000000));
+    assert_int_equal(ormc_time_parse("1969-12-31 23:59:59.999999", &t),
+                     ORMC_OK);
+    assert_int_equal(t, -1);
+    assert_int_equal(ormc_time_parse("2024-05-06 24:00:00.000000", &t),
+                     ORMC_OK);
+    assert_int_equal(t, INT64_C(1715040000000000));
+    static const char *const bad[] = {
+        "2024-05-0a 07:08:09.500000", "2024-05-06 07:08:09.50000/",
+        "2024-00-06 07:08:09.500000", "2024-05-32 07:08:09.500000",
+        "2024-05-06 25:08:09.500000", "2024-05-06 07:60:09.500000",
+        "2024-05-06 07:08:61.500000", "2024-05-06x07:08:09.500000",
+        "2024-05-06 07:08:09,500000", " 024-05-06 07:08:09.500000",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        t = 42;
+        assert_int_equal(ormc_time_parse(bad[i], &t), ORMC_INVALID);
+        assert_int_equal(t, 42);
+    }
+}
+
 /* Far from 1970: what does not fit in int64 microseconds is refused, not
  * wrapped; years BC survive a round trip through their text. */
 static void test_time_extremes(void **state)
@@ -309,6 +341,7 @@ int main(void)
         cmocka_unit_test(test_time_format),
         cmocka_unit_test(test_time_format_sweep),
         cmocka_unit_test(test_time_parse_forms),
+        cmocka_unit_test(test_time_parse_canonical),
         cmocka_unit_test(test_time_extremes),
         cmocka_unit_test(test_uuid),
         cmocka_unit_test(test_strstatus),

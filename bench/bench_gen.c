@@ -94,6 +94,8 @@ typedef struct data {
     bench_row *src; /* rows 1..n at [0..n-1] */
     slack_bot *rows;
     char (*tokens)[32]; /* W5: the new token of each update */
+    bench_row *foc_src; /* W7: the rows to find or create */
+    slack_bot *foc;
 } data;
 
 static void make_data(data *d, long n, long k)
@@ -103,15 +105,20 @@ static void make_data(data *d, long n, long k)
     d->src = malloc((size_t)n * sizeof *d->src);
     d->rows = malloc((size_t)n * sizeof *d->rows);
     d->tokens = malloc((size_t)k * sizeof *d->tokens);
-    if (!d->src || !d->rows || !d->tokens)
+    d->foc_src = malloc((size_t)k * sizeof *d->foc_src);
+    d->foc = malloc((size_t)k * sizeof *d->foc);
+    if (!d->src || !d->rows || !d->tokens || !d->foc_src || !d->foc)
         bench_die("out of memory");
     for (long i = 0; i < n; i++) {
         bench_make_row(&d->src[i], i + 1, n);
         to_bot(&d->src[i], &d->rows[i], false);
     }
-    for (long j = 0; j < k; j++)
+    for (long j = 0; j < k; j++) {
         bench_update_token(d->tokens[j], sizeof d->tokens[j],
                            bench_get_id(j, n));
+        bench_make_row(&d->foc_src[j], bench_foc_id(j, n), n);
+        to_bot(&d->foc_src[j], &d->foc[j], true);
+    }
 }
 
 static void w1_insert(ormc_db *db, data *d, long rep)
@@ -229,24 +236,15 @@ static void w6_bulk(ormc_db *db, data *d, long rep)
 
 static void w7_find_or_create(ormc_db *db, data *d, long rep)
 {
-    /* the rows to find or create, made before the clock starts */
-    bench_row *src = malloc((size_t)d->k * sizeof *src);
-    slack_bot *want = malloc((size_t)d->k * sizeof *want);
-    if (!src || !want)
-        bench_die("out of memory");
-    for (long j = 0; j < d->k; j++) {
-        bench_make_row(&src[j], bench_foc_id(j, d->n), d->n);
-        to_bot(&src[j], &want[j], true);
-    }
     uint64_t sum = 0, created_n = 0;
     double t0 = bench_now();
     for (long j = 0; j < d->k; j++) {
-        slack_bot row = want[j];
+        slack_bot row = d->foc[j];
         bool created;
         int rc = slack_bot_find_or_create(db, &row, SLACK_BOT_ID, &created);
         if (missing(rc)) {
             bench_skip("W7", "find_or_create not in this runtime yet");
-            goto out;
+            return;
         }
         check(db, rc, "W7 find_or_create");
         sum += row_check(&row);
@@ -258,9 +256,6 @@ static void w7_find_or_create(ormc_db *db, data *d, long rep)
         bench_die("W7: created %llu rows, expected %ld",
                   (unsigned long long)created_n, d->k / 2);
     bench_result("W7", rep, d->k, dt, sum);
-out:
-    free(src);
-    free(want);
 }
 
 /* M1, load: `rows` rows through insert_many, in chunks. */

@@ -115,12 +115,21 @@ static bool digits(const char **p, int n, int *out)
     return true;
 }
 
+/* The digit at p[i] as a number; d + 6 OR-ed into *bad stays below 16
+ * only when it was 0-9 (a function, so that several in one expression are
+ * sequenced). */
+static inline unsigned digit_at(const char *p, int i, unsigned *bad)
+{
+    unsigned d = (unsigned char)(p[i] - '0');
+    *bad |= d + 6;
+    return d;
+}
+
 /*
  * The form ormc_time_format writes, "YYYY-MM-DD HH:MM:SS.ffffff" (26
  * characters), which is what every timestamp read back from SQLite holds:
- * read without branching per digit. Each digit d is checked by OR-ing
- * d - '0' + 6 into `bad`, which stays below 16 only when every digit was
- * 0-9. False when text has another form (the general parser then decides).
+ * read without branching per digit (digit_at). False when text has another
+ * form (the general parser then decides).
  */
 static bool parse_canonical(const char *p, ormc_time *out)
 {
@@ -128,9 +137,7 @@ static bool parse_canonical(const char *p, ormc_time *out)
         p[13] != ':' || p[16] != ':' || p[19] != '.')
         return false;
     unsigned bad = 0;
-#define D(i)                                                                   \
-    (bad |= (unsigned)(unsigned char)(p[i] - '0') + 6,                         \
-     (unsigned)(unsigned char)(p[i] - '0'))
+#define D(i) digit_at(p, i, &bad)
     unsigned year = D(0) * 1000 + D(1) * 100 + D(2) * 10 + D(3);
     unsigned mon = D(5) * 10 + D(6), day = D(8) * 10 + D(9);
     unsigned hh = D(11) * 10 + D(12), mm = D(14) * 10 + D(15);

@@ -127,6 +127,7 @@ static void w1_insert(ormc_db *db, data *d, long rep)
     double t0 = bench_now();
     check(db, ormc_begin(db), "begin");
     for (long i = 0; i < d->n; i++) {
+        bench_slice(&t0, i, d->n);
         d->rows[i].id = 0;
         check(db, slack_bot_insert(db, &d->rows[i]), "W1 insert");
         sum += (uint64_t)d->rows[i].id;
@@ -154,6 +155,7 @@ static void w2_read_all(ormc_db *db, data *d, long rep)
     while ((rc = slack_bot_cursor_next(&cur, &row)) == ORMC_ROW) {
         sum += row_check(&row);
         count++;
+        bench_slice(&t0, count, d->n);
     }
     if (rc != ORMC_DONE)
         check(db, rc, "W2 cursor_next");
@@ -170,6 +172,7 @@ static void w3_get(ormc_db *db, data *d, long rep)
     uint64_t sum = 0;
     double t0 = bench_now();
     for (long j = 0; j < d->k; j++) {
+        bench_slice(&t0, j, d->k);
         slack_bot row;
         check(db, slack_bot_get(db, bench_get_id(j, d->n), &row), "W3 get");
         sum += row_check(&row);
@@ -183,6 +186,7 @@ static void w4_latest(ormc_db *db, data *d, long rep)
     uint64_t sum = 0;
     double t0 = bench_now();
     for (long j = 0; j < d->k; j++) {
+        bench_slice(&t0, j, d->k);
         char client[24], team[24];
         bench_latest_key(j, d->n, client, team);
         slack_bot_query q;
@@ -214,6 +218,7 @@ static void w5_update(ormc_db *db, data *d, long rep)
     double t0 = bench_now();
     check(db, ormc_begin(db), "begin");
     for (long j = 0; j < d->k; j++) {
+        bench_slice(&t0, j, d->k);
         long id = bench_get_id(j, d->n);
         slack_bot row = d->rows[id - 1];
         row.id = id;
@@ -239,6 +244,7 @@ static void w7_find_or_create(ormc_db *db, data *d, long rep)
     uint64_t sum = 0, created_n = 0;
     double t0 = bench_now();
     for (long j = 0; j < d->k; j++) {
+        bench_slice(&t0, j, d->k);
         slack_bot row = d->foc[j];
         bool created;
         int rc = slack_bot_find_or_create(db, &row, SLACK_BOT_ID, &created);
@@ -333,33 +339,33 @@ int main(int argc, char **argv)
     /* a turn (bench_turn) before each workload, in the same places as in
      * bench_raw.c */
     for (long rep = 1; rep <= o.reps; rep++) {
-        bench_turn(&o);
+        bench_turn();
         reset(db);
         /* W1 also loads the table the look-ups read */
         w1_insert(db, &d, rep);
         exec_sql(db, "ANALYZE");
         if (bench_wants(&o, "W2")) {
-            bench_turn(&o);
+            bench_turn();
             w2_read_all(db, &d, rep);
         }
         if (bench_wants(&o, "W3")) {
-            bench_turn(&o);
+            bench_turn();
             w3_get(db, &d, rep);
         }
         if (bench_wants(&o, "W4")) {
-            bench_turn(&o);
+            bench_turn();
             w4_latest(db, &d, rep);
         }
         if (bench_wants(&o, "W5")) {
-            bench_turn(&o);
+            bench_turn();
             w5_update(db, &d, rep);
         }
         if (bench_wants(&o, "W7")) {
-            bench_turn(&o);
+            bench_turn();
             w7_find_or_create(db, &d, rep);
         }
         if (bench_wants(&o, "W6")) {
-            bench_turn(&o);
+            bench_turn();
             reset(db);
             w6_bulk(db, &d, rep);
         }

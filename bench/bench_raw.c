@@ -250,7 +250,7 @@ static void lite_run(const bench_opts *o, data *d)
 
     /* a turn (bench_turn) before each workload, as in bench_gen.c */
     for (long rep = 1; rep <= o->reps; rep++) {
-        bench_turn(o);
+        bench_turn();
         lite_reset_table(&l, ddl);
 
         /* W1 */
@@ -258,6 +258,7 @@ static void lite_run(const bench_opts *o, data *d)
         double t0 = bench_now();
         lite_exec(&l, "BEGIN");
         for (long i = 0; i < d->n; i++) {
+            bench_slice(&t0, i, d->n);
             lite_bind_row(l.insert, 1, &d->rows[i], NULL, t1, t2);
             lite_check(&l, sqlite3_step(l.insert), "W1 insert");
             sum += (uint64_t)sqlite3_last_insert_rowid(l.db);
@@ -268,7 +269,7 @@ static void lite_run(const bench_opts *o, data *d)
         lite_exec(&l, "ANALYZE");
 
         if (bench_wants(o, "W2")) {
-            bench_turn(o);
+            bench_turn();
             sum = 0;
             long count = 0;
             t0 = bench_now();
@@ -278,6 +279,7 @@ static void lite_run(const bench_opts *o, data *d)
                 lite_decode(l.select_all, &b);
                 sum += row_check(&b);
                 count++;
+                bench_slice(&t0, count, d->n);
             }
             lite_check(&l, rc, "W2 step");
             sqlite3_reset(l.select_all);
@@ -285,10 +287,11 @@ static void lite_run(const bench_opts *o, data *d)
         }
 
         if (bench_wants(o, "W3")) {
-            bench_turn(o);
+            bench_turn();
             sum = 0;
             t0 = bench_now();
             for (long j = 0; j < d->k; j++) {
+                bench_slice(&t0, j, d->k);
                 sqlite3_bind_int64(l.get, 1, bench_get_id(j, d->n));
                 if (sqlite3_step(l.get) != SQLITE_ROW)
                     bench_die("W3: no row: %s", sqlite3_errmsg(l.db));
@@ -303,10 +306,11 @@ static void lite_run(const bench_opts *o, data *d)
         }
 
         if (bench_wants(o, "W4")) {
-            bench_turn(o);
+            bench_turn();
             sum = 0;
             t0 = bench_now();
             for (long j = 0; j < d->k; j++) {
+                bench_slice(&t0, j, d->k);
                 char client[24], team[24];
                 bench_latest_key(j, d->n, client, team);
                 sqlite3_bind_text(l.latest, 1, client, -1, SQLITE_STATIC);
@@ -327,10 +331,11 @@ static void lite_run(const bench_opts *o, data *d)
         }
 
         if (bench_wants(o, "W5")) {
-            bench_turn(o);
+            bench_turn();
             t0 = bench_now();
             lite_exec(&l, "BEGIN");
             for (long j = 0; j < d->k; j++) {
+                bench_slice(&t0, j, d->k);
                 long id = bench_get_id(j, d->n);
                 sqlite3_bind_int64(l.update, 1, id);
                 lite_bind_row(l.update, 2, &d->rows[id - 1], d->tokens[j], t1,
@@ -345,11 +350,12 @@ static void lite_run(const bench_opts *o, data *d)
         }
 
         if (bench_wants(o, "W7")) {
-            bench_turn(o);
+            bench_turn();
             sum = 0;
             long created = 0;
             t0 = bench_now();
             for (long j = 0; j < d->k; j++) {
+                bench_slice(&t0, j, d->k);
                 const bench_row *r = &d->foc[j];
                 sqlite3_bind_int64(l.foc_insert, 1, r->id);
                 lite_bind_row(l.foc_insert, 2, r, NULL, t1, t2);
@@ -381,7 +387,7 @@ static void lite_run(const bench_opts *o, data *d)
         }
 
         if (bench_wants(o, "W6")) {
-            bench_turn(o);
+            bench_turn();
             lite_reset_table(&l, ddl);
             t0 = bench_now();
             lite_exec(&l, "BEGIN");
@@ -676,7 +682,7 @@ static void pg_run_all(const bench_opts *o, data *d)
 
     /* a turn (bench_turn) before each workload, as in bench_gen.c */
     for (long rep = 1; rep <= o->reps; rep++) {
-        bench_turn(o);
+        bench_turn();
         /* prepared statements name the table: re-prepare after re-creating */
         pg_exec("DEALLOCATE ALL");
         pg_reset_table(ddl);
@@ -686,6 +692,7 @@ static void pg_run_all(const bench_opts *o, data *d)
         double t0 = bench_now();
         pg_exec("BEGIN");
         for (long i = 0; i < d->n; i++) {
+            bench_slice(&t0, i, d->n);
             pp_init(&p);
             pp_row(&p, &d->rows[i], NULL);
             PGresult *r = pg_run("insert", &p);
@@ -699,7 +706,7 @@ static void pg_run_all(const bench_opts *o, data *d)
         pg_exec("ANALYZE");
 
         if (bench_wants(o, "W2")) {
-            bench_turn(o);
+            bench_turn();
             sum = 0;
             t0 = bench_now();
             pp_init(&p);
@@ -707,6 +714,7 @@ static void pg_run_all(const bench_opts *o, data *d)
             pg_ok(r, "W2 select");
             int rows = PQntuples(r);
             for (int i = 0; i < rows; i++) {
+                bench_slice(&t0, i, d->n);
                 raw_bot b;
                 pg_decode(r, i, &b);
                 sum += row_check(&b);
@@ -716,10 +724,11 @@ static void pg_run_all(const bench_opts *o, data *d)
         }
 
         if (bench_wants(o, "W3")) {
-            bench_turn(o);
+            bench_turn();
             sum = 0;
             t0 = bench_now();
             for (long j = 0; j < d->k; j++) {
+                bench_slice(&t0, j, d->k);
                 pp_init(&p);
                 pp_int8(&p, bench_get_id(j, d->n));
                 PGresult *r = pg_run("get", &p);
@@ -736,10 +745,11 @@ static void pg_run_all(const bench_opts *o, data *d)
         }
 
         if (bench_wants(o, "W4")) {
-            bench_turn(o);
+            bench_turn();
             sum = 0;
             t0 = bench_now();
             for (long j = 0; j < d->k; j++) {
+                bench_slice(&t0, j, d->k);
                 char client[24], team[24];
                 bench_latest_key(j, d->n, client, team);
                 pp_init(&p);
@@ -760,10 +770,11 @@ static void pg_run_all(const bench_opts *o, data *d)
         }
 
         if (bench_wants(o, "W5")) {
-            bench_turn(o);
+            bench_turn();
             t0 = bench_now();
             pg_exec("BEGIN");
             for (long j = 0; j < d->k; j++) {
+                bench_slice(&t0, j, d->k);
                 long id = bench_get_id(j, d->n);
                 pp_init(&p);
                 pp_int8(&p, id);
@@ -779,11 +790,12 @@ static void pg_run_all(const bench_opts *o, data *d)
         }
 
         if (bench_wants(o, "W7")) {
-            bench_turn(o);
+            bench_turn();
             sum = 0;
             long created = 0;
             t0 = bench_now();
             for (long j = 0; j < d->k; j++) {
+                bench_slice(&t0, j, d->k);
                 const bench_row *row = &d->foc[j];
                 pp_init(&p);
                 pp_int8(&p, row->id);
@@ -815,7 +827,7 @@ static void pg_run_all(const bench_opts *o, data *d)
         }
 
         if (bench_wants(o, "W6")) {
-            bench_turn(o);
+            bench_turn();
             pg_reset_table(ddl);
             t0 = bench_now();
             pg_copy(d);

@@ -49,8 +49,10 @@ typedef struct bench_opts {
     long n, k, reps;
     long m1_rows;   /* M1: rows to load (load) or to stream (stream) */
     const char *m1; /* M1 phase: "load" or "stream", else NULL */
-    bool paced;     /* take turns with another program (bench_turn) */
 } bench_opts;
+
+/* --paced 1: take turns with another program (bench_turn). */
+static bool bench_paced;
 
 static inline void bench_die(const char *fmt, ...)
 {
@@ -94,7 +96,7 @@ static inline void bench_parse(int argc, char **argv, bench_opts *o)
         else if (strcmp(a, "--m1-rows") == 0)
             o->m1_rows = atol(v);
         else if (strcmp(a, "--paced") == 0)
-            o->paced = atoi(v) != 0;
+            bench_paced = atoi(v) != 0;
         else
             bench_die("unknown option %s", a);
         i++;
@@ -217,20 +219,38 @@ static inline void bench_result(const char *workload, long rep, long ops,
 /*
  * Wait for this program's turn. With --paced 1, bench/run.py runs the
  * generated-API program and the hand-written one side by side and lets one
- * of them run at a time, a workload each (with its untimed preparation),
- * so that the two measure each workload seconds apart, under the same
- * conditions on a shared machine. A turn: print TURN, block until run.py
+ * of them run at a time, so that the two measure the same workload a
+ * fraction of a second apart, under the same conditions of a shared
+ * machine: a turn before each workload (with its untimed preparation), and
+ * three inside it (bench_slice). A turn: print TURN, block until run.py
  * writes a line. Unpaced, it does nothing.
  */
-static inline void bench_turn(const bench_opts *o)
+static inline void bench_turn(void)
 {
-    if (!o->paced)
+    if (!bench_paced)
         return;
     puts("TURN");
     fflush(stdout);
     char line[16];
     if (fgets(line, sizeof line, stdin) == NULL)
         exit(0); /* run.py is gone: nothing more to measure */
+}
+
+/*
+ * Called between operations i - 1 and i (of n) of a timed loop: at each
+ * quarter, a turn
+ * (bench_turn), with the workload's clock (*t0, from bench_now) moved on
+ * by the time the turn took, so that the other program's share is not
+ * counted. Both programs slice their loops at the same operations.
+ */
+static inline void bench_slice(double *t0, long i, long n)
+{
+    long quarter = (n + 3) / 4;
+    if (!bench_paced || i <= 0 || i >= n || i % quarter != 0)
+        return;
+    double paused = bench_now();
+    bench_turn();
+    *t0 += bench_now() - paused;
 }
 
 /* A workload this build cannot run (e.g. an engine call not there yet). */

@@ -233,6 +233,9 @@ def main():
                     help="auto (when installed), 0 (never), all (also on "
                     "unpinned PostgreSQL, which is slow)")
     ap.add_argument("--backends", default="sqlite,pg,pg-pinned")
+    ap.add_argument("--workloads", default="W1,W2,W3,W4,W5,W6,W7",
+                    help="a subset, to look at some closer (W1 always runs: "
+                    "it loads the table)")
     ap.add_argument("--out", default=None)
     args = ap.parse_args()
     build = os.path.abspath(args.build)
@@ -252,7 +255,8 @@ def main():
     all_cpus = os.sched_getaffinity(0)
     datadir = os.path.join(build, "bench-data")
     os.makedirs(datadir, exist_ok=True)
-    common = ["--n", str(args.n), "--k", str(args.k), "--reps", str(args.reps)]
+    common = ["--n", str(args.n), "--k", str(args.k), "--reps", str(args.reps),
+              "--workloads", args.workloads]
 
     started = time.time()
     runs = {}  # (backend, impl) -> parsed output

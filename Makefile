@@ -78,7 +78,7 @@ clean:
 BENCH_BUILD ?= build-bench
 BENCH_N ?= 100000
 BENCH_K ?= 20000
-BENCH_REPS ?= 5
+BENCH_REPS ?= 15
 BENCH_ARGS ?=
 .PHONY: bench
 bench:

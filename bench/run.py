@@ -227,7 +227,10 @@ def main():
     ap.add_argument("--build", default="build-bench")
     ap.add_argument("--n", type=int, default=100000)
     ap.add_argument("--k", type=int, default=20000)
-    ap.add_argument("--reps", type=int, default=5)
+    ap.add_argument("--reps", type=int, default=15,
+                    help="repetitions of the C programs (paired)")
+    ap.add_argument("--sqla-reps", type=int, default=3,
+                    help="repetitions of SQLAlchemy's programs (slow)")
     ap.add_argument("--m1-rows", type=int, default=1000000)
     ap.add_argument("--sqla", default="auto",
                     help="auto (when installed), 0 (never), all (also on "
@@ -290,7 +293,7 @@ def main():
                 continue
             cmd = [py, os.path.join(HERE, "sqla_bench.py"), "--mode", impl,
                    "--backend", kind, "--url", target(impl), "--ddl",
-                   ddl] + common
+                   ddl] + common + ["--reps", str(args.sqla_reps)]
             res = run_impl(cmd, pin)
             if res is not None:
                 runs[(backend, impl)] = res
@@ -451,6 +454,7 @@ def build_report(args, cfg, backends, runs, m1, gen_figure, sqla_version,
         .strftime("%Y-%m-%d %H:%M:%SZ"),
         "commit": git_head(),
         "n": args.n, "k": args.k, "reps": args.reps,
+        "sqla_reps": args.sqla_reps,
         "m1_rows": args.m1_rows,
         "machine": machine(),
         "build_type": cfg.get("build_type"),
@@ -482,11 +486,13 @@ def fmt_ratio(v):
 
 def print_table(rep):
     m = rep["machine"]
-    print("\normc benchmarks: N=%d, K=%d; %d repetitions; ops/s (rows/s "
+    print("\normc benchmarks: N=%d, K=%d; %d repetitions (SQLAlchemy: %d); "
+          "ops/s (rows/s "
           "for W2, W6) are medians; the C programs take turns workload by "
           "workload, and gen/raw is the median of their paired time ratios; "
           "%s; %d CPUs (%s); load average at end %.2f" %
-          (rep["n"], rep["k"], rep["reps"], rep["build_type"], m["nproc"],
+          (rep["n"], rep["k"], rep["reps"], rep["sqla_reps"],
+           rep["build_type"], m["nproc"],
            m["cpu"], m["loadavg_at_end"][0]))
     print("ratios are time ratios: gen/raw > 1 means the generated API takes "
           "longer than hand-written C;\ngen/Core and gen/ORM < 1 mean it is "

@@ -161,6 +161,9 @@ int ormc_row_insert(ormc_db *db, const ormc_table *t, void *row)
     /* rowid_only(), from the remembered sets */
     bool rowid = back != 0 && back == t->primary_key && ts->rowid_col >= 0 &&
                  db->vt->last_insert_id != NULL;
+    /* ts is valid until the next look-up on db, and a trace callback run by
+     * the step could make one: keep what is needed */
+    size_t rowid_offset = rowid ? t->columns[ts->rowid_col].offset : 0;
     ormc__stmt *st;
     rc = prepare_insert(db, t, cols, rowid ? 0 : back, 1, &st);
     if (rc != ORMC_OK)
@@ -180,7 +183,7 @@ int ormc_row_insert(ormc_db *db, const ormc_table *t, void *row)
     }
     if (rc == ORMC_DONE && rowid) {
         int64_t id = db->vt->last_insert_id(db);
-        memcpy((char *)row + t->columns[ts->rowid_col].offset, &id, sizeof id);
+        memcpy((char *)row + rowid_offset, &id, sizeof id);
     }
     ormc__stmt_release(st);
     if (rc == ORMC_DONE) {

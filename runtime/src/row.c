@@ -195,6 +195,10 @@ static int check(ormc_db *db, const ormc_table *t, const char *sql)
     if (!t || !sql)
         return ormc__error(db, ORMC_INVALID, NULL, NULL,
                            "no table descriptor or SQL given");
+    /* the same rule as every other row call: the column sets are 64 bits */
+    if (t->columns == NULL || t->n_columns == 0 || t->n_columns > 64)
+        return ormc__error(db, ORMC_INVALID, NULL, NULL,
+                           "no valid table descriptor given");
     return ORMC_OK;
 }
 

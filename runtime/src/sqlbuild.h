@@ -121,7 +121,9 @@ ormc_colset ormc__insert_columns(const ormc_table *t, const void *row);
 ormc_colset ormc__insert_returning(const ormc_table *t, ormc_colset inserted);
 
 /* The two above from a table's remembered sets (shape.c), for the calls
- * made per row: only the serial and now-defaulted columns are looked at. */
+ * made per row: only the serial and now-defaulted columns are looked at.
+ * The sets are valid until the next look-up on db (another table may take
+ * their slot). */
 const ormc__table_sets *ormc__table_sets_of(ormc_db *db, const ormc_table *t);
 ormc_colset ormc__insert_columns_of(const ormc__table_sets *ts,
                                     const void *row);

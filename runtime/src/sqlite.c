@@ -19,7 +19,9 @@
 #include "ormc_int.h"
 
 /* Room for the text form of one timestamp or UUID parameter. */
-#define SQ_TEXT_SLOT 40
+#define SQ_TEXT_SLOT                                                           \
+    (ORMC_TIME_TEXT_MAX > ORMC_UUID_TEXT_MAX ? ORMC_TIME_TEXT_MAX              \
+                                             : ORMC_UUID_TEXT_MAX)
 
 typedef struct sq_stmt {
     ormc__stmt base;

@@ -41,78 +41,133 @@ local function fold(head, tail)
     return head .. "\n        " .. tail
 end
 
--- One CREATE TABLE statement, as lines without the final semicolon.
-local function create_table(d, t)
-    local items = {}
-    local width = 0
-    for _, c in ipairs(t.columns) do
-        width = math.max(width, #c.sql_ident)
+-- A column's type and NOT NULL, and the clauses after them (the serial
+-- clause, the default), as two strings (the second may be empty). The
+-- serial clause's second result: whether it declares the primary key.
+local function column_parts(d, t, c)
+    local head = d.column_type(c) .. (c.not_null and " NOT NULL" or "")
+    local parts, is_key = {}, false
+    if c.type == "serial" then
+        parts[#parts + 1], is_key = d.serial(c, t)
     end
-    local inline_pk = false
+    if c.default ~= nil then
+        parts[#parts + 1] = "DEFAULT " .. default_literal(d, c, c.default)
+    end
+    return head, concat(parts, " "), is_key
+end
+
+-- A column's definition as ADD COLUMN takes it: name, type, NOT NULL,
+-- serial clause, default.
+function M.column_definition(d, t, c)
+    local head, tail = column_parts(d, t, c)
+    return c.sql_ident .. " " .. head .. (tail ~= "" and " " .. tail or "")
+end
+
+-- The SQL literal of c's default in dialect d, or nil when it has none.
+function M.default_sql(d, c)
+    if c.default == nil then return nil end
+    return default_literal(d, c, c.default)
+end
+
+-- Whether the serial clause of dialect d declares the primary key itself.
+local function inline_primary_key(d, t)
     for _, c in ipairs(t.columns) do
-        local head = { util.pad(c.sql_ident, width), d.column_type(c) }
-        if c.not_null then head[#head + 1] = "NOT NULL" end
-        local parts = {}
         if c.type == "serial" then
-            local clause, is_key = d.serial(c, t)
-            parts[#parts + 1] = clause
-            inline_pk = inline_pk or is_key
-        end
-        if c.default ~= nil then
-            parts[#parts + 1] = "DEFAULT " .. default_literal(d, c, c.default)
-        end
-        if #parts > 0 then
-            items[#items + 1] = fold(concat(head, " "), concat(parts, " "))
-        else
-            items[#items + 1] = concat(head, " ")
+            local _, is_key = d.serial(c, t)
+            if is_key then return true end
         end
     end
-    if not inline_pk then
-        items[#items + 1] = format("CONSTRAINT %s PRIMARY KEY (%s)",
-                                   ident(t.pk_constraint), idents(t.pk_cols))
+    return false
+end
+
+-- The table constraints of t that CREATE TABLE writes after the columns,
+-- in that order: a list of { name, head, tail } (the SQL is head .. " " ..
+-- tail: "CONSTRAINT name KIND (...)" and its REFERENCES or CHECK).
+function M.table_constraints(d, t)
+    local out = {}
+    local function add(name, head, tail)
+        out[#out + 1] = { name = name, head = head, tail = tail }
+    end
+    if not inline_primary_key(d, t) then
+        add(t.pk_constraint, format("CONSTRAINT %s PRIMARY KEY (%s)",
+                                    ident(t.pk_constraint), idents(t.pk_cols)))
     end
     for _, k in ipairs(t.constraints) do
         if k.kind == "unique" then
-            items[#items + 1] = format("CONSTRAINT %s UNIQUE (%s)",
-                                       ident(k.sql_name), idents(k.col_objs))
+            add(k.sql_name, format("CONSTRAINT %s UNIQUE (%s)",
+                                   ident(k.sql_name), idents(k.col_objs)))
         end
     end
     for _, c in ipairs(t.columns) do
         if c.ref then
-            local fk = format("CONSTRAINT %s FOREIGN KEY (%s)",
-                              ident(c.fk_name), c.sql_ident)
-            local ref = format("REFERENCES %s (%s)",
-                               c.ref_table.sql_ident,
+            local ref = format("REFERENCES %s (%s)", c.ref_table.sql_ident,
                                c.ref_col.sql_ident)
             if c.ref.on_delete then
                 ref = ref .. " ON DELETE " .. check.ON_DELETE[c.ref.on_delete]
             end
-            items[#items + 1] = fold(fk, ref)
+            add(c.fk_name, format("CONSTRAINT %s FOREIGN KEY (%s)",
+                                  ident(c.fk_name), c.sql_ident), ref)
         end
     end
     for _, c in ipairs(t.columns) do
         if c.type == "enum" then
             local labels = {}
             for i, l in ipairs(c.labels) do labels[i] = sql_string(l) end
-            items[#items + 1] = fold(format("CONSTRAINT %s",
-                                            ident(c.check_name)),
-                                     format("CHECK (%s IN (%s))",
-                                            c.sql_ident,
-                                            concat(labels, ", ")))
+            add(c.check_name, format("CONSTRAINT %s", ident(c.check_name)),
+                format("CHECK (%s IN (%s))", c.sql_ident, concat(labels, ", ")))
         elseif c.type == "text" and c.max and d.text_max_check then
-            items[#items + 1] = fold(format("CONSTRAINT %s",
-                                            ident(c.check_name)),
-                                     format("CHECK (length(%s) <= %d)",
-                                            c.sql_ident, c.max))
+            add(c.check_name, format("CONSTRAINT %s", ident(c.check_name)),
+                format("CHECK (length(%s) <= %d)", c.sql_ident, c.max))
         end
     end
+    return out
+end
+
+-- The SQL of one of table_constraints' entries, on one line.
+function M.constraint_sql(k)
+    return k.tail and k.head .. " " .. k.tail or k.head
+end
+
+-- One CREATE TABLE statement, without the final semicolon; `name` (an SQL
+-- identifier) replaces the table's own when given.
+function M.create_table(d, t, name)
+    local items = {}
+    local width = 0
+    for _, c in ipairs(t.columns) do
+        width = math.max(width, #c.sql_ident)
+    end
+    for _, c in ipairs(t.columns) do
+        local head, tail = column_parts(d, t, c)
+        head = util.pad(c.sql_ident, width) .. " " .. head
+        items[#items + 1] = tail ~= "" and fold(head, tail) or head
+    end
+    for _, k in ipairs(M.table_constraints(d, t)) do
+        items[#items + 1] = k.tail and fold(k.head, k.tail) or k.head
+    end
     local lines = { format("CREATE TABLE IF NOT EXISTS %s (",
-                           t.sql_ident) }
+                           name or t.sql_ident) }
     for i, item in ipairs(items) do
         lines[#lines + 1] = "    " .. item .. (i < #items and "," or "")
     end
     lines[#lines + 1] = ")"
     return concat(lines, "\n")
+end
+
+-- The CREATE INDEX statements of t: a list of { name, sql, doc }.
+function M.indexes(t)
+    local out = {}
+    for _, k in ipairs(t.constraints) do
+        if k.kind == "index" then
+            local head = format("CREATE %sINDEX IF NOT EXISTS %s",
+                                k.unique and "UNIQUE " or "",
+                                ident(k.sql_name))
+            local tail = format("ON %s (%s)", t.sql_ident, idents(k.col_objs))
+            local text = head .. " " .. tail
+            if #text + 1 > 80 then text = head .. "\n    " .. tail end
+            out[#out + 1] = { name = k.sql_name, sql = text, doc = k.doc }
+        end
+    end
+    return out
 end
 
 -- The statements of schema m in dialect d: a list of
@@ -124,22 +179,10 @@ function M.statements(d, m)
     local out = {}
     m.ddl_cache[d] = out
     for _, t in ipairs(m.order) do
-        out[#out + 1] = { sql = create_table(d, t), table = t,
+        out[#out + 1] = { sql = M.create_table(d, t), table = t,
                           doc = t.doc }
-        for _, k in ipairs(t.constraints) do
-            if k.kind == "index" then
-                local head = format("CREATE %sINDEX IF NOT EXISTS %s",
-                                    k.unique and "UNIQUE " or "",
-                                    ident(k.sql_name))
-                local tail = format("ON %s (%s)", t.sql_ident,
-                                    idents(k.col_objs))
-                local text = head .. " " .. tail
-                if #text + 1 > 80 then text = head .. "\n    " .. tail end
-                out[#out + 1] = {
-                    sql = text,
-                    doc = k.doc, table = t,
-                }
-            end
+        for _, ix in ipairs(M.indexes(t)) do
+            out[#out + 1] = { sql = ix.sql, doc = ix.doc, table = t }
         end
     end
     return out

@@ -181,6 +181,75 @@ function M.skip(why)
     os.exit(77)
 end
 
+-- Scratch databases of one dialect (sqlite or postgres), for running DDL:
+--   db.use(name)     pick (and the first time, make) the database `name`
+--   db.apply(file)   run a file of statements there, stopping at the first
+--                    error; returns status, output, errors
+--   db.sql(text)     run statements there (SQLite: with foreign keys on);
+--                    returns status, output (one row a line, columns
+--                    separated by |), errors
+--   db.cleanup()     drop what was made
+-- SQLite: a file per name in dir. PostgreSQL: a schema per name in the
+-- database of ORMC_TEST_PG_URL (tests/with-postgres sets it), used through
+-- search_path (db.schema() names the current one) in a session whose time
+-- zone is Asia/Tokyo, so that a timestamp without time zone must still get
+-- UTC. Skips (exit 77) when the dialect's client or server is missing.
+function M.databases(dialect, dir)
+    local db = {}
+    if dialect == "sqlite" then
+        if M.sh("command -v sqlite3") ~= 0 then M.skip("sqlite3 is not installed") end
+        local file
+        function db.use(name) file = dir .. "/" .. name .. ".db" end
+        function db.apply(path)
+            return M.sh("sqlite3 -bail " .. M.quote(file) .. " < " .. M.quote(path))
+        end
+        function db.sql(text)
+            M.write(dir .. "/stmt.sql", "PRAGMA foreign_keys = ON;\n" .. text .. "\n")
+            return M.sh("sqlite3 -bail " .. M.quote(file) .. " < "
+                        .. M.quote(dir .. "/stmt.sql"))
+        end
+        function db.cleanup() end
+        return db
+    end
+    local url = os.getenv("ORMC_TEST_PG_URL")
+    if not url or url == "" then
+        M.skip("ORMC_TEST_PG_URL is not set (run the tests through "
+               .. "tests/with-postgres)")
+    end
+    if M.sh("command -v psql") ~= 0 then M.skip("psql is not installed") end
+    local prefix = "ormc_gen_test_" .. M.must("echo $$"):gsub("%s+", "") .. "_"
+    local made, current = {}, nil
+    local function psql(opts, args)
+        return M.sh("PGOPTIONS=" .. M.quote(opts) .. " psql -X -q -v "
+                    .. "ON_ERROR_STOP=1 " .. M.quote(url) .. " " .. args)
+    end
+    local function opts()
+        return "-c search_path=" .. current .. " -c client_min_messages=warning"
+            .. " -c timezone=Asia/Tokyo"
+    end
+    function db.use(name)
+        current = prefix .. name
+        if not made[current] then
+            made[#made + 1] = current
+            made[current] = true
+            M.must("PGOPTIONS='-c client_min_messages=warning' psql -X -q "
+                   .. "-v ON_ERROR_STOP=1 " .. M.quote(url) .. " -c "
+                   .. M.quote("DROP SCHEMA IF EXISTS " .. current
+                              .. " CASCADE; CREATE SCHEMA " .. current))
+        end
+    end
+    function db.schema() return current end
+    function db.apply(path) return psql(opts(), "-f " .. M.quote(path)) end
+    function db.sql(text) return psql(opts(), "-At -c " .. M.quote(text)) end
+    function db.cleanup()
+        if #made > 0 then
+            psql("-c client_min_messages=warning", "-c " .. M.quote(
+                "DROP SCHEMA " .. table.concat(made, ", ") .. " CASCADE"))
+        end
+    end
+    return db
+end
+
 -- The generator's command line, run with the same interpreter as the test.
 M.lua = os.getenv("ORMC_LUA") or "lua5.4"
 M.ormc = M.quote(M.lua) .. " gen/ormc.lua"

@@ -87,8 +87,8 @@ local usage = {
     { "ddl --dialect oracle schema/shop.lua", "ddl with an unknown dialect" },
     { "ddl --dialect sqlite schema/shop.lua schema/slack.lua",
       "ddl with two schemas" },
-    { "diff --dialect sqlite schema/shop.lua schema/shop.lua",
-      "diff (not implemented yet)" },
+    { "diff --dialect sqlite schema/shop.lua", "diff with one schema" },
+    { "diff schema/shop.lua schema/shop.lua", "diff without a dialect" },
 }
 for _, u in ipairs(usage) do
     local urc, uout, uerr = T.sh(T.ormc .. " " .. u[1])

@@ -21,61 +21,8 @@ for _, f in ipairs(T.glob(out .. "/*." .. dialect .. ".sql")) do
 end
 T.ok(#files >= 4, "there are " .. dialect .. " DDL files")
 
--- use(name) picks the database of one schema; apply(file) runs a DDL file
--- there; sql(text) runs statements and returns status, output, errors.
-local use, apply, sql, cleanup
-
-if dialect == "sqlite" then
-    if T.sh("command -v sqlite3") ~= 0 then T.skip("sqlite3 is not installed") end
-    local db
-    function use(name) db = out .. "/" .. name .. ".db" end
-    function apply(file)
-        return T.sh("sqlite3 -bail " .. T.quote(db) .. " < " .. T.quote(file))
-    end
-    function sql(text)
-        T.write(out .. "/stmt.sql", "PRAGMA foreign_keys = ON;\n" .. text .. "\n")
-        return T.sh("sqlite3 -bail " .. T.quote(db) .. " < "
-                    .. T.quote(out .. "/stmt.sql"))
-    end
-    function cleanup() end
-else
-    local url = os.getenv("ORMC_TEST_PG_URL")
-    if not url or url == "" then
-        T.skip("ORMC_TEST_PG_URL is not set (run the tests through "
-               .. "tests/with-postgres)")
-    end
-    if T.sh("command -v psql") ~= 0 then T.skip("psql is not installed") end
-    local prefix = "ormc_gen_test_" .. T.must("echo $$"):gsub("%s+", "") .. "_"
-    local made, current = {}, nil
-    local function psql(opts, args)
-        return T.sh("PGOPTIONS=" .. T.quote(opts) .. " psql -X -q -v "
-                    .. "ON_ERROR_STOP=1 " .. T.quote(url) .. " " .. args)
-    end
-    -- A session in Tokyo: timestamp without time zone must still get UTC.
-    local function opts()
-        return "-c search_path=" .. current .. " -c client_min_messages=warning"
-            .. " -c timezone=Asia/Tokyo"
-    end
-    function use(name)
-        current = prefix .. name
-        if not made[current] then
-            made[#made + 1] = current
-            made[current] = true
-            T.must("PGOPTIONS='-c client_min_messages=warning' psql -X -q "
-                   .. "-v ON_ERROR_STOP=1 " .. T.quote(url) .. " -c "
-                   .. T.quote("DROP SCHEMA IF EXISTS " .. current
-                              .. " CASCADE; CREATE SCHEMA " .. current))
-        end
-    end
-    function apply(file) return psql(opts(), "-f " .. T.quote(file)) end
-    function sql(text) return psql(opts(), "-At -c " .. T.quote(text)) end
-    function cleanup()
-        if #made > 0 then
-            psql("-c client_min_messages=warning", "-c " .. T.quote(
-                "DROP SCHEMA " .. table.concat(made, ", ") .. " CASCADE"))
-        end
-    end
-end
+local db = T.databases(dialect, out)
+local use, apply, sql, cleanup = db.use, db.apply, db.sql, db.cleanup
 
 local ok_status = dialect == "sqlite" and { t = "1", f = "0" }
     or { t = "t", f = "f" }

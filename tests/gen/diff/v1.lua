@@ -1,0 +1,31 @@
+-- The first version of a schema that tests/gen/test_diff.lua migrates to
+-- v2.lua, with rows in it.
+return schema "shelf" {
+    table "author" {
+        sql_name = "authors",
+        serial  "id"      {},
+        text    "name"    { max = 100, not_null = true },
+        text    "country" {},
+        integer "born"    {},
+        index { "name" },
+    },
+
+    table "book" {
+        sql_name = "books",
+        serial  "id"        {},
+        bigint  "author_id" { not_null = true, references = "author.id",
+                              on_delete = "cascade" },
+        text    "title"     { not_null = true },
+        integer "pages"     {},
+        enum    "format"    { values = { "paper", "ebook" }, not_null = true,
+                              default = "paper" },
+        text    "isbn"      { max = 13 },
+        index { "title" },
+    },
+
+    table "note" {
+        sql_name = "notes",
+        serial "id"   {},
+        text   "body" {},
+    },
+}

@@ -1,0 +1,209 @@
+-- ormc diff on a real database: arg[2] is sqlite or postgres.
+--
+-- A database made from tests/gen/diff/v1.lua, with rows in it, migrated by
+-- `ormc diff v1.lua v2.lua`, must end up with the catalog of a database made
+-- from v2.lua directly (columns, types, NOT NULL, defaults, constraints,
+-- indexes), with its rows carried over (renamed columns keep their values,
+-- a column made NOT NULL takes its default, keys are not reused). A script
+-- that fails half-way changes nothing. What diff cannot derive is refused
+-- with the schema's file and line, and nothing on stdout.
+local T = dofile("tests/gen/lib.lua")
+
+local dialect = arg[2] or "sqlite"
+local out = T.tmpdir("diff-" .. dialect)
+local v1, v2 = "tests/gen/diff/v1.lua", "tests/gen/diff/v2.lua"
+
+local function ormc(args) return T.sh(T.ormc .. " " .. args) end
+
+-- Write what `ormc args` prints to out/name; returns the path.
+local function script(name, args)
+    local path = out .. "/" .. name
+    T.must(T.ormc .. " " .. args .. " > " .. T.quote(path))
+    return path
+end
+
+local d = "--dialect " .. dialect .. " "
+local v1_ddl = script("v1.sql", "ddl " .. d .. v1)
+local v2_ddl = script("v2.sql", "ddl " .. d .. v2)
+local migration = script("v1-v2.sql", "diff " .. d .. v1 .. " " .. v2)
+
+-- === The command line ===
+
+local rc, o, e = ormc("diff " .. d .. v2 .. " " .. v2)
+T.eq(rc, 0, "same schema twice: exit 0")
+T.ok(o:find("No differences: nothing to do.", 1, true) ~= nil,
+     "same schema twice: says there is nothing to do", o)
+T.ok(not o:find("BEGIN", 1, true), "same schema twice: no statements", o)
+
+rc, o, e = ormc("diff " .. d .. v1)
+T.eq(rc, 2, "one schema: exit 2")
+T.ok(e:find("name two schema files", 1, true) ~= nil, "one schema: said", e)
+rc, o, e = ormc("diff --dialect oracle " .. v1 .. " " .. v2)
+T.eq(rc, 2, "unknown dialect: exit 2")
+T.ok(e:find("unknown dialect 'oracle'", 1, true) ~= nil,
+     "unknown dialect: said", e)
+rc, o, e = ormc("diff " .. v1 .. " " .. v2)
+T.eq(rc, 2, "no dialect: exit 2")
+
+-- A new schema diff cannot reach from v1: a NOT NULL column without a
+-- default, and a key that stops being serial. Errors at their lines.
+local v1_text = T.read(v1)
+local bad = out .. "/bad.lua"
+T.write(bad, (v1_text:gsub('text    "country" {},',
+                          'text    "country" {},\n'
+                          .. '        text    "motto"   { not_null = true },')
+                    :gsub('serial "id"   {},',
+                          'bigint "id"   { primary_key = true },')))
+rc, o, e = ormc("diff " .. d .. v1 .. " " .. T.quote(bad))
+T.eq(rc, 2, "underivable change: exit 2")
+T.eq(o, "", "underivable change: nothing on stdout")
+local shown = T.shown(bad):gsub("%p", "%%%0")
+T.ok(e:find(shown .. ":9: error: column 'motto' of table 'author' is added "
+            .. "NOT NULL without a default: the rows already there would "
+            .. "have no value") ~= nil,
+     "NOT NULL column without a default: named at its line", e)
+T.ok(e:find(shown .. ":%d+: error: column 'id' of table 'note' stops being "
+            .. "serial") ~= nil, "serial change: named at its line", e)
+
+-- === On the database ===
+
+local db = T.databases(dialect, out)
+local sqlite = dialect == "sqlite"
+
+-- The catalog of the current database, as text that does not depend on
+-- the order of columns (ADD COLUMN appends) or on the schema's name.
+local function catalog()
+    local queries
+    if sqlite then
+        queries = {
+            "SELECT type, name, tbl_name, sql FROM sqlite_master "
+                .. "WHERE name NOT LIKE 'sqlite_%' ORDER BY name;",
+        }
+        for _, t in ipairs({ "authors", "books", "reviews", "notes" }) do
+            queries[#queries + 1] = string.format(
+                "SELECT '%s', name, type, \"notnull\", dflt_value, pk "
+                .. "FROM pragma_table_info('%s') ORDER BY name;", t, t)
+            queries[#queries + 1] = string.format(
+                "SELECT '%s', il.name, il.\"unique\", il.origin, ii.seqno, "
+                .. "ii.name FROM pragma_index_list('%s') il, "
+                .. "pragma_index_info(il.name) ii ORDER BY 2, 5;", t, t)
+            queries[#queries + 1] = string.format(
+                "SELECT '%s', \"table\", \"from\", \"to\", on_delete "
+                .. "FROM pragma_foreign_key_list('%s') ORDER BY 3;", t, t)
+        end
+    else
+        queries = {
+            "SELECT table_name, column_name, data_type, "
+                .. "character_maximum_length, is_nullable, column_default, "
+                .. "is_identity, identity_generation FROM "
+                .. "information_schema.columns WHERE table_schema = "
+                .. "current_schema() ORDER BY 1, 2;",
+            "SELECT conrelid::regclass::text, conname, contype, "
+                .. "pg_get_constraintdef(oid) FROM pg_constraint WHERE "
+                .. "connamespace = current_schema()::regnamespace "
+                .. "ORDER BY 1, 2;",
+            "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE "
+                .. "schemaname = current_schema() ORDER BY 1, 2;",
+        }
+    end
+    local rc_, text, err = db.sql(table.concat(queries, "\n"))
+    T.eq(rc_, 0, "catalog query " .. err)
+    if not sqlite then text = text:gsub(db.schema(), "S") end
+    -- SQLite quotes a renamed table's name in the text it keeps.
+    return (text:gsub('CREATE TABLE "?([%w_]+)"? %(', "CREATE TABLE %1 ("))
+end
+
+-- v1 with rows: an author whose key is taken and then freed (a key is
+-- never used twice), another without a country or a birth year, books of
+-- each format, a note.
+local function load_v1(name)
+    db.use(name)
+    local rc_, _, err = db.apply(v1_ddl)
+    T.eq(rc_, 0, name .. ": v1 created " .. err)
+    rc_, _, err = db.sql(
+        "INSERT INTO authors (name, country, born) VALUES ('Ann', 'NO', 1950);\n"
+        .. "INSERT INTO authors (name) VALUES ('Bob');\n"
+        .. "INSERT INTO authors (name) VALUES ('Gone');\n"
+        .. "DELETE FROM authors WHERE name = 'Gone';\n"
+        .. "INSERT INTO books (author_id, title, pages, isbn) VALUES "
+        .. "(1, 'First', 300, '9780000000001');\n"
+        .. "INSERT INTO books (author_id, title, format) VALUES "
+        .. "(2, 'Second', 'ebook');\n"
+        .. "INSERT INTO notes (body) VALUES ('remember');")
+    T.eq(rc_, 0, name .. ": v1 rows " .. err)
+end
+
+db.use("fresh")
+rc, o, e = db.apply(v2_ddl)
+T.eq(rc, 0, "v2 created " .. e)
+local want = catalog()
+T.ok(want:find("reviews", 1, true) and want:find("nation", 1, true),
+     "the catalog query sees v2's tables and columns", want)
+
+load_v1("migrated")
+local before = catalog()
+rc, o, e = db.apply(migration)
+T.eq(rc, 0, "the migration applies " .. e)
+T.eq(e, "", "the migration applies without a message")
+T.eq(catalog(), want, "migrated: the catalog of a database made from v2")
+
+local function query(what, text, expected)
+    local rc_, got, err = db.sql(text)
+    T.eq(rc_, 0, what .. " " .. err)
+    T.eq(got, expected, what)
+end
+query("rows carried over: renamed column keeps its values, NOT NULL takes "
+      .. "its default, new columns their defaults",
+      "SELECT id, name, nation, born, bio, (SELECT count(*) FROM books b WHERE b.author_id = a.id) "
+      .. "FROM authors a ORDER BY id;",
+      "1|Ann|NO|1950||1\n2|Bob||0||1\n")
+query("books carried over: the format each had, new columns filled in",
+      "SELECT id, title, format, isbn, CAST(rating AS INTEGER), "
+      .. "published_at IS NOT NULL FROM books ORDER BY id;",
+      sqlite and "1|First|paper|9780000000001|0|1\n2|Second|ebook||0|1\n"
+      or "1|First|paper|9780000000001|0|t\n2|Second|ebook||0|t\n")
+query("a key is not used twice after the migration",
+      "INSERT INTO authors (name) VALUES ('Cy');\n"
+      .. "SELECT max(id) FROM authors;", "4\n")
+query("the new enum label and default",
+      "INSERT INTO books (author_id, title) VALUES (4, 'Third');\n"
+      .. "INSERT INTO books (author_id, title, format) VALUES "
+      .. "(4, 'Fourth', 'audio');\n"
+      .. "SELECT format FROM books WHERE id > 2 ORDER BY id;",
+      "ebook\naudio\n")
+rc = db.sql("INSERT INTO books (author_id, title, format) VALUES "
+            .. "(4, 'Fifth', 'vinyl');")
+T.ok(rc ~= 0, "a label outside the new enum is refused")
+rc = db.sql("INSERT INTO books (author_id, title, isbn) VALUES "
+            .. "(4, 'Copy', '9780000000001');")
+T.ok(rc ~= 0, "the new unique constraint holds")
+rc = db.sql("DELETE FROM authors WHERE id = 1;")
+T.ok(rc ~= 0, "the foreign key is now on_delete restrict")
+query("the new table takes rows that reference the migrated one",
+      "INSERT INTO reviews (book_id, body) VALUES (1, 'Good');\n"
+      .. "SELECT count(*) FROM reviews;", "1\n")
+rc = db.sql("SELECT * FROM notes;")
+T.ok(rc ~= 0, "the dropped table is gone")
+
+rc, o, e = db.apply(script("v2-v2.sql", "diff " .. d .. v2 .. " " .. v2))
+T.eq(rc, 0, "the empty migration applies " .. e)
+T.eq(catalog(), want, "the empty migration changes nothing")
+
+-- A migration that fails half-way: v2 with the ISBN made NOT NULL, which a
+-- row without one refuses after the authors have changed. Nothing stays.
+local strict = out .. "/strict.lua"
+T.write(strict, (T.read(v2):gsub('{ max = 13, unique = true }',
+                                 '{ max = 13, unique = true, not_null = true }')))
+local failing = script("v1-strict.sql", "diff " .. d .. v1 .. " "
+                       .. T.quote(strict))
+load_v1("failed")
+rc, o, e = db.apply(failing)
+T.ok(rc ~= 0, "a migration that fails half-way: an error", e)
+T.eq(catalog(), before, "a migration that fails half-way: changes nothing")
+query("a migration that fails half-way: the rows as they were",
+      "SELECT id, name, country FROM authors ORDER BY id;\n"
+      .. "SELECT count(*) FROM notes;", "1|Ann|NO\n2|Bob|\n1\n")
+
+db.cleanup()
+T.rmrf(out)
+T.done()

@@ -63,6 +63,29 @@ function M.column_definition(d, t, c)
     return c.sql_ident .. " " .. head .. (tail ~= "" and " " .. tail or "")
 end
 
+-- A column's definition as ALTER TABLE ... ADD COLUMN takes it in the
+-- running program (NAME_schema_migrate): column_definition with its foreign
+-- key and CHECK written as column constraints, under the names CREATE TABLE
+-- gives them. nil for a column that a table with rows cannot take: a key,
+-- a unique column, NOT NULL without a default, and on SQLite (whose ADD
+-- COLUMN wants a constant default) one whose default is now.
+function M.add_column_definition(d, t, c)
+    if c.pk or c.type == "serial" or c.unique
+        or (c.not_null and c.default == nil)
+        or (c.default == model.NOW and d.name == "SQLite") then
+        return nil
+    end
+    local out = { M.column_definition(d, t, c) }
+    for _, k in ipairs(M.table_constraints(d, t)) do
+        if k.name == c.fk_name or k.name == c.check_name then
+            -- "CONSTRAINT name FOREIGN KEY (col)" becomes "CONSTRAINT name";
+            -- the REFERENCES or CHECK clause stays as it is.
+            out[#out + 1] = format("CONSTRAINT %s %s", ident(k.name), k.tail)
+        end
+    end
+    return concat(out, " ")
+end
+
 -- The SQL literal of c's default in dialect d, or nil when it has none.
 function M.default_sql(d, c)
     if c.default == nil then return nil end

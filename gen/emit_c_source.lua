@@ -13,6 +13,7 @@
 
 local util = require("util")
 local cgen = require("cgen")
+local ddl = require("ddl")
 local sql = require("sql")
 local types = require("types")
 local emit_sqlite = require("emit_sqlite")
@@ -84,6 +85,20 @@ local function field(b, name, value, indent)
     end
 end
 
+-- `.name = "text",`, the string cut into literals that fit.
+local function literal_field(b, name, text)
+    local indent = "        "
+    local one = format("%s.%s = %s,", indent, name, util.c_string(text))
+    if #one <= cgen.WIDTH then
+        b:line("%s", one)
+        return
+    end
+    b:line("%s.%s =", indent, name)
+    local lines = cgen.literal_lines(text, indent .. "    ")
+    lines[#lines] = lines[#lines] .. ","
+    b:lines(lines)
+end
+
 local function colset_field(b, name, cols, indent)
     indent = indent or "        "
     local lines = cgen.colset(cols, indent .. "    ")
@@ -134,6 +149,14 @@ local function emit_descriptors(b, m, t)
         else
             field(b, "ref_column", "-1")
         end
+        if c.renamed_from then
+            field(b, "renamed_from", util.c_string(c.renamed_from))
+        end
+        local add_sqlite = ddl.add_column_definition(emit_sqlite.dialect, t, c)
+        local add_postgres = ddl.add_column_definition(emit_postgres.dialect,
+                                                       t, c)
+        if add_sqlite then literal_field(b, "add_sqlite", add_sqlite) end
+        if add_postgres then literal_field(b, "add_postgres", add_postgres) end
         b:line("    },")
     end
     b:line("};")
@@ -535,6 +558,10 @@ function M.emit(m, ctx)
              { format("return ormc_schema_%s(db, &%s_schema);", what,
                       m.name) })
     end
+    body(b, "int ", m.name .. "_schema_migrate",
+         { "ormc_db *db", "unsigned flags" },
+         { format("return ormc_schema_migrate(db, &%s_schema, flags);",
+                  m.name) })
     -- One trailing newline, not a blank line. (Not gsub("\n\n$"): an
     -- unanchored pattern is tried at every position of the 5 MB text.)
     local text = b:text()

@@ -67,6 +67,8 @@ static const ormc_column shop_customer_columns[] = {
         .offset = offsetof(shop_customer, preferences),
         .has_offset = ORMC_NO_HAS,
         .ref_column = -1,
+        .add_sqlite = "\"preferences\" TEXT DEFAULT '{}'",
+        .add_postgres = "\"preferences\" jsonb DEFAULT '{}'",
     },
     {
         .name = "newsletter",
@@ -76,6 +78,8 @@ static const ormc_column shop_customer_columns[] = {
         .offset = offsetof(shop_customer, newsletter),
         .has_offset = ORMC_NO_HAS,
         .ref_column = -1,
+        .add_sqlite = "\"newsletter\" INTEGER NOT NULL DEFAULT 0",
+        .add_postgres = "\"newsletter\" boolean NOT NULL DEFAULT false",
     },
     {
         .name = "created_at",
@@ -87,6 +91,7 @@ static const ormc_column shop_customer_columns[] = {
         .offset = offsetof(shop_customer, created_at),
         .has_offset = offsetof(shop_customer, has_created_at),
         .ref_column = -1,
+        .add_postgres = "\"created_at\" timestamptz NOT NULL DEFAULT now()",
     },
 };
 
@@ -154,6 +159,8 @@ static const ormc_column shop_product_columns[] = {
         .offset = offsetof(shop_product, weight_kg),
         .has_offset = offsetof(shop_product, has_weight_kg),
         .ref_column = -1,
+        .add_sqlite = "\"weight_kg\" REAL",
+        .add_postgres = "\"weight_kg\" double precision",
     },
     {
         .name = "stock",
@@ -163,6 +170,8 @@ static const ormc_column shop_product_columns[] = {
         .offset = offsetof(shop_product, stock),
         .has_offset = ORMC_NO_HAS,
         .ref_column = -1,
+        .add_sqlite = "\"stock\" INTEGER NOT NULL DEFAULT 0",
+        .add_postgres = "\"stock\" integer NOT NULL DEFAULT 0",
     },
     {
         .name = "thumbnail",
@@ -172,6 +181,8 @@ static const ormc_column shop_product_columns[] = {
         .offset = offsetof(shop_product, thumbnail),
         .has_offset = ORMC_NO_HAS,
         .ref_column = -1,
+        .add_sqlite = "\"thumbnail\" BLOB",
+        .add_postgres = "\"thumbnail\" bytea",
     },
     {
         .name = "old_title",
@@ -181,6 +192,9 @@ static const ormc_column shop_product_columns[] = {
         .offset = offsetof(shop_product, old_title),
         .has_offset = ORMC_NO_HAS,
         .ref_column = -1,
+        .renamed_from = "legacy_title",
+        .add_sqlite = "\"old_title\" TEXT",
+        .add_postgres = "\"old_title\" text",
     },
 };
 
@@ -240,6 +254,14 @@ static const ormc_column shop_order_columns[] = {
         .enum_values = shop_order_status_labels,
         .n_enum_values = 4,
         .ref_column = -1,
+        .add_sqlite =
+            "\"status\" TEXT NOT NULL DEFAULT 'pending' CONSTRAINT "
+            "\"orders_status_check\" CHECK (\"status\" IN ('pending', 'paid', "
+            "'shipped', 'cancelled'))",
+        .add_postgres =
+            "\"status\" text NOT NULL DEFAULT 'pending' CONSTRAINT "
+            "\"orders_status_check\" CHECK (\"status\" IN ('pending', 'paid', "
+            "'shipped', 'cancelled'))",
     },
     {
         .name = "note",
@@ -250,6 +272,10 @@ static const ormc_column shop_order_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 500,
         .ref_column = -1,
+        .add_sqlite =
+            "\"note\" TEXT CONSTRAINT \"orders_note_check\" CHECK "
+            "(length(\"note\") <= 500)",
+        .add_postgres = "\"note\" varchar(500)",
     },
     {
         .name = "placed_at",
@@ -261,6 +287,7 @@ static const ormc_column shop_order_columns[] = {
         .offset = offsetof(shop_order, placed_at),
         .has_offset = offsetof(shop_order, has_placed_at),
         .ref_column = -1,
+        .add_postgres = "\"placed_at\" timestamptz NOT NULL DEFAULT now()",
     },
     {
         .name = "shipped_at",
@@ -270,6 +297,8 @@ static const ormc_column shop_order_columns[] = {
         .offset = offsetof(shop_order, shipped_at),
         .has_offset = offsetof(shop_order, has_shipped_at),
         .ref_column = -1,
+        .add_sqlite = "\"shipped_at\" TEXT",
+        .add_postgres = "\"shipped_at\" timestamptz",
     },
 };
 
@@ -328,6 +357,12 @@ static const ormc_column shop_line_columns[] = {
         .has_offset = offsetof(shop_line, has_product_id),
         .ref_table = &shop_product_table,
         .ref_column = 0,
+        .add_sqlite =
+            "\"product_id\" INTEGER CONSTRAINT \"order_lines_product_id_fkey\" "
+            "REFERENCES \"products\" (\"id\") ON DELETE SET NULL",
+        .add_postgres =
+            "\"product_id\" bigint CONSTRAINT \"order_lines_product_id_fkey\" "
+            "REFERENCES \"products\" (\"id\") ON DELETE SET NULL",
     },
     {
         .name = "quantity",
@@ -337,6 +372,8 @@ static const ormc_column shop_line_columns[] = {
         .offset = offsetof(shop_line, quantity),
         .has_offset = ORMC_NO_HAS,
         .ref_column = -1,
+        .add_sqlite = "\"quantity\" INTEGER NOT NULL DEFAULT 1",
+        .add_postgres = "\"quantity\" integer NOT NULL DEFAULT 1",
     },
     {
         .name = "price_cents",
@@ -1998,4 +2035,9 @@ int shop_schema_drop(ormc_db *db)
 int shop_schema_check(ormc_db *db)
 {
     return ormc_schema_check(db, &shop_schema);
+}
+
+int shop_schema_migrate(ormc_db *db, unsigned flags)
+{
+    return ormc_schema_migrate(db, &shop_schema, flags);
 }

@@ -55,6 +55,11 @@ static const ormc_column slack_installation_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 32,
         .ref_column = -1,
+        .add_sqlite =
+            "\"enterprise_id\" TEXT CONSTRAINT "
+            "\"slack_installations_enterprise_id_check\" CHECK "
+            "(length(\"enterprise_id\") <= 32)",
+        .add_postgres = "\"enterprise_id\" varchar(32)",
     },
     {
         .name = "enterprise_name",
@@ -65,6 +70,11 @@ static const ormc_column slack_installation_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 200,
         .ref_column = -1,
+        .add_sqlite =
+            "\"enterprise_name\" TEXT CONSTRAINT "
+            "\"slack_installations_enterprise_name_check\" CHECK "
+            "(length(\"enterprise_name\") <= 200)",
+        .add_postgres = "\"enterprise_name\" varchar(200)",
     },
     {
         .name = "enterprise_url",
@@ -75,6 +85,11 @@ static const ormc_column slack_installation_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 200,
         .ref_column = -1,
+        .add_sqlite =
+            "\"enterprise_url\" TEXT CONSTRAINT "
+            "\"slack_installations_enterprise_url_check\" CHECK "
+            "(length(\"enterprise_url\") <= 200)",
+        .add_postgres = "\"enterprise_url\" varchar(200)",
     },
     {
         .name = "team_id",
@@ -85,6 +100,10 @@ static const ormc_column slack_installation_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 32,
         .ref_column = -1,
+        .add_sqlite =
+            "\"team_id\" TEXT CONSTRAINT \"slack_installations_team_id_check\" "
+            "CHECK (length(\"team_id\") <= 32)",
+        .add_postgres = "\"team_id\" varchar(32)",
     },
     {
         .name = "team_name",
@@ -95,6 +114,11 @@ static const ormc_column slack_installation_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 200,
         .ref_column = -1,
+        .add_sqlite =
+            "\"team_name\" TEXT CONSTRAINT "
+            "\"slack_installations_team_name_check\" CHECK "
+            "(length(\"team_name\") <= 200)",
+        .add_postgres = "\"team_name\" varchar(200)",
     },
     {
         .name = "bot_token",
@@ -105,6 +129,11 @@ static const ormc_column slack_installation_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 200,
         .ref_column = -1,
+        .add_sqlite =
+            "\"bot_token\" TEXT CONSTRAINT "
+            "\"slack_installations_bot_token_check\" CHECK "
+            "(length(\"bot_token\") <= 200)",
+        .add_postgres = "\"bot_token\" varchar(200)",
     },
     {
         .name = "bot_id",
@@ -115,6 +144,10 @@ static const ormc_column slack_installation_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 32,
         .ref_column = -1,
+        .add_sqlite =
+            "\"bot_id\" TEXT CONSTRAINT \"slack_installations_bot_id_check\" "
+            "CHECK (length(\"bot_id\") <= 32)",
+        .add_postgres = "\"bot_id\" varchar(32)",
     },
     {
         .name = "bot_user_id",
@@ -125,6 +158,11 @@ static const ormc_column slack_installation_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 32,
         .ref_column = -1,
+        .add_sqlite =
+            "\"bot_user_id\" TEXT CONSTRAINT "
+            "\"slack_installations_bot_user_id_check\" CHECK "
+            "(length(\"bot_user_id\") <= 32)",
+        .add_postgres = "\"bot_user_id\" varchar(32)",
     },
     {
         .name = "bot_scopes",
@@ -135,6 +173,11 @@ static const ormc_column slack_installation_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 1000,
         .ref_column = -1,
+        .add_sqlite =
+            "\"bot_scopes\" TEXT CONSTRAINT "
+            "\"slack_installations_bot_scopes_check\" CHECK "
+            "(length(\"bot_scopes\") <= 1000)",
+        .add_postgres = "\"bot_scopes\" varchar(1000)",
     },
     {
         .name = "bot_refresh_token",
@@ -145,6 +188,11 @@ static const ormc_column slack_installation_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 200,
         .ref_column = -1,
+        .add_sqlite =
+            "\"bot_refresh_token\" TEXT CONSTRAINT "
+            "\"slack_installations_bot_refresh_token_check\" CHECK "
+            "(length(\"bot_refresh_token\") <= 200)",
+        .add_postgres = "\"bot_refresh_token\" varchar(200)",
     },
     {
         .name = "bot_token_expires_at",
@@ -154,6 +202,8 @@ static const ormc_column slack_installation_columns[] = {
         .offset = offsetof(slack_installation, bot_token_expires_at),
         .has_offset = offsetof(slack_installation, has_bot_token_expires_at),
         .ref_column = -1,
+        .add_sqlite = "\"bot_token_expires_at\" TEXT",
+        .add_postgres = "\"bot_token_expires_at\" timestamp",
     },
     {
         .name = "user_id",
@@ -174,6 +224,11 @@ static const ormc_column slack_installation_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 200,
         .ref_column = -1,
+        .add_sqlite =
+            "\"user_token\" TEXT CONSTRAINT "
+            "\"slack_installations_user_token_check\" CHECK "
+            "(length(\"user_token\") <= 200)",
+        .add_postgres = "\"user_token\" varchar(200)",
     },
     {
         .name = "user_scopes",
@@ -184,6 +239,11 @@ static const ormc_column slack_installation_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 1000,
         .ref_column = -1,
+        .add_sqlite =
+            "\"user_scopes\" TEXT CONSTRAINT "
+            "\"slack_installations_user_scopes_check\" CHECK "
+            "(length(\"user_scopes\") <= 1000)",
+        .add_postgres = "\"user_scopes\" varchar(1000)",
     },
     {
         .name = "user_refresh_token",
@@ -194,6 +254,11 @@ static const ormc_column slack_installation_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 200,
         .ref_column = -1,
+        .add_sqlite =
+            "\"user_refresh_token\" TEXT CONSTRAINT "
+            "\"slack_installations_user_refresh_token_check\" CHECK "
+            "(length(\"user_refresh_token\") <= 200)",
+        .add_postgres = "\"user_refresh_token\" varchar(200)",
     },
     {
         .name = "user_token_expires_at",
@@ -203,6 +268,8 @@ static const ormc_column slack_installation_columns[] = {
         .offset = offsetof(slack_installation, user_token_expires_at),
         .has_offset = offsetof(slack_installation, has_user_token_expires_at),
         .ref_column = -1,
+        .add_sqlite = "\"user_token_expires_at\" TEXT",
+        .add_postgres = "\"user_token_expires_at\" timestamp",
     },
     {
         .name = "incoming_webhook_url",
@@ -213,6 +280,11 @@ static const ormc_column slack_installation_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 200,
         .ref_column = -1,
+        .add_sqlite =
+            "\"incoming_webhook_url\" TEXT CONSTRAINT "
+            "\"slack_installations_incoming_webhook_url_check\" CHECK "
+            "(length(\"incoming_webhook_url\") <= 200)",
+        .add_postgres = "\"incoming_webhook_url\" varchar(200)",
     },
     {
         .name = "incoming_webhook_channel",
@@ -223,6 +295,11 @@ static const ormc_column slack_installation_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 200,
         .ref_column = -1,
+        .add_sqlite =
+            "\"incoming_webhook_channel\" TEXT CONSTRAINT "
+            "\"slack_installations_incoming_webhook_channel_check\" CHECK "
+            "(length(\"incoming_webhook_channel\") <= 200)",
+        .add_postgres = "\"incoming_webhook_channel\" varchar(200)",
     },
     {
         .name = "incoming_webhook_channel_id",
@@ -233,6 +310,11 @@ static const ormc_column slack_installation_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 200,
         .ref_column = -1,
+        .add_sqlite =
+            "\"incoming_webhook_channel_id\" TEXT CONSTRAINT "
+            "\"slack_installations_incoming_webhook_channel_id_check\" CHECK "
+            "(length(\"incoming_webhook_channel_id\") <= 200)",
+        .add_postgres = "\"incoming_webhook_channel_id\" varchar(200)",
     },
     {
         .name = "incoming_webhook_configuration_url",
@@ -244,6 +326,11 @@ static const ormc_column slack_installation_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 200,
         .ref_column = -1,
+        .add_sqlite =
+            "\"incoming_webhook_configuration_url\" TEXT CONSTRAINT "
+            "\"slack_installations_incoming_webhook_configuration_url_check\" "
+            "CHECK (length(\"incoming_webhook_configuration_url\") <= 200)",
+        .add_postgres = "\"incoming_webhook_configuration_url\" varchar(200)",
     },
     {
         .name = "is_enterprise_install",
@@ -253,6 +340,9 @@ static const ormc_column slack_installation_columns[] = {
         .offset = offsetof(slack_installation, is_enterprise_install),
         .has_offset = ORMC_NO_HAS,
         .ref_column = -1,
+        .add_sqlite = "\"is_enterprise_install\" INTEGER NOT NULL DEFAULT 0",
+        .add_postgres =
+            "\"is_enterprise_install\" boolean NOT NULL DEFAULT false",
     },
     {
         .name = "token_type",
@@ -263,6 +353,11 @@ static const ormc_column slack_installation_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 32,
         .ref_column = -1,
+        .add_sqlite =
+            "\"token_type\" TEXT CONSTRAINT "
+            "\"slack_installations_token_type_check\" CHECK "
+            "(length(\"token_type\") <= 32)",
+        .add_postgres = "\"token_type\" varchar(32)",
     },
     {
         .name = "installed_at",
@@ -272,6 +367,9 @@ static const ormc_column slack_installation_columns[] = {
         .offset = offsetof(slack_installation, installed_at),
         .has_offset = offsetof(slack_installation, has_installed_at),
         .ref_column = -1,
+        .add_postgres =
+            "\"installed_at\" timestamp NOT NULL DEFAULT (now() AT TIME ZONE "
+            "'UTC')",
     },
 };
 
@@ -335,6 +433,11 @@ static const ormc_column slack_bot_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 32,
         .ref_column = -1,
+        .add_sqlite =
+            "\"enterprise_id\" TEXT CONSTRAINT "
+            "\"slack_bots_enterprise_id_check\" CHECK "
+            "(length(\"enterprise_id\") <= 32)",
+        .add_postgres = "\"enterprise_id\" varchar(32)",
     },
     {
         .name = "enterprise_name",
@@ -345,6 +448,11 @@ static const ormc_column slack_bot_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 200,
         .ref_column = -1,
+        .add_sqlite =
+            "\"enterprise_name\" TEXT CONSTRAINT "
+            "\"slack_bots_enterprise_name_check\" CHECK "
+            "(length(\"enterprise_name\") <= 200)",
+        .add_postgres = "\"enterprise_name\" varchar(200)",
     },
     {
         .name = "team_id",
@@ -355,6 +463,10 @@ static const ormc_column slack_bot_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 32,
         .ref_column = -1,
+        .add_sqlite =
+            "\"team_id\" TEXT CONSTRAINT \"slack_bots_team_id_check\" CHECK "
+            "(length(\"team_id\") <= 32)",
+        .add_postgres = "\"team_id\" varchar(32)",
     },
     {
         .name = "team_name",
@@ -365,6 +477,10 @@ static const ormc_column slack_bot_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 200,
         .ref_column = -1,
+        .add_sqlite =
+            "\"team_name\" TEXT CONSTRAINT \"slack_bots_team_name_check\" "
+            "CHECK (length(\"team_name\") <= 200)",
+        .add_postgres = "\"team_name\" varchar(200)",
     },
     {
         .name = "bot_token",
@@ -375,6 +491,10 @@ static const ormc_column slack_bot_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 200,
         .ref_column = -1,
+        .add_sqlite =
+            "\"bot_token\" TEXT CONSTRAINT \"slack_bots_bot_token_check\" "
+            "CHECK (length(\"bot_token\") <= 200)",
+        .add_postgres = "\"bot_token\" varchar(200)",
     },
     {
         .name = "bot_id",
@@ -385,6 +505,10 @@ static const ormc_column slack_bot_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 32,
         .ref_column = -1,
+        .add_sqlite =
+            "\"bot_id\" TEXT CONSTRAINT \"slack_bots_bot_id_check\" CHECK "
+            "(length(\"bot_id\") <= 32)",
+        .add_postgres = "\"bot_id\" varchar(32)",
     },
     {
         .name = "bot_user_id",
@@ -395,6 +519,10 @@ static const ormc_column slack_bot_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 32,
         .ref_column = -1,
+        .add_sqlite =
+            "\"bot_user_id\" TEXT CONSTRAINT \"slack_bots_bot_user_id_check\" "
+            "CHECK (length(\"bot_user_id\") <= 32)",
+        .add_postgres = "\"bot_user_id\" varchar(32)",
     },
     {
         .name = "bot_scopes",
@@ -405,6 +533,10 @@ static const ormc_column slack_bot_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 1000,
         .ref_column = -1,
+        .add_sqlite =
+            "\"bot_scopes\" TEXT CONSTRAINT \"slack_bots_bot_scopes_check\" "
+            "CHECK (length(\"bot_scopes\") <= 1000)",
+        .add_postgres = "\"bot_scopes\" varchar(1000)",
     },
     {
         .name = "bot_refresh_token",
@@ -415,6 +547,11 @@ static const ormc_column slack_bot_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 200,
         .ref_column = -1,
+        .add_sqlite =
+            "\"bot_refresh_token\" TEXT CONSTRAINT "
+            "\"slack_bots_bot_refresh_token_check\" CHECK "
+            "(length(\"bot_refresh_token\") <= 200)",
+        .add_postgres = "\"bot_refresh_token\" varchar(200)",
     },
     {
         .name = "bot_token_expires_at",
@@ -424,6 +561,8 @@ static const ormc_column slack_bot_columns[] = {
         .offset = offsetof(slack_bot, bot_token_expires_at),
         .has_offset = offsetof(slack_bot, has_bot_token_expires_at),
         .ref_column = -1,
+        .add_sqlite = "\"bot_token_expires_at\" TEXT",
+        .add_postgres = "\"bot_token_expires_at\" timestamp",
     },
     {
         .name = "is_enterprise_install",
@@ -433,6 +572,9 @@ static const ormc_column slack_bot_columns[] = {
         .offset = offsetof(slack_bot, is_enterprise_install),
         .has_offset = ORMC_NO_HAS,
         .ref_column = -1,
+        .add_sqlite = "\"is_enterprise_install\" INTEGER NOT NULL DEFAULT 0",
+        .add_postgres =
+            "\"is_enterprise_install\" boolean NOT NULL DEFAULT false",
     },
     {
         .name = "installed_at",
@@ -442,6 +584,9 @@ static const ormc_column slack_bot_columns[] = {
         .offset = offsetof(slack_bot, installed_at),
         .has_offset = offsetof(slack_bot, has_installed_at),
         .ref_column = -1,
+        .add_postgres =
+            "\"installed_at\" timestamp NOT NULL DEFAULT (now() AT TIME ZONE "
+            "'UTC')",
     },
 };
 
@@ -1955,4 +2100,9 @@ int slack_schema_drop(ormc_db *db)
 int slack_schema_check(ormc_db *db)
 {
     return ormc_schema_check(db, &slack_schema);
+}
+
+int slack_schema_migrate(ormc_db *db, unsigned flags)
+{
+    return ormc_schema_migrate(db, &slack_schema, flags);
 }

@@ -43,6 +43,8 @@ static const ormc_column web_session_columns[] = {
         .offset = offsetof(web_session, data),
         .has_offset = ORMC_NO_HAS,
         .ref_column = -1,
+        .add_sqlite = "\"data\" BLOB",
+        .add_postgres = "\"data\" bytea",
     },
     {
         .name = "expires",
@@ -52,6 +54,8 @@ static const ormc_column web_session_columns[] = {
         .offset = offsetof(web_session, expires),
         .has_offset = offsetof(web_session, has_expires),
         .ref_column = -1,
+        .add_sqlite = "\"expires\" TEXT",
+        .add_postgres = "\"expires\" timestamptz",
     },
 };
 
@@ -471,4 +475,9 @@ int web_schema_drop(ormc_db *db)
 int web_schema_check(ormc_db *db)
 {
     return ormc_schema_check(db, &web_schema);
+}
+
+int web_schema_migrate(ormc_db *db, unsigned flags)
+{
+    return ormc_schema_migrate(db, &web_schema, flags);
 }

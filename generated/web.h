@@ -351,6 +351,16 @@ int web_schema_drop(ormc_db *db);
  */
 int web_schema_check(ormc_db *db);
 
+/*
+ * Bring the live database to this schema, all or nothing: create the missing
+ * tables and indexes, rename the columns named by renamed_from, add the missing
+ * columns that can be added to a table with rows; with
+ * ORMC_MIGRATE_DROP_COLUMNS, drop the columns the schema no longer has. Returns
+ * ORMC_OK when the drift check then passes, else ORMC_SCHEMA_DRIFT naming what
+ * is left (ormc diff writes the migration for that) and nothing is changed.
+ */
+int web_schema_migrate(ormc_db *db, unsigned flags);
+
 #ifdef __cplusplus
 }
 #endif

@@ -402,6 +402,12 @@ typedef struct ormc_column {
     uint32_t n_enum_values;             /* enum: number of labels */
     const struct ormc_table *ref_table; /* references: parent, else NULL */
     int ref_column;                     /* references: parent column index */
+    const char *renamed_from; /* the column's former SQL name, or NULL */
+    /* Its definition as ALTER TABLE ... ADD COLUMN takes it (name, type,
+     * NOT NULL, default, foreign key and CHECK), per backend; NULL when a
+     * table with rows cannot take it (ormc_schema_migrate then says why). */
+    const char *add_sqlite;
+    const char *add_postgres;
 } ormc_column;
 
 typedef struct ormc_index {
@@ -654,6 +660,23 @@ int ormc_schema_drop(ormc_db *db, const ormc_schema *s);
 /* Compare the live database with s: ORMC_OK or ORMC_SCHEMA_DRIFT with
  * ormc_errmsg naming the first difference. */
 int ormc_schema_check(ormc_db *db, const ormc_schema *s);
+
+/* Flags of ormc_schema_migrate. */
+#define ORMC_MIGRATE_DROP_COLUMNS 0x1u /* drop the columns s does not have */
+
+/*
+ * Bring the live database to s, all or nothing (a transaction of its own,
+ * or a savepoint of the caller's): rename each column whose renamed_from
+ * is there and whose name is not; add each missing column that a table
+ * with rows can take (nullable or with a default, not a key, not unique;
+ * on SQLite not defaulting to the current time); with
+ * ORMC_MIGRATE_DROP_COLUMNS drop the columns s does not have; create the
+ * missing tables and indexes. Then the drift check runs: ORMC_OK when it
+ * passes; otherwise ORMC_SCHEMA_DRIFT naming the first difference left
+ * (a type, a NOT NULL, a constraint: `ormc diff` writes the migration for
+ * those, docs/migrations.md), and nothing was changed.
+ */
+int ormc_schema_migrate(ormc_db *db, const ormc_schema *s, unsigned flags);
 
 /* === Pool (in pool.c) ===
  *

@@ -1,6 +1,7 @@
 /*
- * schema.c: creating, dropping and checking a whole schema
- * (ormc_schema_create, ormc_schema_drop, ormc_schema_check).
+ * schema.c: creating, dropping, checking and migrating a whole schema
+ * (ormc_schema_create, ormc_schema_drop, ormc_schema_check,
+ * ormc_schema_migrate).
  *
  * Create and drop are all or nothing: they run in a transaction of their
  * own, or in a savepoint of the caller's transaction when one is open (DDL
@@ -15,6 +16,11 @@
  * key, then each index (present, on that table, unique or not, its
  * columns). The first difference becomes the ORMC_SCHEMA_DRIFT message.
  * docs/schema-check.md lists what is compared and the type mapping.
+ *
+ * Migrate makes the additive changes a running program can make safely
+ * (rename and add columns, create tables and indexes; drop columns when
+ * asked), all or nothing like create, and ends with the check: whatever
+ * drift is left undoes it all. docs/migrations.md.
  *
  * Every statement goes through the statement layer (catalog queries) or
  * ormc__exec_control (DDL), so that tracing, stats and the transaction
@@ -702,4 +708,167 @@ int ormc_schema_check(ormc_db *db, const ormc_schema *s)
     ormc__rollback(db);
     ormc__error_restore(db, &e);
     return rc;
+}
+
+/* === Migrate === */
+
+/* The row of live (a columns_sql result) naming column `name`, or
+ * live->n_rows. */
+static size_t live_column(const ormc_db *db, const catalog_rows *live,
+                          const char *name)
+{
+    size_t r = 0;
+    while (r < live->n_rows && !same_name(db, cell(live, r, 0), name))
+        r++;
+    return r;
+}
+
+/* Why a table with rows cannot take column c (which has no ADD COLUMN
+ * definition for this backend). Mirrors add_column_definition in
+ * gen/ddl.lua, which decides. */
+static const char *why_not_added(const ormc_db *db, const ormc_column *c)
+{
+    if (c->flags & (ORMC_COL_PRIMARY_KEY | ORMC_COL_SERIAL))
+        return "it is part of the primary key";
+    if (c->flags & ORMC_COL_UNIQUE)
+        return "it is unique";
+    if ((c->flags & ORMC_COL_NOT_NULL) && !(c->flags & ORMC_COL_DEFAULT))
+        return "it is NOT NULL without a default, and the rows already "
+               "there would have no value";
+    if (db->backend == ORMC_SQLITE && (c->flags & ORMC_COL_DEFAULT_NOW))
+        return "SQLite adds a column only with a constant default, and its "
+               "default is the current time";
+    return "its descriptor has no definition to add";
+}
+
+/* Run ALTER TABLE "t" <verb> "a"[ TO "b"] (b may be NULL), or, when
+ * definition is given, ALTER TABLE "t" ADD COLUMN <definition>. */
+static int alter_table(ormc_db *db, const ormc_table *t, const char *verb,
+                       const char *a, const char *b_name,
+                       const char *definition)
+{
+    char storage[256];
+    ormc__buf b;
+    ormc__buf_init(&b, storage, sizeof storage);
+    ormc__buf_puts(&b, "ALTER TABLE ");
+    put_ident(&b, t->sql_name);
+    ormc__buf_putc(&b, ' ');
+    ormc__buf_puts(&b, verb);
+    ormc__buf_putc(&b, ' ');
+    if (definition) {
+        ormc__buf_puts(&b, definition);
+    } else {
+        put_ident(&b, a);
+        if (b_name) {
+            ormc__buf_puts(&b, " TO ");
+            put_ident(&b, b_name);
+        }
+    }
+    int rc = b.failed ? ormc__error(db, ORMC_NOMEM, NULL, NULL, "out of memory")
+                      : ormc__exec_control(db, b.data, true, NULL);
+    ormc__buf_free(&b);
+    return rc;
+}
+
+/* Whether live column `name` is one that t keeps: one of its columns, or
+ * the former name of one that was just renamed. */
+static bool kept_column(const ormc_db *db, const ormc_table *t,
+                        const char *name)
+{
+    for (uint16_t i = 0; i < t->n_columns; i++) {
+        const ormc_column *c = &t->columns[i];
+        if (same_name(db, name, c->sql_name) ||
+            same_name(db, name, c->renamed_from))
+            return true;
+    }
+    return false;
+}
+
+static int migrate_table(ormc_db *db, const ormc_schema *s, const ormc_table *t,
+                         unsigned flags)
+{
+    catalog_rows live;
+    bool pg = db->backend == ORMC_POSTGRES;
+    int rc = collect(db, pg ? postgres_columns_sql : sqlite_columns_sql, 4,
+                     t->sql_name, &live);
+    if (rc != ORMC_OK || live.n_rows == 0) { /* a missing table: created */
+        rows_free(&live);
+        return rc;
+    }
+    for (uint16_t i = 0; rc == ORMC_OK && i < t->n_columns; i++) {
+        const ormc_column *c = &t->columns[i];
+        if (live_column(db, &live, c->sql_name) < live.n_rows)
+            continue;
+        if (c->renamed_from &&
+            live_column(db, &live, c->renamed_from) < live.n_rows) {
+            rc = alter_table(db, t, "RENAME COLUMN", c->renamed_from,
+                             c->sql_name, NULL);
+            continue;
+        }
+        const char *add = pg ? c->add_postgres : c->add_sqlite;
+        if (!add)
+            rc = drift(db, c->sql_name,
+                       "table \"%s\": column \"%s\" of schema %s is missing "
+                       "from the database, and _schema_migrate cannot add "
+                       "it: %s (ormc diff writes that migration: "
+                       "docs/migrations.md)",
+                       t->sql_name, c->sql_name, s->name, why_not_added(db, c));
+        else
+            rc = alter_table(db, t, "ADD COLUMN", NULL, NULL, add);
+    }
+    for (size_t r = 0; rc == ORMC_OK && (flags & ORMC_MIGRATE_DROP_COLUMNS) &&
+                       r < live.n_rows;
+         r++) {
+        const char *name = cell(&live, r, 0);
+        if (name && !kept_column(db, t, name))
+            rc = alter_table(db, t, "DROP COLUMN", name, NULL, NULL);
+    }
+    rows_free(&live);
+    return rc;
+}
+
+static int migrate_body(ormc_db *db, const ormc_schema *s, unsigned flags)
+{
+    int rc = take_turns(db);
+    for (uint16_t i = 0; rc == ORMC_OK && i < s->n_tables; i++)
+        rc = migrate_table(db, s, s->tables[i], flags);
+    if (rc == ORMC_OK)
+        rc = create_body(db, s);
+    if (rc == ORMC_OK)
+        rc = check_body(db, s);
+    if (rc == ORMC_SCHEMA_DRIFT && !strstr(ormc_errmsg(db), "ormc diff")) {
+        /* What is left is not the additive kind: say what would do it. */
+        char msg[512], object[128];
+        snprintf(msg, sizeof msg, "%s", ormc_errmsg(db));
+        const char *o = ormc_errconstraint(db);
+        snprintf(object, sizeof object, "%s", o ? o : "");
+        rc = drift(db, o ? object : NULL,
+                   "%s; _schema_migrate renames and adds columns (drops "
+                   "them with ORMC_MIGRATE_DROP_COLUMNS) and creates tables "
+                   "and indexes: ormc diff writes the migration for the "
+                   "rest (docs/migrations.md)",
+                   msg);
+    }
+    return rc;
+}
+
+int ormc_schema_migrate(ormc_db *db, const ormc_schema *s, unsigned flags)
+{
+    if (!db)
+        return ORMC_INVALID;
+    ormc__clear_error(db);
+    int rc = check_args(db, s, "ormc_schema_migrate");
+    if (rc != ORMC_OK)
+        return rc;
+    if (flags & ~ORMC_MIGRATE_DROP_COLUMNS)
+        return ormc__error(db, ORMC_INVALID, NULL, NULL,
+                           "ormc_schema_migrate: unknown flags 0x%x",
+                           flags & ~ORMC_MIGRATE_DROP_COLUMNS);
+    if (!(db->backend == ORMC_POSTGRES ? s->ddl_postgres : s->ddl_sqlite))
+        return ormc__error(
+            db, ORMC_UNSUPPORTED, NULL, NULL, "schema %s has no DDL for %s",
+            s->name, db->backend == ORMC_POSTGRES ? "PostgreSQL" : "SQLite");
+    if ((rc = ormc__begin(db, NULL)) != ORMC_OK)
+        return rc;
+    return ormc__end_level(db, migrate_body(db, s, flags));
 }

@@ -88,11 +88,12 @@ static const char *const ddl_postgres[] = {
 static const ormc_column tag_columns[] = {
     {"id", "id", ORMC_TYPE_BIGINT,
      ORMC_COL_NOT_NULL | ORMC_COL_PRIMARY_KEY | ORMC_COL_SERIAL,
-     offsetof(data_tag, id), ORMC_NO_HAS, 0, NULL, 0, NULL, 0},
+     offsetof(data_tag, id), ORMC_NO_HAS, 0, NULL, 0, NULL, 0, NULL, NULL,
+     NULL},
     {"name", "name", ORMC_TYPE_TEXT, ORMC_COL_UNIQUE, offsetof(data_tag, name),
-     ORMC_NO_HAS, 0, NULL, 0, NULL, 0},
+     ORMC_NO_HAS, 0, NULL, 0, NULL, 0, NULL, NULL, NULL},
     {"note", "note", ORMC_TYPE_TEXT, 0, offsetof(data_tag, note), ORMC_NO_HAS,
-     0, NULL, 0, NULL, 0},
+     0, NULL, 0, NULL, 0, NULL, NULL, NULL},
 };
 static const uint16_t tag_pk[] = {TAG_ID};
 

@@ -101,11 +101,13 @@ typedef struct doc_row {
 
 static const ormc_column doc_columns[] = {
     {"body", "body", ORMC_TYPE_JSON, ORMC_COL_NOT_NULL, offsetof(doc_row, body),
-     ORMC_NO_HAS, 0, NULL, 0, NULL, 0},
+     ORMC_NO_HAS, 0, NULL, 0, NULL, 0, NULL, NULL, NULL},
     {"hash", "hash", ORMC_TYPE_BLOB, ORMC_COL_NOT_NULL | ORMC_COL_PRIMARY_KEY,
-     offsetof(doc_row, hash), ORMC_NO_HAS, 0, NULL, 0, NULL, 0},
+     offsetof(doc_row, hash), ORMC_NO_HAS, 0, NULL, 0, NULL, 0, NULL, NULL,
+     NULL},
     {"size", "size", ORMC_TYPE_BIGINT, ORMC_COL_NOT_NULL,
-     offsetof(doc_row, size), offsetof(doc_row, has_size), 0, NULL, 0, NULL, 0},
+     offsetof(doc_row, size), offsetof(doc_row, has_size), 0, NULL, 0, NULL, 0,
+     NULL, NULL, NULL},
 };
 static const uint16_t doc_pk[] = {1};
 static const ormc_table doc_table = {"doc",

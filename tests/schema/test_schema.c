@@ -94,13 +94,13 @@ enum {
 /* clang-format off */
 #define COL(row, field, type, flags)                                           \
     {#field, #field, type, flags, offsetof(row, field), ORMC_NO_HAS, 0, NULL, \
-     0, NULL, -1}
+     0, NULL, -1, NULL, NULL, NULL}
 #define COL_HAS(row, field, type, flags)                                       \
     {#field, #field, type, flags, offsetof(row, field),                        \
-     offsetof(row, has_##field), 0, NULL, 0, NULL, -1}
+     offsetof(row, has_##field), 0, NULL, 0, NULL, -1, NULL, NULL, NULL}
 #define COL_MAX(row, field, flags, max)                                        \
     {#field, #field, ORMC_TYPE_TEXT, flags, offsetof(row, field),              \
-     ORMC_NO_HAS, max, NULL, 0, NULL, -1}
+     ORMC_NO_HAS, max, NULL, 0, NULL, -1, NULL, NULL, NULL}
 /* clang-format on */
 
 static const char *const mood_labels[] = {"ok", "meh"};
@@ -121,7 +121,8 @@ static const ormc_column person_columns[] = {
                 ORMC_COL_TZ),
     COL(blog_person, prefs, ORMC_TYPE_JSON, 0),
     {"mood", "mood", ORMC_TYPE_ENUM, ORMC_COL_NOT_NULL,
-     offsetof(blog_person, mood), ORMC_NO_HAS, 0, mood_labels, 2, NULL, -1},
+     offsetof(blog_person, mood), ORMC_NO_HAS, 0, mood_labels, 2, NULL, -1,
+     NULL, NULL, NULL},
 };
 
 static const uint16_t person_pk[] = {PERSON_ID};
@@ -152,7 +153,7 @@ static const ormc_column post_columns[] = {
         ORMC_COL_NOT_NULL | ORMC_COL_PRIMARY_KEY | ORMC_COL_SERIAL),
     {"person_id", "person_id", ORMC_TYPE_UUID, ORMC_COL_NOT_NULL,
      offsetof(blog_post, person_id), ORMC_NO_HAS, 0, NULL, 0, &person_table,
-     PERSON_ID},
+     PERSON_ID, NULL, NULL, NULL},
     COL_MAX(blog_post, title, ORMC_COL_NOT_NULL, 100),
     COL(blog_post, views, ORMC_TYPE_BIGINT,
         ORMC_COL_NOT_NULL | ORMC_COL_DEFAULT),
@@ -187,7 +188,7 @@ static const ormc_table post_table = {
 static const ormc_column tag_columns[] = {
     {"post_id", "post_id", ORMC_TYPE_BIGINT,
      ORMC_COL_NOT_NULL | ORMC_COL_PRIMARY_KEY, offsetof(blog_tag, post_id),
-     ORMC_NO_HAS, 0, NULL, 0, &post_table, POST_ID},
+     ORMC_NO_HAS, 0, NULL, 0, &post_table, POST_ID, NULL, NULL, NULL},
     COL_MAX(blog_tag, tag, ORMC_COL_NOT_NULL | ORMC_COL_PRIMARY_KEY, 32),
 };
 

@@ -1,0 +1,190 @@
+/*
+ * test_migrate.c: shop_schema_migrate (ormc_schema_migrate) on an older
+ * database, on SQLite and PostgreSQL. The older database is the shop made
+ * by shop_schema_create and then taken back a version by hand: a table and
+ * an index gone, columns gone, one under its former name (renamed_from),
+ * and rows in it. Migrate must bring it to a clean drift check keeping the
+ * rows, refuse what it cannot do with a message that says what and why,
+ * and change nothing when it refuses.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ormc_test.h"
+#include "shop.h"
+
+static void commit_if_open(ormc_db *db)
+{
+    if (ormc_tx_status(db) != ORMC_TX_IDLE)
+        assert_ok(db, ormc_commit(db));
+}
+
+/* Whether sql runs; its transaction (when it opened one) is rolled back. */
+static bool runs(ormc_db *db, const char *sql)
+{
+    bool ok = ormc_exec(db, sql, NULL, 0, NULL) == ORMC_OK;
+    if (ormc_tx_status(db) != ORMC_TX_IDLE)
+        ormc_rollback(db);
+    return ok;
+}
+
+/*
+ * The shop one version back, with a product and an order in it. On
+ * PostgreSQL also without columns that carry a foreign key (and a unique
+ * index with it), an enum CHECK and a default: SQLite cannot drop those.
+ */
+static void make_older_shop(ormc_db *db)
+{
+    bool pg = ormc_backend_of(db) == ORMC_POSTGRES;
+    assert_ok(db, shop_schema_create(db));
+    commit_if_open(db);
+    ormc_test_exec(db, "DROP INDEX products_by_title");
+    ormc_test_exec(db, "ALTER TABLE products DROP COLUMN thumbnail");
+    ormc_test_exec(db, "ALTER TABLE products DROP COLUMN weight_kg");
+    ormc_test_exec(db, "ALTER TABLE products RENAME COLUMN old_title "
+                       "TO legacy_title");
+    ormc_test_exec(db, "ALTER TABLE orders DROP COLUMN shipped_at");
+    if (pg) {
+        ormc_test_exec(db, "ALTER TABLE order_lines DROP COLUMN product_id");
+        ormc_test_exec(db, "ALTER TABLE orders DROP COLUMN status");
+    }
+    ormc_test_exec(db, "INSERT INTO products (sku, title, price_cents, "
+                       "legacy_title) VALUES ('S1', 'Soap', 250, 'Old soap')");
+    ormc_test_exec(db, "INSERT INTO customers (id, email, name) VALUES "
+                       "('123e4567-e89b-12d3-a456-426614174000', "
+                       "'a@example.com', 'Ann')");
+    ormc_test_exec(db, "INSERT INTO orders (id, customer_id) VALUES "
+                       "(7, '123e4567-e89b-12d3-a456-426614174000')");
+    ormc_test_exec(db, "DROP TABLE order_lines");
+    commit_if_open(db);
+}
+
+static void test_migrate_brings_an_older_database_up(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    make_older_shop(db);
+    assert_int_equal(shop_schema_check(db), ORMC_SCHEMA_DRIFT);
+
+    assert_ok(db, shop_schema_migrate(db, 0));
+    assert_int_equal(ormc_tx_status(db), ORMC_TX_IDLE);
+    assert_ok(db, shop_schema_check(db));
+
+    /* The rows stay; the renamed column keeps its values. */
+    shop_product p;
+    assert_ok(db, shop_product_get(db, 1, &p));
+    assert_string_equal(p.title, "Soap");
+    assert_string_equal(p.old_title, "Old soap");
+    assert_null(p.thumbnail.data);
+    assert_false(p.has_weight_kg);
+    shop_product_free(&p);
+    shop_order o;
+    assert_ok(db, shop_order_get(db, 7, &o));
+    assert_false(o.has_shipped_at);
+    /* A column added NOT NULL with a default gives it to the rows there. */
+    assert_int_equal(o.status, SHOP_ORDER_STATUS_PENDING);
+    shop_order_free(&o);
+
+    /* The added columns carry their constraints: the enum's CHECK and the
+     * foreign key. */
+    assert_false(runs(db, "UPDATE orders SET status = 'lost'"));
+    ormc_test_exec(db, "INSERT INTO order_lines (order_id, line_no, "
+                       "product_id, price_cents) VALUES (7, 1, 1, 250)");
+    commit_if_open(db);
+    assert_false(runs(db, "INSERT INTO order_lines (order_id, line_no, "
+                          "product_id, price_cents) VALUES (7, 2, 99, 250)"));
+
+    /* Once there, migrating again changes nothing. */
+    assert_ok(db, shop_schema_migrate(db, 0));
+    assert_ok(db, shop_schema_check(db));
+    assert_ok(db, shop_schema_drop(db));
+    commit_if_open(db);
+}
+
+static void test_migrate_on_an_empty_database_creates(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    assert_ok(db, shop_schema_migrate(db, 0));
+    assert_ok(db, shop_schema_check(db));
+    assert_ok(db, shop_schema_drop(db));
+    commit_if_open(db);
+}
+
+/* A column the rows there could not take: refused, named, explained, and
+ * nothing else is done either (the renamed column keeps its old name). */
+static void test_migrate_refuses_and_changes_nothing(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    make_older_shop(db);
+    ormc_test_exec(db, "ALTER TABLE products DROP COLUMN price_cents");
+    commit_if_open(db);
+
+    assert_int_equal(shop_schema_migrate(db, 0), ORMC_SCHEMA_DRIFT);
+    const char *msg = ormc_errmsg(db);
+    assert_non_null(strstr(msg, "\"price_cents\""));
+    assert_non_null(strstr(msg, "NOT NULL without a default"));
+    assert_non_null(strstr(msg, "ormc diff"));
+    assert_string_equal(ormc_errconstraint(db), "price_cents");
+    assert_int_equal(ormc_tx_status(db), ORMC_TX_IDLE);
+
+    assert_true(runs(db, "SELECT legacy_title FROM products"));
+    assert_false(runs(db, "SELECT old_title FROM products"));
+    assert_false(runs(db, "SELECT thumbnail FROM products"));
+    assert_false(runs(db, "SELECT 1 FROM order_lines"));
+    assert_ok(db, shop_schema_drop(db));
+    commit_if_open(db);
+}
+
+/* A column the schema no longer has stays unless asked for: the drift is
+ * reported with the flag that would drop it. */
+static void test_migrate_drops_columns_only_when_asked(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    assert_ok(db, shop_schema_create(db));
+    commit_if_open(db);
+    ormc_test_exec(db, "ALTER TABLE products ADD COLUMN discontinued TEXT");
+    commit_if_open(db);
+
+    assert_int_equal(shop_schema_migrate(db, 0), ORMC_SCHEMA_DRIFT);
+    assert_non_null(strstr(ormc_errmsg(db), "\"discontinued\""));
+    assert_non_null(strstr(ormc_errmsg(db), "ORMC_MIGRATE_DROP_COLUMNS"));
+    assert_true(runs(db, "SELECT discontinued FROM products"));
+
+    assert_ok(db, shop_schema_migrate(db, ORMC_MIGRATE_DROP_COLUMNS));
+    assert_ok(db, shop_schema_check(db));
+    assert_false(runs(db, "SELECT discontinued FROM products"));
+
+    assert_int_equal(shop_schema_migrate(db, 0x80), ORMC_INVALID);
+    assert_non_null(strstr(ormc_errmsg(db), "unknown flags"));
+    assert_ok(db, shop_schema_drop(db));
+    commit_if_open(db);
+}
+
+/* Inside the caller's transaction migrate is a savepoint: the caller's
+ * rollback undoes it. */
+static void test_migrate_in_the_callers_transaction(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    make_older_shop(db);
+    assert_ok(db, ormc_begin(db));
+    assert_ok(db, shop_schema_migrate(db, 0));
+    assert_ok(db, shop_schema_check(db));
+    assert_int_equal(ormc_tx_status(db), ORMC_TX_ACTIVE);
+    assert_ok(db, ormc_rollback(db));
+    assert_int_equal(shop_schema_check(db), ORMC_SCHEMA_DRIFT);
+    assert_true(runs(db, "SELECT legacy_title FROM products"));
+    assert_ok(db, shop_schema_drop(db));
+    commit_if_open(db);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        ORMC_BACKEND_TEST(test_migrate_brings_an_older_database_up),
+        ORMC_BACKEND_TEST(test_migrate_on_an_empty_database_creates),
+        ORMC_BACKEND_TEST(test_migrate_refuses_and_changes_nothing),
+        ORMC_BACKEND_TEST(test_migrate_drops_columns_only_when_asked),
+        ORMC_BACKEND_TEST(test_migrate_in_the_callers_transaction),
+    };
+    return ormc_test_run_backends("schema_migrate", tests);
+}

@@ -104,23 +104,28 @@ local function inline_primary_key(d, t)
 end
 
 -- The table constraints of t that CREATE TABLE writes after the columns,
--- in that order: a list of { name, head, tail } (the SQL is head .. " " ..
--- tail: "CONSTRAINT name KIND (...)" and its REFERENCES or CHECK).
+-- in that order: a list of { kind, name, head, tail } (kind: "primary",
+-- "unique", "foreign" or "check"; the SQL is head .. " " .. tail:
+-- "CONSTRAINT name KIND (...)" and its REFERENCES or CHECK clause).
 function M.table_constraints(d, t)
     local out = {}
+    local kind
     local function add(name, head, tail)
-        out[#out + 1] = { name = name, head = head, tail = tail }
+        out[#out + 1] = { kind = kind, name = name, head = head, tail = tail }
     end
+    kind = "primary"
     if not inline_primary_key(d, t) then
         add(t.pk_constraint, format("CONSTRAINT %s PRIMARY KEY (%s)",
                                     ident(t.pk_constraint), idents(t.pk_cols)))
     end
+    kind = "unique"
     for _, k in ipairs(t.constraints) do
         if k.kind == "unique" then
             add(k.sql_name, format("CONSTRAINT %s UNIQUE (%s)",
                                    ident(k.sql_name), idents(k.col_objs)))
         end
     end
+    kind = "foreign"
     for _, c in ipairs(t.columns) do
         if c.ref then
             local ref = format("REFERENCES %s (%s)", c.ref_table.sql_ident,
@@ -132,6 +137,7 @@ function M.table_constraints(d, t)
                                   ident(c.fk_name), c.sql_ident), ref)
         end
     end
+    kind = "check"
     for _, c in ipairs(t.columns) do
         if c.type == "enum" then
             local labels = {}
@@ -176,7 +182,7 @@ function M.create_table(d, t, name)
     return concat(lines, "\n")
 end
 
--- The CREATE INDEX statements of t: a list of { name, sql, doc }.
+-- The CREATE INDEX statements of t: a list of { name, sql, doc, unique }.
 function M.indexes(t)
     local out = {}
     for _, k in ipairs(t.constraints) do
@@ -187,7 +193,8 @@ function M.indexes(t)
             local tail = format("ON %s (%s)", t.sql_ident, idents(k.col_objs))
             local text = head .. " " .. tail
             if #text + 1 > 80 then text = head .. "\n    " .. tail end
-            out[#out + 1] = { name = k.sql_name, sql = text, doc = k.doc }
+            out[#out + 1] = { name = k.sql_name, sql = text, doc = k.doc,
+                              unique = k.unique }
         end
     end
     return out

@@ -1,20 +1,24 @@
 -- diff.lua: the migration script from one version of a schema to the next
--- (ormc diff). Tables are matched by SQL name, columns by SQL name or by
--- renamed_from, indexes and constraints by name and definition.
+-- (ormc diff). docs/migrations.md describes what it writes and why.
+--
+-- Tables and columns of the new version are matched with the old by SQL
+-- name, then by renamed_from (columns), then by DSL name (an object whose
+-- sql_name changed is renamed, not dropped and made again). Constraints and
+-- indexes are matched by name and definition.
 --
 -- The script is one transaction: it applies whole or not at all (both
 -- dialects have transactional DDL). The two dialects differ in how a table
 -- changes:
 --
---   PostgreSQL  ALTER TABLE in place: RENAME COLUMN, ADD/DROP COLUMN,
---               ALTER COLUMN TYPE / SET|DROP NOT NULL / SET|DROP DEFAULT,
---               DROP/ADD CONSTRAINT; indexes dropped and created by name.
+--   PostgreSQL  ALTER TABLE in place: RENAME, ADD/DROP COLUMN, ALTER COLUMN
+--               TYPE / SET|DROP NOT NULL / SET|DROP DEFAULT, DROP/ADD
+--               CONSTRAINT; indexes dropped and created by name.
 --   SQLite      whose ALTER TABLE cannot change a column or a constraint:
 --               a table whose CREATE TABLE changes is rebuilt the way the
 --               SQLite documentation prescribes (create the new table under
 --               a temporary name, copy the rows, drop the old one, rename the
 --               new one, create its indexes), with foreign keys off for the
---               script so that dropping the old table touches no other.
+--               script and checked before it commits.
 --
 -- What cannot be derived from the two schemas is refused with an error at
 -- the new schema's line (exit 2, nothing printed): a NOT NULL column added
@@ -25,7 +29,7 @@ local ddl = require("ddl")
 local util = require("util")
 
 local concat, format = table.concat, string.format
-local ident = util.sql_ident
+local ident, sql_string = util.sql_ident, util.sql_string
 
 local M = {}
 
@@ -38,38 +42,54 @@ local function script()
     return s
 end
 
-local function by_sql_name(list)
-    local out = {}
-    for _, x in ipairs(list) do out[x.sql_name] = x end
-    return out
+-- head and tail on one line when it fits in 80 columns, else tail on the
+-- next, indented.
+local function fold(head, tail)
+    if #head + 1 + #tail + 1 <= 80 then return head .. " " .. tail end
+    return head .. "\n    " .. tail
 end
 
--- The columns of the new table t paired with those of the old table o:
--- a list of { new = c, old = c or nil } in t's order, plus the old columns
--- that are gone.
-local function pair_columns(o, t)
-    local old_by = by_sql_name(o.columns)
-    local pairs_, taken = {}, {}
-    for _, c in ipairs(t.columns) do
-        local old = old_by[c.sql_name]
-        if not old and c.renamed_from then
-            -- renamed_from is a DSL name: find the old column of that name.
-            for _, oc in ipairs(o.columns) do
-                if oc.name == c.renamed_from or oc.sql_name == c.renamed_from then
-                    old = oc
-                end
-            end
-            -- The old name may still be taken by a column of t.
-            if old and by_sql_name(t.columns)[old.sql_name] then old = nil end
+-- A CREATE statement without IF NOT EXISTS: in a migration an object that
+-- is already there is a collision to report, not one to pass over.
+local function strict(sql)
+    return (sql:gsub(" IF NOT EXISTS", "", 1))
+end
+
+-- The old object each new one continues (tables or columns): same SQL
+-- name; else its renamed_from, an old DSL or SQL name; else the same DSL
+-- name. An old object is taken once, and not when the new version still
+-- uses its SQL name. Returns old_of (new -> old) and the old ones gone.
+local function match(olds, news)
+    local by_sql, by_name, new_sql = {}, {}, {}
+    for _, o in ipairs(olds) do
+        by_sql[o.sql_name] = o
+        by_name[o.name] = o
+    end
+    for _, n in ipairs(news) do new_sql[n.sql_name] = true end
+    local old_of, taken = {}, {}
+    for _, n in ipairs(news) do
+        local o = by_sql[n.sql_name]
+        if o then
+            old_of[n], taken[o] = o, true
         end
-        if old then taken[old] = true end
-        pairs_[#pairs_ + 1] = { new = c, old = old }
+    end
+    local function free(o) return o and not taken[o] and not new_sql[o.sql_name] end
+    for _, n in ipairs(news) do
+        if not old_of[n] then
+            local o
+            if n.renamed_from then
+                o = by_name[n.renamed_from]
+                if not free(o) then o = by_sql[n.renamed_from] end
+            end
+            if not free(o) then o = by_name[n.name] end
+            if free(o) then old_of[n], taken[o] = o, true end
+        end
     end
     local gone = {}
-    for _, oc in ipairs(o.columns) do
-        if not taken[oc] then gone[#gone + 1] = oc end
+    for _, o in ipairs(olds) do
+        if not taken[o] then gone[#gone + 1] = o end
     end
-    return pairs_, gone
+    return old_of, gone
 end
 
 -- Whether the column may be added to a table that already has rows.
@@ -84,66 +104,81 @@ local function check_added(errs, t, c)
     return true
 end
 
-local function check_serial(errs, t, p)
-    if p.old and (p.old.type == "serial") ~= (p.new.type == "serial") then
-        errs:addf(p.new, "write that step by hand, or add a new column",
+local function check_serial(errs, t, c, oc)
+    if (oc.type == "serial") ~= (c.type == "serial") then
+        errs:addf(c, "write that step by hand, or add a new column",
                   "column '%s' of table '%s' %s serial: ormc diff cannot "
-                  .. "carry the key's sequence over", p.new.name, t.name,
-                  p.new.type == "serial" and "becomes" or "stops being")
+                  .. "carry the key's sequence over", c.name, t.name,
+                  c.type == "serial" and "becomes" or "stops being")
         return false
     end
     return true
 end
 
--- head and tail on one line when it fits in 80 columns, else tail on the
--- next, indented.
-local function fold(head, tail)
-    if #head + 1 + #tail + 1 <= 80 then return head .. " " .. tail end
-    return head .. "\n    " .. tail
+-- The tables of the new model paired with the old: a list of
+-- { t, o, cols = new column -> old column, gone = old columns gone } in the
+-- new model's dependency order, and the old tables that are gone.
+local function pair_tables(old_m, new_m)
+    local old_of, gone = match(old_m.tables, new_m.tables)
+    local kept = {}
+    for _, t in ipairs(new_m.order) do
+        local o = old_of[t]
+        if o then
+            local cols, gone_cols = match(o.columns, t.columns)
+            kept[#kept + 1] = { t = t, o = o, cols = cols, gone = gone_cols }
+        end
+    end
+    -- Old tables in reverse dependency order: children first.
+    local gone_set, gone_tables = {}, {}
+    for _, o in ipairs(gone) do gone_set[o] = true end
+    for i = #old_m.order, 1, -1 do
+        if gone_set[old_m.order[i]] then
+            gone_tables[#gone_tables + 1] = old_m.order[i]
+        end
+    end
+    return kept, gone_tables
 end
 
--- Index and constraint entries by name, with their SQL text.
-local function indexes_by_name(t)
+local function rename_tables(s, kept)
+    for _, k in ipairs(kept) do
+        if k.o.sql_name ~= k.t.sql_name then
+            s:add(format("%s: renamed to %s", k.o.sql_name, k.t.sql_name),
+                  format("ALTER TABLE %s RENAME TO %s", k.o.sql_ident,
+                         k.t.sql_ident))
+        end
+    end
+end
+
+local function by_name(list)
     local out = {}
-    for _, ix in ipairs(ddl.indexes(t)) do out[ix.name] = ix end
+    for _, x in ipairs(list) do out[x.name] = x end
     return out
 end
 
-local function constraints_by_name(d, t)
-    local out = {}
-    for _, k in ipairs(ddl.table_constraints(d, t)) do
-        k.sql = ddl.constraint_sql(k)
-        out[#out + 1] = k
-        out[k.name] = k
+-- Entries of list (constraints or indexes, with name and sql) that are not
+-- in other with the same SQL.
+local function changed(list, other)
+    local other_by, out = by_name(other), {}
+    for _, x in ipairs(list) do
+        local y = other_by[x.name]
+        if not y or y.sql ~= x.sql then out[#out + 1] = x end
     end
     return out
-end
-
--- The indexes of new table t that differ from (or are missing in) old o,
--- and those of o that differ from (or are missing in) t.
-local function changed_indexes(o, t)
-    local old, new = indexes_by_name(o), indexes_by_name(t)
-    local to_drop, to_create = {}, {}
-    for _, ix in ipairs(ddl.indexes(o)) do
-        if not new[ix.name] or new[ix.name].sql ~= ix.sql then
-            to_drop[#to_drop + 1] = ix
-        end
-    end
-    for _, ix in ipairs(ddl.indexes(t)) do
-        if not old[ix.name] or old[ix.name].sql ~= ix.sql then
-            to_create[#to_create + 1] = ix
-        end
-    end
-    return to_drop, to_create
 end
 
 -- === PostgreSQL ===
 
-local function pg_alter_columns(d, s, errs, o, t)
-    local pairs_, gone = pair_columns(o, t)
+local function constraints(d, t)
+    local out = ddl.table_constraints(d, t)
+    for _, k in ipairs(out) do k.sql = ddl.constraint_sql(k) end
+    return out
+end
+
+local function pg_alter_columns(d, s, errs, k)
+    local t, o = k.t, k.o
     local alter = "ALTER TABLE " .. t.sql_ident .. " "
-    for _, p in ipairs(pairs_) do
-        local c, oc = p.new, p.old
+    for _, c in ipairs(t.columns) do
+        local oc = k.cols[c]
         if oc and oc.sql_name ~= c.sql_name then
             s:add(format("%s: column %s renamed to %s", t.sql_name,
                          oc.sql_name, c.sql_name),
@@ -151,29 +186,40 @@ local function pg_alter_columns(d, s, errs, o, t)
                          c.sql_ident))
         end
     end
-    for _, p in ipairs(pairs_) do
-        local c, oc = p.new, p.old
+    for _, c in ipairs(t.columns) do
+        local oc = k.cols[c]
         local col = alter .. "ALTER COLUMN " .. c.sql_ident .. " "
         if not oc then
             if check_added(errs, t, c) then
                 s:add(format("%s: new column %s", t.sql_name, c.sql_name),
                       alter .. "ADD COLUMN " .. ddl.column_definition(d, t, c))
             end
-        elseif check_serial(errs, t, p) then
+        elseif check_serial(errs, t, c, oc) then
             local old_type, new_type = d.column_type(oc), d.column_type(c)
-            if old_type ~= new_type then
-                -- A timestamp keeps its instant: without a time zone it holds
-                -- UTC (emit_postgres.lua), so it is read and written as UTC.
-                local using = format("%s::%s", c.sql_ident, new_type)
-                if oc.type == "timestamp" and c.type == "timestamp" then
-                    using = c.sql_ident .. " AT TIME ZONE 'UTC'"
-                end
-                s:add(format("%s.%s: %s -> %s", t.sql_name, c.sql_name,
-                             old_type, new_type),
-                      fold(col .. "TYPE " .. new_type, "USING " .. using))
-            end
             local old_default = ddl.default_sql(d, oc)
             local new_default = ddl.default_sql(d, c)
+            if old_type ~= new_type then
+                local what = format("%s.%s: %s -> %s", t.sql_name, c.sql_name,
+                                    old_type, new_type)
+                -- The old default may not cast to the new type: it goes
+                -- first and the new one comes after.
+                if old_default then
+                    s:add(what, col .. "DROP DEFAULT")
+                    what = nil
+                end
+                local using = format("%s::%s", c.sql_ident, new_type)
+                if oc.type == "timestamp" and c.type == "timestamp" then
+                    -- A timestamp keeps its instant: without a time zone it
+                    -- holds UTC (emit_postgres.lua).
+                    using = c.sql_ident .. " AT TIME ZONE 'UTC'"
+                elseif c.type == "text" and c.max then
+                    -- An explicit cast to varchar(n) cuts a longer value
+                    -- short; an assignment from text refuses it.
+                    using = c.sql_ident .. "::text"
+                end
+                s:add(what, fold(col .. "TYPE " .. new_type, "USING " .. using))
+                old_default = nil
+            end
             if old_default ~= new_default then
                 s:add(format("%s.%s: default %s", t.sql_name, c.sql_name,
                              new_default or "none"),
@@ -198,153 +244,199 @@ local function pg_alter_columns(d, s, errs, o, t)
             end
         end
     end
-    for _, oc in ipairs(gone) do
+    for _, oc in ipairs(k.gone) do
         s:add(format("%s: column %s removed", t.sql_name, oc.sql_name),
               alter .. "DROP COLUMN " .. oc.sql_ident)
     end
 end
 
-local function pg_script(d, s, errs, old_m, new_m)
-    local old_tables, new_tables = by_sql_name(old_m.tables),
-                                   by_sql_name(new_m.tables)
-    -- 1. Constraints and indexes that go or change, first, children's
-    -- before their parents' (a foreign key holds on to the key it points
-    -- at); a foreign key into a table that is dropped goes before the table.
-    local drops, add_later = {}, {}
-    for _, t in ipairs(new_m.order) do
-        local o = old_tables[t.sql_name]
-        if o then
-            local dropped = {}
-            local old_k, new_k = constraints_by_name(d, o), constraints_by_name(d, t)
-            for _, k in ipairs(old_k) do
-                if not new_k[k.name] or new_k[k.name].sql ~= k.sql then
-                    dropped[#dropped + 1] = format(
-                        "ALTER TABLE %s DROP CONSTRAINT %s", o.sql_ident,
-                        ident(k.name))
-                end
-            end
-            for _, k in ipairs(new_k) do
-                if not old_k[k.name] or old_k[k.name].sql ~= k.sql then
-                    local head = format("ALTER TABLE %s ADD %s", t.sql_ident,
-                                        k.head)
-                    add_later[#add_later + 1] = k.tail
-                        and fold(head, k.tail) or head
-                end
-            end
-            local drop, create = changed_indexes(o, t)
-            for _, ix in ipairs(drop) do
-                dropped[#dropped + 1] = "DROP INDEX " .. ident(ix.name)
-            end
-            for _, ix in ipairs(create) do add_later[#add_later + 1] = ix.sql end
-            drops[#drops + 1] = dropped
-        end
-    end
-    local comment = "constraints and indexes that change or go"
-    for i = #drops, 1, -1 do
-        for _, sql in ipairs(drops[i]) do
-            s:add(comment, sql)
-            comment = nil
-        end
-    end
-    -- 2. Tables that go, children first.
-    for i = #old_m.order, 1, -1 do
-        local o = old_m.order[i]
-        if not new_tables[o.sql_name] then
-            s:add(format("%s: removed", o.sql_name), "DROP TABLE " .. o.sql_ident)
-        end
-    end
-    -- 3. The columns of the tables that stay.
-    for _, t in ipairs(new_m.order) do
-        local o = old_tables[t.sql_name]
-        if o then pg_alter_columns(d, s, errs, o, t) end
-    end
-    -- 4. New tables, then what the tables that stay gained (a new foreign
-    -- key may point into a new table).
-    for _, t in ipairs(new_m.order) do
-        if not old_tables[t.sql_name] then
-            s:add(format("%s: new table", t.sql_name), ddl.create_table(d, t))
-            for _, ix in ipairs(ddl.indexes(t)) do s:add(nil, ix.sql) end
-        end
-    end
-    comment = "constraints and indexes that are new or changed"
-    for _, sql in ipairs(add_later) do
+-- Add statements under one comment.
+local function add_all(s, comment, list)
+    for _, sql in ipairs(list) do
         s:add(comment, sql)
         comment = nil
     end
 end
 
--- === SQLite ===
-
--- Rebuild table t (old version o) in place: its rows keep their values in
--- the columns both versions have.
-local function sqlite_rebuild(d, s, errs, o, t)
-    local pairs_ = pair_columns(o, t)
-    local into, from = {}, {}
-    for _, p in ipairs(pairs_) do
-        if p.old then
-            if check_serial(errs, t, p) then
-                into[#into + 1] = p.new.sql_ident
-                -- A column that becomes NOT NULL takes its default where
-                -- it had no value.
-                local default = ddl.default_sql(d, p.new)
-                if p.new.not_null and not p.old.not_null and default then
-                    from[#from + 1] = format("COALESCE(%s, %s)",
-                                             p.old.sql_ident, default)
-                else
-                    from[#from + 1] = p.old.sql_ident
+local function pg_script(d, s, errs, old_m, new_m)
+    local kept, gone_tables = pair_tables(old_m, new_m)
+    -- The old tables whose keys a foreign key may lose: gone, or with a
+    -- key (primary, unique constraint or unique index) that goes or
+    -- changes, or with a column whose type changes. Foreign keys into them
+    -- go first and come back at the end; so do those whose own column
+    -- changes type.
+    local unsteady, retyped = {}, {}
+    for _, o in ipairs(gone_tables) do unsteady[o] = true end
+    for _, k in ipairs(kept) do
+        k.old_k, k.new_k = constraints(d, k.o), constraints(d, k.t)
+        k.old_ix, k.new_ix = ddl.indexes(k.o), ddl.indexes(k.t)
+        k.drop_k, k.add_k = changed(k.old_k, k.new_k), changed(k.new_k, k.old_k)
+        k.drop_ix, k.add_ix = changed(k.old_ix, k.new_ix), changed(k.new_ix, k.old_ix)
+        for _, x in ipairs(k.drop_k) do
+            if x.kind == "primary" or x.kind == "unique" then unsteady[k.o] = true end
+        end
+        for _, x in ipairs(k.drop_ix) do
+            if x.unique then unsteady[k.o] = true end
+        end
+        for c, oc in pairs(k.cols) do
+            if d.column_type(c) ~= d.column_type(oc) then
+                unsteady[k.o], retyped[oc] = true, true
+            end
+        end
+    end
+    local fk_drop, later = {}, {}
+    for _, k in ipairs(kept) do
+        local dropping, adding, new_by = {}, {}, by_name(k.new_k)
+        for _, x in ipairs(k.drop_k) do dropping[x.name] = true end
+        for _, x in ipairs(k.add_k) do adding[x.name] = true end
+        for _, oc in ipairs(k.o.columns) do
+            if oc.ref and (dropping[oc.fk_name] or unsteady[oc.ref_table]
+                           or retyped[oc]) then
+                fk_drop[#fk_drop + 1] = format(
+                    "ALTER TABLE %s DROP CONSTRAINT %s", k.t.sql_ident,
+                    ident(oc.fk_name))
+                dropping[oc.fk_name] = "done"
+                local again = new_by[oc.fk_name]
+                if again and not adding[again.name] then
+                    adding[again.name] = true
+                    k.add_k[#k.add_k + 1] = again
                 end
             end
-        else
-            check_added(errs, t, p.new)
+        end
+        k.dropping = dropping
+    end
+
+    rename_tables(s, kept)
+    add_all(s, "foreign keys that change or lose what they reference",
+            fk_drop)
+    for _, o in ipairs(gone_tables) do
+        s:add(format("%s: removed", o.sql_name), "DROP TABLE " .. o.sql_ident)
+    end
+    local drops = {}
+    for _, k in ipairs(kept) do
+        for _, x in ipairs(k.drop_k) do
+            if k.dropping[x.name] ~= "done" then
+                drops[#drops + 1] = format("ALTER TABLE %s DROP CONSTRAINT %s",
+                                           k.t.sql_ident, ident(x.name))
+            end
+        end
+        for _, x in ipairs(k.drop_ix) do
+            drops[#drops + 1] = "DROP INDEX " .. ident(x.name)
+        end
+    end
+    add_all(s, "constraints and indexes that change or go", drops)
+    for _, k in ipairs(kept) do pg_alter_columns(d, s, errs, k) end
+
+    -- Keys and indexes before the new tables (whose foreign keys may
+    -- reference them), foreign keys and checks after (they may reference
+    -- the new tables).
+    local keys = {}
+    for _, k in ipairs(kept) do
+        local seen = {}
+        for _, x in ipairs(k.add_k) do
+            if not seen[x.name] then
+                seen[x.name] = true
+                local sql = x.tail
+                    and fold(format("ALTER TABLE %s ADD %s", k.t.sql_ident,
+                                    x.head), x.tail)
+                    or format("ALTER TABLE %s ADD %s", k.t.sql_ident, x.head)
+                local list = (x.kind == "primary" or x.kind == "unique")
+                    and keys or later
+                list[#list + 1] = sql
+            end
+        end
+        for _, x in ipairs(k.add_ix) do keys[#keys + 1] = strict(x.sql) end
+    end
+    add_all(s, "keys and indexes that are new or changed", keys)
+    local is_kept = {}
+    for _, k in ipairs(kept) do is_kept[k.t] = true end
+    for _, t in ipairs(new_m.order) do
+        if not is_kept[t] then
+            s:add(format("%s: new table", t.sql_name),
+                  strict(ddl.create_table(d, t)))
+            for _, ix in ipairs(ddl.indexes(t)) do s:add(nil, strict(ix.sql)) end
+        end
+    end
+    add_all(s, "foreign keys and checks that are new or changed", later)
+end
+
+-- === SQLite ===
+
+-- Rebuild kept table k.t in place (already under its new name): its rows
+-- keep their values in the columns both versions have.
+local function sqlite_rebuild(d, s, errs, k)
+    local t = k.t
+    local into, from = {}, {}
+    for _, c in ipairs(t.columns) do
+        local oc = k.cols[c]
+        if not oc then
+            check_added(errs, t, c)
+        elseif check_serial(errs, t, c, oc) then
+            into[#into + 1] = c.sql_ident
+            -- A column that becomes NOT NULL takes its default where it
+            -- had no value.
+            local default = ddl.default_sql(d, c)
+            if c.not_null and not oc.not_null and default then
+                from[#from + 1] = format("COALESCE(%s, %s)", oc.sql_ident,
+                                         default)
+            else
+                from[#from + 1] = oc.sql_ident
+            end
         end
     end
     local temp_name = "_ormc_new_" .. t.sql_name
     local temp = ident(temp_name)
     s:add(format("%s: rebuilt with its new definition (SQLite cannot alter "
                  .. "a column or a constraint)", t.sql_name),
-          ddl.create_table(d, t, temp))
+          strict(ddl.create_table(d, t, temp)))
     if #into > 0 then
         s:add(nil, format("INSERT INTO %s (%s)\n    SELECT %s FROM %s", temp,
-                          concat(into, ", "), concat(from, ", "), o.sql_ident))
+                          concat(into, ", "), concat(from, ", "), t.sql_ident))
     end
     local serial = false
     for _, c in ipairs(t.columns) do serial = serial or c.type == "serial" end
     if serial then
         -- AUTOINCREMENT never reuses a key: carry the high-water mark over.
         s:add(nil, format("DELETE FROM sqlite_sequence WHERE name = %s",
-                          util.sql_string(temp_name)))
+                          sql_string(temp_name)))
         s:add(nil, format("INSERT INTO sqlite_sequence (name, seq)\n    "
                           .. "SELECT %s, seq FROM sqlite_sequence WHERE "
-                          .. "name = %s", util.sql_string(temp_name),
-                          util.sql_string(o.sql_name)))
+                          .. "name = %s", sql_string(temp_name),
+                          sql_string(t.sql_name)))
     end
-    s:add(nil, "DROP TABLE " .. o.sql_ident)
+    s:add(nil, "DROP TABLE " .. t.sql_ident)
     s:add(nil, format("ALTER TABLE %s RENAME TO %s", temp, t.sql_ident))
-    for _, ix in ipairs(ddl.indexes(t)) do s:add(nil, ix.sql) end
+    for _, ix in ipairs(ddl.indexes(t)) do s:add(nil, strict(ix.sql)) end
 end
 
 local function sqlite_script(d, s, errs, old_m, new_m)
-    local old_tables, new_tables = by_sql_name(old_m.tables),
-                                   by_sql_name(new_m.tables)
-    for i = #old_m.order, 1, -1 do
-        local o = old_m.order[i]
-        if not new_tables[o.sql_name] then
-            s:add(format("%s: removed", o.sql_name), "DROP TABLE " .. o.sql_ident)
+    local kept, gone_tables = pair_tables(old_m, new_m)
+    local kept_of = {}
+    for _, k in ipairs(kept) do kept_of[k.t] = k end
+    rename_tables(s, kept)
+    -- Every index that changes or goes, first: an index may move to a
+    -- table that comes earlier.
+    local drops = {}
+    for _, k in ipairs(kept) do
+        k.add_ix = changed(ddl.indexes(k.t), ddl.indexes(k.o))
+        for _, x in ipairs(changed(ddl.indexes(k.o), ddl.indexes(k.t))) do
+            drops[#drops + 1] = "DROP INDEX " .. ident(x.name)
         end
     end
+    add_all(s, "indexes that change or go", drops)
+    for _, o in ipairs(gone_tables) do
+        s:add(format("%s: removed", o.sql_name), "DROP TABLE " .. o.sql_ident)
+    end
     for _, t in ipairs(new_m.order) do
-        local o = old_tables[t.sql_name]
-        if not o then
-            s:add(format("%s: new table", t.sql_name), ddl.create_table(d, t))
-            for _, ix in ipairs(ddl.indexes(t)) do s:add(nil, ix.sql) end
-        elseif ddl.create_table(d, o) ~= ddl.create_table(d, t) then
-            sqlite_rebuild(d, s, errs, o, t)
+        local k = kept_of[t]
+        if not k then
+            s:add(format("%s: new table", t.sql_name),
+                  strict(ddl.create_table(d, t)))
+            for _, ix in ipairs(ddl.indexes(t)) do s:add(nil, strict(ix.sql)) end
+        elseif ddl.create_table(d, k.o, t.sql_ident) ~= ddl.create_table(d, t) then
+            sqlite_rebuild(d, s, errs, k)
         else
-            local drop, create = changed_indexes(o, t)
-            for _, ix in ipairs(drop) do
-                s:add(nil, "DROP INDEX " .. ident(ix.name))
-            end
-            for _, ix in ipairs(create) do s:add(nil, ix.sql) end
+            for _, ix in ipairs(k.add_ix) do s:add(nil, strict(ix.sql)) end
         end
     end
 end
@@ -355,7 +447,8 @@ end
 function M.script(d, old_m, new_m, errs, header)
     local s = script()
     local before = errs:count()
-    if d.name == "SQLite" then
+    local sqlite = d.name == "SQLite"
+    if sqlite then
         sqlite_script(d, s, errs, old_m, new_m)
     else
         pg_script(d, s, errs, old_m, new_m)
@@ -371,16 +464,34 @@ function M.script(d, old_m, new_m, errs, header)
     end
     b:line("--")
     b:line("-- One transaction: it applies whole or not at all.")
-    local sqlite = d.name == "SQLite"
     if sqlite then
         -- Off for the rebuilds: dropping a table must not delete from or
         -- check the tables that reference it. A no-op inside a transaction,
-        -- hence before BEGIN.
+        -- hence before BEGIN (and the script must not run inside one).
+        b:line("-- Run it outside any transaction: it turns foreign keys off "
+               .. "for its own.")
         b:line()
         b:line("PRAGMA foreign_keys = OFF;")
     end
     b:line()
     b:line("BEGIN;")
+    if not sqlite then
+        -- Casts between text and timestamps read and write UTC, as ormc
+        -- stores it, whatever the session's time zone.
+        b:line("SET LOCAL TimeZone = 'UTC';")
+    end
+    if sqlite then
+        -- Foreign keys are off: refuse to commit rows that break one (a
+        -- reference added to a column whose values have no parent). A
+        -- CHECK is the one way plain SQL has to fail on a query's answer.
+        s:add("the foreign keys hold, or nothing is committed",
+              "CREATE TEMP TABLE \"_ormc_foreign_key_check\" (\"violations\" "
+              .. "INTEGER\n    CONSTRAINT \"foreign keys must hold after the "
+              .. "migration\" CHECK (\"violations\" = 0))")
+        s:add(nil, "INSERT INTO \"_ormc_foreign_key_check\"\n    SELECT "
+              .. "count(*) FROM pragma_foreign_key_check")
+        s:add(nil, "DROP TABLE \"_ormc_foreign_key_check\"")
+    end
     for _, st in ipairs(s.list) do
         if st.comment then
             b:line()

@@ -72,14 +72,15 @@ local sqlite = dialect == "sqlite"
 
 -- The catalog of the current database, as text that does not depend on
 -- the order of columns (ADD COLUMN appends) or on the schema's name.
-local function catalog()
+-- SQLite: of the tables named (by default those of v1 and v2).
+local function catalog(tables)
     local queries
     if sqlite then
         queries = {
             "SELECT type, name, tbl_name, sql FROM sqlite_master "
                 .. "WHERE name NOT LIKE 'sqlite_%' ORDER BY name;",
         }
-        for _, t in ipairs({ "authors", "books", "reviews", "notes" }) do
+        for _, t in ipairs(tables or { "authors", "books", "reviews", "notes" }) do
             queries[#queries + 1] = string.format(
                 "SELECT '%s', name, type, \"notnull\", dflt_value, pk "
                 .. "FROM pragma_table_info('%s') ORDER BY name;", t, t)
@@ -203,6 +204,83 @@ T.eq(catalog(), before, "a migration that fails half-way: changes nothing")
 query("a migration that fails half-way: the rows as they were",
       "SELECT id, name, country FROM authors ORDER BY id;\n"
       .. "SELECT count(*) FROM notes;", "1|Ann|NO\n2|Bob|\n1\n")
+
+-- === Keys, references and renames (keys1.lua -> keys2.lua) ===
+
+local k1, k2 = "tests/gen/diff/keys1.lua", "tests/gen/diff/keys2.lua"
+local k1_ddl = script("keys1.sql", "ddl " .. d .. k1)
+local k2_ddl = script("keys2.sql", "ddl " .. d .. k2)
+local k_migration = script("keys1-keys2.sql", "diff " .. d .. k1 .. " " .. k2)
+local tables = { "countries", "cities", "items", "articles", "stock", "nodes" }
+
+db.use("keys_fresh")
+rc, o, e = db.apply(k2_ddl)
+T.eq(rc, 0, "keys2 created " .. e)
+local k_want = catalog(tables)
+
+-- keys1 with rows; extra: more rows, applied after the common ones.
+local function load_keys1(name, extra)
+    db.use(name)
+    local rc_, _, err = db.apply(k1_ddl)
+    T.eq(rc_, 0, name .. ": keys1 created " .. err)
+    rc_, _, err = db.sql(
+        "INSERT INTO countries (code, name) VALUES ('NO', 'Norway'), "
+        .. "('SE', 'Sweden');\n"
+        .. "INSERT INTO cities (country_code, flag, founded) VALUES "
+        .. "('NO', 1, '2024-01-01 00:00:00.000000');\n"
+        .. "INSERT INTO items (sku, label, city_id) VALUES ('A1', 'apple', 1);\n"
+        .. "INSERT INTO nodes (nid, parent) VALUES (1, NULL), (2, 1);\n"
+        .. (extra or ""))
+    T.eq(rc_, 0, name .. ": keys1 rows " .. err)
+end
+
+load_keys1("keys")
+rc, o, e = db.apply(k_migration)
+T.eq(rc, 0, "keys: the migration applies " .. e)
+T.eq(catalog(tables), k_want, "keys: the catalog of a database made from keys2")
+query("keys: a natural key replaced by a serial one: every row gets one",
+      "SELECT code, name, id IS NOT NULL FROM countries ORDER BY code;",
+      sqlite and "NO|Norway|1\nSE|Sweden|1\n" or "NO|Norway|t\nSE|Sweden|t\n")
+query("keys: the foreign key into it still holds",
+      "SELECT country_code FROM cities;", "NO\n")
+rc = db.sql("INSERT INTO cities (country_code) VALUES ('XX');")
+T.ok(rc ~= 0, "keys: the foreign key into it still refuses a missing parent")
+query("keys: integer to boolean under a default; text to a timestamp, as UTC "
+      .. "in a session elsewhere; a column renamed by sql_name keeps its "
+      .. "values",
+      sqlite and "SELECT flag, substr(founded_at, 1, 19) FROM cities;"
+      or "SELECT flag, to_char(founded_at AT TIME ZONE 'UTC', "
+         .. "'YYYY-MM-DD HH24:MI:SS') FROM cities;",
+      (sqlite and "1" or "t") .. "|2024-01-01 00:00:00\n")
+query("keys: a table renamed by sql_name keeps its rows",
+      "SELECT sku, label, city_id FROM articles;", "A1|apple|1\n")
+query("keys: a new table references the new unique key",
+      "INSERT INTO stock (sku) VALUES ('A1');\nSELECT count(*) FROM stock;",
+      "1\n")
+rc = db.sql("INSERT INTO stock (sku) VALUES ('ZZ');")
+T.ok(rc ~= 0, "keys: the new table's foreign key refuses a missing parent")
+query("keys: a self-referencing key renamed",
+      "SELECT id, parent FROM nodes ORDER BY id;", "1|\n2|1\n")
+rc = db.sql("INSERT INTO nodes (id, parent) VALUES (3, 99);")
+T.ok(rc ~= 0, "keys: the renamed self-reference still refuses a missing parent")
+
+-- What the new version refuses makes the whole migration fail, with
+-- nothing changed: a name longer than the new max (cut short by a naive
+-- cast), an item in a city that does not exist (committed by a script
+-- that never checks the foreign keys it turned off).
+local refusals = {
+    { "a value longer than the new max",
+      "INSERT INTO countries (code, name) VALUES ('XL', 'Far too long a name');" },
+    { "a value the new reference has no parent for",
+      "INSERT INTO items (sku, label, city_id) VALUES ('B2', 'pear', 999);" },
+}
+for i, r in ipairs(refusals) do
+    load_keys1("keys_refused_" .. i, r[2])
+    local before_k = catalog(tables)
+    rc, o, e = db.apply(k_migration)
+    T.ok(rc ~= 0, "keys: " .. r[1] .. ": the migration fails", e)
+    T.eq(catalog(tables), before_k, "keys: " .. r[1] .. ": nothing changed")
+end
 
 db.cleanup()
 T.rmrf(out)

@@ -70,6 +70,15 @@ T.ok(e:find(shown .. ":%d+: error: column 'id' of table 'note' stops being "
 local db = T.databases(dialect, out)
 local sqlite = dialect == "sqlite"
 
+-- Make database `name` from a DDL file and fill it with rows.
+function db.load(name, ddl_file, rows)
+    db.use(name)
+    local rc_, _, err = db.apply(ddl_file)
+    T.eq(rc_, 0, name .. ": created " .. err)
+    rc_, _, err = db.sql(rows)
+    T.eq(rc_, 0, name .. ": rows " .. err)
+end
+
 -- The catalog of the current database, as text that does not depend on
 -- the order of columns (ADD COLUMN appends) or on the schema's name.
 -- SQLite: of the tables named (by default those of v1 and v2).
@@ -118,10 +127,7 @@ end
 -- never used twice), another without a country or a birth year, books of
 -- each format, a note.
 local function load_v1(name)
-    db.use(name)
-    local rc_, _, err = db.apply(v1_ddl)
-    T.eq(rc_, 0, name .. ": v1 created " .. err)
-    rc_, _, err = db.sql(
+    db.load(name, v1_ddl,
         "INSERT INTO authors (name, country, born) VALUES ('Ann', 'NO', 1950);\n"
         .. "INSERT INTO authors (name) VALUES ('Bob');\n"
         .. "INSERT INTO authors (name) VALUES ('Gone');\n"
@@ -131,7 +137,6 @@ local function load_v1(name)
         .. "INSERT INTO books (author_id, title, format) VALUES "
         .. "(2, 'Second', 'ebook');\n"
         .. "INSERT INTO notes (body) VALUES ('remember');")
-    T.eq(rc_, 0, name .. ": v1 rows " .. err)
 end
 
 db.use("fresh")
@@ -220,10 +225,7 @@ local k_want = catalog(tables)
 
 -- keys1 with rows; extra: more rows, applied after the common ones.
 local function load_keys1(name, extra)
-    db.use(name)
-    local rc_, _, err = db.apply(k1_ddl)
-    T.eq(rc_, 0, name .. ": keys1 created " .. err)
-    rc_, _, err = db.sql(
+    db.load(name, k1_ddl,
         "INSERT INTO countries (code, name) VALUES ('NO', 'Norway'), "
         .. "('SE', 'Sweden');\n"
         .. "INSERT INTO cities (country_code, flag, founded) VALUES "
@@ -231,7 +233,6 @@ local function load_keys1(name, extra)
         .. "INSERT INTO items (sku, label, city_id) VALUES ('A1', 'apple', 1);\n"
         .. "INSERT INTO nodes (nid, parent) VALUES (1, NULL), (2, 1);\n"
         .. (extra or ""))
-    T.eq(rc_, 0, name .. ": keys1 rows " .. err)
 end
 
 load_keys1("keys")

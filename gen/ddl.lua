@@ -68,11 +68,15 @@ end
 -- key and CHECK written as column constraints, under the names CREATE TABLE
 -- gives them. nil for a column that a table with rows cannot take: a key,
 -- a unique column, NOT NULL without a default, and on SQLite (whose ADD
--- COLUMN wants a constant default) one whose default is now.
+-- COLUMN wants a constant default, and a NULL one with a foreign key) one
+-- whose default is now or that references a table and has a default.
+-- runtime/src/schema.c (why_not_added) explains each case.
 function M.add_column_definition(d, t, c)
+    local sqlite = d.name == "SQLite"
     if c.pk or c.type == "serial" or c.unique
         or (c.not_null and c.default == nil)
-        or (c.default == model.NOW and d.name == "SQLite") then
+        or (sqlite and c.default == model.NOW)
+        or (sqlite and c.ref and c.default ~= nil) then
         return nil
     end
     local out = { M.column_definition(d, t, c) }

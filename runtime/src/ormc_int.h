@@ -279,6 +279,13 @@ void ormc__tx_statement_failed(ormc_db *db, int status);
 /* The internal forms of begin/commit/rollback: on success they leave the
  * recorded error alone. */
 int ormc__begin(ormc_db *db, const ormc_tx_options *opts);
+/* Begin a transaction that reads the catalog and then writes (schema
+ * create, drop, migrate): so that two writers take turns rather than one
+ * acting on what it read before the other committed, SQLite takes the
+ * write lock at once (BEGIN IMMEDIATE) and PostgreSQL reads each
+ * statement's latest committed state (READ COMMITTED). Inside an open
+ * transaction: a savepoint, as ormc__begin. */
+int ormc__begin_writer(ormc_db *db);
 int ormc__commit(ormc_db *db);
 int ormc__rollback(ormc_db *db);
 

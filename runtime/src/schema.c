@@ -257,7 +257,7 @@ typedef int (*schema_body)(ormc_db *db, const ormc_schema *s);
  * level is rolled back and body's error is what the connection reports. */
 static int run_atomic(ormc_db *db, const ormc_schema *s, schema_body body)
 {
-    int rc = ormc__begin(db, NULL);
+    int rc = ormc__begin_writer(db);
     if (rc != ORMC_OK)
         return rc;
     return ormc__end_level(db, body(db, s));
@@ -317,6 +317,40 @@ int ormc_schema_create(ormc_db *db, const ormc_schema *s)
 
 /* === Drop === */
 
+/*
+ * The schema that the catalog reads look at, for qualifying the names of
+ * the statements that change it: PostgreSQL's current_schema() (an
+ * unqualified name may find a temporary table, or a table further down
+ * search_path), SQLite's "main". One row, one column; free with
+ * rows_free.
+ */
+static int current_schema(ormc_db *db, const char *what, catalog_rows *cur)
+{
+    if (db->backend != ORMC_POSTGRES) {
+        memset(cur, 0, sizeof *cur);
+        cur->n_cols = 1;
+        cur->cells = malloc(sizeof *cur->cells);
+        if (!cur->cells || !(cur->cells[0] = dup_text("main"))) {
+            free(cur->cells);
+            cur->cells = NULL;
+            return ormc__error(db, ORMC_NOMEM, NULL, NULL, "out of memory");
+        }
+        cur->n_rows = 1;
+        return ORMC_OK;
+    }
+    int rc = collect(db, postgres_current_schema_sql, 1, NULL, cur);
+    if (rc != ORMC_OK)
+        return rc;
+    if (cur->n_rows != 1 || !cell(cur, 0, 0)) {
+        rows_free(cur);
+        return ormc__error(db, ORMC_INVALID, "3F000", NULL,
+                           "%s: no current schema (search_path names no "
+                           "existing schema)",
+                           what);
+    }
+    return ORMC_OK;
+}
+
 static int drop_body(ormc_db *db, const ormc_schema *s)
 {
     char storage[256];
@@ -325,19 +359,10 @@ static int drop_body(ormc_db *db, const ormc_schema *s)
     int rc = take_turns(db);
     if (rc != ORMC_OK)
         return rc;
-    if (db->backend == ORMC_POSTGRES) {
-        /* Qualify the names: an unqualified DROP of a table missing from
-         * the current schema would find one further down search_path. */
-        rc = collect(db, postgres_current_schema_sql, 1, NULL, &cur);
-        if (rc != ORMC_OK)
-            return rc;
-        if (cur.n_rows != 1 || !cell(&cur, 0, 0)) {
-            rows_free(&cur);
-            return ormc__error(db, ORMC_INVALID, "3F000", NULL,
-                               "ormc_schema_drop: no current schema "
-                               "(search_path names no existing schema)");
-        }
-    }
+    /* Qualify the names: an unqualified DROP of a table missing from the
+     * current schema would find one further down search_path. */
+    if ((rc = current_schema(db, "ormc_schema_drop", &cur)) != ORMC_OK)
+        return rc;
     ormc__buf_init(&b, storage, sizeof storage);
     for (size_t i = s->n_tables; i-- > 0 && rc == ORMC_OK;) {
         ormc__buf_clear(&b);
@@ -728,6 +753,7 @@ static size_t live_column(const ormc_db *db, const catalog_rows *live,
  * gen/ddl.lua, which decides. */
 static const char *why_not_added(const ormc_db *db, const ormc_column *c)
 {
+    bool sqlite = db->backend == ORMC_SQLITE;
     if (c->flags & (ORMC_COL_PRIMARY_KEY | ORMC_COL_SERIAL))
         return "it is part of the primary key";
     if (c->flags & ORMC_COL_UNIQUE)
@@ -735,22 +761,27 @@ static const char *why_not_added(const ormc_db *db, const ormc_column *c)
     if ((c->flags & ORMC_COL_NOT_NULL) && !(c->flags & ORMC_COL_DEFAULT))
         return "it is NOT NULL without a default, and the rows already "
                "there would have no value";
-    if (db->backend == ORMC_SQLITE && (c->flags & ORMC_COL_DEFAULT_NOW))
+    if (sqlite && (c->flags & ORMC_COL_DEFAULT_NOW))
         return "SQLite adds a column only with a constant default, and its "
                "default is the current time";
+    if (sqlite && c->ref_table && (c->flags & ORMC_COL_DEFAULT))
+        return "SQLite adds a column with a foreign key only when its "
+               "default is NULL";
     return "its descriptor has no definition to add";
 }
 
-/* Run ALTER TABLE "t" <verb> "a"[ TO "b"] (b may be NULL), or, when
- * definition is given, ALTER TABLE "t" ADD COLUMN <definition>. */
-static int alter_table(ormc_db *db, const ormc_table *t, const char *verb,
-                       const char *a, const char *b_name,
+/* ALTER TABLE "schema"."t" <action>, where action is `verb "a"`, `verb
+ * "a" TO "b"` (b_name not NULL) or, with a definition, `verb definition`. */
+static int alter_table(ormc_db *db, const char *schema, const ormc_table *t,
+                       const char *verb, const char *a, const char *b_name,
                        const char *definition)
 {
     char storage[256];
     ormc__buf b;
     ormc__buf_init(&b, storage, sizeof storage);
     ormc__buf_puts(&b, "ALTER TABLE ");
+    put_ident(&b, schema);
+    ormc__buf_putc(&b, '.');
     put_ident(&b, t->sql_name);
     ormc__buf_putc(&b, ' ');
     ormc__buf_puts(&b, verb);
@@ -771,7 +802,8 @@ static int alter_table(ormc_db *db, const ormc_table *t, const char *verb,
 }
 
 /* Whether live column `name` is one that t keeps: one of its columns, or
- * the former name of one that was just renamed. */
+ * the former name of one (renamed just now, or left alone because both
+ * names are there: then the drift check tells). */
 static bool kept_column(const ormc_db *db, const ormc_table *t,
                         const char *name)
 {
@@ -784,29 +816,34 @@ static bool kept_column(const ormc_db *db, const ormc_table *t,
     return false;
 }
 
-static int migrate_table(ormc_db *db, const ormc_schema *s, const ormc_table *t,
-                         unsigned flags)
+static int migrate_table(ormc_db *db, const ormc_schema *s, const char *schema,
+                         const ormc_table *t, unsigned flags)
 {
     catalog_rows live;
     bool pg = db->backend == ORMC_POSTGRES;
     int rc = collect(db, pg ? postgres_columns_sql : sqlite_columns_sql, 4,
                      t->sql_name, &live);
-    if (rc != ORMC_OK || live.n_rows == 0) { /* a missing table: created */
-        rows_free(&live);
+    if (rc != ORMC_OK)
         return rc;
-    }
     for (uint16_t i = 0; rc == ORMC_OK && i < t->n_columns; i++) {
         const ormc_column *c = &t->columns[i];
         if (live_column(db, &live, c->sql_name) < live.n_rows)
             continue;
-        if (c->renamed_from &&
-            live_column(db, &live, c->renamed_from) < live.n_rows) {
-            rc = alter_table(db, t, "RENAME COLUMN", c->renamed_from,
-                             c->sql_name, NULL);
-            continue;
-        }
         const char *add = pg ? c->add_postgres : c->add_sqlite;
-        if (!add)
+        if (c->renamed_from &&
+            live_column(db, &live, c->renamed_from) < live.n_rows)
+            rc = alter_table(db, schema, t, "RENAME COLUMN", c->renamed_from,
+                             c->sql_name, NULL);
+        else if (c->renamed_from)
+            /* Adding it empty would lose the values it was meant to keep
+             * (and, with ORMC_MIGRATE_DROP_COLUMNS, drop them). */
+            rc = drift(db, c->sql_name,
+                       "table \"%s\": column \"%s\" of schema %s is missing "
+                       "from the database, and so is \"%s\", the former "
+                       "name renamed_from gives: rename the column by hand, "
+                       "or with a script from ormc diff (docs/migrations.md)",
+                       t->sql_name, c->sql_name, s->name, c->renamed_from);
+        else if (!add)
             rc = drift(db, c->sql_name,
                        "table \"%s\": column \"%s\" of schema %s is missing "
                        "from the database, and _schema_migrate cannot add "
@@ -814,40 +851,65 @@ static int migrate_table(ormc_db *db, const ormc_schema *s, const ormc_table *t,
                        "docs/migrations.md)",
                        t->sql_name, c->sql_name, s->name, why_not_added(db, c));
         else
-            rc = alter_table(db, t, "ADD COLUMN", NULL, NULL, add);
+            rc = alter_table(db, schema, t, "ADD COLUMN", NULL, NULL, add);
     }
     for (size_t r = 0; rc == ORMC_OK && (flags & ORMC_MIGRATE_DROP_COLUMNS) &&
                        r < live.n_rows;
          r++) {
         const char *name = cell(&live, r, 0);
         if (name && !kept_column(db, t, name))
-            rc = alter_table(db, t, "DROP COLUMN", name, NULL, NULL);
+            rc = alter_table(db, schema, t, "DROP COLUMN", name, NULL, NULL);
     }
     rows_free(&live);
     return rc;
 }
 
+/* Run the statements of the schema's DDL that create tables (those that
+ * start "CREATE TABLE": gen/ddl.lua writes each table's, then its
+ * indexes'), or all of them. */
+static int run_ddl(ormc_db *db, const ormc_schema *s, bool tables_only)
+{
+    const char *const *ddl =
+        db->backend == ORMC_POSTGRES ? s->ddl_postgres : s->ddl_sqlite;
+    int rc = ORMC_OK;
+    for (size_t i = 0; rc == ORMC_OK && ddl[i]; i++)
+        if (!tables_only || strncmp(ddl[i], "CREATE TABLE", 12) == 0)
+            rc = ormc__exec_control(db, ddl[i], true, NULL);
+    return rc;
+}
+
+/* Appended to the drift the check finds after migrating; the message is
+ * cut short to keep it (a connection's message holds 511 characters). */
+#define MIGRATE_HINT                                                           \
+    "; _schema_migrate renames and adds columns (drops them with "             \
+    "ORMC_MIGRATE_DROP_COLUMNS) and creates tables and indexes: ormc diff "    \
+    "writes the migration for the rest (docs/migrations.md)"
+
 static int migrate_body(ormc_db *db, const ormc_schema *s, unsigned flags)
 {
+    catalog_rows cur = {0, 0, NULL};
     int rc = take_turns(db);
-    for (uint16_t i = 0; rc == ORMC_OK && i < s->n_tables; i++)
-        rc = migrate_table(db, s, s->tables[i], flags);
     if (rc == ORMC_OK)
-        rc = create_body(db, s);
+        rc = current_schema(db, "ormc_schema_migrate", &cur);
+    /* The missing tables first: a column added to a table that is there
+     * may reference one; the indexes last: they may be on added columns. */
+    if (rc == ORMC_OK)
+        rc = run_ddl(db, s, true);
+    for (uint16_t i = 0; rc == ORMC_OK && i < s->n_tables; i++)
+        rc = migrate_table(db, s, cell(&cur, 0, 0), s->tables[i], flags);
+    rows_free(&cur);
+    if (rc == ORMC_OK)
+        rc = run_ddl(db, s, false);
     if (rc == ORMC_OK)
         rc = check_body(db, s);
     if (rc == ORMC_SCHEMA_DRIFT && !strstr(ormc_errmsg(db), "ormc diff")) {
         /* What is left is not the additive kind: say what would do it. */
-        char msg[512], object[128];
+        char msg[512 - sizeof MIGRATE_HINT + 1], object[256];
         snprintf(msg, sizeof msg, "%s", ormc_errmsg(db));
         const char *o = ormc_errconstraint(db);
         snprintf(object, sizeof object, "%s", o ? o : "");
-        rc = drift(db, o ? object : NULL,
-                   "%s; _schema_migrate renames and adds columns (drops "
-                   "them with ORMC_MIGRATE_DROP_COLUMNS) and creates tables "
-                   "and indexes: ormc diff writes the migration for the "
-                   "rest (docs/migrations.md)",
-                   msg);
+        rc = ormc__error(db, ORMC_SCHEMA_DRIFT, NULL, o ? object : NULL,
+                         "%s" MIGRATE_HINT, msg);
     }
     return rc;
 }
@@ -868,7 +930,7 @@ int ormc_schema_migrate(ormc_db *db, const ormc_schema *s, unsigned flags)
         return ormc__error(
             db, ORMC_UNSUPPORTED, NULL, NULL, "schema %s has no DDL for %s",
             s->name, db->backend == ORMC_POSTGRES ? "PostgreSQL" : "SQLite");
-    if ((rc = ormc__begin(db, NULL)) != ORMC_OK)
+    if ((rc = ormc__begin_writer(db)) != ORMC_OK)
         return rc;
     return ormc__end_level(db, migrate_body(db, s, flags));
 }

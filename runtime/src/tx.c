@@ -30,18 +30,21 @@ static const char *isolation_sql(ormc_isolation iso)
     }
 }
 
+/* writer: a transaction that will write after reading (ormc__begin_writer):
+ * SQLite takes the write lock at BEGIN (IMMEDIATE), PostgreSQL reads at
+ * READ COMMITTED unless asked otherwise. */
 static int send_begin(ormc_db *db, ormc_isolation iso, bool read_only,
-                      bool implicit)
+                      bool implicit, bool writer)
 {
     char sql[96];
     int rc;
     if (iso == ORMC_ISOLATION_DEFAULT)
-        iso = db->cfg.default_isolation;
+        iso = writer ? ORMC_READ_COMMITTED : db->cfg.default_isolation;
     if (db->backend == ORMC_POSTGRES)
         snprintf(sql, sizeof sql, "BEGIN%s%s", isolation_sql(iso),
                  read_only ? " READ ONLY" : "");
     else /* SQLite transactions are serializable whatever is asked */
-        snprintf(sql, sizeof sql, "BEGIN");
+        snprintf(sql, sizeof sql, "BEGIN%s", writer ? " IMMEDIATE" : "");
     if ((rc = ormc__exec_control(db, sql, false, NULL)) != ORMC_OK)
         return rc;
     db->tx_depth = 1;
@@ -83,7 +86,7 @@ int ormc__tx_before_statement(ormc_db *db)
                            "ignored until end of transaction block (roll "
                            "back first)");
     if (db->tx_depth == 0 && !db->cfg.autocommit)
-        return send_begin(db, ORMC_ISOLATION_DEFAULT, false, true);
+        return send_begin(db, ORMC_ISOLATION_DEFAULT, false, true, false);
     return ORMC_OK;
 }
 
@@ -106,7 +109,7 @@ int ormc__begin(ormc_db *db, const ormc_tx_options *opts)
     if (db->tx_depth == 0) {
         if ((rc = ormc__ensure_connected(db)) != ORMC_OK)
             return rc;
-        return send_begin(db, iso, ro, false);
+        return send_begin(db, iso, ro, false, false);
     }
     if (iso != ORMC_ISOLATION_DEFAULT || ro)
         return ormc__error(db, ORMC_INVALID, NULL, NULL,
@@ -125,6 +128,16 @@ int ormc__begin(ormc_db *db, const ormc_tx_options *opts)
     else
         ormc__tx_statement_failed(db, rc);
     return rc;
+}
+
+int ormc__begin_writer(ormc_db *db)
+{
+    if (db->tx_depth > 0)
+        return ormc__begin(db, NULL);
+    int rc = ormc__ensure_connected(db);
+    if (rc != ORMC_OK)
+        return rc;
+    return send_begin(db, ORMC_ISOLATION_DEFAULT, false, false, true);
 }
 
 int ormc__rollback(ormc_db *db)

@@ -2,8 +2,9 @@
  * test_migrate.c: shop_schema_migrate (ormc_schema_migrate) on an older
  * database, on SQLite and PostgreSQL. The older database is the shop made
  * by shop_schema_create and then taken back a version by hand: a table and
- * an index gone, columns gone, one under its former name (renamed_from),
- * and rows in it. Migrate must bring it to a clean drift check keeping the
+ * an index gone, columns gone (among them ones with a CHECK, a foreign
+ * key, a default), one under its former name (renamed_from), and rows in
+ * it. Migrate must bring it to a clean drift check keeping the
  * rows, refuse what it cannot do with a message that says what and why,
  * and change nothing when it refuses.
  */
@@ -30,25 +31,61 @@ static bool runs(ormc_db *db, const char *sql)
 }
 
 /*
- * The shop one version back, with a product and an order in it. On
- * PostgreSQL also without columns that carry a foreign key (and a unique
- * index with it), an enum CHECK and a default: SQLite cannot drop those.
+ * orders and order_lines one version back, made by hand (SQLite cannot drop
+ * a column that a CHECK, a foreign key or an index uses): orders without
+ * the enum status (CHECK, default) and the note (CHECK on SQLite),
+ * order_lines without product_id (a foreign key, in a unique index).
+ */
+static const char older_orders_sqlite[] =
+    "CREATE TABLE orders (id INTEGER NOT NULL, customer_id TEXT NOT NULL, "
+    "placed_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now') "
+    "|| '000'), shipped_at TEXT, CONSTRAINT orders_pkey PRIMARY KEY (id), "
+    "CONSTRAINT orders_customer_id_fkey FOREIGN KEY (customer_id) "
+    "REFERENCES customers (id) ON DELETE RESTRICT)";
+static const char older_orders_postgres[] =
+    "CREATE TABLE orders (id bigint NOT NULL, customer_id uuid NOT NULL, "
+    "placed_at timestamptz NOT NULL DEFAULT now(), shipped_at timestamptz, "
+    "CONSTRAINT orders_pkey PRIMARY KEY (id), CONSTRAINT "
+    "orders_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES "
+    "customers (id) ON DELETE RESTRICT)";
+static const char older_lines_sqlite[] =
+    "CREATE TABLE order_lines (order_id INTEGER NOT NULL, line_no INTEGER "
+    "NOT NULL, quantity INTEGER NOT NULL DEFAULT 1, price_cents INTEGER NOT "
+    "NULL, CONSTRAINT order_lines_pkey PRIMARY KEY (order_id, line_no), "
+    "CONSTRAINT order_lines_order_id_fkey FOREIGN KEY (order_id) "
+    "REFERENCES orders (id) ON DELETE CASCADE)";
+static const char older_lines_postgres[] =
+    "CREATE TABLE order_lines (order_id bigint NOT NULL, line_no integer "
+    "NOT NULL, quantity integer NOT NULL DEFAULT 1, price_cents integer NOT "
+    "NULL, CONSTRAINT order_lines_pkey PRIMARY KEY (order_id, line_no), "
+    "CONSTRAINT order_lines_order_id_fkey FOREIGN KEY (order_id) "
+    "REFERENCES orders (id) ON DELETE CASCADE)";
+
+/* The shop's orders and order_lines replaced by their older versions. */
+static void make_older_orders(ormc_db *db)
+{
+    bool pg = ormc_backend_of(db) == ORMC_POSTGRES;
+    ormc_test_exec(db, "DROP TABLE order_lines");
+    ormc_test_exec(db, "DROP TABLE orders");
+    ormc_test_exec(db, pg ? older_orders_postgres : older_orders_sqlite);
+    ormc_test_exec(db, pg ? older_lines_postgres : older_lines_sqlite);
+}
+
+/*
+ * The shop one version back, with a product, an order and its line in it:
+ * the older orders and order_lines, the products_by_title index gone,
+ * columns of products gone, old_title under its former name legacy_title.
  */
 static void make_older_shop(ormc_db *db)
 {
-    bool pg = ormc_backend_of(db) == ORMC_POSTGRES;
     assert_ok(db, shop_schema_create(db));
     commit_if_open(db);
+    make_older_orders(db);
     ormc_test_exec(db, "DROP INDEX products_by_title");
     ormc_test_exec(db, "ALTER TABLE products DROP COLUMN thumbnail");
     ormc_test_exec(db, "ALTER TABLE products DROP COLUMN weight_kg");
     ormc_test_exec(db, "ALTER TABLE products RENAME COLUMN old_title "
                        "TO legacy_title");
-    ormc_test_exec(db, "ALTER TABLE orders DROP COLUMN shipped_at");
-    if (pg) {
-        ormc_test_exec(db, "ALTER TABLE order_lines DROP COLUMN product_id");
-        ormc_test_exec(db, "ALTER TABLE orders DROP COLUMN status");
-    }
     ormc_test_exec(db, "INSERT INTO products (sku, title, price_cents, "
                        "legacy_title) VALUES ('S1', 'Soap', 250, 'Old soap')");
     ormc_test_exec(db, "INSERT INTO customers (id, email, name) VALUES "
@@ -56,7 +93,8 @@ static void make_older_shop(ormc_db *db)
                        "'a@example.com', 'Ann')");
     ormc_test_exec(db, "INSERT INTO orders (id, customer_id) VALUES "
                        "(7, '123e4567-e89b-12d3-a456-426614174000')");
-    ormc_test_exec(db, "DROP TABLE order_lines");
+    ormc_test_exec(db, "INSERT INTO order_lines (order_id, line_no, "
+                       "price_cents) VALUES (7, 1, 250)");
     commit_if_open(db);
 }
 
@@ -85,14 +123,24 @@ static void test_migrate_brings_an_older_database_up(void **state)
     assert_int_equal(o.status, SHOP_ORDER_STATUS_PENDING);
     shop_order_free(&o);
 
-    /* The added columns carry their constraints: the enum's CHECK and the
-     * foreign key. */
+    /* The added columns carry their constraints: the enum's CHECK, the
+     * note's max (a CHECK on SQLite, varchar(500) on PostgreSQL), the
+     * foreign key; the unique index on an added column is there. */
     assert_false(runs(db, "UPDATE orders SET status = 'lost'"));
-    ormc_test_exec(db, "INSERT INTO order_lines (order_id, line_no, "
-                       "product_id, price_cents) VALUES (7, 1, 1, 250)");
+    char note[600];
+    memset(note, 'x', 501);
+    note[501] = '\0';
+    char sql[700];
+    snprintf(sql, sizeof sql, "UPDATE orders SET note = '%s'", note);
+    assert_false(runs(db, sql));
+    note[500] = '\0';
+    snprintf(sql, sizeof sql, "UPDATE orders SET note = '%s'", note);
+    assert_true(runs(db, sql));
+    assert_false(runs(db, "UPDATE order_lines SET product_id = 99"));
+    ormc_test_exec(db, "UPDATE order_lines SET product_id = 1");
     commit_if_open(db);
     assert_false(runs(db, "INSERT INTO order_lines (order_id, line_no, "
-                          "product_id, price_cents) VALUES (7, 2, 99, 250)"));
+                          "product_id, price_cents) VALUES (7, 2, 1, 250)"));
 
     /* Once there, migrating again changes nothing. */
     assert_ok(db, shop_schema_migrate(db, 0));
@@ -130,7 +178,43 @@ static void test_migrate_refuses_and_changes_nothing(void **state)
     assert_true(runs(db, "SELECT legacy_title FROM products"));
     assert_false(runs(db, "SELECT old_title FROM products"));
     assert_false(runs(db, "SELECT thumbnail FROM products"));
-    assert_false(runs(db, "SELECT 1 FROM order_lines"));
+    assert_false(runs(db, "SELECT product_id FROM order_lines"));
+    assert_ok(db, shop_schema_drop(db));
+    commit_if_open(db);
+}
+
+/* A column added to a table that is there may reference a table that is
+ * not: the missing tables are created first. */
+static void test_migrate_adds_a_reference_to_a_new_table(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    assert_ok(db, shop_schema_create(db));
+    commit_if_open(db);
+    make_older_orders(db);
+    ormc_test_exec(db, "DROP TABLE products");
+    commit_if_open(db);
+    assert_ok(db, shop_schema_migrate(db, 0));
+    assert_ok(db, shop_schema_check(db));
+    assert_ok(db, shop_schema_drop(db));
+    commit_if_open(db);
+}
+
+/* A column with renamed_from whose former name is not there either: added
+ * empty it would lose the values it was renamed to keep, and with
+ * ORMC_MIGRATE_DROP_COLUMNS drop them. Refused, even with the flag. */
+static void test_migrate_refuses_a_rename_it_cannot_find(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    assert_ok(db, shop_schema_create(db));
+    commit_if_open(db);
+    ormc_test_exec(db, "ALTER TABLE products RENAME COLUMN old_title TO "
+                       "title_before_2024");
+    commit_if_open(db);
+    assert_int_equal(shop_schema_migrate(db, ORMC_MIGRATE_DROP_COLUMNS),
+                     ORMC_SCHEMA_DRIFT);
+    assert_non_null(strstr(ormc_errmsg(db), "\"legacy_title\""));
+    assert_string_equal(ormc_errconstraint(db), "old_title");
+    assert_true(runs(db, "SELECT title_before_2024 FROM products"));
     assert_ok(db, shop_schema_drop(db));
     commit_if_open(db);
 }
@@ -184,6 +268,8 @@ int main(void)
         ORMC_BACKEND_TEST(test_migrate_on_an_empty_database_creates),
         ORMC_BACKEND_TEST(test_migrate_refuses_and_changes_nothing),
         ORMC_BACKEND_TEST(test_migrate_drops_columns_only_when_asked),
+        ORMC_BACKEND_TEST(test_migrate_adds_a_reference_to_a_new_table),
+        ORMC_BACKEND_TEST(test_migrate_refuses_a_rename_it_cannot_find),
         ORMC_BACKEND_TEST(test_migrate_in_the_callers_transaction),
     };
     return ormc_test_run_backends("schema_migrate", tests);

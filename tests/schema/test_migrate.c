@@ -8,6 +8,9 @@
  * rows, refuse what it cannot do with a message that says what and why,
  * and change nothing when it refuses.
  */
+#define _POSIX_C_SOURCE 200809L /* pthread barriers */
+
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -261,6 +264,65 @@ static void test_migrate_in_the_callers_transaction(void **state)
     commit_if_open(db);
 }
 
+/* Instances of an application starting together, each migrating the same
+ * older database: they take turns (PostgreSQL: an advisory lock, each
+ * statement reading what the one before committed; SQLite: the write lock
+ * taken at BEGIN), so each succeeds and the first does the work. */
+#define N_MIGRATORS 4
+
+typedef struct migrator {
+    ormc_db *db;
+    pthread_barrier_t *start;
+    int rc;
+    char msg[512];
+} migrator;
+
+static void *migrate_concurrently(void *arg)
+{
+    migrator *m = arg;
+    pthread_barrier_wait(m->start);
+    m->rc = shop_schema_migrate(m->db, 0);
+    snprintf(m->msg, sizeof m->msg, "%s", ormc_errmsg(m->db));
+    return NULL;
+}
+
+static void test_concurrent_migrate(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    for (int round = 0; round < 3; round++) {
+        make_older_shop(db);
+        migrator ms[N_MIGRATORS];
+        pthread_t threads[N_MIGRATORS];
+        pthread_barrier_t start;
+        pthread_barrier_init(&start, NULL, N_MIGRATORS);
+        for (int i = 0; i < N_MIGRATORS; i++) {
+            ms[i].db = ormc_test_open_another();
+            ms[i].start = &start;
+            ms[i].rc = -1;
+        }
+        for (int i = 0; i < N_MIGRATORS; i++)
+            assert_int_equal(
+                pthread_create(&threads[i], NULL, migrate_concurrently, &ms[i]),
+                0);
+        for (int i = 0; i < N_MIGRATORS; i++)
+            pthread_join(threads[i], NULL);
+        pthread_barrier_destroy(&start);
+        for (int i = 0; i < N_MIGRATORS; i++) {
+            if (ms[i].rc != ORMC_OK)
+                fail_msg("round %d, migrator %d: %s: %s", round, i,
+                         ormc_strstatus(ms[i].rc), ms[i].msg);
+            ormc_close(ms[i].db);
+        }
+        assert_ok(db, shop_schema_check(db));
+        shop_product p;
+        assert_ok(db, shop_product_get(db, 1, &p));
+        assert_string_equal(p.old_title, "Old soap");
+        shop_product_free(&p);
+        assert_ok(db, shop_schema_drop(db));
+        commit_if_open(db);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -271,6 +333,7 @@ int main(void)
         ORMC_BACKEND_TEST(test_migrate_adds_a_reference_to_a_new_table),
         ORMC_BACKEND_TEST(test_migrate_refuses_a_rename_it_cannot_find),
         ORMC_BACKEND_TEST(test_migrate_in_the_callers_transaction),
+        ORMC_BACKEND_TEST(test_concurrent_migrate),
     };
     return ormc_test_run_backends("schema_migrate", tests);
 }

@@ -41,6 +41,30 @@ local function fold(head, tail)
     return head .. "\n        " .. tail
 end
 
+-- A column's REFERENCES clause, or nil.
+local function references_clause(c)
+    if not c.ref then return nil end
+    local ref = format("REFERENCES %s (%s)", c.ref_table.sql_ident,
+                       c.ref_col.sql_ident)
+    if c.ref.on_delete then
+        ref = ref .. " ON DELETE " .. check.ON_DELETE[c.ref.on_delete]
+    end
+    return ref
+end
+
+-- A column's CHECK clause in dialect d (an enum's labels; a text max where
+-- the type does not hold it), or nil.
+local function check_clause_of(d, c)
+    if c.type == "enum" then
+        local labels = {}
+        for i, l in ipairs(c.labels) do labels[i] = sql_string(l) end
+        return format("CHECK (%s IN (%s))", c.sql_ident, concat(labels, ", "))
+    elseif c.type == "text" and c.max and d.text_max_check then
+        return format("CHECK (length(%s) <= %d)", c.sql_ident, c.max)
+    end
+    return nil
+end
+
 -- A column's type and NOT NULL, and the clauses after them (the serial
 -- clause, the default), as two strings (the second may be empty). The
 -- serial clause's second result: whether it declares the primary key.
@@ -79,13 +103,17 @@ function M.add_column_definition(d, t, c)
         or (sqlite and c.ref and c.default ~= nil) then
         return nil
     end
+    -- "CONSTRAINT name FOREIGN KEY (col)" becomes "CONSTRAINT name"; the
+    -- REFERENCES or CHECK clause stays as it is.
     local out = { M.column_definition(d, t, c) }
-    for _, k in ipairs(M.table_constraints(d, t)) do
-        if k.name == c.fk_name or k.name == c.check_name then
-            -- "CONSTRAINT name FOREIGN KEY (col)" becomes "CONSTRAINT name";
-            -- the REFERENCES or CHECK clause stays as it is.
-            out[#out + 1] = format("CONSTRAINT %s %s", ident(k.name), k.tail)
-        end
+    local ref = references_clause(c)
+    if ref then
+        out[#out + 1] = format("CONSTRAINT %s %s", ident(c.fk_name), ref)
+    end
+    local check_clause = check_clause_of(d, c)
+    if check_clause then
+        out[#out + 1] = format("CONSTRAINT %s %s", ident(c.check_name),
+                               check_clause)
     end
     return concat(out, " ")
 end
@@ -131,26 +159,18 @@ function M.table_constraints(d, t)
     end
     kind = "foreign"
     for _, c in ipairs(t.columns) do
-        if c.ref then
-            local ref = format("REFERENCES %s (%s)", c.ref_table.sql_ident,
-                               c.ref_col.sql_ident)
-            if c.ref.on_delete then
-                ref = ref .. " ON DELETE " .. check.ON_DELETE[c.ref.on_delete]
-            end
+        local ref = references_clause(c)
+        if ref then
             add(c.fk_name, format("CONSTRAINT %s FOREIGN KEY (%s)",
                                   ident(c.fk_name), c.sql_ident), ref)
         end
     end
     kind = "check"
     for _, c in ipairs(t.columns) do
-        if c.type == "enum" then
-            local labels = {}
-            for i, l in ipairs(c.labels) do labels[i] = sql_string(l) end
+        local clause = check_clause_of(d, c)
+        if clause then
             add(c.check_name, format("CONSTRAINT %s", ident(c.check_name)),
-                format("CHECK (%s IN (%s))", c.sql_ident, concat(labels, ", ")))
-        elseif c.type == "text" and c.max and d.text_max_check then
-            add(c.check_name, format("CONSTRAINT %s", ident(c.check_name)),
-                format("CHECK (length(%s) <= %d)", c.sql_ident, c.max))
+                clause)
         end
     end
     return out

@@ -12,7 +12,9 @@ int installation_store_open(installation_store *store, ormc_db *db,
 {
     store->db = db;
     store->client_id = client_id;
-    return slack_schema_create(db);
+    /* Creates the tables when missing, and brings those of an older
+     * version of the schema up to date (new columns, indexes, renames). */
+    return slack_schema_migrate(db, 0);
 }
 
 /* Scopes are comma-joined; an empty list is stored as NULL. */

@@ -28,7 +28,9 @@ typedef struct installation_store {
     const char *client_id; /* borrowed; the app this store serves */
 } installation_store;
 
-/* A store for client_id on db. Creates the tables when missing. */
+/* A store for client_id on db. Creates the tables when missing, or brings
+ * them up to date (slack_schema_migrate): ORMC_SCHEMA_DRIFT when the
+ * database holds a change that needs a migration script (ormc diff). */
 int installation_store_open(installation_store *store, ormc_db *db,
                             const char *client_id);
 

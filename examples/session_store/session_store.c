@@ -11,7 +11,9 @@ int session_store_open(session_store *store, ormc_db *db, ormc_time lifetime)
     memset(store, 0, sizeof *store);
     store->db = db;
     store->lifetime = lifetime;
-    return web_schema_create(db);
+    /* Creates the table when missing, and brings that of an older version
+     * of the schema up to date. */
+    return web_schema_migrate(db, 0);
 }
 
 const char *session_store_errmsg(const session_store *store)

@@ -23,7 +23,9 @@ typedef struct session_store {
 } session_store;
 
 /* A store on db whose sessions live `lifetime` microseconds after their
- * last use. Creates the table when missing. */
+ * last use. Creates the table when missing, or brings it up to date
+ * (web_schema_migrate): ORMC_SCHEMA_DRIFT when the database holds a change
+ * that needs a migration script (ormc diff). */
 int session_store_open(session_store *store, ormc_db *db, ormc_time lifetime);
 
 /*

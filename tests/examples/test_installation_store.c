@@ -396,10 +396,36 @@ static void test_default_mode_saves_commit_with_the_caller(void **state)
     ormc_close(other);
 }
 
+/* A database of an older version (a column and an index that came later
+ * are missing; a bot is stored): opening the store brings it up to date and
+ * keeps the bot. */
+static void test_open_brings_an_older_database_up(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    assert_ok(db, slack_schema_create(db));
+    ormc_test_exec(db, "DROP INDEX slack_bots_idx");
+    ormc_test_exec(db, "ALTER TABLE slack_bots DROP COLUMN "
+                       "bot_token_expires_at");
+    ormc_test_exec(db, "INSERT INTO slack_bots (client_id, app_id, team_id, "
+                       "bot_token) VALUES ('C1', 'A111', 'T1', 'xoxb-old')");
+    assert_ok(db, ormc_commit(db));
+    assert_int_equal(slack_schema_check(db), ORMC_SCHEMA_DRIFT);
+
+    installation_store store;
+    assert_ok(db, installation_store_open(&store, db, "C1"));
+    assert_ok(db, slack_schema_check(db));
+    slack_bot bot;
+    assert_ok(db, installation_store_find_bot(&store, NULL, "T1", false, &bot));
+    assert_string_equal(bot.bot_token, "xoxb-old");
+    assert_false(bot.has_bot_token_expires_at);
+    slack_bot_free(&bot);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         ORMC_BACKEND_TEST(test_save_then_find_installation_and_bot),
+        ORMC_BACKEND_TEST(test_open_brings_an_older_database_up),
         ORMC_BACKEND_TEST(test_save_same_installed_at_updates),
         ORMC_BACKEND_TEST(test_newer_installation_wins),
         ORMC_BACKEND_TEST(test_null_ids_compare_as_is_null),

@@ -827,11 +827,22 @@ static int migrate_table(ormc_db *db, const ormc_schema *s, const char *schema,
         return rc;
     for (uint16_t i = 0; rc == ORMC_OK && i < t->n_columns; i++) {
         const ormc_column *c = &t->columns[i];
-        if (live_column(db, &live, c->sql_name) < live.n_rows)
+        bool former_there =
+            c->renamed_from &&
+            live_column(db, &live, c->renamed_from) < live.n_rows;
+        if (live_column(db, &live, c->sql_name) < live.n_rows) {
+            if (former_there) /* kept_column keeps the former: say so */
+                rc = drift(db, c->renamed_from,
+                           "table \"%s\": column \"%s\" of schema %s and "
+                           "\"%s\", its former name (renamed_from), are both "
+                           "in the database: move what the former holds and "
+                           "drop it by hand (_schema_migrate never drops a "
+                           "former name)",
+                           t->sql_name, c->sql_name, s->name, c->renamed_from);
             continue;
+        }
         const char *add = pg ? c->add_postgres : c->add_sqlite;
-        if (c->renamed_from &&
-            live_column(db, &live, c->renamed_from) < live.n_rows)
+        if (former_there)
             rc = alter_table(db, schema, t, "RENAME COLUMN", c->renamed_from,
                              c->sql_name, NULL);
         else if (c->renamed_from)

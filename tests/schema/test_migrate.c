@@ -222,6 +222,23 @@ static void test_migrate_refuses_a_rename_it_cannot_find(void **state)
     commit_if_open(db);
 }
 
+/* Both the column and its former name: never dropped, and said so. */
+static void test_migrate_names_a_former_column_left_over(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    assert_ok(db, shop_schema_create(db));
+    commit_if_open(db);
+    ormc_test_exec(db, "ALTER TABLE products ADD COLUMN legacy_title TEXT");
+    commit_if_open(db);
+    assert_int_equal(shop_schema_migrate(db, ORMC_MIGRATE_DROP_COLUMNS),
+                     ORMC_SCHEMA_DRIFT);
+    assert_non_null(strstr(ormc_errmsg(db), "are both in the database"));
+    assert_string_equal(ormc_errconstraint(db), "legacy_title");
+    assert_true(runs(db, "SELECT legacy_title FROM products"));
+    assert_ok(db, shop_schema_drop(db));
+    commit_if_open(db);
+}
+
 /* A column the schema no longer has stays unless asked for: the drift is
  * reported with the flag that would drop it. */
 static void test_migrate_drops_columns_only_when_asked(void **state)
@@ -332,6 +349,7 @@ int main(void)
         ORMC_BACKEND_TEST(test_migrate_drops_columns_only_when_asked),
         ORMC_BACKEND_TEST(test_migrate_adds_a_reference_to_a_new_table),
         ORMC_BACKEND_TEST(test_migrate_refuses_a_rename_it_cannot_find),
+        ORMC_BACKEND_TEST(test_migrate_names_a_former_column_left_over),
         ORMC_BACKEND_TEST(test_migrate_in_the_callers_transaction),
         ORMC_BACKEND_TEST(test_concurrent_migrate),
     };

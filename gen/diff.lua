@@ -175,7 +175,7 @@ local function constraints(d, t)
 end
 
 local function pg_alter_columns(d, s, errs, k)
-    local t, o = k.t, k.o
+    local t = k.t
     local alter = "ALTER TABLE " .. t.sql_ident .. " "
     for _, c in ipairs(t.columns) do
         local oc = k.cols[c]
@@ -258,22 +258,27 @@ local function add_all(s, comment, list)
     end
 end
 
-local function pg_script(d, s, errs, old_m, new_m)
-    local kept, gone_tables = pair_tables(old_m, new_m)
-    -- The old tables whose keys a foreign key may lose: gone, or with a
-    -- key (primary, unique constraint or unique index) that goes or
-    -- changes, or with a column whose type changes. Foreign keys into them
-    -- go first and come back at the end; so do those whose own column
-    -- changes type.
+-- What changes in the constraints and indexes of each kept table k:
+-- k.drop_k / k.add_k (constraints), k.drop_ix / k.add_ix (indexes), and
+-- k.fk_dropped, the foreign keys that go first. Those are the foreign keys
+-- that change, and also, to come back at the end, those that reference a
+-- table losing or changing a key (PostgreSQL will not drop a key that a
+-- foreign key holds on to) or a column whose type changes, or whose own
+-- column's type changes (nor retype either end of one). Returns the DROP
+-- statements of those foreign keys.
+local function plan_constraints(d, kept, gone_tables)
     local unsteady, retyped = {}, {}
     for _, o in ipairs(gone_tables) do unsteady[o] = true end
     for _, k in ipairs(kept) do
-        k.old_k, k.new_k = constraints(d, k.o), constraints(d, k.t)
-        k.old_ix, k.new_ix = ddl.indexes(k.o), ddl.indexes(k.t)
-        k.drop_k, k.add_k = changed(k.old_k, k.new_k), changed(k.new_k, k.old_k)
-        k.drop_ix, k.add_ix = changed(k.old_ix, k.new_ix), changed(k.new_ix, k.old_ix)
+        local old_k, new_k = constraints(d, k.o), constraints(d, k.t)
+        local old_ix, new_ix = ddl.indexes(k.o), ddl.indexes(k.t)
+        k.new_k = new_k
+        k.drop_k, k.add_k = changed(old_k, new_k), changed(new_k, old_k)
+        k.drop_ix, k.add_ix = changed(old_ix, new_ix), changed(new_ix, old_ix)
         for _, x in ipairs(k.drop_k) do
-            if x.kind == "primary" or x.kind == "unique" then unsteady[k.o] = true end
+            if x.kind == "primary" or x.kind == "unique" then
+                unsteady[k.o] = true
+            end
         end
         for _, x in ipairs(k.drop_ix) do
             if x.unique then unsteady[k.o] = true end
@@ -284,18 +289,19 @@ local function pg_script(d, s, errs, old_m, new_m)
             end
         end
     end
-    local fk_drop, later = {}, {}
+    local fk_drop = {}
     for _, k in ipairs(kept) do
         local dropping, adding, new_by = {}, {}, by_name(k.new_k)
         for _, x in ipairs(k.drop_k) do dropping[x.name] = true end
         for _, x in ipairs(k.add_k) do adding[x.name] = true end
+        k.fk_dropped = {}
         for _, oc in ipairs(k.o.columns) do
             if oc.ref and (dropping[oc.fk_name] or unsteady[oc.ref_table]
                            or retyped[oc]) then
                 fk_drop[#fk_drop + 1] = format(
                     "ALTER TABLE %s DROP CONSTRAINT %s", k.t.sql_ident,
                     ident(oc.fk_name))
-                dropping[oc.fk_name] = "done"
+                k.fk_dropped[oc.fk_name] = true
                 local again = new_by[oc.fk_name]
                 if again and not adding[again.name] then
                     adding[again.name] = true
@@ -303,8 +309,29 @@ local function pg_script(d, s, errs, old_m, new_m)
                 end
             end
         end
-        k.dropping = dropping
     end
+    return fk_drop
+end
+
+-- The ALTER TABLE ... ADD statements of the kept tables: keys (primary,
+-- unique) and indexes in one list, foreign keys and checks in the other.
+local function additions(kept)
+    local keys, later = {}, {}
+    for _, k in ipairs(kept) do
+        for _, x in ipairs(k.add_k) do
+            local head = format("ALTER TABLE %s ADD %s", k.t.sql_ident, x.head)
+            local list = (x.kind == "primary" or x.kind == "unique")
+                and keys or later
+            list[#list + 1] = x.tail and fold(head, x.tail) or head
+        end
+        for _, x in ipairs(k.add_ix) do keys[#keys + 1] = strict(x.sql) end
+    end
+    return keys, later
+end
+
+local function pg_script(d, s, errs, old_m, new_m)
+    local kept, gone_tables = pair_tables(old_m, new_m)
+    local fk_drop = plan_constraints(d, kept, gone_tables)
 
     rename_tables(s, kept)
     add_all(s, "foreign keys that change or lose what they reference",
@@ -315,7 +342,7 @@ local function pg_script(d, s, errs, old_m, new_m)
     local drops = {}
     for _, k in ipairs(kept) do
         for _, x in ipairs(k.drop_k) do
-            if k.dropping[x.name] ~= "done" then
+            if not k.fk_dropped[x.name] then
                 drops[#drops + 1] = format("ALTER TABLE %s DROP CONSTRAINT %s",
                                            k.t.sql_ident, ident(x.name))
             end
@@ -330,23 +357,7 @@ local function pg_script(d, s, errs, old_m, new_m)
     -- Keys and indexes before the new tables (whose foreign keys may
     -- reference them), foreign keys and checks after (they may reference
     -- the new tables).
-    local keys = {}
-    for _, k in ipairs(kept) do
-        local seen = {}
-        for _, x in ipairs(k.add_k) do
-            if not seen[x.name] then
-                seen[x.name] = true
-                local sql = x.tail
-                    and fold(format("ALTER TABLE %s ADD %s", k.t.sql_ident,
-                                    x.head), x.tail)
-                    or format("ALTER TABLE %s ADD %s", k.t.sql_ident, x.head)
-                local list = (x.kind == "primary" or x.kind == "unique")
-                    and keys or later
-                list[#list + 1] = sql
-            end
-        end
-        for _, x in ipairs(k.add_ix) do keys[#keys + 1] = strict(x.sql) end
-    end
+    local keys, later = additions(kept)
     add_all(s, "keys and indexes that are new or changed", keys)
     local is_kept = {}
     for _, k in ipairs(kept) do is_kept[k.t] = true end

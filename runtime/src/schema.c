@@ -288,14 +288,24 @@ static int take_turns(ormc_db *db)
     return rc;
 }
 
-static int create_body(ormc_db *db, const ormc_schema *s)
+/* Run the statements of the schema's DDL that create tables (those that
+ * start "CREATE TABLE": gen/ddl.lua writes each table's, then its
+ * indexes'), or all of them. */
+static int run_ddl(ormc_db *db, const ormc_schema *s, bool tables_only)
 {
     const char *const *ddl =
         db->backend == ORMC_POSTGRES ? s->ddl_postgres : s->ddl_sqlite;
-    int rc = take_turns(db);
+    int rc = ORMC_OK;
     for (size_t i = 0; rc == ORMC_OK && ddl[i]; i++)
-        rc = ormc__exec_control(db, ddl[i], true, NULL);
+        if (!tables_only || strncmp(ddl[i], "CREATE TABLE", 12) == 0)
+            rc = ormc__exec_control(db, ddl[i], true, NULL);
     return rc;
+}
+
+static int create_body(ormc_db *db, const ormc_schema *s)
+{
+    int rc = take_turns(db);
+    return rc == ORMC_OK ? run_ddl(db, s, false) : rc;
 }
 
 int ormc_schema_create(ormc_db *db, const ormc_schema *s)
@@ -802,8 +812,8 @@ static int alter_table(ormc_db *db, const char *schema, const ormc_table *t,
 }
 
 /* Whether live column `name` is one that t keeps: one of its columns, or
- * the former name of one (renamed just now, or left alone because both
- * names are there: then the drift check tells). */
+ * the former name of one (renamed just now, or refused because both names
+ * are there). */
 static bool kept_column(const ormc_db *db, const ormc_table *t,
                         const char *name)
 {
@@ -872,20 +882,6 @@ static int migrate_table(ormc_db *db, const ormc_schema *s, const char *schema,
             rc = alter_table(db, schema, t, "DROP COLUMN", name, NULL, NULL);
     }
     rows_free(&live);
-    return rc;
-}
-
-/* Run the statements of the schema's DDL that create tables (those that
- * start "CREATE TABLE": gen/ddl.lua writes each table's, then its
- * indexes'), or all of them. */
-static int run_ddl(ormc_db *db, const ormc_schema *s, bool tables_only)
-{
-    const char *const *ddl =
-        db->backend == ORMC_POSTGRES ? s->ddl_postgres : s->ddl_sqlite;
-    int rc = ORMC_OK;
-    for (size_t i = 0; rc == ORMC_OK && ddl[i]; i++)
-        if (!tables_only || strncmp(ddl[i], "CREATE TABLE", 12) == 0)
-            rc = ormc__exec_control(db, ddl[i], true, NULL);
     return rc;
 }
 

@@ -213,6 +213,14 @@ static int collect(ormc_db *db, const char *sql, int n_cols, const char *arg,
     return rc;
 }
 
+/* The live columns of table t (columns_sql); no row: no table. */
+static int collect_columns(ormc_db *db, const ormc_table *t, catalog_rows *out)
+{
+    bool pg = db->backend == ORMC_POSTGRES;
+    return collect(db, pg ? postgres_columns_sql : sqlite_columns_sql, 4,
+                   t->sql_name, out);
+}
+
 /* === Names === */
 
 /* SQLite compares identifiers without regard to ASCII case; PostgreSQL
@@ -246,6 +254,14 @@ static void put_ident(ormc__buf *b, const char *name)
         ormc__buf_putc(b, *p);
     }
     ormc__buf_putc(b, '"');
+}
+
+/* "schema"."name". */
+static void put_qualified(ormc__buf *b, const char *schema, const char *name)
+{
+    put_ident(b, schema);
+    ormc__buf_putc(b, '.');
+    put_ident(b, name);
 }
 
 /* === Transactions === */
@@ -288,24 +304,31 @@ static int take_turns(ormc_db *db)
     return rc;
 }
 
-/* Run the statements of the schema's DDL that create tables (those that
- * start "CREATE TABLE": gen/ddl.lua writes each table's, then its
- * indexes'), or all of them. */
-static int run_ddl(ormc_db *db, const ormc_schema *s, bool tables_only)
+/* Which statements of the schema's DDL run_ddl runs. gen/ddl.lua writes
+ * each table's CREATE TABLE, then its CREATE [UNIQUE] INDEXes. */
+typedef enum ddl_part {
+    DDL_ALL,
+    DDL_TABLES,
+    DDL_INDEXES
+} ddl_part;
+
+static int run_ddl(ormc_db *db, const ormc_schema *s, ddl_part part)
 {
     const char *const *ddl =
         db->backend == ORMC_POSTGRES ? s->ddl_postgres : s->ddl_sqlite;
     int rc = ORMC_OK;
-    for (size_t i = 0; rc == ORMC_OK && ddl[i]; i++)
-        if (!tables_only || strncmp(ddl[i], "CREATE TABLE", 12) == 0)
+    for (size_t i = 0; rc == ORMC_OK && ddl[i]; i++) {
+        bool table = strncmp(ddl[i], "CREATE TABLE", 12) == 0;
+        if (part == DDL_ALL || table == (part == DDL_TABLES))
             rc = ormc__exec_control(db, ddl[i], true, NULL);
+    }
     return rc;
 }
 
 static int create_body(ormc_db *db, const ormc_schema *s)
 {
     int rc = take_turns(db);
-    return rc == ORMC_OK ? run_ddl(db, s, false) : rc;
+    return rc == ORMC_OK ? run_ddl(db, s, DDL_ALL) : rc;
 }
 
 int ormc_schema_create(ormc_db *db, const ormc_schema *s)
@@ -377,11 +400,7 @@ static int drop_body(ormc_db *db, const ormc_schema *s)
     for (size_t i = s->n_tables; i-- > 0 && rc == ORMC_OK;) {
         ormc__buf_clear(&b);
         ormc__buf_puts(&b, "DROP TABLE IF EXISTS ");
-        if (cur.n_rows) {
-            put_ident(&b, cell(&cur, 0, 0));
-            ormc__buf_putc(&b, '.');
-        }
-        put_ident(&b, s->tables[i]->sql_name);
+        put_qualified(&b, cell(&cur, 0, 0), s->tables[i]->sql_name);
         if (b.failed)
             rc = ormc__error(db, ORMC_NOMEM, NULL, NULL, "out of memory");
         else
@@ -692,9 +711,7 @@ static int check_index(ormc_db *db, const ormc_schema *s, const ormc_table *t,
 static int check_table(ormc_db *db, const ormc_schema *s, const ormc_table *t)
 {
     catalog_rows live;
-    bool pg = db->backend == ORMC_POSTGRES;
-    int rc = collect(db, pg ? postgres_columns_sql : sqlite_columns_sql, 4,
-                     t->sql_name, &live);
+    int rc = collect_columns(db, t, &live);
     if (rc != ORMC_OK)
         return rc;
     if (live.n_rows == 0)
@@ -790,9 +807,7 @@ static int alter_table(ormc_db *db, const char *schema, const ormc_table *t,
     ormc__buf b;
     ormc__buf_init(&b, storage, sizeof storage);
     ormc__buf_puts(&b, "ALTER TABLE ");
-    put_ident(&b, schema);
-    ormc__buf_putc(&b, '.');
-    put_ident(&b, t->sql_name);
+    put_qualified(&b, schema, t->sql_name);
     ormc__buf_putc(&b, ' ');
     ormc__buf_puts(&b, verb);
     ormc__buf_putc(&b, ' ');
@@ -830,9 +845,7 @@ static int migrate_table(ormc_db *db, const ormc_schema *s, const char *schema,
                          const ormc_table *t, unsigned flags)
 {
     catalog_rows live;
-    bool pg = db->backend == ORMC_POSTGRES;
-    int rc = collect(db, pg ? postgres_columns_sql : sqlite_columns_sql, 4,
-                     t->sql_name, &live);
+    int rc = collect_columns(db, t, &live);
     if (rc != ORMC_OK)
         return rc;
     for (uint16_t i = 0; rc == ORMC_OK && i < t->n_columns; i++) {
@@ -851,7 +864,8 @@ static int migrate_table(ormc_db *db, const ormc_schema *s, const char *schema,
                            t->sql_name, c->sql_name, s->name, c->renamed_from);
             continue;
         }
-        const char *add = pg ? c->add_postgres : c->add_sqlite;
+        const char *add =
+            db->backend == ORMC_POSTGRES ? c->add_postgres : c->add_sqlite;
         if (former_there)
             rc = alter_table(db, schema, t, "RENAME COLUMN", c->renamed_from,
                              c->sql_name, NULL);
@@ -901,12 +915,12 @@ static int migrate_body(ormc_db *db, const ormc_schema *s, unsigned flags)
     /* The missing tables first: a column added to a table that is there
      * may reference one; the indexes last: they may be on added columns. */
     if (rc == ORMC_OK)
-        rc = run_ddl(db, s, true);
+        rc = run_ddl(db, s, DDL_TABLES);
     for (uint16_t i = 0; rc == ORMC_OK && i < s->n_tables; i++)
         rc = migrate_table(db, s, cell(&cur, 0, 0), s->tables[i], flags);
     rows_free(&cur);
     if (rc == ORMC_OK)
-        rc = run_ddl(db, s, false);
+        rc = run_ddl(db, s, DDL_INDEXES);
     if (rc == ORMC_OK)
         rc = check_body(db, s);
     if (rc == ORMC_SCHEMA_DRIFT && !strstr(ormc_errmsg(db), "ormc diff")) {

@@ -126,9 +126,12 @@ static void test_timeouts_fire(void **state)
 
     ormc_pool_options o = ORMC_POOL_OPTIONS_INIT;
     o.size = 1;
-    o.conn.statement_timeout_ms = 200;
-    o.conn.lock_timeout_ms = 150;
-    o.conn.idle_in_transaction_timeout_ms = 300;
+    /* Far apart, so that on a loaded machine the lock wait below ends by
+     * lock_timeout (55P03), never by statement_timeout (57014), and no step
+     * of the test is slow enough to end the session as idle. */
+    o.conn.statement_timeout_ms = 800;
+    o.conn.lock_timeout_ms = 50;
+    o.conn.idle_in_transaction_timeout_ms = 1500;
     ormc_pool *pool = pu_pool(&o);
     ormc_db *db = pu_acquire(pool);
 
@@ -152,7 +155,7 @@ static void test_timeouts_fire(void **state)
     /* idle in transaction: the server ends the session; the pool replaces
      * the connection */
     assert_int_equal(pu_int(db, "SELECT 1"), 1);
-    pu_sleep_ms(700);
+    pu_sleep_ms(3000);
     assert_int_equal(ormc_exec(db, "SELECT 1", NULL, 0, NULL), ORMC_CONNECTION);
     assert_int_equal(ormc_pool_release(pool, db), ORMC_OK);
     ormc_pool_counters s = pu_stats(pool);

@@ -59,7 +59,8 @@ extern "C" {
     X(SCHEMA_DRIFT, "database schema differs from the compiled schema")        \
     X(UNSUPPORTED, "not supported by this backend")                            \
     X(NOMEM, "out of memory")                                                  \
-    X(ERROR, "database error")
+    X(ERROR, "database error")                                                 \
+    X(TIMEOUT, "statement timed out or was canceled")
 
 enum ormc_status {
 #define ORMC__STATUS_ENUM(name, msg) ORMC_##name,

@@ -96,11 +96,15 @@ static void clean_message(const char *in, char *out, size_t size)
             *p = ' ';
 }
 
+/* The status of a SQLSTATE; docs/runtime.md ("Errors") has the table. */
 static int map_sqlstate(const char *s)
 {
     if (!s || strlen(s) != 5)
         return ORMC_ERROR;
-    if (strncmp(s, "23", 2) == 0)
+    /* class 22, data exception (a value too long, out of range, of bad
+     * syntax or encoding): what SQLite's CHECK constraint on the same
+     * value gives, so that a row is refused the same way on both */
+    if (strncmp(s, "23", 2) == 0 || strncmp(s, "22", 2) == 0)
         return ORMC_CONSTRAINT;
     if (strcmp(s, "40001") == 0)
         return ORMC_SERIALIZATION;
@@ -113,6 +117,8 @@ static int map_sqlstate(const char *s)
         return ORMC_CONNECTION;
     if (strcmp(s, "53200") == 0)
         return ORMC_NOMEM;
+    if (strcmp(s, "57014") == 0)
+        return ORMC_TIMEOUT;
     return ORMC_ERROR;
 }
 

@@ -141,6 +141,7 @@ static int sq_error(ormc_db *db, int rc)
             state = "54000";
             break;
         case SQLITE_INTERRUPT:
+            status = ORMC_TIMEOUT;
             state = "57014";
             break;
         case SQLITE_MISMATCH:
@@ -158,6 +159,17 @@ static int sq_error(ormc_db *db, int rc)
                 state = "42P07";
             else if (strstr(msg, "attempt to write a readonly"))
                 state = "25006";
+            /* the data errors PostgreSQL reports in class 22 (abs() of
+             * the smallest integer, json() of bad text): the status of
+             * their PostgreSQL twins, so that a value is refused the same
+             * way on both backends */
+            else if (strstr(msg, "integer overflow")) {
+                status = ORMC_CONSTRAINT;
+                state = "22003";
+            } else if (strstr(msg, "malformed JSON")) {
+                status = ORMC_CONSTRAINT;
+                state = "22P02";
+            }
             break;
         default:
             break;

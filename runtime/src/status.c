@@ -43,6 +43,8 @@ static const char *default_sqlstate(int status)
         return "53200";
     case ORMC_UNSUPPORTED:
         return "0A000";
+    case ORMC_TIMEOUT:
+        return "57014";
     case ORMC_INVALID:
         return "";
     default:

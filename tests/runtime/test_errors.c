@@ -101,10 +101,55 @@ static void test_password_scrubbed(void **state)
     ormc_param p = {ORMC_TYPE_TEXT, false, {.text = "Zq-s3cret-9"}};
     assert_ok(pw, ormc_rollback(pw));
     assert_int_equal(ormc_exec(pw, "SELECT $1::integer", &p, 1, NULL),
-                     ORMC_ERROR);
+                     ORMC_CONSTRAINT);
     assert_string_equal(ormc_sqlstate(pw), "22P02");
     assert_null(strstr(ormc_errmsg(pw), "Zq-s3cret-9"));
     ormc_close(pw);
+}
+
+/* Data errors (SQLSTATE class 22) are ORMC_CONSTRAINT with the server's
+ * SQLSTATE, the status SQLite's CHECK constraint gives the same value, so
+ * that a row is refused the same way on both backends. */
+static void test_data_errors(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    bool pg = ormc_backend_of(db) == ORMC_POSTGRES;
+    /* text too long: varchar(3) on PostgreSQL, a CHECK on SQLite */
+    ormc_test_exec(db, pg ? "CREATE TABLE v (name varchar(3))"
+                          : "CREATE TABLE v (name text CONSTRAINT v_len "
+                            "CHECK (length(name) <= 3))");
+    assert_ok(db, ormc_commit(db));
+    expect_error(db, "INSERT INTO v (name) VALUES ('abcd')", ORMC_CONSTRAINT,
+                 pg ? "22001" : "23514", NULL);
+    /* the same SQL on both: abs() of the smallest bigint overflows */
+    expect_error(db, "SELECT abs(-9223372036854775807 - 1)", ORMC_CONSTRAINT,
+                 "22003", NULL);
+    expect_error(db, pg ? "SELECT '{'::json" : "SELECT json('{')",
+                 ORMC_CONSTRAINT, "22P02", NULL);
+    if (!pg)
+        return;
+    static const struct {
+        const char *sql, *state;
+    } cases[] = {
+        {"SELECT 'abc'::integer", "22P02"},
+        {"SELECT 2147483647::integer + 1", "22003"},
+        {"SELECT 'soon'::date", "22007"},
+        {"SELECT '2020-13-45'::date", "22008"},
+        {"SELECT convert_from('\\xff'::bytea, 'UTF8')", "22021"},
+        {"SELECT 1 / 0", "22012"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        expect_error(db, cases[i].sql, ORMC_CONSTRAINT, cases[i].state, NULL);
+    /* a parameter of the wrong form too, in autocommit */
+    ormc_options o = ORMC_OPTIONS_INIT;
+    o.autocommit = 1;
+    ormc_db *ac;
+    assert_int_equal(ormc_open_with(ormc_test_url(), &o, &ac), ORMC_OK);
+    ormc_param p = {ORMC_TYPE_TEXT, false, {.text = "12x"}};
+    assert_int_equal(ormc_exec(ac, "SELECT $1::integer", &p, 1, NULL),
+                     ORMC_CONSTRAINT);
+    assert_string_equal(ormc_sqlstate(ac), "22P02");
+    ormc_close(ac);
 }
 
 int main(void)
@@ -113,6 +158,7 @@ int main(void)
         ORMC_BACKEND_TEST(test_constraint_mapping),
         ORMC_BACKEND_TEST(test_other_errors),
         ORMC_BACKEND_TEST(test_password_scrubbed),
+        ORMC_BACKEND_TEST(test_data_errors),
     };
     return ormc_test_run_backends("runtime_errors", tests);
 }

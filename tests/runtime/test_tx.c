@@ -403,6 +403,45 @@ static void test_real_serialization_failure(void **state)
     ormc_close(s.other);
 }
 
+/* A statement timeout (57014) is ORMC_TIMEOUT, and ormc_transaction does
+ * not run the body again after it. PostgreSQL only: SQLite has no
+ * statement timeout. */
+static int sleepy_body(ormc_db *db, void *ctx)
+{
+    (*(int *)ctx)++;
+    return ormc_exec(db, "SELECT pg_sleep(5)", NULL, 0, NULL);
+}
+
+static void test_statement_timeout(void **state)
+{
+    ormc_db *first = ormc_test_db(state);
+    if (ormc_backend_of(first) != ORMC_POSTGRES)
+        skip();
+    ormc_options o = ORMC_OPTIONS_INIT;
+    o.statement_timeout_ms = 100;
+    ormc_db *db;
+    assert_int_equal(ormc_open_with(ormc_test_url(), &o, &db), ORMC_OK);
+    assert_int_equal(ormc_exec(db, "SELECT pg_sleep(5)", NULL, 0, NULL),
+                     ORMC_TIMEOUT);
+    assert_string_equal(ormc_sqlstate(db), "57014");
+    assert_int_equal(ormc_tx_status(db), ORMC_TX_FAILED);
+    assert_int_equal(ormc_commit(db), ORMC_TIMEOUT);
+    assert_string_equal(ormc_sqlstate(db), "57014");
+
+    int calls = 0;
+    ormc_retry_options r = ORMC_RETRY_OPTIONS_INIT;
+    r.base_delay_ms = 1;
+    assert_int_equal(ormc_transaction(db, &r, sleepy_body, &calls),
+                     ORMC_TIMEOUT);
+    assert_int_equal(calls, 1);
+    ormc_counters s;
+    assert_ok(db, ormc_stats(db, &s));
+    assert_int_equal(s.retries, 0);
+    assert_int_equal(s.errors[ORMC_TIMEOUT], 3);
+    assert_int_equal(ormc_tx_status(db), ORMC_TX_IDLE);
+    ormc_close(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -414,6 +453,7 @@ int main(void)
         ORMC_BACKEND_TEST(test_failed_state),
         ORMC_BACKEND_TEST(test_transaction_retries),
         ORMC_BACKEND_TEST(test_real_serialization_failure),
+        ORMC_BACKEND_TEST(test_statement_timeout),
     };
     return ormc_test_run_backends("runtime_tx", tests);
 }

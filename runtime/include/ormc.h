@@ -238,7 +238,9 @@ typedef struct ormc_tx_options {
  * Begin a transaction, or a SAVEPOINT when one is already open. Options
  * apply to the outermost level only (ORMC_INVALID when given for a nested
  * level). Commit releases the innermost level; rollback rolls it back.
- * Commit or rollback with nothing open is ORMC_INVALID.
+ * Commit or rollback with nothing open is ORMC_INVALID. Commit of a failed
+ * level rolls it back and returns the status, SQLSTATE and message of the
+ * statement that failed it; ORMC_CONNECTION when the connection was lost.
  */
 int ormc_begin(ormc_db *db);
 int ormc_begin_with(ormc_db *db, const ormc_tx_options *opts);
@@ -250,7 +252,7 @@ int ormc_rollback(ormc_db *db);
  * ACTIVE (the implicit transaction). Any statement failing inside a
  * transaction makes it FAILED, on SQLite as on PostgreSQL: until the level
  * is rolled back, statements are refused with SQLSTATE 25P02, and commit
- * rolls back and returns the failure's status. */
+ * rolls back and returns the failure's status and SQLSTATE. */
 int ormc_tx_status(const ormc_db *db);
 
 typedef struct ormc_retry_options {

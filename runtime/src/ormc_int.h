@@ -416,12 +416,13 @@ struct ormc_db {
 
     /* transactions: depth 0 = none; 1 = the transaction; n = savepoints */
     int tx_depth;
-    bool tx_implicit;   /* level 1 was opened by a statement */
-    bool tx_failed;     /* a statement failed: only rollback works */
-    int tx_fail_status; /* the status that failed it */
-    uint64_t tx_seq;    /* counts outermost transactions begun: tells one
-                           transaction from the next at the same depth */
-    bool tx_query_only; /* SQLite: PRAGMA query_only set for read-only */
+    bool tx_implicit;          /* level 1 was opened by a statement */
+    bool tx_failed;            /* a statement failed: only rollback works */
+    ormc__saved_error tx_fail; /* the error that failed it, which a commit
+                                  reports (valid while tx_failed) */
+    uint64_t tx_seq;           /* counts outermost transactions begun: tells one
+                                  transaction from the next at the same depth */
+    bool tx_query_only;        /* SQLite: PRAGMA query_only set for read-only */
 
     /* last error */
     int err_status;

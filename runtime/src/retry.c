@@ -86,7 +86,7 @@ int ormc_transaction(ormc_db *db, const ormc_retry_options *opts, ormc_tx_fn fn,
                                      "transaction itself");
                 return rc;
             }
-            fail = db->tx_failed ? db->tx_fail_status : ORMC_OK;
+            fail = db->tx_failed ? db->tx_fail.status : ORMC_OK;
             rc = ormc__end_level(db, rc);
         }
         int why = retryable(rc) ? rc : retryable(fail) ? fail : ORMC_OK;

@@ -51,7 +51,7 @@ static int send_begin(ormc_db *db, ormc_isolation iso, bool read_only,
     db->tx_seq++;
     db->tx_implicit = implicit;
     db->tx_failed = false;
-    db->tx_fail_status = ORMC_OK;
+    db->tx_fail.status = ORMC_OK;
     if (read_only && db->backend == ORMC_SQLITE) {
         rc = ormc__exec_control(db, "PRAGMA query_only = ON", false, NULL);
         if (rc != ORMC_OK) {
@@ -70,7 +70,7 @@ static void ended(ormc_db *db)
     db->tx_depth = 0;
     db->tx_implicit = false;
     db->tx_failed = false;
-    db->tx_fail_status = ORMC_OK;
+    db->tx_fail.status = ORMC_OK;
     if (db->tx_query_only) {
         db->tx_query_only = false;
         if (!db->broken && db->conn)
@@ -94,7 +94,15 @@ void ormc__tx_statement_failed(ormc_db *db, int status)
 {
     if (db->tx_depth > 0 && !db->tx_failed) {
         db->tx_failed = true;
-        db->tx_fail_status = status;
+        /* the error itself (it was just recorded), for the commit that
+         * ends this transaction to report: its SQLSTATE and message say
+         * why (read-only, disk full) where a bare status would not */
+        if (db->err_status == status) {
+            ormc__error_save(db, &db->tx_fail);
+        } else {
+            memset(&db->tx_fail, 0, sizeof db->tx_fail);
+            db->tx_fail.status = status;
+        }
     }
 }
 
@@ -171,7 +179,7 @@ int ormc__rollback(ormc_db *db)
     db->tx_depth--;
     if (rc == ORMC_OK) {
         db->tx_failed = false;
-        db->tx_fail_status = ORMC_OK;
+        db->tx_fail.status = ORMC_OK;
     } else {
         ormc__tx_statement_failed(db, rc);
     }
@@ -184,15 +192,16 @@ int ormc__commit(ormc_db *db)
         return ormc__error(db, ORMC_INVALID, "25P01", NULL,
                            "commit: no transaction is open");
     if (db->tx_failed) {
-        int status = db->tx_fail_status ? db->tx_fail_status : ORMC_ERROR;
-        ormc__saved_error e;
-        ormc__error_save(db, &e);
+        /* the failure's own status, SQLSTATE, constraint and message */
+        ormc__saved_error e = db->tx_fail;
+        if (e.status == ORMC_OK)
+            e.status = ORMC_ERROR;
         ormc__rollback(db);
-        ormc__error_restore(db, &e);
-        return ormc__error(db, status, NULL, NULL,
+        return ormc__error(db, e.status, e.sqlstate,
+                           e.constraint[0] ? e.constraint : NULL,
                            "commit of a failed transaction: it was rolled "
                            "back (%s)",
-                           ormc_strstatus(status));
+                           e.msg[0] ? e.msg : ormc_strstatus(e.status));
     }
     if (db->broken || !db->conn) {
         ormc__rollback(db);

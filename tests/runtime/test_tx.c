@@ -403,6 +403,39 @@ static void test_real_serialization_failure(void **state)
     ormc_close(s.other);
 }
 
+/* A commit after a failed statement reports that statement's failure: its
+ * status, SQLSTATE and message (here a write in a read-only transaction,
+ * 25006 on both backends), not a generic database error. */
+static void test_commit_keeps_the_cause(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    create_t(db);
+    ormc_tx_options o = {ORMC_ISOLATION_DEFAULT, true};
+    assert_ok(db, ormc_begin_with(db, &o));
+    assert_int_equal(ormc_exec(db, ins1, NULL, 0, NULL), ORMC_ERROR);
+    assert_string_equal(ormc_sqlstate(db), "25006");
+    char cause[512];
+    snprintf(cause, sizeof cause, "%s", ormc_errmsg(db));
+    assert_int_equal(ormc_commit(db), ORMC_ERROR);
+    assert_string_equal(ormc_sqlstate(db), "25006");
+    if (!strstr(ormc_errmsg(db), cause))
+        fail_msg("commit's message \"%s\" lost the cause \"%s\"",
+                 ormc_errmsg(db), cause);
+    assert_int_equal(ormc_tx_status(db), ORMC_TX_IDLE);
+    assert_int_equal(count(db), 0);
+    assert_ok(db, ormc_rollback(db));
+
+    /* a constraint keeps its name too */
+    assert_ok(db, ormc_exec(db, ins1, NULL, 0, NULL));
+    assert_ok(db, ormc_commit(db));
+    assert_int_equal(ormc_exec(db, ins1, NULL, 0, NULL), ORMC_CONSTRAINT);
+    char named[128];
+    snprintf(named, sizeof named, "%s", ormc_errconstraint(db));
+    assert_int_equal(ormc_commit(db), ORMC_CONSTRAINT);
+    assert_string_equal(ormc_sqlstate(db), "23505");
+    assert_string_equal(ormc_errconstraint(db), named);
+}
+
 /* A statement timeout (57014) is ORMC_TIMEOUT, and ormc_transaction does
  * not run the body again after it. PostgreSQL only: SQLite has no
  * statement timeout. */
@@ -453,6 +486,7 @@ int main(void)
         ORMC_BACKEND_TEST(test_failed_state),
         ORMC_BACKEND_TEST(test_transaction_retries),
         ORMC_BACKEND_TEST(test_real_serialization_failure),
+        ORMC_BACKEND_TEST(test_commit_keeps_the_cause),
         ORMC_BACKEND_TEST(test_statement_timeout),
     };
     return ormc_test_run_backends("runtime_tx", tests);

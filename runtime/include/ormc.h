@@ -238,9 +238,11 @@ typedef struct ormc_tx_options {
  * Begin a transaction, or a SAVEPOINT when one is already open. Options
  * apply to the outermost level only (ORMC_INVALID when given for a nested
  * level). Commit releases the innermost level; rollback rolls it back.
- * Commit or rollback with nothing open is ORMC_INVALID. Commit of a failed
- * level rolls it back and returns the status, SQLSTATE and message of the
- * statement that failed it; ORMC_CONNECTION when the connection was lost.
+ * Commit or rollback with nothing open is ORMC_INVALID, and so is either
+ * one inside an ormc_transaction body on the runner's level (nothing is
+ * sent; the runner rolls back). Commit of a failed level rolls it back and
+ * returns the status, SQLSTATE and message of the statement that failed
+ * it; ORMC_CONNECTION when the connection was lost.
  */
 int ormc_begin(ormc_db *db);
 int ormc_begin_with(ormc_db *db, const ormc_tx_options *opts);
@@ -273,8 +275,14 @@ typedef int (*ormc_tx_fn)(ormc_db *db, void *ctx);
 /*
  * Run fn in a transaction: commit when it returns ORMC_OK, roll back
  * otherwise, and run it again after a serialization failure, deadlock or
- * busy/lock-not-available, with exponential back-off and jitter. opts may be
- * NULL for the defaults. Returns the status of the last attempt.
+ * busy/lock-not-available, with exponential back-off and jitter (never
+ * after ORMC_TIMEOUT or ORMC_CONNECTION). opts may be NULL for the
+ * defaults. Returns the status of the last attempt.
+ *
+ * fn must not end the transaction itself: ormc_commit or ormc_rollback of
+ * the runner's level inside fn is refused (ORMC_INVALID, nothing sent), and
+ * the runner then rolls back and returns ORMC_INVALID whatever fn returned.
+ * Savepoints fn opens with ormc_begin are its own to end.
  *
  * When a transaction is already open (an explicit one, or the implicit one
  * the default mode opens at the first statement, even a read), fn runs in a

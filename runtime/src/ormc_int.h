@@ -420,6 +420,10 @@ struct ormc_db {
     bool tx_failed;            /* a statement failed: only rollback works */
     ormc__saved_error tx_fail; /* the error that failed it, which a commit
                                   reports (valid while tx_failed) */
+    int tx_owned;              /* the innermost level an ormc_transaction runs:
+                                  the body may not commit or roll it back (0:
+                                  none) */
+    bool tx_owned_misuse;      /* the body tried to: the runner rolls back */
     uint64_t tx_seq;           /* counts outermost transactions begun: tells one
                                   transaction from the next at the same depth */
     bool tx_query_only;        /* SQLite: PRAGMA query_only set for read-only */

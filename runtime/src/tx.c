@@ -245,12 +245,33 @@ int ormc_begin_with(ormc_db *db, const ormc_tx_options *opts)
     return ormc__begin(db, opts);
 }
 
+/*
+ * The level an ormc_transaction runs, and those around it, belong to the
+ * runner: its body ends its work by returning (ORMC_OK commits, anything
+ * else rolls back). A commit or rollback of it from the body is refused
+ * before anything is sent, and the runner rolls back (retry.c), so that
+ * the body's writes are never committed behind the runner's back. Levels
+ * the body opened itself (ormc_begin: savepoints) are its own.
+ */
+static int refuse_owned(ormc_db *db, const char *what)
+{
+    if (db->tx_owned == 0 || db->tx_depth > db->tx_owned)
+        return ORMC_OK;
+    db->tx_owned_misuse = true;
+    return ormc__error(db, ORMC_INVALID, NULL, NULL,
+                       "%s inside ormc_transaction: the body ends its "
+                       "transaction by returning (ORMC_OK commits, "
+                       "anything else rolls back); nothing was sent",
+                       what);
+}
+
 int ormc_commit(ormc_db *db)
 {
     if (!db)
         return ORMC_INVALID;
     ormc__clear_error(db);
-    return ormc__commit(db);
+    int rc = refuse_owned(db, "ormc_commit");
+    return rc != ORMC_OK ? rc : ormc__commit(db);
 }
 
 int ormc_rollback(ormc_db *db)
@@ -258,7 +279,8 @@ int ormc_rollback(ormc_db *db)
     if (!db)
         return ORMC_INVALID;
     ormc__clear_error(db);
-    return ormc__rollback(db);
+    int rc = refuse_owned(db, "ormc_rollback");
+    return rc != ORMC_OK ? rc : ormc__rollback(db);
 }
 
 int ormc_tx_status(const ormc_db *db)

@@ -436,6 +436,57 @@ static void test_commit_keeps_the_cause(void **state)
     assert_string_equal(ormc_errconstraint(db), named);
 }
 
+typedef struct self_ender {
+    int calls;
+    bool by_rollback; /* call ormc_rollback, else ormc_commit */
+    bool ignore;      /* return ORMC_OK whatever that gave */
+    int ended;        /* what ormc_commit/ormc_rollback returned */
+} self_ender;
+
+static int self_ending_body(ormc_db *db, void *ctx)
+{
+    self_ender *e = ctx;
+    e->calls++;
+    int rc = ormc_exec(db, ins1, NULL, 0, NULL);
+    if (rc != ORMC_OK)
+        return rc;
+    /* a savepoint of the body's own may be committed by it */
+    assert_ok(db, ormc_begin(db));
+    assert_ok(db, ormc_exec(db, ins2, NULL, 0, NULL));
+    assert_ok(db, ormc_commit(db));
+    e->ended = e->by_rollback ? ormc_rollback(db) : ormc_commit(db);
+    return e->ignore ? ORMC_OK : e->ended;
+}
+
+/* A body that commits (or rolls back) the runner's transaction itself is
+ * refused, nothing is sent, and its work is rolled back, whatever it then
+ * returns: the runner owns the outcome. */
+static void test_body_may_not_end_the_transaction(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    create_t(db);
+    ormc_db *other = ormc_test_open_another();
+    for (int k = 0; k < 4; k++) {
+        self_ender e = {0, k & 1, (k & 2) != 0, -1};
+        recorder r = {0};
+        ormc_set_trace(db, record, &r);
+        assert_int_equal(ormc_transaction(db, NULL, self_ending_body, &e),
+                         ORMC_INVALID);
+        ormc_set_trace(db, NULL, NULL);
+        assert_int_equal(e.calls, 1);
+        assert_int_equal(e.ended, ORMC_INVALID);
+        assert_non_null(strstr(ormc_errmsg(db), "ormc_transaction"));
+        assert_int_equal(ormc_tx_status(db), ORMC_TX_IDLE);
+        /* neither COMMIT nor a ROLLBACK of the body's sent: the runner's
+         * ROLLBACK ends it */
+        EXPECT(&r, "BEGIN", ins1, "SAVEPOINT ormc_sp_2", ins2,
+               "RELEASE SAVEPOINT ormc_sp_2", "ROLLBACK");
+        assert_int_equal(count(other), 0);
+        assert_ok(other, ormc_rollback(other));
+    }
+    ormc_close(other);
+}
+
 /* A statement timeout (57014) is ORMC_TIMEOUT, and ormc_transaction does
  * not run the body again after it. PostgreSQL only: SQLite has no
  * statement timeout. */
@@ -487,6 +538,7 @@ int main(void)
         ORMC_BACKEND_TEST(test_transaction_retries),
         ORMC_BACKEND_TEST(test_real_serialization_failure),
         ORMC_BACKEND_TEST(test_commit_keeps_the_cause),
+        ORMC_BACKEND_TEST(test_body_may_not_end_the_transaction),
         ORMC_BACKEND_TEST(test_statement_timeout),
     };
     return ormc_test_run_backends("runtime_tx", tests);

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libpq-fe.h>
+
 #include "ormc_test.h"
 
 /* The statements a connection sent, in order. */
@@ -487,6 +489,118 @@ static void test_body_may_not_end_the_transaction(void **state)
     ormc_close(other);
 }
 
+/* Two connections deadlock for real on PostgreSQL (40P01), or one finds
+ * the SQLite file locked by the other (BUSY): ormc_transaction rolls back,
+ * runs the body again once the other has committed, and counts one
+ * retry. */
+typedef struct contender {
+    ormc_db *db;   /* the runner's connection */
+    ormc_db *lock; /* SQLite: holds the write lock */
+    PGconn *pg;    /* PostgreSQL: the other side of the deadlock */
+    int calls;
+} contender;
+
+static PGresult *pg_exec_ok(PGconn *c, const char *sql)
+{
+    PGresult *res = PQexec(c, sql);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK)
+        fail_msg("%s: %s", sql, PQerrorMessage(c));
+    return res;
+}
+
+static void pg_run(PGconn *c, const char *sql)
+{
+    PQclear(pg_exec_ok(c, sql));
+}
+
+static int contended_body(ormc_db *db, void *ctx)
+{
+    contender *c = ctx;
+    static const char *const up1 = "UPDATE d SET v = v + 1 WHERE id = 1";
+    static const char *const up2 = "UPDATE d SET v = v + 1 WHERE id = 2";
+    c->calls++;
+    if (c->calls > 1) {
+        /* the other side goes on once we rolled back: let it finish */
+        if (c->pg) {
+            PGresult *res;
+            while ((res = PQgetResult(c->pg)) != NULL) {
+                assert_int_equal(PQresultStatus(res), PGRES_COMMAND_OK);
+                PQclear(res);
+            }
+            pg_run(c->pg, "COMMIT");
+        } else {
+            assert_ok(c->lock, ormc_commit(c->lock));
+        }
+        int rc = ormc_exec(db, up1, NULL, 0, NULL);
+        return rc != ORMC_OK ? rc : ormc_exec(db, up2, NULL, 0, NULL);
+    }
+    if (!c->pg) /* the file is locked: the write waits busy_timeout */
+        return ormc_exec(db, up1, NULL, 0, NULL);
+    /* we hold row 1, the other row 2 and waits for row 1; we then wait for
+     * row 2. Our deadlock_timeout is the shorter: the server finds the
+     * deadlock from our side and fails us */
+    int rc = ormc_exec(db, up1, NULL, 0, NULL);
+    if (rc != ORMC_OK)
+        return rc;
+    assert_int_equal(PQsendQuery(c->pg, "UPDATE d SET v = v + 10 WHERE id = 1"),
+                     1);
+    return ormc_exec(db, up2, NULL, 0, NULL);
+}
+
+static void test_retries_real_contention(void **state)
+{
+    ormc_db *first = ormc_test_db(state);
+    bool pg = ormc_backend_of(first) == ORMC_POSTGRES;
+    ormc_test_exec(first, "CREATE TABLE d (id integer PRIMARY KEY, v "
+                          "integer NOT NULL)");
+    ormc_test_exec(first, "INSERT INTO d VALUES (1, 0), (2, 0)");
+    assert_ok(first, ormc_commit(first));
+    contender c = {0};
+    if (pg) {
+        c.db = first;
+        ormc_test_exec(first, "SET deadlock_timeout = '50ms'");
+        assert_ok(first, ormc_commit(first));
+        c.pg = PQconnectdb(ormc_test_url());
+        assert_int_equal(PQstatus(c.pg), CONNECTION_OK);
+        pg_run(c.pg, "SET deadlock_timeout = '10s'");
+        pg_run(c.pg, "BEGIN");
+        pg_run(c.pg, "UPDATE d SET v = v + 10 WHERE id = 2");
+    } else {
+        ormc_options o = ORMC_OPTIONS_INIT;
+        o.busy_timeout_ms = 50;
+        assert_int_equal(ormc_open_with(ormc_test_url(), &o, &c.db), ORMC_OK);
+        c.lock = ormc_test_open_another();
+        assert_ok(c.lock,
+                  ormc_exec(c.lock, "UPDATE d SET v = v + 10 WHERE id = 2",
+                            NULL, 0, NULL));
+    }
+    ormc_stats_reset(c.db);
+    ormc_retry_options o = ORMC_RETRY_OPTIONS_INIT;
+    o.base_delay_ms = 1;
+    assert_ok(c.db, ormc_transaction(c.db, &o, contended_body, &c));
+    assert_int_equal(c.calls, 2);
+    ormc_counters s;
+    assert_ok(c.db, ormc_stats(c.db, &s));
+    assert_int_equal(s.retries, 1);
+    assert_int_equal(s.errors[pg ? ORMC_DEADLOCK : ORMC_BUSY], 1);
+    /* both sides' work is there, ours once */
+    ormc_result *res;
+    assert_ok(c.db,
+              ormc_query(c.db, "SELECT v FROM d ORDER BY id", NULL, 0, &res));
+    assert_int_equal(ormc_result_next(res), ORMC_ROW);
+    assert_int_equal(ormc_result_int64(res, 0), pg ? 11 : 1);
+    assert_int_equal(ormc_result_next(res), ORMC_ROW);
+    assert_int_equal(ormc_result_int64(res, 0), 11);
+    ormc_result_close(res);
+    assert_ok(c.db, ormc_rollback(c.db));
+    if (pg) {
+        PQfinish(c.pg);
+    } else {
+        ormc_close(c.lock);
+        ormc_close(c.db);
+    }
+}
+
 /* A statement timeout (57014) is ORMC_TIMEOUT, and ormc_transaction does
  * not run the body again after it. PostgreSQL only: SQLite has no
  * statement timeout. */
@@ -539,6 +653,7 @@ int main(void)
         ORMC_BACKEND_TEST(test_real_serialization_failure),
         ORMC_BACKEND_TEST(test_commit_keeps_the_cause),
         ORMC_BACKEND_TEST(test_body_may_not_end_the_transaction),
+        ORMC_BACKEND_TEST(test_retries_real_contention),
         ORMC_BACKEND_TEST(test_statement_timeout),
     };
     return ormc_test_run_backends("runtime_tx", tests);

@@ -78,22 +78,47 @@ static void quiet_notices(void *arg, const char *message)
     (void)message;
 }
 
-/* Copy a libpq message without the "ERROR:  " prefix or final newline. */
+/*
+ * A libpq or server message as one line: without the severity prefix
+ * ("ERROR:  "), every run of white space one space (libpq continues its
+ * own messages on lines that begin with a tab), without the "invalid
+ * socket" libpq adds when a call finds the socket it closed, and said once
+ * when libpq has appended the same message twice (the result's and the
+ * connection's).
+ */
 static void clean_message(const char *in, char *out, size_t size)
 {
+    static const char *const prefixes[] = {"ERROR:  ", "FATAL:  ", "PANIC:  "};
     if (!in)
         in = "";
-    if (strncmp(in, "ERROR:  ", 8) == 0)
-        in += 8;
-    else if (strncmp(in, "FATAL:  ", 8) == 0)
-        in += 8;
-    snprintf(out, size, "%s", in);
-    size_t n = strlen(out);
-    while (n && (out[n - 1] == '\n' || out[n - 1] == ' '))
-        out[--n] = '\0';
-    for (char *p = out; *p; p++)
-        if (*p == '\n')
-            *p = ' ';
+    for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
+        if (strncmp(in, prefixes[i], 8) == 0) {
+            in += 8;
+            break;
+        }
+    size_t o = 0;
+    bool gap = false;
+    for (const char *p = in; *p && o + 1 < size; p++) {
+        if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
+            gap = o > 0;
+            continue;
+        }
+        if (gap) {
+            out[o++] = ' ';
+            gap = false;
+            if (o + 1 >= size)
+                break;
+        }
+        out[o++] = *p;
+    }
+    out[o] = '\0';
+    static const char tail[] = "invalid socket";
+    size_t t = sizeof tail - 1;
+    if (o > t && strcmp(out + o - t, tail) == 0 && out[o - t - 1] == ' ')
+        out[o -= t + 1] = '\0';
+    size_t h = o / 2; /* "X X": keep X */
+    if (o % 2 == 1 && out[h] == ' ' && memcmp(out, out + h + 1, h) == 0)
+        out[h] = '\0';
 }
 
 /* The status of a SQLSTATE; docs/runtime.md ("Errors") has the table. */
@@ -137,8 +162,16 @@ static int pg_error(ormc_db *db, const PGresult *res)
     clean_message(prim ? prim : PQerrorMessage(c), msg, sizeof msg);
     int status = map_sqlstate(state);
     /* 57P01 (terminated) and the like arrive while libpq still thinks the
-     * connection is fine: the server is gone all the same */
-    if (!c || PQstatus(c) == CONNECTION_BAD || status == ORMC_CONNECTION) {
+     * connection is fine: the server is gone all the same. So does libpq's
+     * own first error (no SQLSTATE) after the server died outright, such
+     * as "server closed the connection unexpectedly": reading from the
+     * socket then fails and marks the connection bad, where an error of
+     * another kind (out of memory) leaves it good. */
+    bool lost =
+        !c || PQstatus(c) == CONNECTION_BAD || status == ORMC_CONNECTION;
+    if (!lost && !state)
+        lost = PQconsumeInput(c) == 0 || PQstatus(c) == CONNECTION_BAD;
+    if (lost) {
         db->broken = true;
         status = ORMC_CONNECTION;
         if (!state || map_sqlstate(state) != ORMC_CONNECTION)

@@ -88,8 +88,13 @@ int ormc__error(ormc_db *db, int status, const char *sqlstate,
 #endif
     ;
 
-/* Replace every occurrence of secret in buf (NUL-terminated, in place)
- * with "***". */
+/* The longest message text ormc__error scrubs before cutting it to the
+ * connection's buffer (errmsg): what the backends' own messages are read
+ * into. */
+#define ORMC__MSG_FULL 2048
+
+/* Replace every occurrence of secret in buf (NUL-terminated, in place, at
+ * most ORMC__MSG_FULL bytes) with "***". */
 void ormc__scrub(char *buf, size_t size, const char *secret);
 
 /* The status of the last error recorded on db (ORMC_OK when none). */

@@ -158,7 +158,7 @@ static int pg_error(ormc_db *db, const PGresult *res)
         res ? PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME) : NULL;
     if (!cons && res)
         cons = PQresultErrorField(res, PG_DIAG_COLUMN_NAME);
-    char msg[512];
+    char msg[ORMC__MSG_FULL];
     clean_message(prim ? prim : PQerrorMessage(c), msg, sizeof msg);
     int status = map_sqlstate(state);
     /* 57P01 (terminated) and the like arrive while libpq still thinks the
@@ -252,7 +252,7 @@ static int pg_connect(ormc_db *db)
     if (!c)
         return ormc__error(db, ORMC_NOMEM, NULL, NULL, "out of memory");
     if (PQstatus(c) != CONNECTION_OK) {
-        char msg[512];
+        char msg[ORMC__MSG_FULL];
         clean_message(PQerrorMessage(c), msg, sizeof msg);
         PQfinish(c);
         return ormc__error(db, ORMC_CONNECTION, "08001", NULL,

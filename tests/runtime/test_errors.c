@@ -152,6 +152,39 @@ static void test_data_errors(void **state)
     ormc_close(ac);
 }
 
+/* A password that runs across the end of the message buffer (512 bytes)
+ * is scrubbed whole before the message is cut, so no part of it stays. */
+static void test_password_scrubbed_across_the_cut(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    if (ormc_backend_of(db) != ORMC_POSTGRES)
+        skip(); /* SQLite URLs carry no password */
+    static const char secret[] = "Zq-s3cret-9";
+    char url[2200];
+    snprintf(url, sizeof url, "%s password=%s", ormc_test_url(), secret);
+    ormc_db *pw;
+    assert_int_equal(ormc_open(url, &pw), ORMC_OK);
+    ormc_stats_reset(pw);
+    /* the server quotes the value: "invalid input syntax for type
+     * integer: "AAA...Zq-s3cret-9BBB..."", the password at every offset
+     * around the cut */
+    for (int pad = 440; pad <= 480; pad++) {
+        char value[600];
+        memset(value, 'A', (size_t)pad);
+        snprintf(value + pad, sizeof value - (size_t)pad, "%sBBBBBBBBBBBBBBBB",
+                 secret);
+        ormc_param p = {ORMC_TYPE_TEXT, false, {.text = value}};
+        assert_int_equal(ormc_exec(pw, "SELECT $1::integer", &p, 1, NULL),
+                         ORMC_CONSTRAINT);
+        const char *m = ormc_errmsg(pw);
+        if (strstr(m, "Zq-s"))
+            fail_msg("offset %d: part of the password in \"%s\"", pad, m);
+        assert_true(strlen(m) <= 511);
+        assert_ok(pw, ormc_rollback(pw));
+    }
+    ormc_close(pw);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -159,6 +192,7 @@ int main(void)
         ORMC_BACKEND_TEST(test_other_errors),
         ORMC_BACKEND_TEST(test_password_scrubbed),
         ORMC_BACKEND_TEST(test_data_errors),
+        ORMC_BACKEND_TEST(test_password_scrubbed_across_the_cut),
     };
     return ormc_test_run_backends("runtime_errors", tests);
 }

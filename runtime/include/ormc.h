@@ -192,8 +192,9 @@ typedef struct ormc_options {
  * (`host=... dbname=...`). On success *db is a new handle, closed with
  * ormc_close. On failure *db is still set when a handle could be made, so
  * that ormc_errmsg(*db) tells why (it must be closed too), else NULL.
- * Returns ORMC_OK, ORMC_INVALID (bad URL or option), ORMC_CONNECTION,
- * ORMC_NOMEM.
+ * Returns ORMC_OK, ORMC_INVALID (bad URL or option), ORMC_CONNECTION (no
+ * server, or the server refused: ormc_sqlstate gives its SQLSTATE, e.g.
+ * 28P01 for a wrong password, 08001 when no server answered), ORMC_NOMEM.
  */
 int ormc_open(const char *url, ormc_db **db /* OUT */);
 int ormc_open_with(const char *url, const ormc_options *opts,

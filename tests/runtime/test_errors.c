@@ -3,6 +3,7 @@
  * status and SQLSTATE on both backends; passwords never show.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ormc_test.h"
@@ -185,6 +186,52 @@ static void test_password_scrubbed_across_the_cut(void **state)
     ormc_close(pw);
 }
 
+/* A wrong password is 28P01 when the server says so (not a generic 08001),
+ * ORMC_CONNECTION, on one line, without the password. The harness lets
+ * one role log in with a password (ORMC_TEST_PG_PASSWORD_ROLE). */
+static void test_wrong_password(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    if (ormc_backend_of(db) != ORMC_POSTGRES)
+        skip();
+    const char *role = getenv("ORMC_TEST_PG_PASSWORD_ROLE");
+    if (!role || !*role) {
+        if (ormc_test_in_ci())
+            fail_msg("ORMC_TEST_PG_PASSWORD_ROLE is not set: run the suite "
+                     "through tests/with-postgres");
+        skip();
+    }
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "DO $$ BEGIN CREATE ROLE %s LOGIN; EXCEPTION WHEN "
+             "duplicate_object THEN NULL; END $$",
+             role);
+    ormc_test_exec(db, sql);
+    snprintf(sql, sizeof sql, "ALTER ROLE %s PASSWORD 'Right-pw-7'", role);
+    ormc_test_exec(db, sql);
+    assert_ok(db, ormc_commit(db));
+
+    char url[2300];
+    snprintf(url, sizeof url, "%s user=%s password=Wrong-pw-7", ormc_test_url(),
+             role);
+    ormc_db *bad = NULL;
+    assert_int_equal(ormc_open(url, &bad), ORMC_CONNECTION);
+    assert_string_equal(ormc_sqlstate(bad), "28P01");
+    const char *m = ormc_errmsg(bad);
+    assert_non_null(strstr(m, "password authentication failed"));
+    assert_null(strstr(m, "Wrong-pw-7"));
+    assert_null(strpbrk(m, "\n\t"));
+    assert_null(strstr(m, "LOCATION"));
+    ormc_close(bad);
+
+    snprintf(url, sizeof url, "%s user=%s password=Right-pw-7", ormc_test_url(),
+             role);
+    ormc_db *good = NULL;
+    assert_int_equal(ormc_open(url, &good), ORMC_OK);
+    assert_ok(good, ormc_exec(good, "SELECT 1", NULL, 0, NULL));
+    ormc_close(good);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -193,6 +240,7 @@ int main(void)
         ORMC_BACKEND_TEST(test_password_scrubbed),
         ORMC_BACKEND_TEST(test_data_errors),
         ORMC_BACKEND_TEST(test_password_scrubbed_across_the_cut),
+        ORMC_BACKEND_TEST(test_wrong_password),
     };
     return ormc_test_run_backends("runtime_errors", tests);
 }

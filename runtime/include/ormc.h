@@ -194,7 +194,10 @@ typedef struct ormc_options {
  * that ormc_errmsg(*db) tells why (it must be closed too), else NULL.
  * Returns ORMC_OK, ORMC_INVALID (bad URL or option), ORMC_CONNECTION (no
  * server, or the server refused: ormc_sqlstate gives its SQLSTATE, e.g.
- * 28P01 for a wrong password, 08001 when no server answered), ORMC_NOMEM.
+ * 28P01 for a wrong password, 08001 when no server answered), ORMC_BUSY
+ * (SQLite: the file is locked), ORMC_ERROR (SQLite: the file is not a
+ * database, or a damaged one: XX001; opening it again cannot help),
+ * ORMC_NOMEM.
  */
 int ormc_open(const char *url, ormc_db **db /* OUT */);
 int ormc_open_with(const char *url, const ormc_options *opts,

@@ -232,6 +232,35 @@ static void test_wrong_password(void **state)
     ormc_close(good);
 }
 
+/* A file that is not a database is refused at open, with a status a
+ * reconnect loop does not retry (ORMC_ERROR, XX001, not ORMC_CONNECTION),
+ * and a message naming the file; so is every later call. */
+static void test_not_a_database(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    if (ormc_backend_of(db) != ORMC_SQLITE)
+        skip();
+    char path[256], url[300];
+    const char *name = getenv("ORMC_TEST_NAME");
+    snprintf(path, sizeof path, "%s-garbage.db", name ? name : "ormc_test");
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    for (int i = 0; i < 256; i++)
+        fputs("this is not an SQLite database\n", f);
+    fclose(f);
+    snprintf(url, sizeof url, "sqlite:%s", path);
+    ormc_db *g = NULL;
+    assert_int_equal(ormc_open(url, &g), ORMC_ERROR);
+    assert_non_null(g);
+    assert_string_equal(ormc_sqlstate(g), "XX001");
+    assert_non_null(strstr(ormc_errmsg(g), path));
+    assert_non_null(strstr(ormc_errmsg(g), "not an SQLite database"));
+    assert_int_equal(ormc_exec(g, "SELECT 1", NULL, 0, NULL), ORMC_ERROR);
+    assert_string_equal(ormc_sqlstate(g), "XX001");
+    ormc_close(g);
+    remove(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -241,6 +270,7 @@ int main(void)
         ORMC_BACKEND_TEST(test_data_errors),
         ORMC_BACKEND_TEST(test_password_scrubbed_across_the_cut),
         ORMC_BACKEND_TEST(test_wrong_password),
+        ORMC_BACKEND_TEST(test_not_a_database),
     };
     return ormc_test_run_backends("runtime_errors", tests);
 }

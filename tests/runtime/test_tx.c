@@ -544,6 +544,22 @@ static int contended_body(ormc_db *db, void *ctx)
         return rc;
     assert_int_equal(PQsendQuery(c->pg, "UPDATE d SET v = v + 10 WHERE id = 1"),
                      1);
+    /* the server checks for a deadlock once per wait: the other side must
+     * be waiting before we do, or the check finds no cycle yet */
+    char sql[160];
+    snprintf(sql, sizeof sql,
+             "SELECT (SELECT count(*) FROM pg_locks WHERE pid = %d AND NOT "
+             "granted), pg_sleep(0.01)",
+             PQbackendPID(c->pg));
+    int64_t waiting = 0;
+    for (int i = 0; i < 1000 && waiting == 0; i++) {
+        ormc_result *res;
+        assert_ok(db, ormc_query(db, sql, NULL, 0, &res));
+        assert_int_equal(ormc_result_next(res), ORMC_ROW);
+        waiting = ormc_result_int64(res, 0);
+        ormc_result_close(res);
+    }
+    assert_true(waiting > 0);
     return ormc_exec(db, up2, NULL, 0, NULL);
 }
 

@@ -59,7 +59,8 @@ extern "C" {
     X(SCHEMA_DRIFT, "database schema differs from the compiled schema")        \
     X(UNSUPPORTED, "not supported by this backend")                            \
     X(NOMEM, "out of memory")                                                  \
-    X(ERROR, "database error")
+    X(ERROR, "database error")                                                 \
+    X(TIMEOUT, "statement timed out or was canceled")
 
 enum ormc_status {
 #define ORMC__STATUS_ENUM(name, msg) ORMC_##name,
@@ -191,7 +192,11 @@ typedef struct ormc_options {
  * (`host=... dbname=...`). On success *db is a new handle, closed with
  * ormc_close. On failure *db is still set when a handle could be made, so
  * that ormc_errmsg(*db) tells why (it must be closed too), else NULL.
- * Returns ORMC_OK, ORMC_INVALID (bad URL or option), ORMC_CONNECTION,
+ * Returns ORMC_OK, ORMC_INVALID (bad URL or option), ORMC_CONNECTION (no
+ * server, or the server refused: ormc_sqlstate gives its SQLSTATE, e.g.
+ * 28P01 for a wrong password, 08001 when no server answered), ORMC_BUSY
+ * (SQLite: the file is locked), ORMC_ERROR (SQLite: the file is not a
+ * database, or a damaged one: XX001; opening it again cannot help),
  * ORMC_NOMEM.
  */
 int ormc_open(const char *url, ormc_db **db /* OUT */);
@@ -237,7 +242,11 @@ typedef struct ormc_tx_options {
  * Begin a transaction, or a SAVEPOINT when one is already open. Options
  * apply to the outermost level only (ORMC_INVALID when given for a nested
  * level). Commit releases the innermost level; rollback rolls it back.
- * Commit or rollback with nothing open is ORMC_INVALID.
+ * Commit or rollback with nothing open is ORMC_INVALID, and so is either
+ * one inside an ormc_transaction body on the runner's level (nothing is
+ * sent; the runner rolls back). Commit of a failed level rolls it back and
+ * returns the status, SQLSTATE and message of the statement that failed
+ * it; ORMC_CONNECTION when the connection was lost.
  */
 int ormc_begin(ormc_db *db);
 int ormc_begin_with(ormc_db *db, const ormc_tx_options *opts);
@@ -249,7 +258,7 @@ int ormc_rollback(ormc_db *db);
  * ACTIVE (the implicit transaction). Any statement failing inside a
  * transaction makes it FAILED, on SQLite as on PostgreSQL: until the level
  * is rolled back, statements are refused with SQLSTATE 25P02, and commit
- * rolls back and returns the failure's status. */
+ * rolls back and returns the failure's status and SQLSTATE. */
 int ormc_tx_status(const ormc_db *db);
 
 typedef struct ormc_retry_options {
@@ -270,8 +279,14 @@ typedef int (*ormc_tx_fn)(ormc_db *db, void *ctx);
 /*
  * Run fn in a transaction: commit when it returns ORMC_OK, roll back
  * otherwise, and run it again after a serialization failure, deadlock or
- * busy/lock-not-available, with exponential back-off and jitter. opts may be
- * NULL for the defaults. Returns the status of the last attempt.
+ * busy/lock-not-available, with exponential back-off and jitter (never
+ * after ORMC_TIMEOUT or ORMC_CONNECTION). opts may be NULL for the
+ * defaults. Returns the status of the last attempt.
+ *
+ * fn must not end the transaction itself: ormc_commit or ormc_rollback of
+ * the runner's level inside fn is refused (ORMC_INVALID, nothing sent), and
+ * the runner then rolls back and returns ORMC_INVALID whatever fn returned.
+ * Savepoints fn opens with ormc_begin are its own to end.
  *
  * When a transaction is already open (an explicit one, or the implicit one
  * the default mode opens at the first statement, even a read), fn runs in a

@@ -88,8 +88,13 @@ int ormc__error(ormc_db *db, int status, const char *sqlstate,
 #endif
     ;
 
-/* Replace every occurrence of secret in buf (NUL-terminated, in place)
- * with "***". */
+/* The longest message text ormc__error scrubs before cutting it to the
+ * connection's buffer (errmsg): what the backends' own messages are read
+ * into. */
+#define ORMC__MSG_FULL 2048
+
+/* Replace every occurrence of secret in buf (NUL-terminated, in place, at
+ * most ORMC__MSG_FULL bytes) with "***". */
 void ormc__scrub(char *buf, size_t size, const char *secret);
 
 /* The status of the last error recorded on db (ORMC_OK when none). */
@@ -416,12 +421,17 @@ struct ormc_db {
 
     /* transactions: depth 0 = none; 1 = the transaction; n = savepoints */
     int tx_depth;
-    bool tx_implicit;   /* level 1 was opened by a statement */
-    bool tx_failed;     /* a statement failed: only rollback works */
-    int tx_fail_status; /* the status that failed it */
-    uint64_t tx_seq;    /* counts outermost transactions begun: tells one
-                           transaction from the next at the same depth */
-    bool tx_query_only; /* SQLite: PRAGMA query_only set for read-only */
+    bool tx_implicit;          /* level 1 was opened by a statement */
+    bool tx_failed;            /* a statement failed: only rollback works */
+    ormc__saved_error tx_fail; /* the error that failed it, which a commit
+                                  reports (valid while tx_failed) */
+    int tx_owned;              /* the innermost level an ormc_transaction runs:
+                                  the body may not commit or roll it back (0:
+                                  none) */
+    bool tx_owned_misuse;      /* the body tried to: the runner rolls back */
+    uint64_t tx_seq;           /* counts outermost transactions begun: tells one
+                                  transaction from the next at the same depth */
+    bool tx_query_only;        /* SQLite: PRAGMA query_only set for read-only */
 
     /* last error */
     int err_status;

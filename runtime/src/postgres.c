@@ -13,6 +13,8 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,29 +80,58 @@ static void quiet_notices(void *arg, const char *message)
     (void)message;
 }
 
-/* Copy a libpq message without the "ERROR:  " prefix or final newline. */
+/*
+ * A libpq or server message as one line: without the severity prefix
+ * ("ERROR:  "), every run of white space one space (libpq continues its
+ * own messages on lines that begin with a tab), without the "invalid
+ * socket" libpq adds when a call finds the socket it closed, and said once
+ * when libpq has appended the same message twice (the result's and the
+ * connection's).
+ */
 static void clean_message(const char *in, char *out, size_t size)
 {
+    static const char *const prefixes[] = {"ERROR:  ", "FATAL:  ", "PANIC:  "};
     if (!in)
         in = "";
-    if (strncmp(in, "ERROR:  ", 8) == 0)
-        in += 8;
-    else if (strncmp(in, "FATAL:  ", 8) == 0)
-        in += 8;
-    snprintf(out, size, "%s", in);
-    size_t n = strlen(out);
-    while (n && (out[n - 1] == '\n' || out[n - 1] == ' '))
-        out[--n] = '\0';
-    for (char *p = out; *p; p++)
-        if (*p == '\n')
-            *p = ' ';
+    for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
+        if (strncmp(in, prefixes[i], 8) == 0) {
+            in += 8;
+            break;
+        }
+    size_t o = 0;
+    bool gap = false;
+    for (const char *p = in; *p && o + 1 < size; p++) {
+        if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
+            gap = o > 0;
+            continue;
+        }
+        if (gap) {
+            out[o++] = ' ';
+            gap = false;
+            if (o + 1 >= size)
+                break;
+        }
+        out[o++] = *p;
+    }
+    out[o] = '\0';
+    static const char tail[] = "invalid socket";
+    size_t t = sizeof tail - 1;
+    if (o > t && strcmp(out + o - t, tail) == 0 && out[o - t - 1] == ' ')
+        out[o -= t + 1] = '\0';
+    size_t h = o / 2; /* "X X": keep X */
+    if (o % 2 == 1 && out[h] == ' ' && memcmp(out, out + h + 1, h) == 0)
+        out[h] = '\0';
 }
 
+/* The status of a SQLSTATE; docs/runtime.md ("Errors") has the table. */
 static int map_sqlstate(const char *s)
 {
     if (!s || strlen(s) != 5)
         return ORMC_ERROR;
-    if (strncmp(s, "23", 2) == 0)
+    /* class 22, data exception (a value too long, out of range, of bad
+     * syntax or encoding): what SQLite's CHECK constraint on the same
+     * value gives, so that a row is refused the same way on both */
+    if (strncmp(s, "23", 2) == 0 || strncmp(s, "22", 2) == 0)
         return ORMC_CONSTRAINT;
     if (strcmp(s, "40001") == 0)
         return ORMC_SERIALIZATION;
@@ -113,6 +144,8 @@ static int map_sqlstate(const char *s)
         return ORMC_CONNECTION;
     if (strcmp(s, "53200") == 0)
         return ORMC_NOMEM;
+    if (strcmp(s, "57014") == 0)
+        return ORMC_TIMEOUT;
     return ORMC_ERROR;
 }
 
@@ -127,12 +160,20 @@ static int pg_error(ormc_db *db, const PGresult *res)
         res ? PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME) : NULL;
     if (!cons && res)
         cons = PQresultErrorField(res, PG_DIAG_COLUMN_NAME);
-    char msg[512];
+    char msg[ORMC__MSG_FULL];
     clean_message(prim ? prim : PQerrorMessage(c), msg, sizeof msg);
     int status = map_sqlstate(state);
     /* 57P01 (terminated) and the like arrive while libpq still thinks the
-     * connection is fine: the server is gone all the same */
-    if (!c || PQstatus(c) == CONNECTION_BAD || status == ORMC_CONNECTION) {
+     * connection is fine: the server is gone all the same. So does libpq's
+     * own first error (no SQLSTATE) after the server died outright, such
+     * as "server closed the connection unexpectedly": reading from the
+     * socket then fails and marks the connection bad, where an error of
+     * another kind (out of memory) leaves it good. */
+    bool lost =
+        !c || PQstatus(c) == CONNECTION_BAD || status == ORMC_CONNECTION;
+    if (!lost && !state)
+        lost = PQconsumeInput(c) == 0 || PQstatus(c) == CONNECTION_BAD;
+    if (lost) {
         db->broken = true;
         status = ORMC_CONNECTION;
         if (!state || map_sqlstate(state) != ORMC_CONNECTION)
@@ -150,6 +191,92 @@ static void add_option(char *buf, size_t size, const char *name, int value)
 {
     size_t n = strlen(buf);
     snprintf(buf + n, size - n, " -c %s=%d", name, value);
+}
+
+/* c's connect_timeout in effect (the URL's, ours, PGCONNECT_TIMEOUT) in
+ * nanoseconds, as libpq reads it (at least 2 s); 0: none. */
+static int64_t connect_timeout_ns(PGconn *c)
+{
+    int64_t s = 0;
+    PQconninfoOption *ci = PQconninfo(c);
+    for (PQconninfoOption *o = ci; o && o->keyword; o++)
+        if (strcmp(o->keyword, "connect_timeout") == 0 && o->val)
+            s = strtol(o->val, NULL, 10);
+    PQconninfoFree(ci);
+    if (s <= 0)
+        return 0;
+    return (s < 2 ? 2 : s) * INT64_C(1000000000);
+}
+
+/*
+ * Drive PQconnectPoll to the end, as PQconnectdbParams would (which cannot
+ * be asked for verbose errors before it fails). The timeout runs per
+ * socket, as libpq's per host and address; when it expires the attempt
+ * ends (libpq would try the next host). False on a timeout.
+ */
+static bool connect_wait(PGconn *c)
+{
+    int64_t limit = connect_timeout_ns(c), deadline = 0;
+    int sock = -1;
+    PostgresPollingStatusType ps = PGRES_POLLING_WRITING;
+    while (PQstatus(c) != CONNECTION_BAD && ps != PGRES_POLLING_OK &&
+           ps != PGRES_POLLING_FAILED) {
+        if (PQsocket(c) != sock) {
+            sock = PQsocket(c);
+            deadline = limit ? ormc__now_ns() + limit : 0;
+        }
+        struct pollfd p = {sock, ps == PGRES_POLLING_READING ? POLLIN : POLLOUT,
+                           0};
+        int ms = -1;
+        if (deadline) {
+            int64_t left = deadline - ormc__now_ns();
+            if (left <= 0)
+                return false;
+            ms = (int)((left + 999999) / 1000000);
+        }
+        int r = poll(&p, 1, ms);
+        if (r == 0)
+            continue; /* the deadline is checked above */
+        if (r < 0 && errno != EINTR)
+            break; /* PQconnectPoll finds the socket's trouble */
+        if (r > 0)
+            ps = PQconnectPoll(c);
+    }
+    return true;
+}
+
+/*
+ * libpq's verbose message of a failed connection as one line, without the
+ * "LOCATION:" lines, and the SQLSTATE of the server's refusal ("FATAL:
+ * 28P01: password authentication failed ...") moved into state (left as
+ * it is when the server said nothing: no server, no answer).
+ */
+static void refusal_message(const char *in, char *out, size_t size,
+                            char state[6])
+{
+    char buf[ORMC__MSG_FULL];
+    size_t o = 0;
+    for (const char *p = in ? in : ""; *p && o + 1 < sizeof buf;) {
+        if (strncmp(p, "LOCATION:  ", 11) == 0) {
+            const char *nl = strchr(p, '\n');
+            p = nl ? nl + 1 : p + strlen(p);
+            continue;
+        }
+        static const char fatal[] = "FATAL:  ";
+        if (strncmp(p, fatal, 8) == 0 && strlen(p) > 15 && p[13] == ':' &&
+            p[14] == ' ' &&
+            strspn(p + 8, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ") >= 5) {
+            memcpy(state, p + 8, 5);
+            state[5] = '\0';
+            memcpy(buf + o, fatal, 7);
+            o += 7;
+            p += 14; /* the space after "XXXXX:" stays */
+            continue;
+        }
+        buf[o++] = *p++;
+    }
+    buf[o] = '\0';
+    clean_message(buf, out, size);
 }
 
 static int pg_connect(ormc_db *db)
@@ -209,16 +336,24 @@ static int pg_connect(ormc_db *db)
     kw[k] = NULL;
     val[k] = NULL;
 
-    PGconn *c = PQconnectdbParams(kw, val, 1);
+    PGconn *c = PQconnectStartParams(kw, val, 1);
     if (!c)
         return ormc__error(db, ORMC_NOMEM, NULL, NULL, "out of memory");
+    /* a refusal then reads "FATAL:  28P01: ...": the server's SQLSTATE,
+     * which libpq has no other way to give for a connection */
+    PQsetErrorVerbosity(c, PQERRORS_VERBOSE);
+    bool timed_out = !connect_wait(c);
     if (PQstatus(c) != CONNECTION_OK) {
-        char msg[512];
-        clean_message(PQerrorMessage(c), msg, sizeof msg);
+        char msg[ORMC__MSG_FULL], state[6] = "08001";
+        if (timed_out)
+            snprintf(msg, sizeof msg, "timeout expired");
+        else
+            refusal_message(PQerrorMessage(c), msg, sizeof msg, state);
         PQfinish(c);
-        return ormc__error(db, ORMC_CONNECTION, "08001", NULL,
+        return ormc__error(db, ORMC_CONNECTION, state, NULL,
                            "cannot connect to PostgreSQL: %s", msg);
     }
+    PQsetErrorVerbosity(c, PQERRORS_DEFAULT);
     PQsetNoticeProcessor(c, quiet_notices, NULL);
     db->conn = c;
     return ORMC_OK;

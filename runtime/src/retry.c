@@ -70,23 +70,41 @@ int ormc_transaction(ormc_db *db, const ormc_retry_options *opts, ormc_tx_fn fn,
     /* Only the outermost level is retried: inside an open transaction a
      * serialization failure has doomed the whole transaction. */
     bool outer = db->tx_depth == 0;
+    /* the level of an enclosing runner (a body that runs another), given
+     * back when this one ends */
+    int owned_before = db->tx_owned;
+    bool misuse_before = db->tx_owned_misuse;
     for (int attempt = 1;; attempt++) {
         int level = db->tx_depth + 1;
         int rc = ormc__begin(db, outer ? &o.tx : NULL);
         int fail = ORMC_OK;
         if (rc == ORMC_OK) {
+            /* the body may not end our level (tx.c refuses it) */
+            db->tx_owned = level;
+            db->tx_owned_misuse = false;
             rc = fn(db, ctx);
-            if (db->tx_depth != level) {
-                /* the body committed or rolled back our level itself */
+            bool misuse = db->tx_owned_misuse;
+            db->tx_owned = owned_before;
+            db->tx_owned_misuse = misuse_before;
+            if (misuse || db->tx_depth != level) {
+                /* the body tried to commit or roll back our level (refused:
+                 * its work is rolled back, whatever it returned), or ended
+                 * it some other way */
                 while (db->tx_depth >= level)
                     ormc__rollback(db);
-                if (rc == ORMC_OK)
+                if (misuse)
+                    rc = ormc__error(db, ORMC_INVALID, NULL, NULL,
+                                     "ormc_transaction: the body called "
+                                     "ormc_commit or ormc_rollback on the "
+                                     "runner's transaction (refused); its "
+                                     "work was rolled back");
+                else if (rc == ORMC_OK)
                     rc = ormc__error(db, ORMC_INVALID, NULL, NULL,
                                      "ormc_transaction: the body ended the "
                                      "transaction itself");
                 return rc;
             }
-            fail = db->tx_failed ? db->tx_fail_status : ORMC_OK;
+            fail = db->tx_failed ? db->tx_fail.status : ORMC_OK;
             rc = ormc__end_level(db, rc);
         }
         int why = retryable(rc) ? rc : retryable(fail) ? fail : ORMC_OK;

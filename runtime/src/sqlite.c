@@ -127,9 +127,15 @@ static int sq_error(ormc_db *db, int rc)
             state = "";
             break;
         case SQLITE_CANTOPEN:
-        case SQLITE_NOTADB:
             status = ORMC_CONNECTION;
             state = "08006";
+            break;
+        case SQLITE_NOTADB:
+        case SQLITE_CORRUPT:
+            /* not ORMC_CONNECTION: opening the file again cannot help, and
+             * a loop that reconnects after a lost connection would never
+             * end (PostgreSQL's data_corrupted) */
+            state = "XX001";
             break;
         case SQLITE_READONLY:
             state = "25006";
@@ -141,6 +147,7 @@ static int sq_error(ormc_db *db, int rc)
             state = "54000";
             break;
         case SQLITE_INTERRUPT:
+            status = ORMC_TIMEOUT;
             state = "57014";
             break;
         case SQLITE_MISMATCH:
@@ -158,6 +165,17 @@ static int sq_error(ormc_db *db, int rc)
                 state = "42P07";
             else if (strstr(msg, "attempt to write a readonly"))
                 state = "25006";
+            /* the data errors PostgreSQL reports in class 22 (abs() of
+             * the smallest integer, json() of bad text): the status of
+             * their PostgreSQL twins, so that a value is refused the same
+             * way on both backends */
+            else if (strstr(msg, "integer overflow")) {
+                status = ORMC_CONSTRAINT;
+                state = "22003";
+            } else if (strstr(msg, "malformed JSON")) {
+                status = ORMC_CONSTRAINT;
+                state = "22P02";
+            }
             break;
         default:
             break;
@@ -184,15 +202,41 @@ static int sq_connect(ormc_db *db)
     sqlite3_extended_result_codes(c, 1);
     sqlite3_busy_timeout(c, db->cfg.busy_timeout_ms);
     db->conn = c;
+    /* sqlite3_open_v2 reads nothing: PRAGMA schema_version reads the
+     * file's header, so that a file that is not a database (or is damaged)
+     * is refused here, once, rather than by every statement after */
     rc = sqlite3_exec(c,
                       "PRAGMA foreign_keys = ON;"
-                      "PRAGMA case_sensitive_like = ON",
+                      "PRAGMA case_sensitive_like = ON;"
+                      "PRAGMA schema_version",
                       NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
-        int st = sq_error(db, rc);
+        char msg[256], file[256];
+        const char *name = sqlite3_db_filename(c, "main");
+        snprintf(msg, sizeof msg, "%s", sqlite3_errmsg(c));
+        snprintf(file, sizeof file, "%s", name && *name ? name : "(memory)");
         sqlite3_close(c);
         db->conn = NULL;
-        return st == ORMC_BUSY ? ORMC_BUSY : ORMC_CONNECTION;
+        switch (rc & 0xff) {
+        case SQLITE_BUSY:
+        case SQLITE_LOCKED:
+            return ormc__error(db, ORMC_BUSY, "55P03", NULL,
+                               "cannot open the SQLite database %s: %s", file,
+                               msg);
+        case SQLITE_NOMEM:
+            return ormc__error(db, ORMC_NOMEM, NULL, NULL, "out of memory");
+        case SQLITE_NOTADB:
+        case SQLITE_CORRUPT:
+            /* ORMC_ERROR, not ORMC_CONNECTION: see sq_error */
+            return ormc__error(db, ORMC_ERROR, "XX001", NULL,
+                               "%s is not an SQLite database, or a damaged "
+                               "one (%s)",
+                               file, msg);
+        default:
+            return ormc__error(db, ORMC_CONNECTION, "08006", NULL,
+                               "cannot open the SQLite database %s: %s", file,
+                               msg);
+        }
     }
     return ORMC_OK;
 }

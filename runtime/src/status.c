@@ -43,6 +43,8 @@ static const char *default_sqlstate(int status)
         return "53200";
     case ORMC_UNSUPPORTED:
         return "0A000";
+    case ORMC_TIMEOUT:
+        return "57014";
     case ORMC_INVALID:
         return "";
     default:
@@ -65,7 +67,7 @@ void ormc__scrub(char *buf, size_t size, const char *secret)
     size_t slen = strlen(secret);
     if (!strstr(buf, secret))
         return;
-    char out[1024];
+    char out[ORMC__MSG_FULL];
     size_t o = 0;
     const char *p = buf;
     while (*p && o + 4 < sizeof out) {
@@ -81,18 +83,35 @@ void ormc__scrub(char *buf, size_t size, const char *secret)
     snprintf(buf, size, "%s", out);
 }
 
+/* The end of msg, cut from a longer text, when it is the start of the
+ * secret (which went on past the cut, so that the scrub could not see it
+ * whole): removed. */
+static void cut_secret_tail(char *msg, const char *secret)
+{
+    if (!secret || !*secret)
+        return;
+    size_t n = strlen(msg), slen = strlen(secret);
+    for (size_t k = slen - 1 < n ? slen - 1 : n; k > 0; k--)
+        if (memcmp(msg + n - k, secret, k) == 0) {
+            msg[n - k] = '\0';
+            return;
+        }
+}
+
 int ormc__error(ormc_db *db, int status, const char *sqlstate,
                 const char *constraint, const char *fmt, ...)
 {
     if (!db)
         return status;
     /* Everything is formatted into locals first: the arguments may be the
-     * connection's own buffers (wrapping the previous message). */
-    char msg[sizeof db->errmsg], state[sizeof db->sqlstate];
+     * connection's own buffers (wrapping the previous message). The text
+     * is scrubbed of the password before it is cut to the connection's
+     * buffer, so that a password across the cut is not left in part. */
+    char full[ORMC__MSG_FULL], state[sizeof db->sqlstate];
     char named[sizeof db->errconstraint];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    vsnprintf(full, sizeof full, fmt, ap);
     va_end(ap);
     if (!sqlstate || strlen(sqlstate) != 5)
         sqlstate = default_sqlstate(status);
@@ -100,8 +119,15 @@ int ormc__error(ormc_db *db, int status, const char *sqlstate,
     snprintf(state, sizeof state, "%s", sqlstate);
     snprintf(named, sizeof named, "%s", constraint ? constraint : "");
 
-    memcpy(db->errmsg, msg, sizeof msg);
-    ormc__scrub(db->errmsg, sizeof db->errmsg, db->secret);
+    ormc__scrub(full, sizeof full, db->secret);
+    size_t n = strlen(full);
+    if (n < sizeof db->errmsg) {
+        memcpy(db->errmsg, full, n + 1);
+    } else {
+        memcpy(db->errmsg, full, sizeof db->errmsg - 1);
+        db->errmsg[sizeof db->errmsg - 1] = '\0';
+        cut_secret_tail(db->errmsg, db->secret);
+    }
     memcpy(db->sqlstate, state, sizeof state);
     memcpy(db->errconstraint, named, sizeof named);
     db->err_status = status;

@@ -51,7 +51,7 @@ static int send_begin(ormc_db *db, ormc_isolation iso, bool read_only,
     db->tx_seq++;
     db->tx_implicit = implicit;
     db->tx_failed = false;
-    db->tx_fail_status = ORMC_OK;
+    db->tx_fail.status = ORMC_OK;
     if (read_only && db->backend == ORMC_SQLITE) {
         rc = ormc__exec_control(db, "PRAGMA query_only = ON", false, NULL);
         if (rc != ORMC_OK) {
@@ -70,7 +70,7 @@ static void ended(ormc_db *db)
     db->tx_depth = 0;
     db->tx_implicit = false;
     db->tx_failed = false;
-    db->tx_fail_status = ORMC_OK;
+    db->tx_fail.status = ORMC_OK;
     if (db->tx_query_only) {
         db->tx_query_only = false;
         if (!db->broken && db->conn)
@@ -94,7 +94,15 @@ void ormc__tx_statement_failed(ormc_db *db, int status)
 {
     if (db->tx_depth > 0 && !db->tx_failed) {
         db->tx_failed = true;
-        db->tx_fail_status = status;
+        /* the error itself (it was just recorded), for the commit that
+         * ends this transaction to report: its SQLSTATE and message say
+         * why (read-only, disk full) where a bare status would not */
+        if (db->err_status == status) {
+            ormc__error_save(db, &db->tx_fail);
+        } else {
+            memset(&db->tx_fail, 0, sizeof db->tx_fail);
+            db->tx_fail.status = status;
+        }
     }
 }
 
@@ -171,7 +179,7 @@ int ormc__rollback(ormc_db *db)
     db->tx_depth--;
     if (rc == ORMC_OK) {
         db->tx_failed = false;
-        db->tx_fail_status = ORMC_OK;
+        db->tx_fail.status = ORMC_OK;
     } else {
         ormc__tx_statement_failed(db, rc);
     }
@@ -184,15 +192,16 @@ int ormc__commit(ormc_db *db)
         return ormc__error(db, ORMC_INVALID, "25P01", NULL,
                            "commit: no transaction is open");
     if (db->tx_failed) {
-        int status = db->tx_fail_status ? db->tx_fail_status : ORMC_ERROR;
-        ormc__saved_error e;
-        ormc__error_save(db, &e);
+        /* the failure's own status, SQLSTATE, constraint and message */
+        ormc__saved_error e = db->tx_fail;
+        if (e.status == ORMC_OK)
+            e.status = ORMC_ERROR;
         ormc__rollback(db);
-        ormc__error_restore(db, &e);
-        return ormc__error(db, status, NULL, NULL,
+        return ormc__error(db, e.status, e.sqlstate,
+                           e.constraint[0] ? e.constraint : NULL,
                            "commit of a failed transaction: it was rolled "
                            "back (%s)",
-                           ormc_strstatus(status));
+                           e.msg[0] ? e.msg : ormc_strstatus(e.status));
     }
     if (db->broken || !db->conn) {
         ormc__rollback(db);
@@ -236,12 +245,33 @@ int ormc_begin_with(ormc_db *db, const ormc_tx_options *opts)
     return ormc__begin(db, opts);
 }
 
+/*
+ * The level an ormc_transaction runs, and those around it, belong to the
+ * runner: its body ends its work by returning (ORMC_OK commits, anything
+ * else rolls back). A commit or rollback of it from the body is refused
+ * before anything is sent, and the runner rolls back (retry.c), so that
+ * the body's writes are never committed behind the runner's back. Levels
+ * the body opened itself (ormc_begin: savepoints) are its own.
+ */
+static int refuse_owned(ormc_db *db, const char *what)
+{
+    if (db->tx_owned == 0 || db->tx_depth > db->tx_owned)
+        return ORMC_OK;
+    db->tx_owned_misuse = true;
+    return ormc__error(db, ORMC_INVALID, NULL, NULL,
+                       "%s inside ormc_transaction: the body ends its "
+                       "transaction by returning (ORMC_OK commits, "
+                       "anything else rolls back); nothing was sent",
+                       what);
+}
+
 int ormc_commit(ormc_db *db)
 {
     if (!db)
         return ORMC_INVALID;
     ormc__clear_error(db);
-    return ormc__commit(db);
+    int rc = refuse_owned(db, "ormc_commit");
+    return rc != ORMC_OK ? rc : ormc__commit(db);
 }
 
 int ormc_rollback(ormc_db *db)
@@ -249,7 +279,8 @@ int ormc_rollback(ormc_db *db)
     if (!db)
         return ORMC_INVALID;
     ormc__clear_error(db);
-    return ormc__rollback(db);
+    int rc = refuse_owned(db, "ormc_rollback");
+    return rc != ORMC_OK ? rc : ormc__rollback(db);
 }
 
 int ormc_tx_status(const ormc_db *db)

@@ -296,6 +296,96 @@ static void test_reconnect_after_server_restart(void **state)
     reconnect_case(state, true);
 }
 
+/* The server dies (pg_ctl stop -m immediate, as in a crash) and comes
+ * back: the first call finds the connection lost and says so
+ * (ORMC_CONNECTION, 08006, one line); the next reconnects. A transaction
+ * that lost its connection says so at commit too, and kept nothing. */
+static void expect_lost(ormc_db *db, int rc)
+{
+    if (rc != ORMC_CONNECTION)
+        fail_msg("%s (%s): %s, expected ORMC_CONNECTION", ormc_strstatus(rc),
+                 ormc_sqlstate(db), ormc_errmsg(db));
+    assert_string_equal(ormc_sqlstate(db), "08006");
+    const char *m = ormc_errmsg(db);
+    assert_true(strlen(m) > 0);
+    if (strpbrk(m, "\n\t") || strstr(m, "invalid socket"))
+        fail_msg("not one clean line: \"%s\"", m);
+}
+
+static void crash_server(void)
+{
+    assert_true(pg_ctl("stop -m immediate"));
+    assert_true(pg_ctl("start"));
+}
+
+static void test_server_crash(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    if (ormc_backend_of(db) != ORMC_POSTGRES)
+        skip(); /* an embedded database cannot go away */
+    if (!getenv("ORMC_TEST_PG_CTL")) {
+        if (ormc_test_in_ci())
+            fail_msg("ORMC_TEST_PG_CTL is not set: run the suite through "
+                     "tests/with-postgres");
+        skip();
+    }
+    /* the harness's server commits asynchronously (a crash may lose the
+     * last commits): this commit waits for the log, which holds the
+     * test's schema too */
+    ormc_test_exec(db, "SET synchronous_commit = on");
+    ormc_test_exec(db, "CREATE TABLE t (k integer PRIMARY KEY)");
+    assert_ok(db, ormc_commit(db));
+    ormc_options o = ORMC_OPTIONS_INIT;
+    o.autocommit = 1;
+    ormc_db *ac;
+    assert_int_equal(ormc_open_with(ormc_test_url(), &o, &ac), ORMC_OK);
+    assert_int_equal(query_int(ac, "SELECT 1"), 1);
+
+    /* outside a transaction: the first call says lost, the next
+     * reconnects */
+    crash_server();
+    expect_lost(ac, ormc_exec(ac, "SELECT 1", NULL, 0, NULL));
+    assert_int_equal(ormc_tx_status(ac), ORMC_TX_IDLE);
+    assert_int_equal(query_int(ac, "SELECT 2"), 2);
+    ormc_counters s;
+    assert_ok(ac, ormc_stats(ac, &s));
+    assert_int_equal(s.reconnects, 1);
+
+    /* a statement after the crash fails the transaction: commit says the
+     * connection was lost */
+    assert_ok(ac, ormc_begin(ac));
+    assert_ok(ac, ormc_exec(ac, "INSERT INTO t VALUES (1)", NULL, 0, NULL));
+    crash_server();
+    expect_lost(ac, ormc_exec(ac, "INSERT INTO t VALUES (2)", NULL, 0, NULL));
+    assert_int_equal(ormc_tx_status(ac), ORMC_TX_FAILED);
+    expect_lost(ac, ormc_commit(ac));
+    assert_int_equal(ormc_tx_status(ac), ORMC_TX_IDLE);
+    assert_int_equal(query_int(ac, "SELECT count(*) FROM t"), 0);
+
+    /* the commit itself is the first call after the crash */
+    assert_ok(ac, ormc_begin(ac));
+    assert_ok(ac, ormc_exec(ac, "INSERT INTO t VALUES (3)", NULL, 0, NULL));
+    crash_server();
+    expect_lost(ac, ormc_commit(ac));
+    assert_int_equal(ormc_tx_status(ac), ORMC_TX_IDLE);
+    assert_int_equal(query_int(ac, "SELECT count(*) FROM t"), 0);
+    assert_ok(ac, ormc_stats(ac, &s));
+    assert_int_equal(s.reconnects, 3);
+    ormc_close(ac);
+
+    /* the default mode's implicit transaction, on the test's own
+     * connection (lost in the first crash) */
+    expect_lost(db, ormc_exec(db, "SELECT 3", NULL, 0, NULL));
+    assert_int_equal(ormc_tx_status(db), ORMC_TX_IDLE);
+    assert_int_equal(query_int(db, "SELECT 3"), 3); /* reconnects */
+    assert_int_equal(ormc_tx_status(db), ORMC_TX_ACTIVE);
+    crash_server();
+    expect_lost(db, ormc_exec(db, "SELECT 4", NULL, 0, NULL));
+    expect_lost(db, ormc_commit(db));
+    assert_int_equal(query_int(db, "SELECT 5"), 5);
+    assert_ok(db, ormc_rollback(db));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -306,6 +396,7 @@ int main(void)
         ORMC_BACKEND_TEST(test_scripts_and_trace),
         ORMC_BACKEND_TEST(test_reconnect_after_terminate),
         ORMC_BACKEND_TEST(test_reconnect_after_server_restart),
+        ORMC_BACKEND_TEST(test_server_crash),
     };
     return ormc_test_run_backends("runtime_conn", tests);
 }

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libpq-fe.h>
+
 #include "ormc_test.h"
 
 /* The statements a connection sent, in order. */
@@ -403,6 +405,257 @@ static void test_real_serialization_failure(void **state)
     ormc_close(s.other);
 }
 
+/* A commit after a failed statement reports that statement's failure: its
+ * status, SQLSTATE and message (here a write in a read-only transaction,
+ * 25006 on both backends), not a generic database error. */
+static void test_commit_keeps_the_cause(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    create_t(db);
+    ormc_tx_options o = {ORMC_ISOLATION_DEFAULT, true};
+    assert_ok(db, ormc_begin_with(db, &o));
+    assert_int_equal(ormc_exec(db, ins1, NULL, 0, NULL), ORMC_ERROR);
+    assert_string_equal(ormc_sqlstate(db), "25006");
+    char cause[512];
+    snprintf(cause, sizeof cause, "%s", ormc_errmsg(db));
+    assert_int_equal(ormc_commit(db), ORMC_ERROR);
+    assert_string_equal(ormc_sqlstate(db), "25006");
+    if (!strstr(ormc_errmsg(db), cause))
+        fail_msg("commit's message \"%s\" lost the cause \"%s\"",
+                 ormc_errmsg(db), cause);
+    assert_int_equal(ormc_tx_status(db), ORMC_TX_IDLE);
+    assert_int_equal(count(db), 0);
+    assert_ok(db, ormc_rollback(db));
+
+    /* a constraint keeps its name too */
+    assert_ok(db, ormc_exec(db, ins1, NULL, 0, NULL));
+    assert_ok(db, ormc_commit(db));
+    assert_int_equal(ormc_exec(db, ins1, NULL, 0, NULL), ORMC_CONSTRAINT);
+    char named[128];
+    snprintf(named, sizeof named, "%s", ormc_errconstraint(db));
+    assert_int_equal(ormc_commit(db), ORMC_CONSTRAINT);
+    assert_string_equal(ormc_sqlstate(db), "23505");
+    assert_string_equal(ormc_errconstraint(db), named);
+}
+
+typedef struct self_ender {
+    int calls;
+    bool by_rollback; /* call ormc_rollback, else ormc_commit */
+    bool ignore;      /* return ORMC_OK whatever that gave */
+    int ended;        /* what ormc_commit/ormc_rollback returned */
+} self_ender;
+
+static int self_ending_body(ormc_db *db, void *ctx)
+{
+    self_ender *e = ctx;
+    e->calls++;
+    int rc = ormc_exec(db, ins1, NULL, 0, NULL);
+    if (rc != ORMC_OK)
+        return rc;
+    /* a savepoint of the body's own may be committed by it */
+    assert_ok(db, ormc_begin(db));
+    assert_ok(db, ormc_exec(db, ins2, NULL, 0, NULL));
+    assert_ok(db, ormc_commit(db));
+    e->ended = e->by_rollback ? ormc_rollback(db) : ormc_commit(db);
+    return e->ignore ? ORMC_OK : e->ended;
+}
+
+/* A body that commits (or rolls back) the runner's transaction itself is
+ * refused, nothing is sent, and its work is rolled back, whatever it then
+ * returns: the runner owns the outcome. */
+static void test_body_may_not_end_the_transaction(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    create_t(db);
+    ormc_db *other = ormc_test_open_another();
+    for (int k = 0; k < 4; k++) {
+        self_ender e = {0, k & 1, (k & 2) != 0, -1};
+        recorder r = {0};
+        ormc_set_trace(db, record, &r);
+        assert_int_equal(ormc_transaction(db, NULL, self_ending_body, &e),
+                         ORMC_INVALID);
+        ormc_set_trace(db, NULL, NULL);
+        assert_int_equal(e.calls, 1);
+        assert_int_equal(e.ended, ORMC_INVALID);
+        assert_non_null(strstr(ormc_errmsg(db), "ormc_transaction"));
+        assert_int_equal(ormc_tx_status(db), ORMC_TX_IDLE);
+        /* neither COMMIT nor a ROLLBACK of the body's sent: the runner's
+         * ROLLBACK ends it */
+        EXPECT(&r, "BEGIN", ins1, "SAVEPOINT ormc_sp_2", ins2,
+               "RELEASE SAVEPOINT ormc_sp_2", "ROLLBACK");
+        assert_int_equal(count(other), 0);
+        assert_ok(other, ormc_rollback(other));
+    }
+    ormc_close(other);
+}
+
+/* Two connections deadlock for real on PostgreSQL (40P01), or one finds
+ * the SQLite file locked by the other (BUSY): ormc_transaction rolls back,
+ * runs the body again once the other has committed, and counts one
+ * retry. */
+typedef struct contender {
+    ormc_db *db;   /* the runner's connection */
+    ormc_db *lock; /* SQLite: holds the write lock */
+    PGconn *pg;    /* PostgreSQL: the other side of the deadlock */
+    int calls;
+} contender;
+
+static PGresult *pg_exec_ok(PGconn *c, const char *sql)
+{
+    PGresult *res = PQexec(c, sql);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK)
+        fail_msg("%s: %s", sql, PQerrorMessage(c));
+    return res;
+}
+
+static void pg_run(PGconn *c, const char *sql)
+{
+    PQclear(pg_exec_ok(c, sql));
+}
+
+static int contended_body(ormc_db *db, void *ctx)
+{
+    contender *c = ctx;
+    static const char *const up1 = "UPDATE d SET v = v + 1 WHERE id = 1";
+    static const char *const up2 = "UPDATE d SET v = v + 1 WHERE id = 2";
+    c->calls++;
+    if (c->calls > 1) {
+        /* the other side goes on once we rolled back: let it finish */
+        if (c->pg) {
+            PGresult *res;
+            while ((res = PQgetResult(c->pg)) != NULL) {
+                assert_int_equal(PQresultStatus(res), PGRES_COMMAND_OK);
+                PQclear(res);
+            }
+            pg_run(c->pg, "COMMIT");
+        } else {
+            assert_ok(c->lock, ormc_commit(c->lock));
+        }
+        int rc = ormc_exec(db, up1, NULL, 0, NULL);
+        return rc != ORMC_OK ? rc : ormc_exec(db, up2, NULL, 0, NULL);
+    }
+    if (!c->pg) /* the file is locked: the write waits busy_timeout */
+        return ormc_exec(db, up1, NULL, 0, NULL);
+    /* we hold row 1, the other row 2 and waits for row 1; we then wait for
+     * row 2. Our deadlock_timeout is the shorter: the server finds the
+     * deadlock from our side and fails us */
+    int rc = ormc_exec(db, up1, NULL, 0, NULL);
+    if (rc != ORMC_OK)
+        return rc;
+    assert_int_equal(PQsendQuery(c->pg, "UPDATE d SET v = v + 10 WHERE id = 1"),
+                     1);
+    /* the server checks for a deadlock once per wait: the other side must
+     * be waiting before we do, or the check finds no cycle yet */
+    char sql[160];
+    snprintf(sql, sizeof sql,
+             "SELECT (SELECT count(*) FROM pg_locks WHERE pid = %d AND NOT "
+             "granted), pg_sleep(0.01)",
+             PQbackendPID(c->pg));
+    int64_t waiting = 0;
+    for (int i = 0; i < 1000 && waiting == 0; i++) {
+        ormc_result *res;
+        assert_ok(db, ormc_query(db, sql, NULL, 0, &res));
+        assert_int_equal(ormc_result_next(res), ORMC_ROW);
+        waiting = ormc_result_int64(res, 0);
+        ormc_result_close(res);
+    }
+    assert_true(waiting > 0);
+    return ormc_exec(db, up2, NULL, 0, NULL);
+}
+
+static void test_retries_real_contention(void **state)
+{
+    ormc_db *first = ormc_test_db(state);
+    bool pg = ormc_backend_of(first) == ORMC_POSTGRES;
+    ormc_test_exec(first, "CREATE TABLE d (id integer PRIMARY KEY, v "
+                          "integer NOT NULL)");
+    ormc_test_exec(first, "INSERT INTO d VALUES (1, 0), (2, 0)");
+    assert_ok(first, ormc_commit(first));
+    contender c = {0};
+    if (pg) {
+        c.db = first;
+        ormc_test_exec(first, "SET deadlock_timeout = '50ms'");
+        assert_ok(first, ormc_commit(first));
+        c.pg = PQconnectdb(ormc_test_url());
+        assert_int_equal(PQstatus(c.pg), CONNECTION_OK);
+        pg_run(c.pg, "SET deadlock_timeout = '10s'");
+        pg_run(c.pg, "BEGIN");
+        pg_run(c.pg, "UPDATE d SET v = v + 10 WHERE id = 2");
+    } else {
+        ormc_options o = ORMC_OPTIONS_INIT;
+        o.busy_timeout_ms = 50;
+        assert_int_equal(ormc_open_with(ormc_test_url(), &o, &c.db), ORMC_OK);
+        c.lock = ormc_test_open_another();
+        assert_ok(c.lock,
+                  ormc_exec(c.lock, "UPDATE d SET v = v + 10 WHERE id = 2",
+                            NULL, 0, NULL));
+    }
+    ormc_stats_reset(c.db);
+    ormc_retry_options o = ORMC_RETRY_OPTIONS_INIT;
+    o.base_delay_ms = 1;
+    assert_ok(c.db, ormc_transaction(c.db, &o, contended_body, &c));
+    assert_int_equal(c.calls, 2);
+    ormc_counters s;
+    assert_ok(c.db, ormc_stats(c.db, &s));
+    assert_int_equal(s.retries, 1);
+    assert_int_equal(s.errors[pg ? ORMC_DEADLOCK : ORMC_BUSY], 1);
+    /* both sides' work is there, ours once */
+    ormc_result *res;
+    assert_ok(c.db,
+              ormc_query(c.db, "SELECT v FROM d ORDER BY id", NULL, 0, &res));
+    assert_int_equal(ormc_result_next(res), ORMC_ROW);
+    assert_int_equal(ormc_result_int64(res, 0), pg ? 11 : 1);
+    assert_int_equal(ormc_result_next(res), ORMC_ROW);
+    assert_int_equal(ormc_result_int64(res, 0), 11);
+    ormc_result_close(res);
+    assert_ok(c.db, ormc_rollback(c.db));
+    if (pg) {
+        PQfinish(c.pg);
+    } else {
+        ormc_close(c.lock);
+        ormc_close(c.db);
+    }
+}
+
+/* A statement timeout (57014) is ORMC_TIMEOUT, and ormc_transaction does
+ * not run the body again after it. PostgreSQL only: SQLite has no
+ * statement timeout. */
+static int sleepy_body(ormc_db *db, void *ctx)
+{
+    (*(int *)ctx)++;
+    return ormc_exec(db, "SELECT pg_sleep(5)", NULL, 0, NULL);
+}
+
+static void test_statement_timeout(void **state)
+{
+    ormc_db *first = ormc_test_db(state);
+    if (ormc_backend_of(first) != ORMC_POSTGRES)
+        skip();
+    ormc_options o = ORMC_OPTIONS_INIT;
+    o.statement_timeout_ms = 100;
+    ormc_db *db;
+    assert_int_equal(ormc_open_with(ormc_test_url(), &o, &db), ORMC_OK);
+    assert_int_equal(ormc_exec(db, "SELECT pg_sleep(5)", NULL, 0, NULL),
+                     ORMC_TIMEOUT);
+    assert_string_equal(ormc_sqlstate(db), "57014");
+    assert_int_equal(ormc_tx_status(db), ORMC_TX_FAILED);
+    assert_int_equal(ormc_commit(db), ORMC_TIMEOUT);
+    assert_string_equal(ormc_sqlstate(db), "57014");
+
+    int calls = 0;
+    ormc_retry_options r = ORMC_RETRY_OPTIONS_INIT;
+    r.base_delay_ms = 1;
+    assert_int_equal(ormc_transaction(db, &r, sleepy_body, &calls),
+                     ORMC_TIMEOUT);
+    assert_int_equal(calls, 1);
+    ormc_counters s;
+    assert_ok(db, ormc_stats(db, &s));
+    assert_int_equal(s.retries, 0);
+    assert_int_equal(s.errors[ORMC_TIMEOUT], 3);
+    assert_int_equal(ormc_tx_status(db), ORMC_TX_IDLE);
+    ormc_close(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -414,6 +667,10 @@ int main(void)
         ORMC_BACKEND_TEST(test_failed_state),
         ORMC_BACKEND_TEST(test_transaction_retries),
         ORMC_BACKEND_TEST(test_real_serialization_failure),
+        ORMC_BACKEND_TEST(test_commit_keeps_the_cause),
+        ORMC_BACKEND_TEST(test_body_may_not_end_the_transaction),
+        ORMC_BACKEND_TEST(test_retries_real_contention),
+        ORMC_BACKEND_TEST(test_statement_timeout),
     };
     return ormc_test_run_backends("runtime_tx", tests);
 }

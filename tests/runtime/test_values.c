@@ -191,6 +191,12 @@ static void test_strstatus(void **state)
                         "unknown status code");
     assert_false(ormc_is_error(ORMC_NOT_FOUND));
     assert_true(ormc_is_error(ORMC_INVALID));
+    /* append-only: programs store the codes */
+    assert_int_equal(ORMC_ERROR, 13);
+    assert_int_equal(ORMC_TIMEOUT, 14);
+    assert_true(ormc_is_error(ORMC_TIMEOUT));
+    assert_string_equal(ormc_strstatus(ORMC_TIMEOUT),
+                        "statement timed out or was canceled");
     for (int i = 0; i < ORMC__STATUS_COUNT; i++)
         assert_true(strlen(ormc_strstatus(i)) > 0);
 }

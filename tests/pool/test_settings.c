@@ -138,7 +138,7 @@ static void test_timeouts_fire(void **state)
     /* statement timeout */
     int64_t t0 = pu_now_ms();
     assert_int_equal(ormc_exec(db, "SELECT pg_sleep(3)", NULL, 0, NULL),
-                     ORMC_ERROR);
+                     ORMC_TIMEOUT);
     assert_string_equal(ormc_sqlstate(db), "57014");
     assert_true(pu_now_ms() - t0 < 2000);
     assert_ok(db, ormc_rollback(db));

@@ -148,6 +148,10 @@ static void f_too_long(test_kind *k)
 {
     k->name = NINE;
 }
+static void f_too_long_ascii(test_kind *k)
+{
+    k->name = "abcdefghi";
+}
 static void f_bad_utf8(test_kind *k)
 {
     k->note = "caf\xc3"; /* a sequence cut short */
@@ -186,6 +190,8 @@ static const struct {
     const char *sqlstate;
 } faults[] = {
     {"max+1 characters", f_too_long,
+     "kind.name: 9 characters, at most 8 allowed", "22001"},
+    {"max+1 ASCII characters", f_too_long_ascii,
      "kind.name: 9 characters, at most 8 allowed", "22001"},
     {"invalid UTF-8", f_bad_utf8, "kind.note: not valid UTF-8", "22021"},
     {"invalid JSON", f_bad_json, "kind.meta: not valid JSON", "22P02"},

@@ -540,7 +540,9 @@ typedef enum ormc_op {
     ORMC_GE,
     ORMC_IS_NULL,
     ORMC_IS_NOT_NULL,
-    ORMC_LIKE, /* text only; case-sensitive on both backends */
+    ORMC_LIKE, /* text only; case-sensitive on both backends; escape
+                  with a backslash: a pattern ending in an unpaired one
+                  is refused by the executors (ORMC_INVALID) */
     ORMC_IN    /* used by the _in builders */
 } ormc_op;
 

@@ -103,20 +103,30 @@ static long long utf8_chars(const char *s, size_t *bad)
     return n;
 }
 
-/* True when the n bytes at s are all ASCII, tested eight at a time: the
+/* True when the n bytes at s are all ASCII, tested eight at a time (the
+ * tail as the last eight, overlapping; short texts four at a time): the
  * common case of every text a write sends, which then needs no decoding
- * (n bytes are n characters). */
+ * (n bytes are n characters). Never reads outside the n bytes. */
 static bool all_ascii(const char *s, size_t n)
 {
     uint64_t acc = 0;
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
+    if (n >= 8) {
         uint64_t w;
-        memcpy(&w, s + i, sizeof w);
+        for (size_t i = 0; i + 8 <= n; i += 8) {
+            memcpy(&w, s + i, sizeof w);
+            acc |= w;
+        }
+        memcpy(&w, s + n - 8, sizeof w);
         acc |= w;
+    } else if (n >= 4) {
+        uint32_t a, b;
+        memcpy(&a, s, sizeof a);
+        memcpy(&b, s + n - 4, sizeof b);
+        acc = a | b;
+    } else {
+        for (size_t i = 0; i < n; i++)
+            acc |= (unsigned char)s[i];
     }
-    for (; i < n; i++)
-        acc |= (unsigned char)s[i];
     return (acc & UINT64_C(0x8080808080808080)) == 0;
 }
 
@@ -346,7 +356,7 @@ static bool filled_by_database(const ormc_column *c)
  *   - text and json: UTF-8, max characters, json syntax (above);
  *   - an enum: one of its labels;
  *   - a double: not NaN (SQLite stores NaN as NULL);
- *   - a timestamp: within ORMC_TIME_MIN .. INT64_MAX (PostgreSQL's first
+ *   - a timestamp: within ORMC__TIME_MIN .. INT64_MAX (PostgreSQL's first
  *     day; the last microsecond an ormc_time holds), each of which both
  *     backends store and read back.
  */

@@ -268,6 +268,41 @@ static void test_every_write_refuses_before_sending(void **state)
     }
 }
 
+/* The write path's ASCII fast path: one bad byte anywhere in texts of
+ * every length it splits differently is found; ASCII at max passes, max+1
+ * does not. */
+static void test_ascii_fast_path(void **state)
+{
+    ormc_db *db = setup(state);
+    char buf[40];
+    test_bot b = {0};
+    b.app_id = "A1";
+    b.client_id = buf;
+    for (size_t len = 1; len <= 24; len++) {
+        for (size_t at = 0; at < len; at++) {
+            memset(buf, 'a', len);
+            buf[len] = '\0';
+            buf[at] = (char)0x80;
+            assert_int_equal(ormc_row_insert(db, &test_bot_table, &b),
+                             ORMC_INVALID);
+            char want[64];
+            snprintf(want, sizeof want,
+                     "bot.client_id: not valid UTF-8 (at byte %zu)", at);
+            assert_string_equal(ormc_errmsg(db), want);
+        }
+    }
+    assert_int_equal(n_sent, 0);
+    memset(buf, 'c', 33);
+    buf[33] = '\0';
+    assert_int_equal(ormc_row_insert(db, &test_bot_table, &b), ORMC_INVALID);
+    assert_string_equal(ormc_errmsg(db),
+                        "bot.client_id: 33 characters, at most 32 allowed");
+    buf[32] = '\0';
+    assert_ok(db, ormc_row_insert(db, &test_bot_table, &b));
+    assert_int_equal(data_count_rows(db, "slack_bots"), 1);
+    assert_ok(db, ormc_commit(db));
+}
+
 /* The same row at max characters (multibyte characters count one each),
  * through every write, is stored and reads back. */
 static void test_every_write_takes_max_characters(void **state)
@@ -492,6 +527,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         ORMC_BACKEND_TEST(test_every_write_refuses_before_sending),
         ORMC_BACKEND_TEST(test_every_write_takes_max_characters),
+        ORMC_BACKEND_TEST(test_ascii_fast_path),
         ORMC_BACKEND_TEST(test_extreme_timestamps_read_back),
         ORMC_BACKEND_TEST(test_double_special_values),
         ORMC_BACKEND_TEST(test_like_trailing_escape),

@@ -200,6 +200,21 @@ static void test_utf8(void **state)
         b.client_id = bad[i].text;
         expect_invalid(&test_bot_table, &b, BOT_CLIENT_ID, bad[i].message);
     }
+    /* One bad byte anywhere in texts of every length the ASCII fast path
+     * splits differently (words of eight, the overlapping tail, fours). */
+    char buf[32];
+    for (size_t len = 1; len <= 24; len++) {
+        for (size_t at = 0; at < len; at++) {
+            memset(buf, 'a', len);
+            buf[len] = '\0';
+            buf[at] = (char)0xFF;
+            char message[64];
+            snprintf(message, sizeof message,
+                     "client_id: not valid UTF-8 (at byte %zu)", at);
+            b.client_id = buf;
+            expect_invalid(&test_bot_table, &b, BOT_CLIENT_ID, message);
+        }
+    }
     /* The edges of the valid ranges. */
     b.client_id = "\x7F\xC2\x80\xDF\xBF\xE0\xA0\x80\xED\x9F\xBF\xEE\x80\x80"
                   "\xF0\x90\x80\x80\xF4\x8F\xBF\xBF";

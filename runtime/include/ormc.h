@@ -131,7 +131,8 @@ typedef struct ormc_param {
 /* Converting an ormc_time to and from "YYYY-MM-DD HH:MM:SS.ffffff" (UTC).
  * ormc_time_format writes at most ORMC_TIME_TEXT_MAX bytes including the
  * NUL and returns the length written. ormc_time_parse also accepts a
- * trailing "+00", "+00:00" or "Z", and fewer fraction digits. */
+ * trailing "+00", "+00:00" or "Z", and fewer fraction digits; it reads
+ * back whatever ormc_time_format wrote, INT64_MIN to INT64_MAX. */
 #define ORMC_TIME_TEXT_MAX 32
 
 size_t ormc_time_format(ormc_time t, char *buf /* OUT */, size_t size);
@@ -515,11 +516,18 @@ int ormc_row_find_or_create(ormc_db *db, const ormc_table *t, void *row,
 /* Why a row failed ormc_row_validate. */
 typedef struct ormc_invalid {
     int column;        /* the offending column's index, -1 when none */
-    char message[160]; /* e.g. "client_id: longer than 32 characters" */
+    char message[160]; /* e.g. "client_id: 33 characters, at most 32
+                          allowed" */
 } ormc_invalid;
 
-/* Client-side checks: not-null text, max characters, UTF-8, JSON syntax
- * (RFC 8259, as PostgreSQL's jsonb takes it: no \u0000), enum range.
+/* Client-side checks: NOT NULL (the columns the database fills on insert,
+ * serial and default now, may be unset), max characters, UTF-8, JSON
+ * syntax (RFC 8259, as PostgreSQL's jsonb takes it: no \u0000), enum
+ * range, no NaN in a double, no timestamp before 4714-11-24 BC (the first
+ * day PostgreSQL stores). Every write of a row (insert, insert_many,
+ * update, update_columns, upsert, find_or_create, update_where) runs the
+ * same checks on the columns it sends, before sending anything, and
+ * refuses with ORMC_INVALID and "table.column: why" in ormc_errmsg.
  * ORMC_OK or ORMC_INVALID (why may be NULL). */
 int ormc_row_validate(const ormc_table *t, const void *row,
                       ormc_invalid *why /* OUT */);
@@ -547,7 +555,9 @@ typedef enum ormc_op {
     ORMC_GE,
     ORMC_IS_NULL,
     ORMC_IS_NOT_NULL,
-    ORMC_LIKE, /* text only; case-sensitive on both backends */
+    ORMC_LIKE, /* text only; case-sensitive on both backends; escape
+                  with a backslash: a pattern ending in an unpaired one
+                  is refused by the executors (ORMC_INVALID) */
     ORMC_IN    /* used by the _in builders */
 } ormc_op;
 

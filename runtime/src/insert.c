@@ -10,6 +10,10 @@
  * (insert: the serial key and now-defaulted columns, no allocation) or as a
  * whole stored row that then owns its data (upsert, find-or-create).
  *
+ * Each checks the values it is about to send (ormc__row_check, validate.c)
+ * before sending anything, so that a row both backends would not store
+ * alike is refused alike, with ORMC_INVALID naming the table and column.
+ *
  * All-or-none groups of statements (insert_many, find-or-create inside a
  * transaction) run in a level of their own: a SAVEPOINT when a transaction
  * is open, so that a failure rolls back only their work and leaves the
@@ -157,6 +161,10 @@ int ormc_row_insert(ormc_db *db, const ormc_table *t, void *row)
         return rc;
     const ormc__table_sets *ts = ormc__table_sets_of(db, t);
     ormc_colset cols = ormc__insert_columns_of(ts, row);
+    if ((cols & ts->checked) != 0 &&
+        (rc = ormc__row_check(db, t, row, cols, ts->checked, 0, false)) !=
+            ORMC_OK)
+        return rc;
     ormc_colset back = ormc__insert_returning_of(ts, cols);
     /* rowid_only(), from the remembered sets */
     bool rowid = back != 0 && back == t->primary_key && ts->rowid_col >= 0 &&
@@ -420,6 +428,17 @@ int ormc_row_insert_many(ormc_db *db, const ormc_table *t, const void *rows,
     int rc = start(db, t, n == 0 ? (const void *)t : rows);
     if (rc != ORMC_OK || n == 0)
         return rc;
+    /* Every row is checked before the first is sent: all or none holds
+     * without a round trip, and a bad row costs no statement. */
+    const ormc__table_sets *ts = ormc__table_sets_of(db, t);
+    if (ts->checked != 0)
+        for (size_t r = 0; r < n; r++) {
+            const void *row = ROW_AT(rows, t, r);
+            rc = ormc__row_check(db, t, row, ormc__insert_columns_of(ts, row),
+                                 ts->checked, r, true);
+            if (rc != ORMC_OK)
+                return rc;
+        }
     assigned a = {0, 0, NULL};
     if (ormc__has_hook(db)) {
         for (int i = 0; i < t->n_columns; i++)
@@ -447,6 +466,11 @@ int ormc_row_update_columns(ormc_db *db, const ormc_table *t, const void *row,
                             ormc_colset set)
 {
     int rc = start(db, t, row);
+    if (rc != ORMC_OK)
+        return rc;
+    /* the columns it writes (the key's are only compared) */
+    rc = ormc__row_check(db, t, row, set & ~t->primary_key,
+                         ormc__table_sets_of(db, t)->checked, 0, false);
     if (rc != ORMC_OK)
         return rc;
     ormc__sql s;
@@ -488,7 +512,11 @@ int ormc_row_upsert(ormc_db *db, const ormc_table *t, void *row,
     int rc = start(db, t, row);
     if (rc != ORMC_OK)
         return rc;
-    ormc_colset cols = ormc__insert_columns(t, row);
+    const ormc__table_sets *ts = ormc__table_sets_of(db, t);
+    ormc_colset cols = ormc__insert_columns_of(ts, row);
+    rc = ormc__row_check(db, t, row, cols, ts->checked, 0, false);
+    if (rc != ORMC_OK)
+        return rc;
     ormc__sql s;
     ormc__sql_init(&s);
     const char *sql;
@@ -592,12 +620,18 @@ int ormc_row_find_or_create(ormc_db *db, const ormc_table *t, void *row,
                            "it could not be race-safe); declare one, or "
                            "use _first and _insert in a transaction",
                            t->name);
-    ormc_colset cols = ormc__insert_columns_of(ormc__table_sets_of(db, t), row);
+    const ormc__table_sets *ts = ormc__table_sets_of(db, t);
+    ormc_colset cols = ormc__insert_columns_of(ts, row);
     if ((key & ~cols) != 0)
         return ormc__error(db, ORMC_INVALID, NULL, NULL,
                            "%s: find-or-create: a key column is unset (an "
                            "unset serial or now-defaulted column)",
                            t->name);
+    /* the whole row, though it may only be looked up: whether it is
+     * created must not decide whether it is refused */
+    rc = ormc__row_check(db, t, row, cols, ts->checked, 0, false);
+    if (rc != ORMC_OK)
+        return rc;
     ormc_colset nulls = 0;
     for (ormc_colset m = key; m; m &= m - 1)
         if (ormc__col_is_null(&t->columns[ormc__lowest_column(m)], row))

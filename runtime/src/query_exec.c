@@ -39,6 +39,37 @@ static int build_error(ormc_db *db, const ormc_builder *q, int rc)
                        q->table->name ? q->table->name : "?");
 }
 
+/*
+ * A LIKE pattern that ends in an unpaired escape character (the
+ * backslash): PostgreSQL refuses it ("LIKE pattern must not end with
+ * escape character") and SQLite matches nothing, so it is refused here on
+ * both, before anything is sent. A builder error is left to build_error.
+ */
+static int check_patterns(ormc_db *db, const ormc_builder *q)
+{
+    if (q->error != ORMC_OK)
+        return ORMC_OK;
+    const ormc_cond *conds = ormc__builder_conds(q);
+    for (size_t i = 0; i < q->n_conds; i++) {
+        const ormc_cond *cond = &conds[i];
+        if (cond->op != ORMC_LIKE || cond->value.is_null ||
+            cond->value.u.text == NULL)
+            continue;
+        const char *p = cond->value.u.text;
+        size_t n = strlen(p), k = 0;
+        while (k < n && p[n - 1 - k] == '\\')
+            k++;
+        if (k % 2 == 0)
+            continue;
+        const ormc_column *c = &q->table->columns[cond->column];
+        return ormc__error(db, ORMC_INVALID, "22025", c->name,
+                           "%s.%s: the LIKE pattern ends with the escape "
+                           "character \\ (write \\\\ for a backslash)",
+                           q->table->name, c->name);
+    }
+    return ORMC_OK;
+}
+
 /* Check out the statement sql with the parameters of s bound. */
 static int prepare_sql(ormc_db *db, const char *sql, const ormc__sql *s,
                        ormc__stmt **out)
@@ -61,10 +92,13 @@ static int prepare_sql(ormc_db *db, const char *sql, const ormc__sql *s,
 static int open_query(ormc_db *db, const ormc_builder *q, ormc__query_kind kind,
                       ormc__stmt **out)
 {
+    int rc = check_patterns(db, q);
+    if (rc != ORMC_OK)
+        return rc;
     ormc__sql s;
     ormc__sql_init(&s);
     const char *sql;
-    int rc = ormc__shape_query(db, &s, q, kind, &sql);
+    rc = ormc__shape_query(db, &s, q, kind, &sql);
     if (rc == ORMC_OK)
         rc = prepare_sql(db, sql, &s, out);
     else
@@ -81,10 +115,13 @@ int ormc__query_open(ormc_db *db, const ormc_builder *q, ormc__stmt **out)
 int ormc__query_declare(ormc_db *db, const ormc_builder *q, const char *name,
                         ormc__stmt **out)
 {
+    int rc = check_patterns(db, q);
+    if (rc != ORMC_OK)
+        return rc;
     ormc__sql s;
     ormc__sql_init(&s);
     const char *sql;
-    int rc = ormc__shape_query(db, &s, q, ORMC__Q_SELECT, &sql);
+    rc = ormc__shape_query(db, &s, q, ORMC__Q_SELECT, &sql);
     if (rc != ORMC_OK) {
         ormc__sql_free(&s);
         return build_error(db, q, rc);
@@ -269,6 +306,13 @@ int ormc_builder_update(ormc_db *db, const ormc_builder *q, const void *values,
                            "%s: update_where: no values or no columns to "
                            "set",
                            q->table->name);
+    if ((rc = check_patterns(db, q)) != ORMC_OK)
+        return rc;
+    if (q->error == ORMC_OK &&
+        (rc = ormc__row_check(
+             db, q->table, values, set & ormc__all_columns(q->table),
+             ormc__table_sets_of(db, q->table)->checked, 0, false)) != ORMC_OK)
+        return rc;
     ormc__sql s;
     ormc__sql_init(&s);
     ormc__stmt *st = NULL;

@@ -245,6 +245,13 @@ int ormc_row_exec(ormc_db *db, const ormc_table *t, const char *sql,
     if (params && !row)
         return ormc__error(db, ORMC_INVALID, NULL, NULL,
                            "ormc_row_exec: no row given");
+    /* The generated _update writes every non-key column through its
+     * table's fixed statement: checked as every other write of a row. */
+    if (t->sql != NULL && sql == t->sql->update && row != NULL &&
+        (rc = ormc__row_check(db, t, row, params & ~t->primary_key,
+                              ormc__table_sets_of(db, t)->checked, 0, false)) !=
+            ORMC_OK)
+        return rc;
     ormc__stmt *st;
     if ((rc = prepare(db, t, sql, &st)) != ORMC_OK)
         return rc;

@@ -172,6 +172,7 @@ static ormc__table_sets *table_sets(ormc_db *db, const ormc_table *t)
         if ((f & ORMC_COL_SERIAL) && t->primary_key == ORMC_COLUMN_BIT(i))
             ts->rowid_col = i;
     }
+    ts->checked = ormc__checked_columns(t);
     return ts;
 }
 

@@ -1,45 +1,52 @@
 /*
- * validate.c: client-side row checks (ormc_row_validate).
+ * validate.c: client-side row checks, for ormc_row_validate and for every
+ * write of a row (ormc__row_check: insert, insert_many, update, upsert,
+ * find-or-create, update_where), which run them before anything is sent.
  *
  * The checks are the ones whose answer would otherwise depend on the
  * backend, so that a row is accepted or refused the same way on both:
- *   - a NOT NULL text, json or blob column holds a value (a scalar with a
- *     has_ flag counts too, unless the database fills it: serial, default
- *     now);
+ *   - a NOT NULL column holds a value (ormc_row_validate lets the columns
+ *     the database fills on insert, serial and default now, be unset; a
+ *     write never sends those unset, so it checks what it sends);
  *   - text and json are valid UTF-8 (PostgreSQL refuses invalid bytes,
  *     SQLite would store them);
  *   - `max` counts characters (code points), as varchar(n) does, not bytes
- *     (SQLite would not check it at all);
+ *     (SQLite's CHECK would fail with another status than PostgreSQL's
+ *     22001);
  *   - json is one JSON value (RFC 8259) as PostgreSQL's jsonb accepts it
  *     (SQLite would store any text);
- *   - an enum's C value is one of its labels (the CHECK constraint).
+ *   - an enum's C value is one of its labels (the CHECK constraint);
+ *   - a double is not NaN (SQLite would store NULL);
+ *   - a timestamp is not before PostgreSQL's first day (SQLite would store
+ *     it, PostgreSQL refuse it).
  * The first failing column, in column order, is reported.
  */
 #include "ormc.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "sqlbuild.h"
 
+/* The text of a refusal: its SQLSTATE (the code PostgreSQL gives the same
+ * fault, or the nearest) and its message, without the column's name. */
+typedef struct fault {
+    const char *sqlstate;
+    char message[144];
+} fault;
+
 #if defined(__GNUC__) || defined(__clang__)
-__attribute__((format(printf, 4, 5)))
+__attribute__((format(printf, 3, 4)))
 #endif
 static int
-invalid(ormc_invalid *why, int column, const ormc_column *c, const char *fmt,
-        ...)
+refuse(fault *f, const char *sqlstate, const char *fmt, ...)
 {
-    if (why == NULL)
-        return ORMC_INVALID;
-    why->column = column;
-    int n = snprintf(why->message, sizeof why->message,
-                     "%s: ", c != NULL ? c->name : "row");
-    if (n < 0 || (size_t)n >= sizeof why->message)
-        return ORMC_INVALID;
+    f->sqlstate = sqlstate;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(why->message + n, sizeof why->message - (size_t)n, fmt, ap);
+    vsnprintf(f->message, sizeof f->message, fmt, ap);
     va_end(ap);
     return ORMC_INVALID;
 }
@@ -47,13 +54,16 @@ invalid(ormc_invalid *why, int column, const ormc_column *c, const char *fmt,
 /*
  * The number of code points of s, or -1 when s is not valid UTF-8 (*bad
  * then gets the offset of the first bad byte). Valid means RFC 3629: no
- * overlong forms, no surrogates, nothing above U+10FFFF.
+ * overlong forms, no surrogates, nothing above U+10FFFF. ASCII, which is
+ * what most text is, costs one comparison a byte.
  */
 static long long utf8_chars(const char *s, size_t *bad)
 {
     const unsigned char *p = (const unsigned char *)s;
-    long long n = 0;
     size_t i = 0;
+    while (p[i] != 0 && p[i] < 0x80)
+        i++;
+    long long n = (long long)i; /* so far, one byte per character */
     while (p[i] != 0) {
         unsigned char c = p[i];
         size_t len;
@@ -93,16 +103,43 @@ static long long utf8_chars(const char *s, size_t *bad)
     return n;
 }
 
-static int check_text(const ormc_column *c, int i, const char *text,
-                      ormc_invalid *why)
+/* True when the n bytes at s are all ASCII, tested eight at a time (the
+ * tail as the last eight, overlapping; short texts four at a time): the
+ * common case of every text a write sends, which then needs no decoding
+ * (n bytes are n characters). Never reads outside the n bytes. */
+static bool all_ascii(const char *s, size_t n)
 {
-    size_t bad = 0;
-    long long n = utf8_chars(text, &bad);
+    uint64_t acc = 0;
+    if (n >= 8) {
+        uint64_t w;
+        for (size_t i = 0; i + 8 <= n; i += 8) {
+            memcpy(&w, s + i, sizeof w);
+            acc |= w;
+        }
+        memcpy(&w, s + n - 8, sizeof w);
+        acc |= w;
+    } else if (n >= 4) {
+        uint32_t a, b;
+        memcpy(&a, s, sizeof a);
+        memcpy(&b, s + n - 4, sizeof b);
+        acc = a | b;
+    } else {
+        for (size_t i = 0; i < n; i++)
+            acc |= (unsigned char)s[i];
+    }
+    return (acc & UINT64_C(0x8080808080808080)) == 0;
+}
+
+static int check_text(const ormc_column *c, const char *text, fault *f)
+{
+    size_t bad = 0, len = strlen(text);
+    long long n =
+        all_ascii(text, len) ? (long long)len : utf8_chars(text, &bad);
     if (n < 0)
-        return invalid(why, i, c, "not valid UTF-8 (at byte %zu)", bad);
+        return refuse(f, "22021", "not valid UTF-8 (at byte %zu)", bad);
     if (c->max_chars > 0 && n > (long long)c->max_chars)
-        return invalid(why, i, c, "%lld characters, at most %lu allowed", n,
-                       (unsigned long)c->max_chars);
+        return refuse(f, "22001", "%lld characters, at most %lu allowed", n,
+                      (unsigned long)c->max_chars);
     return ORMC_OK;
 }
 
@@ -312,49 +349,163 @@ static bool filled_by_database(const ormc_column *c)
     return (c->flags & (ORMC_COL_SERIAL | ORMC_COL_DEFAULT_NOW)) != 0;
 }
 
+/*
+ * The value of column c in row, which is not NULL: ORMC_OK, or
+ * ORMC_INVALID with *f filled. What each type must hold so that both
+ * backends store it and give it back alike:
+ *   - text and json: UTF-8, max characters, json syntax (above);
+ *   - an enum: one of its labels;
+ *   - a double: not NaN (SQLite stores NaN as NULL);
+ *   - a timestamp: within ORMC__TIME_MIN .. INT64_MAX (PostgreSQL's first
+ *     day; the last microsecond an ormc_time holds), each of which both
+ *     backends store and read back.
+ */
+static int check_value(const ormc_column *c, const void *row, fault *f)
+{
+    const void *field = ORMC__FIELD(row, c);
+    switch (c->type) {
+    case ORMC_TYPE_TEXT:
+    case ORMC_TYPE_JSON: {
+        const char *text;
+        memcpy(&text, field, sizeof text);
+        int rc = check_text(c, text, f);
+        if (rc != ORMC_OK)
+            return rc;
+        size_t bad = 0;
+        if (c->type == ORMC_TYPE_JSON && !json_valid(text, &bad))
+            return refuse(f, "22P02", "not valid JSON at byte %zu", bad);
+        return ORMC_OK;
+    }
+    case ORMC_TYPE_ENUM: {
+        int v;
+        memcpy(&v, field, sizeof v);
+        if (v < 0 || (uint32_t)v >= c->n_enum_values)
+            return refuse(f, "22P02",
+                          "%d is not a value of the enum (0 to %ld)", v,
+                          (long)c->n_enum_values - 1);
+        return ORMC_OK;
+    }
+    case ORMC_TYPE_DOUBLE: {
+        double v;
+        memcpy(&v, field, sizeof v);
+        if (isnan(v))
+            return refuse(f, "22023",
+                          "NaN cannot be stored (SQLite would read it back "
+                          "as NULL)");
+        return ORMC_OK;
+    }
+    case ORMC_TYPE_TIMESTAMP: {
+        ormc_time v;
+        memcpy(&v, field, sizeof v);
+        if (v < ORMC__TIME_MIN)
+            return refuse(f, "22008",
+                          "%lld is before 4714-11-24 BC, the first day "
+                          "PostgreSQL stores",
+                          (long long)v);
+        return ORMC_OK;
+    }
+    default:
+        return ORMC_OK;
+    }
+}
+
+/* Column c of row: NULL where the column is NOT NULL (null_ok aside), or
+ * check_value's answer. */
+static int check_column(const ormc_column *c, const void *row, bool null_ok,
+                        fault *f)
+{
+    if (ormc__col_is_null(c, row)) {
+        if ((c->flags & ORMC_COL_NOT_NULL) && !null_ok)
+            return refuse(f, "23502", "NULL, but the column is NOT NULL");
+        return ORMC_OK;
+    }
+    return check_value(c, row, f);
+}
+
 int ormc_row_validate(const ormc_table *t, const void *row, ormc_invalid *why)
 {
     if (why != NULL) {
         why->column = -1;
         why->message[0] = '\0';
     }
-    if (t == NULL || row == NULL || t->columns == NULL)
-        return invalid(why, -1, NULL, "no table or no row");
-
+    if (t == NULL || row == NULL || t->columns == NULL) {
+        if (why != NULL)
+            snprintf(why->message, sizeof why->message,
+                     "row: no table or no row");
+        return ORMC_INVALID;
+    }
     for (int i = 0; i < t->n_columns; i++) {
         const ormc_column *c = &t->columns[i];
-        bool not_null = (c->flags & ORMC_COL_NOT_NULL) != 0;
-        if (ormc__col_is_null(c, row)) {
-            if (not_null && !filled_by_database(c))
-                return invalid(why, i, c, "NULL, but the column is NOT NULL");
+        fault f;
+        /* the database fills these when the row leaves them unset */
+        if (check_column(c, row, filled_by_database(c), &f) == ORMC_OK)
             continue;
+        if (why != NULL) {
+            why->column = i;
+            snprintf(why->message, sizeof why->message, "%s: %s", c->name,
+                     f.message);
         }
-        const void *field = ORMC__FIELD(row, c);
+        return ORMC_INVALID;
+    }
+    return ORMC_OK;
+}
+
+ormc_colset ormc__checked_columns(const ormc_table *t)
+{
+    ormc_colset m = 0;
+    for (int i = 0; i < t->n_columns && i < 64; i++) {
+        const ormc_column *c = &t->columns[i];
+        bool nullable = c->has_offset != ORMC_NO_HAS ||
+                        c->type == ORMC_TYPE_TEXT ||
+                        c->type == ORMC_TYPE_JSON || c->type == ORMC_TYPE_BLOB;
         switch (c->type) {
         case ORMC_TYPE_TEXT:
-        case ORMC_TYPE_JSON: {
-            const char *text;
-            memcpy(&text, field, sizeof text);
-            int rc = check_text(c, i, text, why);
-            if (rc != ORMC_OK)
-                return rc;
-            size_t bad = 0;
-            if (c->type == ORMC_TYPE_JSON && !json_valid(text, &bad))
-                return invalid(why, i, c, "not valid JSON at byte %zu", bad);
+        case ORMC_TYPE_JSON:
+        case ORMC_TYPE_ENUM:
+        case ORMC_TYPE_DOUBLE:
+        case ORMC_TYPE_TIMESTAMP:
+            m |= ORMC_COLUMN_BIT(i);
             break;
-        }
-        case ORMC_TYPE_ENUM: {
-            int v;
-            memcpy(&v, field, sizeof v);
-            if (v < 0 || (uint32_t)v >= c->n_enum_values)
-                return invalid(why, i, c,
-                               "%d is not a value of the enum (0 to %ld)", v,
-                               (long)c->n_enum_values - 1);
-            break;
-        }
         default:
-            break;
+            if ((c->flags & ORMC_COL_NOT_NULL) && nullable)
+                m |= ORMC_COLUMN_BIT(i);
         }
+    }
+    return m;
+}
+
+int ormc__row_check(ormc_db *db, const ormc_table *t, const void *row,
+                    ormc_colset cols, ormc_colset checked, size_t row_no,
+                    bool many)
+{
+    for (ormc_colset m = cols & checked; m; m &= m - 1) {
+        const ormc_column *c = &t->columns[ormc__lowest_column(m)];
+        /* This runs for every row written: a text column (most of what is
+         * checked) without a has_ flag is passed here when it is NULL
+         * where allowed, or ASCII within its max; anything else, and
+         * every failure (for its message), goes through check_column. */
+        if (c->type == ORMC_TYPE_TEXT && c->has_offset == ORMC_NO_HAS) {
+            const char *text;
+            memcpy(&text, ORMC__FIELD(row, c), sizeof text);
+            if (text == NULL) {
+                if (!(c->flags & ORMC_COL_NOT_NULL))
+                    continue;
+            } else {
+                size_t n = strlen(text);
+                if ((c->max_chars == 0 || n <= c->max_chars) &&
+                    all_ascii(text, n))
+                    continue;
+            }
+        }
+        fault f;
+        if (check_column(c, row, false, &f) == ORMC_OK)
+            continue;
+        if (many)
+            return ormc__error(db, ORMC_INVALID, f.sqlstate, c->name,
+                               "%s.%s: row %zu: %s", t->name, c->name, row_no,
+                               f.message);
+        return ormc__error(db, ORMC_INVALID, f.sqlstate, c->name, "%s.%s: %s",
+                           t->name, c->name, f.message);
     }
     return ORMC_OK;
 }

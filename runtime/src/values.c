@@ -233,9 +233,24 @@ int ormc_time_parse(const char *text, ormc_time *out)
         return ORMC_INVALID;
     int64_t days = ormc__days_from_civil(year, (unsigned)mon, (unsigned)day);
     int64_t secs = days * 86400 + hh * 3600 + mm * 60 + ss - offset_s;
-    /* About 292,000 years either side of 1970 fit in microseconds. */
-    if (secs > INT64_MAX / US_PER_SEC - 1 || secs < INT64_MIN / US_PER_SEC + 1)
+    /* Exactly the instants an ormc_time holds, about 292,000 years either
+     * side of 1970, INT64_MIN and INT64_MAX included: ormc_time_format
+     * writes every one of them, and what it wrote must read back (a
+     * stored row would otherwise become unreadable). */
+    const int64_t max_s = INT64_MAX / US_PER_SEC;     /* floor */
+    const int64_t min_s = INT64_MIN / US_PER_SEC - 1; /* floor */
+    if (secs > max_s || secs < min_s)
         return ORMC_INVALID;
+    if (secs == max_s && frac > INT64_MAX % US_PER_SEC)
+        return ORMC_INVALID;
+    if (secs == min_s) {
+        /* min_s seconds alone are below INT64_MIN: add the fraction
+         * first */
+        if (frac < US_PER_SEC + INT64_MIN % US_PER_SEC)
+            return ORMC_INVALID;
+        *out = (secs + 1) * US_PER_SEC + (frac - US_PER_SEC);
+        return ORMC_OK;
+    }
     *out = secs * US_PER_SEC + frac;
     return ORMC_OK;
 }

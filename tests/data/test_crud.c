@@ -468,12 +468,14 @@ static void test_update_columns(void **state)
         ormc_row_update_columns(db, &test_bot_table, &b, ORMC_COLUMN_BIT(40)),
         ORMC_INVALID);
     assert_true(strlen(ormc_errmsg(db)) > 0);
-    /* a violated constraint is reported as such */
+    /* a NULL for a NOT NULL column is refused before it is sent */
     u = b;
     u.client_id = NULL;
     assert_int_equal(ormc_row_update_columns(db, &test_bot_table, &u,
                                              ORMC_COLUMN_BIT(BOT_CLIENT_ID)),
-                     ORMC_CONSTRAINT);
+                     ORMC_INVALID);
+    assert_non_null(strstr(ormc_errmsg(db), "bot.client_id: NULL"));
+    assert_int_equal(ormc_tx_status(db), ORMC_TX_ACTIVE);
     assert_ok(db, ormc_rollback(db));
 }
 

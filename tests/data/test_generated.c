@@ -217,7 +217,7 @@ static void test_shop_orders_and_lines(void **state)
     /* An enum value outside its labels never reaches the database. */
     o.status = (shop_order_status)42;
     assert_int_equal(shop_order_update(db, &o), ORMC_INVALID);
-    assert_non_null(strstr(ormc_errmsg(db), "status: enum value 42"));
+    assert_non_null(strstr(ormc_errmsg(db), "order.status: 42 is not a value"));
     o.status = SHOP_ORDER_STATUS_PENDING;
     assert_ok(db, shop_order_update(db, &o));
 
@@ -301,6 +301,60 @@ static void test_shop_orders_and_lines(void **state)
     /* deleting the order cascades to its lines */
     assert_ok(db, shop_order_delete(db, o.id));
     assert_int_equal(shop_line_get(db, o.id, 1, &gl), ORMC_NOT_FOUND);
+    assert_ok(db, ormc_commit(db));
+}
+
+/* Through the generated functions: a text over its max characters and
+ * invalid JSON are refused by _insert and _update on both backends with
+ * the table and column named, nothing stored; a LIKE pattern ending with
+ * the escape character is refused by the query's executor. */
+static void test_shop_refuses_alike_on_both_backends(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    create_all(db);
+    char long_name[102];
+    memset(long_name, 'n', 101);
+    long_name[101] = '\0';
+
+    shop_customer c;
+    shop_customer_init(&c);
+    memset(c.id.bytes, 0x22, sizeof c.id.bytes);
+    c.email = "back\\slash@example.com";
+    c.name = long_name;
+    assert_int_equal(shop_customer_insert(db, &c), ORMC_INVALID);
+    assert_non_null(
+        strstr(ormc_errmsg(db), "customer.name: 101 characters, at most 100"));
+    c.name = long_name + 1; /* 100: the max */
+    c.preferences = "{\"a\": tru}";
+    assert_int_equal(shop_customer_insert(db, &c), ORMC_INVALID);
+    assert_non_null(strstr(ormc_errmsg(db), "customer.preferences: not "
+                                            "valid JSON"));
+    c.preferences = "{\"a\": true}";
+    assert_ok(db, shop_customer_insert(db, &c));
+
+    c.name = long_name;
+    assert_int_equal(shop_customer_update(db, &c), ORMC_INVALID);
+    assert_non_null(strstr(ormc_errmsg(db), "customer.name: 101 characters"));
+    assert_int_equal(ormc_tx_status(db), ORMC_TX_ACTIVE);
+    shop_customer got;
+    assert_ok(db, shop_customer_get(db, c.id, &got));
+    assert_string_equal(got.name, long_name + 1);
+    shop_customer_free(&got);
+
+    shop_customer_query q;
+    shop_customer_query_init(&q);
+    shop_customer_where_email(&q, ORMC_LIKE, "back\\");
+    int64_t n = -1;
+    assert_int_equal(shop_customer_count(db, &q, &n), ORMC_INVALID);
+    assert_non_null(strstr(ormc_errmsg(db), "customer.email: the LIKE "
+                                            "pattern ends with the escape "
+                                            "character"));
+    shop_customer_query_free(&q);
+    shop_customer_query_init(&q);
+    shop_customer_where_email(&q, ORMC_LIKE, "back\\\\%");
+    assert_ok(db, shop_customer_count(db, &q, &n));
+    assert_int_equal(n, 1);
+    shop_customer_query_free(&q);
     assert_ok(db, ormc_commit(db));
 }
 
@@ -473,6 +527,7 @@ int main(void)
         ORMC_BACKEND_TEST(test_fixed_statements_under_a_small_cache),
         ORMC_BACKEND_TEST(test_slack_find_bot),
         ORMC_BACKEND_TEST(test_shop_orders_and_lines),
+        ORMC_BACKEND_TEST(test_shop_refuses_alike_on_both_backends),
         ORMC_BACKEND_TEST(test_web_sessions),
         ORMC_BACKEND_TEST(test_shop_fixtures),
         ORMC_BACKEND_TEST(test_generated_hooks),

@@ -1,8 +1,10 @@
 /*
  * test_validate.c: ormc_row_validate (runtime/src/validate.c): not-null
  * text, json and blob, max counted in characters, UTF-8 validity, JSON
- * syntax, enum range, and its messages.
+ * syntax, enum range, NaN, the timestamp range, and its messages; and
+ * that every timestamp text ormc_time_format writes reads back.
  */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -198,6 +200,21 @@ static void test_utf8(void **state)
         b.client_id = bad[i].text;
         expect_invalid(&test_bot_table, &b, BOT_CLIENT_ID, bad[i].message);
     }
+    /* One bad byte anywhere in texts of every length the ASCII fast path
+     * splits differently (words of eight, the overlapping tail, fours). */
+    char buf[32];
+    for (size_t len = 1; len <= 24; len++) {
+        for (size_t at = 0; at < len; at++) {
+            memset(buf, 'a', len);
+            buf[len] = '\0';
+            buf[at] = (char)0xFF;
+            char message[64];
+            snprintf(message, sizeof message,
+                     "client_id: not valid UTF-8 (at byte %zu)", at);
+            b.client_id = buf;
+            expect_invalid(&test_bot_table, &b, BOT_CLIENT_ID, message);
+        }
+    }
     /* The edges of the valid ranges. */
     b.client_id = "\x7F\xC2\x80\xDF\xBF\xE0\xA0\x80\xED\x9F\xBF\xEE\x80\x80"
                   "\xF0\x90\x80\x80\xF4\x8F\xBF\xBF";
@@ -298,6 +315,80 @@ static void test_misuse(void **state)
                      ORMC_INVALID);
 }
 
+/* A double must not be NaN (SQLite stores NULL); the infinities and -0.0
+ * are values. */
+static void test_double_not_nan(void **state)
+{
+    (void)state;
+    test_kind k = good_kind();
+    k.has_ratio = true;
+    k.ratio = NAN;
+    expect_invalid(&test_kind_table, &k, KIND_RATIO,
+                   "ratio: NaN cannot be stored (SQLite would read it back "
+                   "as NULL)");
+    k.has_ratio = false; /* a NULL is no NaN */
+    assert_int_equal(ormc_row_validate(&test_kind_table, &k, NULL), ORMC_OK);
+    k.has_ratio = true;
+    k.ratio = INFINITY;
+    assert_int_equal(ormc_row_validate(&test_kind_table, &k, NULL), ORMC_OK);
+    k.ratio = -0.0;
+    assert_int_equal(ormc_row_validate(&test_kind_table, &k, NULL), ORMC_OK);
+}
+
+/* A timestamp from 4714-11-24 BC (PostgreSQL's first day) on. */
+static void test_timestamp_range(void **state)
+{
+    (void)state;
+    test_kind k = good_kind();
+    k.at = INT64_C(-210866803200000000);
+    assert_int_equal(ormc_row_validate(&test_kind_table, &k, NULL), ORMC_OK);
+    k.at = INT64_MAX;
+    assert_int_equal(ormc_row_validate(&test_kind_table, &k, NULL), ORMC_OK);
+    k.at = INT64_C(-210866803200000000) - 1;
+    expect_invalid(&test_kind_table, &k, KIND_AT,
+                   "at: -210866803200000001 is before 4714-11-24 BC, the "
+                   "first day PostgreSQL stores");
+    k.at = INT64_MIN;
+    assert_int_equal(ormc_row_validate(&test_kind_table, &k, NULL),
+                     ORMC_INVALID);
+}
+
+/* Reported: ormc_time_format wrote timestamps within 2 s of either end of
+ * the range that ormc_time_parse refused, so a row stored on SQLite could
+ * never be read again. Every ormc_time reads back as written. */
+static void test_time_text_round_trip_at_the_ends(void **state)
+{
+    (void)state;
+    const int64_t span = 3000000; /* 3 s at each end, in steps */
+    for (int end = 0; end < 2; end++) {
+        for (int64_t d = 0; d <= span; d += d < 20 ? 1 : 997) {
+            ormc_time t = end == 0 ? INT64_MIN + d : INT64_MAX - d;
+            char buf[ORMC_TIME_TEXT_MAX];
+            assert_true(ormc_time_format(t, buf, sizeof buf) > 0);
+            ormc_time back = 0;
+            if (ormc_time_parse(buf, &back) != ORMC_OK || back != t)
+                fail_msg("%lld -> \"%s\" -> %lld", (long long)t, buf,
+                         (long long)back);
+        }
+    }
+    /* one microsecond beyond either end is refused, not wrapped */
+    ormc_time back;
+    assert_int_equal(ormc_time_parse("294247-01-10 04:00:54.775808", &back),
+                     ORMC_INVALID);
+    assert_int_equal(ormc_time_parse("294247-01-10 04:00:54.775807", &back),
+                     ORMC_OK);
+    assert_int_equal(back, INT64_MAX);
+    assert_int_equal(ormc_time_parse("-290308-12-21 19:59:05.224191", &back),
+                     ORMC_INVALID);
+    assert_int_equal(ormc_time_parse("-290308-12-21 19:59:05.224192", &back),
+                     ORMC_OK);
+    assert_int_equal(back, INT64_MIN);
+    assert_int_equal(ormc_time_parse("294247-01-10 04:00:55", &back),
+                     ORMC_INVALID);
+    assert_int_equal(ormc_time_parse("-290308-12-21 19:59:04", &back),
+                     ORMC_INVALID);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -310,6 +401,9 @@ int main(void)
         cmocka_unit_test(test_enum_range),
         cmocka_unit_test(test_first_column_reported),
         cmocka_unit_test(test_misuse),
+        cmocka_unit_test(test_double_not_nan),
+        cmocka_unit_test(test_timestamp_range),
+        cmocka_unit_test(test_time_text_round_trip_at_the_ends),
     };
     return cmocka_run_group_tests_name("engine_validate", tests, NULL, NULL);
 }

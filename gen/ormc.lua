@@ -8,6 +8,33 @@
 -- Phases: load (sandbox) -> check -> model -> check names -> emit -> write.
 -- Any error in any schema: report them all, exit 2, write nothing.
 
+-- The address space of the process, in KiB (1 GiB): the hard backstop of
+-- the limits on a schema file's run (load.lua), for what a single
+-- instruction can allocate (`s = s .. s` doubles a string between two
+-- checks of the heap). An allocation past it fails, and the schema gets the
+-- error "schema uses too much memory". bin/ormc sets it with ulimit before
+-- it starts Lua; run directly (as ormc_generate() does), ormc runs itself
+-- again under the limit, through sh.
+-- keep in sync with bin/ormc
+local ADDRESS_SPACE_KB = 1048576
+if os.getenv("ORMC_ADDRESS_SPACE") == nil and arg and arg[0] then
+    local function quote(s) return "'" .. s:gsub("'", "'\\''") .. "'" end
+    local first = 0
+    while arg[first - 1] do first = first - 1 end
+    local words = {}
+    for i = first, #arg do words[#words + 1] = quote(arg[i]) end
+    local cmd = string.format(
+        "limit=%d; cur=$(ulimit -v 2>/dev/null); "
+        .. "if [ \"$cur\" = unlimited ] || [ \"$cur\" -gt $limit ] "
+        .. "2>/dev/null; then ulimit -S -v $limit 2>/dev/null; fi; "
+        .. "ORMC_ADDRESS_SPACE=$limit exec %s", ADDRESS_SPACE_KB,
+        table.concat(words, " "))
+    local ok, how, code = os.execute(cmd)
+    if how == "exit" then os.exit(code) end
+    if how == "signal" then os.exit(128 + code) end
+    -- No shell: run as it is, without the backstop.
+end
+
 local here = (arg and arg[0] or ""):match("^(.*)/[^/]*$") or "."
 package.path = here .. "/?.lua"
 package.cpath = ""

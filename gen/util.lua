@@ -95,8 +95,15 @@ function M.c_escape_lines(s)
     return (s:gsub(C_SPECIAL, c_escapes_lines))
 end
 
+-- The longest string literal made since the last reset, in escaped
+-- characters (at least its length in C): emit_c_source silences GCC's
+-- -Woverlength-strings when it passes the 4095 characters ISO C promises.
+M.longest_literal = 0
+
 function M.c_string(s)
-    return '"' .. M.c_escape(s) .. '"'
+    local e = M.c_escape(s)
+    if #e > M.longest_literal then M.longest_literal = #e end
+    return '"' .. e .. '"'
 end
 
 -- A SQL string literal and a quoted SQL identifier.

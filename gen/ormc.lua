@@ -68,7 +68,7 @@ commands:
   gen     write DIR/NAME.h, DIR/NAME.c, DIR/NAME.sqlite.sql and
           DIR/NAME.postgres.sql for each schema (NAME is the schema's name).
           Output is deterministic; files whose content is unchanged are not
-          touched; each file is replaced atomically.
+          touched; the files are replaced as a set (all or none).
   check   compare DIR with what gen would write; name the stale files and
           exit 1 when they differ (for CI).
   ddl     print one schema's DDL for one dialect.
@@ -187,10 +187,10 @@ local function shell_quote(s)
     return "'" .. s:gsub("'", "'\\''") .. "'"
 end
 
--- Replace path by text atomically: a temporary file in the same directory,
--- then rename(2) over the old one.
-local function write_atomic(dir, name, text)
-    local path = dir .. "/" .. name
+-- A temporary file in dir holding text, for write_set to rename into place
+-- (same directory, so rename(2) replaces atomically). Returns its path, or
+-- nil and why.
+local function write_temp(dir, name, text)
     local tmp = format("%s/.%s.tmp-%d-%d", dir, name, os.time(),
                        math.random(1, 1 << 30))
     local f, why = io.open(tmp, "wb")
@@ -201,10 +201,48 @@ local function write_atomic(dir, name, text)
         os.remove(tmp)
         return nil, werr or cerr
     end
-    local rok, rerr = os.rename(tmp, path)
-    if not rok then
-        os.remove(tmp)
-        return nil, rerr
+    return tmp
+end
+
+-- Write the files of a run as a set: every changed file to a temporary
+-- first, then rename them all. A failure while writing (a full disk) leaves
+-- every old file as it was; a rename that fails (a directory in the way)
+-- puts back the files already renamed. Returns true, or nil, the file's
+-- name and why.
+local function write_set(dir, files)
+    local pending = {}
+    local function drop(from)
+        for j = from, #pending do os.remove(pending[j].tmp) end
+    end
+    for _, f in ipairs(files) do
+        local name, text = f[1], f[2]
+        local path = dir .. "/" .. name
+        local old = read_file(path)
+        if old ~= text then
+            local tmp, why = write_temp(dir, name, text)
+            if not tmp then
+                drop(1)
+                return nil, name, why
+            end
+            pending[#pending + 1] = { name = name, path = path, tmp = tmp,
+                                      old = old }
+        end
+    end
+    for i, p in ipairs(pending) do
+        local ok, why = os.rename(p.tmp, p.path)
+        if not ok then
+            drop(i)
+            for j = i - 1, 1, -1 do
+                local q = pending[j]
+                if q.old == nil then
+                    os.remove(q.path)
+                else
+                    local tmp = write_temp(dir, q.name, q.old)
+                    if tmp then os.rename(tmp, q.path) end
+                end
+            end
+            return nil, p.name, why
+        end
     end
     return true
 end
@@ -257,16 +295,11 @@ local function cmd_gen(args)
             os.exit(2)
         end
     end
-    for _, f in ipairs(outputs) do
-        local name, text = f[1], f[2]
-        if read_file(dir .. "/" .. name) ~= text then
-            local ok, why = write_atomic(dir, name, text)
-            if not ok then
-                stderr:write(format("ormc: cannot write %s/%s: %s\n", dir,
-                                    name, tostring(why)))
-                os.exit(2)
-            end
-        end
+    local ok, name, why = write_set(dir, outputs)
+    if not ok then
+        stderr:write(format("ormc: cannot write %s/%s: %s; no files "
+                            .. "written\n", dir, name, tostring(why)))
+        os.exit(2)
     end
     return 0
 end

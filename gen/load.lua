@@ -70,7 +70,7 @@ local MAX_SECONDS = 5
 local MAX_MEMORY_KB = 256 * 1024
 M.MAX_MEMORY = MAX_MEMORY_KB * 1024
 -- How often the hook checks the three: every HOOK_EVERY instructions.
-local HOOK_EVERY = 1000
+local HOOK_EVERY = 10000
 
 local TOO_LONG = "the schema file runs too long (an endless loop?)"
 local TOO_BIG = "schema uses too much memory"
@@ -227,12 +227,17 @@ run = function(src, path, errs, precise)
     local lost = false
 
     local function here()
-        -- DSL function <- its caller in the schema (level 3), unless the
-        -- call was in tail position: then the nearest frame of the file.
-        local line = schema_frame(chunkname, 3)
-        if line == nil then
-            lost = true
-            line = last_line
+        -- DSL function <- its caller in the schema (level 3; only the
+        -- schema's code calls the DSL), unless the call was in tail
+        -- position: then the nearest frame of the file.
+        local info = getinfo(3, "l")
+        local line = info and info.currentline
+        if line == nil or line < 1 then
+            line = schema_frame(chunkname, 3)
+            if line == nil then
+                lost = true
+                line = last_line
+            end
         end
         last_line = line
         return { file = path, line = line }

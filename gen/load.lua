@@ -473,6 +473,13 @@ run = function(src, path, errs, precise)
     local lua_strings = string_mt.__index
     local function handler(e)
         if type(e) == "table" then return e end
+        if sfind(tostring(e), "interrupted!", 1, true) then
+            -- SIGINT, which lua.c turns into this error: the wall-clock
+            -- limit of bin/ormc (or a user's Ctrl-C), for what runs long
+            -- inside single instructions between two checks of the hook.
+            return { line = schema_frame(chunkname, 2) or last_line,
+                     message = TOO_LONG }
+        end
         local text, line = clean_message(e, path)
         return { line = line or schema_frame(chunkname, 3) or last_line,
                  message = text }

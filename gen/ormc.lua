@@ -23,12 +23,16 @@ if os.getenv("ORMC_ADDRESS_SPACE") == nil and arg and arg[0] then
     while arg[first - 1] do first = first - 1 end
     local words = {}
     for i = first, #arg do words[#words + 1] = quote(arg[i]) end
+    -- The wall-clock limit too, as bin/ormc sets it.
     local cmd = string.format(
         "limit=%d; cur=$(ulimit -v 2>/dev/null); "
         .. "if [ \"$cur\" = unlimited ] || [ \"$cur\" -gt $limit ] "
         .. "2>/dev/null; then ulimit -S -v $limit 2>/dev/null; fi; "
-        .. "ORMC_ADDRESS_SPACE=$limit exec %s", ADDRESS_SPACE_KB,
-        table.concat(words, " "))
+        .. "export ORMC_ADDRESS_SPACE=$limit; "
+        .. "if command -v timeout >/dev/null 2>&1; then exec timeout "
+        .. "--foreground --preserve-status -s INT -k 10 "
+        .. "\"${ORMC_TIME_LIMIT:-120}\" %s; fi; exec %s", ADDRESS_SPACE_KB,
+        table.concat(words, " "), table.concat(words, " "))
     local ok, how, code = os.execute(cmd)
     if how == "exit" then os.exit(code) end
     if how == "signal" then os.exit(128 + code) end
@@ -108,6 +112,13 @@ local function display_path(p)
     return p
 end
 
+-- The schema file being worked on (as shown), for the errors that happen
+-- outside its sandbox: the time limit, an allocation that fails.
+local current
+
+-- Temporaries of write_set not yet renamed, removed if ormc is stopped.
+local temporaries = {}
+
 -- Load, check and model every schema. Returns the models, or reports the
 -- errors and exits 2.
 local function build(paths)
@@ -115,7 +126,8 @@ local function build(paths)
     for _, p in ipairs(paths) do errs:file_order(display_path(p)) end
     local models = {}
     for _, p in ipairs(paths) do
-        local raw = load.load_file(p, errs, display_path(p))
+        current = display_path(p)
+        local raw = load.load_file(p, errs, current)
         if raw then
             local s = check.schema(raw, errs)
             if s then
@@ -156,6 +168,7 @@ end
 -- and a full collection of a large schema's garbage costs a tenth of a
 -- second.
 local function render(m, i)
+    current = m.file
     if i > 1 then
         collectgarbage("collect")
         collectgarbage("stop")
@@ -226,10 +239,12 @@ local function write_set(dir, files)
             end
             pending[#pending + 1] = { name = name, path = path, tmp = tmp,
                                       old = old }
+            temporaries[tmp] = true
         end
     end
     for i, p in ipairs(pending) do
         local ok, why = os.rename(p.tmp, p.path)
+        temporaries[p.tmp] = nil
         if not ok then
             drop(i)
             for j = i - 1, 1, -1 do
@@ -409,4 +424,29 @@ local function main(args)
     usage_error("unknown command '" .. cmd .. "'")
 end
 
-os.exit(main(arg))
+-- Errors that escape the phases: SIGINT (the wall-clock limit bin/ormc
+-- sets, or Ctrl-C; lua.c makes it an error) and a failed allocation, both
+-- reported against the schema being worked on; anything else is a bug in
+-- ormc, shown with its traceback.
+local STOPPED = {}
+local ok, status = xpcall(main, function(e)
+    local msg = tostring(e)
+    if msg:find("interrupted!", 1, true) then
+        return { STOPPED, format("ormc ran past its time limit (%s s) or "
+                                 .. "was interrupted",
+                                 os.getenv("ORMC_TIME_LIMIT") or "120") }
+    elseif msg:find("not enough memory", 1, true) then
+        return { STOPPED, load.TOO_BIG }
+    end
+    return debug.traceback(msg, 2)
+end, arg)
+if ok then os.exit(status) end
+if type(status) == "table" and status[1] == STOPPED then
+    for tmp in pairs(temporaries) do os.remove(tmp) end
+    stderr:write(current and format("%s:1: error: ", current)
+                 or "ormc: error: ", status[2], "\n",
+                 "ormc: 1 error; no files written\n")
+    os.exit(2)
+end
+stderr:write("ormc: internal error: ", tostring(status), "\n")
+os.exit(1)

@@ -13,8 +13,8 @@ local before = T.snapshot(out)
 
 local OK = '\nreturn schema "s" { table "t" { serial "id" } }\n'
 
--- { name, source, { expected lines without "FILE:" } }; the summary line is
--- checked too.
+-- { name, source, { expected lines without "FILE:" }, environment }; the
+-- summary line is checked too.
 local cases = {
     { "readonly_line", 'local c = text "a" {}\nc.line = 1.5' .. OK,
       { "2: error: cannot set 'line' of column 'a'; the DSL's objects are "
@@ -70,6 +70,12 @@ local cases = {
     -- that ormc runs under (bin/ormc, or ormc.lua running itself again).
     { "memory_concat", 'local s = "x"\n\nfor i = 1, 40 do s = s .. s end' .. OK,
       { "3: error: schema uses too much memory" } },
+    -- What runs long inside single instructions, between two checks of
+    -- the hook: the wall-clock limit (ORMC_TIME_LIMIT, default 120 s).
+    { "wall_clock", 'local b = ("x"):rep(1 << 26)\n'
+        .. "while true do local y = b .. b end\n",
+      { "2: error: the schema file runs too long (an endless loop?)" },
+      "ORMC_TIME_LIMIT=2" },
     { "bytecode", string.dump(load("return 1")),
       { "1: error: the schema file is compiled Lua; schema files are read "
         .. "as source text only" } },
@@ -84,7 +90,7 @@ local cases = {
 
 local only = os.getenv("ORMC_HOSTILE_ONLY") -- one case, when debugging
 for _, c in ipairs(cases) do
-    local name, src, want = c[1], c[2], c[3]
+    local name, src, want, env = c[1], c[2], c[3], c[4]
     if only == nil or only == name then
         local path = dir .. "/" .. name .. ".lua"
         T.write(path, src)
@@ -93,8 +99,9 @@ for _, c in ipairs(cases) do
         for i, l in ipairs(want) do lines[i] = shown .. ":" .. l end
         lines[#lines + 1] = string.format("ormc: %d error%s; no files written",
                                           #want, #want == 1 and "" or "s")
-        local rc, stdout, stderr = T.sh(T.ormc .. " gen -o " .. T.quote(out)
-                                        .. " " .. T.quote(path))
+        local rc, stdout, stderr = T.sh((env and env .. " " or "") .. T.ormc
+                                        .. " gen -o " .. T.quote(out) .. " "
+                                        .. T.quote(path))
         T.eq(rc, 2, name .. ": exit status")
         T.eq(stderr, table.concat(lines, "\n") .. "\n", name .. ": messages")
         T.eq(stdout, "", name .. ": nothing on stdout")
@@ -103,6 +110,31 @@ for _, c in ipairs(cases) do
         T.ok(same, name .. ": output directory untouched",
              which and ("changed: " .. which))
     end
+end
+
+-- The wall-clock limit outside the sandbox (generating a large schema):
+-- the error names the schema file. (Under a very slow machine the limit
+-- may hit while the file runs instead: also a FILE:LINE: error.)
+if only == nil or only == "wall_clock_emit" then
+    local path = dir .. "/wall_clock_emit.lua"
+    T.write(path, [[
+local tables = {}
+for i = 1, 400 do
+    local cols = { serial "id" }
+    for j = 1, 20 do cols[#cols + 1] = text("c" .. j) { max = 10 } end
+    tables[i] = table("t" .. i)(cols)
+end
+return schema "big" (tables)
+]])
+    local rc, _, stderr = T.sh("ORMC_TIME_LIMIT=0.5 " .. T.ormc .. " gen -o "
+                               .. T.quote(out) .. " " .. T.quote(path))
+    T.eq(rc, 2, "wall_clock_emit: exit status")
+    local shown = T.shown(path):gsub("%p", "%%%0")
+    T.ok(stderr:find("^" .. shown .. ":%d+: error: [^\n]*\normc: 1 error; "
+                     .. "no files written\n$") ~= nil,
+         "wall_clock_emit: one FILE:LINE: error", stderr)
+    local same, which = T.same_snapshot(before, T.snapshot(out))
+    T.ok(same, "wall_clock_emit: output directory untouched", which)
 end
 
 -- bin/ormc sets the same address-space limit itself.

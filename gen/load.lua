@@ -16,6 +16,7 @@ local util = require("util")
 local getinfo, sethook = debug.getinfo, debug.sethook
 local format, type, setmetatable = string.format, type, setmetatable
 local sfind, ssub, smatch = string.find, string.sub, string.match
+local short_name
 
 local M = {}
 
@@ -158,6 +159,18 @@ local function schema_frame(chunkname, level)
     end
 end
 
+-- How Lua names the file in its messages: the path, or "..." and its end
+-- when it is long (LUA_IDSIZE).
+local short_names = {}
+short_name = function(path)
+    local s = short_names[path]
+    if s == nil then
+        s = getinfo(load("", "@" .. path), "S").short_src
+        short_names[path] = s
+    end
+    return s
+end
+
 -- A Lua error message as it is shown: without the traceback that an error
 -- in the parser can carry, and without the "path:line: " that is shown
 -- separately.
@@ -168,7 +181,10 @@ local function clean_message(msg, path)
     local tb = sfind(msg, "\nstack traceback:", 1, true)
     if tb then msg = ssub(msg, 1, tb - 1) end
     local file, line, text = smatch(msg, "^(.-):(%d+): (.*)$")
-    if file == path then return text, tonumber(line) end
+    -- Lua names a long path by its end ("...ratch/x.lua").
+    if file == path or file == short_name(path) then
+        return text, tonumber(line)
+    end
     if msg == "C stack overflow" then
         -- The parser's own limit (about 200 levels), which says no line.
         return "the schema file nests too deeply (C stack overflow)", nil
@@ -221,6 +237,7 @@ end
 
 run = function(src, path, errs, precise)
     local chunkname = "@" .. path
+    short_name(path) -- (made now: the error handler runs in the sandbox)
     -- The last line of the file seen running: where an error goes that no
     -- frame can place (out of memory; a call in tail position).
     local last_line = 1
@@ -564,17 +581,6 @@ function M.unknown_name(errs, p)
     errs:addf(p, s and format("did you mean '%s'?", s)
                   or "a schema file sees only the DSL's words",
               "unknown name '%s'", name)
-end
-
--- A Lua error message "path:line: message" as an error value.
-function M.add_lua_error(errs, path, msg)
-    msg = tostring(msg)
-    local file, line, text = msg:match("^(.-):(%d+): (.*)$")
-    if file == path then
-        errs:add({ file = path, line = tonumber(line) }, text)
-    else
-        errs:add({ file = path, line = 0 }, msg)
-    end
 end
 
 M.WORDS = WORDS

@@ -112,6 +112,21 @@ for _, c in ipairs(cases) do
     end
 end
 
+-- A long path, which Lua shortens in its own messages ("...h/x.lua:2:"):
+-- the error still names the file as given, and its line.
+if only == nil or only == "long_path" then
+    local deep = dir .. "/" .. ("a_directory_with_a_long_name/"):rep(3)
+    os.execute("mkdir -p " .. T.quote(deep))
+    local path = deep .. "runtime_error.lua"
+    T.write(path, "local sizes = {}\nlocal x = sizes.medium * 2" .. OK)
+    local rc, _, stderr = T.sh(T.ormc .. " gen -o " .. T.quote(out) .. " "
+                               .. T.quote(path))
+    T.eq(rc, 2, "long_path: exit status")
+    T.eq(stderr, T.shown(path) .. ":2: error: attempt to perform arithmetic "
+         .. "on a nil value (field 'medium')\normc: 1 error; no files "
+         .. "written\n", "long_path: message")
+end
+
 -- The wall-clock limit outside the sandbox (generating a large schema):
 -- the error names the schema file. (Under a very slow machine the limit
 -- may hit while the file runs instead: also a FILE:LINE: error.)

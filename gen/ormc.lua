@@ -85,6 +85,9 @@ options:
   -h, --help              this text
   -V, --version           the generator's version
 
+environment:
+  ORMC_TIME_LIMIT         seconds ormc may run (default 120)
+
 exit status: 0 success, 1 check found stale files, 2 bad schema or usage.
 Errors are printed as FILE:LINE: error: MESSAGE.
 ]]

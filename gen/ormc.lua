@@ -29,7 +29,8 @@ if os.getenv("ORMC_ADDRESS_SPACE") == nil and arg and arg[0] then
         .. "if [ \"$cur\" = unlimited ] || [ \"$cur\" -gt $limit ] "
         .. "2>/dev/null; then ulimit -S -v $limit 2>/dev/null; fi; "
         .. "export ORMC_ADDRESS_SPACE=$limit; "
-        .. "if command -v timeout >/dev/null 2>&1; then exec timeout "
+        .. "if timeout --foreground --preserve-status 5 true >/dev/null "
+        .. "2>&1; then exec timeout "
         .. "--foreground --preserve-status -s INT -k 10 "
         .. "\"${ORMC_TIME_LIMIT:-120}\" %s; fi; exec %s", ADDRESS_SPACE_KB,
         table.concat(words, " "), table.concat(words, " "))

@@ -102,7 +102,9 @@ end
 -- after `indent`; breaks go after spaces. Returns a list of lines (with the
 -- indent and quotes, without separators).
 function M.literal_lines(s, indent, width)
-    return add_literal_lines({}, c_escape(s), indent,
+    local whole = c_escape(s)
+    if #whole > util.longest_literal then util.longest_literal = #whole end
+    return add_literal_lines({}, whole, indent,
                              (width or M.WIDTH) - #indent - 2)
 end
 
@@ -111,6 +113,7 @@ end
 -- once, then cut at its real newlines.
 function M.text_literal_lines(s, indent)
     local whole = util.c_escape_lines(s)
+    if #whole > util.longest_literal then util.longest_literal = #whole end
     local out, from, room = {}, 1, M.WIDTH - #indent - 2
     while true do
         local nl = find(whole, "\n", from, true)
@@ -135,6 +138,7 @@ function M.default_c(c, v)
         return format("INT64_C(%d)", v)
     end
     if t == "double" then return util.double(v) end
+    if c.default_array then return c.default_array end
     if t == "text" or t == "json" then return util.c_string(v) end
     if t == "enum" then
         for i, l in ipairs(c.labels) do

@@ -158,6 +158,17 @@ local function check_sql_name(errs, where, what, sql_name, from_option)
     end
 end
 
+-- SQLite refuses to create a table or an index whose name begins with
+-- sqlite_ ("object name reserved for internal use").
+local function check_sqlite_prefix(errs, where, what, sql_name, from_option)
+    if sql_name:sub(1, 7):lower() == "sqlite_" then
+        errs:addf(where, from_option and "choose another name"
+                  or "rename it, or set sql_name to another SQL name",
+                  "the SQL name '%s' of %s begins with sqlite_, which SQLite "
+                  .. "reserves", sql_name, what)
+    end
+end
+
 local function check_sql_option(errs, where, what, v)
     if v:match("^[a-z_][a-z0-9_]*$") == nil then
         errs:addf(where, "use lower-case letters, digits and underscores",
@@ -237,6 +248,14 @@ local function check_default(errs, c, v)
         if c.max and utf8.len(v) > c.max then
             return bad(nil, "default of %s is longer than its max of %d",
                        what, c.max)
+        end
+        if t == "json" then
+            local ok, why = util.json_check(v)
+            if not ok then
+                return bad("PostgreSQL refuses it in CREATE TABLE",
+                           "default of %s (json) is not valid JSON: %s",
+                           what, why)
+            end
         end
         return v
     elseif t == "uuid" then
@@ -328,6 +347,12 @@ local function check_column(errs, t, raw)
     if keywords.c[c.name] then
         errs:addf(raw, "rename it; set sql_name to keep the SQL name",
                   "column name '%s' is a C or C++ keyword", c.name)
+    elseif keywords.reserved_c(c.name) then
+        -- A field and a key parameter of that name would shadow the type or
+        -- function in the generated code.
+        errs:addf(raw, "rename it; set sql_name to keep the SQL name",
+                  "column name '%s' is reserved by %s", c.name,
+                  keywords.reserved_c(c.name))
     end
     local opts = raw.opts or {}
     for key = 1, #opts do
@@ -499,6 +524,7 @@ local function check_table(errs, raw)
         t.sql_name = o.sql_name
     end
     check_sql_name(errs, raw, what, t.sql_name, o.sql_name ~= nil)
+    check_sqlite_prefix(errs, raw, what, t.sql_name, o.sql_name ~= nil)
 
     -- Columns first (entries may name columns declared after them).
     local entries = {}
@@ -582,8 +608,11 @@ local function check_table(errs, raw)
                                  util.sorted_keys(ENTRY_OPTIONS[kind]))
         local cols = check_entry_columns(errs, t, e)
         if eo.name ~= nil then
-            check_sql_option(errs, e, kind .. " '" .. eo.name .. "'",
-                             eo.name)
+            if check_sql_option(errs, e, kind .. " '" .. eo.name .. "'",
+                                eo.name) and kind == "index" then
+                check_sqlite_prefix(errs, e, kind .. " of table '" .. t.name
+                                    .. "'", eo.name, true)
+            end
         end
         if kind == "primary_key" then
             pk_entry = true
@@ -785,7 +814,17 @@ end
 -- The checks that need the model: names.
 -- registry: C identifiers of every schema generated together.
 function M.model(m, errs, registry)
+    local reserved = keywords.std
     local function claim(reg, name, what, where, of)
+        -- (Fields and parameters are column names, checked as such.)
+        local header = reg == registry and reserved[name]
+        if header then
+            errs:addf(where, "rename the schema, table or column it is "
+                      .. "made from",
+                      "C name '%s' is %s%s and also a name of %s", name,
+                      what, of or "", header)
+            return
+        end
         local prev = reg[name]
         if prev then
             if of then what = what .. of end

@@ -142,6 +142,18 @@ local function emit_row(b, m, t)
     end
     b:line()
 
+    for _, c in ipairs(t.columns) do
+        if c.default_array then
+            util.comment(b, "", format("The default of column '%s': longer "
+                                       .. "than the 4095 characters ISO C "
+                                       .. "promises in a string literal, so "
+                                       .. "an array (in %s.c) rather than a "
+                                       .. "literal in %s_INIT.", c.name,
+                                       m.name, t.macro))
+            b:line("extern const char %s[];", c.default_array)
+            b:line()
+        end
+    end
     util.comment(b, "", "An initializer: the literal defaults set, all "
                  .. "else zero.")
     local items = cgen.init_items(t)

@@ -117,6 +117,15 @@ local function emit_descriptors(b, m, t)
     local p = t.prefix
     b:line("/* %s (\"%s\", %s:%d) */", t.name, t.sql_name, t.file, t.line)
     b:line()
+    for _, c in ipairs(t.columns) do
+        if c.default_array then
+            b:line("const char %s[] =", c.default_array)
+            local lines = cgen.literal_lines(c.default, "    ")
+            lines[#lines] = lines[#lines] .. ";"
+            b:lines(lines)
+            b:line()
+        end
+    end
     local init = format("static const %s %s_init_value = %s_INIT;", p, p,
                         t.macro)
     if #init <= cgen.WIDTH then
@@ -227,9 +236,7 @@ end
 -- is longer than ISO C's minimum string length.
 local function emit_ddl(b, name, stmts)
     b:line("static const char *const %s[] = {", name)
-    local long = false
     for _, s in ipairs(stmts) do
-        if #s.sql > C_STRING_MAX then long = true end
         local lines = cgen.text_literal_lines(s.sql, "    ")
         lines[#lines] = lines[#lines] .. ","
         b:lines(lines)
@@ -237,7 +244,6 @@ local function emit_ddl(b, name, stmts)
     b:line("    NULL,")
     b:line("};")
     b:line()
-    return long
 end
 
 local function emit_tables(b, m)
@@ -510,6 +516,9 @@ function M.emit(m, ctx)
     b:line("#include <stddef.h>")
     b:line("#include <string.h>")
     b:line()
+    -- Where the pragmas go if a string literal turns out to be long.
+    util.longest_literal = 0
+    local mark = b.n
     emit_enums(b, m)
 
     section(b, "Descriptors")
@@ -518,34 +527,12 @@ function M.emit(m, ctx)
     section(b, "SQL")
     for _, t in ipairs(m.tables) do emit_sql(b, m, t) end
 
-    -- The DDL; statements longer than C's minimum string length need the
-    -- pedantic warning about it silenced (GCC and Clang take 2^31).
-    local ddl = util.buffer()
-    util.comment(ddl, "", format("The DDL of both dialects, as in "
-                                 .. "%s.sqlite.sql and %s.postgres.sql.",
-                                 m.name, m.name))
-    ddl:line()
-    local long1 = emit_ddl(ddl, m.name .. "_ddl_sqlite",
-                           emit_sqlite.statements(m))
-    local long2 = emit_ddl(ddl, m.name .. "_ddl_postgres",
-                           emit_postgres.statements(m))
-    if long1 or long2 then
-        b:line("/* Some statements are longer than the 4095 characters ISO C "
-               .. "promises; GCC")
-        b:line(" * and Clang take any length. */")
-        b:line("#if defined(__GNUC__)")
-        b:line("#pragma GCC diagnostic push")
-        b:line("#pragma GCC diagnostic ignored \"-Woverlength-strings\"")
-        b:line("#endif")
-        b:line()
-        b:put(ddl:text())
-        b:line("#if defined(__GNUC__)")
-        b:line("#pragma GCC diagnostic pop")
-        b:line("#endif")
-        b:line()
-    else
-        b:put(ddl:text())
-    end
+    util.comment(b, "", format("The DDL of both dialects, as in "
+                               .. "%s.sqlite.sql and %s.postgres.sql.",
+                               m.name, m.name))
+    b:line()
+    emit_ddl(b, m.name .. "_ddl_sqlite", emit_sqlite.statements(m))
+    emit_ddl(b, m.name .. "_ddl_postgres", emit_postgres.statements(m))
 
     section(b, "Tables and schema")
     emit_tables(b, m)
@@ -566,6 +553,24 @@ function M.emit(m, ctx)
     -- unanchored pattern is tried at every position of the 5 MB text.)
     local text = b:text()
     if text:sub(-2) == "\n\n" then text = text:sub(1, -2) end
+    if util.longest_literal > C_STRING_MAX then
+        -- A long DDL statement (a wide table on SQLite), default or list of
+        -- enum labels: concatenated literals are still one string, so the
+        -- pedantic warning about it is silenced for the whole file.
+        local head = concat(b, "", 1, mark)
+        text = head .. table.concat({
+            "/* Some strings are longer than the 4095 characters ISO C "
+                .. "promises; GCC and",
+            " * Clang take any length. */",
+            "#if defined(__GNUC__)",
+            "#pragma GCC diagnostic push",
+            "#pragma GCC diagnostic ignored \"-Woverlength-strings\"",
+            "#endif",
+            "", "" }, "\n") .. text:sub(#head + 1) .. table.concat({
+            "", "#if defined(__GNUC__)",
+            "#pragma GCC diagnostic pop",
+            "#endif", "" }, "\n")
+    end
     return text
 end
 

@@ -30,13 +30,24 @@ end
 
 -- Record one error. where: a table with file and line (any DSL object is
 -- one) or nil for errors that belong to no place in a schema.
+--
+-- A place is always shown as a line of 1 or more: a location that is not a
+-- positive integer (a DSL call Lua could not place) becomes line 1, so that
+-- FILE:LINE: parses the same way whatever happened.
 function Errors:add(where, message, hint)
     local list = self.list
+    local file, line = nil, 0
+    if where then
+        file = where.file
+        line = math.tointeger(where.line)
+        if type(file) ~= "string" then file = nil end
+        if line == nil or line < 1 then line = 1 end
+    end
     list[#list + 1] = {
-        file = where and where.file or nil,
-        line = where and where.line or 0,
-        message = message,
-        hint = hint,
+        file = file,
+        line = file and line or 0,
+        message = tostring(message),
+        hint = hint ~= nil and tostring(hint) or nil,
         seq = #list + 1,
     }
 end
@@ -76,6 +87,16 @@ function Errors:sorted()
     return out
 end
 
+-- Control characters (a newline in a name) as escapes, so that one error is
+-- always one line.
+local function one_line(s)
+    return (s:gsub("[%c]", function(ch)
+        if ch == "\n" then return "\\n" end
+        if ch == "\t" then return "\\t" end
+        return format("\\%03d", ch:byte())
+    end))
+end
+
 -- One error as its printed line.
 function M.format(e)
     local where
@@ -86,6 +107,7 @@ function M.format(e)
     end
     local text = where .. "error: " .. e.message
     if e.hint then text = text .. " (" .. e.hint .. ")" end
+    if text:find("%c") then text = one_line(text) end
     return text
 end
 

@@ -45,4 +45,74 @@ M.sql = set [[
     verbose when where window with
 ]]
 
+-- The names of the standard headers that generated code includes, directly
+-- or through ormc.h (<stdbool.h>, <stddef.h>, <stdint.h>, <string.h>), and of
+-- <limits.h> and <inttypes.h>, which an application compiling it includes
+-- often: type names, macros, and the functions the generated bodies call. A
+-- generated identifier (a row type `int8_t` from schema "int8", table "t";
+-- a column macro `INT_LEAST8_MAX`) or a column name (a struct field, and a
+-- parameter of _get that would shadow the type `int64_t`) may not be one.
+-- Every name with the runtime's prefix, ormc_ or ORMC_, is reserved too
+-- (see M.reserved_c).
+local STD = {}
+local function std(header, words)
+    for w in words:gmatch("%S+") do STD[w] = header end
+end
+local widths = { "8", "16", "32", "64" }
+local function each_width(fmt)
+    local out = {}
+    for _, n in ipairs(widths) do
+        out[#out + 1] = (fmt:gsub("#", n))
+    end
+    return table.concat(out, " ")
+end
+for _, u in ipairs { "", "u" } do
+    local U = u:upper()
+    std("<stdint.h>", each_width(u .. "int#_t " .. u .. "int_least#_t "
+                                 .. u .. "int_fast#_t"))
+    std("<stdint.h>", u .. "intptr_t " .. u .. "intmax_t")
+    std("<stdint.h>", each_width(U .. "INT#_MAX " .. U .. "INT_LEAST#_MAX "
+                                 .. U .. "INT_FAST#_MAX " .. U .. "INT#_C"))
+    std("<stdint.h>", U .. "INTPTR_MAX " .. U .. "INTMAX_MAX " .. U
+        .. "INTMAX_C")
+end
+std("<stdint.h>", each_width("INT#_MIN INT_LEAST#_MIN INT_FAST#_MIN"))
+std("<stdint.h>", [[INTPTR_MIN INTMAX_MIN PTRDIFF_MIN PTRDIFF_MAX
+    SIG_ATOMIC_MIN SIG_ATOMIC_MAX SIZE_MAX WCHAR_MIN WCHAR_MAX WINT_MIN
+    WINT_MAX]])
+std("<stddef.h>", [[size_t ptrdiff_t max_align_t wchar_t nullptr_t NULL
+    offsetof]])
+std("<stdbool.h>", "bool true false")
+std("<string.h>", [[memcpy memmove memset memcmp memchr strcpy strncpy
+    strcat strncat strcmp strncmp strcoll strxfrm strchr strrchr strspn
+    strcspn strpbrk strstr strtok strlen strerror strdup strndup strnlen]])
+std("<limits.h>", [[CHAR_BIT SCHAR_MIN SCHAR_MAX UCHAR_MAX CHAR_MIN CHAR_MAX
+    MB_LEN_MAX SHRT_MIN SHRT_MAX USHRT_MAX INT_MIN INT_MAX UINT_MAX LONG_MIN
+    LONG_MAX ULONG_MAX LLONG_MIN LLONG_MAX ULLONG_MAX SSIZE_MAX LONG_BIT
+    WORD_BIT PATH_MAX NAME_MAX PIPE_BUF LINE_MAX IOV_MAX ARG_MAX CHILD_MAX
+    OPEN_MAX LINK_MAX MAX_CANON MAX_INPUT NGROUPS_MAX RTSIG_MAX]])
+std("<inttypes.h>", [[imaxdiv_t imaxabs imaxdiv strtoimax strtoumax
+    wcstoimax wcstoumax]])
+for _, conv in ipairs { "PRI", "SCN" } do
+    for _, x in ipairs { "d", "i", "o", "u", "x", "X" } do
+        if conv == "PRI" or x ~= "X" then
+            std("<inttypes.h>", each_width(conv .. x .. "# " .. conv .. x
+                                           .. "LEAST# " .. conv .. x
+                                           .. "FAST#"))
+            std("<inttypes.h>", conv .. x .. "MAX " .. conv .. x .. "PTR")
+        end
+    end
+end
+M.std = STD
+
+-- The header that reserves C name `name` ("the runtime" for ormc_ and
+-- ORMC_ names), or nil when the name is free.
+function M.reserved_c(name)
+    local h = STD[name]
+    if h then return h end
+    local p = name:sub(1, 5)
+    if p == "ormc_" or p == "ORMC_" then return "the runtime" end
+    return nil
+end
+
 return M

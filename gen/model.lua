@@ -15,6 +15,9 @@ local M = {}
 local NOW = load.NOW
 M.NOW = NOW
 
+-- The longest string literal ISO C requires compilers to take.
+M.C_STRING_MAX = 4095
+
 -- Column flags, in the order they are written.
 -- keep in sync with runtime/include/ormc.h (ORMC_COL_*)
 M.FLAGS = { "NOT_NULL", "PRIMARY_KEY", "UNIQUE", "SERIAL", "DEFAULT",
@@ -50,6 +53,13 @@ local function derive_column(m, t, c, i)
     flag(c.default == NOW, "DEFAULT_NOW")
     flag(c.type == "timestamp" and c.tz, "TZ")
     c.flags = flags
+    -- A text default longer than the 4095 characters ISO C promises in a
+    -- string literal cannot be in X_INIT, which expands in the application's
+    -- code: it is an array defined in the .c, and X_INIT points at it.
+    if (c.type == "text" or c.type == "json") and type(c.default) == "string"
+        and #util.c_escape(c.default) > M.C_STRING_MAX then
+        c.default_array = t.prefix .. "_" .. c.name .. "_default"
+    end
     if c.ref then
         c.fk_name = t.sql_name .. "_" .. c.sql_name .. "_fkey"
     end

@@ -103,6 +103,9 @@ function M.table_idents(schema, t, add)
         add(p .. "_where_" .. c.name, "the function _where_" .. c.name, of)
         add(p .. "_where_" .. c.name .. "_in",
             "the function _where_" .. c.name .. "_in", of)
+        if c.default_array then
+            add(c.default_array, "the default array", cof)
+        end
         if c.type == "enum" then
             add(p .. "_" .. c.name, "the enum type", cof)
             add(p .. "_" .. c.name .. "_labels", "a static descriptor", cof)

@@ -8,6 +8,38 @@
 -- Phases: load (sandbox) -> check -> model -> check names -> emit -> write.
 -- Any error in any schema: report them all, exit 2, write nothing.
 
+-- The address space of the process, in KiB (1 GiB): the hard backstop of
+-- the limits on a schema file's run (load.lua), for what a single
+-- instruction can allocate (`s = s .. s` doubles a string between two
+-- checks of the heap). An allocation past it fails, and the schema gets the
+-- error "schema uses too much memory". bin/ormc sets it with ulimit before
+-- it starts Lua; run directly (as ormc_generate() does), ormc runs itself
+-- again under the limit, through sh.
+-- keep in sync with bin/ormc
+local ADDRESS_SPACE_KB = 1048576
+if os.getenv("ORMC_ADDRESS_SPACE") == nil and arg and arg[0] then
+    local function quote(s) return "'" .. s:gsub("'", "'\\''") .. "'" end
+    local first = 0
+    while arg[first - 1] do first = first - 1 end
+    local words = {}
+    for i = first, #arg do words[#words + 1] = quote(arg[i]) end
+    -- The wall-clock limit too, as bin/ormc sets it.
+    local cmd = string.format(
+        "limit=%d; cur=$(ulimit -v 2>/dev/null); "
+        .. "if [ \"$cur\" = unlimited ] || [ \"$cur\" -gt $limit ] "
+        .. "2>/dev/null; then ulimit -S -v $limit 2>/dev/null; fi; "
+        .. "export ORMC_ADDRESS_SPACE=$limit; "
+        .. "if timeout --foreground --preserve-status 5 true >/dev/null "
+        .. "2>&1; then exec timeout "
+        .. "--foreground --preserve-status -s INT -k 10 "
+        .. "\"${ORMC_TIME_LIMIT:-120}\" %s; fi; exec %s", ADDRESS_SPACE_KB,
+        table.concat(words, " "), table.concat(words, " "))
+    local ok, how, code = os.execute(cmd)
+    if how == "exit" then os.exit(code) end
+    if how == "signal" then os.exit(128 + code) end
+    -- No shell: run as it is, without the backstop.
+end
+
 local here = (arg and arg[0] or ""):match("^(.*)/[^/]*$") or "."
 package.path = here .. "/?.lua"
 package.cpath = ""
@@ -41,7 +73,7 @@ commands:
   gen     write DIR/NAME.h, DIR/NAME.c, DIR/NAME.sqlite.sql and
           DIR/NAME.postgres.sql for each schema (NAME is the schema's name).
           Output is deterministic; files whose content is unchanged are not
-          touched; each file is replaced atomically.
+          touched; the files are replaced as a set (all or none).
   check   compare DIR with what gen would write; name the stale files and
           exit 1 when they differ (for CI).
   ddl     print one schema's DDL for one dialect.
@@ -53,6 +85,9 @@ options:
   -d, --dialect DIALECT   sqlite or postgres (ddl, diff)
   -h, --help              this text
   -V, --version           the generator's version
+
+environment:
+  ORMC_TIME_LIMIT         seconds ormc may run (default 120)
 
 exit status: 0 success, 1 check found stale files, 2 bad schema or usage.
 Errors are printed as FILE:LINE: error: MESSAGE.
@@ -81,6 +116,13 @@ local function display_path(p)
     return p
 end
 
+-- The schema file being worked on (as shown), for the errors that happen
+-- outside its sandbox: the time limit, an allocation that fails.
+local current
+
+-- Temporaries of write_set not yet renamed, removed if ormc is stopped.
+local temporaries = {}
+
 -- Load, check and model every schema. Returns the models, or reports the
 -- errors and exits 2.
 local function build(paths)
@@ -88,7 +130,8 @@ local function build(paths)
     for _, p in ipairs(paths) do errs:file_order(display_path(p)) end
     local models = {}
     for _, p in ipairs(paths) do
-        local raw = load.load_file(p, errs, display_path(p))
+        current = display_path(p)
+        local raw = load.load_file(p, errs, current)
         if raw then
             local s = check.schema(raw, errs)
             if s then
@@ -129,6 +172,7 @@ end
 -- and a full collection of a large schema's garbage costs a tenth of a
 -- second.
 local function render(m, i)
+    current = m.file
     if i > 1 then
         collectgarbage("collect")
         collectgarbage("stop")
@@ -160,10 +204,10 @@ local function shell_quote(s)
     return "'" .. s:gsub("'", "'\\''") .. "'"
 end
 
--- Replace path by text atomically: a temporary file in the same directory,
--- then rename(2) over the old one.
-local function write_atomic(dir, name, text)
-    local path = dir .. "/" .. name
+-- A temporary file in dir holding text, for write_set to rename into place
+-- (same directory, so rename(2) replaces atomically). Returns its path, or
+-- nil and why.
+local function write_temp(dir, name, text)
     local tmp = format("%s/.%s.tmp-%d-%d", dir, name, os.time(),
                        math.random(1, 1 << 30))
     local f, why = io.open(tmp, "wb")
@@ -174,10 +218,50 @@ local function write_atomic(dir, name, text)
         os.remove(tmp)
         return nil, werr or cerr
     end
-    local rok, rerr = os.rename(tmp, path)
-    if not rok then
-        os.remove(tmp)
-        return nil, rerr
+    return tmp
+end
+
+-- Write the files of a run as a set: every changed file to a temporary
+-- first, then rename them all. A failure while writing (a full disk) leaves
+-- every old file as it was; a rename that fails (a directory in the way)
+-- puts back the files already renamed. Returns true, or nil, the file's
+-- name and why.
+local function write_set(dir, files)
+    local pending = {}
+    local function drop(from)
+        for j = from, #pending do os.remove(pending[j].tmp) end
+    end
+    for _, f in ipairs(files) do
+        local name, text = f[1], f[2]
+        local path = dir .. "/" .. name
+        local old = read_file(path)
+        if old ~= text then
+            local tmp, why = write_temp(dir, name, text)
+            if not tmp then
+                drop(1)
+                return nil, name, why
+            end
+            pending[#pending + 1] = { name = name, path = path, tmp = tmp,
+                                      old = old }
+            temporaries[tmp] = true
+        end
+    end
+    for i, p in ipairs(pending) do
+        local ok, why = os.rename(p.tmp, p.path)
+        temporaries[p.tmp] = nil
+        if not ok then
+            drop(i)
+            for j = i - 1, 1, -1 do
+                local q = pending[j]
+                if q.old == nil then
+                    os.remove(q.path)
+                else
+                    local tmp = write_temp(dir, q.name, q.old)
+                    if tmp then os.rename(tmp, q.path) end
+                end
+            end
+            return nil, p.name, why
+        end
     end
     return true
 end
@@ -230,16 +314,11 @@ local function cmd_gen(args)
             os.exit(2)
         end
     end
-    for _, f in ipairs(outputs) do
-        local name, text = f[1], f[2]
-        if read_file(dir .. "/" .. name) ~= text then
-            local ok, why = write_atomic(dir, name, text)
-            if not ok then
-                stderr:write(format("ormc: cannot write %s/%s: %s\n", dir,
-                                    name, tostring(why)))
-                os.exit(2)
-            end
-        end
+    local ok, name, why = write_set(dir, outputs)
+    if not ok then
+        stderr:write(format("ormc: cannot write %s/%s: %s; no files "
+                            .. "written\n", dir, name, tostring(why)))
+        os.exit(2)
     end
     return 0
 end
@@ -349,4 +428,29 @@ local function main(args)
     usage_error("unknown command '" .. cmd .. "'")
 end
 
-os.exit(main(arg))
+-- Errors that escape the phases: SIGINT (the wall-clock limit bin/ormc
+-- sets, or Ctrl-C; lua.c makes it an error) and a failed allocation, both
+-- reported against the schema being worked on; anything else is a bug in
+-- ormc, shown with its traceback.
+local STOPPED = {}
+local ok, status = xpcall(main, function(e)
+    local msg = tostring(e)
+    if msg:find("interrupted!", 1, true) then
+        return { STOPPED, format("ormc ran past its time limit (%s s) or "
+                                 .. "was interrupted",
+                                 os.getenv("ORMC_TIME_LIMIT") or "120") }
+    elseif msg:find("not enough memory", 1, true) then
+        return { STOPPED, load.TOO_BIG }
+    end
+    return debug.traceback(msg, 2)
+end, arg)
+if ok then os.exit(status) end
+if type(status) == "table" and status[1] == STOPPED then
+    for tmp in pairs(temporaries) do os.remove(tmp) end
+    stderr:write(current and format("%s:1: error: ", current)
+                 or "ormc: error: ", status[2], "\n",
+                 "ormc: 1 error; no files written\n")
+    os.exit(2)
+end
+stderr:write("ormc: internal error: ", tostring(status), "\n")
+os.exit(1)

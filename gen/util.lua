@@ -95,8 +95,15 @@ function M.c_escape_lines(s)
     return (s:gsub(C_SPECIAL, c_escapes_lines))
 end
 
+-- The longest string literal made since the last reset, in escaped
+-- characters (at least its length in C): emit_c_source silences GCC's
+-- -Woverlength-strings when it passes the 4095 characters ISO C promises.
+M.longest_literal = 0
+
 function M.c_string(s)
-    return '"' .. M.c_escape(s) .. '"'
+    local e = M.c_escape(s)
+    if #e > M.longest_literal then M.longest_literal = #e end
+    return '"' .. e .. '"'
 end
 
 -- A SQL string literal and a quoted SQL identifier.
@@ -349,4 +356,141 @@ function M.double(v)
 end
 
 M.char = char
+-- Is `s` a JSON text (RFC 8259) that PostgreSQL's jsonb takes? Returns true,
+-- or false and what is wrong. Beyond the grammar, jsonb refuses \u0000 and
+-- unpaired surrogates; numbers must fit its numeric (an exponent of at most
+-- 100000 either way, for simplicity); nesting is capped at 1000 levels here.
+-- (A json default is checked in generation, where PostgreSQL would refuse
+-- it only at CREATE TABLE, and SQLite never.)
+local JSON_MAX_DEPTH = 1000
+function M.json_check(s)
+    local byte, find, sub = string.byte, string.find, string.sub
+    local pos = 1
+    local value
+    local function fail(what)
+        error({ format("%s at byte %d", what, pos) }, 0)
+    end
+    local function ws()
+        pos = (find(s, "[^ \t\r\n]", pos) or #s + 1)
+    end
+    local function str()
+        pos = pos + 1 -- the opening quote
+        local high = false -- the previous escape was a high surrogate
+        while true do
+            local i = find(s, '["\\\0-\31]', pos)
+            if i == nil then fail("unterminated string") end
+            if i > pos then
+                if high then fail("unpaired surrogate") end
+                pos = i
+            end
+            local b = byte(s, pos)
+            if b == 34 then -- "
+                if high then fail("unpaired surrogate") end
+                pos = pos + 1
+                return
+            elseif b == 92 then -- backslash
+                local e = sub(s, pos + 1, pos + 1)
+                if e == "u" then
+                    local hex = sub(s, pos + 2, pos + 5)
+                    if not find(hex, "^%x%x%x%x$") then
+                        fail("bad \\u escape")
+                    end
+                    local cp = tonumber(hex, 16)
+                    if cp == 0 then fail("\\u0000 (jsonb refuses it)") end
+                    if cp >= 0xD800 and cp <= 0xDBFF then
+                        if high then fail("unpaired surrogate") end
+                        high = true
+                    elseif cp >= 0xDC00 and cp <= 0xDFFF then
+                        if not high then fail("unpaired surrogate") end
+                        high = false
+                    elseif high then
+                        fail("unpaired surrogate")
+                    end
+                    pos = pos + 6
+                elseif find(e, '^["\\/bfnrt]$') then
+                    if high then fail("unpaired surrogate") end
+                    pos = pos + 2
+                else
+                    fail("bad escape")
+                end
+            else
+                fail("control character in a string")
+            end
+        end
+    end
+    local function number()
+        local i, j = find(s, "^%-?0", pos)
+        if not i then i, j = find(s, "^%-?[1-9]%d*", pos) end
+        if not i then fail("bad number") end
+        pos = j + 1
+        i, j = find(s, "^%.%d+", pos)
+        if sub(s, pos, pos) == "." and not i then fail("bad number") end
+        if i then pos = j + 1 end
+        if find(s, "^[eE]", pos) then
+            i, j = find(s, "^[eE][-+]?%d+", pos)
+            if not i then fail("bad number") end
+            local digits = sub(s, i, j):gsub("^[eE][-+]?0*", "")
+            if #digits > 6 or (tonumber(digits) or 0) > 100000 then
+                fail("number out of range")
+            end
+            pos = j + 1
+        end
+    end
+    function value(depth)
+        if depth > JSON_MAX_DEPTH then fail("nested too deeply") end
+        ws()
+        local b = byte(s, pos)
+        if b == 123 then -- {
+            pos = pos + 1
+            ws()
+            if byte(s, pos) == 125 then pos = pos + 1 return end
+            while true do
+                ws()
+                if byte(s, pos) ~= 34 then fail("expected a string key") end
+                str()
+                ws()
+                if byte(s, pos) ~= 58 then fail("expected ':'") end
+                pos = pos + 1
+                value(depth + 1)
+                ws()
+                local c = byte(s, pos)
+                pos = pos + 1
+                if c == 125 then return end
+                if c ~= 44 then pos = pos - 1 fail("expected ',' or '}'") end
+            end
+        elseif b == 91 then -- [
+            pos = pos + 1
+            ws()
+            if byte(s, pos) == 93 then pos = pos + 1 return end
+            while true do
+                value(depth + 1)
+                ws()
+                local c = byte(s, pos)
+                pos = pos + 1
+                if c == 93 then return end
+                if c ~= 44 then pos = pos - 1 fail("expected ',' or ']'") end
+            end
+        elseif b == 34 then
+            str()
+        elseif b == 45 or (b and b >= 48 and b <= 57) then
+            number()
+        elseif sub(s, pos, pos + 3) == "true" or sub(s, pos, pos + 3) == "null"
+        then
+            pos = pos + 4
+        elseif sub(s, pos, pos + 4) == "false" then
+            pos = pos + 5
+        else
+            fail(b and "unexpected character" or "unexpected end")
+        end
+    end
+    local ok, e = pcall(function()
+        value(1)
+        ws()
+        if pos <= #s then fail("text after the value") end
+    end)
+    if ok then return true end
+    if type(e) == "table" then return false, e[1] end
+    error(e, 0)
+end
+
 return M

@@ -1,6 +1,6 @@
 -- The command line: determinism, files rewritten only when their bytes
--- change (mtimes kept), atomic writes, check, ddl, help, version and usage
--- errors.
+-- change (mtimes kept), the files written as a set, check, ddl, help,
+-- version and usage errors.
 local T = dofile("tests/gen/lib.lua")
 
 local schemas = "schema/slack.lua schema/web.lua schema/shop.lua"
@@ -63,6 +63,43 @@ T.must(T.ormc .. " gen -o " .. T.quote(c .. "/sub/dir") .. " "
        .. T.quote(pwd .. "/schema/web.lua"))
 T.eq(T.read(c .. "/sub/dir/web.c"), T.read(b .. "/web.c"),
      "absolute schema path: same output")
+
+-- The files are written as a set: a write that fails (here a file size
+-- limit, as a full disk would) leaves every old file as it was, although
+-- web's four files were written (to temporaries) before shop.h failed;
+-- a rename that fails (a directory in the way of the third file) puts back
+-- the two files renamed before it.
+local stale = T.tmpdir("set")
+local set_names = { "web.h", "web.c", "web.sqlite.sql", "web.postgres.sql",
+                    "shop.h", "shop.c" }
+for _, n in ipairs(set_names) do T.write(stale .. "/" .. n, "old " .. n .. "\n") end
+local stale_before = T.snapshot(stale)
+-- 30 blocks: web's files fit, shop.h does not (512 or 1024-byte blocks).
+rc, _, stderr = T.sh("trap '' XFSZ; ulimit -f 30; " .. T.ormc .. " gen -o "
+                     .. T.quote(stale) .. " schema/web.lua schema/shop.lua")
+T.eq(rc, 2, "a failed write: exit 2")
+T.ok(stderr:find("^ormc: cannot write " .. T.shown(stale):gsub("%p", "%%%0")
+                 .. "/shop%.h: .*; no files written\n$") ~= nil,
+     "a failed write: message", stderr)
+local same_set, which_set = T.same_snapshot(stale_before, T.snapshot(stale))
+T.ok(same_set, "a failed write: every old file untouched, no temporaries",
+     which_set)
+os.remove(stale .. "/shop.h")
+os.remove(stale .. "/shop.c")
+os.remove(stale .. "/web.sqlite.sql")
+os.execute("mkdir " .. T.quote(stale .. "/web.sqlite.sql"))
+stale_before = T.snapshot(stale)
+rc, _, stderr = T.sh(T.ormc .. " gen -o " .. T.quote(stale)
+                     .. " schema/web.lua")
+T.eq(rc, 2, "a failed rename: exit 2")
+T.ok(stderr:find("cannot write " .. T.shown(stale) .. "/web.sqlite.sql", 1,
+                 true) ~= nil, "a failed rename: message", stderr)
+for _, n in ipairs { "web.h", "web.c", "web.postgres.sql" } do
+    T.eq(T.read(stale .. "/" .. n), "old " .. n .. "\n",
+         "a failed rename: old " .. n .. " put back")
+end
+T.eq(#T.ls(stale), 4, "a failed rename: no temporaries left")
+T.rmrf(stale)
 
 -- ddl prints the same text as the .sql files.
 for _, d in ipairs { "sqlite", "postgres" } do

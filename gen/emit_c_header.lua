@@ -251,20 +251,22 @@ local function emit_functions(b, m, t)
                    .. "nothing when row is NULL.", t.macro) },
        "void ", p .. "_init", { row .. " *row" })
 
-    fn(b, { "Check row as the database would, with the same result on both "
-            .. "backends: not-null text set, text within its max characters, "
-            .. "enum values in range. Returns ORMC_OK or ORMC_INVALID, with "
-            .. "the column and a message in *why (why may be NULL). Runs no "
-            .. "SQL." },
+    fn(b, { "Check row as every write does before sending it, with the "
+            .. "same result on both backends: not-null columns set, text and "
+            .. "json valid UTF-8 within max characters, json syntax, enum "
+            .. "values in range, no NaN, timestamps PostgreSQL can store. "
+            .. "Returns ORMC_OK or ORMC_INVALID, with the column and a "
+            .. "message in *why (why may be NULL). Runs no SQL." },
        "int ", p .. "_validate",
        { "const " .. row .. " *row", "ormc_invalid *why /* OUT */" })
 
     fn(b, { format("Insert row into %s. A serial key that is 0 and a "
                    .. "column defaulting to now whose has_ flag is false "
                    .. "take the database's value, which is written back "
-                   .. "into row. Returns ORMC_OK, ORMC_CONSTRAINT (duplicate "
-                   .. "key, missing parent, NULL in a not-null column, value "
-                   .. "out of range) or another error. row's strings are "
+                   .. "into row. Returns ORMC_OK, ORMC_INVALID (a value "
+                   .. p .. "_validate() refuses; nothing is sent), "
+                   .. "ORMC_CONSTRAINT (duplicate key, missing parent) or "
+                   .. "another error. row's strings are "
                    .. "borrowed for the call. Runs in the current "
                    .. "transaction.", tbl) },
        "int ", p .. "_insert", { "ormc_db *db", row .. " *row" })
@@ -272,8 +274,9 @@ local function emit_functions(b, m, t)
     fn(b, { format("Insert the n rows at rows into %s, all or none, the "
                    .. "fastest way the backend allows. Nothing is written "
                    .. "back (use %s_insert() to learn assigned keys). "
-                   .. "Returns ORMC_OK, ORMC_CONSTRAINT or another error; "
-                   .. "runs in the current transaction.", tbl, p) },
+                   .. "Returns ORMC_OK, ORMC_INVALID (a row %s_validate() "
+                   .. "refuses; nothing is sent), ORMC_CONSTRAINT or another "
+                   .. "error; runs in the current transaction.", tbl, p, p) },
        "int ", p .. "_insert_many",
        { "ormc_db *db", "const " .. row .. " *rows", "size_t n" })
 
@@ -303,7 +306,8 @@ local function emit_functions(b, m, t)
     fn(b, { format("Write every column of row except the primary key to the "
                    .. "row of %s with row's key. Returns ORMC_OK, "
                    .. "ORMC_NOT_FOUND when no row has that key, "
-                   .. "ORMC_CONSTRAINT or another error.", tbl),
+                   .. "ORMC_INVALID (a value %s_validate() refuses; nothing "
+                   .. "is sent), ORMC_CONSTRAINT or another error.", tbl, p),
             "", "SQL: " .. st.update.short },
        "int ", p .. "_update", { "ormc_db *db", "const " .. row .. " *row" })
 
@@ -329,7 +333,9 @@ local function emit_functions(b, m, t)
                    .. "(INSERT ... ON CONFLICT DO UPDATE). The stored row is "
                    .. "read back into *row, which then owns its data: "
                    .. "release it with %s_free(). Returns ORMC_OK, "
-                   .. "ORMC_CONSTRAINT or another error.", tbl, p) },
+                   .. "ORMC_INVALID (a value %s_validate() refuses; nothing "
+                   .. "is sent), ORMC_CONSTRAINT or another error.", tbl, p,
+                   p) },
        "int ", p .. "_upsert",
        { "ormc_db *db", row .. " *row", "ormc_colset conflict" })
 
@@ -338,7 +344,9 @@ local function emit_functions(b, m, t)
                    .. "callers end up with the same one row. The stored row "
                    .. "is read back into *row (release it with %s_free()) "
                    .. "and *created (may be NULL) tells whether it was "
-                   .. "inserted. Returns ORMC_OK or an error.", tbl, p) },
+                   .. "inserted. Returns ORMC_OK, ORMC_INVALID (a value "
+                   .. "%s_validate() refuses, even when the row exists; "
+                   .. "nothing is sent) or another error.", tbl, p, p) },
        "int ", p .. "_find_or_create",
        { "ormc_db *db", row .. " *row", "ormc_colset key",
          "bool *created /* OUT */" })
@@ -379,7 +387,10 @@ local function emit_functions(b, m, t)
                .. "inside %s_or_begin() ... %s_or_end()). op is ORMC_EQ, "
                .. "ORMC_NE, ORMC_LT, ORMC_LE, ORMC_GT, ORMC_GE, "
                .. "ORMC_IS_NULL, ORMC_IS_NOT_NULL (value ignored) or "
-               .. "ORMC_LIKE (text). For text, json and blob a NULL value "
+               .. "ORMC_LIKE (text; a backslash escapes, and a pattern "
+               .. "that ends in an unpaired backslash is refused with "
+               .. "ORMC_INVALID when the query runs). For text, json and "
+               .. "blob a NULL value "
                .. "means SQL NULL: ORMC_EQ NULL is IS NULL and ORMC_NE NULL "
                .. "is IS NOT NULL. The _in forms match any of the n values "
                .. "(the array is borrowed until the query has run).", p, p),
@@ -438,7 +449,9 @@ local function emit_functions(b, m, t)
          "int64_t *deleted /* OUT */" })
     fn(b, { "Set the columns in `columns` to their values in *values in "
             .. "every row the query matches; *changed (may be NULL) gets the "
-            .. "number of rows changed. Runs in the current transaction." },
+            .. "number of rows changed. The values are checked as "
+            .. p .. "_validate() checks them (ORMC_INVALID, nothing sent). "
+            .. "Runs in the current transaction." },
        "int ", p .. "_update_where",
        { "ormc_db *db", "const " .. p .. "_query *q",
          "const " .. row .. " *values", "ormc_colset columns",

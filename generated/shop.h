@@ -304,10 +304,11 @@ extern const ormc_schema shop_schema;
 void shop_customer_init(shop_customer *row);
 
 /*
- * Check row as the database would, with the same result on both backends:
- * not-null text set, text within its max characters, enum values in range.
- * Returns ORMC_OK or ORMC_INVALID, with the column and a message in *why (why
- * may be NULL). Runs no SQL.
+ * Check row as every write does before sending it, with the same result on both
+ * backends: not-null columns set, text and json valid UTF-8 within max
+ * characters, json syntax, enum values in range, no NaN, timestamps PostgreSQL
+ * can store. Returns ORMC_OK or ORMC_INVALID, with the column and a message in
+ * *why (why may be NULL). Runs no SQL.
  */
 int shop_customer_validate(const shop_customer *row,
                            ormc_invalid *why /* OUT */);
@@ -315,17 +316,19 @@ int shop_customer_validate(const shop_customer *row,
 /*
  * Insert row into "customers". A serial key that is 0 and a column defaulting
  * to now whose has_ flag is false take the database's value, which is written
- * back into row. Returns ORMC_OK, ORMC_CONSTRAINT (duplicate key, missing
- * parent, NULL in a not-null column, value out of range) or another error.
- * row's strings are borrowed for the call. Runs in the current transaction.
+ * back into row. Returns ORMC_OK, ORMC_INVALID (a value
+ * shop_customer_validate() refuses; nothing is sent), ORMC_CONSTRAINT
+ * (duplicate key, missing parent) or another error. row's strings are borrowed
+ * for the call. Runs in the current transaction.
  */
 int shop_customer_insert(ormc_db *db, shop_customer *row);
 
 /*
  * Insert the n rows at rows into "customers", all or none, the fastest way the
  * backend allows. Nothing is written back (use shop_customer_insert() to learn
- * assigned keys). Returns ORMC_OK, ORMC_CONSTRAINT or another error; runs in
- * the current transaction.
+ * assigned keys). Returns ORMC_OK, ORMC_INVALID (a row shop_customer_validate()
+ * refuses; nothing is sent), ORMC_CONSTRAINT or another error; runs in the
+ * current transaction.
  */
 int shop_customer_insert_many(ormc_db *db, const shop_customer *rows, size_t n);
 
@@ -351,6 +354,7 @@ int shop_customer_get_by_email(ormc_db *db, const char *email,
 /*
  * Write every column of row except the primary key to the row of "customers"
  * with row's key. Returns ORMC_OK, ORMC_NOT_FOUND when no row has that key,
+ * ORMC_INVALID (a value shop_customer_validate() refuses; nothing is sent),
  * ORMC_CONSTRAINT or another error.
  *
  * SQL: UPDATE "customers" SET <every other column> WHERE "id" = $1
@@ -379,7 +383,9 @@ int shop_customer_delete(ormc_db *db, ormc_uuid id);
  * `conflict` columns (a primary key or unique constraint) exists, update that
  * row's other columns (INSERT ... ON CONFLICT DO UPDATE). The stored row is
  * read back into *row, which then owns its data: release it with
- * shop_customer_free(). Returns ORMC_OK, ORMC_CONSTRAINT or another error.
+ * shop_customer_free(). Returns ORMC_OK, ORMC_INVALID (a value
+ * shop_customer_validate() refuses; nothing is sent), ORMC_CONSTRAINT or
+ * another error.
  */
 int shop_customer_upsert(ormc_db *db, shop_customer *row, ormc_colset conflict);
 
@@ -387,8 +393,9 @@ int shop_customer_upsert(ormc_db *db, shop_customer *row, ormc_colset conflict);
  * The row of "customers" whose `key` columns equal row's, created from row when
  * there is none; race-safe: concurrent callers end up with the same one row.
  * The stored row is read back into *row (release it with shop_customer_free())
- * and *created (may be NULL) tells whether it was inserted. Returns ORMC_OK or
- * an error.
+ * and *created (may be NULL) tells whether it was inserted. Returns ORMC_OK,
+ * ORMC_INVALID (a value shop_customer_validate() refuses, even when the row
+ * exists; nothing is sent) or another error.
  */
 int shop_customer_find_or_create(ormc_db *db, shop_customer *row,
                                  ormc_colset key, bool *created /* OUT */);
@@ -437,9 +444,11 @@ void shop_customer_query_free(shop_customer_query *q);
  * Conditions on single columns, AND-ed together (or OR-ed inside
  * shop_customer_or_begin() ... shop_customer_or_end()). op is ORMC_EQ, ORMC_NE,
  * ORMC_LT, ORMC_LE, ORMC_GT, ORMC_GE, ORMC_IS_NULL, ORMC_IS_NOT_NULL (value
- * ignored) or ORMC_LIKE (text). For text, json and blob a NULL value means SQL
- * NULL: ORMC_EQ NULL is IS NULL and ORMC_NE NULL is IS NOT NULL. The _in forms
- * match any of the n values (the array is borrowed until the query has run).
+ * ignored) or ORMC_LIKE (text; a backslash escapes, and a pattern that ends in
+ * an unpaired backslash is refused with ORMC_INVALID when the query runs). For
+ * text, json and blob a NULL value means SQL NULL: ORMC_EQ NULL is IS NULL and
+ * ORMC_NE NULL is IS NOT NULL. The _in forms match any of the n values (the
+ * array is borrowed until the query has run).
  */
 /* id: uuid, not null */
 void shop_customer_where_id(shop_customer_query *q, ormc_op op,
@@ -529,8 +538,9 @@ int shop_customer_delete_where(ormc_db *db, const shop_customer_query *q,
 
 /*
  * Set the columns in `columns` to their values in *values in every row the
- * query matches; *changed (may be NULL) gets the number of rows changed. Runs
- * in the current transaction.
+ * query matches; *changed (may be NULL) gets the number of rows changed. The
+ * values are checked as shop_customer_validate() checks them (ORMC_INVALID,
+ * nothing sent). Runs in the current transaction.
  */
 int shop_customer_update_where(ormc_db *db, const shop_customer_query *q,
                                const shop_customer *values, ormc_colset columns,
@@ -558,27 +568,30 @@ void shop_customer_cursor_close(shop_customer_cursor *cur);
 void shop_product_init(shop_product *row);
 
 /*
- * Check row as the database would, with the same result on both backends:
- * not-null text set, text within its max characters, enum values in range.
- * Returns ORMC_OK or ORMC_INVALID, with the column and a message in *why (why
- * may be NULL). Runs no SQL.
+ * Check row as every write does before sending it, with the same result on both
+ * backends: not-null columns set, text and json valid UTF-8 within max
+ * characters, json syntax, enum values in range, no NaN, timestamps PostgreSQL
+ * can store. Returns ORMC_OK or ORMC_INVALID, with the column and a message in
+ * *why (why may be NULL). Runs no SQL.
  */
 int shop_product_validate(const shop_product *row, ormc_invalid *why /* OUT */);
 
 /*
  * Insert row into "products". A serial key that is 0 and a column defaulting to
  * now whose has_ flag is false take the database's value, which is written back
- * into row. Returns ORMC_OK, ORMC_CONSTRAINT (duplicate key, missing parent,
- * NULL in a not-null column, value out of range) or another error. row's
- * strings are borrowed for the call. Runs in the current transaction.
+ * into row. Returns ORMC_OK, ORMC_INVALID (a value shop_product_validate()
+ * refuses; nothing is sent), ORMC_CONSTRAINT (duplicate key, missing parent) or
+ * another error. row's strings are borrowed for the call. Runs in the current
+ * transaction.
  */
 int shop_product_insert(ormc_db *db, shop_product *row);
 
 /*
  * Insert the n rows at rows into "products", all or none, the fastest way the
  * backend allows. Nothing is written back (use shop_product_insert() to learn
- * assigned keys). Returns ORMC_OK, ORMC_CONSTRAINT or another error; runs in
- * the current transaction.
+ * assigned keys). Returns ORMC_OK, ORMC_INVALID (a row shop_product_validate()
+ * refuses; nothing is sent), ORMC_CONSTRAINT or another error; runs in the
+ * current transaction.
  */
 int shop_product_insert_many(ormc_db *db, const shop_product *rows, size_t n);
 
@@ -604,6 +617,7 @@ int shop_product_get_by_sku(ormc_db *db, const char *sku,
 /*
  * Write every column of row except the primary key to the row of "products"
  * with row's key. Returns ORMC_OK, ORMC_NOT_FOUND when no row has that key,
+ * ORMC_INVALID (a value shop_product_validate() refuses; nothing is sent),
  * ORMC_CONSTRAINT or another error.
  *
  * SQL: UPDATE "products" SET <every other column> WHERE "id" = $1
@@ -632,7 +646,9 @@ int shop_product_delete(ormc_db *db, int64_t id);
  * `conflict` columns (a primary key or unique constraint) exists, update that
  * row's other columns (INSERT ... ON CONFLICT DO UPDATE). The stored row is
  * read back into *row, which then owns its data: release it with
- * shop_product_free(). Returns ORMC_OK, ORMC_CONSTRAINT or another error.
+ * shop_product_free(). Returns ORMC_OK, ORMC_INVALID (a value
+ * shop_product_validate() refuses; nothing is sent), ORMC_CONSTRAINT or another
+ * error.
  */
 int shop_product_upsert(ormc_db *db, shop_product *row, ormc_colset conflict);
 
@@ -640,8 +656,9 @@ int shop_product_upsert(ormc_db *db, shop_product *row, ormc_colset conflict);
  * The row of "products" whose `key` columns equal row's, created from row when
  * there is none; race-safe: concurrent callers end up with the same one row.
  * The stored row is read back into *row (release it with shop_product_free())
- * and *created (may be NULL) tells whether it was inserted. Returns ORMC_OK or
- * an error.
+ * and *created (may be NULL) tells whether it was inserted. Returns ORMC_OK,
+ * ORMC_INVALID (a value shop_product_validate() refuses, even when the row
+ * exists; nothing is sent) or another error.
  */
 int shop_product_find_or_create(ormc_db *db, shop_product *row, ormc_colset key,
                                 bool *created /* OUT */);
@@ -690,9 +707,11 @@ void shop_product_query_free(shop_product_query *q);
  * Conditions on single columns, AND-ed together (or OR-ed inside
  * shop_product_or_begin() ... shop_product_or_end()). op is ORMC_EQ, ORMC_NE,
  * ORMC_LT, ORMC_LE, ORMC_GT, ORMC_GE, ORMC_IS_NULL, ORMC_IS_NOT_NULL (value
- * ignored) or ORMC_LIKE (text). For text, json and blob a NULL value means SQL
- * NULL: ORMC_EQ NULL is IS NULL and ORMC_NE NULL is IS NOT NULL. The _in forms
- * match any of the n values (the array is borrowed until the query has run).
+ * ignored) or ORMC_LIKE (text; a backslash escapes, and a pattern that ends in
+ * an unpaired backslash is refused with ORMC_INVALID when the query runs). For
+ * text, json and blob a NULL value means SQL NULL: ORMC_EQ NULL is IS NULL and
+ * ORMC_NE NULL is IS NOT NULL. The _in forms match any of the n values (the
+ * array is borrowed until the query has run).
  */
 /* id: bigint, not null */
 void shop_product_where_id(shop_product_query *q, ormc_op op, int64_t value);
@@ -790,8 +809,9 @@ int shop_product_delete_where(ormc_db *db, const shop_product_query *q,
 
 /*
  * Set the columns in `columns` to their values in *values in every row the
- * query matches; *changed (may be NULL) gets the number of rows changed. Runs
- * in the current transaction.
+ * query matches; *changed (may be NULL) gets the number of rows changed. The
+ * values are checked as shop_product_validate() checks them (ORMC_INVALID,
+ * nothing sent). Runs in the current transaction.
  */
 int shop_product_update_where(ormc_db *db, const shop_product_query *q,
                               const shop_product *values, ormc_colset columns,
@@ -819,27 +839,30 @@ void shop_product_cursor_close(shop_product_cursor *cur);
 void shop_order_init(shop_order *row);
 
 /*
- * Check row as the database would, with the same result on both backends:
- * not-null text set, text within its max characters, enum values in range.
- * Returns ORMC_OK or ORMC_INVALID, with the column and a message in *why (why
- * may be NULL). Runs no SQL.
+ * Check row as every write does before sending it, with the same result on both
+ * backends: not-null columns set, text and json valid UTF-8 within max
+ * characters, json syntax, enum values in range, no NaN, timestamps PostgreSQL
+ * can store. Returns ORMC_OK or ORMC_INVALID, with the column and a message in
+ * *why (why may be NULL). Runs no SQL.
  */
 int shop_order_validate(const shop_order *row, ormc_invalid *why /* OUT */);
 
 /*
  * Insert row into "orders". A serial key that is 0 and a column defaulting to
  * now whose has_ flag is false take the database's value, which is written back
- * into row. Returns ORMC_OK, ORMC_CONSTRAINT (duplicate key, missing parent,
- * NULL in a not-null column, value out of range) or another error. row's
- * strings are borrowed for the call. Runs in the current transaction.
+ * into row. Returns ORMC_OK, ORMC_INVALID (a value shop_order_validate()
+ * refuses; nothing is sent), ORMC_CONSTRAINT (duplicate key, missing parent) or
+ * another error. row's strings are borrowed for the call. Runs in the current
+ * transaction.
  */
 int shop_order_insert(ormc_db *db, shop_order *row);
 
 /*
  * Insert the n rows at rows into "orders", all or none, the fastest way the
  * backend allows. Nothing is written back (use shop_order_insert() to learn
- * assigned keys). Returns ORMC_OK, ORMC_CONSTRAINT or another error; runs in
- * the current transaction.
+ * assigned keys). Returns ORMC_OK, ORMC_INVALID (a row shop_order_validate()
+ * refuses; nothing is sent), ORMC_CONSTRAINT or another error; runs in the
+ * current transaction.
  */
 int shop_order_insert_many(ormc_db *db, const shop_order *rows, size_t n);
 
@@ -855,6 +878,7 @@ int shop_order_get(ormc_db *db, int64_t id, shop_order *row /* OUT */);
 /*
  * Write every column of row except the primary key to the row of "orders" with
  * row's key. Returns ORMC_OK, ORMC_NOT_FOUND when no row has that key,
+ * ORMC_INVALID (a value shop_order_validate() refuses; nothing is sent),
  * ORMC_CONSTRAINT or another error.
  *
  * SQL: UPDATE "orders" SET <every other column> WHERE "id" = $1
@@ -883,7 +907,9 @@ int shop_order_delete(ormc_db *db, int64_t id);
  * `conflict` columns (a primary key or unique constraint) exists, update that
  * row's other columns (INSERT ... ON CONFLICT DO UPDATE). The stored row is
  * read back into *row, which then owns its data: release it with
- * shop_order_free(). Returns ORMC_OK, ORMC_CONSTRAINT or another error.
+ * shop_order_free(). Returns ORMC_OK, ORMC_INVALID (a value
+ * shop_order_validate() refuses; nothing is sent), ORMC_CONSTRAINT or another
+ * error.
  */
 int shop_order_upsert(ormc_db *db, shop_order *row, ormc_colset conflict);
 
@@ -891,8 +917,9 @@ int shop_order_upsert(ormc_db *db, shop_order *row, ormc_colset conflict);
  * The row of "orders" whose `key` columns equal row's, created from row when
  * there is none; race-safe: concurrent callers end up with the same one row.
  * The stored row is read back into *row (release it with shop_order_free()) and
- * *created (may be NULL) tells whether it was inserted. Returns ORMC_OK or an
- * error.
+ * *created (may be NULL) tells whether it was inserted. Returns ORMC_OK,
+ * ORMC_INVALID (a value shop_order_validate() refuses, even when the row
+ * exists; nothing is sent) or another error.
  */
 int shop_order_find_or_create(ormc_db *db, shop_order *row, ormc_colset key,
                               bool *created /* OUT */);
@@ -941,9 +968,11 @@ void shop_order_query_free(shop_order_query *q);
  * Conditions on single columns, AND-ed together (or OR-ed inside
  * shop_order_or_begin() ... shop_order_or_end()). op is ORMC_EQ, ORMC_NE,
  * ORMC_LT, ORMC_LE, ORMC_GT, ORMC_GE, ORMC_IS_NULL, ORMC_IS_NOT_NULL (value
- * ignored) or ORMC_LIKE (text). For text, json and blob a NULL value means SQL
- * NULL: ORMC_EQ NULL is IS NULL and ORMC_NE NULL is IS NOT NULL. The _in forms
- * match any of the n values (the array is borrowed until the query has run).
+ * ignored) or ORMC_LIKE (text; a backslash escapes, and a pattern that ends in
+ * an unpaired backslash is refused with ORMC_INVALID when the query runs). For
+ * text, json and blob a NULL value means SQL NULL: ORMC_EQ NULL is IS NULL and
+ * ORMC_NE NULL is IS NOT NULL. The _in forms match any of the n values (the
+ * array is borrowed until the query has run).
  */
 /* id: bigint, not null */
 void shop_order_where_id(shop_order_query *q, ormc_op op, int64_t value);
@@ -1031,8 +1060,9 @@ int shop_order_delete_where(ormc_db *db, const shop_order_query *q,
 
 /*
  * Set the columns in `columns` to their values in *values in every row the
- * query matches; *changed (may be NULL) gets the number of rows changed. Runs
- * in the current transaction.
+ * query matches; *changed (may be NULL) gets the number of rows changed. The
+ * values are checked as shop_order_validate() checks them (ORMC_INVALID,
+ * nothing sent). Runs in the current transaction.
  */
 int shop_order_update_where(ormc_db *db, const shop_order_query *q,
                             const shop_order *values, ormc_colset columns,
@@ -1059,27 +1089,30 @@ void shop_order_cursor_close(shop_order_cursor *cur);
 void shop_line_init(shop_line *row);
 
 /*
- * Check row as the database would, with the same result on both backends:
- * not-null text set, text within its max characters, enum values in range.
- * Returns ORMC_OK or ORMC_INVALID, with the column and a message in *why (why
- * may be NULL). Runs no SQL.
+ * Check row as every write does before sending it, with the same result on both
+ * backends: not-null columns set, text and json valid UTF-8 within max
+ * characters, json syntax, enum values in range, no NaN, timestamps PostgreSQL
+ * can store. Returns ORMC_OK or ORMC_INVALID, with the column and a message in
+ * *why (why may be NULL). Runs no SQL.
  */
 int shop_line_validate(const shop_line *row, ormc_invalid *why /* OUT */);
 
 /*
  * Insert row into "order_lines". A serial key that is 0 and a column defaulting
  * to now whose has_ flag is false take the database's value, which is written
- * back into row. Returns ORMC_OK, ORMC_CONSTRAINT (duplicate key, missing
- * parent, NULL in a not-null column, value out of range) or another error.
- * row's strings are borrowed for the call. Runs in the current transaction.
+ * back into row. Returns ORMC_OK, ORMC_INVALID (a value shop_line_validate()
+ * refuses; nothing is sent), ORMC_CONSTRAINT (duplicate key, missing parent) or
+ * another error. row's strings are borrowed for the call. Runs in the current
+ * transaction.
  */
 int shop_line_insert(ormc_db *db, shop_line *row);
 
 /*
  * Insert the n rows at rows into "order_lines", all or none, the fastest way
  * the backend allows. Nothing is written back (use shop_line_insert() to learn
- * assigned keys). Returns ORMC_OK, ORMC_CONSTRAINT or another error; runs in
- * the current transaction.
+ * assigned keys). Returns ORMC_OK, ORMC_INVALID (a row shop_line_validate()
+ * refuses; nothing is sent), ORMC_CONSTRAINT or another error; runs in the
+ * current transaction.
  */
 int shop_line_insert_many(ormc_db *db, const shop_line *rows, size_t n);
 
@@ -1109,6 +1142,7 @@ int shop_line_get_by_order_id_product_id(ormc_db *db, int64_t order_id,
 /*
  * Write every column of row except the primary key to the row of "order_lines"
  * with row's key. Returns ORMC_OK, ORMC_NOT_FOUND when no row has that key,
+ * ORMC_INVALID (a value shop_line_validate() refuses; nothing is sent),
  * ORMC_CONSTRAINT or another error.
  *
  * SQL: UPDATE "order_lines" SET <every other column> WHERE "order_id" = $1 AND
@@ -1138,7 +1172,8 @@ int shop_line_delete(ormc_db *db, int64_t order_id, int32_t line_no);
  * `conflict` columns (a primary key or unique constraint) exists, update that
  * row's other columns (INSERT ... ON CONFLICT DO UPDATE). The stored row is
  * read back into *row, which then owns its data: release it with
- * shop_line_free(). Returns ORMC_OK, ORMC_CONSTRAINT or another error.
+ * shop_line_free(). Returns ORMC_OK, ORMC_INVALID (a value shop_line_validate()
+ * refuses; nothing is sent), ORMC_CONSTRAINT or another error.
  */
 int shop_line_upsert(ormc_db *db, shop_line *row, ormc_colset conflict);
 
@@ -1146,8 +1181,9 @@ int shop_line_upsert(ormc_db *db, shop_line *row, ormc_colset conflict);
  * The row of "order_lines" whose `key` columns equal row's, created from row
  * when there is none; race-safe: concurrent callers end up with the same one
  * row. The stored row is read back into *row (release it with shop_line_free())
- * and *created (may be NULL) tells whether it was inserted. Returns ORMC_OK or
- * an error.
+ * and *created (may be NULL) tells whether it was inserted. Returns ORMC_OK,
+ * ORMC_INVALID (a value shop_line_validate() refuses, even when the row exists;
+ * nothing is sent) or another error.
  */
 int shop_line_find_or_create(ormc_db *db, shop_line *row, ormc_colset key,
                              bool *created /* OUT */);
@@ -1196,9 +1232,11 @@ void shop_line_query_free(shop_line_query *q);
  * Conditions on single columns, AND-ed together (or OR-ed inside
  * shop_line_or_begin() ... shop_line_or_end()). op is ORMC_EQ, ORMC_NE,
  * ORMC_LT, ORMC_LE, ORMC_GT, ORMC_GE, ORMC_IS_NULL, ORMC_IS_NOT_NULL (value
- * ignored) or ORMC_LIKE (text). For text, json and blob a NULL value means SQL
- * NULL: ORMC_EQ NULL is IS NULL and ORMC_NE NULL is IS NOT NULL. The _in forms
- * match any of the n values (the array is borrowed until the query has run).
+ * ignored) or ORMC_LIKE (text; a backslash escapes, and a pattern that ends in
+ * an unpaired backslash is refused with ORMC_INVALID when the query runs). For
+ * text, json and blob a NULL value means SQL NULL: ORMC_EQ NULL is IS NULL and
+ * ORMC_NE NULL is IS NOT NULL. The _in forms match any of the n values (the
+ * array is borrowed until the query has run).
  */
 /* order_id: bigint, not null */
 void shop_line_where_order_id(shop_line_query *q, ormc_op op, int64_t value);
@@ -1277,8 +1315,9 @@ int shop_line_delete_where(ormc_db *db, const shop_line_query *q,
 
 /*
  * Set the columns in `columns` to their values in *values in every row the
- * query matches; *changed (may be NULL) gets the number of rows changed. Runs
- * in the current transaction.
+ * query matches; *changed (may be NULL) gets the number of rows changed. The
+ * values are checked as shop_line_validate() checks them (ORMC_INVALID, nothing
+ * sent). Runs in the current transaction.
  */
 int shop_line_update_where(ormc_db *db, const shop_line_query *q,
                            const shop_line *values, ormc_colset columns,

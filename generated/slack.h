@@ -236,10 +236,11 @@ extern const ormc_schema slack_schema;
 void slack_installation_init(slack_installation *row);
 
 /*
- * Check row as the database would, with the same result on both backends:
- * not-null text set, text within its max characters, enum values in range.
- * Returns ORMC_OK or ORMC_INVALID, with the column and a message in *why (why
- * may be NULL). Runs no SQL.
+ * Check row as every write does before sending it, with the same result on both
+ * backends: not-null columns set, text and json valid UTF-8 within max
+ * characters, json syntax, enum values in range, no NaN, timestamps PostgreSQL
+ * can store. Returns ORMC_OK or ORMC_INVALID, with the column and a message in
+ * *why (why may be NULL). Runs no SQL.
  */
 int slack_installation_validate(const slack_installation *row,
                                 ormc_invalid *why /* OUT */);
@@ -247,10 +248,10 @@ int slack_installation_validate(const slack_installation *row,
 /*
  * Insert row into "slack_installations". A serial key that is 0 and a column
  * defaulting to now whose has_ flag is false take the database's value, which
- * is written back into row. Returns ORMC_OK, ORMC_CONSTRAINT (duplicate key,
- * missing parent, NULL in a not-null column, value out of range) or another
- * error. row's strings are borrowed for the call. Runs in the current
- * transaction.
+ * is written back into row. Returns ORMC_OK, ORMC_INVALID (a value
+ * slack_installation_validate() refuses; nothing is sent), ORMC_CONSTRAINT
+ * (duplicate key, missing parent) or another error. row's strings are borrowed
+ * for the call. Runs in the current transaction.
  */
 int slack_installation_insert(ormc_db *db, slack_installation *row);
 
@@ -258,6 +259,7 @@ int slack_installation_insert(ormc_db *db, slack_installation *row);
  * Insert the n rows at rows into "slack_installations", all or none, the
  * fastest way the backend allows. Nothing is written back (use
  * slack_installation_insert() to learn assigned keys). Returns ORMC_OK,
+ * ORMC_INVALID (a row slack_installation_validate() refuses; nothing is sent),
  * ORMC_CONSTRAINT or another error; runs in the current transaction.
  */
 int slack_installation_insert_many(ormc_db *db, const slack_installation *rows,
@@ -276,7 +278,8 @@ int slack_installation_get(ormc_db *db, int64_t id,
 /*
  * Write every column of row except the primary key to the row of
  * "slack_installations" with row's key. Returns ORMC_OK, ORMC_NOT_FOUND when no
- * row has that key, ORMC_CONSTRAINT or another error.
+ * row has that key, ORMC_INVALID (a value slack_installation_validate()
+ * refuses; nothing is sent), ORMC_CONSTRAINT or another error.
  *
  * SQL: UPDATE "slack_installations" SET <every other column> WHERE "id" = $1
  */
@@ -305,7 +308,9 @@ int slack_installation_delete(ormc_db *db, int64_t id);
  * the `conflict` columns (a primary key or unique constraint) exists, update
  * that row's other columns (INSERT ... ON CONFLICT DO UPDATE). The stored row
  * is read back into *row, which then owns its data: release it with
- * slack_installation_free(). Returns ORMC_OK, ORMC_CONSTRAINT or another error.
+ * slack_installation_free(). Returns ORMC_OK, ORMC_INVALID (a value
+ * slack_installation_validate() refuses; nothing is sent), ORMC_CONSTRAINT or
+ * another error.
  */
 int slack_installation_upsert(ormc_db *db, slack_installation *row,
                               ormc_colset conflict);
@@ -315,7 +320,9 @@ int slack_installation_upsert(ormc_db *db, slack_installation *row,
  * from row when there is none; race-safe: concurrent callers end up with the
  * same one row. The stored row is read back into *row (release it with
  * slack_installation_free()) and *created (may be NULL) tells whether it was
- * inserted. Returns ORMC_OK or an error.
+ * inserted. Returns ORMC_OK, ORMC_INVALID (a value
+ * slack_installation_validate() refuses, even when the row exists; nothing is
+ * sent) or another error.
  */
 int slack_installation_find_or_create(ormc_db *db, slack_installation *row,
                                       ormc_colset key, bool *created /* OUT */);
@@ -365,10 +372,11 @@ void slack_installation_query_free(slack_installation_query *q);
  * Conditions on single columns, AND-ed together (or OR-ed inside
  * slack_installation_or_begin() ... slack_installation_or_end()). op is
  * ORMC_EQ, ORMC_NE, ORMC_LT, ORMC_LE, ORMC_GT, ORMC_GE, ORMC_IS_NULL,
- * ORMC_IS_NOT_NULL (value ignored) or ORMC_LIKE (text). For text, json and blob
- * a NULL value means SQL NULL: ORMC_EQ NULL is IS NULL and ORMC_NE NULL is IS
- * NOT NULL. The _in forms match any of the n values (the array is borrowed
- * until the query has run).
+ * ORMC_IS_NOT_NULL (value ignored) or ORMC_LIKE (text; a backslash escapes, and
+ * a pattern that ends in an unpaired backslash is refused with ORMC_INVALID
+ * when the query runs). For text, json and blob a NULL value means SQL NULL:
+ * ORMC_EQ NULL is IS NULL and ORMC_NE NULL is IS NOT NULL. The _in forms match
+ * any of the n values (the array is borrowed until the query has run).
  */
 /* id: bigint, not null */
 void slack_installation_where_id(slack_installation_query *q, ormc_op op,
@@ -572,8 +580,9 @@ int slack_installation_delete_where(ormc_db *db,
 
 /*
  * Set the columns in `columns` to their values in *values in every row the
- * query matches; *changed (may be NULL) gets the number of rows changed. Runs
- * in the current transaction.
+ * query matches; *changed (may be NULL) gets the number of rows changed. The
+ * values are checked as slack_installation_validate() checks them
+ * (ORMC_INVALID, nothing sent). Runs in the current transaction.
  */
 int slack_installation_update_where(ormc_db *db,
                                     const slack_installation_query *q,
@@ -604,27 +613,30 @@ void slack_installation_cursor_close(slack_installation_cursor *cur);
 void slack_bot_init(slack_bot *row);
 
 /*
- * Check row as the database would, with the same result on both backends:
- * not-null text set, text within its max characters, enum values in range.
- * Returns ORMC_OK or ORMC_INVALID, with the column and a message in *why (why
- * may be NULL). Runs no SQL.
+ * Check row as every write does before sending it, with the same result on both
+ * backends: not-null columns set, text and json valid UTF-8 within max
+ * characters, json syntax, enum values in range, no NaN, timestamps PostgreSQL
+ * can store. Returns ORMC_OK or ORMC_INVALID, with the column and a message in
+ * *why (why may be NULL). Runs no SQL.
  */
 int slack_bot_validate(const slack_bot *row, ormc_invalid *why /* OUT */);
 
 /*
  * Insert row into "slack_bots". A serial key that is 0 and a column defaulting
  * to now whose has_ flag is false take the database's value, which is written
- * back into row. Returns ORMC_OK, ORMC_CONSTRAINT (duplicate key, missing
- * parent, NULL in a not-null column, value out of range) or another error.
- * row's strings are borrowed for the call. Runs in the current transaction.
+ * back into row. Returns ORMC_OK, ORMC_INVALID (a value slack_bot_validate()
+ * refuses; nothing is sent), ORMC_CONSTRAINT (duplicate key, missing parent) or
+ * another error. row's strings are borrowed for the call. Runs in the current
+ * transaction.
  */
 int slack_bot_insert(ormc_db *db, slack_bot *row);
 
 /*
  * Insert the n rows at rows into "slack_bots", all or none, the fastest way the
  * backend allows. Nothing is written back (use slack_bot_insert() to learn
- * assigned keys). Returns ORMC_OK, ORMC_CONSTRAINT or another error; runs in
- * the current transaction.
+ * assigned keys). Returns ORMC_OK, ORMC_INVALID (a row slack_bot_validate()
+ * refuses; nothing is sent), ORMC_CONSTRAINT or another error; runs in the
+ * current transaction.
  */
 int slack_bot_insert_many(ormc_db *db, const slack_bot *rows, size_t n);
 
@@ -640,6 +652,7 @@ int slack_bot_get(ormc_db *db, int64_t id, slack_bot *row /* OUT */);
 /*
  * Write every column of row except the primary key to the row of "slack_bots"
  * with row's key. Returns ORMC_OK, ORMC_NOT_FOUND when no row has that key,
+ * ORMC_INVALID (a value slack_bot_validate() refuses; nothing is sent),
  * ORMC_CONSTRAINT or another error.
  *
  * SQL: UPDATE "slack_bots" SET <every other column> WHERE "id" = $1
@@ -668,7 +681,8 @@ int slack_bot_delete(ormc_db *db, int64_t id);
  * `conflict` columns (a primary key or unique constraint) exists, update that
  * row's other columns (INSERT ... ON CONFLICT DO UPDATE). The stored row is
  * read back into *row, which then owns its data: release it with
- * slack_bot_free(). Returns ORMC_OK, ORMC_CONSTRAINT or another error.
+ * slack_bot_free(). Returns ORMC_OK, ORMC_INVALID (a value slack_bot_validate()
+ * refuses; nothing is sent), ORMC_CONSTRAINT or another error.
  */
 int slack_bot_upsert(ormc_db *db, slack_bot *row, ormc_colset conflict);
 
@@ -676,8 +690,9 @@ int slack_bot_upsert(ormc_db *db, slack_bot *row, ormc_colset conflict);
  * The row of "slack_bots" whose `key` columns equal row's, created from row
  * when there is none; race-safe: concurrent callers end up with the same one
  * row. The stored row is read back into *row (release it with slack_bot_free())
- * and *created (may be NULL) tells whether it was inserted. Returns ORMC_OK or
- * an error.
+ * and *created (may be NULL) tells whether it was inserted. Returns ORMC_OK,
+ * ORMC_INVALID (a value slack_bot_validate() refuses, even when the row exists;
+ * nothing is sent) or another error.
  */
 int slack_bot_find_or_create(ormc_db *db, slack_bot *row, ormc_colset key,
                              bool *created /* OUT */);
@@ -726,9 +741,11 @@ void slack_bot_query_free(slack_bot_query *q);
  * Conditions on single columns, AND-ed together (or OR-ed inside
  * slack_bot_or_begin() ... slack_bot_or_end()). op is ORMC_EQ, ORMC_NE,
  * ORMC_LT, ORMC_LE, ORMC_GT, ORMC_GE, ORMC_IS_NULL, ORMC_IS_NOT_NULL (value
- * ignored) or ORMC_LIKE (text). For text, json and blob a NULL value means SQL
- * NULL: ORMC_EQ NULL is IS NULL and ORMC_NE NULL is IS NOT NULL. The _in forms
- * match any of the n values (the array is borrowed until the query has run).
+ * ignored) or ORMC_LIKE (text; a backslash escapes, and a pattern that ends in
+ * an unpaired backslash is refused with ORMC_INVALID when the query runs). For
+ * text, json and blob a NULL value means SQL NULL: ORMC_EQ NULL is IS NULL and
+ * ORMC_NE NULL is IS NOT NULL. The _in forms match any of the n values (the
+ * array is borrowed until the query has run).
  */
 /* id: bigint, not null */
 void slack_bot_where_id(slack_bot_query *q, ormc_op op, int64_t value);
@@ -857,8 +874,9 @@ int slack_bot_delete_where(ormc_db *db, const slack_bot_query *q,
 
 /*
  * Set the columns in `columns` to their values in *values in every row the
- * query matches; *changed (may be NULL) gets the number of rows changed. Runs
- * in the current transaction.
+ * query matches; *changed (may be NULL) gets the number of rows changed. The
+ * values are checked as slack_bot_validate() checks them (ORMC_INVALID, nothing
+ * sent). Runs in the current transaction.
  */
 int slack_bot_update_where(ormc_db *db, const slack_bot_query *q,
                            const slack_bot *values, ormc_colset columns,

@@ -99,27 +99,30 @@ extern const ormc_schema web_schema;
 void web_session_init(web_session *row);
 
 /*
- * Check row as the database would, with the same result on both backends:
- * not-null text set, text within its max characters, enum values in range.
- * Returns ORMC_OK or ORMC_INVALID, with the column and a message in *why (why
- * may be NULL). Runs no SQL.
+ * Check row as every write does before sending it, with the same result on both
+ * backends: not-null columns set, text and json valid UTF-8 within max
+ * characters, json syntax, enum values in range, no NaN, timestamps PostgreSQL
+ * can store. Returns ORMC_OK or ORMC_INVALID, with the column and a message in
+ * *why (why may be NULL). Runs no SQL.
  */
 int web_session_validate(const web_session *row, ormc_invalid *why /* OUT */);
 
 /*
  * Insert row into "sessions". A serial key that is 0 and a column defaulting to
  * now whose has_ flag is false take the database's value, which is written back
- * into row. Returns ORMC_OK, ORMC_CONSTRAINT (duplicate key, missing parent,
- * NULL in a not-null column, value out of range) or another error. row's
- * strings are borrowed for the call. Runs in the current transaction.
+ * into row. Returns ORMC_OK, ORMC_INVALID (a value web_session_validate()
+ * refuses; nothing is sent), ORMC_CONSTRAINT (duplicate key, missing parent) or
+ * another error. row's strings are borrowed for the call. Runs in the current
+ * transaction.
  */
 int web_session_insert(ormc_db *db, web_session *row);
 
 /*
  * Insert the n rows at rows into "sessions", all or none, the fastest way the
  * backend allows. Nothing is written back (use web_session_insert() to learn
- * assigned keys). Returns ORMC_OK, ORMC_CONSTRAINT or another error; runs in
- * the current transaction.
+ * assigned keys). Returns ORMC_OK, ORMC_INVALID (a row web_session_validate()
+ * refuses; nothing is sent), ORMC_CONSTRAINT or another error; runs in the
+ * current transaction.
  */
 int web_session_insert_many(ormc_db *db, const web_session *rows, size_t n);
 
@@ -145,6 +148,7 @@ int web_session_get_by_session_id(ormc_db *db, const char *session_id,
 /*
  * Write every column of row except the primary key to the row of "sessions"
  * with row's key. Returns ORMC_OK, ORMC_NOT_FOUND when no row has that key,
+ * ORMC_INVALID (a value web_session_validate() refuses; nothing is sent),
  * ORMC_CONSTRAINT or another error.
  *
  * SQL: UPDATE "sessions" SET <every other column> WHERE "id" = $1
@@ -173,7 +177,9 @@ int web_session_delete(ormc_db *db, int64_t id);
  * `conflict` columns (a primary key or unique constraint) exists, update that
  * row's other columns (INSERT ... ON CONFLICT DO UPDATE). The stored row is
  * read back into *row, which then owns its data: release it with
- * web_session_free(). Returns ORMC_OK, ORMC_CONSTRAINT or another error.
+ * web_session_free(). Returns ORMC_OK, ORMC_INVALID (a value
+ * web_session_validate() refuses; nothing is sent), ORMC_CONSTRAINT or another
+ * error.
  */
 int web_session_upsert(ormc_db *db, web_session *row, ormc_colset conflict);
 
@@ -181,8 +187,9 @@ int web_session_upsert(ormc_db *db, web_session *row, ormc_colset conflict);
  * The row of "sessions" whose `key` columns equal row's, created from row when
  * there is none; race-safe: concurrent callers end up with the same one row.
  * The stored row is read back into *row (release it with web_session_free())
- * and *created (may be NULL) tells whether it was inserted. Returns ORMC_OK or
- * an error.
+ * and *created (may be NULL) tells whether it was inserted. Returns ORMC_OK,
+ * ORMC_INVALID (a value web_session_validate() refuses, even when the row
+ * exists; nothing is sent) or another error.
  */
 int web_session_find_or_create(ormc_db *db, web_session *row, ormc_colset key,
                                bool *created /* OUT */);
@@ -231,9 +238,11 @@ void web_session_query_free(web_session_query *q);
  * Conditions on single columns, AND-ed together (or OR-ed inside
  * web_session_or_begin() ... web_session_or_end()). op is ORMC_EQ, ORMC_NE,
  * ORMC_LT, ORMC_LE, ORMC_GT, ORMC_GE, ORMC_IS_NULL, ORMC_IS_NOT_NULL (value
- * ignored) or ORMC_LIKE (text). For text, json and blob a NULL value means SQL
- * NULL: ORMC_EQ NULL is IS NULL and ORMC_NE NULL is IS NOT NULL. The _in forms
- * match any of the n values (the array is borrowed until the query has run).
+ * ignored) or ORMC_LIKE (text; a backslash escapes, and a pattern that ends in
+ * an unpaired backslash is refused with ORMC_INVALID when the query runs). For
+ * text, json and blob a NULL value means SQL NULL: ORMC_EQ NULL is IS NULL and
+ * ORMC_NE NULL is IS NOT NULL. The _in forms match any of the n values (the
+ * array is borrowed until the query has run).
  */
 /* id: bigint, not null */
 void web_session_where_id(web_session_query *q, ormc_op op, int64_t value);
@@ -311,8 +320,9 @@ int web_session_delete_where(ormc_db *db, const web_session_query *q,
 
 /*
  * Set the columns in `columns` to their values in *values in every row the
- * query matches; *changed (may be NULL) gets the number of rows changed. Runs
- * in the current transaction.
+ * query matches; *changed (may be NULL) gets the number of rows changed. The
+ * values are checked as web_session_validate() checks them (ORMC_INVALID,
+ * nothing sent). Runs in the current transaction.
  */
 int web_session_update_where(ormc_db *db, const web_session_query *q,
                              const web_session *values, ormc_colset columns,

@@ -4,6 +4,7 @@
 #   make test            install what is missing, build, run the whole suite
 #                        (on SQLite and on a throwaway PostgreSQL server)
 #   make test-sanitize   the suite again, built by clang with ASan + UBSan
+#                        (less the Lua-only generator fuzz tests)
 #   make test-tsan       the thread tests (pool, tenants, races) under
 #                        ThreadSanitizer
 #   make generated       refresh generated/ from schema/
@@ -38,6 +39,11 @@ test:
 	tests/with-postgres $(BUILD) ctest --test-dir $(BUILD) \
 	    --output-on-failure -j$(JOBS) $(CTEST_ARGS)
 
+# The generator's fuzz and hostile-schema tests run Lua and gcc only, none
+# of the sanitized build: `make test` runs them; here they would only cost
+# minutes.
+SANITIZE_EXCLUDE ?= ^gen_(fuzz|hostile)
+
 test-sanitize:
 	@scripts/setup test
 	CC=clang cmake -S . -B $(ASAN_BUILD) -DORMC_BUILD_TESTS=ON \
@@ -46,7 +52,7 @@ test-sanitize:
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	    tests/with-postgres $(ASAN_BUILD) ctest --test-dir $(ASAN_BUILD) \
-	    --output-on-failure -j$(JOBS) $(CTEST_ARGS)
+	    --output-on-failure -j$(JOBS) -E '$(SANITIZE_EXCLUDE)' $(CTEST_ARGS)
 
 test-tsan:
 	@scripts/setup test

@@ -181,6 +181,14 @@ const ormc__table_sets *ormc__table_sets_of(ormc_db *db, const ormc_table *t)
     return table_sets(db, t);
 }
 
+/* The fixed texts are static data of the descriptor, as the descriptor
+ * itself is: linked to their statements like the memo's texts. */
+ormc__stmt **ormc__table_fixed(ormc_db *db, const ormc_table *t,
+                               ormc__fixed which)
+{
+    return db->cfg.prepare ? &table_sets(db, t)->fixed[which] : NULL;
+}
+
 /* The generated texts are static data of the descriptor, as the descriptor
  * itself is: linked to their statements like the memo's texts. */
 ormc__stmt **ormc__table_link(ormc_db *db, const ormc_table *t, const char *sql)

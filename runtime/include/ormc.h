@@ -37,7 +37,7 @@ extern "C" {
  * generated for. Bump it whenever a descriptor struct or an engine call
  * changes. Keep in sync with gen/emit_c_header.lua.
  */
-#define ORMC_ABI 1
+#define ORMC_ABI 2
 
 /* === Status codes === */
 

@@ -513,18 +513,6 @@ int ormc_row_update(ormc_db *db, const ormc_table *t, const void *row);
  * error. */
 int ormc_row_delete(ormc_db *db, const ormc_table *t, const void *key_row);
 
-/* Run `sql`, binding the columns in `params` (in column order) from
- * params_row; decode at most one row into out. ORMC_OK or ORMC_NOT_FOUND. */
-int ormc_row_fetch(ormc_db *db, const ormc_table *t, const char *sql,
-                   const void *params_row, ormc_colset params,
-                   void *out /* OUT */);
-
-/* Run `sql` (no result rows), binding the columns in `params` from row.
- * *changes (may be NULL) gets the number of rows changed. */
-int ormc_row_exec(ormc_db *db, const ormc_table *t, const char *sql,
-                  const void *row, ormc_colset params,
-                  int64_t *changes /* OUT */);
-
 /* Insert row; unset serial and now-defaulted columns take the database's
  * value, which is read back into row. */
 int ormc_row_insert(ormc_db *db, const ormc_table *t, void *row);

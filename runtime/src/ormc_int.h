@@ -377,12 +377,6 @@ typedef struct ormc__table_sets {
 ormc__stmt **ormc__table_fixed(ormc_db *db, const ormc_table *t,
                                ormc__fixed which);
 
-/* The link slot for sql when it is one of t's generated statements
- * (t->sql->get, ->update, ->del), else NULL: ormc_row_fetch and
- * ormc_row_exec prepare those through ormc__stmt_prepare_linked. */
-ormc__stmt **ormc__table_link(ormc_db *db, const ormc_table *t,
-                              const char *sql);
-
 #define ORMC__TABLE_SETS 8 /* slots per connection, by address */
 
 /* === in tenant.c: the session state of schemas per tenant === */

@@ -189,17 +189,6 @@ ormc__stmt **ormc__table_fixed(ormc_db *db, const ormc_table *t,
     return db->cfg.prepare ? &table_sets(db, t)->fixed[which] : NULL;
 }
 
-/* The generated texts are static data of the descriptor, as the descriptor
- * itself is: linked to their statements like the memo's texts. */
-ormc__stmt **ormc__table_link(ormc_db *db, const ormc_table *t, const char *sql)
-{
-    const ormc_table_sql *q = t->sql;
-    if (q == NULL || !db->cfg.prepare)
-        return NULL;
-    int k = sql == q->get ? 0 : sql == q->update ? 1 : sql == q->del ? 2 : -1;
-    return k < 0 ? NULL : &table_sets(db, t)->fixed[k];
-}
-
 ormc_colset ormc__insert_columns_of(const ormc__table_sets *ts, const void *row)
 {
     const ormc_table *t = ts->t;

@@ -19,7 +19,7 @@ local decl = cgen.decl
 local M = {}
 
 -- The runtime ABI this generator writes for.
-M.ABI = 1
+M.ABI = 2
 
 local function column_comment(c)
     local parts = { cgen.sql_type(c) }

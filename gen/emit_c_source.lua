@@ -349,9 +349,8 @@ local function emit_functions(b, m, t)
     args[#args + 1] = row .. " *row"
     local lines = { row .. " key_;", "" }
     fill_key(lines, t.pk_cols)
-    append(lines, call_lines("return ", "ormc_row_fetch",
-                             { "db", tref, p .. "_get_sql", "&key_",
-                               colset_expr(t.pk_cols), "row" }))
+    append(lines, call_lines("return ", "ormc_row_get",
+                             { "db", tref, "&key_", "row" }))
     body(b, "int ", p .. "_get", args, lines)
 
     for _, g in ipairs(t.get_by) do
@@ -360,20 +359,14 @@ local function emit_functions(b, m, t)
         args[#args + 1] = row .. " *row"
         lines = { row .. " key_;", "" }
         fill_key(lines, g.col_objs)
-        append(lines, call_lines("return ", "ormc_row_fetch",
-                                 { "db", tref, g.sql_const, "&key_",
-                                   colset_expr(g.col_objs), "row" }))
+        append(lines, call_lines("return ", "ormc_row_get_by",
+                                 { "db", tref, g.sql_const,
+                                   colset_expr(g.col_objs), "&key_", "row" }))
         body(b, "int ", g.fn, args, lines)
     end
 
-    lines = { "int64_t changes_ = 0;" }
-    append(lines, call_lines("int rc_ = ", "ormc_row_exec",
-                             { "db", tref, p .. "_update_sql", "row",
-                               t.macro .. "_ALL_COLUMNS", "&changes_" }))
-    append(lines, { "", "if (rc_ == ORMC_OK && changes_ == 0)",
-                    "    return ORMC_NOT_FOUND;", "return rc_;" })
     body(b, "int ", p .. "_update", { "ormc_db *db", "const " .. row .. " *row" },
-         lines)
+         call_lines("return ", "ormc_row_update", { "db", tref, "row" }))
 
     body(b, "int ", p .. "_update_columns",
          { "ormc_db *db", "const " .. row .. " *row", "ormc_colset columns" },
@@ -382,13 +375,10 @@ local function emit_functions(b, m, t)
 
     args = { "ormc_db *db" }
     append(args, keys)
-    lines = { row .. " key_;", "int64_t changes_ = 0;", "int rc_;", "" }
+    lines = { row .. " key_;", "" }
     fill_key(lines, t.pk_cols)
-    append(lines, call_lines("rc_ = ", "ormc_row_exec",
-                             { "db", tref, p .. "_delete_sql", "&key_",
-                               colset_expr(t.pk_cols), "&changes_" }))
-    append(lines, { "if (rc_ == ORMC_OK && changes_ == 0)",
-                    "    return ORMC_NOT_FOUND;", "return rc_;" })
+    append(lines, call_lines("return ", "ormc_row_delete",
+                             { "db", tref, "&key_" }))
     body(b, "int ", p .. "_delete", args, lines)
 
     body(b, "int ", p .. "_upsert",

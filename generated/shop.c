@@ -774,8 +774,7 @@ int shop_customer_get(ormc_db *db, ormc_uuid id, shop_customer *row)
 
     memset(&key_, 0, sizeof key_);
     key_.id = id;
-    return ormc_row_fetch(db, &shop_customer_table, shop_customer_get_sql,
-                          &key_, SHOP_CUSTOMER_ID, row);
+    return ormc_row_get(db, &shop_customer_table, &key_, row);
 }
 
 int shop_customer_get_by_email(ormc_db *db, const char *email,
@@ -785,20 +784,14 @@ int shop_customer_get_by_email(ormc_db *db, const char *email,
 
     memset(&key_, 0, sizeof key_);
     key_.email = email;
-    return ormc_row_fetch(db, &shop_customer_table,
-                          shop_customer_get_by_email_sql, &key_,
-                          SHOP_CUSTOMER_EMAIL, row);
+    return ormc_row_get_by(db, &shop_customer_table,
+                           shop_customer_get_by_email_sql, SHOP_CUSTOMER_EMAIL,
+                           &key_, row);
 }
 
 int shop_customer_update(ormc_db *db, const shop_customer *row)
 {
-    int64_t changes_ = 0;
-    int rc_ = ormc_row_exec(db, &shop_customer_table, shop_customer_update_sql,
-                            row, SHOP_CUSTOMER_ALL_COLUMNS, &changes_);
-
-    if (rc_ == ORMC_OK && changes_ == 0)
-        return ORMC_NOT_FOUND;
-    return rc_;
+    return ormc_row_update(db, &shop_customer_table, row);
 }
 
 int shop_customer_update_columns(ormc_db *db, const shop_customer *row,
@@ -810,16 +803,10 @@ int shop_customer_update_columns(ormc_db *db, const shop_customer *row,
 int shop_customer_delete(ormc_db *db, ormc_uuid id)
 {
     shop_customer key_;
-    int64_t changes_ = 0;
-    int rc_;
 
     memset(&key_, 0, sizeof key_);
     key_.id = id;
-    rc_ = ormc_row_exec(db, &shop_customer_table, shop_customer_delete_sql,
-                        &key_, SHOP_CUSTOMER_ID, &changes_);
-    if (rc_ == ORMC_OK && changes_ == 0)
-        return ORMC_NOT_FOUND;
-    return rc_;
+    return ormc_row_delete(db, &shop_customer_table, &key_);
 }
 
 int shop_customer_upsert(ormc_db *db, shop_customer *row, ormc_colset conflict)
@@ -1095,8 +1082,7 @@ int shop_product_get(ormc_db *db, int64_t id, shop_product *row)
 
     memset(&key_, 0, sizeof key_);
     key_.id = id;
-    return ormc_row_fetch(db, &shop_product_table, shop_product_get_sql, &key_,
-                          SHOP_PRODUCT_ID, row);
+    return ormc_row_get(db, &shop_product_table, &key_, row);
 }
 
 int shop_product_get_by_sku(ormc_db *db, const char *sku, shop_product *row)
@@ -1105,19 +1091,13 @@ int shop_product_get_by_sku(ormc_db *db, const char *sku, shop_product *row)
 
     memset(&key_, 0, sizeof key_);
     key_.sku = sku;
-    return ormc_row_fetch(db, &shop_product_table, shop_product_get_by_sku_sql,
-                          &key_, SHOP_PRODUCT_SKU, row);
+    return ormc_row_get_by(db, &shop_product_table, shop_product_get_by_sku_sql,
+                           SHOP_PRODUCT_SKU, &key_, row);
 }
 
 int shop_product_update(ormc_db *db, const shop_product *row)
 {
-    int64_t changes_ = 0;
-    int rc_ = ormc_row_exec(db, &shop_product_table, shop_product_update_sql,
-                            row, SHOP_PRODUCT_ALL_COLUMNS, &changes_);
-
-    if (rc_ == ORMC_OK && changes_ == 0)
-        return ORMC_NOT_FOUND;
-    return rc_;
+    return ormc_row_update(db, &shop_product_table, row);
 }
 
 int shop_product_update_columns(ormc_db *db, const shop_product *row,
@@ -1129,16 +1109,10 @@ int shop_product_update_columns(ormc_db *db, const shop_product *row,
 int shop_product_delete(ormc_db *db, int64_t id)
 {
     shop_product key_;
-    int64_t changes_ = 0;
-    int rc_;
 
     memset(&key_, 0, sizeof key_);
     key_.id = id;
-    rc_ = ormc_row_exec(db, &shop_product_table, shop_product_delete_sql, &key_,
-                        SHOP_PRODUCT_ID, &changes_);
-    if (rc_ == ORMC_OK && changes_ == 0)
-        return ORMC_NOT_FOUND;
-    return rc_;
+    return ormc_row_delete(db, &shop_product_table, &key_);
 }
 
 int shop_product_upsert(ormc_db *db, shop_product *row, ormc_colset conflict)
@@ -1447,19 +1421,12 @@ int shop_order_get(ormc_db *db, int64_t id, shop_order *row)
 
     memset(&key_, 0, sizeof key_);
     key_.id = id;
-    return ormc_row_fetch(db, &shop_order_table, shop_order_get_sql, &key_,
-                          SHOP_ORDER_ID, row);
+    return ormc_row_get(db, &shop_order_table, &key_, row);
 }
 
 int shop_order_update(ormc_db *db, const shop_order *row)
 {
-    int64_t changes_ = 0;
-    int rc_ = ormc_row_exec(db, &shop_order_table, shop_order_update_sql, row,
-                            SHOP_ORDER_ALL_COLUMNS, &changes_);
-
-    if (rc_ == ORMC_OK && changes_ == 0)
-        return ORMC_NOT_FOUND;
-    return rc_;
+    return ormc_row_update(db, &shop_order_table, row);
 }
 
 int shop_order_update_columns(ormc_db *db, const shop_order *row,
@@ -1471,16 +1438,10 @@ int shop_order_update_columns(ormc_db *db, const shop_order *row,
 int shop_order_delete(ormc_db *db, int64_t id)
 {
     shop_order key_;
-    int64_t changes_ = 0;
-    int rc_;
 
     memset(&key_, 0, sizeof key_);
     key_.id = id;
-    rc_ = ormc_row_exec(db, &shop_order_table, shop_order_delete_sql, &key_,
-                        SHOP_ORDER_ID, &changes_);
-    if (rc_ == ORMC_OK && changes_ == 0)
-        return ORMC_NOT_FOUND;
-    return rc_;
+    return ormc_row_delete(db, &shop_order_table, &key_);
 }
 
 int shop_order_upsert(ormc_db *db, shop_order *row, ormc_colset conflict)
@@ -1753,8 +1714,7 @@ int shop_line_get(ormc_db *db, int64_t order_id, int32_t line_no,
     memset(&key_, 0, sizeof key_);
     key_.order_id = order_id;
     key_.line_no = line_no;
-    return ormc_row_fetch(db, &shop_line_table, shop_line_get_sql, &key_,
-                          SHOP_LINE_ORDER_ID | SHOP_LINE_LINE_NO, row);
+    return ormc_row_get(db, &shop_line_table, &key_, row);
 }
 
 int shop_line_get_by_order_id_product_id(ormc_db *db, int64_t order_id,
@@ -1766,20 +1726,15 @@ int shop_line_get_by_order_id_product_id(ormc_db *db, int64_t order_id,
     key_.order_id = order_id;
     key_.has_product_id = true;
     key_.product_id = product_id;
-    return ormc_row_fetch(db, &shop_line_table,
-                          shop_line_get_by_order_id_product_id_sql, &key_,
-                          SHOP_LINE_ORDER_ID | SHOP_LINE_PRODUCT_ID, row);
+    return ormc_row_get_by(db, &shop_line_table,
+                           shop_line_get_by_order_id_product_id_sql,
+                           SHOP_LINE_ORDER_ID | SHOP_LINE_PRODUCT_ID, &key_,
+                           row);
 }
 
 int shop_line_update(ormc_db *db, const shop_line *row)
 {
-    int64_t changes_ = 0;
-    int rc_ = ormc_row_exec(db, &shop_line_table, shop_line_update_sql, row,
-                            SHOP_LINE_ALL_COLUMNS, &changes_);
-
-    if (rc_ == ORMC_OK && changes_ == 0)
-        return ORMC_NOT_FOUND;
-    return rc_;
+    return ormc_row_update(db, &shop_line_table, row);
 }
 
 int shop_line_update_columns(ormc_db *db, const shop_line *row,
@@ -1791,17 +1746,11 @@ int shop_line_update_columns(ormc_db *db, const shop_line *row,
 int shop_line_delete(ormc_db *db, int64_t order_id, int32_t line_no)
 {
     shop_line key_;
-    int64_t changes_ = 0;
-    int rc_;
 
     memset(&key_, 0, sizeof key_);
     key_.order_id = order_id;
     key_.line_no = line_no;
-    rc_ = ormc_row_exec(db, &shop_line_table, shop_line_delete_sql, &key_,
-                        SHOP_LINE_ORDER_ID | SHOP_LINE_LINE_NO, &changes_);
-    if (rc_ == ORMC_OK && changes_ == 0)
-        return ORMC_NOT_FOUND;
-    return rc_;
+    return ormc_row_delete(db, &shop_line_table, &key_);
 }
 
 int shop_line_upsert(ormc_db *db, shop_line *row, ormc_colset conflict)

@@ -964,21 +964,12 @@ int slack_installation_get(ormc_db *db, int64_t id, slack_installation *row)
 
     memset(&key_, 0, sizeof key_);
     key_.id = id;
-    return ormc_row_fetch(db, &slack_installation_table,
-                          slack_installation_get_sql, &key_,
-                          SLACK_INSTALLATION_ID, row);
+    return ormc_row_get(db, &slack_installation_table, &key_, row);
 }
 
 int slack_installation_update(ormc_db *db, const slack_installation *row)
 {
-    int64_t changes_ = 0;
-    int rc_ = ormc_row_exec(db, &slack_installation_table,
-                            slack_installation_update_sql, row,
-                            SLACK_INSTALLATION_ALL_COLUMNS, &changes_);
-
-    if (rc_ == ORMC_OK && changes_ == 0)
-        return ORMC_NOT_FOUND;
-    return rc_;
+    return ormc_row_update(db, &slack_installation_table, row);
 }
 
 int slack_installation_update_columns(ormc_db *db,
@@ -991,17 +982,10 @@ int slack_installation_update_columns(ormc_db *db,
 int slack_installation_delete(ormc_db *db, int64_t id)
 {
     slack_installation key_;
-    int64_t changes_ = 0;
-    int rc_;
 
     memset(&key_, 0, sizeof key_);
     key_.id = id;
-    rc_ = ormc_row_exec(db, &slack_installation_table,
-                        slack_installation_delete_sql, &key_,
-                        SLACK_INSTALLATION_ID, &changes_);
-    if (rc_ == ORMC_OK && changes_ == 0)
-        return ORMC_NOT_FOUND;
-    return rc_;
+    return ormc_row_delete(db, &slack_installation_table, &key_);
 }
 
 int slack_installation_upsert(ormc_db *db, slack_installation *row,
@@ -1652,19 +1636,12 @@ int slack_bot_get(ormc_db *db, int64_t id, slack_bot *row)
 
     memset(&key_, 0, sizeof key_);
     key_.id = id;
-    return ormc_row_fetch(db, &slack_bot_table, slack_bot_get_sql, &key_,
-                          SLACK_BOT_ID, row);
+    return ormc_row_get(db, &slack_bot_table, &key_, row);
 }
 
 int slack_bot_update(ormc_db *db, const slack_bot *row)
 {
-    int64_t changes_ = 0;
-    int rc_ = ormc_row_exec(db, &slack_bot_table, slack_bot_update_sql, row,
-                            SLACK_BOT_ALL_COLUMNS, &changes_);
-
-    if (rc_ == ORMC_OK && changes_ == 0)
-        return ORMC_NOT_FOUND;
-    return rc_;
+    return ormc_row_update(db, &slack_bot_table, row);
 }
 
 int slack_bot_update_columns(ormc_db *db, const slack_bot *row,
@@ -1676,16 +1653,10 @@ int slack_bot_update_columns(ormc_db *db, const slack_bot *row,
 int slack_bot_delete(ormc_db *db, int64_t id)
 {
     slack_bot key_;
-    int64_t changes_ = 0;
-    int rc_;
 
     memset(&key_, 0, sizeof key_);
     key_.id = id;
-    rc_ = ormc_row_exec(db, &slack_bot_table, slack_bot_delete_sql, &key_,
-                        SLACK_BOT_ID, &changes_);
-    if (rc_ == ORMC_OK && changes_ == 0)
-        return ORMC_NOT_FOUND;
-    return rc_;
+    return ormc_row_delete(db, &slack_bot_table, &key_);
 }
 
 int slack_bot_upsert(ormc_db *db, slack_bot *row, ormc_colset conflict)

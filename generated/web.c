@@ -206,8 +206,7 @@ int web_session_get(ormc_db *db, int64_t id, web_session *row)
 
     memset(&key_, 0, sizeof key_);
     key_.id = id;
-    return ormc_row_fetch(db, &web_session_table, web_session_get_sql, &key_,
-                          WEB_SESSION_ID, row);
+    return ormc_row_get(db, &web_session_table, &key_, row);
 }
 
 int web_session_get_by_session_id(ormc_db *db, const char *session_id,
@@ -217,20 +216,14 @@ int web_session_get_by_session_id(ormc_db *db, const char *session_id,
 
     memset(&key_, 0, sizeof key_);
     key_.session_id = session_id;
-    return ormc_row_fetch(db, &web_session_table,
-                          web_session_get_by_session_id_sql, &key_,
-                          WEB_SESSION_SESSION_ID, row);
+    return ormc_row_get_by(db, &web_session_table,
+                           web_session_get_by_session_id_sql,
+                           WEB_SESSION_SESSION_ID, &key_, row);
 }
 
 int web_session_update(ormc_db *db, const web_session *row)
 {
-    int64_t changes_ = 0;
-    int rc_ = ormc_row_exec(db, &web_session_table, web_session_update_sql, row,
-                            WEB_SESSION_ALL_COLUMNS, &changes_);
-
-    if (rc_ == ORMC_OK && changes_ == 0)
-        return ORMC_NOT_FOUND;
-    return rc_;
+    return ormc_row_update(db, &web_session_table, row);
 }
 
 int web_session_update_columns(ormc_db *db, const web_session *row,
@@ -242,16 +235,10 @@ int web_session_update_columns(ormc_db *db, const web_session *row,
 int web_session_delete(ormc_db *db, int64_t id)
 {
     web_session key_;
-    int64_t changes_ = 0;
-    int rc_;
 
     memset(&key_, 0, sizeof key_);
     key_.id = id;
-    rc_ = ormc_row_exec(db, &web_session_table, web_session_delete_sql, &key_,
-                        WEB_SESSION_ID, &changes_);
-    if (rc_ == ORMC_OK && changes_ == 0)
-        return ORMC_NOT_FOUND;
-    return rc_;
+    return ormc_row_delete(db, &web_session_table, &key_);
 }
 
 int web_session_upsert(ormc_db *db, web_session *row, ormc_colset conflict)

@@ -37,7 +37,7 @@ extern "C" {
  * generated for. Bump it whenever a descriptor struct or an engine call
  * changes. Keep in sync with gen/emit_c_header.lua.
  */
-#define ORMC_ABI 1
+#define ORMC_ABI 2
 
 /* === Status codes === */
 
@@ -442,9 +442,11 @@ typedef struct ormc_index {
  */
 typedef struct ormc_table_sql {
     const char *select; /* SELECT <all columns> FROM <table> */
-    const char *get;    /* select ... WHERE <primary key> = ... */
-    const char *update; /* UPDATE: every non-key column, by primary key */
-    const char *del;    /* DELETE by primary key */
+    const char *get;    /* select ... WHERE <primary key> = ...
+                           (ormc_row_get) */
+    const char *update; /* UPDATE: every non-key column, by primary key
+                           (ormc_row_update) */
+    const char *del;    /* DELETE by primary key (ormc_row_delete) */
 } ormc_table_sql;
 
 typedef struct ormc_table {
@@ -476,19 +478,40 @@ typedef struct ormc_schema {
  * `row` arguments point to a row struct of `t`. Fetched rows own their
  * variable-length data in one allocation whose address is kept in the row's
  * ormc_owned field; ormc_row_free releases it and zeroes the row.
+ *
+ * The generated _get, _update and _delete run their table's fixed
+ * statements (t->sql) through ormc_row_get, ormc_row_update and
+ * ormc_row_delete; each knows which statement it runs, what it checks and
+ * what it tells the change hook. They need a descriptor with fixed
+ * statements (t->sql not NULL): ORMC_INVALID otherwise, nothing sent.
  */
 
-/* Run `sql`, binding the columns in `params` (in column order) from
- * params_row; decode at most one row into out. ORMC_OK or ORMC_NOT_FOUND. */
-int ormc_row_fetch(ormc_db *db, const ormc_table *t, const char *sql,
-                   const void *params_row, ormc_colset params,
-                   void *out /* OUT */);
+/* The row of t whose primary key equals key_row's (a row struct with at
+ * least its key columns set), t->sql->get, decoded into out (which may be
+ * key_row itself). ORMC_OK, ORMC_NOT_FOUND (out untouched) or an error. */
+int ormc_row_get(ormc_db *db, const ormc_table *t, const void *key_row,
+                 void *out /* OUT */);
 
-/* Run `sql` (no result rows), binding the columns in `params` from row.
- * *changes (may be NULL) gets the number of rows changed. */
-int ormc_row_exec(ormc_db *db, const ormc_table *t, const char *sql,
-                  const void *row, ormc_colset params,
-                  int64_t *changes /* OUT */);
+/* The row of t whose unique key `key` (a column set) equals key_row's,
+ * fetched with sql, the generated text that selects every column of t
+ * WHERE the columns of key equal $1..$n numbered in column order (the
+ * generated _get_by_* pass their table's; the text is not kept in the
+ * descriptor). As ormc_row_get otherwise. */
+int ormc_row_get_by(ormc_db *db, const ormc_table *t, const char *sql,
+                    ormc_colset key, const void *key_row, void *out /* OUT */);
+
+/* Write every non-key column of row to the row with row's primary key
+ * (t->sql->update), after the write checks of ormc_row_validate on those
+ * columns (ORMC_INVALID, nothing sent). ORMC_OK and the change hook told
+ * ORMC_CHANGE_UPDATE with row, or ORMC_NOT_FOUND when no row has that key
+ * (the hook is not called), or an error. */
+int ormc_row_update(ormc_db *db, const ormc_table *t, const void *row);
+
+/* Delete the row whose primary key equals key_row's (t->sql->del). ORMC_OK
+ * and the change hook told ORMC_CHANGE_DELETE with key_row, or
+ * ORMC_NOT_FOUND when no row has that key (the hook is not called), or an
+ * error. */
+int ormc_row_delete(ormc_db *db, const ormc_table *t, const void *key_row);
 
 /* Insert row; unset serial and now-defaulted columns take the database's
  * value, which is read back into row. */

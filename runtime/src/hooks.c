@@ -26,18 +26,6 @@ void ormc__notify(ormc_db *db, const ormc_table *t, ormc_change op,
         db->on_change(db->on_change_ctx, t, op, row);
 }
 
-void ormc__notify_exec(ormc_db *db, const ormc_table *t, const char *sql,
-                       const void *row, int64_t changes)
-{
-    if (db == NULL || db->on_change == NULL || t == NULL || t->sql == NULL ||
-        sql == NULL || row == NULL || changes <= 0)
-        return;
-    if (sql == t->sql->update)
-        ormc__notify(db, t, ORMC_CHANGE_UPDATE, row);
-    else if (sql == t->sql->del)
-        ormc__notify(db, t, ORMC_CHANGE_DELETE, row);
-}
-
 int ormc__store_value(ormc_db *db, const ormc_column *c, void *row,
                       const ormc_param *v)
 {

@@ -22,15 +22,6 @@ void ormc__notify(ormc_db *db, const ormc_table *t, ormc_change op,
                   const void *row);
 
 /*
- * A row statement by key has run: ormc_row_exec calls this with the
- * generated SQL it ran (t->sql->update or t->sql->del) and the row it bound,
- * so that the generated _update and _delete reach the hook. Other SQL is
- * ignored, as is changes == 0.
- */
-void ormc__notify_exec(ormc_db *db, const ormc_table *t, const char *sql,
-                       const void *row, int64_t changes);
-
-/*
  * Store v (a value as ormc__stmt_value reads it: an enum as its label) into
  * column c of row, setting its has_ flag; a NULL value clears the field.
  * Text and blob pointers are copied as they are (borrowed). ORMC_OK, or

@@ -344,6 +344,15 @@ int ormc__row_check(ormc_db *db, const ormc_table *t, const void *row,
  * the memo's API is in sqlbuild.h). */
 void ormc__shape_clear(ormc_db *db);
 
+/* The fixed statements of a table (its descriptor's t->sql), by the slot
+ * of ormc__table_sets.fixed that links each to its cached statement. */
+typedef enum ormc__fixed {
+    ORMC__FIXED_GET,    /* t->sql->get: ormc_row_get */
+    ORMC__FIXED_UPDATE, /* t->sql->update: ormc_row_update */
+    ORMC__FIXED_DELETE, /* t->sql->del: ormc_row_delete */
+    ORMC__FIXED_COUNT
+} ormc__fixed;
+
 /* What the writes need to know of a table on every call, from its column
  * flags: remembered per connection by the descriptor's address (as the
  * shape memo keys on it: descriptors are static data). */
@@ -357,16 +366,16 @@ typedef struct ormc__table_sets {
                             (SQLite: the rowid), else -1 */
     ormc_colset checked; /* the columns a write checks
                             (ormc__checked_columns) */
-    /* the cached statements of the generated texts t->sql->get, update,
-     * del (ormc__stmt_prepare_linked's links) */
-    ormc__stmt *fixed[3];
+    /* the cached statements of t's fixed texts, by ormc__fixed
+     * (ormc__stmt_prepare_linked's links) */
+    ormc__stmt *fixed[ORMC__FIXED_COUNT];
 } ormc__table_sets;
 
-/* The link slot for sql when it is one of t's generated statements
- * (t->sql->get, ->update, ->del), else NULL: ormc_row_fetch and
- * ormc_row_exec prepare those through ormc__stmt_prepare_linked. */
-ormc__stmt **ormc__table_link(ormc_db *db, const ormc_table *t,
-                              const char *sql);
+/* The link slot of t's fixed statement `which` (row.c prepares it through
+ * ormc__stmt_prepare_linked), or NULL when the connection caches nothing
+ * (prepare=off). */
+ormc__stmt **ormc__table_fixed(ormc_db *db, const ormc_table *t,
+                               ormc__fixed which);
 
 #define ORMC__TABLE_SETS 8 /* slots per connection, by address */
 

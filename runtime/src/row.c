@@ -1,6 +1,8 @@
 /*
  * row.c: binding and decoding row structs by descriptor, and the row
- * operations built on them (ormc_row_fetch, ormc_row_exec, ormc_row_free).
+ * operations by key built on them (ormc_row_get, ormc_row_get_by,
+ * ormc_row_update, ormc_row_delete, the generated _get, _get_by_*, _update
+ * and _delete), and ormc_row_free.
  *
  * A fetched row owns its variable-length data (text, JSON, blobs) in one
  * allocation: the sizes are summed first, then everything is copied into a
@@ -187,43 +189,65 @@ done:
     return rc;
 }
 
-static int check(ormc_db *db, const ormc_table *t, const char *sql)
+/* === The operations by key ===
+ *
+ * Each entry point knows the statement it runs (which fixed text of the
+ * descriptor, which link slot caches it), the checks it makes and the change
+ * it reports: nothing is inferred from the text it is given.
+ */
+
+/* What every entry point checks first: db, a usable descriptor (column sets
+ * are 64 bits) and the row. Clears the connection's error. */
+static int start(ormc_db *db, const ormc_table *t, const void *row,
+                 const char *fn)
 {
     if (!db)
         return ORMC_INVALID;
     ormc__clear_error(db);
-    if (!t || !sql)
+    if (!t || t->columns == NULL || t->n_columns == 0 || t->n_columns > 64)
         return ormc__error(db, ORMC_INVALID, NULL, NULL,
-                           "no table descriptor or SQL given");
-    /* the same rule as every other row call: the column sets are 64 bits */
-    if (t->columns == NULL || t->n_columns == 0 || t->n_columns > 64)
-        return ormc__error(db, ORMC_INVALID, NULL, NULL,
-                           "no valid table descriptor given");
+                           "%s: no valid table descriptor given", fn);
+    if (!row)
+        return ormc__error(db, ORMC_INVALID, NULL, NULL, "%s: no row given",
+                           fn);
     return ORMC_OK;
 }
 
-/* The statement of sql: t's generated texts through their links. */
-static int prepare(ormc_db *db, const ormc_table *t, const char *sql,
+/* The fixed text `which` of t into *sql: ORMC_INVALID when the descriptor
+ * has none (a hand-written one without t->sql). */
+static int fixed_sql(ormc_db *db, const ormc_table *t, ormc__fixed which,
+                     const char *fn, const char **sql)
+{
+    const ormc_table_sql *q = t->sql;
+    *sql = q == NULL                     ? NULL
+           : which == ORMC__FIXED_GET    ? q->get
+           : which == ORMC__FIXED_UPDATE ? q->update
+                                         : q->del;
+    if (*sql == NULL)
+        return ormc__error(db, ORMC_INVALID, NULL, NULL,
+                           "%s: table %s has no fixed statements", fn, t->name);
+    return ORMC_OK;
+}
+
+/* Check out the statement of sql: through its link slot when it has one. */
+static int prepare(ormc_db *db, const char *sql, ormc__stmt **link,
                    ormc__stmt **st)
 {
-    ormc__stmt **link = ormc__table_link(db, t, sql);
     return link != NULL ? ormc__stmt_prepare_linked(db, sql, link, st)
                         : ormc__stmt_prepare(db, sql, st);
 }
 
-int ormc_row_fetch(ormc_db *db, const ormc_table *t, const char *sql,
-                   const void *params_row, ormc_colset params, void *out)
+/* Run the SELECT sql with the columns `key` of key_row bound; decode the
+ * first row into out. ORMC_OK, ORMC_NOT_FOUND or an error. */
+static int fetch(ormc_db *db, const ormc_table *t, const char *sql,
+                 ormc__stmt **link, const void *key_row, ormc_colset key,
+                 void *out)
 {
-    int rc = check(db, t, sql);
+    ormc__stmt *st;
+    int rc = prepare(db, sql, link, &st);
     if (rc != ORMC_OK)
         return rc;
-    if (!out || (params && !params_row))
-        return ormc__error(db, ORMC_INVALID, NULL, NULL,
-                           "ormc_row_fetch: no row given");
-    ormc__stmt *st;
-    if ((rc = prepare(db, t, sql, &st)) != ORMC_OK)
-        return rc;
-    rc = ormc__stmt_bind_row(st, t, params_row, params);
+    rc = ormc__stmt_bind_row(st, t, key_row, key);
     if (rc == ORMC_OK)
         rc = ormc__stmt_step(st);
     if (rc == ORMC_ROW)
@@ -234,42 +258,86 @@ int ormc_row_fetch(ormc_db *db, const ormc_table *t, const char *sql,
     return rc;
 }
 
-int ormc_row_exec(ormc_db *db, const ormc_table *t, const char *sql,
-                  const void *row, ormc_colset params, int64_t *changes)
+/* Run t's fixed statement `which` (an UPDATE or a DELETE by key) with the
+ * columns `params` of row bound. ORMC_OK when it changed a row,
+ * ORMC_NOT_FOUND when none has the key, or an error. */
+static int change(ormc_db *db, const ormc_table *t, ormc__fixed which,
+                  const char *sql, const void *row, ormc_colset params)
 {
-    if (changes)
-        *changes = 0;
-    int rc = check(db, t, sql);
-    if (rc != ORMC_OK)
-        return rc;
-    if (params && !row)
-        return ormc__error(db, ORMC_INVALID, NULL, NULL,
-                           "ormc_row_exec: no row given");
-    /* The generated _update writes every non-key column through its
-     * table's fixed statement: checked as every other write of a row. */
-    if (t->sql != NULL && sql == t->sql->update && row != NULL &&
-        (rc = ormc__row_check(db, t, row, params & ~t->primary_key,
-                              ormc__table_sets_of(db, t)->checked, 0, false)) !=
-            ORMC_OK)
-        return rc;
     ormc__stmt *st;
-    if ((rc = prepare(db, t, sql, &st)) != ORMC_OK)
+    int rc = prepare(db, sql, ormc__table_fixed(db, t, which), &st);
+    if (rc != ORMC_OK)
         return rc;
     rc = ormc__stmt_bind_row(st, t, row, params);
     if (rc == ORMC_OK)
         while ((rc = ormc__stmt_step(st)) == ORMC_ROW) {}
-    int64_t n = 0;
-    if (rc == ORMC_DONE) {
-        rc = ORMC_OK;
-        n = ormc__stmt_changes(st);
-        if (changes)
-            *changes = n;
-    }
+    if (rc == ORMC_DONE)
+        rc = ormc__stmt_changes(st) > 0 ? ORMC_OK : ORMC_NOT_FOUND;
     ormc__stmt_release(st);
-    /* The generated _update and _delete by key run their table's fixed
-     * statements through here: the change hook hears of them. */
+    return rc;
+}
+
+int ormc_row_get(ormc_db *db, const ormc_table *t, const void *key_row,
+                 void *out)
+{
+    const char *sql;
+    int rc = start(db, t, key_row, "ormc_row_get");
+    if (rc == ORMC_OK && !out)
+        rc = ormc__error(db, ORMC_INVALID, NULL, NULL,
+                         "ormc_row_get: no row given");
     if (rc == ORMC_OK)
-        ormc__notify_exec(db, t, sql, row, n);
+        rc = fixed_sql(db, t, ORMC__FIXED_GET, "ormc_row_get", &sql);
+    if (rc != ORMC_OK)
+        return rc;
+    return fetch(db, t, sql, ormc__table_fixed(db, t, ORMC__FIXED_GET), key_row,
+                 t->primary_key, out);
+}
+
+int ormc_row_get_by(ormc_db *db, const ormc_table *t, const char *sql,
+                    ormc_colset key, const void *key_row, void *out)
+{
+    int rc = start(db, t, key_row, "ormc_row_get_by");
+    if (rc != ORMC_OK)
+        return rc;
+    if (!sql || !out)
+        return ormc__error(db, ORMC_INVALID, NULL, NULL,
+                           "ormc_row_get_by: no SQL or row given");
+    /* a caller's text: the statement cache finds it by its address first,
+     * then by content */
+    return fetch(db, t, sql, NULL, key_row, key, out);
+}
+
+int ormc_row_update(ormc_db *db, const ormc_table *t, const void *row)
+{
+    const char *sql;
+    int rc = start(db, t, row, "ormc_row_update");
+    if (rc == ORMC_OK)
+        rc = fixed_sql(db, t, ORMC__FIXED_UPDATE, "ormc_row_update", &sql);
+    if (rc != ORMC_OK)
+        return rc;
+    /* every column is bound; the key's are only compared, the others are
+     * written, and checked as every other write of a row */
+    ormc_colset all = ormc__all_columns(t);
+    rc = ormc__row_check(db, t, row, all & ~t->primary_key,
+                         ormc__table_sets_of(db, t)->checked, 0, false);
+    if (rc == ORMC_OK)
+        rc = change(db, t, ORMC__FIXED_UPDATE, sql, row, all);
+    if (rc == ORMC_OK && ormc__has_hook(db))
+        ormc__notify(db, t, ORMC_CHANGE_UPDATE, row);
+    return rc;
+}
+
+int ormc_row_delete(ormc_db *db, const ormc_table *t, const void *key_row)
+{
+    const char *sql;
+    int rc = start(db, t, key_row, "ormc_row_delete");
+    if (rc == ORMC_OK)
+        rc = fixed_sql(db, t, ORMC__FIXED_DELETE, "ormc_row_delete", &sql);
+    if (rc != ORMC_OK)
+        return rc;
+    rc = change(db, t, ORMC__FIXED_DELETE, sql, key_row, t->primary_key);
+    if (rc == ORMC_OK && ormc__has_hook(db))
+        ormc__notify(db, t, ORMC_CHANGE_DELETE, key_row);
     return rc;
 }
 

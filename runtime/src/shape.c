@@ -181,15 +181,12 @@ const ormc__table_sets *ormc__table_sets_of(ormc_db *db, const ormc_table *t)
     return table_sets(db, t);
 }
 
-/* The generated texts are static data of the descriptor, as the descriptor
+/* The fixed texts are static data of the descriptor, as the descriptor
  * itself is: linked to their statements like the memo's texts. */
-ormc__stmt **ormc__table_link(ormc_db *db, const ormc_table *t, const char *sql)
+ormc__stmt **ormc__table_fixed(ormc_db *db, const ormc_table *t,
+                               ormc__fixed which)
 {
-    const ormc_table_sql *q = t->sql;
-    if (q == NULL || !db->cfg.prepare)
-        return NULL;
-    int k = sql == q->get ? 0 : sql == q->update ? 1 : sql == q->del ? 2 : -1;
-    return k < 0 ? NULL : &table_sets(db, t)->fixed[k];
+    return db->cfg.prepare ? &table_sets(db, t)->fixed[which] : NULL;
 }
 
 ormc_colset ormc__insert_columns_of(const ormc__table_sets *ts, const void *row)

@@ -22,8 +22,8 @@
  *   - Row statements (insert, update by key, upsert, find-or-create, select
  *     by key) take their values from a row struct. Their parameters are
  *     numbered by column order within the set of bound columns, which is
- *     left in sql->bound: ormc_row_fetch / ormc_row_exec (t, sql->text,
- *     row, sql->bound) bind them. A multi-row insert is bound row after row,
+ *     left in sql->bound: ormc__stmt_bind_row(st, t, row, sql->bound)
+ *     binds them. A multi-row insert is bound row after row,
  *     each row's columns in column order (ormc__sql_bind_row does it).
  *   - Query builder statements carry their parameters in sql->params, in
  *     order, ready for the driver. Enum values there are already converted

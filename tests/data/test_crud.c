@@ -1,7 +1,7 @@
 /*
  * test_crud.c: the row executors (insert, update_columns, upsert,
- * find-or-create), every type, hostile strings, composite keys and change
- * hooks, on SQLite and PostgreSQL.
+ * find-or-create, get / update / delete by key), every type, hostile
+ * strings, composite keys and change hooks, on SQLite and PostgreSQL.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -841,6 +841,124 @@ static void test_hooks_see_every_change(void **state)
     assert_ok(db, ormc_commit(db));
 }
 
+/* orders with the fixed statements a generated table has: what the
+ * generated _get, _get_by_code, _update and _delete run. */
+static const ormc_table_sql order_sql = {
+    "SELECT id, code, note FROM orders",
+    "SELECT id, code, note FROM orders WHERE id = $1",
+    "UPDATE orders SET code = $2, note = $3 WHERE id = $1",
+    "DELETE FROM orders WHERE id = $1",
+};
+static const char order_by_code_sql[] =
+    "SELECT id, code, note FROM orders WHERE code = $1";
+static ormc_table order_t;
+
+typedef struct sent_log {
+    int n;
+    char last[128];
+} sent_log;
+
+static void log_sent(void *ctx, const ormc_trace_event *ev)
+{
+    sent_log *log = ctx;
+    log->n++;
+    snprintf(log->last, sizeof log->last, "%s", ev->sql);
+}
+
+/* Each by-key entry point sends its own fixed statement once, answers
+ * ORMC_NOT_FOUND for a key no row has, and tells the change hook what it
+ * did (update: the caller's row; delete: the key row) only when a row
+ * changed; get and get_by tell it nothing. */
+static void test_by_key_entry_points(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    setup_tables(state);
+    order_t = test_order_table;
+    order_t.sql = &order_sql;
+    test_order o = {0};
+    o.code = "k1";
+    o.note = "first";
+    assert_ok(db, ormc_row_insert(db, &order_t, &o));
+
+    data_hook_log hook;
+    memset(&hook, 0, sizeof hook);
+    hook.text_column = ORDER_CODE;
+    ormc_on_change(db, data_hook, &hook);
+    sent_log sent = {0, ""};
+    ormc_set_trace(db, log_sent, &sent);
+    ormc_counters before, after;
+    assert_ok(db, ormc_stats(db, &before));
+
+    test_order key = {0}, got;
+    key.id = o.id;
+    assert_ok(db, ormc_row_get(db, &order_t, &key, &got));
+    assert_int_equal(sent.n, 1);
+    assert_string_equal(sent.last, order_sql.get);
+    assert_string_equal(got.code, "k1");
+    ormc_row_free(&order_t, &got);
+    /* again: the statement prepared once, kept in the descriptor's slot */
+    assert_ok(db, ormc_row_get(db, &order_t, &key, &got));
+    ormc_row_free(&order_t, &got);
+    assert_ok(db, ormc_stats(db, &after));
+    assert_int_equal(after.prepares - before.prepares, 1);
+
+    test_order by = {0};
+    by.code = "k1";
+    assert_ok(db, ormc_row_get_by(db, &order_t, order_by_code_sql,
+                                  ORMC_COLUMN_BIT(ORDER_CODE), &by, &got));
+    assert_string_equal(sent.last, order_by_code_sql);
+    assert_int_equal(got.id, o.id);
+    ormc_row_free(&order_t, &got);
+    assert_int_equal(hook.n, 0);
+
+    test_order changed = o;
+    changed.code = "k2";
+    sent.n = 0;
+    assert_ok(db, ormc_row_update(db, &order_t, &changed));
+    assert_int_equal(sent.n, 1);
+    assert_string_equal(sent.last, order_sql.update);
+    assert_int_equal(hook.n, 1);
+    assert_int_equal(hook.last_op, ORMC_CHANGE_UPDATE);
+    assert_int_equal(hook.keys[0], o.id);
+    assert_string_equal(hook.last_text, "k2");
+    assert_ok(db, ormc_row_get(db, &order_t, &key, &got));
+    assert_string_equal(got.code, "k2");
+    assert_string_equal(got.note, "first");
+    ormc_row_free(&order_t, &got);
+
+    /* a value the write checks refuse: nothing sent, no hook */
+    test_order bad = changed;
+    bad.code = NULL; /* NOT NULL */
+    sent.n = 0;
+    assert_int_equal(ormc_row_update(db, &order_t, &bad), ORMC_INVALID);
+    assert_string_equal(ormc_sqlstate(db), "23502");
+    assert_int_equal(sent.n, 0);
+    assert_int_equal(hook.n, 1);
+
+    sent.n = 0;
+    assert_ok(db, ormc_row_delete(db, &order_t, &key));
+    assert_int_equal(sent.n, 1);
+    assert_string_equal(sent.last, order_sql.del);
+    assert_int_equal(hook.n, 2);
+    assert_int_equal(hook.last_op, ORMC_CHANGE_DELETE);
+    assert_int_equal(hook.keys[1], o.id);
+    assert_string_equal(hook.last_text, ""); /* only the key is known */
+
+    /* no row with the key: ORMC_NOT_FOUND, no hook, no error recorded */
+    assert_int_equal(ormc_row_get(db, &order_t, &key, &got), ORMC_NOT_FOUND);
+    assert_int_equal(ormc_row_update(db, &order_t, &changed), ORMC_NOT_FOUND);
+    assert_int_equal(ormc_row_delete(db, &order_t, &key), ORMC_NOT_FOUND);
+    assert_int_equal(ormc_row_get_by(db, &order_t, order_by_code_sql,
+                                     ORMC_COLUMN_BIT(ORDER_CODE), &by, &got),
+                     ORMC_NOT_FOUND);
+    assert_string_equal(ormc_errmsg(db), "");
+    assert_int_equal(hook.n, 2);
+
+    ormc_set_trace(db, NULL, NULL);
+    ormc_on_change(db, NULL, NULL);
+    assert_ok(db, ormc_commit(db));
+}
+
 static void test_misuse(void **state)
 {
     ormc_db *db = ormc_test_db(state);
@@ -890,6 +1008,7 @@ int main(void)
         ORMC_BACKEND_TEST(test_find_or_create_keeps_transaction_usable),
         ORMC_BACKEND_TEST(test_composite_key_crud),
         ORMC_BACKEND_TEST(test_hooks_see_every_change),
+        ORMC_BACKEND_TEST(test_by_key_entry_points),
         ORMC_BACKEND_TEST(test_misuse),
     };
     return ormc_test_run_backends("data_crud", tests);

@@ -18,7 +18,7 @@
 #include "data_tables.h"
 
 /* kinds with the fixed statements a generated table has, so that the
- * generated _update's path (ormc_row_exec with t->sql->update) runs. */
+ * generated _update's path (ormc_row_update with t->sql->update) runs. */
 static const ormc_table_sql kind_sql = {
     "SELECT id, n_int, n_big, ratio, flag, name, note, data, at, meta,"
     " status, level FROM kinds",
@@ -85,10 +85,7 @@ static int w_insert_many(ormc_db *db, test_kind *row)
 /* The generated _update: every non-key column by key. */
 static int w_update(ormc_db *db, test_kind *row)
 {
-    int64_t changes = 0;
-    int rc = ormc_row_exec(db, &kind_t, kind_sql.update, row, ALL_KIND_COLUMNS,
-                           &changes);
-    return rc == ORMC_OK && changes == 0 ? ORMC_NOT_FOUND : rc;
+    return ormc_row_update(db, &kind_t, row);
 }
 
 static int w_update_columns(ormc_db *db, test_kind *row)
@@ -211,8 +208,7 @@ static int fetch_kind(ormc_db *db, uint32_t n, test_kind *out)
 {
     test_kind key = {0};
     key.id = data_uuid(n);
-    return ormc_row_fetch(db, &kind_t, kind_sql.get, &key,
-                          ORMC_COLUMN_BIT(KIND_ID), out);
+    return ormc_row_get(db, &kind_t, &key, out);
 }
 
 /* Reported: a text of max+1 characters was ORMC_CONSTRAINT on SQLite and

@@ -65,6 +65,23 @@ static const ormc_column item_columns[] = {
 
 static const uint16_t item_pk[] = {0};
 
+static const char *const sql_insert =
+    "INSERT INTO items (id, i32, i64, f64, flag, name, data, at, doc, uid, "
+    "color) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+
+/* The fixed statements, as the generator writes them. */
+static const char sql_get[] =
+    "SELECT id, i32, i64, f64, flag, name, data, at, doc, uid, color "
+    "FROM items WHERE id = $1";
+static const ormc_table_sql item_sql = {
+    "SELECT id, i32, i64, f64, flag, name, data, at, doc, uid, color "
+    "FROM items",
+    sql_get,
+    "UPDATE items SET i32 = $2, i64 = $3, f64 = $4, flag = $5, name = $6, "
+    "data = $7, at = $8, doc = $9, uid = $10, color = $11 WHERE id = $1",
+    "DELETE FROM items WHERE id = $1",
+};
+
 static const ormc_table item_table = {
     "item",
     "items",
@@ -77,7 +94,7 @@ static const ormc_table item_table = {
     1,
     NULL,
     0,
-    NULL,
+    &item_sql,
 };
 
 #define ALL_COLUMNS ((ormc_colset)0x7ff)
@@ -91,13 +108,6 @@ static const char *const ddl_postgres =
     "f64 double precision, flag boolean, name text, data bytea, "
     "at timestamptz, doc jsonb, uid uuid, "
     "color text CHECK (color IN ('red', 'green', 'blue')))";
-
-static const char *const sql_insert =
-    "INSERT INTO items (id, i32, i64, f64, flag, name, data, at, doc, uid, "
-    "color) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
-static const char *const sql_get =
-    "SELECT id, i32, i64, f64, flag, name, data, at, doc, uid, color "
-    "FROM items WHERE id = $1";
 
 static void create_items(ormc_db *db)
 {
@@ -198,6 +208,9 @@ static void assert_same(const item *a, const item *b)
     assert_int_equal(a->color, b->color);
 }
 
+/* Each row inserted with its key alone, then written whole by
+ * ormc_row_update (every type bound from the row) and read back by
+ * ormc_row_get (every type decoded). */
 static void test_row_round_trip(void **state)
 {
     ormc_db *db = ormc_test_db(state);
@@ -207,17 +220,16 @@ static void test_row_round_trip(void **state)
     item rows[3];
     make_rows(rows, big);
     for (int i = 0; i < 3; i++) {
-        int64_t changes = -1;
-        assert_ok(db, ormc_row_exec(db, &item_table, sql_insert, &rows[i],
-                                    ALL_COLUMNS, &changes));
-        assert_int_equal(changes, 1);
+        item key = {0};
+        key.id = rows[i].id;
+        assert_ok(db, ormc_row_insert(db, &item_table, &key));
+        assert_ok(db, ormc_row_update(db, &item_table, &rows[i]));
     }
     assert_ok(db, ormc_commit(db));
     for (int i = 0; i < 3; i++) {
         item got;
         memset(&got, 0xa5, sizeof got);
-        assert_ok(db, ormc_row_fetch(db, &item_table, sql_get, &rows[i],
-                                     ORMC_COLUMN_BIT(0), &got));
+        assert_ok(db, ormc_row_get(db, &item_table, &rows[i], &got));
         assert_same(&rows[i], &got);
         if (i == 0)
             assert_null(got.ormc_owned); /* nothing variable to own */
@@ -231,10 +243,19 @@ static void test_row_round_trip(void **state)
     /* fetching into the row that holds the key */
     item self = {0};
     self.id = 2;
-    assert_ok(db, ormc_row_fetch(db, &item_table, sql_get, &self,
-                                 ORMC_COLUMN_BIT(0), &self));
+    assert_ok(db, ormc_row_get(db, &item_table, &self, &self));
     assert_same(&rows[1], &self);
     ormc_row_free(&item_table, &self);
+    /* by another key, with the caller's text */
+    item by = {0}, got;
+    by.name = rows[2].name;
+    assert_ok(db, ormc_row_get_by(db, &item_table,
+                                  "SELECT id, i32, i64, f64, flag, name, "
+                                  "data, at, doc, uid, color FROM items "
+                                  "WHERE name = $1",
+                                  ORMC_COLUMN_BIT(5), &by, &got));
+    assert_same(&rows[2], &got);
+    ormc_row_free(&item_table, &got);
     free(big);
 }
 
@@ -246,10 +267,15 @@ static void test_row_not_found_leaves_out_alone(void **state)
     key.id = 99;
     memset(&out, 0x5a, sizeof out);
     item before = out;
-    assert_int_equal(ormc_row_fetch(db, &item_table, sql_get, &key,
-                                    ORMC_COLUMN_BIT(0), &out),
-                     ORMC_NOT_FOUND);
+    assert_int_equal(ormc_row_get(db, &item_table, &key, &out), ORMC_NOT_FOUND);
     assert_memory_equal(&out, &before, sizeof out);
+    assert_int_equal(ormc_row_update(db, &item_table, &key), ORMC_NOT_FOUND);
+    assert_int_equal(ormc_row_delete(db, &item_table, &key), ORMC_NOT_FOUND);
+    /* deleted: found no more */
+    assert_ok(db, ormc_row_insert(db, &item_table, &key));
+    assert_ok(db, ormc_row_delete(db, &item_table, &key));
+    assert_int_equal(ormc_row_get(db, &item_table, &key, &out), ORMC_NOT_FOUND);
+    assert_int_equal(ormc_row_delete(db, &item_table, &key), ORMC_NOT_FOUND);
     /* a caller-built row owns nothing: freeing only zeroes it */
     item built = {0};
     built.name = "static";
@@ -261,24 +287,46 @@ static void test_row_bad_input(void **state)
 {
     ormc_db *db = ormc_test_db(state);
     create_items(db);
-    item r = {0};
+    item r = {0}, out;
     r.id = 5;
     r.has_color = true;
     r.color = (color)7;
-    assert_int_equal(
-        ormc_row_exec(db, &item_table, sql_insert, &r, ALL_COLUMNS, NULL),
-        ORMC_INVALID);
+    /* an enum out of range: refused by the write checks, and when bound */
+    assert_int_equal(ormc_row_update(db, &item_table, &r), ORMC_INVALID);
+    assert_int_equal(ormc_row_get_by(db, &item_table,
+                                     "SELECT id, i32, i64, f64, flag, name, "
+                                     "data, at, doc, uid, color FROM items "
+                                     "WHERE color = $1",
+                                     ORMC_COLUMN_BIT(10), &r, &out),
+                     ORMC_INVALID);
+    assert_non_null(strstr(ormc_errmsg(db), "out of range"));
     r.color = COLOR_GREEN;
     /* column set and $N disagree */
-    assert_int_equal(ormc_row_exec(db, &item_table, sql_insert, &r,
-                                   ORMC_COLUMN_BIT(0), NULL),
+    assert_int_equal(ormc_row_get_by(db, &item_table, sql_get,
+                                     ORMC_COLUMN_BIT(0) | ORMC_COLUMN_BIT(1),
+                                     &r, &out),
                      ORMC_INVALID);
+    assert_int_equal(ormc_row_get(db, &item_table, NULL, &r), ORMC_INVALID);
+    assert_int_equal(ormc_row_get(db, &item_table, &r, NULL), ORMC_INVALID);
+    assert_int_equal(ormc_row_get(db, NULL, &r, &out), ORMC_INVALID);
     assert_int_equal(
-        ormc_row_fetch(db, &item_table, sql_get, NULL, ORMC_COLUMN_BIT(0), &r),
+        ormc_row_get_by(db, &item_table, NULL, ORMC_COLUMN_BIT(0), &r, &out),
         ORMC_INVALID);
-    assert_int_equal(
-        ormc_row_exec(NULL, &item_table, sql_insert, &r, ALL_COLUMNS, NULL),
-        ORMC_INVALID);
+    assert_int_equal(ormc_row_update(NULL, &item_table, &r), ORMC_INVALID);
+    assert_int_equal(ormc_row_update(db, &item_table, NULL), ORMC_INVALID);
+    assert_int_equal(ormc_row_delete(db, &item_table, NULL), ORMC_INVALID);
+    /* a descriptor without fixed statements: refused, nothing sent */
+    ormc_counters before, after;
+    assert_ok(db, ormc_stats(db, &before));
+    ormc_table bare = item_table;
+    bare.sql = NULL;
+    assert_int_equal(ormc_row_get(db, &bare, &r, &out), ORMC_INVALID);
+    assert_string_equal(ormc_errmsg(db),
+                        "ormc_row_get: table item has no fixed statements");
+    assert_int_equal(ormc_row_update(db, &bare, &r), ORMC_INVALID);
+    assert_int_equal(ormc_row_delete(db, &bare, &r), ORMC_INVALID);
+    assert_ok(db, ormc_stats(db, &after));
+    assert_int_equal(after.statements, before.statements);
     /* a label the descriptor does not know */
     ormc_test_exec(db, "INSERT INTO items (id, color) VALUES (6, 'red')");
     static const char *const two[] = {"green", "blue"};
@@ -288,11 +336,9 @@ static void test_row_bad_input(void **state)
     cols[10].n_enum_values = 2;
     ormc_table t = item_table;
     t.columns = cols;
-    item key = {0}, out;
+    item key = {0};
     key.id = 6;
-    assert_int_equal(
-        ormc_row_fetch(db, &t, sql_get, &key, ORMC_COLUMN_BIT(0), &out),
-        ORMC_ERROR);
+    assert_int_equal(ormc_row_get(db, &t, &key, &out), ORMC_ERROR);
 }
 
 /* The same values through ormc_exec / ormc_query and typed parameters. */

@@ -1,0 +1,111 @@
+#!/bin/sh
+# tests/docs/check_layers.sh DOC NM OBJECT...: the runtime's calls follow
+# the layers of docs/architecture.md.
+#
+# The layers are read from the page's first diagram (the code block after
+# "## The runtime's layers"): one line per layer, the highest first; a line
+# that starts with a file continues the layer above it. The calls are read
+# from the objects of runtime/src with nm: object X calls Y when X uses a
+# symbol Y defines. A call is a problem when it goes to a higher layer, or
+# from one feature to another (features are peers), unless an item of the
+# page's "## Known departures" names the caller as `X.c:...` and the
+# symbol as `sym` or `Y.c:sym`; an item that excuses no call any more is
+# a problem too (the departure was fixed: delete the item). Calls within a
+# layer (the loop of stmt.c and tx.c among them) are the layer's own
+# business.
+#
+# Prints one line per problem and exits 1 when there is any.
+set -u
+doc=${1:?usage: check_layers.sh DOC NM OBJECT...}
+nm=$2
+shift 2
+tmp=${TMPDIR:-/tmp}/ormc_layers.$$
+mkdir "$tmp" || exit 1
+trap 'rm -rf "$tmp"' EXIT
+
+# file layer-number (0 = the highest) layer-name, from the diagram.
+awk '
+    /^## The runtime.s layers/ { section = 1; next }
+    section && /^```/ { if (inblock) exit; inblock = 1; next }
+    inblock {
+        line = $0
+        sub(/^ +/, "", line)
+        if (line !~ /^[a-z_]+\.c/) {
+            n++
+            name = line
+            sub(/ +[a-z_]+\.c.*/, "", name)
+        }
+        for (i = 1; i <= NF; i++)
+            if ($i ~ /^[a-z_]+\.c$/)
+                print $i, n, name
+    }
+' "$doc" >"$tmp/layers"
+if [ ! -s "$tmp/layers" ]; then
+    echo "$doc: no layer diagram found" >&2
+    exit 1
+fi
+
+# The departures section, one item a line.
+awk '
+    /^## Known departures/ { section = 1; next }
+    section && /^## / { exit }
+    section {
+        if ($0 ~ /^ *- /) { if (item != "") print item; item = $0 }
+        else if ($0 ~ /^ *$/) { if (item != "") print item; item = "" }
+        else if (item != "") item = item " " $0
+    }
+    END { if (item != "") print item }
+' "$doc" >"$tmp/departures"
+
+status=0
+: >"$tmp/defs"
+: >"$tmp/uses"
+for o in "$@"; do
+    f=$(basename "$o" .o) # stmt.c.o (CMake) or stmt.o
+    case $f in *.c) ;; *) f=$f.c ;; esac
+    if ! grep -q "^$f " "$tmp/layers"; then
+        echo "$doc: $f is in no layer of the diagram" >&2
+        status=1
+    fi
+    "$nm" -g --defined-only "$o" | awk -v f="$f" 'NF >= 3 { print $3, f }' >>"$tmp/defs"
+    "$nm" -u "$o" | awk -v f="$f" '{ print f, $NF }' >>"$tmp/uses"
+done
+
+# caller symbol callee, for calls between files
+awk '
+    FILENAME == ARGV[1] { def[$1] = $2; next }
+    ($2 in def) && def[$2] != $1 { print $1, $2, def[$2] }
+' "$tmp/defs" "$tmp/uses" | sort -u >"$tmp/calls"
+
+while read -r caller sym callee; do
+    lc=$(awk -v f="$caller" '$1 == f { print $2 }' "$tmp/layers")
+    le=$(awk -v f="$callee" '$1 == f { print $2 }' "$tmp/layers")
+    name=$(awk -v f="$caller" '$1 == f { $1 = $2 = ""; sub(/^ +/, ""); print }' "$tmp/layers")
+    [ -n "$lc" ] && [ -n "$le" ] || continue
+    if [ "$le" -lt "$lc" ]; then
+        why="calls up, into the $(awk -v f="$callee" '$1 == f { $1 = $2 = ""; sub(/^ +/, ""); print }' "$tmp/layers") layer"
+    elif [ "$le" -eq "$lc" ] && [ "$name" = features ]; then
+        why="calls another feature"
+    else
+        continue
+    fi
+    items=$(grep -n -F "\`$caller:" "$tmp/departures" |
+        grep -E "\`([a-z_]+\\.c:)?$sym\`" | cut -d: -f1)
+    if [ -n "$items" ]; then
+        printf '%s\n' "$items" >>"$tmp/used"
+        continue
+    fi
+    echo "runtime/src/$caller $why: $sym ($callee); fix it or list it under Known departures in docs/architecture.md" >&2
+    status=1
+done <"$tmp/calls"
+
+# An item that excuses no call is out of date: the departure was fixed.
+n=0
+while IFS= read -r item; do
+    n=$((n + 1))
+    grep -qx "$n" "$tmp/used" 2>/dev/null && continue
+    echo "$doc: a known departure that no call matches any more (delete it):" >&2
+    echo "    $item" >&2
+    status=1
+done <"$tmp/departures"
+exit $status

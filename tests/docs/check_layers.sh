@@ -19,11 +19,15 @@ set -u
 doc=${1:?usage: check_layers.sh DOC NM OBJECT...}
 nm=$2
 shift 2
+if [ $# -eq 0 ]; then
+    echo "check_layers.sh: no objects given" >&2
+    exit 1
+fi
 tmp=${TMPDIR:-/tmp}/ormc_layers.$$
 mkdir "$tmp" || exit 1
 trap 'rm -rf "$tmp"' EXIT
 
-# file layer-number (0 = the highest) layer-name, from the diagram.
+# file layer-number (1 = the highest) layer-name, from the diagram.
 awk '
     /^## The runtime.s layers/ { section = 1; next }
     section && /^```/ { if (inblock) exit; inblock = 1; next }
@@ -58,8 +62,6 @@ awk '
 ' "$doc" >"$tmp/departures"
 
 status=0
-: >"$tmp/defs"
-: >"$tmp/uses"
 for o in "$@"; do
     f=$(basename "$o" .o) # stmt.c.o (CMake) or stmt.o
     case $f in *.c) ;; *) f=$f.c ;; esac
@@ -67,9 +69,24 @@ for o in "$@"; do
         echo "$doc: $f is in no layer of the diagram" >&2
         status=1
     fi
-    "$nm" -g --defined-only "$o" | awk -v f="$f" 'NF >= 3 { print $3, f }' >>"$tmp/defs"
-    "$nm" -u "$o" | awk -v f="$f" '{ print f, $NF }' >>"$tmp/uses"
 done
+# "OBJECT:[address] TYPE SYMBOL" per line, for all the objects at once
+if ! "$nm" -A -g --defined-only "$@" >"$tmp/nm_defs" ||
+    ! "$nm" -A -u "$@" >"$tmp/nm_uses"; then
+    echo "$nm could not read the objects" >&2
+    exit 1
+fi
+# symbol file / file symbol
+file_of='
+    function file_of(line) {
+        sub(/:.*/, "", line)
+        sub(/.*\//, "", line)
+        sub(/\.o$/, "", line)
+        if (line !~ /\.c$/) line = line ".c"
+        return line
+    }'
+awk "$file_of"' { print $NF, file_of($0) }' "$tmp/nm_defs" >"$tmp/defs"
+awk "$file_of"' { print file_of($0), $NF }' "$tmp/nm_uses" >"$tmp/uses"
 
 # caller symbol callee, for calls between files
 awk '
@@ -77,18 +94,26 @@ awk '
     ($2 in def) && def[$2] != $1 { print $1, $2, def[$2] }
 ' "$tmp/defs" "$tmp/uses" | sort -u >"$tmp/calls"
 
-while read -r caller sym callee; do
-    lc=$(awk -v f="$caller" '$1 == f { print $2 }' "$tmp/layers")
-    le=$(awk -v f="$callee" '$1 == f { print $2 }' "$tmp/layers")
-    name=$(awk -v f="$caller" '$1 == f { $1 = $2 = ""; sub(/^ +/, ""); print }' "$tmp/layers")
-    [ -n "$lc" ] && [ -n "$le" ] || continue
-    if [ "$le" -lt "$lc" ]; then
-        why="calls up, into the $(awk -v f="$callee" '$1 == f { $1 = $2 = ""; sub(/^ +/, ""); print }' "$tmp/layers") layer"
-    elif [ "$le" -eq "$lc" ] && [ "$name" = features ]; then
-        why="calls another feature"
-    else
-        continue
-    fi
+# caller symbol callee why, for the calls that need an excuse
+awk '
+    FILENAME == ARGV[1] {
+        layer[$1] = $2
+        name = $0
+        sub(/^[^ ]+ [^ ]+ /, "", name)
+        lname[$1] = name
+        next
+    }
+    !($1 in layer) || !($3 in layer) { next }
+    layer[$3] < layer[$1] {
+        print $1, $2, $3, "calls up, into the " lname[$3] " layer"
+        next
+    }
+    layer[$3] == layer[$1] && lname[$1] == "features" {
+        print $1, $2, $3, "calls another feature"
+    }
+' "$tmp/layers" "$tmp/calls" >"$tmp/flagged"
+
+while read -r caller sym callee why; do
     items=$(grep -n -F "\`$caller:" "$tmp/departures" |
         grep -E "\`([a-z_]+\\.c:)?$sym\`" | cut -d: -f1)
     if [ -n "$items" ]; then
@@ -97,7 +122,7 @@ while read -r caller sym callee; do
     fi
     echo "runtime/src/$caller $why: $sym ($callee); fix it or list it under Known departures in docs/architecture.md" >&2
     status=1
-done <"$tmp/calls"
+done <"$tmp/flagged"
 
 # An item that excuses no call is out of date: the departure was fixed.
 n=0

@@ -19,12 +19,6 @@ static void check(ormc_db *db, int rc, const char *what)
         bench_die("%s: %s: %s", what, ormc_strstatus(rc), ormc_errmsg(db));
 }
 
-/* An engine call this build's runtime does not have yet (bench/stubs.c). */
-static bool missing(int rc)
-{
-    return rc == ORMC_UNSUPPORTED;
-}
-
 static void exec_sql(ormc_db *db, const char *sql)
 {
     check(db, ormc_exec(db, sql, NULL, 0, NULL), sql);
@@ -145,11 +139,6 @@ static void w2_read_all(ormc_db *db, data *d, long rep)
     slack_bot_query_init(&q);
     slack_bot_cursor cur;
     int rc = slack_bot_cursor_open(db, &q, &cur);
-    if (missing(rc)) {
-        slack_bot_query_free(&q);
-        bench_skip("W2", "cursor not in this runtime yet");
-        return;
-    }
     check(db, rc, "W2 cursor_open");
     slack_bot row;
     while ((rc = slack_bot_cursor_next(&cur, &row)) == ORMC_ROW) {
@@ -199,10 +188,6 @@ static void w4_latest(ormc_db *db, data *d, long rep)
         slack_bot row;
         int rc = slack_bot_first(db, &q, &row);
         slack_bot_query_free(&q);
-        if (missing(rc)) {
-            bench_skip("W4", "query executors not in this runtime yet");
-            return;
-        }
         if (rc == ORMC_OK) {
             sum += row_check(&row);
             slack_bot_free(&row);
@@ -248,10 +233,6 @@ static void w7_find_or_create(ormc_db *db, data *d, long rep)
         slack_bot row = d->foc[j];
         bool created;
         int rc = slack_bot_find_or_create(db, &row, SLACK_BOT_ID, &created);
-        if (missing(rc)) {
-            bench_skip("W7", "find_or_create not in this runtime yet");
-            return;
-        }
         check(db, rc, "W7 find_or_create");
         sum += row_check(&row);
         created_n += created;
@@ -298,10 +279,6 @@ static void m1_stream(ormc_db *db, long rows)
     slack_bot_cursor cur;
     double t0 = bench_now();
     int rc = slack_bot_cursor_open(db, &q, &cur);
-    if (missing(rc)) {
-        bench_skip("M1", "cursor not in this runtime yet");
-        return;
-    }
     check(db, rc, "M1 cursor_open");
     slack_bot row;
     long count = 0;

@@ -253,7 +253,7 @@ static inline void bench_slice(double *t0, long i, long n)
     *t0 += bench_now() - paused;
 }
 
-/* A workload this build cannot run (e.g. an engine call not there yet). */
+/* A workload this program cannot run here: run.py shows it as skipped. */
 static inline void bench_skip(const char *workload, const char *why)
 {
     printf("SKIP %s %s\n", workload, why);

@@ -1,5 +1,5 @@
 /*
- * test_generated.c: every schema of schema/, generated at build time,
+ * test_generated_schemas.c: every schema of schema/, generated at build time,
  * through its generated schema-level functions, on both backends: create
  * (twice), a clean drift check, a fixture row in every table (parents
  * created through the references), drop (children first, rows and all),
@@ -146,5 +146,5 @@ int main(void)
         ORMC_BACKEND_TEST(test_all_together),
         ORMC_BACKEND_TEST(test_drift_in_generated),
     };
-    return ormc_test_run_backends("schema_generated", tests);
+    return ormc_test_run_backends("schema_generated_schemas", tests);
 }

@@ -1,6 +1,6 @@
 /*
- * test_fixture.c: ormc_row_fixture_insert: stored fixtures, their parents
- * created through foreign keys and shared per seq, on both backends.
+ * test_fixture_insert.c: ormc_row_fixture_insert: stored fixtures, their
+ * parents created through foreign keys and shared per seq, on both backends.
  */
 #include <stdio.h>
 #include <string.h>
@@ -102,5 +102,5 @@ int main(void)
         ORMC_BACKEND_TEST(test_fixture_insert_every_table),
         ORMC_BACKEND_TEST(test_fixture_insert_calls_hooks),
     };
-    return ormc_test_run_backends("data_fixture", tests);
+    return ormc_test_run_backends("data_fixture_insert", tests);
 }

@@ -54,13 +54,7 @@ local OPTION_FOR = {
     max = "text columns", tz = "timestamp columns", values = "enum columns",
 }
 
-local ON_DELETE = {
-    cascade = "CASCADE", restrict = "RESTRICT", set_null = "SET NULL",
-    set_default = "SET DEFAULT", no_action = "NO ACTION",
-}
-M.ON_DELETE = ON_DELETE
-local ON_DELETE_NAMES = { "cascade", "restrict", "set_null", "set_default",
-                          "no_action" }
+local ON_DELETE, ON_DELETE_NAMES = types.ON_DELETE, types.ON_DELETE_NAMES
 
 local ENTRY_OPTIONS = {
     index = { unique = "boolean", name = "string", doc = "string" },

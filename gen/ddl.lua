@@ -1,16 +1,13 @@
--- ddl.lua: CREATE TABLE and CREATE INDEX statements for one dialect.
--- emit_sqlite.lua and emit_postgres.lua each pass their dialect table; the
+-- ddl.lua: the DDL text of a schema in one dialect (a table of
+-- dialect.lua): CREATE TABLE and CREATE INDEX statements, the ADD COLUMN
+-- definitions of the descriptors, and the NAME.<dialect>.sql file. The
 -- structure (tables in dependency order, named constraints, IF NOT EXISTS
--- everywhere) is shared so that the two cannot drift apart.
---
--- A dialect is
---   { name, column_type(c), default_now(c), bool(v),
---     serial(c, t) -> clause, whether the clause is the primary key,
---     text_max_check }
+-- everywhere) is shared so that the two dialects cannot drift apart; the C
+-- source and diff.lua take their statements from here.
 
 local util = require("util")
 local model = require("model")
-local check = require("check")
+local types = require("types")
 
 local concat, format = table.concat, string.format
 local ident, sql_string = util.sql_ident, util.sql_string
@@ -47,7 +44,7 @@ local function references_clause(c)
     local ref = format("REFERENCES %s (%s)", c.ref_table.sql_ident,
                        c.ref_col.sql_ident)
     if c.ref.on_delete then
-        ref = ref .. " ON DELETE " .. check.ON_DELETE[c.ref.on_delete]
+        ref = ref .. " ON DELETE " .. types.ON_DELETE[c.ref.on_delete]
     end
     return ref
 end
@@ -96,7 +93,7 @@ end
 -- whose default is now or that references a table and has a default.
 -- runtime/src/schema.c (why_not_added) explains each case.
 function M.add_column_definition(d, t, c)
-    local sqlite = d.name == "SQLite"
+    local sqlite = d.key == "sqlite"
     if c.pk or c.type == "serial" or c.unique
         or (c.not_null and c.default == nil)
         or (sqlite and c.default == model.NOW)
@@ -243,7 +240,8 @@ function M.statements(d, m)
 end
 
 -- The .sql file: a banner, the schema's doc, and the statements.
-function M.file(d, m, stmts, banner)
+function M.file(d, m, banner)
+    local stmts = M.statements(d, m)
     local b = util.buffer()
     b:line("-- %s", banner)
     b:line("--")

@@ -16,8 +16,7 @@ local cgen = require("cgen")
 local ddl = require("ddl")
 local sql = require("sql")
 local types = require("types")
-local emit_sqlite = require("emit_sqlite")
-local emit_postgres = require("emit_postgres")
+local dialect = require("dialect")
 local header = require("emit_c_header")
 
 local format, concat = string.format, table.concat
@@ -161,9 +160,8 @@ local function emit_descriptors(b, m, t)
         if c.renamed_from then
             field(b, "renamed_from", util.c_string(c.renamed_from))
         end
-        local add_sqlite = ddl.add_column_definition(emit_sqlite.dialect, t, c)
-        local add_postgres = ddl.add_column_definition(emit_postgres.dialect,
-                                                       t, c)
+        local add_sqlite = ddl.add_column_definition(dialect.sqlite, t, c)
+        local add_postgres = ddl.add_column_definition(dialect.postgres, t, c)
         if add_sqlite then literal_field(b, "add_sqlite", add_sqlite) end
         if add_postgres then literal_field(b, "add_postgres", add_postgres) end
         b:line("    },")
@@ -531,8 +529,8 @@ function M.emit(m, ctx)
                                .. "%s.sqlite.sql and %s.postgres.sql.",
                                m.name, m.name))
     b:line()
-    emit_ddl(b, m.name .. "_ddl_sqlite", emit_sqlite.statements(m))
-    emit_ddl(b, m.name .. "_ddl_postgres", emit_postgres.statements(m))
+    emit_ddl(b, m.name .. "_ddl_sqlite", ddl.statements(dialect.sqlite, m))
+    emit_ddl(b, m.name .. "_ddl_postgres", ddl.statements(dialect.postgres, m))
 
     section(b, "Tables and schema")
     emit_tables(b, m)

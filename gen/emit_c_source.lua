@@ -4,9 +4,10 @@
 -- Fixed order: banner, includes; enum checks and labels; per table its
 -- column and index descriptors; the SQL (fixed statements per table with
 -- their provenance, then the DDL of both dialects); the table and schema
--- descriptors; the functions. Functions only fill keys or parameters and call
--- the runtime's engine with the table's descriptor: the logic lives in the
--- runtime.
+-- descriptors; the functions, in api.lua's list, each with its body here
+-- (BODY, by the function's id). Functions only fill keys or parameters and
+-- call the runtime's engine with the table's descriptor: the logic lives in
+-- the runtime.
 --
 -- keep in sync with runtime/include/ormc.h (ormc_column, ormc_index,
 -- ormc_table_sql, ormc_table, ormc_schema, ORMC_COL_*, the engine calls).
@@ -17,10 +18,9 @@ local ddl = require("ddl")
 local sql = require("sql")
 local types = require("types")
 local dialect = require("dialect")
-local header = require("emit_c_header")
+local api = require("api")
 
 local format, concat = string.format, table.concat
-local decl = cgen.decl
 
 local M = {}
 
@@ -323,144 +323,161 @@ local function colset_expr(cols)
     return concat(names, " | ")
 end
 
-local function emit_functions(b, m, t)
-    local p, row = t.prefix, t.prefix
-    local tref = "&" .. p .. "_table"
-    local qb = "q ? &q->b : NULL"
-    section(b, format("Functions of table %s", t.name))
+-- The body of each generated function of a table, by api.lua's id: the
+-- lines between the braces. f is the function's entry (f.key: the unique
+-- key of a get_by; f.column: the column of a where).
+local BODY = {}
 
-    body(b, "void ", p .. "_init", { row .. " *row" }, {
-        "if (row != NULL)", format("    *row = %s_init_value;", p) })
-    body(b, "int ", p .. "_validate",
-         { "const " .. row .. " *row", "ormc_invalid *why" },
-         call_lines("return ", "ormc_row_validate", { tref, "row", "why" }))
-    body(b, "int ", p .. "_insert", { "ormc_db *db", row .. " *row" },
-         call_lines("return ", "ormc_row_insert", { "db", tref, "row" }))
-    body(b, "int ", p .. "_insert_many",
-         { "ormc_db *db", "const " .. row .. " *rows", "size_t n" },
-         call_lines("return ", "ormc_row_insert_many",
-                    { "db", tref, "rows", "n" }))
+function BODY.init(t)
+    return { "if (row != NULL)",
+             format("    *row = %s_init_value;", t.prefix) }
+end
+function BODY.validate(t)
+    return call_lines("return ", "ormc_row_validate",
+                      { "&" .. t.prefix .. "_table", "row", "why" })
+end
+function BODY.insert(t)
+    return call_lines("return ", "ormc_row_insert",
+                      { "db", "&" .. t.prefix .. "_table", "row" })
+end
+function BODY.insert_many(t)
+    return call_lines("return ", "ormc_row_insert_many",
+                      { "db", "&" .. t.prefix .. "_table", "rows", "n" })
+end
 
-    local keys = header.key_params(t.pk_cols)
-    local args = { "ormc_db *db" }
-    append(args, keys)
-    args[#args + 1] = row .. " *row"
+function BODY.get(t)
+    local p, row, tref = t.prefix, t.prefix, "&" .. t.prefix .. "_table"
     local lines = { row .. " key_;", "" }
     fill_key(lines, t.pk_cols)
     append(lines, call_lines("return ", "ormc_row_fetch",
                              { "db", tref, p .. "_get_sql", "&key_",
                                colset_expr(t.pk_cols), "row" }))
-    body(b, "int ", p .. "_get", args, lines)
+    return lines
+end
 
-    for _, g in ipairs(t.get_by) do
-        args = { "ormc_db *db" }
-        append(args, header.key_params(g.col_objs))
-        args[#args + 1] = row .. " *row"
-        lines = { row .. " key_;", "" }
-        fill_key(lines, g.col_objs)
-        append(lines, call_lines("return ", "ormc_row_fetch",
-                                 { "db", tref, g.sql_const, "&key_",
-                                   colset_expr(g.col_objs), "row" }))
-        body(b, "int ", g.fn, args, lines)
-    end
+function BODY.get_by(t, f)
+    local g, row, tref = f.key, t.prefix, "&" .. t.prefix .. "_table"
+    local lines = { row .. " key_;", "" }
+    fill_key(lines, g.col_objs)
+    append(lines, call_lines("return ", "ormc_row_fetch",
+                             { "db", tref, g.sql_const, "&key_",
+                               colset_expr(g.col_objs), "row" }))
+    return lines
+end
 
-    lines = { "int64_t changes_ = 0;" }
+function BODY.update(t)
+    local p, tref = t.prefix, "&" .. t.prefix .. "_table"
+    local lines = { "int64_t changes_ = 0;" }
     append(lines, call_lines("int rc_ = ", "ormc_row_exec",
                              { "db", tref, p .. "_update_sql", "row",
                                t.macro .. "_ALL_COLUMNS", "&changes_" }))
     append(lines, { "", "if (rc_ == ORMC_OK && changes_ == 0)",
                     "    return ORMC_NOT_FOUND;", "return rc_;" })
-    body(b, "int ", p .. "_update", { "ormc_db *db", "const " .. row .. " *row" },
-         lines)
+    return lines
+end
 
-    body(b, "int ", p .. "_update_columns",
-         { "ormc_db *db", "const " .. row .. " *row", "ormc_colset columns" },
-         call_lines("return ", "ormc_row_update_columns",
-                    { "db", tref, "row", "columns" }))
+function BODY.update_columns(t)
+    return call_lines("return ", "ormc_row_update_columns",
+                      { "db", "&" .. t.prefix .. "_table", "row", "columns" })
+end
 
-    args = { "ormc_db *db" }
-    append(args, keys)
-    lines = { row .. " key_;", "int64_t changes_ = 0;", "int rc_;", "" }
+function BODY.delete(t)
+    local p, row, tref = t.prefix, t.prefix, "&" .. t.prefix .. "_table"
+    local lines = { row .. " key_;", "int64_t changes_ = 0;", "int rc_;", "" }
     fill_key(lines, t.pk_cols)
     append(lines, call_lines("rc_ = ", "ormc_row_exec",
                              { "db", tref, p .. "_delete_sql", "&key_",
                                colset_expr(t.pk_cols), "&changes_" }))
     append(lines, { "if (rc_ == ORMC_OK && changes_ == 0)",
                     "    return ORMC_NOT_FOUND;", "return rc_;" })
-    body(b, "int ", p .. "_delete", args, lines)
+    return lines
+end
 
-    body(b, "int ", p .. "_upsert",
-         { "ormc_db *db", row .. " *row", "ormc_colset conflict" },
-         call_lines("return ", "ormc_row_upsert",
-                    { "db", tref, "row", "conflict" }))
-    body(b, "int ", p .. "_find_or_create",
-         { "ormc_db *db", row .. " *row", "ormc_colset key", "bool *created" },
-         call_lines("return ", "ormc_row_find_or_create",
-                    { "db", tref, "row", "key", "created" }))
-    body(b, "int ", p .. "_fixture", { row .. " *row", "uint64_t seq" },
-         call_lines("return ", "ormc_row_fixture", { tref, "row", "seq" }))
-    body(b, "int ", p .. "_fixture_insert",
-         { "ormc_db *db", "uint64_t seq", row .. " *row" },
-         call_lines("return ", "ormc_row_fixture_insert",
-                    { "db", tref, "seq", "row" }))
-    body(b, "void ", p .. "_free", { row .. " *row" },
-         call_lines("", "ormc_row_free", { tref, "row" }))
-    body(b, "void ", p .. "_list_free", { p .. "_list *list" }, {
+function BODY.upsert(t)
+    return call_lines("return ", "ormc_row_upsert",
+                      { "db", "&" .. t.prefix .. "_table", "row", "conflict" })
+end
+function BODY.find_or_create(t)
+    return call_lines("return ", "ormc_row_find_or_create",
+                      { "db", "&" .. t.prefix .. "_table", "row", "key",
+                        "created" })
+end
+function BODY.fixture(t)
+    return call_lines("return ", "ormc_row_fixture",
+                      { "&" .. t.prefix .. "_table", "row", "seq" })
+end
+function BODY.fixture_insert(t)
+    return call_lines("return ", "ormc_row_fixture_insert",
+                      { "db", "&" .. t.prefix .. "_table", "seq", "row" })
+end
+function BODY.free(t)
+    return call_lines("", "ormc_row_free",
+                      { "&" .. t.prefix .. "_table", "row" })
+end
+function BODY.list_free(t)
+    return {
         "if (list != NULL) {",
-        format("    ormc_list_free(%s, list->items, list->count);", tref),
+        format("    ormc_list_free(&%s_table, list->items, list->count);",
+               t.prefix),
         "    list->items = NULL;",
         "    list->count = 0;",
         "}",
-    })
-    body(b, "void ", p .. "_query_init", { p .. "_query *q" }, {
-        "if (q != NULL)",
-        format("    ormc_builder_init(&q->b, %s);", tref),
-    })
-    body(b, "void ", p .. "_query_free", { p .. "_query *q" }, {
-        "if (q != NULL)",
-        "    ormc_builder_free(&q->b);",
-    })
+    }
+end
+function BODY.query_init(t)
+    return { "if (q != NULL)",
+             format("    ormc_builder_init(&q->b, &%s_table);", t.prefix) }
+end
+function BODY.query_free()
+    return { "if (q != NULL)", "    ormc_builder_free(&q->b);" }
+end
 
-    for _, c in ipairs(t.columns) do
-        local info = types.info[c.type]
-        lines = { "ormc_param p;", "", "memset(&p, 0, sizeof p);",
-                  format("p.type = %s;", info.ormc) }
-        if c.type == "blob" then
-            lines[#lines + 1] = "p.is_null = value.data == NULL;"
-        elseif c.pointer then
-            lines[#lines + 1] = "p.is_null = value == NULL;"
-        end
-        if c.type == "enum" then
-            lines[#lines + 1] = "p.u.i32 = (int32_t)value;"
-        else
-            lines[#lines + 1] = format("p.u.%s = value;", info.member)
-        end
-        append(lines, call_lines("", "ormc_builder_where",
-                                 { qb, tostring(c.index), "op", "&p" }))
-        body(b, "void ", p .. "_where_" .. c.name,
-             { p .. "_query *q", "ormc_op op", decl(c.ctype, "value") }, lines)
-        body(b, "void ", p .. "_where_" .. c.name .. "_in",
-             { p .. "_query *q", header.in_type(c), "size_t n" },
-             call_lines("", "ormc_builder_where_in",
-                        { qb, tostring(c.index), "values", "n" }))
+local QB = "q ? &q->b : NULL"
+
+function BODY.where(_, f)
+    local c = f.column
+    local info = types.info[c.type]
+    local lines = { "ormc_param p;", "", "memset(&p, 0, sizeof p);",
+                    format("p.type = %s;", info.ormc) }
+    if c.type == "blob" then
+        lines[#lines + 1] = "p.is_null = value.data == NULL;"
+    elseif c.pointer then
+        lines[#lines + 1] = "p.is_null = value == NULL;"
     end
+    if c.type == "enum" then
+        lines[#lines + 1] = "p.u.i32 = (int32_t)value;"
+    else
+        lines[#lines + 1] = format("p.u.%s = value;", info.member)
+    end
+    append(lines, call_lines("", "ormc_builder_where",
+                             { QB, tostring(c.index), "op", "&p" }))
+    return lines
+end
+function BODY.where_in(_, f)
+    return call_lines("", "ormc_builder_where_in",
+                      { QB, tostring(f.column.index), "values", "n" })
+end
 
-    body(b, "void ", p .. "_or_begin", { p .. "_query *q" },
-         call_lines("", "ormc_builder_or_begin", { qb }))
-    body(b, "void ", p .. "_or_end", { p .. "_query *q" },
-         call_lines("", "ormc_builder_or_end", { qb }))
-    body(b, "void ", p .. "_order_by",
-         { p .. "_query *q", "ormc_colset column", "ormc_order dir" },
-         call_lines("", "ormc_builder_order_by", { qb, "column", "dir" }))
-    body(b, "void ", p .. "_limit", { p .. "_query *q", "int64_t limit" },
-         call_lines("", "ormc_builder_limit", { qb, "limit" }))
-    body(b, "void ", p .. "_offset", { p .. "_query *q", "int64_t offset" },
-         call_lines("", "ormc_builder_offset", { qb, "offset" }))
-
-    local cq = "const " .. p .. "_query *q"
-    body(b, "int ", p .. "_first", { "ormc_db *db", cq, row .. " *row" },
-         call_lines("return ", "ormc_builder_first", { "db", qb, "row" }))
-    body(b, "int ", p .. "_all", { "ormc_db *db", cq, p .. "_list *list" }, {
+function BODY.or_begin()
+    return call_lines("", "ormc_builder_or_begin", { QB })
+end
+function BODY.or_end()
+    return call_lines("", "ormc_builder_or_end", { QB })
+end
+function BODY.order_by()
+    return call_lines("", "ormc_builder_order_by", { QB, "column", "dir" })
+end
+function BODY.limit()
+    return call_lines("", "ormc_builder_limit", { QB, "limit" })
+end
+function BODY.offset()
+    return call_lines("", "ormc_builder_offset", { QB, "offset" })
+end
+function BODY.first()
+    return call_lines("return ", "ormc_builder_first", { "db", QB, "row" })
+end
+function BODY.all(t)
+    return {
         "void *items = NULL;",
         "int rc;",
         "",
@@ -468,36 +485,65 @@ local function emit_functions(b, m, t)
         "    return ORMC_INVALID;",
         "list->items = NULL;",
         "list->count = 0;",
-        format("rc = ormc_builder_all(db, %s, &items, &list->count);", qb),
-        format("list->items = (%s *)items;", row),
+        format("rc = ormc_builder_all(db, %s, &items, &list->count);", QB),
+        format("list->items = (%s *)items;", t.prefix),
         "return rc;",
-    })
-    body(b, "int ", p .. "_count", { "ormc_db *db", cq, "int64_t *n" },
-         call_lines("return ", "ormc_builder_count", { "db", qb, "n" }))
-    body(b, "int ", p .. "_exists", { "ormc_db *db", cq, "bool *exists" },
-         call_lines("return ", "ormc_builder_exists", { "db", qb, "exists" }))
-    body(b, "int ", p .. "_delete_where", { "ormc_db *db", cq, "int64_t *deleted" },
-         call_lines("return ", "ormc_builder_delete", { "db", qb, "deleted" }))
-    body(b, "int ", p .. "_update_where",
-         { "ormc_db *db", cq, "const " .. row .. " *values",
-           "ormc_colset columns", "int64_t *changed" },
-         call_lines("return ", "ormc_builder_update",
-                    { "db", qb, "values", "columns", "changed" }))
-    body(b, "int ", p .. "_cursor_open",
-         { "ormc_db *db", cq, p .. "_cursor *cur" }, {
+    }
+end
+function BODY.count()
+    return call_lines("return ", "ormc_builder_count", { "db", QB, "n" })
+end
+function BODY.exists()
+    return call_lines("return ", "ormc_builder_exists", { "db", QB, "exists" })
+end
+function BODY.delete_where()
+    return call_lines("return ", "ormc_builder_delete",
+                      { "db", QB, "deleted" })
+end
+function BODY.update_where()
+    return call_lines("return ", "ormc_builder_update",
+                      { "db", QB, "values", "columns", "changed" })
+end
+function BODY.cursor_open()
+    return {
         "if (cur == NULL)",
         "    return ORMC_INVALID;",
         "cur->impl = NULL;",
-        format("return ormc_cursor_open(db, %s, &cur->impl);", qb),
-    })
-    body(b, "int ", p .. "_cursor_next", { p .. "_cursor *cur", row .. " *row" },
-         { "return ormc_cursor_next(cur ? cur->impl : NULL, row);" })
-    body(b, "void ", p .. "_cursor_close", { p .. "_cursor *cur" }, {
+        format("return ormc_cursor_open(db, %s, &cur->impl);", QB),
+    }
+end
+function BODY.cursor_next()
+    return { "return ormc_cursor_next(cur ? cur->impl : NULL, row);" }
+end
+function BODY.cursor_close()
+    return {
         "if (cur != NULL) {",
         "    ormc_cursor_close(cur->impl);",
         "    cur->impl = NULL;",
         "}",
-    })
+    }
+end
+
+-- The functions of the schema: m is passed for t.
+for _, what in ipairs { "create", "drop", "check" } do
+    BODY["schema_" .. what] = function(m)
+        return { format("return ormc_schema_%s(db, &%s_schema);", what,
+                        m.name) }
+    end
+end
+function BODY.schema_migrate(m)
+    return { format("return ormc_schema_migrate(db, &%s_schema, flags);",
+                    m.name) }
+end
+
+-- The definitions of the functions of api.lua's groups; `of` is the table
+-- (or the schema) the bodies are made from.
+local function define(b, groups, of)
+    for _, g in ipairs(groups) do
+        for _, f in ipairs(g) do
+            body(b, f.ret, f.name, api.c_args(f.args), BODY[f.id](of, f))
+        end
+    end
 end
 
 function M.emit(m, ctx)
@@ -535,18 +581,12 @@ function M.emit(m, ctx)
     section(b, "Tables and schema")
     emit_tables(b, m)
 
-    for _, t in ipairs(m.tables) do emit_functions(b, m, t) end
-
-    section(b, "Functions of the schema")
-    for _, what in ipairs { "create", "drop", "check" } do
-        body(b, "int ", m.name .. "_schema_" .. what, { "ormc_db *db" },
-             { format("return ormc_schema_%s(db, &%s_schema);", what,
-                      m.name) })
+    for _, t in ipairs(m.tables) do
+        section(b, format("Functions of table %s", t.name))
+        define(b, api.table_functions(t), t)
     end
-    body(b, "int ", m.name .. "_schema_migrate",
-         { "ormc_db *db", "unsigned flags" },
-         { format("return ormc_schema_migrate(db, &%s_schema, flags);",
-                  m.name) })
+    section(b, "Functions of the schema")
+    define(b, api.schema_functions(m), m)
     -- One trailing newline, not a blank line. (Not gsub("\n\n$"): an
     -- unanchored pattern is tried at every position of the 5 MB text.)
     local text = b:text()

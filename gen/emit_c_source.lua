@@ -327,22 +327,40 @@ end
 -- lines between the braces. f is the function's entry (f.key: the unique
 -- key of a get_by; f.column: the column of a where).
 local BODY = {}
+local QB = "q ? &q->b : NULL"
+
+-- The bodies that are one call: { lead, function, arguments... }, where
+-- the argument T is the table's descriptor and Q the query's builder.
+local CALLS = {
+    validate = { "return ", "ormc_row_validate", "T", "row", "why" },
+    insert = { "return ", "ormc_row_insert", "db", "T", "row" },
+    insert_many = { "return ", "ormc_row_insert_many", "db", "T", "rows",
+                    "n" },
+    update_columns = { "return ", "ormc_row_update_columns", "db", "T", "row",
+                       "columns" },
+    upsert = { "return ", "ormc_row_upsert", "db", "T", "row", "conflict" },
+    find_or_create = { "return ", "ormc_row_find_or_create", "db", "T", "row",
+                       "key", "created" },
+    fixture = { "return ", "ormc_row_fixture", "T", "row", "seq" },
+    fixture_insert = { "return ", "ormc_row_fixture_insert", "db", "T", "seq",
+                       "row" },
+    free = { "", "ormc_row_free", "T", "row" },
+    or_begin = { "", "ormc_builder_or_begin", "Q" },
+    or_end = { "", "ormc_builder_or_end", "Q" },
+    order_by = { "", "ormc_builder_order_by", "Q", "column", "dir" },
+    limit = { "", "ormc_builder_limit", "Q", "limit" },
+    offset = { "", "ormc_builder_offset", "Q", "offset" },
+    first = { "return ", "ormc_builder_first", "db", "Q", "row" },
+    count = { "return ", "ormc_builder_count", "db", "Q", "n" },
+    exists = { "return ", "ormc_builder_exists", "db", "Q", "exists" },
+    delete_where = { "return ", "ormc_builder_delete", "db", "Q", "deleted" },
+    update_where = { "return ", "ormc_builder_update", "db", "Q", "values",
+                     "columns", "changed" },
+}
 
 function BODY.init(t)
     return { "if (row != NULL)",
              format("    *row = %s_init_value;", t.prefix) }
-end
-function BODY.validate(t)
-    return call_lines("return ", "ormc_row_validate",
-                      { "&" .. t.prefix .. "_table", "row", "why" })
-end
-function BODY.insert(t)
-    return call_lines("return ", "ormc_row_insert",
-                      { "db", "&" .. t.prefix .. "_table", "row" })
-end
-function BODY.insert_many(t)
-    return call_lines("return ", "ormc_row_insert_many",
-                      { "db", "&" .. t.prefix .. "_table", "rows", "n" })
 end
 
 function BODY.get(t)
@@ -376,10 +394,6 @@ function BODY.update(t)
     return lines
 end
 
-function BODY.update_columns(t)
-    return call_lines("return ", "ormc_row_update_columns",
-                      { "db", "&" .. t.prefix .. "_table", "row", "columns" })
-end
 
 function BODY.delete(t)
     local p, row, tref = t.prefix, t.prefix, "&" .. t.prefix .. "_table"
@@ -393,27 +407,6 @@ function BODY.delete(t)
     return lines
 end
 
-function BODY.upsert(t)
-    return call_lines("return ", "ormc_row_upsert",
-                      { "db", "&" .. t.prefix .. "_table", "row", "conflict" })
-end
-function BODY.find_or_create(t)
-    return call_lines("return ", "ormc_row_find_or_create",
-                      { "db", "&" .. t.prefix .. "_table", "row", "key",
-                        "created" })
-end
-function BODY.fixture(t)
-    return call_lines("return ", "ormc_row_fixture",
-                      { "&" .. t.prefix .. "_table", "row", "seq" })
-end
-function BODY.fixture_insert(t)
-    return call_lines("return ", "ormc_row_fixture_insert",
-                      { "db", "&" .. t.prefix .. "_table", "seq", "row" })
-end
-function BODY.free(t)
-    return call_lines("", "ormc_row_free",
-                      { "&" .. t.prefix .. "_table", "row" })
-end
 function BODY.list_free(t)
     return {
         "if (list != NULL) {",
@@ -431,8 +424,6 @@ end
 function BODY.query_free()
     return { "if (q != NULL)", "    ormc_builder_free(&q->b);" }
 end
-
-local QB = "q ? &q->b : NULL"
 
 function BODY.where(_, f)
     local c = f.column
@@ -458,24 +449,6 @@ function BODY.where_in(_, f)
                       { QB, tostring(f.column.index), "values", "n" })
 end
 
-function BODY.or_begin()
-    return call_lines("", "ormc_builder_or_begin", { QB })
-end
-function BODY.or_end()
-    return call_lines("", "ormc_builder_or_end", { QB })
-end
-function BODY.order_by()
-    return call_lines("", "ormc_builder_order_by", { QB, "column", "dir" })
-end
-function BODY.limit()
-    return call_lines("", "ormc_builder_limit", { QB, "limit" })
-end
-function BODY.offset()
-    return call_lines("", "ormc_builder_offset", { QB, "offset" })
-end
-function BODY.first()
-    return call_lines("return ", "ormc_builder_first", { "db", QB, "row" })
-end
 function BODY.all(t)
     return {
         "void *items = NULL;",
@@ -489,20 +462,6 @@ function BODY.all(t)
         format("list->items = (%s *)items;", t.prefix),
         "return rc;",
     }
-end
-function BODY.count()
-    return call_lines("return ", "ormc_builder_count", { "db", QB, "n" })
-end
-function BODY.exists()
-    return call_lines("return ", "ormc_builder_exists", { "db", QB, "exists" })
-end
-function BODY.delete_where()
-    return call_lines("return ", "ormc_builder_delete",
-                      { "db", QB, "deleted" })
-end
-function BODY.update_where()
-    return call_lines("return ", "ormc_builder_update",
-                      { "db", QB, "values", "columns", "changed" })
 end
 function BODY.cursor_open()
     return {
@@ -539,9 +498,21 @@ end
 -- The definitions of the functions of api.lua's groups; `of` is the table
 -- (or the schema) the bodies are made from.
 local function define(b, groups, of)
+    local tref = of.prefix and "&" .. of.prefix .. "_table"
     for _, g in ipairs(groups) do
         for _, f in ipairs(g) do
-            body(b, f.ret, f.name, api.c_args(f.args), BODY[f.id](of, f))
+            local call, lines = CALLS[f.id], nil
+            if call then
+                local args = {}
+                for i = 3, #call do
+                    local a = call[i]
+                    args[i - 2] = a == "T" and tref or a == "Q" and QB or a
+                end
+                lines = call_lines(call[1], call[2], args)
+            else
+                lines = BODY[f.id](of, f)
+            end
+            body(b, f.ret, f.name, api.c_args(f.args), lines)
         end
     end
 end

@@ -1,9 +1,9 @@
 -- ddl.lua: the DDL text of a schema in one dialect (a table of
--- dialect.lua): CREATE TABLE and CREATE INDEX statements, the ADD COLUMN
--- definitions of the descriptors, and the NAME.<dialect>.sql file. The
--- structure (tables in dependency order, named constraints, IF NOT EXISTS
--- everywhere) is shared so that the two dialects cannot drift apart; the C
--- source and diff.lua take their statements from here.
+-- dialect.lua): CREATE TABLE and CREATE INDEX statements and the ADD COLUMN
+-- definitions of the descriptors. The structure (tables in dependency
+-- order, named constraints, IF NOT EXISTS everywhere) is shared so that the
+-- two dialects cannot drift apart; emit_ddl.lua, emit_c_source.lua and
+-- diff.lua take their statements from here.
 
 local util = require("util")
 local model = require("model")
@@ -237,36 +237,6 @@ function M.statements(d, m)
         end
     end
     return out
-end
-
--- The .sql file: a banner, the schema's doc, and the statements.
-function M.file(d, m, banner)
-    local stmts = M.statements(d, m)
-    local b = util.buffer()
-    b:line("-- %s", banner)
-    b:line("--")
-    b:line("-- Schema %s, %s dialect: tables in dependency order.", m.name,
-           d.name)
-    if m.doc then
-        b:line("--")
-        for _, l in ipairs(util.wrap(m.doc, 77)) do b:line("-- %s", l) end
-    end
-    local last_table
-    for _, st in ipairs(stmts) do
-        b:line()
-        if st.table ~= last_table then
-            b:line("-- %s (%s:%d)", st.table.name, st.table.file,
-                   st.table.line)
-            last_table = st.table
-        end
-        if st.doc then
-            for _, l in ipairs(util.wrap(st.doc, 77)) do
-                b:line("-- %s", l)
-            end
-        end
-        b:line("%s;", st.sql)
-    end
-    return b:text()
 end
 
 return M

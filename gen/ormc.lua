@@ -51,7 +51,7 @@ local model = require("model")
 local cgen = require("cgen")
 local emit_c_header = require("emit_c_header")
 local emit_c_source = require("emit_c_source")
-local ddl = require("ddl")
+local emit_ddl = require("emit_ddl")
 local dialect = require("dialect")
 local diff = require("diff")
 
@@ -182,8 +182,9 @@ local function render(m, i)
     return {
         { m.name .. ".h", emit_c_header.emit(m, ctx) },
         { m.name .. ".c", emit_c_source.emit(m, ctx) },
-        { m.name .. ".sqlite.sql", ddl.file(dialect.sqlite, m, banner) },
-        { m.name .. ".postgres.sql", ddl.file(dialect.postgres, m, banner) },
+        { m.name .. ".sqlite.sql", emit_ddl.emit(dialect.sqlite, m, banner) },
+        { m.name .. ".postgres.sql",
+          emit_ddl.emit(dialect.postgres, m, banner) },
     }
 end
 
@@ -375,7 +376,7 @@ local function cmd_ddl(args)
     local d = dialect_of("ddl", opts)
     if #paths ~= 1 then usage_error("ddl: name exactly one schema file") end
     local m = build(paths)[1]
-    stdout:write(ddl.file(d, m, cgen.banner(VERSION, m.file)))
+    stdout:write(emit_ddl.emit(d, m, cgen.banner(VERSION, m.file)))
     return 0
 end
 

@@ -3,7 +3,7 @@
 -- the on_delete actions, and the limits of the runtime and the databases.
 --
 -- keep in sync with runtime/include/ormc.h (ormc_type, ormc_param, the value
--- types) and with the type table of DESIGN.md.
+-- types) and with the type table of docs/generator.md.
 
 local M = {}
 

@@ -26,7 +26,7 @@ local function names_of(cols)
 end
 
 -- The element type of a _where_x_in array.
-function M.in_type(c)
+local function in_type(c)
     if c.type == "text" or c.type == "json" then
         return "const char *const *values"
     end
@@ -212,7 +212,7 @@ local function table_functions(t)
                 .. (c.not_null and ", not null" or "") }
         where[#where + 1] = { id = "where_in", column = c, ret = "void ",
                               name = name .. "_in",
-                              args = { q, M.in_type(c), "size_t n" } }
+                              args = { q, in_type(c), "size_t n" } }
     end
 
     fn({ "Open and close a group of conditions that are OR-ed together; "

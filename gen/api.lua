@@ -1,13 +1,13 @@
 -- api.lua: the list of generated functions, written once: per table and
--- for the schema, each function's name, arguments (as the header declares
--- them, outputs marked /* OUT */) and documentation, in the order both C
--- emitters write them. emit_c_header.lua declares them with their comments;
--- emit_c_source.lua defines them, with a body per function id.
+-- for the schema, each function's name, arguments (args.out: the index of
+-- the output, which the header marks /* OUT */) and documentation, in the
+-- order both C emitters write them. emit_c_header.lua declares them with
+-- their comments; emit_c_source.lua defines them, with a body per id.
 
 local cgen = require("cgen")
 local sql = require("sql")
 
-local format, concat, sub = string.format, table.concat, string.sub
+local format, concat = string.format, table.concat
 local decl = cgen.decl
 
 local M = {}
@@ -38,13 +38,16 @@ local function table_functions(t)
     local st = sql.table_statements(t)
     local tbl = format("\"%s\"", t.sql_name)
     local out = {}
-    -- A group: one comment (paragraphs) over the functions named.
-    local function fn(paras, ret, name, args, more)
-        local g = { doc = paras, { ret = ret, name = name, args = args,
-                                  id = sub(name, #p + 2) } }
-        for i, d in ipairs(more or {}) do
-            g[i + 1] = { ret = d[1], name = d[2], args = d[3],
-                         id = sub(d[2], #p + 2) }
+    -- A group: one comment (paragraphs) over the functions named; each is
+    -- named PREFIX_id.
+    local function fn(paras, ret, id, args, more)
+        local g = { doc = paras, { ret = ret, name = p .. "_" .. id,
+                                  args = args, id = id } }
+        if more then
+            for i, d in ipairs(more) do
+                g[i + 1] = { ret = d[1], name = p .. "_" .. d[2],
+                             args = d[3], id = d[2] }
+            end
         end
         out[#out + 1] = g
         return g
@@ -53,7 +56,7 @@ local function table_functions(t)
     fn({ format("Set *row to %s_INIT: the columns with a literal default "
                 .. "get it, every other field is zero or NULL. Does "
                 .. "nothing when row is NULL.", t.macro) },
-       "void ", p .. "_init", { row .. " *row" })
+       "void ", "init", { row .. " *row" })
 
     fn({ "Check row as every write does before sending it, with the "
          .. "same result on both backends: not-null columns set, text and "
@@ -61,8 +64,8 @@ local function table_functions(t)
          .. "values in range, no NaN, timestamps PostgreSQL can store. "
          .. "Returns ORMC_OK or ORMC_INVALID, with the column and a "
          .. "message in *why (why may be NULL). Runs no SQL." },
-       "int ", p .. "_validate",
-       { "const " .. row .. " *row", "ormc_invalid *why /* OUT */" })
+       "int ", "validate",
+       { "const " .. row .. " *row", "ormc_invalid *why", out = 2 })
 
     fn({ format("Insert row into %s. A serial key that is 0 and a "
                 .. "column defaulting to now whose has_ flag is false "
@@ -73,7 +76,7 @@ local function table_functions(t)
                 .. "another error. row's strings are "
                 .. "borrowed for the call. Runs in the current "
                 .. "transaction.", tbl) },
-       "int ", p .. "_insert", { "ormc_db *db", row .. " *row" })
+       "int ", "insert", { "ormc_db *db", row .. " *row" })
 
     fn({ format("Insert the n rows at rows into %s, all or none, the "
                 .. "fastest way the backend allows. Nothing is written "
@@ -81,32 +84,34 @@ local function table_functions(t)
                 .. "Returns ORMC_OK, ORMC_INVALID (a row %s_validate() "
                 .. "refuses; nothing is sent), ORMC_CONSTRAINT or another "
                 .. "error; runs in the current transaction.", tbl, p, p) },
-       "int ", p .. "_insert_many",
+       "int ", "insert_many",
        { "ormc_db *db", "const " .. row .. " *rows", "size_t n" })
 
     local keys = key_params(t.pk_cols)
     local get_args = { "ormc_db *db" }
     for _, k in ipairs(keys) do get_args[#get_args + 1] = k end
-    get_args[#get_args + 1] = row .. " *row /* OUT */"
+    get_args[#get_args + 1] = row .. " *row"
+    get_args.out = #get_args
     fn({ format("Fetch the row of %s whose primary key is (%s) into "
                 .. "*row, which then owns its strings and blobs: release "
                 .. "them with %s_free(). Returns ORMC_OK, ORMC_NOT_FOUND "
                 .. "or an error.", tbl, names_of(t.pk_cols), p),
          "", "SQL: " .. st.get.short },
-       "int ", p .. "_get", get_args)
+       "int ", "get", get_args)
 
     for i, g in ipairs(t.get_by) do
         local args = { "ormc_db *db" }
         for _, k in ipairs(key_params(g.col_objs)) do args[#args + 1] = k end
-        args[#args + 1] = row .. " *row /* OUT */"
+        args[#args + 1] = row .. " *row"
+        args.out = #args
         local f = fn({ format("Fetch the row of %s whose unique (%s) "
                               .. "equals the arguments, as %s_get() does. A "
                               .. "NULL argument matches no row. Returns "
                               .. "ORMC_OK, ORMC_NOT_FOUND or an error.", tbl,
                               names_of(g.col_objs), p),
                        "", "SQL: " .. st.get_by[i].short },
-                     "int ", g.fn, args)[1]
-        f.id, f.key = "get_by", g
+                     "int ", "get_by", args)[1]
+        f.name, f.key = g.fn, g
     end
 
     fn({ format("Write every column of row except the primary key to the "
@@ -115,13 +120,13 @@ local function table_functions(t)
                 .. "ORMC_INVALID (a value %s_validate() refuses; nothing "
                 .. "is sent), ORMC_CONSTRAINT or another error.", tbl, p),
          "", "SQL: " .. st.update.short },
-       "int ", p .. "_update", { "ormc_db *db", "const " .. row .. " *row" })
+       "int ", "update", { "ormc_db *db", "const " .. row .. " *row" })
 
     fn({ format("Write only the columns in `columns` (%s_... macros "
                 .. "joined with |) of row to the row of %s with row's "
                 .. "primary key. Returns as %s_update() does.", t.macro,
                 tbl, p) },
-       "int ", p .. "_update_columns",
+       "int ", "update_columns",
        { "ormc_db *db", "const " .. row .. " *row", "ormc_colset columns" })
 
     local del_args = { "ormc_db *db" }
@@ -131,7 +136,7 @@ local function table_functions(t)
                 .. "another table still reference it) or another error.",
                 tbl, names_of(t.pk_cols)),
          "", "SQL: " .. st.delete.short },
-       "int ", p .. "_delete", del_args)
+       "int ", "delete", del_args)
 
     fn({ format("Insert row into %s or, when a row with the same values "
                 .. "in the `conflict` columns (a primary key or unique "
@@ -142,7 +147,7 @@ local function table_functions(t)
                 .. "ORMC_INVALID (a value %s_validate() refuses; nothing "
                 .. "is sent), ORMC_CONSTRAINT or another error.", tbl, p,
                 p) },
-       "int ", p .. "_upsert",
+       "int ", "upsert",
        { "ormc_db *db", row .. " *row", "ormc_colset conflict" })
 
     fn({ format("The row of %s whose `key` columns equal row's, created "
@@ -153,30 +158,30 @@ local function table_functions(t)
                 .. "inserted. Returns ORMC_OK, ORMC_INVALID (a value "
                 .. "%s_validate() refuses, even when the row exists; "
                 .. "nothing is sent) or another error.", tbl, p, p) },
-       "int ", p .. "_find_or_create",
+       "int ", "find_or_create",
        { "ormc_db *db", row .. " *row", "ormc_colset key",
-         "bool *created /* OUT */" })
+         "bool *created", out = 4 })
 
     fn({ format("Fill *row with a valid row, the same for the same seq and "
                 .. "different in its unique columns for different seqs. "
                 .. "The row owns its strings: release them with "
                 .. "%s_free(). Returns ORMC_OK or ORMC_NOMEM; runs no SQL.",
                 p) },
-       "int ", p .. "_fixture", { row .. " *row /* OUT */", "uint64_t seq" })
+       "int ", "fixture", { row .. " *row", "uint64_t seq", out = 1 })
 
     fn({ format("%s_fixture(), then insert it, first inserting fixture "
                 .. "rows of the tables it references. *row gets the "
                 .. "stored row; release it with %s_free().", p, p) },
-       "int ", p .. "_fixture_insert",
-       { "ormc_db *db", "uint64_t seq", row .. " *row /* OUT */" })
+       "int ", "fixture_insert",
+       { "ormc_db *db", "uint64_t seq", row .. " *row", out = 3 })
 
     fn({ "Release what a row fetched by ormc owns and zero it. Harmless "
          .. "on a row the caller built and on NULL." },
-       "void ", p .. "_free", { row .. " *row" })
+       "void ", "free", { row .. " *row" })
 
     fn({ format("Release the rows of a list from %s_all() and empty it. "
                 .. "NULL is a no-op.", p) },
-       "void ", p .. "_list_free", { p .. "_list *list" })
+       "void ", "list_free", { p .. "_list *list" })
 
     fn({ format("Start a query on %s: no conditions, no order, no limit. "
                 .. "Every query is released with %s_query_free(), also "
@@ -184,9 +189,9 @@ local function table_functions(t)
                 .. "problem is remembered and returned by the function "
                 .. "that runs the query. Values given to a query are "
                 .. "borrowed until it has run.", tbl, p) },
-       "void ", p .. "_query_init", { p .. "_query *q" })
+       "void ", "query_init", { p .. "_query *q" })
     fn({ "Release what a query holds. NULL is a no-op." },
-       "void ", p .. "_query_free", { p .. "_query *q" })
+       "void ", "query_free", { p .. "_query *q" })
 
     local where = {
         doc = { format(
@@ -218,53 +223,54 @@ local function table_functions(t)
     fn({ "Open and close a group of conditions that are OR-ed together; "
          .. "the group as a whole is AND-ed with the rest. Groups do not "
          .. "nest." },
-       "void ", p .. "_or_begin", { p .. "_query *q" },
-       { { "void ", p .. "_or_end", { p .. "_query *q" } } })
+       "void ", "or_begin", { p .. "_query *q" },
+       { { "void ", "or_end", { p .. "_query *q" } } })
 
     fn({ format("Order the results by one column (one %s_... macro); "
                 .. "call again for further keys, up to "
                 .. "ORMC_QUERY_MAX_ORDER.", t.macro) },
-       "void ", p .. "_order_by",
+       "void ", "order_by",
        { p .. "_query *q", "ormc_colset column", "ormc_order dir" })
     fn({ "At most limit rows (negative: no limit), skipping the first "
          .. "offset rows." },
-       "void ", p .. "_limit", { p .. "_query *q", "int64_t limit" },
-       { { "void ", p .. "_offset", { p .. "_query *q", "int64_t offset" } } })
+       "void ", "limit", { p .. "_query *q", "int64_t limit" },
+       { { "void ", "offset", { p .. "_query *q", "int64_t offset" } } })
 
     fn({ format("Run the query and fetch its first row into *row, which "
                 .. "then owns its data (release it with %s_free()). "
                 .. "Returns ORMC_OK, ORMC_NOT_FOUND or an error.", p) },
-       "int ", p .. "_first",
+       "int ", "first",
        { "ormc_db *db", "const " .. p .. "_query *q",
-         row .. " *row /* OUT */" })
+         row .. " *row", out = 3 })
     fn({ format("Run the query and fetch every row into *list (release "
                 .. "it with %s_list_free(), also after an error). Returns "
                 .. "ORMC_OK (perhaps with no rows) or an error.", p) },
-       "int ", p .. "_all",
+       "int ", "all",
        { "ormc_db *db", "const " .. p .. "_query *q",
-         p .. "_list *list /* OUT */" })
+         p .. "_list *list", out = 3 })
     fn({ "The number of rows the query matches, into *n." },
-       "int ", p .. "_count",
-       { "ormc_db *db", "const " .. p .. "_query *q", "int64_t *n /* OUT */" })
+       "int ", "count",
+       { "ormc_db *db", "const " .. p .. "_query *q", "int64_t *n",
+         out = 3 })
     fn({ "Whether the query matches any row, into *exists." },
-       "int ", p .. "_exists",
+       "int ", "exists",
        { "ormc_db *db", "const " .. p .. "_query *q",
-         "bool *exists /* OUT */" })
+         "bool *exists", out = 3 })
     fn({ "Delete the rows the query matches (its order and limit are "
          .. "ignored); *deleted (may be NULL) gets their number. Runs in "
          .. "the current transaction." },
-       "int ", p .. "_delete_where",
+       "int ", "delete_where",
        { "ormc_db *db", "const " .. p .. "_query *q",
-         "int64_t *deleted /* OUT */" })
+         "int64_t *deleted", out = 3 })
     fn({ "Set the columns in `columns` to their values in *values in "
          .. "every row the query matches; *changed (may be NULL) gets the "
          .. "number of rows changed. The values are checked as "
          .. p .. "_validate() checks them (ORMC_INVALID, nothing sent). "
          .. "Runs in the current transaction." },
-       "int ", p .. "_update_where",
+       "int ", "update_where",
        { "ormc_db *db", "const " .. p .. "_query *q",
          "const " .. row .. " *values", "ormc_colset columns",
-         "int64_t *changed /* OUT */" })
+         "int64_t *changed", out = 5 })
 
     fn({ format("Stream the rows of the query, for results of any size. "
                 .. "%s_cursor_next() gives ORMC_ROW with the next row in "
@@ -273,12 +279,12 @@ local function table_functions(t)
                 .. "then ORMC_DONE, or an error. Close every opened "
                 .. "cursor; closing a closed one or NULL is a no-op.",
                 p, p) },
-       "int ", p .. "_cursor_open",
+       "int ", "cursor_open",
        { "ormc_db *db", "const " .. p .. "_query *q",
-         p .. "_cursor *cur /* OUT */" },
-       { { "int ", p .. "_cursor_next",
-           { p .. "_cursor *cur", row .. " *row /* OUT */" } },
-         { "void ", p .. "_cursor_close", { p .. "_cursor *cur" } } })
+         p .. "_cursor *cur", out = 3 },
+       { { "int ", "cursor_next",
+           { p .. "_cursor *cur", row .. " *row", out = 2 } },
+         { "void ", "cursor_close", { p .. "_cursor *cur" } } })
     return out
 end
 
@@ -299,22 +305,22 @@ end
 -- The functions of schema m, as table_functions gives them.
 function M.schema_functions(m)
     local p, out = m.name, {}
-    local function fn(paras, ret, name, args)
-        out[#out + 1] = { doc = paras, { ret = ret, name = name, args = args,
-                                         id = sub(name, #p + 2) } }
+    local function fn(paras, ret, id, args)
+        out[#out + 1] = { doc = paras, { ret = ret, name = p .. "_" .. id,
+                                         args = args, id = id } }
     end
     fn({ "Create the schema's tables and indexes where they do not "
          .. "exist yet (CREATE ... IF NOT EXISTS, in dependency order). "
          .. "Returns ORMC_OK or an error; runs in the current "
          .. "transaction." },
-       "int ", p .. "_schema_create", { "ormc_db *db" })
+       "int ", "schema_create", { "ormc_db *db" })
     fn({ "Drop the schema's tables, children first. Returns ORMC_OK or "
          .. "an error." },
-       "int ", p .. "_schema_drop", { "ormc_db *db" })
+       "int ", "schema_drop", { "ormc_db *db" })
     fn({ "Compare the live database with this schema. Returns ORMC_OK or "
          .. "ORMC_SCHEMA_DRIFT, with ormc_errmsg() naming the first "
          .. "difference." },
-       "int ", p .. "_schema_check", { "ormc_db *db" })
+       "int ", "schema_check", { "ormc_db *db" })
     fn({ "Bring the live database to this schema, all or nothing: create "
          .. "the missing tables and indexes, rename the columns named by "
          .. "renamed_from, add the missing columns that can be added to a "
@@ -323,17 +329,14 @@ function M.schema_functions(m)
          .. "drift check then passes, else ORMC_SCHEMA_DRIFT naming what is "
          .. "left (ormc diff writes the migration for that) and nothing "
          .. "is changed." },
-       "int ", p .. "_schema_migrate", { "ormc_db *db", "unsigned flags" })
+       "int ", "schema_migrate", { "ormc_db *db", "unsigned flags" })
     return out
 end
 
--- args without the /* OUT */ marks, as a definition writes them.
-function M.c_args(args)
-    local out = {}
-    for i, a in ipairs(args) do
-        local at = a:find(" /* ", 1, true)
-        out[i] = at and sub(a, 1, at - 1) or a
-    end
+-- The arguments as the header declares them: the output marked /* OUT */.
+function M.header_args(args)
+    local out = { table.unpack(args) }
+    out[args.out] = out[args.out] .. " /* OUT */"
     return out
 end
 

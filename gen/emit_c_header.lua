@@ -211,7 +211,9 @@ local function declare(b, g)
     util.comment_block(b, "", g.doc)
     for _, f in ipairs(g) do
         if f.note then b:line("/* %s */", f.note) end
-        b:lines(cgen.call_lines(f.ret .. f.name, f.args, ";"))
+        local args = f.args
+        if args.out then args = api.header_args(args) end
+        b:lines(cgen.call_lines(f.ret .. f.name, args, ";"))
     end
     b:line()
 end

@@ -512,7 +512,7 @@ local function define(b, groups, of)
             else
                 lines = BODY[f.id](of, f)
             end
-            body(b, f.ret, f.name, api.c_args(f.args), lines)
+            body(b, f.ret, f.name, f.args, lines)
         end
     end
 end

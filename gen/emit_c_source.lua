@@ -232,7 +232,7 @@ end
 
 -- A NULL-terminated array of DDL statements. Returns whether any statement
 -- is longer than ISO C's minimum string length.
-local function emit_ddl(b, name, stmts)
+local function ddl_array(b, name, stmts)
     b:line("static const char *const %s[] = {", name)
     for _, s in ipairs(stmts) do
         local lines = cgen.text_literal_lines(s.sql, "    ")
@@ -546,8 +546,8 @@ function M.emit(m, ctx)
                                .. "%s.sqlite.sql and %s.postgres.sql.",
                                m.name, m.name))
     b:line()
-    emit_ddl(b, m.name .. "_ddl_sqlite", ddl.statements(dialect.sqlite, m))
-    emit_ddl(b, m.name .. "_ddl_postgres", ddl.statements(dialect.postgres, m))
+    ddl_array(b, m.name .. "_ddl_sqlite", ddl.statements(dialect.sqlite, m))
+    ddl_array(b, m.name .. "_ddl_postgres", ddl.statements(dialect.postgres, m))
 
     section(b, "Tables and schema")
     emit_tables(b, m)

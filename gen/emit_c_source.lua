@@ -230,8 +230,8 @@ local function emit_sql(b, m, t)
     b:line()
 end
 
--- A NULL-terminated array of DDL statements. Returns whether any statement
--- is longer than ISO C's minimum string length.
+-- A NULL-terminated array of DDL statements (cgen notes the longest
+-- literal in util.longest_literal, for the pragma of M.emit).
 local function ddl_array(b, name, stmts)
     b:line("static const char *const %s[] = {", name)
     for _, s in ipairs(stmts) do

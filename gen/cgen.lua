@@ -4,7 +4,7 @@
 
 local util = require("util")
 local model = require("model")
-local emit_postgres = require("emit_postgres")
+local dialect = require("dialect")
 
 local format, concat, rep, sub, find = string.format, table.concat,
     string.rep, string.sub, string.find
@@ -176,7 +176,7 @@ end
 -- two dialects), for comments.
 function M.sql_type(c)
     if c.type == "enum" then return "enum" end
-    return emit_postgres.dialect.column_type(c)
+    return dialect.postgres.column_type(c)
 end
 
 -- A short description of a default, for comments.

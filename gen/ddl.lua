@@ -1,16 +1,13 @@
--- ddl.lua: CREATE TABLE and CREATE INDEX statements for one dialect.
--- emit_sqlite.lua and emit_postgres.lua each pass their dialect table; the
--- structure (tables in dependency order, named constraints, IF NOT EXISTS
--- everywhere) is shared so that the two cannot drift apart.
---
--- A dialect is
---   { name, column_type(c), default_now(c), bool(v),
---     serial(c, t) -> clause, whether the clause is the primary key,
---     text_max_check }
+-- ddl.lua: the DDL text of a schema in one dialect (a table of
+-- dialect.lua): CREATE TABLE and CREATE INDEX statements and the ADD COLUMN
+-- definitions of the descriptors. The structure (tables in dependency
+-- order, named constraints, IF NOT EXISTS everywhere) is shared so that the
+-- two dialects cannot drift apart; emit_ddl.lua, emit_c_source.lua and
+-- diff.lua take their statements from here.
 
 local util = require("util")
 local model = require("model")
-local check = require("check")
+local types = require("types")
 
 local concat, format = table.concat, string.format
 local ident, sql_string = util.sql_ident, util.sql_string
@@ -47,7 +44,7 @@ local function references_clause(c)
     local ref = format("REFERENCES %s (%s)", c.ref_table.sql_ident,
                        c.ref_col.sql_ident)
     if c.ref.on_delete then
-        ref = ref .. " ON DELETE " .. check.ON_DELETE[c.ref.on_delete]
+        ref = ref .. " ON DELETE " .. types.ON_DELETE[c.ref.on_delete]
     end
     return ref
 end
@@ -96,7 +93,7 @@ end
 -- whose default is now or that references a table and has a default.
 -- runtime/src/schema.c (why_not_added) explains each case.
 function M.add_column_definition(d, t, c)
-    local sqlite = d.name == "SQLite"
+    local sqlite = d.key == "sqlite"
     if c.pk or c.type == "serial" or c.unique
         or (c.not_null and c.default == nil)
         or (sqlite and c.default == model.NOW)
@@ -240,35 +237,6 @@ function M.statements(d, m)
         end
     end
     return out
-end
-
--- The .sql file: a banner, the schema's doc, and the statements.
-function M.file(d, m, stmts, banner)
-    local b = util.buffer()
-    b:line("-- %s", banner)
-    b:line("--")
-    b:line("-- Schema %s, %s dialect: tables in dependency order.", m.name,
-           d.name)
-    if m.doc then
-        b:line("--")
-        for _, l in ipairs(util.wrap(m.doc, 77)) do b:line("-- %s", l) end
-    end
-    local last_table
-    for _, st in ipairs(stmts) do
-        b:line()
-        if st.table ~= last_table then
-            b:line("-- %s (%s:%d)", st.table.name, st.table.file,
-                   st.table.line)
-            last_table = st.table
-        end
-        if st.doc then
-            for _, l in ipairs(util.wrap(st.doc, 77)) do
-                b:line("-- %s", l)
-            end
-        end
-        b:line("%s;", st.sql)
-    end
-    return b:text()
 end
 
 return M

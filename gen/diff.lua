@@ -210,7 +210,7 @@ local function pg_alter_columns(d, s, errs, k)
                 local using = format("%s::%s", c.sql_ident, new_type)
                 if oc.type == "timestamp" and c.type == "timestamp" then
                     -- A timestamp keeps its instant: without a time zone it
-                    -- holds UTC (emit_postgres.lua).
+                    -- holds UTC (dialect.lua).
                     using = c.sql_ident .. " AT TIME ZONE 'UTC'"
                 elseif c.type == "text" and c.max then
                     -- An explicit cast to varchar(n) cuts a longer value
@@ -452,13 +452,13 @@ local function sqlite_script(d, s, errs, old_m, new_m)
     end
 end
 
--- The script from model old_m to model new_m in dialect d (ddl.lua's
--- dialect table; d.name is "SQLite" or "PostgreSQL"), as text, or nil when
--- errs gained errors. header: the first comment line.
+-- The script from model old_m to model new_m in dialect d (a table of
+-- dialect.lua), as text, or nil when errs gained errors. header: the first
+-- comment line.
 function M.script(d, old_m, new_m, errs, header)
     local s = script()
     local before = errs:count()
-    local sqlite = d.name == "SQLite"
+    local sqlite = d.key == "sqlite"
     if sqlite then
         sqlite_script(d, s, errs, old_m, new_m)
     else

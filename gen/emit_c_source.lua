@@ -4,9 +4,10 @@
 -- Fixed order: banner, includes; enum checks and labels; per table its
 -- column and index descriptors; the SQL (fixed statements per table with
 -- their provenance, then the DDL of both dialects); the table and schema
--- descriptors; the functions. Functions only fill keys or parameters and call
--- the runtime's engine with the table's descriptor: the logic lives in the
--- runtime.
+-- descriptors; the functions, in api.lua's list, each with its body here
+-- (BODY, by the function's id). Functions only fill keys or parameters and
+-- call the runtime's engine with the table's descriptor: the logic lives in
+-- the runtime.
 --
 -- keep in sync with runtime/include/ormc.h (ormc_column, ormc_index,
 -- ormc_table_sql, ormc_table, ormc_schema, ORMC_COL_*, the engine calls).
@@ -16,12 +17,10 @@ local cgen = require("cgen")
 local ddl = require("ddl")
 local sql = require("sql")
 local types = require("types")
-local emit_sqlite = require("emit_sqlite")
-local emit_postgres = require("emit_postgres")
-local header = require("emit_c_header")
+local dialect = require("dialect")
+local api = require("api")
 
 local format, concat = string.format, table.concat
-local decl = cgen.decl
 
 local M = {}
 
@@ -161,9 +160,8 @@ local function emit_descriptors(b, m, t)
         if c.renamed_from then
             field(b, "renamed_from", util.c_string(c.renamed_from))
         end
-        local add_sqlite = ddl.add_column_definition(emit_sqlite.dialect, t, c)
-        local add_postgres = ddl.add_column_definition(emit_postgres.dialect,
-                                                       t, c)
+        local add_sqlite = ddl.add_column_definition(dialect.sqlite, t, c)
+        local add_postgres = ddl.add_column_definition(dialect.postgres, t, c)
         if add_sqlite then literal_field(b, "add_sqlite", add_sqlite) end
         if add_postgres then literal_field(b, "add_postgres", add_postgres) end
         b:line("    },")
@@ -232,9 +230,9 @@ local function emit_sql(b, m, t)
     b:line()
 end
 
--- A NULL-terminated array of DDL statements. Returns whether any statement
--- is longer than ISO C's minimum string length.
-local function emit_ddl(b, name, stmts)
+-- A NULL-terminated array of DDL statements (cgen notes the longest
+-- literal in util.longest_literal, for the pragma of M.emit).
+local function ddl_array(b, name, stmts)
     b:line("static const char *const %s[] = {", name)
     for _, s in ipairs(stmts) do
         local lines = cgen.text_literal_lines(s.sql, "    ")
@@ -325,134 +323,119 @@ local function colset_expr(cols)
     return concat(names, " | ")
 end
 
-local function emit_functions(b, m, t)
-    local p, row = t.prefix, t.prefix
-    local tref = "&" .. p .. "_table"
-    local qb = "q ? &q->b : NULL"
-    section(b, format("Functions of table %s", t.name))
+-- The body of each generated function of a table, by api.lua's id: the
+-- lines between the braces. f is the function's entry (f.key: the unique
+-- key of a get_by; f.column: the column of a where).
+local BODY = {}
+local QB = "q ? &q->b : NULL"
 
-    body(b, "void ", p .. "_init", { row .. " *row" }, {
-        "if (row != NULL)", format("    *row = %s_init_value;", p) })
-    body(b, "int ", p .. "_validate",
-         { "const " .. row .. " *row", "ormc_invalid *why" },
-         call_lines("return ", "ormc_row_validate", { tref, "row", "why" }))
-    body(b, "int ", p .. "_insert", { "ormc_db *db", row .. " *row" },
-         call_lines("return ", "ormc_row_insert", { "db", tref, "row" }))
-    body(b, "int ", p .. "_insert_many",
-         { "ormc_db *db", "const " .. row .. " *rows", "size_t n" },
-         call_lines("return ", "ormc_row_insert_many",
-                    { "db", tref, "rows", "n" }))
+-- The bodies that are one call: { lead, function, arguments... }, where
+-- the argument T is the table's descriptor and Q the query's builder.
+local CALLS = {
+    validate = { "return ", "ormc_row_validate", "T", "row", "why" },
+    insert = { "return ", "ormc_row_insert", "db", "T", "row" },
+    insert_many = { "return ", "ormc_row_insert_many", "db", "T", "rows",
+                    "n" },
+    update = { "return ", "ormc_row_update", "db", "T", "row" },
+    update_columns = { "return ", "ormc_row_update_columns", "db", "T", "row",
+                       "columns" },
+    upsert = { "return ", "ormc_row_upsert", "db", "T", "row", "conflict" },
+    find_or_create = { "return ", "ormc_row_find_or_create", "db", "T", "row",
+                       "key", "created" },
+    fixture = { "return ", "ormc_row_fixture", "T", "row", "seq" },
+    fixture_insert = { "return ", "ormc_row_fixture_insert", "db", "T", "seq",
+                       "row" },
+    free = { "", "ormc_row_free", "T", "row" },
+    or_begin = { "", "ormc_builder_or_begin", "Q" },
+    or_end = { "", "ormc_builder_or_end", "Q" },
+    order_by = { "", "ormc_builder_order_by", "Q", "column", "dir" },
+    limit = { "", "ormc_builder_limit", "Q", "limit" },
+    offset = { "", "ormc_builder_offset", "Q", "offset" },
+    first = { "return ", "ormc_builder_first", "db", "Q", "row" },
+    count = { "return ", "ormc_builder_count", "db", "Q", "n" },
+    exists = { "return ", "ormc_builder_exists", "db", "Q", "exists" },
+    delete_where = { "return ", "ormc_builder_delete", "db", "Q", "deleted" },
+    update_where = { "return ", "ormc_builder_update", "db", "Q", "values",
+                     "columns", "changed" },
+}
 
-    local keys = header.key_params(t.pk_cols)
-    local args = { "ormc_db *db" }
-    append(args, keys)
-    args[#args + 1] = row .. " *row"
+function BODY.init(t)
+    return { "if (row != NULL)",
+             format("    *row = %s_init_value;", t.prefix) }
+end
+
+function BODY.get(t)
+    local row, tref = t.prefix, "&" .. t.prefix .. "_table"
     local lines = { row .. " key_;", "" }
     fill_key(lines, t.pk_cols)
     append(lines, call_lines("return ", "ormc_row_get",
                              { "db", tref, "&key_", "row" }))
-    body(b, "int ", p .. "_get", args, lines)
+    return lines
+end
 
-    for _, g in ipairs(t.get_by) do
-        args = { "ormc_db *db" }
-        append(args, header.key_params(g.col_objs))
-        args[#args + 1] = row .. " *row"
-        lines = { row .. " key_;", "" }
-        fill_key(lines, g.col_objs)
-        append(lines, call_lines("return ", "ormc_row_get_by",
-                                 { "db", tref, g.sql_const,
-                                   colset_expr(g.col_objs), "&key_", "row" }))
-        body(b, "int ", g.fn, args, lines)
-    end
+function BODY.get_by(t, f)
+    local g, row, tref = f.key, t.prefix, "&" .. t.prefix .. "_table"
+    local lines = { row .. " key_;", "" }
+    fill_key(lines, g.col_objs)
+    append(lines, call_lines("return ", "ormc_row_get_by",
+                             { "db", tref, g.sql_const,
+                               colset_expr(g.col_objs), "&key_", "row" }))
+    return lines
+end
 
-    body(b, "int ", p .. "_update", { "ormc_db *db", "const " .. row .. " *row" },
-         call_lines("return ", "ormc_row_update", { "db", tref, "row" }))
-
-    body(b, "int ", p .. "_update_columns",
-         { "ormc_db *db", "const " .. row .. " *row", "ormc_colset columns" },
-         call_lines("return ", "ormc_row_update_columns",
-                    { "db", tref, "row", "columns" }))
-
-    args = { "ormc_db *db" }
-    append(args, keys)
-    lines = { row .. " key_;", "" }
+function BODY.delete(t)
+    local row, tref = t.prefix, "&" .. t.prefix .. "_table"
+    local lines = { row .. " key_;", "" }
     fill_key(lines, t.pk_cols)
     append(lines, call_lines("return ", "ormc_row_delete",
                              { "db", tref, "&key_" }))
-    body(b, "int ", p .. "_delete", args, lines)
+    return lines
+end
 
-    body(b, "int ", p .. "_upsert",
-         { "ormc_db *db", row .. " *row", "ormc_colset conflict" },
-         call_lines("return ", "ormc_row_upsert",
-                    { "db", tref, "row", "conflict" }))
-    body(b, "int ", p .. "_find_or_create",
-         { "ormc_db *db", row .. " *row", "ormc_colset key", "bool *created" },
-         call_lines("return ", "ormc_row_find_or_create",
-                    { "db", tref, "row", "key", "created" }))
-    body(b, "int ", p .. "_fixture", { row .. " *row", "uint64_t seq" },
-         call_lines("return ", "ormc_row_fixture", { tref, "row", "seq" }))
-    body(b, "int ", p .. "_fixture_insert",
-         { "ormc_db *db", "uint64_t seq", row .. " *row" },
-         call_lines("return ", "ormc_row_fixture_insert",
-                    { "db", tref, "seq", "row" }))
-    body(b, "void ", p .. "_free", { row .. " *row" },
-         call_lines("", "ormc_row_free", { tref, "row" }))
-    body(b, "void ", p .. "_list_free", { p .. "_list *list" }, {
+function BODY.list_free(t)
+    return {
         "if (list != NULL) {",
-        format("    ormc_list_free(%s, list->items, list->count);", tref),
+        format("    ormc_list_free(&%s_table, list->items, list->count);",
+               t.prefix),
         "    list->items = NULL;",
         "    list->count = 0;",
         "}",
-    })
-    body(b, "void ", p .. "_query_init", { p .. "_query *q" }, {
-        "if (q != NULL)",
-        format("    ormc_builder_init(&q->b, %s);", tref),
-    })
-    body(b, "void ", p .. "_query_free", { p .. "_query *q" }, {
-        "if (q != NULL)",
-        "    ormc_builder_free(&q->b);",
-    })
+    }
+end
+function BODY.query_init(t)
+    return { "if (q != NULL)",
+             format("    ormc_builder_init(&q->b, &%s_table);", t.prefix) }
+end
+function BODY.query_free()
+    return { "if (q != NULL)", "    ormc_builder_free(&q->b);" }
+end
 
-    for _, c in ipairs(t.columns) do
-        local info = types.info[c.type]
-        lines = { "ormc_param p;", "", "memset(&p, 0, sizeof p);",
-                  format("p.type = %s;", info.ormc) }
-        if c.type == "blob" then
-            lines[#lines + 1] = "p.is_null = value.data == NULL;"
-        elseif c.pointer then
-            lines[#lines + 1] = "p.is_null = value == NULL;"
-        end
-        if c.type == "enum" then
-            lines[#lines + 1] = "p.u.i32 = (int32_t)value;"
-        else
-            lines[#lines + 1] = format("p.u.%s = value;", info.member)
-        end
-        append(lines, call_lines("", "ormc_builder_where",
-                                 { qb, tostring(c.index), "op", "&p" }))
-        body(b, "void ", p .. "_where_" .. c.name,
-             { p .. "_query *q", "ormc_op op", decl(c.ctype, "value") }, lines)
-        body(b, "void ", p .. "_where_" .. c.name .. "_in",
-             { p .. "_query *q", header.in_type(c), "size_t n" },
-             call_lines("", "ormc_builder_where_in",
-                        { qb, tostring(c.index), "values", "n" }))
+function BODY.where(_, f)
+    local c = f.column
+    local info = types.info[c.type]
+    local lines = { "ormc_param p;", "", "memset(&p, 0, sizeof p);",
+                    format("p.type = %s;", info.ormc) }
+    if c.type == "blob" then
+        lines[#lines + 1] = "p.is_null = value.data == NULL;"
+    elseif c.pointer then
+        lines[#lines + 1] = "p.is_null = value == NULL;"
     end
+    if c.type == "enum" then
+        lines[#lines + 1] = "p.u.i32 = (int32_t)value;"
+    else
+        lines[#lines + 1] = format("p.u.%s = value;", info.member)
+    end
+    append(lines, call_lines("", "ormc_builder_where",
+                             { QB, tostring(c.index), "op", "&p" }))
+    return lines
+end
+function BODY.where_in(_, f)
+    return call_lines("", "ormc_builder_where_in",
+                      { QB, tostring(f.column.index), "values", "n" })
+end
 
-    body(b, "void ", p .. "_or_begin", { p .. "_query *q" },
-         call_lines("", "ormc_builder_or_begin", { qb }))
-    body(b, "void ", p .. "_or_end", { p .. "_query *q" },
-         call_lines("", "ormc_builder_or_end", { qb }))
-    body(b, "void ", p .. "_order_by",
-         { p .. "_query *q", "ormc_colset column", "ormc_order dir" },
-         call_lines("", "ormc_builder_order_by", { qb, "column", "dir" }))
-    body(b, "void ", p .. "_limit", { p .. "_query *q", "int64_t limit" },
-         call_lines("", "ormc_builder_limit", { qb, "limit" }))
-    body(b, "void ", p .. "_offset", { p .. "_query *q", "int64_t offset" },
-         call_lines("", "ormc_builder_offset", { qb, "offset" }))
-
-    local cq = "const " .. p .. "_query *q"
-    body(b, "int ", p .. "_first", { "ormc_db *db", cq, row .. " *row" },
-         call_lines("return ", "ormc_builder_first", { "db", qb, "row" }))
-    body(b, "int ", p .. "_all", { "ormc_db *db", cq, p .. "_list *list" }, {
+function BODY.all(t)
+    return {
         "void *items = NULL;",
         "int rc;",
         "",
@@ -460,36 +443,63 @@ local function emit_functions(b, m, t)
         "    return ORMC_INVALID;",
         "list->items = NULL;",
         "list->count = 0;",
-        format("rc = ormc_builder_all(db, %s, &items, &list->count);", qb),
-        format("list->items = (%s *)items;", row),
+        format("rc = ormc_builder_all(db, %s, &items, &list->count);", QB),
+        format("list->items = (%s *)items;", t.prefix),
         "return rc;",
-    })
-    body(b, "int ", p .. "_count", { "ormc_db *db", cq, "int64_t *n" },
-         call_lines("return ", "ormc_builder_count", { "db", qb, "n" }))
-    body(b, "int ", p .. "_exists", { "ormc_db *db", cq, "bool *exists" },
-         call_lines("return ", "ormc_builder_exists", { "db", qb, "exists" }))
-    body(b, "int ", p .. "_delete_where", { "ormc_db *db", cq, "int64_t *deleted" },
-         call_lines("return ", "ormc_builder_delete", { "db", qb, "deleted" }))
-    body(b, "int ", p .. "_update_where",
-         { "ormc_db *db", cq, "const " .. row .. " *values",
-           "ormc_colset columns", "int64_t *changed" },
-         call_lines("return ", "ormc_builder_update",
-                    { "db", qb, "values", "columns", "changed" }))
-    body(b, "int ", p .. "_cursor_open",
-         { "ormc_db *db", cq, p .. "_cursor *cur" }, {
+    }
+end
+function BODY.cursor_open()
+    return {
         "if (cur == NULL)",
         "    return ORMC_INVALID;",
         "cur->impl = NULL;",
-        format("return ormc_cursor_open(db, %s, &cur->impl);", qb),
-    })
-    body(b, "int ", p .. "_cursor_next", { p .. "_cursor *cur", row .. " *row" },
-         { "return ormc_cursor_next(cur ? cur->impl : NULL, row);" })
-    body(b, "void ", p .. "_cursor_close", { p .. "_cursor *cur" }, {
+        format("return ormc_cursor_open(db, %s, &cur->impl);", QB),
+    }
+end
+function BODY.cursor_next()
+    return { "return ormc_cursor_next(cur ? cur->impl : NULL, row);" }
+end
+function BODY.cursor_close()
+    return {
         "if (cur != NULL) {",
         "    ormc_cursor_close(cur->impl);",
         "    cur->impl = NULL;",
         "}",
-    })
+    }
+end
+
+-- The functions of the schema: m is passed for t.
+for _, what in ipairs { "create", "drop", "check" } do
+    BODY["schema_" .. what] = function(m)
+        return { format("return ormc_schema_%s(db, &%s_schema);", what,
+                        m.name) }
+    end
+end
+function BODY.schema_migrate(m)
+    return { format("return ormc_schema_migrate(db, &%s_schema, flags);",
+                    m.name) }
+end
+
+-- The definitions of the functions of api.lua's groups; `of` is the table
+-- (or the schema) the bodies are made from.
+local function define(b, groups, of)
+    local tref = of.prefix and "&" .. of.prefix .. "_table"
+    for _, g in ipairs(groups) do
+        for _, f in ipairs(g) do
+            local call, lines = CALLS[f.id], nil
+            if call then
+                local args = {}
+                for i = 3, #call do
+                    local a = call[i]
+                    args[i - 2] = a == "T" and tref or a == "Q" and QB or a
+                end
+                lines = call_lines(call[1], call[2], args)
+            else
+                lines = BODY[f.id](of, f)
+            end
+            body(b, f.ret, f.name, f.args, lines)
+        end
+    end
 end
 
 function M.emit(m, ctx)
@@ -521,24 +531,18 @@ function M.emit(m, ctx)
                                .. "%s.sqlite.sql and %s.postgres.sql.",
                                m.name, m.name))
     b:line()
-    emit_ddl(b, m.name .. "_ddl_sqlite", emit_sqlite.statements(m))
-    emit_ddl(b, m.name .. "_ddl_postgres", emit_postgres.statements(m))
+    ddl_array(b, m.name .. "_ddl_sqlite", ddl.statements(dialect.sqlite, m))
+    ddl_array(b, m.name .. "_ddl_postgres", ddl.statements(dialect.postgres, m))
 
     section(b, "Tables and schema")
     emit_tables(b, m)
 
-    for _, t in ipairs(m.tables) do emit_functions(b, m, t) end
-
-    section(b, "Functions of the schema")
-    for _, what in ipairs { "create", "drop", "check" } do
-        body(b, "int ", m.name .. "_schema_" .. what, { "ormc_db *db" },
-             { format("return ormc_schema_%s(db, &%s_schema);", what,
-                      m.name) })
+    for _, t in ipairs(m.tables) do
+        section(b, format("Functions of table %s", t.name))
+        define(b, api.table_functions(t), t)
     end
-    body(b, "int ", m.name .. "_schema_migrate",
-         { "ormc_db *db", "unsigned flags" },
-         { format("return ormc_schema_migrate(db, &%s_schema, flags);",
-                  m.name) })
+    section(b, "Functions of the schema")
+    define(b, api.schema_functions(m), m)
     -- One trailing newline, not a blank line. (Not gsub("\n\n$"): an
     -- unanchored pattern is tried at every position of the 5 MB text.)
     local text = b:text()

@@ -6,17 +6,6 @@ local format, upper, concat = string.format, string.upper, table.concat
 
 local M = {}
 
--- A DSL name: lower-case snake case, as C and SQL both read it unquoted.
-M.NAME_PATTERN = "^[a-z][a-z0-9]*$"
-
-function M.is_name(s)
-    if type(s) ~= "string" or s == "" then return false end
-    for part in (s .. "_"):gmatch("(.-)_") do
-        if part == "" then return false end
-    end
-    return s:match("^[a-z][a-z0-9_]*$") ~= nil
-end
-
 -- What a name should have been: lower case, single underscores.
 function M.to_name(s)
     if type(s) ~= "string" then return nil end

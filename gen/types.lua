@@ -1,8 +1,9 @@
--- types.lua: the column types of the DSL and what each is in C, in the
--- runtime's descriptors, in SQLite and in PostgreSQL.
+-- types.lua: the DSL's vocabulary: its column types and what each is in C
+-- and in the runtime's descriptors (dialect.lua says what each is in SQL),
+-- the on_delete actions, and the limits of the runtime and the databases.
 --
 -- keep in sync with runtime/include/ormc.h (ormc_type, ormc_param, the value
--- types) and with the type table of DESIGN.md.
+-- types) and with the type table of docs/generator.md.
 
 local M = {}
 
@@ -13,32 +14,31 @@ M.names = { "integer", "bigint", "serial", "double", "boolean", "text",
 -- c: the C type of a field (enum: generated per column, see model.lua).
 -- ormc: the ormc_type constant. member: the ormc_param union member.
 -- pointer: NULL is the field's SQL NULL, so no has_ flag is needed.
--- sqlite / postgres: the column type in each dialect's DDL.
--- in_elem: the element type of the _in builders' array.
 M.info = {
-    integer = { c = "int32_t", ormc = "ORMC_TYPE_INTEGER", member = "i32",
-                sqlite = "INTEGER", postgres = "integer" },
-    bigint = { c = "int64_t", ormc = "ORMC_TYPE_BIGINT", member = "i64",
-               sqlite = "INTEGER", postgres = "bigint" },
-    serial = { c = "int64_t", ormc = "ORMC_TYPE_BIGINT", member = "i64",
-               sqlite = "INTEGER", postgres = "bigint" },
-    double = { c = "double", ormc = "ORMC_TYPE_DOUBLE", member = "f64",
-               sqlite = "REAL", postgres = "double precision" },
-    boolean = { c = "bool", ormc = "ORMC_TYPE_BOOLEAN", member = "b",
-                sqlite = "INTEGER", postgres = "boolean" },
+    integer = { c = "int32_t", ormc = "ORMC_TYPE_INTEGER", member = "i32" },
+    bigint = { c = "int64_t", ormc = "ORMC_TYPE_BIGINT", member = "i64" },
+    serial = { c = "int64_t", ormc = "ORMC_TYPE_BIGINT", member = "i64" },
+    double = { c = "double", ormc = "ORMC_TYPE_DOUBLE", member = "f64" },
+    boolean = { c = "bool", ormc = "ORMC_TYPE_BOOLEAN", member = "b" },
     text = { c = "const char *", ormc = "ORMC_TYPE_TEXT", member = "text",
-             pointer = true, sqlite = "TEXT", postgres = "text" },
+             pointer = true },
     blob = { c = "ormc_blob", ormc = "ORMC_TYPE_BLOB", member = "blob",
-             pointer = true, sqlite = "BLOB", postgres = "bytea" },
+             pointer = true },
     timestamp = { c = "ormc_time", ormc = "ORMC_TYPE_TIMESTAMP",
-                  member = "time", sqlite = "TEXT",
-                  postgres = "timestamptz" },
+                  member = "time" },
     json = { c = "const char *", ormc = "ORMC_TYPE_JSON", member = "text",
-             pointer = true, sqlite = "TEXT", postgres = "jsonb" },
-    uuid = { c = "ormc_uuid", ormc = "ORMC_TYPE_UUID", member = "uuid",
-             sqlite = "TEXT", postgres = "uuid" },
-    enum = { c = nil, ormc = "ORMC_TYPE_ENUM", member = "i32",
-             sqlite = "TEXT", postgres = "text" },
+             pointer = true },
+    uuid = { c = "ormc_uuid", ormc = "ORMC_TYPE_UUID", member = "uuid" },
+    enum = { c = nil, ormc = "ORMC_TYPE_ENUM", member = "i32" },
+}
+
+-- The on_delete actions, in the order hints list them, and their SQL (the
+-- same in both dialects).
+M.ON_DELETE_NAMES = { "cascade", "restrict", "set_null", "set_default",
+                      "no_action" }
+M.ON_DELETE = {
+    cascade = "CASCADE", restrict = "RESTRICT", set_null = "SET NULL",
+    set_default = "SET DEFAULT", no_action = "NO ACTION",
 }
 
 -- The type a referencing column must have to point at a column of type t.

@@ -5,7 +5,7 @@
 -- the runtime binds the columns of a column set in column order, so column i
 -- of the set gets the i-th number whatever order the WHERE clause names
 -- them in. keep in sync with runtime/include/ormc.h (ormc_table_sql,
--- ormc_row_fetch, ormc_row_exec).
+-- ormc_row_get, ormc_row_get_by, ormc_row_update, ormc_row_delete).
 
 -- Identifiers come quoted from the model (c.sql_ident, t.sql_ident).
 local concat, format = table.concat, string.format

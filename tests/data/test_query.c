@@ -74,7 +74,7 @@ static void test_eq_null_finds_the_null_rows_only(void **state)
     assert_int_equal(count(db, &q), 5);
     ormc_builder_free(&q);
 
-    /* the DESIGN example: client, enterprise NULL, team, newest first */
+    /* the store's look-up: client, enterprise NULL, team, newest first */
     ormc_builder_init(&q, &test_bot_table);
     ormc_param c0 = data_text("c0"), t = data_text("T");
     ormc_builder_where(&q, BOT_CLIENT_ID, ORMC_EQ, &c0);

@@ -3,12 +3,13 @@
  * ormc_row_insert_many, ormc_row_update_columns, ormc_row_upsert and
  * ormc_row_find_or_create.
  *
- * Their SQL comes from sqlbuild.c (the shape depends on which columns a row
- * sets, so it is built per call and found in the statement cache by its
- * text); their parameters are bound straight from the row struct. What a
- * function reads back is decoded either as scalars into the caller's row
- * (insert: the serial key and now-defaulted columns, no allocation) or as a
- * whole stored row that then owns its data (upsert, find-or-create).
+ * Their SQL comes from sqlbuild.c; its shape depends on which columns a
+ * row sets, so shape.c builds each text once per shape and connection and
+ * remembers it. Their parameters are bound straight from the row struct.
+ * What a function reads back is decoded either as scalars into the
+ * caller's row (insert: the serial key and now-defaulted columns, no
+ * allocation) or as a whole stored row that then owns its data (upsert,
+ * find-or-create).
  *
  * Each checks the values it is about to send (ormc__row_check, validate.c)
  * before sending anything, so that a row both backends would not store

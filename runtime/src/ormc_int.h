@@ -1,13 +1,15 @@
 /*
  * ormc_int.h: the runtime's private declarations. Never installed.
  *
- * The runtime is layered as SQLite and libpq are:
+ * The runtime's layers, top to bottom (docs/architecture.md has the map, which
+ * file is in which, and the known calls that still go up):
  *
- *   public API (connection.c, tx.c, retry.c, raw.c, row.c, trace.c)
- *        |
- *   statements (stmt.c): cache, parameters, implicit BEGIN, failed-state
- *        |                 rule, reconnect, trace and stats of every statement
- *   backend vtable (sqlite.c, postgres.c): prepare, execute, step, values
+ *   features: raw SQL, retry, pool, tenants
+ *   engine: row operations, queries, cursors, schema
+ *   SQL text: sqlbuild.c, shape.c
+ *   session (stmt.c, tx.c, connection.c): the statement cache, parameters,
+ *     implicit BEGIN, failed-state rule, reconnect, trace and stats
+ *   backends (sqlite.c, postgres.c) and base utilities
  *
  * Everything that sends SQL goes through either an ormc__stmt (statements
  * with parameters, cached) or ormc__exec_control (parameterless control

@@ -244,24 +244,12 @@ static bool same_name(const ormc_db *db, const char *a, const char *b)
     }
 }
 
-/* "name", embedded quotes doubled. */
-static void put_ident(ormc__buf *b, const char *name)
-{
-    ormc__buf_putc(b, '"');
-    for (const char *p = name; *p; p++) {
-        if (*p == '"')
-            ormc__buf_putc(b, '"');
-        ormc__buf_putc(b, *p);
-    }
-    ormc__buf_putc(b, '"');
-}
-
 /* "schema"."name". */
 static void put_qualified(ormc__buf *b, const char *schema, const char *name)
 {
-    put_ident(b, schema);
+    ormc__buf_put_ident(b, schema);
     ormc__buf_putc(b, '.');
-    put_ident(b, name);
+    ormc__buf_put_ident(b, name);
 }
 
 /* === Transactions === */
@@ -814,10 +802,10 @@ static int alter_table(ormc_db *db, const char *schema, const ormc_table *t,
     if (definition) {
         ormc__buf_puts(&b, definition);
     } else {
-        put_ident(&b, a);
+        ormc__buf_put_ident(&b, a);
         if (b_name) {
             ormc__buf_puts(&b, " TO ");
-            put_ident(&b, b_name);
+            ormc__buf_put_ident(&b, b_name);
         }
     }
     int rc = b.failed ? ormc__error(db, ORMC_NOMEM, NULL, NULL, "out of memory")

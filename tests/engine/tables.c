@@ -9,13 +9,13 @@
 /* clang-format off */
 #define COL(row, field, sql, type, flags)                                      \
     {#field, sql, type, flags, offsetof(row, field), ORMC_NO_HAS,             \
-     0, NULL, 0, NULL, 0, NULL, NULL, NULL}
+     0, NULL, 0, NULL, 0, NULL, {NULL, NULL, NULL}, {NULL, NULL, NULL}}
 #define COL_HAS(row, field, sql, type, flags)                                  \
     {#field, sql, type, flags, offsetof(row, field),                           \
-     offsetof(row, has_##field), 0, NULL, 0, NULL, 0, NULL, NULL, NULL}
+     offsetof(row, has_##field), 0, NULL, 0, NULL, 0, NULL, {NULL, NULL, NULL}, {NULL, NULL, NULL}}
 #define COL_MAX(row, field, sql, flags, max)                                   \
     {#field, sql, ORMC_TYPE_TEXT, flags, offsetof(row, field), ORMC_NO_HAS,   \
-     max, NULL, 0, NULL, 0, NULL, NULL, NULL}
+     max, NULL, 0, NULL, 0, NULL, {NULL, NULL, NULL}, {NULL, NULL, NULL}}
 /* clang-format on */
 
 /* === bot (slack_bots) === */
@@ -80,12 +80,34 @@ static const ormc_column kind_columns[] = {
     COL(test_kind, data, "data", ORMC_TYPE_BLOB, 0),
     COL(test_kind, at, "at", ORMC_TYPE_TIMESTAMP, ORMC_COL_NOT_NULL),
     COL(test_kind, meta, "meta", ORMC_TYPE_JSON, 0),
-    {"status", "status", ORMC_TYPE_ENUM, ORMC_COL_NOT_NULL,
-     offsetof(test_kind, status), ORMC_NO_HAS, 0, status_labels, 3, NULL, 0,
-     NULL, NULL, NULL},
-    {"level", "level", ORMC_TYPE_ENUM, 0, offsetof(test_kind, level),
-     offsetof(test_kind, has_level), 0, status_labels, 3, NULL, 0, NULL, NULL,
-     NULL},
+    {"status",
+     "status",
+     ORMC_TYPE_ENUM,
+     ORMC_COL_NOT_NULL,
+     offsetof(test_kind, status),
+     ORMC_NO_HAS,
+     0,
+     status_labels,
+     3,
+     NULL,
+     0,
+     NULL,
+     {NULL, NULL, NULL},
+     {NULL, NULL, NULL}},
+    {"level",
+     "level",
+     ORMC_TYPE_ENUM,
+     0,
+     offsetof(test_kind, level),
+     offsetof(test_kind, has_level),
+     0,
+     status_labels,
+     3,
+     NULL,
+     0,
+     NULL,
+     {NULL, NULL, NULL},
+     {NULL, NULL, NULL}},
 };
 
 static const uint16_t kind_pk[] = {KIND_ID};
@@ -139,16 +161,38 @@ const ormc_table test_order_table = {
 /* === line: composite key, references === */
 
 static const ormc_column line_columns[] = {
-    {"order_id", "order_id", ORMC_TYPE_BIGINT,
-     ORMC_COL_NOT_NULL | ORMC_COL_PRIMARY_KEY, offsetof(test_line, order_id),
-     ORMC_NO_HAS, 0, NULL, 0, &test_order_table, ORDER_ID, NULL, NULL, NULL},
+    {"order_id",
+     "order_id",
+     ORMC_TYPE_BIGINT,
+     ORMC_COL_NOT_NULL | ORMC_COL_PRIMARY_KEY,
+     offsetof(test_line, order_id),
+     ORMC_NO_HAS,
+     0,
+     NULL,
+     0,
+     &test_order_table,
+     ORDER_ID,
+     NULL,
+     {NULL, NULL, NULL},
+     {NULL, NULL, NULL}},
     COL(test_line, line_no, "line_no", ORMC_TYPE_INTEGER,
         ORMC_COL_NOT_NULL | ORMC_COL_PRIMARY_KEY),
     COL_MAX(test_line, sku, "sku", ORMC_COL_NOT_NULL, 3),
     COL(test_line, qty, "qty", ORMC_TYPE_INTEGER, ORMC_COL_NOT_NULL),
-    {"order_code", "order_code", ORMC_TYPE_TEXT, 0,
-     offsetof(test_line, order_code), ORMC_NO_HAS, 32, NULL, 0,
-     &test_order_table, ORDER_CODE, NULL, NULL, NULL},
+    {"order_code",
+     "order_code",
+     ORMC_TYPE_TEXT,
+     0,
+     offsetof(test_line, order_code),
+     ORMC_NO_HAS,
+     32,
+     NULL,
+     0,
+     &test_order_table,
+     ORDER_CODE,
+     NULL,
+     {NULL, NULL, NULL},
+     {NULL, NULL, NULL}},
 };
 
 static const uint16_t line_pk[] = {LINE_ORDER_ID, LINE_LINE_NO};
@@ -173,9 +217,20 @@ const ormc_table test_line_table = {
 static const ormc_column node_columns[] = {
     COL(test_node, id, "id", ORMC_TYPE_BIGINT,
         ORMC_COL_NOT_NULL | ORMC_COL_PRIMARY_KEY | ORMC_COL_SERIAL),
-    {"parent_id", "parent_id", ORMC_TYPE_BIGINT, 0,
-     offsetof(test_node, parent_id), offsetof(test_node, has_parent_id), 0,
-     NULL, 0, &test_node_table, NODE_ID, NULL, NULL, NULL},
+    {"parent_id",
+     "parent_id",
+     ORMC_TYPE_BIGINT,
+     0,
+     offsetof(test_node, parent_id),
+     offsetof(test_node, has_parent_id),
+     0,
+     NULL,
+     0,
+     &test_node_table,
+     NODE_ID,
+     NULL,
+     {NULL, NULL, NULL},
+     {NULL, NULL, NULL}},
     COL_MAX(test_node, label, "label", ORMC_COL_NOT_NULL | ORMC_COL_UNIQUE, 5),
 };
 

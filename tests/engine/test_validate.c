@@ -316,7 +316,7 @@ static void test_enum_range(void **state)
 
     /* A NULL nullable enum is not looked at; a present one is. */
     k = good_kind();
-    k.level = (test_status)7;
+    k.level = (test_kind_level)7;
     assert_int_equal(ormc_row_validate(&test_kind_table, &k, NULL), ORMC_OK);
     k.has_level = true;
     expect_invalid(&test_kind_table, &k, KIND_LEVEL,

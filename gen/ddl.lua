@@ -84,22 +84,37 @@ function M.column_definition(d, t, c)
     return c.sql_ident .. " " .. head .. (tail ~= "" and " " .. tail or "")
 end
 
+-- Why a table with rows cannot take column c through ALTER TABLE ... ADD
+-- COLUMN in dialect d, or nil when it can. The one place that decides it:
+-- the generated descriptors carry the answer (the definition, or this
+-- reason), which the runtime's migrate (runtime/src/schema.c) runs or
+-- reports as it is.
+local function why_not_added(d, c)
+    if c.pk or c.type == "serial" then
+        return "it is part of the primary key"
+    elseif c.unique then
+        return "it is unique"
+    elseif c.not_null and c.default == nil then
+        return "it is NOT NULL without a default, and the rows already "
+            .. "there would have no value"
+    elseif d.key == "sqlite" and c.default == model.NOW then
+        return "SQLite adds a column only with a constant default, and its "
+            .. "default is the current time"
+    elseif d.key == "sqlite" and c.ref and c.default ~= nil then
+        return "SQLite adds a column with a foreign key only when its "
+            .. "default is NULL"
+    end
+    return nil
+end
+
 -- A column's definition as ALTER TABLE ... ADD COLUMN takes it in the
 -- running program (NAME_schema_migrate): column_definition with its foreign
 -- key and CHECK written as column constraints, under the names CREATE TABLE
--- gives them. nil for a column that a table with rows cannot take: a key,
--- a unique column, NOT NULL without a default, and on SQLite (whose ADD
--- COLUMN wants a constant default, and a NULL one with a foreign key) one
--- whose default is now or that references a table and has a default.
--- runtime/src/schema.c (why_not_added) explains each case.
+-- gives them. For a column that a table with rows cannot take: nil and the
+-- reason (why_not_added), which the runtime reports.
 function M.add_column_definition(d, t, c)
-    local sqlite = d.key == "sqlite"
-    if c.pk or c.type == "serial" or c.unique
-        or (c.not_null and c.default == nil)
-        or (sqlite and c.default == model.NOW)
-        or (sqlite and c.ref and c.default ~= nil) then
-        return nil
-    end
+    local why = why_not_added(d, c)
+    if why then return nil, why end
     -- "CONSTRAINT name FOREIGN KEY (col)" becomes "CONSTRAINT name"; the
     -- REFERENCES or CHECK clause stays as it is.
     local out = { M.column_definition(d, t, c) }

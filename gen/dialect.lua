@@ -16,8 +16,13 @@
 -- session's local time).
 --
 -- A dialect is { key, name, types = { [DSL type] = SQL type },
--- column_type(c), default_now(c), bool(v), serial(c, t) -> clause, whether
--- the clause is the primary key, text_max_check }.
+-- column_type(c), catalog_type(c), default_now(c), bool(v), serial(c, t) ->
+-- clause, whether the clause is the primary key, text_max_check }.
+--
+-- catalog_type(c) is the type the live catalog shows for a column that
+-- column_type(c) created: what the runtime's schema check
+-- (runtime/src/schema.c) compares, taken from each column descriptor, so
+-- that the mapping is written here only.
 
 local util = require("util")
 
@@ -43,6 +48,9 @@ M.sqlite = {
     text_max_check = true,
 }
 function M.sqlite.column_type(c) return M.sqlite.types[c.type] end
+-- PRAGMA table_info reports the declared type as written (the runtime
+-- compares it without regard to case, as SQLite does).
+M.sqlite.catalog_type = M.sqlite.column_type
 
 M.postgres = {
     key = "postgres",
@@ -65,6 +73,19 @@ function M.postgres.column_type(c)
     end
     if c.type == "timestamp" and not c.tz then return "timestamp" end
     return M.postgres.types[c.type]
+end
+
+-- format_type() spells out what the DDL abbreviates.
+local POSTGRES_CATALOG = {
+    timestamptz = "timestamp with time zone",
+    timestamp = "timestamp without time zone",
+}
+function M.postgres.catalog_type(c)
+    if c.type == "text" and c.max then
+        return string.format("character varying(%d)", c.max)
+    end
+    local t = M.postgres.column_type(c)
+    return POSTGRES_CATALOG[t] or t
 end
 
 -- By the names --dialect takes.

@@ -9,7 +9,8 @@
 -- call the runtime's engine with the table's descriptor: the logic lives in
 -- the runtime.
 --
--- keep in sync with runtime/include/ormc.h (ormc_column, ormc_index,
+-- keep in sync with runtime/include/ormc.h (ormc_column,
+-- ormc_column_dialect, ormc_index,
 -- ormc_table_sql, ormc_table, ormc_schema, ORMC_COL_*, the engine calls).
 
 local util = require("util")
@@ -160,10 +161,16 @@ local function emit_descriptors(b, m, t)
         if c.renamed_from then
             field(b, "renamed_from", util.c_string(c.renamed_from))
         end
-        local add_sqlite = ddl.add_column_definition(dialect.sqlite, t, c)
-        local add_postgres = ddl.add_column_definition(dialect.postgres, t, c)
-        if add_sqlite then literal_field(b, "add_sqlite", add_sqlite) end
-        if add_postgres then literal_field(b, "add_postgres", add_postgres) end
+        -- What the column is in each dialect: the generator's decisions
+        -- (dialect.lua, ddl.lua), which the runtime's schema check and
+        -- migrate compare and run as they are.
+        for _, d in ipairs({ dialect.sqlite, dialect.postgres }) do
+            local k = d.key
+            literal_field(b, k .. ".catalog_type", d.catalog_type(c))
+            local add, why = ddl.add_column_definition(d, t, c)
+            if add then literal_field(b, k .. ".add", add) end
+            if why then literal_field(b, k .. ".why_not_added", why) end
+        end
         b:line("    },")
     end
     b:line("};")

@@ -38,6 +38,10 @@ static const ormc_column shop_customer_columns[] = {
         .offset = offsetof(shop_customer, id),
         .has_offset = ORMC_NO_HAS,
         .ref_column = -1,
+        .sqlite.catalog_type = "TEXT",
+        .sqlite.why_not_added = "it is part of the primary key",
+        .postgres.catalog_type = "uuid",
+        .postgres.why_not_added = "it is part of the primary key",
     },
     {
         .name = "email",
@@ -48,6 +52,10 @@ static const ormc_column shop_customer_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 254,
         .ref_column = -1,
+        .sqlite.catalog_type = "TEXT",
+        .sqlite.why_not_added = "it is unique",
+        .postgres.catalog_type = "character varying(254)",
+        .postgres.why_not_added = "it is unique",
     },
     {
         .name = "name",
@@ -58,6 +66,14 @@ static const ormc_column shop_customer_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 100,
         .ref_column = -1,
+        .sqlite.catalog_type = "TEXT",
+        .sqlite.why_not_added =
+            "it is NOT NULL without a default, and the rows already there "
+            "would have no value",
+        .postgres.catalog_type = "character varying(100)",
+        .postgres.why_not_added =
+            "it is NOT NULL without a default, and the rows already there "
+            "would have no value",
     },
     {
         .name = "preferences",
@@ -67,8 +83,10 @@ static const ormc_column shop_customer_columns[] = {
         .offset = offsetof(shop_customer, preferences),
         .has_offset = ORMC_NO_HAS,
         .ref_column = -1,
-        .add_sqlite = "\"preferences\" TEXT DEFAULT '{}'",
-        .add_postgres = "\"preferences\" jsonb DEFAULT '{}'",
+        .sqlite.catalog_type = "TEXT",
+        .sqlite.add = "\"preferences\" TEXT DEFAULT '{}'",
+        .postgres.catalog_type = "jsonb",
+        .postgres.add = "\"preferences\" jsonb DEFAULT '{}'",
     },
     {
         .name = "newsletter",
@@ -78,8 +96,10 @@ static const ormc_column shop_customer_columns[] = {
         .offset = offsetof(shop_customer, newsletter),
         .has_offset = ORMC_NO_HAS,
         .ref_column = -1,
-        .add_sqlite = "\"newsletter\" INTEGER NOT NULL DEFAULT 0",
-        .add_postgres = "\"newsletter\" boolean NOT NULL DEFAULT false",
+        .sqlite.catalog_type = "INTEGER",
+        .sqlite.add = "\"newsletter\" INTEGER NOT NULL DEFAULT 0",
+        .postgres.catalog_type = "boolean",
+        .postgres.add = "\"newsletter\" boolean NOT NULL DEFAULT false",
     },
     {
         .name = "created_at",
@@ -91,7 +111,12 @@ static const ormc_column shop_customer_columns[] = {
         .offset = offsetof(shop_customer, created_at),
         .has_offset = offsetof(shop_customer, has_created_at),
         .ref_column = -1,
-        .add_postgres = "\"created_at\" timestamptz NOT NULL DEFAULT now()",
+        .sqlite.catalog_type = "TEXT",
+        .sqlite.why_not_added =
+            "SQLite adds a column only with a constant default, and its "
+            "default is the current time",
+        .postgres.catalog_type = "timestamp with time zone",
+        .postgres.add = "\"created_at\" timestamptz NOT NULL DEFAULT now()",
     },
 };
 
@@ -122,6 +147,10 @@ static const ormc_column shop_product_columns[] = {
         .offset = offsetof(shop_product, id),
         .has_offset = ORMC_NO_HAS,
         .ref_column = -1,
+        .sqlite.catalog_type = "INTEGER",
+        .sqlite.why_not_added = "it is part of the primary key",
+        .postgres.catalog_type = "bigint",
+        .postgres.why_not_added = "it is part of the primary key",
     },
     {
         .name = "sku",
@@ -132,6 +161,14 @@ static const ormc_column shop_product_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 32,
         .ref_column = -1,
+        .sqlite.catalog_type = "TEXT",
+        .sqlite.why_not_added =
+            "it is NOT NULL without a default, and the rows already there "
+            "would have no value",
+        .postgres.catalog_type = "character varying(32)",
+        .postgres.why_not_added =
+            "it is NOT NULL without a default, and the rows already there "
+            "would have no value",
     },
     {
         .name = "title",
@@ -141,6 +178,14 @@ static const ormc_column shop_product_columns[] = {
         .offset = offsetof(shop_product, title),
         .has_offset = ORMC_NO_HAS,
         .ref_column = -1,
+        .sqlite.catalog_type = "TEXT",
+        .sqlite.why_not_added =
+            "it is NOT NULL without a default, and the rows already there "
+            "would have no value",
+        .postgres.catalog_type = "text",
+        .postgres.why_not_added =
+            "it is NOT NULL without a default, and the rows already there "
+            "would have no value",
     },
     {
         .name = "price_cents",
@@ -150,6 +195,14 @@ static const ormc_column shop_product_columns[] = {
         .offset = offsetof(shop_product, price_cents),
         .has_offset = ORMC_NO_HAS,
         .ref_column = -1,
+        .sqlite.catalog_type = "INTEGER",
+        .sqlite.why_not_added =
+            "it is NOT NULL without a default, and the rows already there "
+            "would have no value",
+        .postgres.catalog_type = "integer",
+        .postgres.why_not_added =
+            "it is NOT NULL without a default, and the rows already there "
+            "would have no value",
     },
     {
         .name = "weight_kg",
@@ -159,8 +212,10 @@ static const ormc_column shop_product_columns[] = {
         .offset = offsetof(shop_product, weight_kg),
         .has_offset = offsetof(shop_product, has_weight_kg),
         .ref_column = -1,
-        .add_sqlite = "\"weight_kg\" REAL",
-        .add_postgres = "\"weight_kg\" double precision",
+        .sqlite.catalog_type = "REAL",
+        .sqlite.add = "\"weight_kg\" REAL",
+        .postgres.catalog_type = "double precision",
+        .postgres.add = "\"weight_kg\" double precision",
     },
     {
         .name = "stock",
@@ -170,8 +225,10 @@ static const ormc_column shop_product_columns[] = {
         .offset = offsetof(shop_product, stock),
         .has_offset = ORMC_NO_HAS,
         .ref_column = -1,
-        .add_sqlite = "\"stock\" INTEGER NOT NULL DEFAULT 0",
-        .add_postgres = "\"stock\" integer NOT NULL DEFAULT 0",
+        .sqlite.catalog_type = "INTEGER",
+        .sqlite.add = "\"stock\" INTEGER NOT NULL DEFAULT 0",
+        .postgres.catalog_type = "integer",
+        .postgres.add = "\"stock\" integer NOT NULL DEFAULT 0",
     },
     {
         .name = "thumbnail",
@@ -181,8 +238,10 @@ static const ormc_column shop_product_columns[] = {
         .offset = offsetof(shop_product, thumbnail),
         .has_offset = ORMC_NO_HAS,
         .ref_column = -1,
-        .add_sqlite = "\"thumbnail\" BLOB",
-        .add_postgres = "\"thumbnail\" bytea",
+        .sqlite.catalog_type = "BLOB",
+        .sqlite.add = "\"thumbnail\" BLOB",
+        .postgres.catalog_type = "bytea",
+        .postgres.add = "\"thumbnail\" bytea",
     },
     {
         .name = "old_title",
@@ -193,8 +252,10 @@ static const ormc_column shop_product_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .ref_column = -1,
         .renamed_from = "legacy_title",
-        .add_sqlite = "\"old_title\" TEXT",
-        .add_postgres = "\"old_title\" text",
+        .sqlite.catalog_type = "TEXT",
+        .sqlite.add = "\"old_title\" TEXT",
+        .postgres.catalog_type = "text",
+        .postgres.add = "\"old_title\" text",
     },
 };
 
@@ -233,6 +294,10 @@ static const ormc_column shop_order_columns[] = {
         .offset = offsetof(shop_order, id),
         .has_offset = ORMC_NO_HAS,
         .ref_column = -1,
+        .sqlite.catalog_type = "INTEGER",
+        .sqlite.why_not_added = "it is part of the primary key",
+        .postgres.catalog_type = "bigint",
+        .postgres.why_not_added = "it is part of the primary key",
     },
     {
         .name = "customer_id",
@@ -243,6 +308,14 @@ static const ormc_column shop_order_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .ref_table = &shop_customer_table,
         .ref_column = 0,
+        .sqlite.catalog_type = "TEXT",
+        .sqlite.why_not_added =
+            "it is NOT NULL without a default, and the rows already there "
+            "would have no value",
+        .postgres.catalog_type = "uuid",
+        .postgres.why_not_added =
+            "it is NOT NULL without a default, and the rows already there "
+            "would have no value",
     },
     {
         .name = "status",
@@ -254,11 +327,13 @@ static const ormc_column shop_order_columns[] = {
         .enum_values = shop_order_status_labels,
         .n_enum_values = 4,
         .ref_column = -1,
-        .add_sqlite =
+        .sqlite.catalog_type = "TEXT",
+        .sqlite.add =
             "\"status\" TEXT NOT NULL DEFAULT 'pending' CONSTRAINT "
             "\"orders_status_check\" CHECK (\"status\" IN ('pending', 'paid', "
             "'shipped', 'cancelled'))",
-        .add_postgres =
+        .postgres.catalog_type = "text",
+        .postgres.add =
             "\"status\" text NOT NULL DEFAULT 'pending' CONSTRAINT "
             "\"orders_status_check\" CHECK (\"status\" IN ('pending', 'paid', "
             "'shipped', 'cancelled'))",
@@ -272,10 +347,12 @@ static const ormc_column shop_order_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 500,
         .ref_column = -1,
-        .add_sqlite =
+        .sqlite.catalog_type = "TEXT",
+        .sqlite.add =
             "\"note\" TEXT CONSTRAINT \"orders_note_check\" CHECK "
             "(length(\"note\") <= 500)",
-        .add_postgres = "\"note\" varchar(500)",
+        .postgres.catalog_type = "character varying(500)",
+        .postgres.add = "\"note\" varchar(500)",
     },
     {
         .name = "placed_at",
@@ -287,7 +364,12 @@ static const ormc_column shop_order_columns[] = {
         .offset = offsetof(shop_order, placed_at),
         .has_offset = offsetof(shop_order, has_placed_at),
         .ref_column = -1,
-        .add_postgres = "\"placed_at\" timestamptz NOT NULL DEFAULT now()",
+        .sqlite.catalog_type = "TEXT",
+        .sqlite.why_not_added =
+            "SQLite adds a column only with a constant default, and its "
+            "default is the current time",
+        .postgres.catalog_type = "timestamp with time zone",
+        .postgres.add = "\"placed_at\" timestamptz NOT NULL DEFAULT now()",
     },
     {
         .name = "shipped_at",
@@ -297,8 +379,10 @@ static const ormc_column shop_order_columns[] = {
         .offset = offsetof(shop_order, shipped_at),
         .has_offset = offsetof(shop_order, has_shipped_at),
         .ref_column = -1,
-        .add_sqlite = "\"shipped_at\" TEXT",
-        .add_postgres = "\"shipped_at\" timestamptz",
+        .sqlite.catalog_type = "TEXT",
+        .sqlite.add = "\"shipped_at\" TEXT",
+        .postgres.catalog_type = "timestamp with time zone",
+        .postgres.add = "\"shipped_at\" timestamptz",
     },
 };
 
@@ -338,6 +422,10 @@ static const ormc_column shop_line_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .ref_table = &shop_order_table,
         .ref_column = 0,
+        .sqlite.catalog_type = "INTEGER",
+        .sqlite.why_not_added = "it is part of the primary key",
+        .postgres.catalog_type = "bigint",
+        .postgres.why_not_added = "it is part of the primary key",
     },
     {
         .name = "line_no",
@@ -347,6 +435,10 @@ static const ormc_column shop_line_columns[] = {
         .offset = offsetof(shop_line, line_no),
         .has_offset = ORMC_NO_HAS,
         .ref_column = -1,
+        .sqlite.catalog_type = "INTEGER",
+        .sqlite.why_not_added = "it is part of the primary key",
+        .postgres.catalog_type = "integer",
+        .postgres.why_not_added = "it is part of the primary key",
     },
     {
         .name = "product_id",
@@ -357,10 +449,12 @@ static const ormc_column shop_line_columns[] = {
         .has_offset = offsetof(shop_line, has_product_id),
         .ref_table = &shop_product_table,
         .ref_column = 0,
-        .add_sqlite =
+        .sqlite.catalog_type = "INTEGER",
+        .sqlite.add =
             "\"product_id\" INTEGER CONSTRAINT \"order_lines_product_id_fkey\" "
             "REFERENCES \"products\" (\"id\") ON DELETE SET NULL",
-        .add_postgres =
+        .postgres.catalog_type = "bigint",
+        .postgres.add =
             "\"product_id\" bigint CONSTRAINT \"order_lines_product_id_fkey\" "
             "REFERENCES \"products\" (\"id\") ON DELETE SET NULL",
     },
@@ -372,8 +466,10 @@ static const ormc_column shop_line_columns[] = {
         .offset = offsetof(shop_line, quantity),
         .has_offset = ORMC_NO_HAS,
         .ref_column = -1,
-        .add_sqlite = "\"quantity\" INTEGER NOT NULL DEFAULT 1",
-        .add_postgres = "\"quantity\" integer NOT NULL DEFAULT 1",
+        .sqlite.catalog_type = "INTEGER",
+        .sqlite.add = "\"quantity\" INTEGER NOT NULL DEFAULT 1",
+        .postgres.catalog_type = "integer",
+        .postgres.add = "\"quantity\" integer NOT NULL DEFAULT 1",
     },
     {
         .name = "price_cents",
@@ -383,6 +479,14 @@ static const ormc_column shop_line_columns[] = {
         .offset = offsetof(shop_line, price_cents),
         .has_offset = ORMC_NO_HAS,
         .ref_column = -1,
+        .sqlite.catalog_type = "INTEGER",
+        .sqlite.why_not_added =
+            "it is NOT NULL without a default, and the rows already there "
+            "would have no value",
+        .postgres.catalog_type = "integer",
+        .postgres.why_not_added =
+            "it is NOT NULL without a default, and the rows already there "
+            "would have no value",
     },
 };
 

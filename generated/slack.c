@@ -25,6 +25,10 @@ static const ormc_column slack_installation_columns[] = {
         .offset = offsetof(slack_installation, id),
         .has_offset = ORMC_NO_HAS,
         .ref_column = -1,
+        .sqlite.catalog_type = "INTEGER",
+        .sqlite.why_not_added = "it is part of the primary key",
+        .postgres.catalog_type = "bigint",
+        .postgres.why_not_added = "it is part of the primary key",
     },
     {
         .name = "client_id",
@@ -35,6 +39,14 @@ static const ormc_column slack_installation_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 32,
         .ref_column = -1,
+        .sqlite.catalog_type = "TEXT",
+        .sqlite.why_not_added =
+            "it is NOT NULL without a default, and the rows already there "
+            "would have no value",
+        .postgres.catalog_type = "character varying(32)",
+        .postgres.why_not_added =
+            "it is NOT NULL without a default, and the rows already there "
+            "would have no value",
     },
     {
         .name = "app_id",
@@ -45,6 +57,14 @@ static const ormc_column slack_installation_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 32,
         .ref_column = -1,
+        .sqlite.catalog_type = "TEXT",
+        .sqlite.why_not_added =
+            "it is NOT NULL without a default, and the rows already there "
+            "would have no value",
+        .postgres.catalog_type = "character varying(32)",
+        .postgres.why_not_added =
+            "it is NOT NULL without a default, and the rows already there "
+            "would have no value",
     },
     {
         .name = "enterprise_id",
@@ -55,11 +75,13 @@ static const ormc_column slack_installation_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 32,
         .ref_column = -1,
-        .add_sqlite =
+        .sqlite.catalog_type = "TEXT",
+        .sqlite.add =
             "\"enterprise_id\" TEXT CONSTRAINT "
             "\"slack_installations_enterprise_id_check\" CHECK "
             "(length(\"enterprise_id\") <= 32)",
-        .add_postgres = "\"enterprise_id\" varchar(32)",
+        .postgres.catalog_type = "character varying(32)",
+        .postgres.add = "\"enterprise_id\" varchar(32)",
     },
     {
         .name = "enterprise_name",
@@ -70,11 +92,13 @@ static const ormc_column slack_installation_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 200,
         .ref_column = -1,
-        .add_sqlite =
+        .sqlite.catalog_type = "TEXT",
+        .sqlite.add =
             "\"enterprise_name\" TEXT CONSTRAINT "
             "\"slack_installations_enterprise_name_check\" CHECK "
             "(length(\"enterprise_name\") <= 200)",
-        .add_postgres = "\"enterprise_name\" varchar(200)",
+        .postgres.catalog_type = "character varying(200)",
+        .postgres.add = "\"enterprise_name\" varchar(200)",
     },
     {
         .name = "enterprise_url",
@@ -85,11 +109,13 @@ static const ormc_column slack_installation_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 200,
         .ref_column = -1,
-        .add_sqlite =
+        .sqlite.catalog_type = "TEXT",
+        .sqlite.add =
             "\"enterprise_url\" TEXT CONSTRAINT "
             "\"slack_installations_enterprise_url_check\" CHECK "
             "(length(\"enterprise_url\") <= 200)",
-        .add_postgres = "\"enterprise_url\" varchar(200)",
+        .postgres.catalog_type = "character varying(200)",
+        .postgres.add = "\"enterprise_url\" varchar(200)",
     },
     {
         .name = "team_id",
@@ -100,10 +126,12 @@ static const ormc_column slack_installation_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 32,
         .ref_column = -1,
-        .add_sqlite =
+        .sqlite.catalog_type = "TEXT",
+        .sqlite.add =
             "\"team_id\" TEXT CONSTRAINT \"slack_installations_team_id_check\" "
             "CHECK (length(\"team_id\") <= 32)",
-        .add_postgres = "\"team_id\" varchar(32)",
+        .postgres.catalog_type = "character varying(32)",
+        .postgres.add = "\"team_id\" varchar(32)",
     },
     {
         .name = "team_name",
@@ -114,11 +142,13 @@ static const ormc_column slack_installation_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 200,
         .ref_column = -1,
-        .add_sqlite =
+        .sqlite.catalog_type = "TEXT",
+        .sqlite.add =
             "\"team_name\" TEXT CONSTRAINT "
             "\"slack_installations_team_name_check\" CHECK "
             "(length(\"team_name\") <= 200)",
-        .add_postgres = "\"team_name\" varchar(200)",
+        .postgres.catalog_type = "character varying(200)",
+        .postgres.add = "\"team_name\" varchar(200)",
     },
     {
         .name = "bot_token",
@@ -129,11 +159,13 @@ static const ormc_column slack_installation_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 200,
         .ref_column = -1,
-        .add_sqlite =
+        .sqlite.catalog_type = "TEXT",
+        .sqlite.add =
             "\"bot_token\" TEXT CONSTRAINT "
             "\"slack_installations_bot_token_check\" CHECK "
             "(length(\"bot_token\") <= 200)",
-        .add_postgres = "\"bot_token\" varchar(200)",
+        .postgres.catalog_type = "character varying(200)",
+        .postgres.add = "\"bot_token\" varchar(200)",
     },
     {
         .name = "bot_id",
@@ -144,10 +176,12 @@ static const ormc_column slack_installation_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 32,
         .ref_column = -1,
-        .add_sqlite =
+        .sqlite.catalog_type = "TEXT",
+        .sqlite.add =
             "\"bot_id\" TEXT CONSTRAINT \"slack_installations_bot_id_check\" "
             "CHECK (length(\"bot_id\") <= 32)",
-        .add_postgres = "\"bot_id\" varchar(32)",
+        .postgres.catalog_type = "character varying(32)",
+        .postgres.add = "\"bot_id\" varchar(32)",
     },
     {
         .name = "bot_user_id",
@@ -158,11 +192,13 @@ static const ormc_column slack_installation_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 32,
         .ref_column = -1,
-        .add_sqlite =
+        .sqlite.catalog_type = "TEXT",
+        .sqlite.add =
             "\"bot_user_id\" TEXT CONSTRAINT "
             "\"slack_installations_bot_user_id_check\" CHECK "
             "(length(\"bot_user_id\") <= 32)",
-        .add_postgres = "\"bot_user_id\" varchar(32)",
+        .postgres.catalog_type = "character varying(32)",
+        .postgres.add = "\"bot_user_id\" varchar(32)",
     },
     {
         .name = "bot_scopes",
@@ -173,11 +209,13 @@ static const ormc_column slack_installation_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 1000,
         .ref_column = -1,
-        .add_sqlite =
+        .sqlite.catalog_type = "TEXT",
+        .sqlite.add =
             "\"bot_scopes\" TEXT CONSTRAINT "
             "\"slack_installations_bot_scopes_check\" CHECK "
             "(length(\"bot_scopes\") <= 1000)",
-        .add_postgres = "\"bot_scopes\" varchar(1000)",
+        .postgres.catalog_type = "character varying(1000)",
+        .postgres.add = "\"bot_scopes\" varchar(1000)",
     },
     {
         .name = "bot_refresh_token",
@@ -188,11 +226,13 @@ static const ormc_column slack_installation_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 200,
         .ref_column = -1,
-        .add_sqlite =
+        .sqlite.catalog_type = "TEXT",
+        .sqlite.add =
             "\"bot_refresh_token\" TEXT CONSTRAINT "
             "\"slack_installations_bot_refresh_token_check\" CHECK "
             "(length(\"bot_refresh_token\") <= 200)",
-        .add_postgres = "\"bot_refresh_token\" varchar(200)",
+        .postgres.catalog_type = "character varying(200)",
+        .postgres.add = "\"bot_refresh_token\" varchar(200)",
     },
     {
         .name = "bot_token_expires_at",
@@ -202,8 +242,10 @@ static const ormc_column slack_installation_columns[] = {
         .offset = offsetof(slack_installation, bot_token_expires_at),
         .has_offset = offsetof(slack_installation, has_bot_token_expires_at),
         .ref_column = -1,
-        .add_sqlite = "\"bot_token_expires_at\" TEXT",
-        .add_postgres = "\"bot_token_expires_at\" timestamp",
+        .sqlite.catalog_type = "TEXT",
+        .sqlite.add = "\"bot_token_expires_at\" TEXT",
+        .postgres.catalog_type = "timestamp without time zone",
+        .postgres.add = "\"bot_token_expires_at\" timestamp",
     },
     {
         .name = "user_id",
@@ -214,6 +256,14 @@ static const ormc_column slack_installation_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 32,
         .ref_column = -1,
+        .sqlite.catalog_type = "TEXT",
+        .sqlite.why_not_added =
+            "it is NOT NULL without a default, and the rows already there "
+            "would have no value",
+        .postgres.catalog_type = "character varying(32)",
+        .postgres.why_not_added =
+            "it is NOT NULL without a default, and the rows already there "
+            "would have no value",
     },
     {
         .name = "user_token",
@@ -224,11 +274,13 @@ static const ormc_column slack_installation_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 200,
         .ref_column = -1,
-        .add_sqlite =
+        .sqlite.catalog_type = "TEXT",
+        .sqlite.add =
             "\"user_token\" TEXT CONSTRAINT "
             "\"slack_installations_user_token_check\" CHECK "
             "(length(\"user_token\") <= 200)",
-        .add_postgres = "\"user_token\" varchar(200)",
+        .postgres.catalog_type = "character varying(200)",
+        .postgres.add = "\"user_token\" varchar(200)",
     },
     {
         .name = "user_scopes",
@@ -239,11 +291,13 @@ static const ormc_column slack_installation_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 1000,
         .ref_column = -1,
-        .add_sqlite =
+        .sqlite.catalog_type = "TEXT",
+        .sqlite.add =
             "\"user_scopes\" TEXT CONSTRAINT "
             "\"slack_installations_user_scopes_check\" CHECK "
             "(length(\"user_scopes\") <= 1000)",
-        .add_postgres = "\"user_scopes\" varchar(1000)",
+        .postgres.catalog_type = "character varying(1000)",
+        .postgres.add = "\"user_scopes\" varchar(1000)",
     },
     {
         .name = "user_refresh_token",
@@ -254,11 +308,13 @@ static const ormc_column slack_installation_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 200,
         .ref_column = -1,
-        .add_sqlite =
+        .sqlite.catalog_type = "TEXT",
+        .sqlite.add =
             "\"user_refresh_token\" TEXT CONSTRAINT "
             "\"slack_installations_user_refresh_token_check\" CHECK "
             "(length(\"user_refresh_token\") <= 200)",
-        .add_postgres = "\"user_refresh_token\" varchar(200)",
+        .postgres.catalog_type = "character varying(200)",
+        .postgres.add = "\"user_refresh_token\" varchar(200)",
     },
     {
         .name = "user_token_expires_at",
@@ -268,8 +324,10 @@ static const ormc_column slack_installation_columns[] = {
         .offset = offsetof(slack_installation, user_token_expires_at),
         .has_offset = offsetof(slack_installation, has_user_token_expires_at),
         .ref_column = -1,
-        .add_sqlite = "\"user_token_expires_at\" TEXT",
-        .add_postgres = "\"user_token_expires_at\" timestamp",
+        .sqlite.catalog_type = "TEXT",
+        .sqlite.add = "\"user_token_expires_at\" TEXT",
+        .postgres.catalog_type = "timestamp without time zone",
+        .postgres.add = "\"user_token_expires_at\" timestamp",
     },
     {
         .name = "incoming_webhook_url",
@@ -280,11 +338,13 @@ static const ormc_column slack_installation_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 200,
         .ref_column = -1,
-        .add_sqlite =
+        .sqlite.catalog_type = "TEXT",
+        .sqlite.add =
             "\"incoming_webhook_url\" TEXT CONSTRAINT "
             "\"slack_installations_incoming_webhook_url_check\" CHECK "
             "(length(\"incoming_webhook_url\") <= 200)",
-        .add_postgres = "\"incoming_webhook_url\" varchar(200)",
+        .postgres.catalog_type = "character varying(200)",
+        .postgres.add = "\"incoming_webhook_url\" varchar(200)",
     },
     {
         .name = "incoming_webhook_channel",
@@ -295,11 +355,13 @@ static const ormc_column slack_installation_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 200,
         .ref_column = -1,
-        .add_sqlite =
+        .sqlite.catalog_type = "TEXT",
+        .sqlite.add =
             "\"incoming_webhook_channel\" TEXT CONSTRAINT "
             "\"slack_installations_incoming_webhook_channel_check\" CHECK "
             "(length(\"incoming_webhook_channel\") <= 200)",
-        .add_postgres = "\"incoming_webhook_channel\" varchar(200)",
+        .postgres.catalog_type = "character varying(200)",
+        .postgres.add = "\"incoming_webhook_channel\" varchar(200)",
     },
     {
         .name = "incoming_webhook_channel_id",
@@ -310,11 +372,13 @@ static const ormc_column slack_installation_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 200,
         .ref_column = -1,
-        .add_sqlite =
+        .sqlite.catalog_type = "TEXT",
+        .sqlite.add =
             "\"incoming_webhook_channel_id\" TEXT CONSTRAINT "
             "\"slack_installations_incoming_webhook_channel_id_check\" CHECK "
             "(length(\"incoming_webhook_channel_id\") <= 200)",
-        .add_postgres = "\"incoming_webhook_channel_id\" varchar(200)",
+        .postgres.catalog_type = "character varying(200)",
+        .postgres.add = "\"incoming_webhook_channel_id\" varchar(200)",
     },
     {
         .name = "incoming_webhook_configuration_url",
@@ -326,11 +390,13 @@ static const ormc_column slack_installation_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 200,
         .ref_column = -1,
-        .add_sqlite =
+        .sqlite.catalog_type = "TEXT",
+        .sqlite.add =
             "\"incoming_webhook_configuration_url\" TEXT CONSTRAINT "
             "\"slack_installations_incoming_webhook_configuration_url_check\" "
             "CHECK (length(\"incoming_webhook_configuration_url\") <= 200)",
-        .add_postgres = "\"incoming_webhook_configuration_url\" varchar(200)",
+        .postgres.catalog_type = "character varying(200)",
+        .postgres.add = "\"incoming_webhook_configuration_url\" varchar(200)",
     },
     {
         .name = "is_enterprise_install",
@@ -340,8 +406,10 @@ static const ormc_column slack_installation_columns[] = {
         .offset = offsetof(slack_installation, is_enterprise_install),
         .has_offset = ORMC_NO_HAS,
         .ref_column = -1,
-        .add_sqlite = "\"is_enterprise_install\" INTEGER NOT NULL DEFAULT 0",
-        .add_postgres =
+        .sqlite.catalog_type = "INTEGER",
+        .sqlite.add = "\"is_enterprise_install\" INTEGER NOT NULL DEFAULT 0",
+        .postgres.catalog_type = "boolean",
+        .postgres.add =
             "\"is_enterprise_install\" boolean NOT NULL DEFAULT false",
     },
     {
@@ -353,11 +421,13 @@ static const ormc_column slack_installation_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 32,
         .ref_column = -1,
-        .add_sqlite =
+        .sqlite.catalog_type = "TEXT",
+        .sqlite.add =
             "\"token_type\" TEXT CONSTRAINT "
             "\"slack_installations_token_type_check\" CHECK "
             "(length(\"token_type\") <= 32)",
-        .add_postgres = "\"token_type\" varchar(32)",
+        .postgres.catalog_type = "character varying(32)",
+        .postgres.add = "\"token_type\" varchar(32)",
     },
     {
         .name = "installed_at",
@@ -367,7 +437,12 @@ static const ormc_column slack_installation_columns[] = {
         .offset = offsetof(slack_installation, installed_at),
         .has_offset = offsetof(slack_installation, has_installed_at),
         .ref_column = -1,
-        .add_postgres =
+        .sqlite.catalog_type = "TEXT",
+        .sqlite.why_not_added =
+            "SQLite adds a column only with a constant default, and its "
+            "default is the current time",
+        .postgres.catalog_type = "timestamp without time zone",
+        .postgres.add =
             "\"installed_at\" timestamp NOT NULL DEFAULT (now() AT TIME ZONE "
             "'UTC')",
     },
@@ -403,6 +478,10 @@ static const ormc_column slack_bot_columns[] = {
         .offset = offsetof(slack_bot, id),
         .has_offset = ORMC_NO_HAS,
         .ref_column = -1,
+        .sqlite.catalog_type = "INTEGER",
+        .sqlite.why_not_added = "it is part of the primary key",
+        .postgres.catalog_type = "bigint",
+        .postgres.why_not_added = "it is part of the primary key",
     },
     {
         .name = "client_id",
@@ -413,6 +492,14 @@ static const ormc_column slack_bot_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 32,
         .ref_column = -1,
+        .sqlite.catalog_type = "TEXT",
+        .sqlite.why_not_added =
+            "it is NOT NULL without a default, and the rows already there "
+            "would have no value",
+        .postgres.catalog_type = "character varying(32)",
+        .postgres.why_not_added =
+            "it is NOT NULL without a default, and the rows already there "
+            "would have no value",
     },
     {
         .name = "app_id",
@@ -423,6 +510,14 @@ static const ormc_column slack_bot_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 32,
         .ref_column = -1,
+        .sqlite.catalog_type = "TEXT",
+        .sqlite.why_not_added =
+            "it is NOT NULL without a default, and the rows already there "
+            "would have no value",
+        .postgres.catalog_type = "character varying(32)",
+        .postgres.why_not_added =
+            "it is NOT NULL without a default, and the rows already there "
+            "would have no value",
     },
     {
         .name = "enterprise_id",
@@ -433,11 +528,13 @@ static const ormc_column slack_bot_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 32,
         .ref_column = -1,
-        .add_sqlite =
+        .sqlite.catalog_type = "TEXT",
+        .sqlite.add =
             "\"enterprise_id\" TEXT CONSTRAINT "
             "\"slack_bots_enterprise_id_check\" CHECK "
             "(length(\"enterprise_id\") <= 32)",
-        .add_postgres = "\"enterprise_id\" varchar(32)",
+        .postgres.catalog_type = "character varying(32)",
+        .postgres.add = "\"enterprise_id\" varchar(32)",
     },
     {
         .name = "enterprise_name",
@@ -448,11 +545,13 @@ static const ormc_column slack_bot_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 200,
         .ref_column = -1,
-        .add_sqlite =
+        .sqlite.catalog_type = "TEXT",
+        .sqlite.add =
             "\"enterprise_name\" TEXT CONSTRAINT "
             "\"slack_bots_enterprise_name_check\" CHECK "
             "(length(\"enterprise_name\") <= 200)",
-        .add_postgres = "\"enterprise_name\" varchar(200)",
+        .postgres.catalog_type = "character varying(200)",
+        .postgres.add = "\"enterprise_name\" varchar(200)",
     },
     {
         .name = "team_id",
@@ -463,10 +562,12 @@ static const ormc_column slack_bot_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 32,
         .ref_column = -1,
-        .add_sqlite =
+        .sqlite.catalog_type = "TEXT",
+        .sqlite.add =
             "\"team_id\" TEXT CONSTRAINT \"slack_bots_team_id_check\" CHECK "
             "(length(\"team_id\") <= 32)",
-        .add_postgres = "\"team_id\" varchar(32)",
+        .postgres.catalog_type = "character varying(32)",
+        .postgres.add = "\"team_id\" varchar(32)",
     },
     {
         .name = "team_name",
@@ -477,10 +578,12 @@ static const ormc_column slack_bot_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 200,
         .ref_column = -1,
-        .add_sqlite =
+        .sqlite.catalog_type = "TEXT",
+        .sqlite.add =
             "\"team_name\" TEXT CONSTRAINT \"slack_bots_team_name_check\" "
             "CHECK (length(\"team_name\") <= 200)",
-        .add_postgres = "\"team_name\" varchar(200)",
+        .postgres.catalog_type = "character varying(200)",
+        .postgres.add = "\"team_name\" varchar(200)",
     },
     {
         .name = "bot_token",
@@ -491,10 +594,12 @@ static const ormc_column slack_bot_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 200,
         .ref_column = -1,
-        .add_sqlite =
+        .sqlite.catalog_type = "TEXT",
+        .sqlite.add =
             "\"bot_token\" TEXT CONSTRAINT \"slack_bots_bot_token_check\" "
             "CHECK (length(\"bot_token\") <= 200)",
-        .add_postgres = "\"bot_token\" varchar(200)",
+        .postgres.catalog_type = "character varying(200)",
+        .postgres.add = "\"bot_token\" varchar(200)",
     },
     {
         .name = "bot_id",
@@ -505,10 +610,12 @@ static const ormc_column slack_bot_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 32,
         .ref_column = -1,
-        .add_sqlite =
+        .sqlite.catalog_type = "TEXT",
+        .sqlite.add =
             "\"bot_id\" TEXT CONSTRAINT \"slack_bots_bot_id_check\" CHECK "
             "(length(\"bot_id\") <= 32)",
-        .add_postgres = "\"bot_id\" varchar(32)",
+        .postgres.catalog_type = "character varying(32)",
+        .postgres.add = "\"bot_id\" varchar(32)",
     },
     {
         .name = "bot_user_id",
@@ -519,10 +626,12 @@ static const ormc_column slack_bot_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 32,
         .ref_column = -1,
-        .add_sqlite =
+        .sqlite.catalog_type = "TEXT",
+        .sqlite.add =
             "\"bot_user_id\" TEXT CONSTRAINT \"slack_bots_bot_user_id_check\" "
             "CHECK (length(\"bot_user_id\") <= 32)",
-        .add_postgres = "\"bot_user_id\" varchar(32)",
+        .postgres.catalog_type = "character varying(32)",
+        .postgres.add = "\"bot_user_id\" varchar(32)",
     },
     {
         .name = "bot_scopes",
@@ -533,10 +642,12 @@ static const ormc_column slack_bot_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 1000,
         .ref_column = -1,
-        .add_sqlite =
+        .sqlite.catalog_type = "TEXT",
+        .sqlite.add =
             "\"bot_scopes\" TEXT CONSTRAINT \"slack_bots_bot_scopes_check\" "
             "CHECK (length(\"bot_scopes\") <= 1000)",
-        .add_postgres = "\"bot_scopes\" varchar(1000)",
+        .postgres.catalog_type = "character varying(1000)",
+        .postgres.add = "\"bot_scopes\" varchar(1000)",
     },
     {
         .name = "bot_refresh_token",
@@ -547,11 +658,13 @@ static const ormc_column slack_bot_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 200,
         .ref_column = -1,
-        .add_sqlite =
+        .sqlite.catalog_type = "TEXT",
+        .sqlite.add =
             "\"bot_refresh_token\" TEXT CONSTRAINT "
             "\"slack_bots_bot_refresh_token_check\" CHECK "
             "(length(\"bot_refresh_token\") <= 200)",
-        .add_postgres = "\"bot_refresh_token\" varchar(200)",
+        .postgres.catalog_type = "character varying(200)",
+        .postgres.add = "\"bot_refresh_token\" varchar(200)",
     },
     {
         .name = "bot_token_expires_at",
@@ -561,8 +674,10 @@ static const ormc_column slack_bot_columns[] = {
         .offset = offsetof(slack_bot, bot_token_expires_at),
         .has_offset = offsetof(slack_bot, has_bot_token_expires_at),
         .ref_column = -1,
-        .add_sqlite = "\"bot_token_expires_at\" TEXT",
-        .add_postgres = "\"bot_token_expires_at\" timestamp",
+        .sqlite.catalog_type = "TEXT",
+        .sqlite.add = "\"bot_token_expires_at\" TEXT",
+        .postgres.catalog_type = "timestamp without time zone",
+        .postgres.add = "\"bot_token_expires_at\" timestamp",
     },
     {
         .name = "is_enterprise_install",
@@ -572,8 +687,10 @@ static const ormc_column slack_bot_columns[] = {
         .offset = offsetof(slack_bot, is_enterprise_install),
         .has_offset = ORMC_NO_HAS,
         .ref_column = -1,
-        .add_sqlite = "\"is_enterprise_install\" INTEGER NOT NULL DEFAULT 0",
-        .add_postgres =
+        .sqlite.catalog_type = "INTEGER",
+        .sqlite.add = "\"is_enterprise_install\" INTEGER NOT NULL DEFAULT 0",
+        .postgres.catalog_type = "boolean",
+        .postgres.add =
             "\"is_enterprise_install\" boolean NOT NULL DEFAULT false",
     },
     {
@@ -584,7 +701,12 @@ static const ormc_column slack_bot_columns[] = {
         .offset = offsetof(slack_bot, installed_at),
         .has_offset = offsetof(slack_bot, has_installed_at),
         .ref_column = -1,
-        .add_postgres =
+        .sqlite.catalog_type = "TEXT",
+        .sqlite.why_not_added =
+            "SQLite adds a column only with a constant default, and its "
+            "default is the current time",
+        .postgres.catalog_type = "timestamp without time zone",
+        .postgres.add =
             "\"installed_at\" timestamp NOT NULL DEFAULT (now() AT TIME ZONE "
             "'UTC')",
     },

@@ -24,6 +24,10 @@ static const ormc_column web_session_columns[] = {
         .offset = offsetof(web_session, id),
         .has_offset = ORMC_NO_HAS,
         .ref_column = -1,
+        .sqlite.catalog_type = "INTEGER",
+        .sqlite.why_not_added = "it is part of the primary key",
+        .postgres.catalog_type = "bigint",
+        .postgres.why_not_added = "it is part of the primary key",
     },
     {
         .name = "session_id",
@@ -34,6 +38,10 @@ static const ormc_column web_session_columns[] = {
         .has_offset = ORMC_NO_HAS,
         .max_chars = 255,
         .ref_column = -1,
+        .sqlite.catalog_type = "TEXT",
+        .sqlite.why_not_added = "it is unique",
+        .postgres.catalog_type = "character varying(255)",
+        .postgres.why_not_added = "it is unique",
     },
     {
         .name = "data",
@@ -43,8 +51,10 @@ static const ormc_column web_session_columns[] = {
         .offset = offsetof(web_session, data),
         .has_offset = ORMC_NO_HAS,
         .ref_column = -1,
-        .add_sqlite = "\"data\" BLOB",
-        .add_postgres = "\"data\" bytea",
+        .sqlite.catalog_type = "BLOB",
+        .sqlite.add = "\"data\" BLOB",
+        .postgres.catalog_type = "bytea",
+        .postgres.add = "\"data\" bytea",
     },
     {
         .name = "expires",
@@ -54,8 +64,10 @@ static const ormc_column web_session_columns[] = {
         .offset = offsetof(web_session, expires),
         .has_offset = offsetof(web_session, has_expires),
         .ref_column = -1,
-        .add_sqlite = "\"expires\" TEXT",
-        .add_postgres = "\"expires\" timestamptz",
+        .sqlite.catalog_type = "TEXT",
+        .sqlite.add = "\"expires\" TEXT",
+        .postgres.catalog_type = "timestamp with time zone",
+        .postgres.add = "\"expires\" timestamptz",
     },
 };
 

@@ -37,7 +37,7 @@ extern "C" {
  * generated for. Bump it whenever a descriptor struct or an engine call
  * changes. Keep in sync with gen/emit_c_header.lua.
  */
-#define ORMC_ABI 2
+#define ORMC_ABI 3
 
 /* === Status codes === */
 
@@ -406,6 +406,25 @@ typedef uint64_t ormc_colset;
 
 struct ormc_table;
 
+/*
+ * What a column is in one dialect, as the generator decided it: the schema
+ * check compares catalog_type with the live catalog, and migrate runs add
+ * or reports why_not_added. The runtime keeps no type mapping or rule of
+ * its own for these.
+ */
+typedef struct ormc_column_dialect {
+    /* Its type as the catalog reports it: PostgreSQL's format_type()
+     * ("character varying(32)", "timestamp with time zone"), SQLite's
+     * declared type ("TEXT", compared without regard to case). */
+    const char *catalog_type;
+    /* Its definition as ALTER TABLE ... ADD COLUMN takes it (name, type,
+     * NOT NULL, default, foreign key and CHECK); NULL when a table with
+     * rows cannot take it. */
+    const char *add;
+    /* When add is NULL: why not, for ormc_schema_migrate's message. */
+    const char *why_not_added;
+} ormc_column_dialect;
+
 typedef struct ormc_column {
     const char *name;     /* DSL name, also the C field name */
     const char *sql_name; /* unquoted SQL name */
@@ -418,12 +437,9 @@ typedef struct ormc_column {
     uint32_t n_enum_values;             /* enum: number of labels */
     const struct ormc_table *ref_table; /* references: parent, else NULL */
     int ref_column;                     /* references: parent column index */
-    const char *renamed_from; /* the column's former SQL name, or NULL */
-    /* Its definition as ALTER TABLE ... ADD COLUMN takes it (name, type,
-     * NOT NULL, default, foreign key and CHECK), per backend; NULL when a
-     * table with rows cannot take it (ormc_schema_migrate then says why). */
-    const char *add_sqlite;
-    const char *add_postgres;
+    const char *renamed_from;     /* the column's former SQL name, or NULL */
+    ormc_column_dialect sqlite;   /* the column on SQLite */
+    ormc_column_dialect postgres; /* the column on PostgreSQL */
 } ormc_column;
 
 typedef struct ormc_index {

@@ -99,6 +99,24 @@ void ormc__buf_putc(ormc__buf *b, char c)
     ormc__buf_append(b, &c, 1);
 }
 
+void ormc__buf_put_ident(ormc__buf *b, const char *name)
+{
+    if (b->sink)
+        return; /* the quoting loop is the costly part: skip it too */
+    ormc__buf_putc(b, '"');
+    for (const char *p = name;; p++) {
+        const char *q = strchr(p, '"');
+        if (q == NULL) {
+            ormc__buf_puts(b, p);
+            break;
+        }
+        ormc__buf_append(b, p, (size_t)(q - p + 1)); /* up to the quote */
+        ormc__buf_putc(b, '"');                      /* and once more */
+        p = q;
+    }
+    ormc__buf_putc(b, '"');
+}
+
 void ormc__buf_put_u64(ormc__buf *b, uint64_t v)
 {
     char digits[20];

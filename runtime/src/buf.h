@@ -47,6 +47,10 @@ bool ormc__buf_reserve(ormc__buf *b, size_t more);
 void ormc__buf_append(ormc__buf *b, const void *bytes, size_t n);
 void ormc__buf_puts(ormc__buf *b, const char *s);
 void ormc__buf_putc(ormc__buf *b, char c);
+/* `name` as an SQL identifier: in double quotes, each quote in it doubled
+ * ("odd""name"). The runtime's one quoting of identifiers (table, column
+ * and schema names); the generator quotes its own in gen/util.lua. */
+void ormc__buf_put_ident(ormc__buf *b, const char *name);
 /* The decimal digits of v. */
 void ormc__buf_put_u64(ormc__buf *b, uint64_t v);
 

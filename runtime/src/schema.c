@@ -15,12 +15,16 @@
  * nullability), then columns the schema does not know, then the primary
  * key, then each index (present, on that table, unique or not, its
  * columns). The first difference becomes the ORMC_SCHEMA_DRIFT message.
- * docs/schema-check.md lists what is compared and the type mapping.
+ * The type a column must have is the one its descriptor gives for the
+ * backend (ormc_column_dialect.catalog_type, written by the generator's
+ * gen/dialect.lua). docs/schema-check.md lists what is compared.
  *
  * Migrate makes the additive changes a running program can make safely
  * (rename and add columns, create tables and indexes; drop columns when
  * asked), all or nothing like create, and ends with the check: whatever
- * drift is left undoes it all. docs/migrations.md.
+ * drift is left undoes it all. Whether a column can be added, and how, is
+ * the descriptor's (ormc_column_dialect.add or .why_not_added, decided by
+ * gen/ddl.lua). docs/migrations.md.
  *
  * Every statement goes through the statement layer (catalog queries) or
  * ormc__exec_control (DDL), so that tracing, stats and the transaction
@@ -244,24 +248,12 @@ static bool same_name(const ormc_db *db, const char *a, const char *b)
     }
 }
 
-/* "name", embedded quotes doubled. */
-static void put_ident(ormc__buf *b, const char *name)
-{
-    ormc__buf_putc(b, '"');
-    for (const char *p = name; *p; p++) {
-        if (*p == '"')
-            ormc__buf_putc(b, '"');
-        ormc__buf_putc(b, *p);
-    }
-    ormc__buf_putc(b, '"');
-}
-
 /* "schema"."name". */
 static void put_qualified(ormc__buf *b, const char *schema, const char *name)
 {
-    put_ident(b, schema);
+    ormc__buf_put_ident(b, schema);
     ormc__buf_putc(b, '.');
-    put_ident(b, name);
+    ormc__buf_put_ident(b, name);
 }
 
 /* === Transactions === */
@@ -424,45 +416,12 @@ int ormc_schema_drop(ormc_db *db, const ormc_schema *s)
 
 /* === Check === */
 
-/* The type the catalog shows for column c: PostgreSQL's format_type()
- * spelling, or the declared type the generator writes for SQLite. Keep in
- * sync with gen/types.lua and gen/emit_postgres.lua. */
-static const char *expected_type(const ormc_db *db, const ormc_column *c,
-                                 char *buf, size_t size)
+/* Column c as the connection's dialect sees it: the generator's decisions
+ * (the catalog type, the ADD COLUMN definition or why there is none). */
+static const ormc_column_dialect *in_dialect(const ormc_db *db,
+                                             const ormc_column *c)
 {
-    bool pg = db->backend == ORMC_POSTGRES;
-    switch (c->type) {
-    case ORMC_TYPE_INTEGER:
-        return pg ? "integer" : "INTEGER";
-    case ORMC_TYPE_BIGINT:
-        return pg ? "bigint" : "INTEGER";
-    case ORMC_TYPE_DOUBLE:
-        return pg ? "double precision" : "REAL";
-    case ORMC_TYPE_BOOLEAN:
-        return pg ? "boolean" : "INTEGER";
-    case ORMC_TYPE_TEXT:
-        if (!pg)
-            return "TEXT";
-        if (c->max_chars == 0)
-            return "text";
-        snprintf(buf, size, "character varying(%lu)",
-                 (unsigned long)c->max_chars);
-        return buf;
-    case ORMC_TYPE_BLOB:
-        return pg ? "bytea" : "BLOB";
-    case ORMC_TYPE_TIMESTAMP:
-        if (!pg)
-            return "TEXT";
-        return (c->flags & ORMC_COL_TZ) ? "timestamp with time zone"
-                                        : "timestamp without time zone";
-    case ORMC_TYPE_JSON:
-        return pg ? "jsonb" : "TEXT";
-    case ORMC_TYPE_UUID:
-        return pg ? "uuid" : "TEXT";
-    case ORMC_TYPE_ENUM:
-        return pg ? "text" : "TEXT";
-    }
-    return NULL;
+    return db->backend == ORMC_POSTGRES ? &c->postgres : &c->sqlite;
 }
 
 /* Record the drift and return ORMC_SCHEMA_DRIFT. `object` (a column or
@@ -502,7 +461,6 @@ static void name_list(char *buf, size_t size, const char *const *names,
 static int check_columns(ormc_db *db, const ormc_schema *s, const ormc_table *t,
                          const catalog_rows *live)
 {
-    char tbuf[48];
     /* SQLite: an INTEGER PRIMARY KEY is the rowid, never NULL, whatever
      * PRAGMA table_info says. */
     int live_pk_cols = 0;
@@ -521,13 +479,15 @@ static int check_columns(ormc_db *db, const ormc_schema *s, const ormc_table *t,
                          "table \"%s\": column \"%s\" of schema %s is "
                          "missing from the database",
                          t->sql_name, c->sql_name, s->name);
-        const char *want = expected_type(db, c, tbuf, sizeof tbuf);
+        const char *want = in_dialect(db, c)->catalog_type;
         const char *have = cell(live, r, 1) ? cell(live, r, 1) : "";
         if (!want)
             return ormc__error(db, ORMC_INVALID, NULL, c->sql_name,
-                               "table \"%s\": column \"%s\" has an unknown "
-                               "type %d in schema %s",
-                               t->sql_name, c->sql_name, (int)c->type, s->name);
+                               "table \"%s\": column \"%s\" of schema %s "
+                               "has no catalog type for %s in its descriptor",
+                               t->sql_name, c->sql_name, s->name,
+                               db->backend == ORMC_POSTGRES ? "PostgreSQL"
+                                                            : "SQLite");
         bool same_type = db->backend == ORMC_SQLITE ? same_name(db, have, want)
                                                     : strcmp(have, want) == 0;
         if (!same_type) {
@@ -775,28 +735,6 @@ static size_t live_column(const ormc_db *db, const catalog_rows *live,
     return r;
 }
 
-/* Why a table with rows cannot take column c (which has no ADD COLUMN
- * definition for this backend). Mirrors add_column_definition in
- * gen/ddl.lua, which decides. */
-static const char *why_not_added(const ormc_db *db, const ormc_column *c)
-{
-    bool sqlite = db->backend == ORMC_SQLITE;
-    if (c->flags & (ORMC_COL_PRIMARY_KEY | ORMC_COL_SERIAL))
-        return "it is part of the primary key";
-    if (c->flags & ORMC_COL_UNIQUE)
-        return "it is unique";
-    if ((c->flags & ORMC_COL_NOT_NULL) && !(c->flags & ORMC_COL_DEFAULT))
-        return "it is NOT NULL without a default, and the rows already "
-               "there would have no value";
-    if (sqlite && (c->flags & ORMC_COL_DEFAULT_NOW))
-        return "SQLite adds a column only with a constant default, and its "
-               "default is the current time";
-    if (sqlite && c->ref_table && (c->flags & ORMC_COL_DEFAULT))
-        return "SQLite adds a column with a foreign key only when its "
-               "default is NULL";
-    return "its descriptor has no definition to add";
-}
-
 /* ALTER TABLE "schema"."t" <action>, where action is `verb "a"`, `verb
  * "a" TO "b"` (b_name not NULL) or, with a definition, `verb definition`. */
 static int alter_table(ormc_db *db, const char *schema, const ormc_table *t,
@@ -814,10 +752,10 @@ static int alter_table(ormc_db *db, const char *schema, const ormc_table *t,
     if (definition) {
         ormc__buf_puts(&b, definition);
     } else {
-        put_ident(&b, a);
+        ormc__buf_put_ident(&b, a);
         if (b_name) {
             ormc__buf_puts(&b, " TO ");
-            put_ident(&b, b_name);
+            ormc__buf_put_ident(&b, b_name);
         }
     }
     int rc = b.failed ? ormc__error(db, ORMC_NOMEM, NULL, NULL, "out of memory")
@@ -864,8 +802,7 @@ static int migrate_table(ormc_db *db, const ormc_schema *s, const char *schema,
                            t->sql_name, c->sql_name, s->name, c->renamed_from);
             continue;
         }
-        const char *add =
-            db->backend == ORMC_POSTGRES ? c->add_postgres : c->add_sqlite;
+        const ormc_column_dialect *d = in_dialect(db, c);
         if (former_there)
             rc = alter_table(db, schema, t, "RENAME COLUMN", c->renamed_from,
                              c->sql_name, NULL);
@@ -878,15 +815,18 @@ static int migrate_table(ormc_db *db, const ormc_schema *s, const char *schema,
                        "name renamed_from gives: rename the column by hand, "
                        "or with a script from ormc diff (docs/migrations.md)",
                        t->sql_name, c->sql_name, s->name, c->renamed_from);
-        else if (!add)
+        else if (!d->add)
             rc = drift(db, c->sql_name,
                        "table \"%s\": column \"%s\" of schema %s is missing "
                        "from the database, and _schema_migrate cannot add "
                        "it: %s (ormc diff writes that migration: "
                        "docs/migrations.md)",
-                       t->sql_name, c->sql_name, s->name, why_not_added(db, c));
+                       t->sql_name, c->sql_name, s->name,
+                       d->why_not_added ? d->why_not_added
+                                        : "its descriptor gives no "
+                                          "definition to add");
         else
-            rc = alter_table(db, schema, t, "ADD COLUMN", NULL, NULL, add);
+            rc = alter_table(db, schema, t, "ADD COLUMN", NULL, NULL, d->add);
     }
     for (size_t r = 0; rc == ORMC_OK && (flags & ORMC_MIGRATE_DROP_COLUMNS) &&
                        r < live.n_rows;

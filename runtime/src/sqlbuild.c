@@ -301,28 +301,9 @@ bool ormc__is_unique_key(const ormc_table *t, ormc_colset cols)
 
 /* === Text pieces === */
 
-/* "name", embedded quotes doubled. */
-static void put_ident(ormc__buf *b, const char *name)
-{
-    if (b->sink)
-        return; /* the quoting loop is the costly part: skip it too */
-    ormc__buf_putc(b, '"');
-    for (const char *p = name;; p++) {
-        const char *q = strchr(p, '"');
-        if (q == NULL) {
-            ormc__buf_puts(b, p);
-            break;
-        }
-        ormc__buf_append(b, p, (size_t)(q - p + 1));
-        ormc__buf_putc(b, '"');
-        p = q;
-    }
-    ormc__buf_putc(b, '"');
-}
-
 static void put_col(ormc__buf *b, const ormc_table *t, int i)
 {
-    put_ident(b, t->columns[i].sql_name);
+    ormc__buf_put_ident(b, t->columns[i].sql_name);
 }
 
 static void put_param(ormc__buf *b, size_t n)
@@ -374,7 +355,7 @@ static void put_select_all(ormc__sql *s, const ormc_table *t)
     ormc__buf_puts(&s->text, "SELECT ");
     put_columns(&s->text, t, all);
     ormc__buf_puts(&s->text, " FROM ");
-    put_ident(&s->text, t->sql_name);
+    ormc__buf_put_ident(&s->text, t->sql_name);
     s->returned = all;
 }
 
@@ -416,7 +397,7 @@ int ormc__sql_insert(ormc__sql *s, const ormc_table *t, ormc_colset cols,
         n_rows > ORMC__MAX_PARAMS / (popcount(cols) ? popcount(cols) : 1))
         return ORMC_INVALID;
     ormc__buf_puts(&s->text, "INSERT INTO ");
-    put_ident(&s->text, t->sql_name);
+    ormc__buf_put_ident(&s->text, t->sql_name);
     if (cols == 0)
         ormc__buf_puts(&s->text, " DEFAULT VALUES");
     else
@@ -432,7 +413,7 @@ int ormc__sql_copy(ormc__sql *s, const ormc_table *t, ormc_colset cols)
     if (check_table(t) != ORMC_OK || cols == 0 || !is_subset(t, cols))
         return ORMC_INVALID;
     ormc__buf_puts(&s->text, "COPY ");
-    put_ident(&s->text, t->sql_name);
+    ormc__buf_put_ident(&s->text, t->sql_name);
     ormc__buf_puts(&s->text, " (");
     put_columns(&s->text, t, cols);
     ormc__buf_puts(&s->text, ") FROM STDIN (FORMAT binary)");
@@ -458,7 +439,7 @@ int ormc__sql_update_pk(ormc__sql *s, const ormc_table *t, ormc_colset set,
     ormc__buf *b = &s->text;
 
     ormc__buf_puts(b, "UPDATE ");
-    put_ident(b, t->sql_name);
+    ormc__buf_put_ident(b, t->sql_name);
     ormc__buf_puts(b, " SET ");
     if (set == 0) {
         /* Nothing but the key: set it to itself, so that the statement
@@ -508,7 +489,7 @@ static int put_insert_on_conflict(ormc__sql *s, const ormc_table *t,
         !ormc__is_unique_key(t, key) || (key & ~cols) != 0)
         return ORMC_INVALID;
     ormc__buf_puts(&s->text, "INSERT INTO ");
-    put_ident(&s->text, t->sql_name);
+    ormc__buf_put_ident(&s->text, t->sql_name);
     put_values(&s->text, t, cols, 1);
     ormc__buf_puts(&s->text, " ON CONFLICT (");
     put_columns(&s->text, t, key);
@@ -835,7 +816,7 @@ static int put_where_rows(ormc__sql *s, const ormc_builder *q)
     ormc__buf_puts(&s->text, " IN (SELECT ");
     put_columns(&s->text, t, t->primary_key);
     ormc__buf_puts(&s->text, " FROM ");
-    put_ident(&s->text, t->sql_name);
+    ormc__buf_put_ident(&s->text, t->sql_name);
     int rc = put_where(s, q);
     if (rc != ORMC_OK)
         return rc;
@@ -908,13 +889,13 @@ int ormc__sql_query(ormc__sql *s, const ormc_builder *q, ormc__query_kind kind)
     case ORMC__Q_COUNT:
         if (q->limit < 0 && q->offset <= 0) {
             ormc__buf_puts(b, "SELECT COUNT(*) FROM ");
-            put_ident(b, t->sql_name);
+            ormc__buf_put_ident(b, t->sql_name);
             rc = put_where(s, q);
             break;
         }
         /* The order does not change how many rows a limit leaves. */
         ormc__buf_puts(b, "SELECT COUNT(*) FROM (SELECT 1 FROM ");
-        put_ident(b, t->sql_name);
+        ormc__buf_put_ident(b, t->sql_name);
         if ((rc = put_where(s, q)) != ORMC_OK)
             break;
         if ((rc = put_limit(s, q->limit, q->offset)) != ORMC_OK)
@@ -923,14 +904,14 @@ int ormc__sql_query(ormc__sql *s, const ormc_builder *q, ormc__query_kind kind)
         break;
     case ORMC__Q_EXISTS:
         ormc__buf_puts(b, "SELECT 1 FROM ");
-        put_ident(b, t->sql_name);
+        ormc__buf_put_ident(b, t->sql_name);
         if ((rc = put_where(s, q)) != ORMC_OK)
             break;
         rc = put_limit_one(s, first_limit, q->offset);
         break;
     case ORMC__Q_DELETE:
         ormc__buf_puts(b, "DELETE FROM ");
-        put_ident(b, t->sql_name);
+        ormc__buf_put_ident(b, t->sql_name);
         if ((rc = put_where_rows(s, q)) != ORMC_OK)
             break;
         put_returning(s, t, t->primary_key);
@@ -953,7 +934,7 @@ int ormc__sql_update_where(ormc__sql *s, const ormc_builder *q,
         return ORMC_INVALID;
     ormc__buf *b = &s->text;
     ormc__buf_puts(b, "UPDATE ");
-    put_ident(b, t->sql_name);
+    ormc__buf_put_ident(b, t->sql_name);
     ormc__buf_puts(b, " SET ");
     const char *sep = "";
     for (int i = 0; i < t->n_columns; i++) {

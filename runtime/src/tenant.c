@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "ormc_int.h"
 
 #define MAX_NAME 63 /* NAMEDATALEN - 1 */
@@ -63,33 +64,37 @@ bool ormc_schema_name_valid(const char *name)
  * server runs as one implicit transaction: when the check fails, the SET
  * is undone with it. current_schema() is NULL when no schema of the
  * search_path exists. */
-static void switch_sql(char *buf, size_t size, const char *name, bool create)
+static void switch_sql(ormc__buf *b, const char *name, bool create)
 {
-    if (create)
-        snprintf(buf, size,
-                 "CREATE SCHEMA IF NOT EXISTS \"%s\"; "
-                 "SET search_path TO \"%s\"",
-                 name, name);
-    else
-        snprintf(buf, size,
-                 "SET search_path TO \"%s\"; "
-                 "DO $ormc$BEGIN IF current_schema() IS NULL THEN "
-                 "RAISE EXCEPTION USING ERRCODE = '3F000', "
-                 "MESSAGE = 'no such schema'; END IF; END$ormc$",
-                 name);
+    if (create) {
+        ormc__buf_puts(b, "CREATE SCHEMA IF NOT EXISTS ");
+        ormc__buf_put_ident(b, name);
+        ormc__buf_puts(b, "; ");
+    }
+    ormc__buf_puts(b, "SET search_path TO ");
+    ormc__buf_put_ident(b, name);
+    if (!create)
+        ormc__buf_puts(b, "; DO $ormc$BEGIN IF current_schema() IS NULL THEN "
+                          "RAISE EXCEPTION USING ERRCODE = '3F000', "
+                          "MESSAGE = 'no such schema'; END IF; END$ormc$");
 }
 
 /* Send the switch. 3F000 (no schema) becomes ORMC_NOT_FOUND. */
 static int send_switch(ormc_db *db, const char *name, bool create)
 {
-    char sql[512];
-    switch_sql(sql, sizeof sql, name, create);
-    int rc = ormc__exec_control(db, sql, false, NULL);
+    char storage[512];
+    ormc__buf b;
+    ormc__buf_init(&b, storage, sizeof storage);
+    switch_sql(&b, name, create);
+    if (b.failed)
+        return ormc__error(db, ORMC_NOMEM, NULL, NULL, "out of memory");
+    int rc = ormc__exec_control(db, b.data, false, NULL);
     if (rc != ORMC_OK && create && !db->broken &&
         (rc == ORMC_CONSTRAINT || strcmp(db->sqlstate, "42P06") == 0)) {
         /* two sessions created it at once: it exists now */
-        rc = ormc__exec_control(db, sql, false, NULL);
+        rc = ormc__exec_control(db, b.data, false, NULL);
     }
+    ormc__buf_free(&b);
     if (rc != ORMC_OK && strcmp(db->sqlstate, "3F000") == 0)
         rc = ormc__error(db, ORMC_NOT_FOUND, "3F000", NULL,
                          "schema \"%s\" does not exist (pass ORMC_CREATE to "
@@ -158,9 +163,13 @@ int ormc_use_schema(ormc_db *db, const char *name, unsigned flags)
 
 int ormc__tenant_restore(ormc_db *db)
 {
-    char sql[512];
-    switch_sql(sql, sizeof sql, db->schema, false);
-    int rc = ormc__exec_control(db, sql, false, NULL);
+    char storage[512];
+    ormc__buf b;
+    ormc__buf_init(&b, storage, sizeof storage);
+    switch_sql(&b, db->schema, false);
+    int rc = b.failed ? ormc__error(db, ORMC_NOMEM, NULL, NULL, "out of memory")
+                      : ormc__exec_control(db, b.data, false, NULL);
+    ormc__buf_free(&b);
     if (rc != ORMC_OK) {
         /* never let a statement run under the URL's search_path while the
          * application believes it is in a tenant: refuse until it works */

@@ -164,7 +164,7 @@ static void f_bad_enum(test_kind *k)
 static void f_bad_nullable_enum(test_kind *k)
 {
     k->has_level = true;
-    k->level = (test_status)-1;
+    k->level = (test_kind_level)-1;
 }
 static void f_null(test_kind *k)
 {

@@ -330,9 +330,20 @@ static void test_no_strings_no_allocation(void **state)
     (void)state;
     /* A table with nothing variable-length owns nothing. */
     static const ormc_column cols[] = {
-        {"id", "id", ORMC_TYPE_BIGINT, ORMC_COL_NOT_NULL | ORMC_COL_PRIMARY_KEY,
-         offsetof(test_order, id), ORMC_NO_HAS, 0, NULL, 0, NULL, 0, NULL, NULL,
-         NULL},
+        {"id",
+         "id",
+         ORMC_TYPE_BIGINT,
+         ORMC_COL_NOT_NULL | ORMC_COL_PRIMARY_KEY,
+         offsetof(test_order, id),
+         ORMC_NO_HAS,
+         0,
+         NULL,
+         0,
+         NULL,
+         0,
+         NULL,
+         {NULL, NULL, NULL},
+         {NULL, NULL, NULL}},
     };
     static const uint16_t pk[] = {0};
     const ormc_table t = {"ints",
@@ -371,7 +382,10 @@ extern const ormc_table ref_a, ref_b, ref_c, ref_d, ref_e;
 #define REF_COL(name, field, ref)                                              \
     {                                                                          \
         name, name, ORMC_TYPE_BIGINT, 0, offsetof(ref_row, field),             \
-            ORMC_NO_HAS, 0, NULL, 0, ref, 0, NULL, NULL, NULL                  \
+            ORMC_NO_HAS, 0, NULL, 0, ref, 0, NULL, {NULL, NULL, NULL},         \
+        {                                                                      \
+            NULL, NULL, NULL                                                   \
+        }                                                                      \
     }
 #define REF_TABLE(name, cols)                                                  \
     {                                                                          \

@@ -102,14 +102,48 @@ typedef struct doc_row {
 } doc_row;
 
 static const ormc_column doc_columns[] = {
-    {"body", "body", ORMC_TYPE_JSON, ORMC_COL_NOT_NULL, offsetof(doc_row, body),
-     ORMC_NO_HAS, 0, NULL, 0, NULL, 0, NULL, NULL, NULL},
-    {"hash", "hash", ORMC_TYPE_BLOB, ORMC_COL_NOT_NULL | ORMC_COL_PRIMARY_KEY,
-     offsetof(doc_row, hash), ORMC_NO_HAS, 0, NULL, 0, NULL, 0, NULL, NULL,
-     NULL},
-    {"size", "size", ORMC_TYPE_BIGINT, ORMC_COL_NOT_NULL,
-     offsetof(doc_row, size), offsetof(doc_row, has_size), 0, NULL, 0, NULL, 0,
-     NULL, NULL, NULL},
+    {"body",
+     "body",
+     ORMC_TYPE_JSON,
+     ORMC_COL_NOT_NULL,
+     offsetof(doc_row, body),
+     ORMC_NO_HAS,
+     0,
+     NULL,
+     0,
+     NULL,
+     0,
+     NULL,
+     {NULL, NULL, NULL},
+     {NULL, NULL, NULL}},
+    {"hash",
+     "hash",
+     ORMC_TYPE_BLOB,
+     ORMC_COL_NOT_NULL | ORMC_COL_PRIMARY_KEY,
+     offsetof(doc_row, hash),
+     ORMC_NO_HAS,
+     0,
+     NULL,
+     0,
+     NULL,
+     0,
+     NULL,
+     {NULL, NULL, NULL},
+     {NULL, NULL, NULL}},
+    {"size",
+     "size",
+     ORMC_TYPE_BIGINT,
+     ORMC_COL_NOT_NULL,
+     offsetof(doc_row, size),
+     offsetof(doc_row, has_size),
+     0,
+     NULL,
+     0,
+     NULL,
+     0,
+     NULL,
+     {NULL, NULL, NULL},
+     {NULL, NULL, NULL}},
 };
 static const uint16_t doc_pk[] = {1};
 static const ormc_table doc_table = {"doc",
@@ -282,7 +316,7 @@ static void test_enum_range(void **state)
 
     /* A NULL nullable enum is not looked at; a present one is. */
     k = good_kind();
-    k.level = (test_status)7;
+    k.level = (test_kind_level)7;
     assert_int_equal(ormc_row_validate(&test_kind_table, &k, NULL), ORMC_OK);
     k.has_level = true;
     expect_invalid(&test_kind_table, &k, KIND_LEVEL,

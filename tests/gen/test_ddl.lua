@@ -116,6 +116,44 @@ T.eq(o, want .. "\n", "edge: the defaults as stored")
 rc = sql("INSERT INTO nodes (shape) VALUES ('round');")
 T.ok(rc ~= 0, "edge: a unique uuid default collides on the second row")
 
+-- The catalog type of every column: what the generated descriptors carry
+-- (dialect.lua's catalog_type, which the runtime's schema check compares
+-- with the live catalog) is what the catalog reports for the column that
+-- the generated DDL made, for every schema applied above.
+package.path = "gen/?.lua;" .. package.path
+local errors, load, check, model = require("errors"), require("load"),
+    require("check"), require("model")
+local d = require("dialect")[dialect]
+local util = require("util")
+local schemas = T.glob("schema/*.lua")
+for _, g in ipairs(good) do schemas[#schemas + 1] = g end
+local n_columns = 0
+for _, path in ipairs(schemas) do
+    local errs = errors.new()
+    local raw = load.load_file(path, errs, path)
+    local m = raw and model.build(check.schema(raw, errs))
+    T.eq(errs:count(), 0, path .. ": builds")
+    use(m.name)
+    for _, t in ipairs(m.tables) do
+        local q = dialect == "sqlite"
+            and "SELECT name, type FROM pragma_table_info("
+                .. util.sql_string(t.sql_name) .. ") ORDER BY cid;"
+            or "SELECT attname, format_type(atttypid, atttypmod) "
+                .. "FROM pg_attribute WHERE attrelid = to_regclass("
+                .. "quote_ident(" .. util.sql_string(t.sql_name) .. ")) "
+                .. "AND attnum > 0 AND NOT attisdropped ORDER BY attnum"
+        local want = {}
+        for _, c in ipairs(t.columns) do
+            want[#want + 1] = c.sql_name .. "|" .. d.catalog_type(c)
+            n_columns = n_columns + 1
+        end
+        rc, o, e = sql(q)
+        T.eq(o, table.concat(want, "\n") .. "\n",
+             path .. ": the catalog types of table " .. t.sql_name .. " " .. e)
+    end
+end
+T.ok(n_columns > 50, "catalog types compared for every column")
+
 cleanup()
 T.rmrf(out)
 T.done()

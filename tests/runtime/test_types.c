@@ -41,26 +41,65 @@ static const char *const color_labels[] = {"red", "green", "blue"};
 
 #define COL(n, t, f, h)                                                        \
     {                                                                          \
-        n, n, t, 0, offsetof(item, f), h, 0, NULL, 0, NULL, 0, NULL, NULL,     \
-            NULL                                                               \
+        n, n, t, 0, offsetof(item, f), h, 0, NULL, 0, NULL, 0, NULL,           \
+            {NULL, NULL, NULL},                                                \
+        {                                                                      \
+            NULL, NULL, NULL                                                   \
+        }                                                                      \
     }
 #define HAS(f) offsetof(item, has_##f)
 
 static const ormc_column item_columns[] = {
-    {"id", "id", ORMC_TYPE_BIGINT, ORMC_COL_PRIMARY_KEY | ORMC_COL_NOT_NULL,
-     offsetof(item, id), ORMC_NO_HAS, 0, NULL, 0, NULL, 0, NULL, NULL, NULL},
+    {"id",
+     "id",
+     ORMC_TYPE_BIGINT,
+     ORMC_COL_PRIMARY_KEY | ORMC_COL_NOT_NULL,
+     offsetof(item, id),
+     ORMC_NO_HAS,
+     0,
+     NULL,
+     0,
+     NULL,
+     0,
+     NULL,
+     {NULL, NULL, NULL},
+     {NULL, NULL, NULL}},
     COL("i32", ORMC_TYPE_INTEGER, i32, HAS(i32)),
     COL("i64", ORMC_TYPE_BIGINT, i64, HAS(i64)),
     COL("f64", ORMC_TYPE_DOUBLE, f64, HAS(f64)),
     COL("flag", ORMC_TYPE_BOOLEAN, flag, HAS(flag)),
     COL("name", ORMC_TYPE_TEXT, name, ORMC_NO_HAS),
     COL("data", ORMC_TYPE_BLOB, data, ORMC_NO_HAS),
-    {"at", "at", ORMC_TYPE_TIMESTAMP, ORMC_COL_TZ, offsetof(item, at), HAS(at),
-     0, NULL, 0, NULL, 0, NULL, NULL, NULL},
+    {"at",
+     "at",
+     ORMC_TYPE_TIMESTAMP,
+     ORMC_COL_TZ,
+     offsetof(item, at),
+     HAS(at),
+     0,
+     NULL,
+     0,
+     NULL,
+     0,
+     NULL,
+     {NULL, NULL, NULL},
+     {NULL, NULL, NULL}},
     COL("doc", ORMC_TYPE_JSON, doc, ORMC_NO_HAS),
     COL("uid", ORMC_TYPE_UUID, uid, HAS(uid)),
-    {"color", "color", ORMC_TYPE_ENUM, 0, offsetof(item, color), HAS(color), 0,
-     color_labels, 3, NULL, 0, NULL, NULL, NULL},
+    {"color",
+     "color",
+     ORMC_TYPE_ENUM,
+     0,
+     offsetof(item, color),
+     HAS(color),
+     0,
+     color_labels,
+     3,
+     NULL,
+     0,
+     NULL,
+     {NULL, NULL, NULL},
+     {NULL, NULL, NULL}},
 };
 
 static const uint16_t item_pk[] = {0};

@@ -91,38 +91,51 @@ enum {
     TAG_TAG
 };
 
+/* The catalog types each column must have (SQLite, PostgreSQL), as the
+ * generator writes them into its descriptors. */
+#define IN(sqlite, postgres)                                                   \
+    {sqlite, NULL, NULL},                                                      \
+    {                                                                          \
+        postgres, NULL, NULL                                                   \
+    }
+
 /* clang-format off */
-#define COL(row, field, type, flags)                                           \
+#define COL(row, field, type, flags, types)                                    \
     {#field, #field, type, flags, offsetof(row, field), ORMC_NO_HAS, 0, NULL, \
-     0, NULL, -1, NULL, NULL, NULL}
-#define COL_HAS(row, field, type, flags)                                       \
+     0, NULL, -1, NULL, types}
+#define COL_HAS(row, field, type, flags, types)                                \
     {#field, #field, type, flags, offsetof(row, field),                        \
-     offsetof(row, has_##field), 0, NULL, 0, NULL, -1, NULL, NULL, NULL}
+     offsetof(row, has_##field), 0, NULL, 0, NULL, -1, NULL, types}
 #define COL_MAX(row, field, flags, max)                                        \
     {#field, #field, ORMC_TYPE_TEXT, flags, offsetof(row, field),              \
-     ORMC_NO_HAS, max, NULL, 0, NULL, -1, NULL, NULL, NULL}
+     ORMC_NO_HAS, max, NULL, 0, NULL, -1, NULL,                                \
+     IN("TEXT", "character varying(" #max ")")}
 /* clang-format on */
 
 static const char *const mood_labels[] = {"ok", "meh"};
 
 static const ormc_column person_columns[] = {
     COL(blog_person, id, ORMC_TYPE_UUID,
-        ORMC_COL_NOT_NULL | ORMC_COL_PRIMARY_KEY),
+        ORMC_COL_NOT_NULL | ORMC_COL_PRIMARY_KEY, IN("TEXT", "uuid")),
     COL_MAX(blog_person, email, ORMC_COL_NOT_NULL | ORMC_COL_UNIQUE, 254),
-    COL(blog_person, name, ORMC_TYPE_TEXT, ORMC_COL_NOT_NULL),
-    COL_HAS(blog_person, age, ORMC_TYPE_INTEGER, 0),
-    COL_HAS(blog_person, score, ORMC_TYPE_DOUBLE, 0),
+    COL(blog_person, name, ORMC_TYPE_TEXT, ORMC_COL_NOT_NULL,
+        IN("TEXT", "text")),
+    COL_HAS(blog_person, age, ORMC_TYPE_INTEGER, 0, IN("INTEGER", "integer")),
+    COL_HAS(blog_person, score, ORMC_TYPE_DOUBLE, 0,
+            IN("REAL", "double precision")),
     COL(blog_person, active, ORMC_TYPE_BOOLEAN,
-        ORMC_COL_NOT_NULL | ORMC_COL_DEFAULT),
-    COL(blog_person, avatar, ORMC_TYPE_BLOB, 0),
-    COL_HAS(blog_person, born, ORMC_TYPE_TIMESTAMP, 0),
+        ORMC_COL_NOT_NULL | ORMC_COL_DEFAULT, IN("INTEGER", "boolean")),
+    COL(blog_person, avatar, ORMC_TYPE_BLOB, 0, IN("BLOB", "bytea")),
+    COL_HAS(blog_person, born, ORMC_TYPE_TIMESTAMP, 0,
+            IN("TEXT", "timestamp without time zone")),
     COL_HAS(blog_person, seen_at, ORMC_TYPE_TIMESTAMP,
             ORMC_COL_NOT_NULL | ORMC_COL_DEFAULT | ORMC_COL_DEFAULT_NOW |
-                ORMC_COL_TZ),
-    COL(blog_person, prefs, ORMC_TYPE_JSON, 0),
+                ORMC_COL_TZ,
+            IN("TEXT", "timestamp with time zone")),
+    COL(blog_person, prefs, ORMC_TYPE_JSON, 0, IN("TEXT", "jsonb")),
     {"mood", "mood", ORMC_TYPE_ENUM, ORMC_COL_NOT_NULL,
      offsetof(blog_person, mood), ORMC_NO_HAS, 0, mood_labels, 2, NULL, -1,
-     NULL, NULL, NULL},
+     NULL, IN("TEXT", "text")},
 };
 
 static const uint16_t person_pk[] = {PERSON_ID};
@@ -150,14 +163,15 @@ static const ormc_table person_table = {
 
 static const ormc_column post_columns[] = {
     COL(blog_post, id, ORMC_TYPE_BIGINT,
-        ORMC_COL_NOT_NULL | ORMC_COL_PRIMARY_KEY | ORMC_COL_SERIAL),
+        ORMC_COL_NOT_NULL | ORMC_COL_PRIMARY_KEY | ORMC_COL_SERIAL,
+        IN("INTEGER", "bigint")),
     {"person_id", "person_id", ORMC_TYPE_UUID, ORMC_COL_NOT_NULL,
      offsetof(blog_post, person_id), ORMC_NO_HAS, 0, NULL, 0, &person_table,
-     PERSON_ID, NULL, NULL, NULL},
+     PERSON_ID, NULL, IN("TEXT", "uuid")},
     COL_MAX(blog_post, title, ORMC_COL_NOT_NULL, 100),
     COL(blog_post, views, ORMC_TYPE_BIGINT,
-        ORMC_COL_NOT_NULL | ORMC_COL_DEFAULT),
-    COL(blog_post, note, ORMC_TYPE_TEXT, 0),
+        ORMC_COL_NOT_NULL | ORMC_COL_DEFAULT, IN("INTEGER", "bigint")),
+    COL(blog_post, note, ORMC_TYPE_TEXT, 0, IN("TEXT", "text")),
 };
 
 static const uint16_t post_pk[] = {POST_ID};
@@ -188,7 +202,8 @@ static const ormc_table post_table = {
 static const ormc_column tag_columns[] = {
     {"post_id", "post_id", ORMC_TYPE_BIGINT,
      ORMC_COL_NOT_NULL | ORMC_COL_PRIMARY_KEY, offsetof(blog_tag, post_id),
-     ORMC_NO_HAS, 0, NULL, 0, &post_table, POST_ID, NULL, NULL, NULL},
+     ORMC_NO_HAS, 0, NULL, 0, &post_table, POST_ID, NULL,
+     IN("INTEGER", "bigint")},
     COL_MAX(blog_tag, tag, ORMC_COL_NOT_NULL | ORMC_COL_PRIMARY_KEY, 32),
 };
 
@@ -654,6 +669,45 @@ static void test_drift_type(void **state)
     }
 }
 
+/* The type a column must have is the one its descriptor gives for the
+ * backend (the generator's decision), not a mapping of the runtime's: a
+ * descriptor that expects another type finds drift in a database made by
+ * the DDL, and one that gives none is refused as invalid. */
+static void test_type_comes_from_the_descriptor(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    create_and_check(db);
+    ormc_column cols[sizeof post_columns / sizeof post_columns[0]];
+    memcpy(cols, post_columns, sizeof cols);
+    ormc_table posts = post_table;
+    posts.columns = cols;
+    const ormc_table *const tables[] = {&person_table, &posts, &tag_table};
+    ormc_schema s = blog_schema;
+    s.tables = tables;
+
+    cols[POST_VIEWS].sqlite.catalog_type = "BIGINT";
+    cols[POST_VIEWS].postgres.catalog_type = "numeric";
+    expect_drift(db, &s,
+                 is_pg() ? "table \"posts\": column \"views\" has type "
+                           "bigint in the database but numeric in schema blog"
+                         : "table \"posts\": column \"views\" has type "
+                           "INTEGER in the database but BIGINT in schema "
+                           "blog");
+    assert_string_equal(ormc_errconstraint(db), "views");
+
+    cols[POST_VIEWS].sqlite.catalog_type = NULL;
+    cols[POST_VIEWS].postgres.catalog_type = NULL;
+    assert_int_equal(ormc_schema_check(db, &s), ORMC_INVALID);
+    assert_string_equal(ormc_errmsg(db),
+                        is_pg() ? "table \"posts\": column \"views\" of "
+                                  "schema blog has no catalog type for "
+                                  "PostgreSQL in its descriptor"
+                                : "table \"posts\": column \"views\" of "
+                                  "schema blog has no catalog type for SQLite "
+                                  "in its descriptor");
+    assert_int_equal(ormc_tx_status(db), ORMC_TX_IDLE);
+}
+
 static void test_drift_nullability(void **state)
 {
     ormc_db *db = ormc_test_db(state);
@@ -932,6 +986,7 @@ int main(void)
         ORMC_BACKEND_TEST(test_drift_missing_column),
         ORMC_BACKEND_TEST(test_drift_extra_column),
         ORMC_BACKEND_TEST(test_drift_type),
+        ORMC_BACKEND_TEST(test_type_comes_from_the_descriptor),
         ORMC_BACKEND_TEST(test_drift_nullability),
         ORMC_BACKEND_TEST(test_drift_missing_index),
         ORMC_BACKEND_TEST(test_drift_index_unique),

@@ -9,8 +9,9 @@
 -- call the runtime's engine with the table's descriptor: the logic lives in
 -- the runtime.
 --
--- keep in sync with runtime/include/ormc.h (ormc_column, ormc_index,
--- ormc_table_sql, ormc_table, ormc_schema, ORMC_COL_*, the engine calls).
+-- keep in sync with runtime/include/ormc_generated.h (ormc_column,
+-- ormc_index, ormc_table_sql, ormc_table, ormc_schema, ORMC_COL_*, the
+-- engine calls).
 
 local util = require("util")
 local cgen = require("cgen")

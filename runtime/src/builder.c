@@ -21,7 +21,7 @@
  * and spacing do not matter) and the text on SQLite: it is allowed, and
  * agrees on both when the values are written the same way.
  */
-#include "ormc.h"
+#include "ormc_generated.h"
 
 #include <stdlib.h>
 #include <string.h>

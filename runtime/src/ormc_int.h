@@ -24,7 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ormc.h"
+#include "ormc_generated.h"
 
 typedef struct ormc__stmt ormc__stmt;
 typedef struct ormc__backend_vt ormc__backend_vt;

@@ -15,7 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "ormc.h"
+#include "ormc_generated.h"
 
 typedef struct test_bot {
     int64_t id;

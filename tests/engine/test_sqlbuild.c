@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "ormc.h"
+#include "ormc_generated.h"
 #include "sqlbuild.h"
 #include "tables.h"
 

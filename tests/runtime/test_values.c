@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "ormc_test.h"
+#include "ormc_generated.h"
 
 static void test_time_format(void **state)
 {

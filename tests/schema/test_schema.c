@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "ormc_test.h"
+#include "ormc_generated.h"
 
 /* === Row structs and descriptors === */
 

@@ -119,10 +119,12 @@ static int provision(ormc_pool *pool)
         return rc;
     }
     for (size_t t = 0; t < N_TENANTS && rc == ORMC_OK; t++) {
+        ormc_tx_state st = ORMC_TX_IDLE;
         if ((rc = ormc_use_schema(db, tenants[t], ORMC_CREATE)) == ORMC_OK &&
             (rc = shop_schema_drop(db)) == ORMC_OK && /* a fresh start */
             (rc = shop_schema_create(db)) == ORMC_OK &&
-            ormc_tx_status(db) != ORMC_TX_IDLE) /* create may commit */
+            (rc = ormc_tx_state_of(db, &st)) == ORMC_OK &&
+            st != ORMC_TX_IDLE) /* create may commit */
             rc = ormc_commit(db);
         if (rc != ORMC_OK)
             fprintf(stderr, "tenant %s: %s\n", tenants[t], ormc_errmsg(db));

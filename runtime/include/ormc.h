@@ -32,6 +32,18 @@ extern "C" {
 
 #define ORMC_VERSION "0.1.0"
 
+/*
+ * Marks a name kept for one release after it was renamed: using it still
+ * works, and GCC and clang warn with the new name. Define
+ * ORMC_NO_DEPRECATED_WARNINGS before including ormc.h to silence them.
+ */
+#if (defined(__GNUC__) || defined(__clang__)) &&                               \
+    !defined(ORMC_NO_DEPRECATED_WARNINGS)
+#define ORMC_DEPRECATED(use) __attribute__((deprecated("use " use)))
+#else
+#define ORMC_DEPRECATED(use)
+#endif
+
 /* === Status codes === */
 
 /*
@@ -247,13 +259,19 @@ int ormc_begin_with(ormc_db *db, const ormc_tx_options *opts);
 int ormc_commit(ormc_db *db);
 int ormc_rollback(ormc_db *db);
 
-/* ORMC_TX_IDLE, ORMC_TX_ACTIVE or ORMC_TX_FAILED (ORMC_INVALID for a NULL
- * db). In the default mode a statement outside ormc_begin makes the state
- * ACTIVE (the implicit transaction). Any statement failing inside a
- * transaction makes it FAILED, on SQLite as on PostgreSQL: until the level
+/* The transaction state of db in *state: ORMC_TX_IDLE, ORMC_TX_ACTIVE or
+ * ORMC_TX_FAILED. In the default mode a statement outside ormc_begin makes
+ * the state ACTIVE (the implicit transaction). Any statement failing inside
+ * a transaction makes it FAILED, on SQLite as on PostgreSQL: until the level
  * is rolled back, statements are refused with SQLSTATE 25P02, and commit
- * rolls back and returns the failure's status and SQLSTATE. */
-int ormc_tx_status(const ormc_db *db);
+ * rolls back and returns the failure's status and SQLSTATE. Returns ORMC_OK,
+ * or ORMC_INVALID for a NULL argument (*state untouched). */
+int ormc_tx_state_of(const ormc_db *db, ormc_tx_state *state /* OUT */);
+
+/* Deprecated, removed in the next release: the state as ormc_tx_state_of
+ * gives it, or ORMC_INVALID for a NULL db, in one int whose meaning
+ * depends on its value. */
+int ormc_tx_status(const ormc_db *db) ORMC_DEPRECATED("ormc_tx_state_of");
 
 typedef struct ormc_retry_options {
     ormc_tx_options tx; /* isolation and read-only of each attempt */

@@ -475,7 +475,7 @@ static void test_update_columns(void **state)
                                              ORMC_COLUMN_BIT(BOT_CLIENT_ID)),
                      ORMC_INVALID);
     assert_non_null(strstr(ormc_errmsg(db), "bot.client_id: NULL"));
-    assert_int_equal(ormc_tx_status(db), ORMC_TX_ACTIVE);
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_ACTIVE);
     assert_ok(db, ormc_rollback(db));
 }
 
@@ -637,7 +637,7 @@ static void test_find_or_create_keeps_transaction_usable(void **state)
                      ORMC_CONSTRAINT);
     assert_string_equal(ormc_sqlstate(db), "23505");
     assert_false(created);
-    assert_int_equal(ormc_tx_status(db), ORMC_TX_ACTIVE);
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_ACTIVE);
     /* found inside the transaction, created inside it too */
     test_kind k3 = full_kind(1, "other");
     assert_ok(db,

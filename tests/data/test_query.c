@@ -507,7 +507,7 @@ static void test_statement_while_a_cursor_streams(void **state)
     assert_int_equal(ormc_cursor_open(db, &q, &another), ORMC_INVALID);
     assert_null(another);
     /* refused, not failed: the transaction goes on */
-    assert_int_equal(ormc_tx_status(db), ORMC_TX_ACTIVE);
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_ACTIVE);
     int i = 1, rc;
     while ((rc = ormc_cursor_next(cur, &b)) == ORMC_ROW)
         assert_int_equal(b.id, ids[i++]);

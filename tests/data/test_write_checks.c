@@ -252,7 +252,7 @@ static void test_every_write_refuses_before_sending(void **state)
             assert_string_equal(ormc_sqlstate(db), faults[f].sqlstate);
             /* nothing sent */
             assert_int_equal(n_sent, before);
-            assert_int_equal(ormc_tx_status(db), ORMC_TX_ACTIVE);
+            assert_int_equal(ormc_test_tx_state(db), ORMC_TX_ACTIVE);
             assert_int_equal(data_count_rows(db, "kinds"), 1);
             test_kind got;
             assert_ok(db, fetch_kind(db, 1, &got));
@@ -495,7 +495,7 @@ static void test_like_trailing_escape(void **state)
                                    "the escape character"));
             assert_string_equal(ormc_errconstraint(db), "code");
             assert_int_equal(n_sent, before);
-            assert_int_equal(ormc_tx_status(db), ORMC_TX_ACTIVE);
+            assert_int_equal(ormc_test_tx_state(db), ORMC_TX_ACTIVE);
             assert_ok(db, ormc_rollback(db));
         }
     }

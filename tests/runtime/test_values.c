@@ -220,7 +220,9 @@ static void test_null_handles(void **state)
     assert_int_equal(ormc_begin(NULL), ORMC_INVALID);
     assert_int_equal(ormc_commit(NULL), ORMC_INVALID);
     assert_int_equal(ormc_rollback(NULL), ORMC_INVALID);
-    assert_int_equal(ormc_tx_status(NULL), ORMC_INVALID);
+    ormc_tx_state tx = ORMC_TX_FAILED;
+    assert_int_equal(ormc_tx_state_of(NULL, &tx), ORMC_INVALID);
+    assert_int_equal(tx, ORMC_TX_FAILED);
     assert_int_equal(ormc_transaction(NULL, NULL, body, NULL), ORMC_INVALID);
     assert_int_equal(ormc_exec(NULL, "SELECT 1", NULL, 0, &n), ORMC_INVALID);
     assert_int_equal(n, 0);
@@ -260,7 +262,7 @@ static void test_misuse_on_a_connection(void **state)
     assert_int_equal(ormc_exec(db, "SELECT 1", &p, 1, NULL), ORMC_INVALID);
     assert_string_equal(ormc_sqlstate(db), "08P01");
     /* nothing was sent, so no transaction is open */
-    assert_int_equal(ormc_tx_status(db), ORMC_TX_IDLE);
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_IDLE);
     assert_int_equal(ormc_exec(db, "SELECT 1", NULL, 0, NULL), ORMC_OK);
     assert_string_equal(ormc_errmsg(db), "");
     ormc_close(db);

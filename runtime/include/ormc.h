@@ -379,13 +379,18 @@ typedef void (*ormc_trace_fn)(void *ctx, const ormc_trace_event *ev);
 /* Call fn after every statement sent (NULL to stop). */
 void ormc_set_trace(ormc_db *db, ormc_trace_fn fn, void *ctx);
 
+/* The capacity of ormc_counters.errors: fixed, so that appending a status
+ * code does not change the struct's size (the runtime checks at compile
+ * time that every code fits). The slots past the last code stay zero. */
+#define ORMC_STATS_ERRORS_MAX 64
+
 typedef struct ormc_counters {
     uint64_t statements; /* statements run */
     uint64_t prepares;   /* statements prepared (cache misses) */
     uint64_t rows;       /* rows returned or changed */
-    uint64_t errors[ORMC__STATUS_COUNT]; /* failures per status code */
-    uint64_t retries;                    /* ormc_transaction re-runs */
-    uint64_t reconnects;                 /* automatic reconnections */
+    uint64_t errors[ORMC_STATS_ERRORS_MAX]; /* failures per status code */
+    uint64_t retries;                       /* ormc_transaction re-runs */
+    uint64_t reconnects;                    /* automatic reconnections */
 } ormc_counters;
 
 /* A copy of the connection's counters since it was opened (or last

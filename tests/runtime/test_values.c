@@ -200,6 +200,11 @@ static void test_strstatus(void **state)
                         "statement timed out or was canceled");
     for (int i = 0; i < ORMC__STATUS_COUNT; i++)
         assert_true(strlen(ormc_strstatus(i)) > 0);
+    /* ormc_counters keeps its size when a code is appended */
+    ormc_counters c;
+    assert_int_equal(sizeof c.errors / sizeof c.errors[0],
+                     ORMC_STATS_ERRORS_MAX);
+    assert_true(ORMC__STATUS_COUNT <= ORMC_STATS_ERRORS_MAX);
 }
 
 static int body(ormc_db *db, void *ctx)

@@ -598,24 +598,31 @@ int ormc_pool_stats(ormc_pool *pool, ormc_pool_counters *out /* OUT */);
  */
 const char *ormc_pool_errmsg(void);
 
-/* === Tenants: one PostgreSQL schema per tenant (in tenant.c) === */
+/* === Tenants: one PostgreSQL schema per tenant (in tenant.c) ===
+ *
+ * "Schema" in ormc_schema_* means a generated set of tables; a tenant is a
+ * PostgreSQL namespace holding one copy of them. The calls below say
+ * "tenant"; their names before that (ormc_use_schema, ORMC_CREATE, ...)
+ * are kept for one release as deprecated aliases, at the end of this
+ * section.
+ */
 
-/* Flags of ormc_use_schema. */
-#define ORMC_CREATE 0x01u /* create the schema when it does not exist */
+/* Flags of ormc_use_tenant. */
+#define ORMC_TENANT_CREATE 0x01u /* create the tenant's schema when missing */
 
 /*
  * True when name is acceptable as a tenant's schema, by OneGov's rule:
  * 1 to 63 characters of [a-z0-9_-], not starting with a digit or "pg_",
  * no "--", and none of "public", "information_schema", "extensions".
  */
-bool ormc_schema_name_valid(const char *name);
+bool ormc_tenant_name_valid(const char *name);
 
 /*
  * Make schema `name` the connection's search_path (only it: tables not in
  * it are not found elsewhere), so that generated code runs unchanged
  * inside that tenant, and <schema>_schema_create(db) creates the tables
- * there. With ORMC_CREATE the schema is created when missing. NULL name:
- * back to the URL's search_path. The setting survives an automatic
+ * there. With ORMC_TENANT_CREATE the schema is created when missing. NULL
+ * name: back to the URL's search_path. The setting survives an automatic
  * reconnect (it is set again before the next statement) and is undone by
  * ormc_pool_release.
  *
@@ -625,25 +632,40 @@ bool ormc_schema_name_valid(const char *name);
  *
  * Returns ORMC_OK, ORMC_INVALID (refused name, with a message saying why;
  * a transaction is open), ORMC_NOT_FOUND (no such schema and no
- * ORMC_CREATE), ORMC_UNSUPPORTED (SQLite: schemas per tenant need
+ * ORMC_TENANT_CREATE), ORMC_UNSUPPORTED (SQLite: schemas per tenant need
  * PostgreSQL), or the error of the server.
  */
-int ormc_use_schema(ormc_db *db, const char *name, unsigned flags);
+int ormc_use_tenant(ormc_db *db, const char *name, unsigned flags);
 
 /*
  * The tenant schemas of the database whose names start with prefix (NULL
- * or "": all), sorted: the schemas ormc_schema_name_valid accepts, so
+ * or "": all), sorted: the schemas ormc_tenant_name_valid accepts, so
  * system and reserved schemas never appear. *names is a NULL-terminated
  * array of *count names (count may be NULL), in one allocation owned by
- * the caller: free it with ormc_schema_list_free. Runs in the current
+ * the caller: free it with ormc_tenant_list_free. Runs in the current
  * transaction (opening one unless autocommit). ORMC_OK, ORMC_UNSUPPORTED
  * (SQLite), ORMC_NOMEM, or the error of the server.
  */
-int ormc_list_schemas(ormc_db *db, const char *prefix, char ***names /* OUT */,
+int ormc_list_tenants(ormc_db *db, const char *prefix, char ***names /* OUT */,
                       size_t *count /* OUT */);
 
-/* Free what ormc_list_schemas returned. NULL is a no-op. */
-void ormc_schema_list_free(char **names);
+/* Free what ormc_list_tenants returned. NULL is a no-op. */
+void ormc_tenant_list_free(char **names);
+
+/* The names before the tenant calls were renamed: deprecated, removed in
+ * the next release. Each does exactly what its new name does. */
+enum {
+    ORMC_CREATE ORMC_DEPRECATED("ORMC_TENANT_CREATE") = ORMC_TENANT_CREATE
+};
+bool ormc_schema_name_valid(const char *name)
+    ORMC_DEPRECATED("ormc_tenant_name_valid");
+int ormc_use_schema(ormc_db *db, const char *name, unsigned flags)
+    ORMC_DEPRECATED("ormc_use_tenant");
+int ormc_list_schemas(ormc_db *db, const char *prefix, char ***names /* OUT */,
+                      size_t *count /* OUT */)
+    ORMC_DEPRECATED("ormc_list_tenants");
+void ormc_schema_list_free(char **names)
+    ORMC_DEPRECATED("ormc_tenant_list_free");
 
 #ifdef __cplusplus
 }

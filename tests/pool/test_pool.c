@@ -357,7 +357,7 @@ static void test_release_resets(void **state)
         pid = pu_backend_pid(db);
         /* session state that a commit makes stick */
         assert_ok(db, ormc_rollback(db));
-        assert_ok(db, ormc_use_schema(db, "dirty-tenant", ORMC_CREATE));
+        assert_ok(db, ormc_use_tenant(db, "dirty-tenant", ORMC_TENANT_CREATE));
         ormc_test_exec(db, "SET lock_timeout = 4321");
         ormc_test_exec(db, "SET application_name = 'someone'");
         ormc_test_exec(db, "CREATE TEMP TABLE scratch (x integer)");
@@ -369,7 +369,7 @@ static void test_release_resets(void **state)
         pu_text(db, "SELECT current_schema()", buf, sizeof buf);
         assert_string_equal(buf, "dirty-tenant");
         assert_ok(db, ormc_rollback(db));
-        assert_ok(db, ormc_use_schema(db, NULL, 0));
+        assert_ok(db, ormc_use_tenant(db, NULL, 0));
     }
     /* a transaction with a savepoint, left open; a trace hook left on */
     ormc_set_trace(db, count_trace, NULL);
@@ -379,7 +379,7 @@ static void test_release_resets(void **state)
     ormc_test_exec(db, "INSERT INTO t VALUES (2)");
     if (pg) {
         /* the tenant cannot be switched inside a transaction */
-        assert_int_equal(ormc_use_schema(db, "other", 0), ORMC_INVALID);
+        assert_int_equal(ormc_use_tenant(db, "other", 0), ORMC_INVALID);
     }
     assert_int_equal(ormc_test_tx_state(db), ORMC_TX_ACTIVE);
     assert_int_equal(ormc_pool_release(pool, db), ORMC_OK);

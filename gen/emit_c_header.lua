@@ -21,7 +21,7 @@ local decl = cgen.decl
 local M = {}
 
 -- The runtime ABI this generator writes for.
-M.ABI = 3
+M.ABI = 4
 
 local function column_comment(c)
     local parts = { cgen.sql_type(c) }

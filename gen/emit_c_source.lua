@@ -427,12 +427,12 @@ function BODY.where(_, f)
         lines[#lines + 1] = format("p.u.%s = value;", info.member)
     end
     append(lines, call_lines("", "ormc_builder_where",
-                             { QB, tostring(c.index), "op", "&p" }))
+                             { QB, c.macro, "op", "&p" }))
     return lines
 end
 function BODY.where_in(_, f)
     return call_lines("", "ormc_builder_where_in",
-                      { QB, tostring(f.column.index), "values", "n" })
+                      { QB, f.column.macro, "values", "n" })
 end
 
 function BODY.all(t)

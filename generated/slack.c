@@ -1046,13 +1046,13 @@ void slack_installation_where_id(slack_installation_query *q, ormc_op op,
     memset(&p, 0, sizeof p);
     p.type = ORMC_TYPE_BIGINT;
     p.u.i64 = value;
-    ormc_builder_where(q ? &q->b : NULL, 0, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_INSTALLATION_ID, op, &p);
 }
 
 void slack_installation_where_id_in(slack_installation_query *q,
                                     const int64_t *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 0, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_INSTALLATION_ID, values, n);
 }
 
 void slack_installation_where_client_id(slack_installation_query *q, ormc_op op,
@@ -1064,13 +1064,14 @@ void slack_installation_where_client_id(slack_installation_query *q, ormc_op op,
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 1, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_INSTALLATION_CLIENT_ID, op, &p);
 }
 
 void slack_installation_where_client_id_in(slack_installation_query *q,
                                            const char *const *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 1, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_INSTALLATION_CLIENT_ID,
+                          values, n);
 }
 
 void slack_installation_where_app_id(slack_installation_query *q, ormc_op op,
@@ -1082,13 +1083,14 @@ void slack_installation_where_app_id(slack_installation_query *q, ormc_op op,
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 2, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_INSTALLATION_APP_ID, op, &p);
 }
 
 void slack_installation_where_app_id_in(slack_installation_query *q,
                                         const char *const *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 2, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_INSTALLATION_APP_ID, values,
+                          n);
 }
 
 void slack_installation_where_enterprise_id(slack_installation_query *q,
@@ -1100,14 +1102,16 @@ void slack_installation_where_enterprise_id(slack_installation_query *q,
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 3, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_INSTALLATION_ENTERPRISE_ID, op,
+                       &p);
 }
 
 void slack_installation_where_enterprise_id_in(slack_installation_query *q,
                                                const char *const *values,
                                                size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 3, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_INSTALLATION_ENTERPRISE_ID,
+                          values, n);
 }
 
 void slack_installation_where_enterprise_name(slack_installation_query *q,
@@ -1119,14 +1123,16 @@ void slack_installation_where_enterprise_name(slack_installation_query *q,
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 4, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_INSTALLATION_ENTERPRISE_NAME, op,
+                       &p);
 }
 
 void slack_installation_where_enterprise_name_in(slack_installation_query *q,
                                                  const char *const *values,
                                                  size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 4, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_INSTALLATION_ENTERPRISE_NAME,
+                          values, n);
 }
 
 void slack_installation_where_enterprise_url(slack_installation_query *q,
@@ -1138,14 +1144,16 @@ void slack_installation_where_enterprise_url(slack_installation_query *q,
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 5, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_INSTALLATION_ENTERPRISE_URL, op,
+                       &p);
 }
 
 void slack_installation_where_enterprise_url_in(slack_installation_query *q,
                                                 const char *const *values,
                                                 size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 5, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_INSTALLATION_ENTERPRISE_URL,
+                          values, n);
 }
 
 void slack_installation_where_team_id(slack_installation_query *q, ormc_op op,
@@ -1157,13 +1165,14 @@ void slack_installation_where_team_id(slack_installation_query *q, ormc_op op,
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 6, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_INSTALLATION_TEAM_ID, op, &p);
 }
 
 void slack_installation_where_team_id_in(slack_installation_query *q,
                                          const char *const *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 6, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_INSTALLATION_TEAM_ID, values,
+                          n);
 }
 
 void slack_installation_where_team_name(slack_installation_query *q, ormc_op op,
@@ -1175,13 +1184,14 @@ void slack_installation_where_team_name(slack_installation_query *q, ormc_op op,
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 7, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_INSTALLATION_TEAM_NAME, op, &p);
 }
 
 void slack_installation_where_team_name_in(slack_installation_query *q,
                                            const char *const *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 7, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_INSTALLATION_TEAM_NAME,
+                          values, n);
 }
 
 void slack_installation_where_bot_token(slack_installation_query *q, ormc_op op,
@@ -1193,13 +1203,14 @@ void slack_installation_where_bot_token(slack_installation_query *q, ormc_op op,
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 8, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_INSTALLATION_BOT_TOKEN, op, &p);
 }
 
 void slack_installation_where_bot_token_in(slack_installation_query *q,
                                            const char *const *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 8, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_INSTALLATION_BOT_TOKEN,
+                          values, n);
 }
 
 void slack_installation_where_bot_id(slack_installation_query *q, ormc_op op,
@@ -1211,13 +1222,14 @@ void slack_installation_where_bot_id(slack_installation_query *q, ormc_op op,
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 9, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_INSTALLATION_BOT_ID, op, &p);
 }
 
 void slack_installation_where_bot_id_in(slack_installation_query *q,
                                         const char *const *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 9, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_INSTALLATION_BOT_ID, values,
+                          n);
 }
 
 void slack_installation_where_bot_user_id(slack_installation_query *q,
@@ -1229,14 +1241,16 @@ void slack_installation_where_bot_user_id(slack_installation_query *q,
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 10, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_INSTALLATION_BOT_USER_ID, op,
+                       &p);
 }
 
 void slack_installation_where_bot_user_id_in(slack_installation_query *q,
                                              const char *const *values,
                                              size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 10, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_INSTALLATION_BOT_USER_ID,
+                          values, n);
 }
 
 void slack_installation_where_bot_scopes(slack_installation_query *q,
@@ -1248,13 +1262,14 @@ void slack_installation_where_bot_scopes(slack_installation_query *q,
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 11, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_INSTALLATION_BOT_SCOPES, op, &p);
 }
 
 void slack_installation_where_bot_scopes_in(slack_installation_query *q,
                                             const char *const *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 11, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_INSTALLATION_BOT_SCOPES,
+                          values, n);
 }
 
 void slack_installation_where_bot_refresh_token(slack_installation_query *q,
@@ -1266,14 +1281,16 @@ void slack_installation_where_bot_refresh_token(slack_installation_query *q,
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 12, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_INSTALLATION_BOT_REFRESH_TOKEN,
+                       op, &p);
 }
 
 void slack_installation_where_bot_refresh_token_in(slack_installation_query *q,
                                                    const char *const *values,
                                                    size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 12, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL,
+                          SLACK_INSTALLATION_BOT_REFRESH_TOKEN, values, n);
 }
 
 void slack_installation_where_bot_token_expires_at(slack_installation_query *q,
@@ -1284,13 +1301,15 @@ void slack_installation_where_bot_token_expires_at(slack_installation_query *q,
     memset(&p, 0, sizeof p);
     p.type = ORMC_TYPE_TIMESTAMP;
     p.u.time = value;
-    ormc_builder_where(q ? &q->b : NULL, 13, op, &p);
+    ormc_builder_where(q ? &q->b : NULL,
+                       SLACK_INSTALLATION_BOT_TOKEN_EXPIRES_AT, op, &p);
 }
 
 void slack_installation_where_bot_token_expires_at_in(
     slack_installation_query *q, const ormc_time *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 13, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL,
+                          SLACK_INSTALLATION_BOT_TOKEN_EXPIRES_AT, values, n);
 }
 
 void slack_installation_where_user_id(slack_installation_query *q, ormc_op op,
@@ -1302,13 +1321,14 @@ void slack_installation_where_user_id(slack_installation_query *q, ormc_op op,
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 14, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_INSTALLATION_USER_ID, op, &p);
 }
 
 void slack_installation_where_user_id_in(slack_installation_query *q,
                                          const char *const *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 14, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_INSTALLATION_USER_ID, values,
+                          n);
 }
 
 void slack_installation_where_user_token(slack_installation_query *q,
@@ -1320,13 +1340,14 @@ void slack_installation_where_user_token(slack_installation_query *q,
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 15, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_INSTALLATION_USER_TOKEN, op, &p);
 }
 
 void slack_installation_where_user_token_in(slack_installation_query *q,
                                             const char *const *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 15, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_INSTALLATION_USER_TOKEN,
+                          values, n);
 }
 
 void slack_installation_where_user_scopes(slack_installation_query *q,
@@ -1338,14 +1359,16 @@ void slack_installation_where_user_scopes(slack_installation_query *q,
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 16, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_INSTALLATION_USER_SCOPES, op,
+                       &p);
 }
 
 void slack_installation_where_user_scopes_in(slack_installation_query *q,
                                              const char *const *values,
                                              size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 16, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_INSTALLATION_USER_SCOPES,
+                          values, n);
 }
 
 void slack_installation_where_user_refresh_token(slack_installation_query *q,
@@ -1357,14 +1380,16 @@ void slack_installation_where_user_refresh_token(slack_installation_query *q,
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 17, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_INSTALLATION_USER_REFRESH_TOKEN,
+                       op, &p);
 }
 
 void slack_installation_where_user_refresh_token_in(slack_installation_query *q,
                                                     const char *const *values,
                                                     size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 17, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL,
+                          SLACK_INSTALLATION_USER_REFRESH_TOKEN, values, n);
 }
 
 void slack_installation_where_user_token_expires_at(slack_installation_query *q,
@@ -1375,13 +1400,15 @@ void slack_installation_where_user_token_expires_at(slack_installation_query *q,
     memset(&p, 0, sizeof p);
     p.type = ORMC_TYPE_TIMESTAMP;
     p.u.time = value;
-    ormc_builder_where(q ? &q->b : NULL, 18, op, &p);
+    ormc_builder_where(q ? &q->b : NULL,
+                       SLACK_INSTALLATION_USER_TOKEN_EXPIRES_AT, op, &p);
 }
 
 void slack_installation_where_user_token_expires_at_in(
     slack_installation_query *q, const ormc_time *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 18, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL,
+                          SLACK_INSTALLATION_USER_TOKEN_EXPIRES_AT, values, n);
 }
 
 void slack_installation_where_incoming_webhook_url(slack_installation_query *q,
@@ -1394,13 +1421,15 @@ void slack_installation_where_incoming_webhook_url(slack_installation_query *q,
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 19, op, &p);
+    ormc_builder_where(q ? &q->b : NULL,
+                       SLACK_INSTALLATION_INCOMING_WEBHOOK_URL, op, &p);
 }
 
 void slack_installation_where_incoming_webhook_url_in(
     slack_installation_query *q, const char *const *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 19, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL,
+                          SLACK_INSTALLATION_INCOMING_WEBHOOK_URL, values, n);
 }
 
 void slack_installation_where_incoming_webhook_channel(
@@ -1412,13 +1441,16 @@ void slack_installation_where_incoming_webhook_channel(
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 20, op, &p);
+    ormc_builder_where(q ? &q->b : NULL,
+                       SLACK_INSTALLATION_INCOMING_WEBHOOK_CHANNEL, op, &p);
 }
 
 void slack_installation_where_incoming_webhook_channel_in(
     slack_installation_query *q, const char *const *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 20, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL,
+                          SLACK_INSTALLATION_INCOMING_WEBHOOK_CHANNEL, values,
+                          n);
 }
 
 void slack_installation_where_incoming_webhook_channel_id(
@@ -1430,13 +1462,16 @@ void slack_installation_where_incoming_webhook_channel_id(
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 21, op, &p);
+    ormc_builder_where(q ? &q->b : NULL,
+                       SLACK_INSTALLATION_INCOMING_WEBHOOK_CHANNEL_ID, op, &p);
 }
 
 void slack_installation_where_incoming_webhook_channel_id_in(
     slack_installation_query *q, const char *const *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 21, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL,
+                          SLACK_INSTALLATION_INCOMING_WEBHOOK_CHANNEL_ID,
+                          values, n);
 }
 
 void slack_installation_where_incoming_webhook_configuration_url(
@@ -1448,13 +1483,17 @@ void slack_installation_where_incoming_webhook_configuration_url(
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 22, op, &p);
+    ormc_builder_where(q ? &q->b : NULL,
+                       SLACK_INSTALLATION_INCOMING_WEBHOOK_CONFIGURATION_URL,
+                       op, &p);
 }
 
 void slack_installation_where_incoming_webhook_configuration_url_in(
     slack_installation_query *q, const char *const *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 22, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL,
+                          SLACK_INSTALLATION_INCOMING_WEBHOOK_CONFIGURATION_URL,
+                          values, n);
 }
 
 void slack_installation_where_is_enterprise_install(slack_installation_query *q,
@@ -1465,13 +1504,15 @@ void slack_installation_where_is_enterprise_install(slack_installation_query *q,
     memset(&p, 0, sizeof p);
     p.type = ORMC_TYPE_BOOLEAN;
     p.u.b = value;
-    ormc_builder_where(q ? &q->b : NULL, 23, op, &p);
+    ormc_builder_where(q ? &q->b : NULL,
+                       SLACK_INSTALLATION_IS_ENTERPRISE_INSTALL, op, &p);
 }
 
 void slack_installation_where_is_enterprise_install_in(
     slack_installation_query *q, const bool *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 23, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL,
+                          SLACK_INSTALLATION_IS_ENTERPRISE_INSTALL, values, n);
 }
 
 void slack_installation_where_token_type(slack_installation_query *q,
@@ -1483,13 +1524,14 @@ void slack_installation_where_token_type(slack_installation_query *q,
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 24, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_INSTALLATION_TOKEN_TYPE, op, &p);
 }
 
 void slack_installation_where_token_type_in(slack_installation_query *q,
                                             const char *const *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 24, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_INSTALLATION_TOKEN_TYPE,
+                          values, n);
 }
 
 void slack_installation_where_installed_at(slack_installation_query *q,
@@ -1500,13 +1542,15 @@ void slack_installation_where_installed_at(slack_installation_query *q,
     memset(&p, 0, sizeof p);
     p.type = ORMC_TYPE_TIMESTAMP;
     p.u.time = value;
-    ormc_builder_where(q ? &q->b : NULL, 25, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_INSTALLATION_INSTALLED_AT, op,
+                       &p);
 }
 
 void slack_installation_where_installed_at_in(slack_installation_query *q,
                                               const ormc_time *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 25, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_INSTALLATION_INSTALLED_AT,
+                          values, n);
 }
 
 void slack_installation_or_begin(slack_installation_query *q)
@@ -1713,12 +1757,12 @@ void slack_bot_where_id(slack_bot_query *q, ormc_op op, int64_t value)
     memset(&p, 0, sizeof p);
     p.type = ORMC_TYPE_BIGINT;
     p.u.i64 = value;
-    ormc_builder_where(q ? &q->b : NULL, 0, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_BOT_ID, op, &p);
 }
 
 void slack_bot_where_id_in(slack_bot_query *q, const int64_t *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 0, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_BOT_ID, values, n);
 }
 
 void slack_bot_where_client_id(slack_bot_query *q, ormc_op op,
@@ -1730,13 +1774,13 @@ void slack_bot_where_client_id(slack_bot_query *q, ormc_op op,
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 1, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_BOT_CLIENT_ID, op, &p);
 }
 
 void slack_bot_where_client_id_in(slack_bot_query *q, const char *const *values,
                                   size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 1, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_BOT_CLIENT_ID, values, n);
 }
 
 void slack_bot_where_app_id(slack_bot_query *q, ormc_op op, const char *value)
@@ -1747,13 +1791,13 @@ void slack_bot_where_app_id(slack_bot_query *q, ormc_op op, const char *value)
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 2, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_BOT_APP_ID, op, &p);
 }
 
 void slack_bot_where_app_id_in(slack_bot_query *q, const char *const *values,
                                size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 2, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_BOT_APP_ID, values, n);
 }
 
 void slack_bot_where_enterprise_id(slack_bot_query *q, ormc_op op,
@@ -1765,13 +1809,13 @@ void slack_bot_where_enterprise_id(slack_bot_query *q, ormc_op op,
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 3, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_BOT_ENTERPRISE_ID, op, &p);
 }
 
 void slack_bot_where_enterprise_id_in(slack_bot_query *q,
                                       const char *const *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 3, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_BOT_ENTERPRISE_ID, values, n);
 }
 
 void slack_bot_where_enterprise_name(slack_bot_query *q, ormc_op op,
@@ -1783,13 +1827,14 @@ void slack_bot_where_enterprise_name(slack_bot_query *q, ormc_op op,
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 4, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_BOT_ENTERPRISE_NAME, op, &p);
 }
 
 void slack_bot_where_enterprise_name_in(slack_bot_query *q,
                                         const char *const *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 4, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_BOT_ENTERPRISE_NAME, values,
+                          n);
 }
 
 void slack_bot_where_team_id(slack_bot_query *q, ormc_op op, const char *value)
@@ -1800,13 +1845,13 @@ void slack_bot_where_team_id(slack_bot_query *q, ormc_op op, const char *value)
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 5, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_BOT_TEAM_ID, op, &p);
 }
 
 void slack_bot_where_team_id_in(slack_bot_query *q, const char *const *values,
                                 size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 5, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_BOT_TEAM_ID, values, n);
 }
 
 void slack_bot_where_team_name(slack_bot_query *q, ormc_op op,
@@ -1818,13 +1863,13 @@ void slack_bot_where_team_name(slack_bot_query *q, ormc_op op,
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 6, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_BOT_TEAM_NAME, op, &p);
 }
 
 void slack_bot_where_team_name_in(slack_bot_query *q, const char *const *values,
                                   size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 6, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_BOT_TEAM_NAME, values, n);
 }
 
 void slack_bot_where_bot_token(slack_bot_query *q, ormc_op op,
@@ -1836,13 +1881,13 @@ void slack_bot_where_bot_token(slack_bot_query *q, ormc_op op,
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 7, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_BOT_BOT_TOKEN, op, &p);
 }
 
 void slack_bot_where_bot_token_in(slack_bot_query *q, const char *const *values,
                                   size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 7, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_BOT_BOT_TOKEN, values, n);
 }
 
 void slack_bot_where_bot_id(slack_bot_query *q, ormc_op op, const char *value)
@@ -1853,13 +1898,13 @@ void slack_bot_where_bot_id(slack_bot_query *q, ormc_op op, const char *value)
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 8, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_BOT_BOT_ID, op, &p);
 }
 
 void slack_bot_where_bot_id_in(slack_bot_query *q, const char *const *values,
                                size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 8, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_BOT_BOT_ID, values, n);
 }
 
 void slack_bot_where_bot_user_id(slack_bot_query *q, ormc_op op,
@@ -1871,13 +1916,13 @@ void slack_bot_where_bot_user_id(slack_bot_query *q, ormc_op op,
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 9, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_BOT_BOT_USER_ID, op, &p);
 }
 
 void slack_bot_where_bot_user_id_in(slack_bot_query *q,
                                     const char *const *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 9, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_BOT_BOT_USER_ID, values, n);
 }
 
 void slack_bot_where_bot_scopes(slack_bot_query *q, ormc_op op,
@@ -1889,13 +1934,13 @@ void slack_bot_where_bot_scopes(slack_bot_query *q, ormc_op op,
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 10, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_BOT_BOT_SCOPES, op, &p);
 }
 
 void slack_bot_where_bot_scopes_in(slack_bot_query *q,
                                    const char *const *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 10, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_BOT_BOT_SCOPES, values, n);
 }
 
 void slack_bot_where_bot_refresh_token(slack_bot_query *q, ormc_op op,
@@ -1907,13 +1952,14 @@ void slack_bot_where_bot_refresh_token(slack_bot_query *q, ormc_op op,
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 11, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_BOT_BOT_REFRESH_TOKEN, op, &p);
 }
 
 void slack_bot_where_bot_refresh_token_in(slack_bot_query *q,
                                           const char *const *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 11, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_BOT_BOT_REFRESH_TOKEN, values,
+                          n);
 }
 
 void slack_bot_where_bot_token_expires_at(slack_bot_query *q, ormc_op op,
@@ -1924,13 +1970,15 @@ void slack_bot_where_bot_token_expires_at(slack_bot_query *q, ormc_op op,
     memset(&p, 0, sizeof p);
     p.type = ORMC_TYPE_TIMESTAMP;
     p.u.time = value;
-    ormc_builder_where(q ? &q->b : NULL, 12, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_BOT_BOT_TOKEN_EXPIRES_AT, op,
+                       &p);
 }
 
 void slack_bot_where_bot_token_expires_at_in(slack_bot_query *q,
                                              const ormc_time *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 12, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_BOT_BOT_TOKEN_EXPIRES_AT,
+                          values, n);
 }
 
 void slack_bot_where_is_enterprise_install(slack_bot_query *q, ormc_op op,
@@ -1941,13 +1989,15 @@ void slack_bot_where_is_enterprise_install(slack_bot_query *q, ormc_op op,
     memset(&p, 0, sizeof p);
     p.type = ORMC_TYPE_BOOLEAN;
     p.u.b = value;
-    ormc_builder_where(q ? &q->b : NULL, 13, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_BOT_IS_ENTERPRISE_INSTALL, op,
+                       &p);
 }
 
 void slack_bot_where_is_enterprise_install_in(slack_bot_query *q,
                                               const bool *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 13, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_BOT_IS_ENTERPRISE_INSTALL,
+                          values, n);
 }
 
 void slack_bot_where_installed_at(slack_bot_query *q, ormc_op op,
@@ -1958,13 +2008,13 @@ void slack_bot_where_installed_at(slack_bot_query *q, ormc_op op,
     memset(&p, 0, sizeof p);
     p.type = ORMC_TYPE_TIMESTAMP;
     p.u.time = value;
-    ormc_builder_where(q ? &q->b : NULL, 14, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_BOT_INSTALLED_AT, op, &p);
 }
 
 void slack_bot_where_installed_at_in(slack_bot_query *q,
                                      const ormc_time *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 14, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_BOT_INSTALLED_AT, values, n);
 }
 
 void slack_bot_or_begin(slack_bot_query *q)

@@ -409,7 +409,9 @@ void ormc_stats_reset(ormc_db *db);
  */
 
 /* A set of columns of one table: bit i is the table's column i. Tables have
- * at most 64 columns (the generator enforces it). */
+ * at most 64 columns (the generator enforces it). Every call that takes
+ * columns, one or several, takes them this way (the generated column macros
+ * are these bits); only the descriptors store positions. */
 typedef uint64_t ormc_colset;
 
 #define ORMC_COLUMN_BIT(i) ((ormc_colset)1 << (i))

@@ -21,7 +21,7 @@
  * whenever a descriptor struct or an engine call changes. Keep in sync with
  * gen/emit_c_header.lua (M.ABI).
  */
-#define ORMC_ABI 3
+#define ORMC_ABI 4
 
 #ifdef __cplusplus
 extern "C" {
@@ -236,10 +236,13 @@ typedef struct ormc_builder {
 
 void ormc_builder_init(ormc_builder *q, const ormc_table *t);
 void ormc_builder_free(ormc_builder *q);
-void ormc_builder_where(ormc_builder *q, int column, ormc_op op,
+/* Every call names its column by its bit, ORMC_COLUMN_BIT(i) (the
+ * generated column macros), as ormc_colset arguments do everywhere: exactly
+ * one bit, else the builder keeps ORMC_INVALID. */
+void ormc_builder_where(ormc_builder *q, ormc_colset column, ormc_op op,
                         const ormc_param *value);
-void ormc_builder_where_in(ormc_builder *q, int column, const void *values,
-                           size_t n);
+void ormc_builder_where_in(ormc_builder *q, ormc_colset column,
+                           const void *values, size_t n);
 void ormc_builder_or_begin(ormc_builder *q);
 void ormc_builder_or_end(ormc_builder *q);
 void ormc_builder_order_by(ormc_builder *q, ormc_colset column, ormc_order dir);

@@ -87,7 +87,7 @@ static void test_insert_many_all_or_nothing(void **state)
         ormc_builder q;
         ormc_builder_init(&q, &test_order_table);
         ormc_param code = data_text(codes[i]);
-        ormc_builder_where(&q, ORDER_CODE, ORMC_EQ, &code);
+        ormc_builder_where(&q, ORMC_COLUMN_BIT(ORDER_CODE), ORMC_EQ, &code);
         assert_ok(db, ormc_builder_first(db, &q, &ends[i]));
         assert_string_equal(ends[i].note, note);
         ormc_builder_free(&q);

@@ -411,7 +411,8 @@ void ormc_stats_reset(ormc_db *db);
 /* A set of columns of one table: bit i is the table's column i. Tables have
  * at most 64 columns (the generator enforces it). Every call that takes
  * columns, one or several, takes them this way (the generated column macros
- * are these bits); only the descriptors store positions. */
+ * are these bits); positions appear only inside the descriptors and in
+ * ormc_invalid.column. */
 typedef uint64_t ormc_colset;
 
 #define ORMC_COLUMN_BIT(i) ((ormc_colset)1 << (i))
@@ -441,14 +442,14 @@ typedef enum ormc_order {
     ORMC_DESC = 1
 } ormc_order;
 
-/* Why a row failed ormc_row_validate. */
+/* Why a row failed the generated _validate (ormc_row_validate). */
 typedef struct ormc_invalid {
     int column;        /* the offending column's index, -1 when none */
     char message[160]; /* e.g. "client_id: 33 characters, at most 32
                           allowed" */
 } ormc_invalid;
 
-/* Flags of ormc_schema_migrate. */
+/* Flags of the generated _schema_migrate (ormc_schema_migrate). */
 #define ORMC_MIGRATE_DROP_COLUMNS 0x1u /* drop the columns s does not have */
 
 /* === Change hooks === */

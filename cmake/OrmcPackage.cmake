@@ -2,7 +2,7 @@
 # with find_package(ormc):
 #
 #   lib/libormc.a, lib/libormc.so*          the runtime
-#   include/ormc.h                          its header
+#   include/ormc.h, include/ormc_generated.h  its headers
 #   share/ormc/gen/*.lua, share/ormc/bin/ormc   the generator
 #   bin/ormc -> ../share/ormc/bin/ormc      its command line
 #   lib/cmake/ormc/                         ormcConfig.cmake, the targets

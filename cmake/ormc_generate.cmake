@@ -12,7 +12,7 @@
 # OUTPUT_DIR/NAME.h, NAME.c, NAME.sqlite.sql and NAME.postgres.sql, adds
 # NAME.c and NAME.h to the target's sources and OUTPUT_DIR to its PUBLIC
 # include directories. Link ormc::runtime yourself, as above: the generated
-# code includes ormc.h.
+# code includes ormc_generated.h (which includes ormc.h).
 #
 # A schema is regenerated when it or any file of the generator (gen/*.lua)
 # changes, and at no other time; ormc rewrites only the files whose bytes

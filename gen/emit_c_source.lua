@@ -9,9 +9,9 @@
 -- call the runtime's engine with the table's descriptor: the logic lives in
 -- the runtime.
 --
--- keep in sync with runtime/include/ormc.h (ormc_column,
--- ormc_column_dialect, ormc_index,
--- ormc_table_sql, ormc_table, ormc_schema, ORMC_COL_*, the engine calls).
+-- keep in sync with runtime/include/ormc_generated.h (ormc_column,
+-- ormc_column_dialect, ormc_index, ormc_table_sql, ormc_table, ormc_schema,
+-- ORMC_COL_*, the engine calls).
 
 local util = require("util")
 local cgen = require("cgen")
@@ -433,12 +433,12 @@ function BODY.where(_, f)
         lines[#lines + 1] = format("p.u.%s = value;", info.member)
     end
     append(lines, call_lines("", "ormc_builder_where",
-                             { QB, tostring(c.index), "op", "&p" }))
+                             { QB, c.macro, "op", "&p" }))
     return lines
 end
 function BODY.where_in(_, f)
     return call_lines("", "ormc_builder_where_in",
-                      { QB, tostring(f.column.index), "values", "n" })
+                      { QB, f.column.macro, "values", "n" })
 end
 
 function BODY.all(t)

@@ -19,7 +19,7 @@ M.NOW = NOW
 M.C_STRING_MAX = 4095
 
 -- Column flags, in the order they are written.
--- keep in sync with runtime/include/ormc.h (ORMC_COL_*)
+-- keep in sync with runtime/include/ormc_generated.h (ORMC_COL_*)
 M.FLAGS = { "NOT_NULL", "PRIMARY_KEY", "UNIQUE", "SERIAL", "DEFAULT",
             "DEFAULT_NOW", "TZ" }
 

@@ -4,7 +4,7 @@
 -- Parameters are $1..$n numbered in the order of the columns in the row:
 -- the runtime binds the columns of a column set in column order, so column i
 -- of the set gets the i-th number whatever order the WHERE clause names
--- them in. keep in sync with runtime/include/ormc.h (ormc_table_sql,
+-- them in. keep in sync with runtime/include/ormc_generated.h (ormc_table_sql,
 -- ormc_row_get, ormc_row_get_by, ormc_row_update, ormc_row_delete).
 
 -- Identifiers come quoted from the model (c.sql_ident, t.sql_ident).

@@ -967,13 +967,13 @@ void shop_customer_where_id(shop_customer_query *q, ormc_op op, ormc_uuid value)
     memset(&p, 0, sizeof p);
     p.type = ORMC_TYPE_UUID;
     p.u.uuid = value;
-    ormc_builder_where(q ? &q->b : NULL, 0, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SHOP_CUSTOMER_ID, op, &p);
 }
 
 void shop_customer_where_id_in(shop_customer_query *q, const ormc_uuid *values,
                                size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 0, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SHOP_CUSTOMER_ID, values, n);
 }
 
 void shop_customer_where_email(shop_customer_query *q, ormc_op op,
@@ -985,13 +985,13 @@ void shop_customer_where_email(shop_customer_query *q, ormc_op op,
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 1, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SHOP_CUSTOMER_EMAIL, op, &p);
 }
 
 void shop_customer_where_email_in(shop_customer_query *q,
                                   const char *const *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 1, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SHOP_CUSTOMER_EMAIL, values, n);
 }
 
 void shop_customer_where_name(shop_customer_query *q, ormc_op op,
@@ -1003,13 +1003,13 @@ void shop_customer_where_name(shop_customer_query *q, ormc_op op,
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 2, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SHOP_CUSTOMER_NAME, op, &p);
 }
 
 void shop_customer_where_name_in(shop_customer_query *q,
                                  const char *const *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 2, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SHOP_CUSTOMER_NAME, values, n);
 }
 
 void shop_customer_where_preferences(shop_customer_query *q, ormc_op op,
@@ -1021,13 +1021,14 @@ void shop_customer_where_preferences(shop_customer_query *q, ormc_op op,
     p.type = ORMC_TYPE_JSON;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 3, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SHOP_CUSTOMER_PREFERENCES, op, &p);
 }
 
 void shop_customer_where_preferences_in(shop_customer_query *q,
                                         const char *const *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 3, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SHOP_CUSTOMER_PREFERENCES, values,
+                          n);
 }
 
 void shop_customer_where_newsletter(shop_customer_query *q, ormc_op op,
@@ -1038,13 +1039,14 @@ void shop_customer_where_newsletter(shop_customer_query *q, ormc_op op,
     memset(&p, 0, sizeof p);
     p.type = ORMC_TYPE_BOOLEAN;
     p.u.b = value;
-    ormc_builder_where(q ? &q->b : NULL, 4, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SHOP_CUSTOMER_NEWSLETTER, op, &p);
 }
 
 void shop_customer_where_newsletter_in(shop_customer_query *q,
                                        const bool *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 4, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SHOP_CUSTOMER_NEWSLETTER, values,
+                          n);
 }
 
 void shop_customer_where_created_at(shop_customer_query *q, ormc_op op,
@@ -1055,13 +1057,14 @@ void shop_customer_where_created_at(shop_customer_query *q, ormc_op op,
     memset(&p, 0, sizeof p);
     p.type = ORMC_TYPE_TIMESTAMP;
     p.u.time = value;
-    ormc_builder_where(q ? &q->b : NULL, 5, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SHOP_CUSTOMER_CREATED_AT, op, &p);
 }
 
 void shop_customer_where_created_at_in(shop_customer_query *q,
                                        const ormc_time *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 5, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SHOP_CUSTOMER_CREATED_AT, values,
+                          n);
 }
 
 void shop_customer_or_begin(shop_customer_query *q)
@@ -1273,13 +1276,13 @@ void shop_product_where_id(shop_product_query *q, ormc_op op, int64_t value)
     memset(&p, 0, sizeof p);
     p.type = ORMC_TYPE_BIGINT;
     p.u.i64 = value;
-    ormc_builder_where(q ? &q->b : NULL, 0, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SHOP_PRODUCT_ID, op, &p);
 }
 
 void shop_product_where_id_in(shop_product_query *q, const int64_t *values,
                               size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 0, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SHOP_PRODUCT_ID, values, n);
 }
 
 void shop_product_where_sku(shop_product_query *q, ormc_op op,
@@ -1291,13 +1294,13 @@ void shop_product_where_sku(shop_product_query *q, ormc_op op,
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 1, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SHOP_PRODUCT_SKU, op, &p);
 }
 
 void shop_product_where_sku_in(shop_product_query *q, const char *const *values,
                                size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 1, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SHOP_PRODUCT_SKU, values, n);
 }
 
 void shop_product_where_title(shop_product_query *q, ormc_op op,
@@ -1309,13 +1312,13 @@ void shop_product_where_title(shop_product_query *q, ormc_op op,
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 2, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SHOP_PRODUCT_TITLE, op, &p);
 }
 
 void shop_product_where_title_in(shop_product_query *q,
                                  const char *const *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 2, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SHOP_PRODUCT_TITLE, values, n);
 }
 
 void shop_product_where_price_cents(shop_product_query *q, ormc_op op,
@@ -1326,13 +1329,14 @@ void shop_product_where_price_cents(shop_product_query *q, ormc_op op,
     memset(&p, 0, sizeof p);
     p.type = ORMC_TYPE_INTEGER;
     p.u.i32 = value;
-    ormc_builder_where(q ? &q->b : NULL, 3, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SHOP_PRODUCT_PRICE_CENTS, op, &p);
 }
 
 void shop_product_where_price_cents_in(shop_product_query *q,
                                        const int32_t *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 3, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SHOP_PRODUCT_PRICE_CENTS, values,
+                          n);
 }
 
 void shop_product_where_weight_kg(shop_product_query *q, ormc_op op,
@@ -1343,13 +1347,13 @@ void shop_product_where_weight_kg(shop_product_query *q, ormc_op op,
     memset(&p, 0, sizeof p);
     p.type = ORMC_TYPE_DOUBLE;
     p.u.f64 = value;
-    ormc_builder_where(q ? &q->b : NULL, 4, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SHOP_PRODUCT_WEIGHT_KG, op, &p);
 }
 
 void shop_product_where_weight_kg_in(shop_product_query *q,
                                      const double *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 4, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SHOP_PRODUCT_WEIGHT_KG, values, n);
 }
 
 void shop_product_where_stock(shop_product_query *q, ormc_op op, int32_t value)
@@ -1359,13 +1363,13 @@ void shop_product_where_stock(shop_product_query *q, ormc_op op, int32_t value)
     memset(&p, 0, sizeof p);
     p.type = ORMC_TYPE_INTEGER;
     p.u.i32 = value;
-    ormc_builder_where(q ? &q->b : NULL, 5, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SHOP_PRODUCT_STOCK, op, &p);
 }
 
 void shop_product_where_stock_in(shop_product_query *q, const int32_t *values,
                                  size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 5, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SHOP_PRODUCT_STOCK, values, n);
 }
 
 void shop_product_where_thumbnail(shop_product_query *q, ormc_op op,
@@ -1377,13 +1381,13 @@ void shop_product_where_thumbnail(shop_product_query *q, ormc_op op,
     p.type = ORMC_TYPE_BLOB;
     p.is_null = value.data == NULL;
     p.u.blob = value;
-    ormc_builder_where(q ? &q->b : NULL, 6, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SHOP_PRODUCT_THUMBNAIL, op, &p);
 }
 
 void shop_product_where_thumbnail_in(shop_product_query *q,
                                      const ormc_blob *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 6, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SHOP_PRODUCT_THUMBNAIL, values, n);
 }
 
 void shop_product_where_old_title(shop_product_query *q, ormc_op op,
@@ -1395,13 +1399,13 @@ void shop_product_where_old_title(shop_product_query *q, ormc_op op,
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 7, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SHOP_PRODUCT_OLD_TITLE, op, &p);
 }
 
 void shop_product_where_old_title_in(shop_product_query *q,
                                      const char *const *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 7, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SHOP_PRODUCT_OLD_TITLE, values, n);
 }
 
 void shop_product_or_begin(shop_product_query *q)
@@ -1602,13 +1606,13 @@ void shop_order_where_id(shop_order_query *q, ormc_op op, int64_t value)
     memset(&p, 0, sizeof p);
     p.type = ORMC_TYPE_BIGINT;
     p.u.i64 = value;
-    ormc_builder_where(q ? &q->b : NULL, 0, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SHOP_ORDER_ID, op, &p);
 }
 
 void shop_order_where_id_in(shop_order_query *q, const int64_t *values,
                             size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 0, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SHOP_ORDER_ID, values, n);
 }
 
 void shop_order_where_customer_id(shop_order_query *q, ormc_op op,
@@ -1619,13 +1623,13 @@ void shop_order_where_customer_id(shop_order_query *q, ormc_op op,
     memset(&p, 0, sizeof p);
     p.type = ORMC_TYPE_UUID;
     p.u.uuid = value;
-    ormc_builder_where(q ? &q->b : NULL, 1, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SHOP_ORDER_CUSTOMER_ID, op, &p);
 }
 
 void shop_order_where_customer_id_in(shop_order_query *q,
                                      const ormc_uuid *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 1, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SHOP_ORDER_CUSTOMER_ID, values, n);
 }
 
 void shop_order_where_status(shop_order_query *q, ormc_op op,
@@ -1636,13 +1640,13 @@ void shop_order_where_status(shop_order_query *q, ormc_op op,
     memset(&p, 0, sizeof p);
     p.type = ORMC_TYPE_ENUM;
     p.u.i32 = (int32_t)value;
-    ormc_builder_where(q ? &q->b : NULL, 2, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SHOP_ORDER_STATUS, op, &p);
 }
 
 void shop_order_where_status_in(shop_order_query *q,
                                 const shop_order_status *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 2, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SHOP_ORDER_STATUS, values, n);
 }
 
 void shop_order_where_note(shop_order_query *q, ormc_op op, const char *value)
@@ -1653,13 +1657,13 @@ void shop_order_where_note(shop_order_query *q, ormc_op op, const char *value)
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 3, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SHOP_ORDER_NOTE, op, &p);
 }
 
 void shop_order_where_note_in(shop_order_query *q, const char *const *values,
                               size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 3, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SHOP_ORDER_NOTE, values, n);
 }
 
 void shop_order_where_placed_at(shop_order_query *q, ormc_op op,
@@ -1670,13 +1674,13 @@ void shop_order_where_placed_at(shop_order_query *q, ormc_op op,
     memset(&p, 0, sizeof p);
     p.type = ORMC_TYPE_TIMESTAMP;
     p.u.time = value;
-    ormc_builder_where(q ? &q->b : NULL, 4, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SHOP_ORDER_PLACED_AT, op, &p);
 }
 
 void shop_order_where_placed_at_in(shop_order_query *q, const ormc_time *values,
                                    size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 4, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SHOP_ORDER_PLACED_AT, values, n);
 }
 
 void shop_order_where_shipped_at(shop_order_query *q, ormc_op op,
@@ -1687,13 +1691,13 @@ void shop_order_where_shipped_at(shop_order_query *q, ormc_op op,
     memset(&p, 0, sizeof p);
     p.type = ORMC_TYPE_TIMESTAMP;
     p.u.time = value;
-    ormc_builder_where(q ? &q->b : NULL, 5, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SHOP_ORDER_SHIPPED_AT, op, &p);
 }
 
 void shop_order_where_shipped_at_in(shop_order_query *q,
                                     const ormc_time *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 5, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SHOP_ORDER_SHIPPED_AT, values, n);
 }
 
 void shop_order_or_begin(shop_order_query *q)
@@ -1911,13 +1915,13 @@ void shop_line_where_order_id(shop_line_query *q, ormc_op op, int64_t value)
     memset(&p, 0, sizeof p);
     p.type = ORMC_TYPE_BIGINT;
     p.u.i64 = value;
-    ormc_builder_where(q ? &q->b : NULL, 0, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SHOP_LINE_ORDER_ID, op, &p);
 }
 
 void shop_line_where_order_id_in(shop_line_query *q, const int64_t *values,
                                  size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 0, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SHOP_LINE_ORDER_ID, values, n);
 }
 
 void shop_line_where_line_no(shop_line_query *q, ormc_op op, int32_t value)
@@ -1927,13 +1931,13 @@ void shop_line_where_line_no(shop_line_query *q, ormc_op op, int32_t value)
     memset(&p, 0, sizeof p);
     p.type = ORMC_TYPE_INTEGER;
     p.u.i32 = value;
-    ormc_builder_where(q ? &q->b : NULL, 1, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SHOP_LINE_LINE_NO, op, &p);
 }
 
 void shop_line_where_line_no_in(shop_line_query *q, const int32_t *values,
                                 size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 1, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SHOP_LINE_LINE_NO, values, n);
 }
 
 void shop_line_where_product_id(shop_line_query *q, ormc_op op, int64_t value)
@@ -1943,13 +1947,13 @@ void shop_line_where_product_id(shop_line_query *q, ormc_op op, int64_t value)
     memset(&p, 0, sizeof p);
     p.type = ORMC_TYPE_BIGINT;
     p.u.i64 = value;
-    ormc_builder_where(q ? &q->b : NULL, 2, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SHOP_LINE_PRODUCT_ID, op, &p);
 }
 
 void shop_line_where_product_id_in(shop_line_query *q, const int64_t *values,
                                    size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 2, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SHOP_LINE_PRODUCT_ID, values, n);
 }
 
 void shop_line_where_quantity(shop_line_query *q, ormc_op op, int32_t value)
@@ -1959,13 +1963,13 @@ void shop_line_where_quantity(shop_line_query *q, ormc_op op, int32_t value)
     memset(&p, 0, sizeof p);
     p.type = ORMC_TYPE_INTEGER;
     p.u.i32 = value;
-    ormc_builder_where(q ? &q->b : NULL, 3, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SHOP_LINE_QUANTITY, op, &p);
 }
 
 void shop_line_where_quantity_in(shop_line_query *q, const int32_t *values,
                                  size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 3, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SHOP_LINE_QUANTITY, values, n);
 }
 
 void shop_line_where_price_cents(shop_line_query *q, ormc_op op, int32_t value)
@@ -1975,13 +1979,13 @@ void shop_line_where_price_cents(shop_line_query *q, ormc_op op, int32_t value)
     memset(&p, 0, sizeof p);
     p.type = ORMC_TYPE_INTEGER;
     p.u.i32 = value;
-    ormc_builder_where(q ? &q->b : NULL, 4, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SHOP_LINE_PRICE_CENTS, op, &p);
 }
 
 void shop_line_where_price_cents_in(shop_line_query *q, const int32_t *values,
                                     size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 4, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SHOP_LINE_PRICE_CENTS, values, n);
 }
 
 void shop_line_or_begin(shop_line_query *q)

@@ -1168,13 +1168,13 @@ void slack_installation_where_id(slack_installation_query *q, ormc_op op,
     memset(&p, 0, sizeof p);
     p.type = ORMC_TYPE_BIGINT;
     p.u.i64 = value;
-    ormc_builder_where(q ? &q->b : NULL, 0, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_INSTALLATION_ID, op, &p);
 }
 
 void slack_installation_where_id_in(slack_installation_query *q,
                                     const int64_t *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 0, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_INSTALLATION_ID, values, n);
 }
 
 void slack_installation_where_client_id(slack_installation_query *q, ormc_op op,
@@ -1186,13 +1186,14 @@ void slack_installation_where_client_id(slack_installation_query *q, ormc_op op,
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 1, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_INSTALLATION_CLIENT_ID, op, &p);
 }
 
 void slack_installation_where_client_id_in(slack_installation_query *q,
                                            const char *const *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 1, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_INSTALLATION_CLIENT_ID,
+                          values, n);
 }
 
 void slack_installation_where_app_id(slack_installation_query *q, ormc_op op,
@@ -1204,13 +1205,14 @@ void slack_installation_where_app_id(slack_installation_query *q, ormc_op op,
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 2, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_INSTALLATION_APP_ID, op, &p);
 }
 
 void slack_installation_where_app_id_in(slack_installation_query *q,
                                         const char *const *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 2, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_INSTALLATION_APP_ID, values,
+                          n);
 }
 
 void slack_installation_where_enterprise_id(slack_installation_query *q,
@@ -1222,14 +1224,16 @@ void slack_installation_where_enterprise_id(slack_installation_query *q,
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 3, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_INSTALLATION_ENTERPRISE_ID, op,
+                       &p);
 }
 
 void slack_installation_where_enterprise_id_in(slack_installation_query *q,
                                                const char *const *values,
                                                size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 3, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_INSTALLATION_ENTERPRISE_ID,
+                          values, n);
 }
 
 void slack_installation_where_enterprise_name(slack_installation_query *q,
@@ -1241,14 +1245,16 @@ void slack_installation_where_enterprise_name(slack_installation_query *q,
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 4, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_INSTALLATION_ENTERPRISE_NAME, op,
+                       &p);
 }
 
 void slack_installation_where_enterprise_name_in(slack_installation_query *q,
                                                  const char *const *values,
                                                  size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 4, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_INSTALLATION_ENTERPRISE_NAME,
+                          values, n);
 }
 
 void slack_installation_where_enterprise_url(slack_installation_query *q,
@@ -1260,14 +1266,16 @@ void slack_installation_where_enterprise_url(slack_installation_query *q,
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 5, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_INSTALLATION_ENTERPRISE_URL, op,
+                       &p);
 }
 
 void slack_installation_where_enterprise_url_in(slack_installation_query *q,
                                                 const char *const *values,
                                                 size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 5, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_INSTALLATION_ENTERPRISE_URL,
+                          values, n);
 }
 
 void slack_installation_where_team_id(slack_installation_query *q, ormc_op op,
@@ -1279,13 +1287,14 @@ void slack_installation_where_team_id(slack_installation_query *q, ormc_op op,
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 6, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_INSTALLATION_TEAM_ID, op, &p);
 }
 
 void slack_installation_where_team_id_in(slack_installation_query *q,
                                          const char *const *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 6, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_INSTALLATION_TEAM_ID, values,
+                          n);
 }
 
 void slack_installation_where_team_name(slack_installation_query *q, ormc_op op,
@@ -1297,13 +1306,14 @@ void slack_installation_where_team_name(slack_installation_query *q, ormc_op op,
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 7, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_INSTALLATION_TEAM_NAME, op, &p);
 }
 
 void slack_installation_where_team_name_in(slack_installation_query *q,
                                            const char *const *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 7, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_INSTALLATION_TEAM_NAME,
+                          values, n);
 }
 
 void slack_installation_where_bot_token(slack_installation_query *q, ormc_op op,
@@ -1315,13 +1325,14 @@ void slack_installation_where_bot_token(slack_installation_query *q, ormc_op op,
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 8, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_INSTALLATION_BOT_TOKEN, op, &p);
 }
 
 void slack_installation_where_bot_token_in(slack_installation_query *q,
                                            const char *const *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 8, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_INSTALLATION_BOT_TOKEN,
+                          values, n);
 }
 
 void slack_installation_where_bot_id(slack_installation_query *q, ormc_op op,
@@ -1333,13 +1344,14 @@ void slack_installation_where_bot_id(slack_installation_query *q, ormc_op op,
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 9, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_INSTALLATION_BOT_ID, op, &p);
 }
 
 void slack_installation_where_bot_id_in(slack_installation_query *q,
                                         const char *const *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 9, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_INSTALLATION_BOT_ID, values,
+                          n);
 }
 
 void slack_installation_where_bot_user_id(slack_installation_query *q,
@@ -1351,14 +1363,16 @@ void slack_installation_where_bot_user_id(slack_installation_query *q,
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 10, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_INSTALLATION_BOT_USER_ID, op,
+                       &p);
 }
 
 void slack_installation_where_bot_user_id_in(slack_installation_query *q,
                                              const char *const *values,
                                              size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 10, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_INSTALLATION_BOT_USER_ID,
+                          values, n);
 }
 
 void slack_installation_where_bot_scopes(slack_installation_query *q,
@@ -1370,13 +1384,14 @@ void slack_installation_where_bot_scopes(slack_installation_query *q,
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 11, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_INSTALLATION_BOT_SCOPES, op, &p);
 }
 
 void slack_installation_where_bot_scopes_in(slack_installation_query *q,
                                             const char *const *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 11, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_INSTALLATION_BOT_SCOPES,
+                          values, n);
 }
 
 void slack_installation_where_bot_refresh_token(slack_installation_query *q,
@@ -1388,14 +1403,16 @@ void slack_installation_where_bot_refresh_token(slack_installation_query *q,
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 12, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_INSTALLATION_BOT_REFRESH_TOKEN,
+                       op, &p);
 }
 
 void slack_installation_where_bot_refresh_token_in(slack_installation_query *q,
                                                    const char *const *values,
                                                    size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 12, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL,
+                          SLACK_INSTALLATION_BOT_REFRESH_TOKEN, values, n);
 }
 
 void slack_installation_where_bot_token_expires_at(slack_installation_query *q,
@@ -1406,13 +1423,15 @@ void slack_installation_where_bot_token_expires_at(slack_installation_query *q,
     memset(&p, 0, sizeof p);
     p.type = ORMC_TYPE_TIMESTAMP;
     p.u.time = value;
-    ormc_builder_where(q ? &q->b : NULL, 13, op, &p);
+    ormc_builder_where(q ? &q->b : NULL,
+                       SLACK_INSTALLATION_BOT_TOKEN_EXPIRES_AT, op, &p);
 }
 
 void slack_installation_where_bot_token_expires_at_in(
     slack_installation_query *q, const ormc_time *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 13, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL,
+                          SLACK_INSTALLATION_BOT_TOKEN_EXPIRES_AT, values, n);
 }
 
 void slack_installation_where_user_id(slack_installation_query *q, ormc_op op,
@@ -1424,13 +1443,14 @@ void slack_installation_where_user_id(slack_installation_query *q, ormc_op op,
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 14, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_INSTALLATION_USER_ID, op, &p);
 }
 
 void slack_installation_where_user_id_in(slack_installation_query *q,
                                          const char *const *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 14, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_INSTALLATION_USER_ID, values,
+                          n);
 }
 
 void slack_installation_where_user_token(slack_installation_query *q,
@@ -1442,13 +1462,14 @@ void slack_installation_where_user_token(slack_installation_query *q,
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 15, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_INSTALLATION_USER_TOKEN, op, &p);
 }
 
 void slack_installation_where_user_token_in(slack_installation_query *q,
                                             const char *const *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 15, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_INSTALLATION_USER_TOKEN,
+                          values, n);
 }
 
 void slack_installation_where_user_scopes(slack_installation_query *q,
@@ -1460,14 +1481,16 @@ void slack_installation_where_user_scopes(slack_installation_query *q,
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 16, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_INSTALLATION_USER_SCOPES, op,
+                       &p);
 }
 
 void slack_installation_where_user_scopes_in(slack_installation_query *q,
                                              const char *const *values,
                                              size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 16, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_INSTALLATION_USER_SCOPES,
+                          values, n);
 }
 
 void slack_installation_where_user_refresh_token(slack_installation_query *q,
@@ -1479,14 +1502,16 @@ void slack_installation_where_user_refresh_token(slack_installation_query *q,
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 17, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_INSTALLATION_USER_REFRESH_TOKEN,
+                       op, &p);
 }
 
 void slack_installation_where_user_refresh_token_in(slack_installation_query *q,
                                                     const char *const *values,
                                                     size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 17, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL,
+                          SLACK_INSTALLATION_USER_REFRESH_TOKEN, values, n);
 }
 
 void slack_installation_where_user_token_expires_at(slack_installation_query *q,
@@ -1497,13 +1522,15 @@ void slack_installation_where_user_token_expires_at(slack_installation_query *q,
     memset(&p, 0, sizeof p);
     p.type = ORMC_TYPE_TIMESTAMP;
     p.u.time = value;
-    ormc_builder_where(q ? &q->b : NULL, 18, op, &p);
+    ormc_builder_where(q ? &q->b : NULL,
+                       SLACK_INSTALLATION_USER_TOKEN_EXPIRES_AT, op, &p);
 }
 
 void slack_installation_where_user_token_expires_at_in(
     slack_installation_query *q, const ormc_time *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 18, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL,
+                          SLACK_INSTALLATION_USER_TOKEN_EXPIRES_AT, values, n);
 }
 
 void slack_installation_where_incoming_webhook_url(slack_installation_query *q,
@@ -1516,13 +1543,15 @@ void slack_installation_where_incoming_webhook_url(slack_installation_query *q,
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 19, op, &p);
+    ormc_builder_where(q ? &q->b : NULL,
+                       SLACK_INSTALLATION_INCOMING_WEBHOOK_URL, op, &p);
 }
 
 void slack_installation_where_incoming_webhook_url_in(
     slack_installation_query *q, const char *const *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 19, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL,
+                          SLACK_INSTALLATION_INCOMING_WEBHOOK_URL, values, n);
 }
 
 void slack_installation_where_incoming_webhook_channel(
@@ -1534,13 +1563,16 @@ void slack_installation_where_incoming_webhook_channel(
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 20, op, &p);
+    ormc_builder_where(q ? &q->b : NULL,
+                       SLACK_INSTALLATION_INCOMING_WEBHOOK_CHANNEL, op, &p);
 }
 
 void slack_installation_where_incoming_webhook_channel_in(
     slack_installation_query *q, const char *const *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 20, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL,
+                          SLACK_INSTALLATION_INCOMING_WEBHOOK_CHANNEL, values,
+                          n);
 }
 
 void slack_installation_where_incoming_webhook_channel_id(
@@ -1552,13 +1584,16 @@ void slack_installation_where_incoming_webhook_channel_id(
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 21, op, &p);
+    ormc_builder_where(q ? &q->b : NULL,
+                       SLACK_INSTALLATION_INCOMING_WEBHOOK_CHANNEL_ID, op, &p);
 }
 
 void slack_installation_where_incoming_webhook_channel_id_in(
     slack_installation_query *q, const char *const *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 21, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL,
+                          SLACK_INSTALLATION_INCOMING_WEBHOOK_CHANNEL_ID,
+                          values, n);
 }
 
 void slack_installation_where_incoming_webhook_configuration_url(
@@ -1570,13 +1605,17 @@ void slack_installation_where_incoming_webhook_configuration_url(
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 22, op, &p);
+    ormc_builder_where(q ? &q->b : NULL,
+                       SLACK_INSTALLATION_INCOMING_WEBHOOK_CONFIGURATION_URL,
+                       op, &p);
 }
 
 void slack_installation_where_incoming_webhook_configuration_url_in(
     slack_installation_query *q, const char *const *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 22, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL,
+                          SLACK_INSTALLATION_INCOMING_WEBHOOK_CONFIGURATION_URL,
+                          values, n);
 }
 
 void slack_installation_where_is_enterprise_install(slack_installation_query *q,
@@ -1587,13 +1626,15 @@ void slack_installation_where_is_enterprise_install(slack_installation_query *q,
     memset(&p, 0, sizeof p);
     p.type = ORMC_TYPE_BOOLEAN;
     p.u.b = value;
-    ormc_builder_where(q ? &q->b : NULL, 23, op, &p);
+    ormc_builder_where(q ? &q->b : NULL,
+                       SLACK_INSTALLATION_IS_ENTERPRISE_INSTALL, op, &p);
 }
 
 void slack_installation_where_is_enterprise_install_in(
     slack_installation_query *q, const bool *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 23, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL,
+                          SLACK_INSTALLATION_IS_ENTERPRISE_INSTALL, values, n);
 }
 
 void slack_installation_where_token_type(slack_installation_query *q,
@@ -1605,13 +1646,14 @@ void slack_installation_where_token_type(slack_installation_query *q,
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 24, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_INSTALLATION_TOKEN_TYPE, op, &p);
 }
 
 void slack_installation_where_token_type_in(slack_installation_query *q,
                                             const char *const *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 24, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_INSTALLATION_TOKEN_TYPE,
+                          values, n);
 }
 
 void slack_installation_where_installed_at(slack_installation_query *q,
@@ -1622,13 +1664,15 @@ void slack_installation_where_installed_at(slack_installation_query *q,
     memset(&p, 0, sizeof p);
     p.type = ORMC_TYPE_TIMESTAMP;
     p.u.time = value;
-    ormc_builder_where(q ? &q->b : NULL, 25, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_INSTALLATION_INSTALLED_AT, op,
+                       &p);
 }
 
 void slack_installation_where_installed_at_in(slack_installation_query *q,
                                               const ormc_time *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 25, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_INSTALLATION_INSTALLED_AT,
+                          values, n);
 }
 
 void slack_installation_or_begin(slack_installation_query *q)
@@ -1835,12 +1879,12 @@ void slack_bot_where_id(slack_bot_query *q, ormc_op op, int64_t value)
     memset(&p, 0, sizeof p);
     p.type = ORMC_TYPE_BIGINT;
     p.u.i64 = value;
-    ormc_builder_where(q ? &q->b : NULL, 0, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_BOT_ID, op, &p);
 }
 
 void slack_bot_where_id_in(slack_bot_query *q, const int64_t *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 0, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_BOT_ID, values, n);
 }
 
 void slack_bot_where_client_id(slack_bot_query *q, ormc_op op,
@@ -1852,13 +1896,13 @@ void slack_bot_where_client_id(slack_bot_query *q, ormc_op op,
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 1, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_BOT_CLIENT_ID, op, &p);
 }
 
 void slack_bot_where_client_id_in(slack_bot_query *q, const char *const *values,
                                   size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 1, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_BOT_CLIENT_ID, values, n);
 }
 
 void slack_bot_where_app_id(slack_bot_query *q, ormc_op op, const char *value)
@@ -1869,13 +1913,13 @@ void slack_bot_where_app_id(slack_bot_query *q, ormc_op op, const char *value)
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 2, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_BOT_APP_ID, op, &p);
 }
 
 void slack_bot_where_app_id_in(slack_bot_query *q, const char *const *values,
                                size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 2, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_BOT_APP_ID, values, n);
 }
 
 void slack_bot_where_enterprise_id(slack_bot_query *q, ormc_op op,
@@ -1887,13 +1931,13 @@ void slack_bot_where_enterprise_id(slack_bot_query *q, ormc_op op,
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 3, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_BOT_ENTERPRISE_ID, op, &p);
 }
 
 void slack_bot_where_enterprise_id_in(slack_bot_query *q,
                                       const char *const *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 3, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_BOT_ENTERPRISE_ID, values, n);
 }
 
 void slack_bot_where_enterprise_name(slack_bot_query *q, ormc_op op,
@@ -1905,13 +1949,14 @@ void slack_bot_where_enterprise_name(slack_bot_query *q, ormc_op op,
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 4, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_BOT_ENTERPRISE_NAME, op, &p);
 }
 
 void slack_bot_where_enterprise_name_in(slack_bot_query *q,
                                         const char *const *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 4, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_BOT_ENTERPRISE_NAME, values,
+                          n);
 }
 
 void slack_bot_where_team_id(slack_bot_query *q, ormc_op op, const char *value)
@@ -1922,13 +1967,13 @@ void slack_bot_where_team_id(slack_bot_query *q, ormc_op op, const char *value)
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 5, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_BOT_TEAM_ID, op, &p);
 }
 
 void slack_bot_where_team_id_in(slack_bot_query *q, const char *const *values,
                                 size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 5, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_BOT_TEAM_ID, values, n);
 }
 
 void slack_bot_where_team_name(slack_bot_query *q, ormc_op op,
@@ -1940,13 +1985,13 @@ void slack_bot_where_team_name(slack_bot_query *q, ormc_op op,
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 6, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_BOT_TEAM_NAME, op, &p);
 }
 
 void slack_bot_where_team_name_in(slack_bot_query *q, const char *const *values,
                                   size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 6, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_BOT_TEAM_NAME, values, n);
 }
 
 void slack_bot_where_bot_token(slack_bot_query *q, ormc_op op,
@@ -1958,13 +2003,13 @@ void slack_bot_where_bot_token(slack_bot_query *q, ormc_op op,
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 7, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_BOT_BOT_TOKEN, op, &p);
 }
 
 void slack_bot_where_bot_token_in(slack_bot_query *q, const char *const *values,
                                   size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 7, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_BOT_BOT_TOKEN, values, n);
 }
 
 void slack_bot_where_bot_id(slack_bot_query *q, ormc_op op, const char *value)
@@ -1975,13 +2020,13 @@ void slack_bot_where_bot_id(slack_bot_query *q, ormc_op op, const char *value)
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 8, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_BOT_BOT_ID, op, &p);
 }
 
 void slack_bot_where_bot_id_in(slack_bot_query *q, const char *const *values,
                                size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 8, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_BOT_BOT_ID, values, n);
 }
 
 void slack_bot_where_bot_user_id(slack_bot_query *q, ormc_op op,
@@ -1993,13 +2038,13 @@ void slack_bot_where_bot_user_id(slack_bot_query *q, ormc_op op,
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 9, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_BOT_BOT_USER_ID, op, &p);
 }
 
 void slack_bot_where_bot_user_id_in(slack_bot_query *q,
                                     const char *const *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 9, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_BOT_BOT_USER_ID, values, n);
 }
 
 void slack_bot_where_bot_scopes(slack_bot_query *q, ormc_op op,
@@ -2011,13 +2056,13 @@ void slack_bot_where_bot_scopes(slack_bot_query *q, ormc_op op,
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 10, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_BOT_BOT_SCOPES, op, &p);
 }
 
 void slack_bot_where_bot_scopes_in(slack_bot_query *q,
                                    const char *const *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 10, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_BOT_BOT_SCOPES, values, n);
 }
 
 void slack_bot_where_bot_refresh_token(slack_bot_query *q, ormc_op op,
@@ -2029,13 +2074,14 @@ void slack_bot_where_bot_refresh_token(slack_bot_query *q, ormc_op op,
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 11, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_BOT_BOT_REFRESH_TOKEN, op, &p);
 }
 
 void slack_bot_where_bot_refresh_token_in(slack_bot_query *q,
                                           const char *const *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 11, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_BOT_BOT_REFRESH_TOKEN, values,
+                          n);
 }
 
 void slack_bot_where_bot_token_expires_at(slack_bot_query *q, ormc_op op,
@@ -2046,13 +2092,15 @@ void slack_bot_where_bot_token_expires_at(slack_bot_query *q, ormc_op op,
     memset(&p, 0, sizeof p);
     p.type = ORMC_TYPE_TIMESTAMP;
     p.u.time = value;
-    ormc_builder_where(q ? &q->b : NULL, 12, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_BOT_BOT_TOKEN_EXPIRES_AT, op,
+                       &p);
 }
 
 void slack_bot_where_bot_token_expires_at_in(slack_bot_query *q,
                                              const ormc_time *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 12, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_BOT_BOT_TOKEN_EXPIRES_AT,
+                          values, n);
 }
 
 void slack_bot_where_is_enterprise_install(slack_bot_query *q, ormc_op op,
@@ -2063,13 +2111,15 @@ void slack_bot_where_is_enterprise_install(slack_bot_query *q, ormc_op op,
     memset(&p, 0, sizeof p);
     p.type = ORMC_TYPE_BOOLEAN;
     p.u.b = value;
-    ormc_builder_where(q ? &q->b : NULL, 13, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_BOT_IS_ENTERPRISE_INSTALL, op,
+                       &p);
 }
 
 void slack_bot_where_is_enterprise_install_in(slack_bot_query *q,
                                               const bool *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 13, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_BOT_IS_ENTERPRISE_INSTALL,
+                          values, n);
 }
 
 void slack_bot_where_installed_at(slack_bot_query *q, ormc_op op,
@@ -2080,13 +2130,13 @@ void slack_bot_where_installed_at(slack_bot_query *q, ormc_op op,
     memset(&p, 0, sizeof p);
     p.type = ORMC_TYPE_TIMESTAMP;
     p.u.time = value;
-    ormc_builder_where(q ? &q->b : NULL, 14, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, SLACK_BOT_INSTALLED_AT, op, &p);
 }
 
 void slack_bot_where_installed_at_in(slack_bot_query *q,
                                      const ormc_time *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 14, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, SLACK_BOT_INSTALLED_AT, values, n);
 }
 
 void slack_bot_or_begin(slack_bot_query *q)

@@ -307,13 +307,13 @@ void web_session_where_id(web_session_query *q, ormc_op op, int64_t value)
     memset(&p, 0, sizeof p);
     p.type = ORMC_TYPE_BIGINT;
     p.u.i64 = value;
-    ormc_builder_where(q ? &q->b : NULL, 0, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, WEB_SESSION_ID, op, &p);
 }
 
 void web_session_where_id_in(web_session_query *q, const int64_t *values,
                              size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 0, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, WEB_SESSION_ID, values, n);
 }
 
 void web_session_where_session_id(web_session_query *q, ormc_op op,
@@ -325,13 +325,13 @@ void web_session_where_session_id(web_session_query *q, ormc_op op,
     p.type = ORMC_TYPE_TEXT;
     p.is_null = value == NULL;
     p.u.text = value;
-    ormc_builder_where(q ? &q->b : NULL, 1, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, WEB_SESSION_SESSION_ID, op, &p);
 }
 
 void web_session_where_session_id_in(web_session_query *q,
                                      const char *const *values, size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 1, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, WEB_SESSION_SESSION_ID, values, n);
 }
 
 void web_session_where_data(web_session_query *q, ormc_op op, ormc_blob value)
@@ -342,13 +342,13 @@ void web_session_where_data(web_session_query *q, ormc_op op, ormc_blob value)
     p.type = ORMC_TYPE_BLOB;
     p.is_null = value.data == NULL;
     p.u.blob = value;
-    ormc_builder_where(q ? &q->b : NULL, 2, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, WEB_SESSION_DATA, op, &p);
 }
 
 void web_session_where_data_in(web_session_query *q, const ormc_blob *values,
                                size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 2, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, WEB_SESSION_DATA, values, n);
 }
 
 void web_session_where_expires(web_session_query *q, ormc_op op,
@@ -359,13 +359,13 @@ void web_session_where_expires(web_session_query *q, ormc_op op,
     memset(&p, 0, sizeof p);
     p.type = ORMC_TYPE_TIMESTAMP;
     p.u.time = value;
-    ormc_builder_where(q ? &q->b : NULL, 3, op, &p);
+    ormc_builder_where(q ? &q->b : NULL, WEB_SESSION_EXPIRES, op, &p);
 }
 
 void web_session_where_expires_in(web_session_query *q, const ormc_time *values,
                                   size_t n)
 {
-    ormc_builder_where_in(q ? &q->b : NULL, 3, values, n);
+    ormc_builder_where_in(q ? &q->b : NULL, WEB_SESSION_EXPIRES, values, n);
 }
 
 void web_session_or_begin(web_session_query *q)

@@ -3,7 +3,7 @@
  * PostgreSQL schema, all through the generated API of schema/shop.lua.
  *
  * Every "request" takes a connection from the pool, switches it to its
- * tenant with ormc_use_schema, adds a product and counts what the tenant
+ * tenant with ormc_use_tenant, adds a product and counts what the tenant
  * sees, then gives the connection back (the pool resets it, so the next
  * request starts clean whatever tenant it serves). At the end every tenant
  * must hold exactly its own products: the generated code is the same for
@@ -49,9 +49,9 @@ static int failed(worker *w, int rc, const char *what, const char *why)
 static int serve(worker *w, ormc_db *db, size_t t, int n)
 {
     const char *tenant = tenants[t];
-    int rc = ormc_use_schema(db, tenant, 0);
+    int rc = ormc_use_tenant(db, tenant, 0);
     if (rc != ORMC_OK)
-        return failed(w, rc, "use_schema", ormc_errmsg(db));
+        return failed(w, rc, "use_tenant", ormc_errmsg(db));
 
     char sku[32], title[64], mine[40];
     snprintf(sku, sizeof sku, "%.8s-%d-%d", tenant, w->id, n);
@@ -119,10 +119,13 @@ static int provision(ormc_pool *pool)
         return rc;
     }
     for (size_t t = 0; t < N_TENANTS && rc == ORMC_OK; t++) {
-        if ((rc = ormc_use_schema(db, tenants[t], ORMC_CREATE)) == ORMC_OK &&
+        ormc_tx_state st = ORMC_TX_IDLE;
+        if ((rc = ormc_use_tenant(db, tenants[t], ORMC_TENANT_CREATE)) ==
+                ORMC_OK &&
             (rc = shop_schema_drop(db)) == ORMC_OK && /* a fresh start */
             (rc = shop_schema_create(db)) == ORMC_OK &&
-            ormc_tx_status(db) != ORMC_TX_IDLE) /* create may commit */
+            (rc = ormc_tx_state_of(db, &st)) == ORMC_OK &&
+            st != ORMC_TX_IDLE) /* create may commit */
             rc = ormc_commit(db);
         if (rc != ORMC_OK)
             fprintf(stderr, "tenant %s: %s\n", tenants[t], ormc_errmsg(db));
@@ -144,7 +147,7 @@ static int verify(ormc_pool *pool, const int expected[N_TENANTS])
         int64_t n = -1;
         shop_product_query q;
         shop_product_query_init(&q);
-        if (ormc_use_schema(db, tenants[t], 0) != ORMC_OK ||
+        if (ormc_use_tenant(db, tenants[t], 0) != ORMC_OK ||
             shop_product_count(db, &q, &n) != ORMC_OK ||
             ormc_rollback(db) != ORMC_OK)
             fprintf(stderr, "%s: %s\n", tenants[t], ormc_errmsg(db));
@@ -154,12 +157,12 @@ static int verify(ormc_pool *pool, const int expected[N_TENANTS])
     }
     char **names = NULL;
     size_t count = 0;
-    if (ormc_list_schemas(db, NULL, &names, &count) == ORMC_OK) {
+    if (ormc_list_tenants(db, NULL, &names, &count) == ORMC_OK) {
         printf("tenant schemas in the database:");
         for (size_t i = 0; i < count; i++)
             printf(" %s", names[i]);
         printf("\n");
-        ormc_schema_list_free(names);
+        ormc_tenant_list_free(names);
     }
     ormc_pool_release(pool, db);
     return bad ? ORMC_ERROR : ORMC_OK;

@@ -5,14 +5,17 @@
  * into SQL when an executor runs it. Building never fails loudly: the first
  * error is kept in q->error (later calls change nothing) and the executor
  * returns it. The errors:
- *   ORMC_INVALID  a column the table does not have; an operator the column
+ *   ORMC_INVALID  a column the table does not have, or not exactly one
+ *                 column's bit (every call names its column by its bit,
+ *                 ORMC_COLUMN_BIT(i), as the generated macros do); an
+ *                 operator the column
  *                 cannot take (LIKE on anything but text; <, <=, >, >= on
  *                 json, whose order differs between the backends, or on an
  *                 enum, which is stored as its label and would sort by it);
  *                 a value of another type than the column's; an enum value
  *                 out of range; nested or_begin, or_end without or_begin,
  *                 more than 255 OR groups; more than ORMC_QUERY_MAX_ORDER
- *                 order keys or an order_by naming not exactly one column;
+ *                 order keys;
  *                 a negative offset or a limit below -1; IN values NULL
  *                 with a count.
  *   ORMC_NOMEM    growing the condition array failed.
@@ -21,7 +24,7 @@
  * and spacing do not matter) and the text on SQLite: it is allowed, and
  * agrees on both when the values are written the same way.
  */
-#include "ormc.h"
+#include "ormc_generated.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -93,16 +96,26 @@ static ormc_cond *push_cond(ormc_builder *q)
     return cond;
 }
 
-/* The column of q's table named by index, or NULL (q->error set). */
-static const ormc_column *column_of(ormc_builder *q, int column)
+/* Whether column names exactly one column of t: one bit, in t's set. */
+static bool one_column(const ormc_table *t, ormc_colset column)
+{
+    return column != 0 && (column & (column - 1)) == 0 &&
+           (column & ~ormc__all_columns(t)) == 0;
+}
+
+/* The column of q's table named by its bit, or NULL (q->error set); its
+ * index in *index. */
+static const ormc_column *column_of(ormc_builder *q, ormc_colset column,
+                                    int *index)
 {
     if (q->error != ORMC_OK)
         return NULL;
-    if (column < 0 || column >= q->table->n_columns) {
+    if (!one_column(q->table, column)) {
         fail(q, ORMC_INVALID);
         return NULL;
     }
-    return &q->table->columns[column];
+    *index = ormc__lowest_column(column);
+    return &q->table->columns[*index];
 }
 
 static bool value_fits(const ormc_column *c, const ormc_param *v)
@@ -121,12 +134,13 @@ static bool value_fits(const ormc_column *c, const ormc_param *v)
     }
 }
 
-void ormc_builder_where(ormc_builder *q, int column, ormc_op op,
+void ormc_builder_where(ormc_builder *q, ormc_colset column, ormc_op op,
                         const ormc_param *value)
 {
     if (q == NULL)
         return;
-    const ormc_column *c = column_of(q, column);
+    int index;
+    const ormc_column *c = column_of(q, column, &index);
     if (c == NULL)
         return;
     ormc_param v;
@@ -171,17 +185,18 @@ void ormc_builder_where(ormc_builder *q, int column, ormc_op op,
     ormc_cond *cond = push_cond(q);
     if (cond == NULL)
         return;
-    cond->column = (uint16_t)column;
+    cond->column = (uint16_t)index;
     cond->op = (uint8_t)op;
     cond->value = v;
 }
 
-void ormc_builder_where_in(ormc_builder *q, int column, const void *values,
-                           size_t n)
+void ormc_builder_where_in(ormc_builder *q, ormc_colset column,
+                           const void *values, size_t n)
 {
     if (q == NULL)
         return;
-    const ormc_column *c = column_of(q, column);
+    int index;
+    const ormc_column *c = column_of(q, column, &index);
     if (c == NULL)
         return;
     if (values == NULL && n > 0) {
@@ -191,7 +206,7 @@ void ormc_builder_where_in(ormc_builder *q, int column, const void *values,
     ormc_cond *cond = push_cond(q);
     if (cond == NULL)
         return;
-    cond->column = (uint16_t)column;
+    cond->column = (uint16_t)index;
     cond->op = ORMC_IN;
     cond->value.type = c->type;
     cond->value.is_null = true;
@@ -225,9 +240,7 @@ void ormc_builder_order_by(ormc_builder *q, ormc_colset column, ormc_order dir)
 {
     if (q == NULL || q->error != ORMC_OK)
         return;
-    /* Exactly one bit, naming a column of the table. */
-    if (column == 0 || (column & (column - 1)) != 0 ||
-        (column & ~ormc__all_columns(q->table)) != 0 ||
+    if (!one_column(q->table, column) ||
         (dir != ORMC_ASC && dir != ORMC_DESC) ||
         q->n_order >= ORMC_QUERY_MAX_ORDER) {
         fail(q, ORMC_INVALID);

@@ -26,7 +26,7 @@
  * The strings and blob bytes of a fixture live in one allocation kept in the
  * row's ormc_owned field, released by ormc_row_free.
  */
-#include "ormc.h"
+#include "ormc_generated.h"
 
 #include <stdio.h>
 #include <stdlib.h>

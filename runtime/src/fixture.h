@@ -21,7 +21,7 @@
 #ifndef ORMC_FIXTURE_H
 #define ORMC_FIXTURE_H
 
-#include "ormc.h"
+#include "ormc_generated.h"
 
 /*
  * The tables that must hold a row before a fixture of t can be stored:

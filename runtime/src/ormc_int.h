@@ -24,7 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ormc.h"
+#include "ormc_generated.h"
 
 typedef struct ormc__stmt ormc__stmt;
 typedef struct ormc__backend_vt ormc__backend_vt;
@@ -503,7 +503,7 @@ struct ormc_db {
     ormc_counters stats;
     uint64_t rng; /* jitter */
 
-    /* tenant.c: the schema ormc_use_schema chose (owned), set again after
+    /* tenant.c: the schema ormc_use_tenant chose (owned), set again after
      * a reconnect; NULL: the URL's search_path */
     char *schema;
 };

@@ -39,7 +39,7 @@
 
 #include <string.h>
 
-#include "ormc.h"
+#include "ormc_generated.h"
 
 #include "buf.h"
 #include "ormc_int.h"

@@ -136,6 +136,9 @@ int ormc__error(ormc_db *db, int status, const char *sqlstate,
     return status;
 }
 
+_Static_assert(ORMC__STATUS_COUNT <= ORMC_STATS_ERRORS_MAX,
+               "ormc_counters.errors has no slot for every status code");
+
 int ormc__last_status(const ormc_db *db)
 {
     return db->err_status;

@@ -54,7 +54,7 @@ static const char *name_problem(const char *name)
     return NULL;
 }
 
-bool ormc_schema_name_valid(const char *name)
+bool ormc_tenant_name_valid(const char *name)
 {
     return name && !name_problem(name);
 }
@@ -96,14 +96,15 @@ static int send_switch(ormc_db *db, const char *name, bool create)
     }
     ormc__buf_free(&b);
     if (rc != ORMC_OK && strcmp(db->sqlstate, "3F000") == 0)
-        rc = ormc__error(db, ORMC_NOT_FOUND, "3F000", NULL,
-                         "schema \"%s\" does not exist (pass ORMC_CREATE to "
-                         "create it)",
-                         name);
+        rc = ormc__error(
+            db, ORMC_NOT_FOUND, "3F000", NULL,
+            "schema \"%s\" does not exist (pass ORMC_TENANT_CREATE to "
+            "create it)",
+            name);
     return rc;
 }
 
-int ormc_use_schema(ormc_db *db, const char *name, unsigned flags)
+int ormc_use_tenant(ormc_db *db, const char *name, unsigned flags)
 {
     if (!db)
         return ORMC_INVALID;
@@ -114,16 +115,16 @@ int ormc_use_schema(ormc_db *db, const char *name, unsigned flags)
             return ormc__error(db, ORMC_INVALID, "3F000", NULL,
                                "invalid tenant schema name: %s", why);
     }
-    if (flags & ~ORMC_CREATE)
+    if (flags & ~ORMC_TENANT_CREATE)
         return ormc__error(db, ORMC_INVALID, NULL, NULL,
-                           "ormc_use_schema: unknown flags 0x%x", flags);
+                           "ormc_use_tenant: unknown flags 0x%x", flags);
     if (db->backend != ORMC_POSTGRES)
         return ormc__error(db, ORMC_UNSUPPORTED, "0A000", NULL,
                            "schemas per tenant need PostgreSQL (SQLite has "
                            "no schemas: use one database file per tenant)");
     if (db->tx_depth > 0)
         return ormc__error(db, ORMC_INVALID, "25001", NULL,
-                           "ormc_use_schema: a transaction is open; commit "
+                           "ormc_use_tenant: a transaction is open; commit "
                            "or roll back first (its rollback would undo the "
                            "search_path)");
 
@@ -136,7 +137,7 @@ int ormc_use_schema(ormc_db *db, const char *name, unsigned flags)
     int rc = ormc__ensure_connected(db);
     if (rc == ORMC_OK) {
         if (name)
-            rc = send_switch(db, name, (flags & ORMC_CREATE) != 0);
+            rc = send_switch(db, name, (flags & ORMC_TENANT_CREATE) != 0);
         else
             rc = ormc__exec_control(db, "RESET search_path", false, NULL);
     }
@@ -221,7 +222,7 @@ static void free_tmp(char **tmp, size_t n)
     free(tmp);
 }
 
-int ormc_list_schemas(ormc_db *db, const char *prefix, char ***names,
+int ormc_list_tenants(ormc_db *db, const char *prefix, char ***names,
                       size_t *count)
 {
     if (names)
@@ -233,7 +234,7 @@ int ormc_list_schemas(ormc_db *db, const char *prefix, char ***names,
     ormc__clear_error(db);
     if (!names)
         return ormc__error(db, ORMC_INVALID, NULL, NULL,
-                           "ormc_list_schemas: names is NULL");
+                           "ormc_list_tenants: names is NULL");
     if (db->backend != ORMC_POSTGRES)
         return ormc__error(db, ORMC_UNSUPPORTED, "0A000", NULL,
                            "schemas per tenant need PostgreSQL (SQLite has "
@@ -251,7 +252,7 @@ int ormc_list_schemas(ormc_db *db, const char *prefix, char ***names,
     size_t n = 0, cap = 0;
     while ((rc = ormc_result_next(res)) == ORMC_ROW) {
         const char *s = ormc_result_text(res, 0);
-        if (!s || !ormc_schema_name_valid(s))
+        if (!s || !ormc_tenant_name_valid(s))
             continue; /* system and reserved schemas are no tenants */
         if (n == cap) {
             size_t ncap = cap ? cap * 2 : 16;
@@ -287,7 +288,30 @@ int ormc_list_schemas(ormc_db *db, const char *prefix, char ***names,
     return ORMC_OK;
 }
 
-void ormc_schema_list_free(char **names)
+void ormc_tenant_list_free(char **names)
 {
     free(names);
+}
+
+/* The names before the rename, kept for one release (ormc.h). */
+
+bool ormc_schema_name_valid(const char *name)
+{
+    return ormc_tenant_name_valid(name);
+}
+
+int ormc_use_schema(ormc_db *db, const char *name, unsigned flags)
+{
+    return ormc_use_tenant(db, name, flags);
+}
+
+int ormc_list_schemas(ormc_db *db, const char *prefix, char ***names,
+                      size_t *count)
+{
+    return ormc_list_tenants(db, prefix, names, count);
+}
+
+void ormc_schema_list_free(char **names)
+{
+    ormc_tenant_list_free(names);
 }

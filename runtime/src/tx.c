@@ -283,13 +283,22 @@ int ormc_rollback(ormc_db *db)
     return rc != ORMC_OK ? rc : ormc__rollback(db);
 }
 
-int ormc_tx_status(const ormc_db *db)
+int ormc_tx_state_of(const ormc_db *db, ormc_tx_state *state)
 {
-    if (!db)
+    if (!db || !state)
         return ORMC_INVALID;
     if (db->tx_depth == 0)
-        return ORMC_TX_IDLE;
-    return db->tx_failed ? ORMC_TX_FAILED : ORMC_TX_ACTIVE;
+        *state = ORMC_TX_IDLE;
+    else
+        *state = db->tx_failed ? ORMC_TX_FAILED : ORMC_TX_ACTIVE;
+    return ORMC_OK;
+}
+
+int ormc_tx_status(const ormc_db *db)
+{
+    ormc_tx_state state;
+    int rc = ormc_tx_state_of(db, &state);
+    return rc == ORMC_OK ? (int)state : rc;
 }
 
 int ormc__end_level(ormc_db *db, int rc)

@@ -21,7 +21,7 @@
  *     it, PostgreSQL refuse it).
  * The first failing column, in column order, is reported.
  */
-#include "ormc.h"
+#include "ormc_generated.h"
 
 #include <math.h>
 #include <stdarg.h>

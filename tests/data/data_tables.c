@@ -152,7 +152,7 @@ void data_create_tables(ormc_db *db)
         ormc_backend_of(db) == ORMC_SQLITE ? ddl_sqlite : ddl_postgres;
     for (size_t i = 0; ddl[i] != NULL; i++)
         ormc_test_exec(db, ddl[i]);
-    if (ormc_tx_status(db) != ORMC_TX_IDLE)
+    if (ormc_test_tx_state(db) != ORMC_TX_IDLE)
         assert_ok(db, ormc_commit(db));
 }
 

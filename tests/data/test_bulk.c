@@ -69,7 +69,7 @@ static void test_insert_many_all_or_nothing(void **state)
         ORMC_CONSTRAINT);
     assert_string_equal(ormc_sqlstate(db), "23505");
     /* nothing went in, and the implicit transaction is still usable */
-    assert_int_equal(ormc_tx_status(db), ORMC_TX_ACTIVE);
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_ACTIVE);
     assert_int_equal(data_count_rows(db, "orders"), 0);
     assert_ok(db, ormc_rollback(db));
 
@@ -87,7 +87,7 @@ static void test_insert_many_all_or_nothing(void **state)
         ormc_builder q;
         ormc_builder_init(&q, &test_order_table);
         ormc_param code = data_text(codes[i]);
-        ormc_builder_where(&q, ORDER_CODE, ORMC_EQ, &code);
+        ormc_builder_where(&q, ORMC_COLUMN_BIT(ORDER_CODE), ORMC_EQ, &code);
         assert_ok(db, ormc_builder_first(db, &q, &ends[i]));
         assert_string_equal(ends[i].note, note);
         ormc_builder_free(&q);
@@ -114,7 +114,7 @@ static void test_insert_many_inside_a_transaction(void **state)
         ormc_row_insert_many(db, &test_order_table, b.rows, N_ROWS),
         ORMC_CONSTRAINT);
     /* the savepoint took only its own rows back */
-    assert_int_equal(ormc_tx_status(db), ORMC_TX_ACTIVE);
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_ACTIVE);
     assert_int_equal(data_count_rows(db, "orders"), 1);
     b.rows[BAD_ROW].code = "other";
     assert_ok(db, ormc_row_insert_many(db, &test_order_table, b.rows, 1000));
@@ -136,11 +136,11 @@ static void test_insert_many_autocommit(void **state)
     b.rows[4000].code = b.rows[0].code;
     assert_int_equal(ormc_row_insert_many(db, &test_order_table, b.rows, 5000),
                      ORMC_CONSTRAINT);
-    assert_int_equal(ormc_tx_status(db), ORMC_TX_IDLE);
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_IDLE);
     assert_int_equal(data_count_rows(db, "orders"), 0);
     b.rows[4000].code = "x";
     assert_ok(db, ormc_row_insert_many(db, &test_order_table, b.rows, 5000));
-    assert_int_equal(ormc_tx_status(db), ORMC_TX_IDLE);
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_IDLE);
     /* committed: another connection sees them */
     assert_int_equal(data_count_rows(setup, "orders"), 5000);
     ormc_rollback(setup);
@@ -277,7 +277,7 @@ static void test_cursor_chunks_and_transactions(void **state)
         assert_int_equal(rc, ORMC_DONE);
         assert_int_equal(n, sizes[i]);
         /* done: its transaction is over */
-        assert_int_equal(ormc_tx_status(db), ORMC_TX_IDLE);
+        assert_int_equal(ormc_test_tx_state(db), ORMC_TX_IDLE);
         ormc_cursor_close(cur);
         ormc_builder_free(&q);
     }
@@ -302,7 +302,7 @@ static void test_cursor_chunks_and_transactions(void **state)
         assert_int_equal(r1.id, ++n);
     assert_int_equal(n, 2000);
     ormc_cursor_close(c1);
-    assert_int_equal(ormc_tx_status(db), ORMC_TX_IDLE);
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_IDLE);
 
     /* the first opened ends first: the second goes on */
     assert_ok(db, ormc_cursor_open(db, &q, &c1));
@@ -313,12 +313,12 @@ static void test_cursor_chunks_and_transactions(void **state)
         assert_int_equal(r2.id, ++n);
     assert_int_equal(n, 2000);
     ormc_cursor_close(c2);
-    assert_int_equal(ormc_tx_status(db), ORMC_TX_IDLE);
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_IDLE);
 
     assert_ok(db, ormc_cursor_open(db, &q, &c1));
     assert_int_equal(ormc_cursor_next(c1, &r1), ORMC_ROW);
     ormc_cursor_close(c1);
-    assert_int_equal(ormc_tx_status(db), ORMC_TX_IDLE);
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_IDLE);
     assert_int_equal(data_count_rows(db, "orders"), 2000);
     ormc_builder_free(&q);
     ormc_close(db);

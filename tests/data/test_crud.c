@@ -21,7 +21,7 @@ static int get_bot(ormc_db *db, int64_t id, test_bot *out)
     ormc_builder q;
     ormc_builder_init(&q, &test_bot_table);
     ormc_param p = data_i64(id);
-    ormc_builder_where(&q, BOT_ID, ORMC_EQ, &p);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(BOT_ID), ORMC_EQ, &p);
     int rc = ormc_builder_first(db, &q, out);
     ormc_builder_free(&q);
     return rc;
@@ -32,7 +32,7 @@ static int get_order(ormc_db *db, int64_t id, test_order *out)
     ormc_builder q;
     ormc_builder_init(&q, &test_order_table);
     ormc_param p = data_i64(id);
-    ormc_builder_where(&q, ORDER_ID, ORMC_EQ, &p);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(ORDER_ID), ORMC_EQ, &p);
     int rc = ormc_builder_first(db, &q, out);
     ormc_builder_free(&q);
     return rc;
@@ -177,7 +177,7 @@ static void test_every_type_round_trips(void **state)
     ormc_builder q;
     ormc_builder_init(&q, &test_kind_table);
     ormc_param id = data_uuid_param(data_uuid(1));
-    ormc_builder_where(&q, KIND_ID, ORMC_EQ, &id);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(KIND_ID), ORMC_EQ, &id);
     test_kind got;
     assert_ok(db, ormc_builder_first(db, &q, &got));
     ormc_builder_free(&q);
@@ -201,7 +201,7 @@ static void test_every_type_round_trips(void **state)
 
     ormc_builder_init(&q, &test_kind_table);
     id = data_uuid_param(data_uuid(2));
-    ormc_builder_where(&q, KIND_ID, ORMC_EQ, &id);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(KIND_ID), ORMC_EQ, &id);
     assert_ok(db, ormc_builder_first(db, &q, &got));
     ormc_builder_free(&q);
     assert_false(got.has_n_big);
@@ -250,7 +250,7 @@ static void test_every_type_insert_many(void **state)
         ormc_builder q;
         ormc_builder_init(&q, &test_kind_table);
         ormc_param id = data_uuid_param(k->id);
-        ormc_builder_where(&q, KIND_ID, ORMC_EQ, &id);
+        ormc_builder_where(&q, ORMC_COLUMN_BIT(KIND_ID), ORMC_EQ, &id);
         test_kind got;
         assert_ok(db, ormc_builder_first(db, &q, &got));
         ormc_builder_free(&q);
@@ -332,7 +332,7 @@ static void test_hostile_strings_round_trip(void **state)
         ormc_builder q;
         ormc_builder_init(&q, &test_order_table);
         ormc_param p = data_text(notes[i]);
-        ormc_builder_where(&q, ORDER_NOTE, ORMC_EQ, &p);
+        ormc_builder_where(&q, ORMC_COLUMN_BIT(ORDER_NOTE), ORMC_EQ, &p);
         test_order got;
         assert_ok(db, ormc_builder_first(db, &q, &got));
         ormc_builder_free(&q);
@@ -376,7 +376,7 @@ static void test_hostile_strings_round_trip(void **state)
     ormc_builder q;
     ormc_builder_init(&q, &test_order_table);
     ormc_param p = data_text(hostile[3]);
-    ormc_builder_where(&q, ORDER_NOTE, ORMC_EQ, &p);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(ORDER_NOTE), ORMC_EQ, &p);
     test_order values = {0};
     values.note = big;
     int64_t n = 0;
@@ -387,7 +387,7 @@ static void test_hostile_strings_round_trip(void **state)
 
     ormc_builder_init(&q, &test_order_table);
     p = data_text(big);
-    ormc_builder_where(&q, ORDER_NOTE, ORMC_EQ, &p);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(ORDER_NOTE), ORMC_EQ, &p);
     assert_ok(db, ormc_builder_count(db, &q, &n));
     assert_int_equal(n, 2);
     assert_ok(db, ormc_builder_delete(db, &q, &n));
@@ -397,7 +397,7 @@ static void test_hostile_strings_round_trip(void **state)
     /* LIKE with wildcards escaped: only the literal "%_\%" matches */
     ormc_builder_init(&q, &test_order_table);
     p = data_text("\\%\\_\\\\\\%");
-    ormc_builder_where(&q, ORDER_NOTE, ORMC_LIKE, &p);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(ORDER_NOTE), ORMC_LIKE, &p);
     assert_ok(db, ormc_builder_count(db, &q, &n));
     assert_int_equal(n, 1);
     ormc_builder_free(&q);
@@ -407,7 +407,7 @@ static void test_hostile_strings_round_trip(void **state)
     assert_ok(db, ormc_row_insert(db, &test_odd_table, &odd));
     ormc_builder_init(&q, &test_odd_table);
     p = data_text(hostile[1]);
-    ormc_builder_where(&q, 1, ORMC_EQ, &p);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(1), ORMC_EQ, &p);
     test_odd got_odd;
     assert_ok(db, ormc_builder_first(db, &q, &got_odd));
     assert_int_equal(got_odd.id, 7);
@@ -475,7 +475,7 @@ static void test_update_columns(void **state)
                                              ORMC_COLUMN_BIT(BOT_CLIENT_ID)),
                      ORMC_INVALID);
     assert_non_null(strstr(ormc_errmsg(db), "bot.client_id: NULL"));
-    assert_int_equal(ormc_tx_status(db), ORMC_TX_ACTIVE);
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_ACTIVE);
     assert_ok(db, ormc_rollback(db));
 }
 
@@ -637,7 +637,7 @@ static void test_find_or_create_keeps_transaction_usable(void **state)
                      ORMC_CONSTRAINT);
     assert_string_equal(ormc_sqlstate(db), "23505");
     assert_false(created);
-    assert_int_equal(ormc_tx_status(db), ORMC_TX_ACTIVE);
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_ACTIVE);
     /* found inside the transaction, created inside it too */
     test_kind k3 = full_kind(1, "other");
     assert_ok(db,
@@ -678,8 +678,8 @@ static void test_composite_key_crud(void **state)
     ormc_builder q;
     ormc_builder_init(&q, &test_line_table);
     ormc_param p1 = data_i64(o.id), p2 = data_i32(2);
-    ormc_builder_where(&q, LINE_ORDER_ID, ORMC_EQ, &p1);
-    ormc_builder_where(&q, LINE_LINE_NO, ORMC_EQ, &p2);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(LINE_ORDER_ID), ORMC_EQ, &p1);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(LINE_LINE_NO), ORMC_EQ, &p2);
     test_line got;
     assert_ok(db, ormc_builder_first(db, &q, &got));
     assert_string_equal(got.sku, "b");
@@ -802,7 +802,7 @@ static void test_hooks_see_every_change(void **state)
     ormc_builder q;
     ormc_builder_init(&q, &test_order_table);
     ormc_param p = data_text("even");
-    ormc_builder_where(&q, ORDER_NOTE, ORMC_EQ, &p);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(ORDER_NOTE), ORMC_EQ, &p);
     test_order values = {0};
     values.note = "EVEN";
     log.n = 0;
@@ -820,7 +820,7 @@ static void test_hooks_see_every_change(void **state)
 
     ormc_builder_init(&q, &test_order_table);
     p = data_text("odd");
-    ormc_builder_where(&q, ORDER_NOTE, ORMC_EQ, &p);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(ORDER_NOTE), ORMC_EQ, &p);
     log.n = 0;
     assert_ok(db, ormc_builder_delete(db, &q, &n));
     assert_int_equal(n, 2);
@@ -979,7 +979,7 @@ static void test_misuse(void **state)
     assert_int_equal(ormc_builder_first(db, NULL, &o), ORMC_INVALID);
     ormc_builder q;
     ormc_builder_init(&q, &test_order_table);
-    ormc_builder_where(&q, 99, ORMC_EQ, NULL); /* no such column */
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(40), ORMC_EQ, NULL); /* none */
     assert_int_equal(ormc_builder_first(db, &q, &o), ORMC_INVALID);
     assert_true(strlen(ormc_errmsg(db)) > 0);
     ormc_cursor *cur = NULL;

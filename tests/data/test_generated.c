@@ -17,7 +17,7 @@ static void create_all(ormc_db *db)
     assert_ok(db, slack_schema_create(db));
     assert_ok(db, shop_schema_create(db));
     assert_ok(db, web_schema_create(db));
-    if (ormc_tx_status(db) != ORMC_TX_IDLE)
+    if (ormc_test_tx_state(db) != ORMC_TX_IDLE)
         assert_ok(db, ormc_commit(db));
 }
 
@@ -335,7 +335,7 @@ static void test_shop_refuses_alike_on_both_backends(void **state)
     c.name = long_name;
     assert_int_equal(shop_customer_update(db, &c), ORMC_INVALID);
     assert_non_null(strstr(ormc_errmsg(db), "customer.name: 101 characters"));
-    assert_int_equal(ormc_tx_status(db), ORMC_TX_ACTIVE);
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_ACTIVE);
     shop_customer got;
     assert_ok(db, shop_customer_get(db, c.id, &got));
     assert_string_equal(got.name, long_name + 1);

@@ -48,7 +48,8 @@ static void test_eq_null_finds_the_null_rows_only(void **state)
 
     ormc_builder_init(&q, &test_bot_table);
     ormc_param null_text = data_text(NULL);
-    ormc_builder_where(&q, BOT_ENTERPRISE_ID, ORMC_EQ, &null_text);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(BOT_ENTERPRISE_ID), ORMC_EQ,
+                       &null_text);
     void *items = NULL;
     size_t n = 0;
     assert_ok(db, ormc_builder_all(db, &q, &items, &n));
@@ -63,24 +64,26 @@ static void test_eq_null_finds_the_null_rows_only(void **state)
 
     /* NE NULL: IS NOT NULL */
     ormc_builder_init(&q, &test_bot_table);
-    ormc_builder_where(&q, BOT_ENTERPRISE_ID, ORMC_NE, &null_text);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(BOT_ENTERPRISE_ID), ORMC_NE,
+                       &null_text);
     assert_int_equal(count(db, &q), 6);
     ormc_builder_free(&q);
 
     /* EQ with a value never matches NULL; NE with a value neither */
     ormc_builder_init(&q, &test_bot_table);
     ormc_param e1 = data_text("E1");
-    ormc_builder_where(&q, BOT_ENTERPRISE_ID, ORMC_NE, &e1);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(BOT_ENTERPRISE_ID), ORMC_NE, &e1);
     assert_int_equal(count(db, &q), 5);
     ormc_builder_free(&q);
 
     /* the store's look-up: client, enterprise NULL, team, newest first */
     ormc_builder_init(&q, &test_bot_table);
     ormc_param c0 = data_text("c0"), t = data_text("T");
-    ormc_builder_where(&q, BOT_CLIENT_ID, ORMC_EQ, &c0);
-    ormc_builder_where(&q, BOT_ENTERPRISE_ID, ORMC_EQ, NULL);
-    ormc_builder_where(&q, BOT_TEAM_ID, ORMC_EQ, &t);
-    ormc_builder_where(&q, BOT_BOT_TOKEN, ORMC_IS_NOT_NULL, NULL);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(BOT_CLIENT_ID), ORMC_EQ, &c0);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(BOT_ENTERPRISE_ID), ORMC_EQ, NULL);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(BOT_TEAM_ID), ORMC_EQ, &t);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(BOT_BOT_TOKEN), ORMC_IS_NOT_NULL,
+                       NULL);
     ormc_builder_order_by(&q, ORMC_COLUMN_BIT(BOT_INSTALLED_AT), ORMC_DESC);
     ormc_builder_limit(&q, 1);
     test_bot b;
@@ -90,8 +93,8 @@ static void test_eq_null_finds_the_null_rows_only(void **state)
     ormc_builder_free(&q);
 
     ormc_builder_init(&q, &test_bot_table);
-    ormc_builder_where(&q, BOT_TEAM_ID, ORMC_IS_NULL, NULL);
-    ormc_builder_where(&q, BOT_ENTERPRISE_ID, ORMC_EQ, NULL);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(BOT_TEAM_ID), ORMC_IS_NULL, NULL);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(BOT_ENTERPRISE_ID), ORMC_EQ, NULL);
     assert_int_equal(count(db, &q), 3); /* 6, 8, 10 */
     ormc_builder_free(&q);
     ormc_rollback(db);
@@ -107,12 +110,12 @@ static void test_first_all_count_exists(void **state)
     /* IN, an OR group, order with NULLs, limit and offset */
     ormc_builder_init(&q, &test_bot_table);
     const char *clients[] = {"c1", "c2"};
-    ormc_builder_where_in(&q, BOT_CLIENT_ID, clients, 2);
+    ormc_builder_where_in(&q, ORMC_COLUMN_BIT(BOT_CLIENT_ID), clients, 2);
     assert_int_equal(count(db, &q), 8);
     ormc_builder_or_begin(&q);
     ormc_param tok = data_text("tok"), e5 = data_text("E5");
-    ormc_builder_where(&q, BOT_BOT_TOKEN, ORMC_EQ, &tok);
-    ormc_builder_where(&q, BOT_ENTERPRISE_ID, ORMC_EQ, &e5);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(BOT_BOT_TOKEN), ORMC_EQ, &tok);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(BOT_ENTERPRISE_ID), ORMC_EQ, &e5);
     ormc_builder_or_end(&q);
     /* c1/c2 and (token or E5): i = 4 (c1, tok), 8 (c2, tok), 5 (c2, E5) */
     assert_int_equal(count(db, &q), 3);
@@ -153,17 +156,17 @@ static void test_first_all_count_exists(void **state)
 
     /* empty IN matches nothing; no conditions match everything */
     ormc_builder_init(&q, &test_bot_table);
-    ormc_builder_where_in(&q, BOT_ID, ids, 0);
+    ormc_builder_where_in(&q, ORMC_COLUMN_BIT(BOT_ID), ids, 0);
     assert_int_equal(count(db, &q), 0);
     ormc_builder_free(&q);
     ormc_builder_init(&q, &test_bot_table);
     assert_int_equal(count(db, &q), 12);
-    ormc_builder_where_in(&q, BOT_ID, ids, 12);
+    ormc_builder_where_in(&q, ORMC_COLUMN_BIT(BOT_ID), ids, 12);
     assert_int_equal(count(db, &q), 12);
     ormc_param lo = data_i64(ids[3]);
-    ormc_builder_where(&q, BOT_ID, ORMC_GE, &lo);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(BOT_ID), ORMC_GE, &lo);
     ormc_param like = data_text("c_");
-    ormc_builder_where(&q, BOT_CLIENT_ID, ORMC_LIKE, &like);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(BOT_CLIENT_ID), ORMC_LIKE, &like);
     assert_int_equal(count(db, &q), 9);
     ormc_builder_free(&q);
     ormc_rollback(db);
@@ -180,7 +183,7 @@ static void test_delete_and_update_where(void **state)
     /* update with NULLs among the values */
     ormc_builder_init(&q, &test_bot_table);
     ormc_param c0 = data_text("c0");
-    ormc_builder_where(&q, BOT_CLIENT_ID, ORMC_EQ, &c0);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(BOT_CLIENT_ID), ORMC_EQ, &c0);
     test_bot values = {0};
     values.bot_token = NULL;
     values.team_id = "NEW";
@@ -196,15 +199,15 @@ static void test_delete_and_update_where(void **state)
     ormc_builder_free(&q);
     ormc_builder_init(&q, &test_bot_table);
     ormc_param nt = data_text("NEW");
-    ormc_builder_where(&q, BOT_TEAM_ID, ORMC_EQ, &nt);
-    ormc_builder_where(&q, BOT_BOT_TOKEN, ORMC_IS_NULL, NULL);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(BOT_TEAM_ID), ORMC_EQ, &nt);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(BOT_BOT_TOKEN), ORMC_IS_NULL, NULL);
     assert_int_equal(count(db, &q), 4);
     ormc_builder_free(&q);
 
     /* update with an order and a limit: the two oldest of c1 */
     ormc_builder_init(&q, &test_bot_table);
     ormc_param c1 = data_text("c1");
-    ormc_builder_where(&q, BOT_CLIENT_ID, ORMC_EQ, &c1);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(BOT_CLIENT_ID), ORMC_EQ, &c1);
     ormc_builder_order_by(&q, ORMC_COLUMN_BIT(BOT_INSTALLED_AT), ORMC_ASC);
     ormc_builder_limit(&q, 2);
     values.team_id = "OLD";
@@ -216,7 +219,7 @@ static void test_delete_and_update_where(void **state)
     ormc_builder_free(&q);
     ormc_builder_init(&q, &test_bot_table);
     ormc_param old = data_text("OLD");
-    ormc_builder_where(&q, BOT_TEAM_ID, ORMC_EQ, &old);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(BOT_TEAM_ID), ORMC_EQ, &old);
     ormc_builder_order_by(&q, ORMC_COLUMN_BIT(BOT_ID), ORMC_ASC);
     void *items;
     size_t k;
@@ -235,7 +238,7 @@ static void test_delete_and_update_where(void **state)
     assert_int_equal(n, 3);
     ormc_builder_free(&q);
     ormc_builder_init(&q, &test_bot_table);
-    ormc_builder_where(&q, BOT_ENTERPRISE_ID, ORMC_EQ, NULL);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(BOT_ENTERPRISE_ID), ORMC_EQ, NULL);
     assert_ok(db, ormc_builder_delete(db, &q, &n));
     assert_int_equal(n, 5); /* 0, 2, 4, 6, 8 (10 went above) */
     assert_ok(db, ormc_builder_delete(db, &q, &n));
@@ -298,7 +301,7 @@ static void test_cursor_streams_rows(void **state)
 
     /* an empty result */
     ormc_param none = data_text("nobody");
-    ormc_builder_where(&q, BOT_CLIENT_ID, ORMC_EQ, &none);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(BOT_CLIENT_ID), ORMC_EQ, &none);
     assert_ok(db, ormc_cursor_open(db, &q, &cur));
     assert_int_equal(ormc_cursor_next(cur, &b), ORMC_DONE);
     ormc_cursor_close(cur);
@@ -317,7 +320,7 @@ static void test_query_shapes_are_cached(void **state)
         ormc_builder q;
         ormc_builder_init(&q, &test_bot_table);
         ormc_param p = data_i64(ids[i]);
-        ormc_builder_where(&q, BOT_ID, ORMC_EQ, &p);
+        ormc_builder_where(&q, ORMC_COLUMN_BIT(BOT_ID), ORMC_EQ, &p);
         test_bot b;
         assert_ok(db, ormc_builder_first(db, &q, &b));
         ormc_row_free(&test_bot_table, &b);
@@ -346,7 +349,7 @@ static void test_shapes_beyond_the_memo(void **state)
             in[i] = ids[i % 12];
         ormc_builder q;
         ormc_builder_init(&q, &test_bot_table);
-        ormc_builder_where_in(&q, BOT_ID, in, n);
+        ormc_builder_where_in(&q, ORMC_COLUMN_BIT(BOT_ID), in, n);
         assert_int_equal(count(db, &q), n < 12 ? (int64_t)n : 12);
         ormc_builder_free(&q);
     }
@@ -355,7 +358,7 @@ static void test_shapes_beyond_the_memo(void **state)
         ormc_builder q;
         ormc_builder_init(&q, &test_bot_table);
         ormc_param e = data_text(i % 2 ? "E1" : NULL);
-        ormc_builder_where(&q, BOT_ENTERPRISE_ID, ORMC_EQ, &e);
+        ormc_builder_where(&q, ORMC_COLUMN_BIT(BOT_ENTERPRISE_ID), ORMC_EQ, &e);
         assert_int_equal(count(db, &q), i % 2 ? 1 : 6);
         ormc_builder_free(&q);
     }
@@ -383,7 +386,7 @@ static void test_memo_links_under_a_small_cache(void **state)
             ormc_builder q;
             ormc_builder_init(&q, &test_bot_table);
             ormc_param p = data_i64(ids[i]);
-            ormc_builder_where(&q, BOT_ID, ORMC_EQ, &p);
+            ormc_builder_where(&q, ORMC_COLUMN_BIT(BOT_ID), ORMC_EQ, &p);
             test_bot b;
             assert_ok(small, ormc_builder_first(small, &q, &b));
             assert_int_equal(b.id, ids[i]);
@@ -392,7 +395,8 @@ static void test_memo_links_under_a_small_cache(void **state)
 
             ormc_builder_init(&q, &test_bot_table);
             ormc_param e = data_text(i % 2 ? "E1" : NULL);
-            ormc_builder_where(&q, BOT_ENTERPRISE_ID, ORMC_EQ, &e);
+            ormc_builder_where(&q, ORMC_COLUMN_BIT(BOT_ENTERPRISE_ID), ORMC_EQ,
+                               &e);
             assert_int_equal(count(small, &q), i % 2 ? 1 : 6);
             ormc_builder_free(&q);
         }
@@ -415,7 +419,7 @@ static void test_memo_links_under_a_small_cache(void **state)
             for (size_t i = 0; i < n; i++)
                 in[i] = ids[i % 12];
             ormc_builder_init(&q, &test_bot_table);
-            ormc_builder_where_in(&q, BOT_ID, in, n);
+            ormc_builder_where_in(&q, ORMC_COLUMN_BIT(BOT_ID), in, n);
             assert_int_equal(count(small, &q), n < 12 ? (int64_t)n : 12);
             ormc_builder_free(&q);
         }
@@ -452,7 +456,7 @@ static void test_update_inside_a_cursor_loop(void **state)
     assert_int_equal(i, 12);
     ormc_cursor_close(cur);
     ormc_param seen = data_text("seen");
-    ormc_builder_where(&q, BOT_BOT_TOKEN, ORMC_EQ, &seen);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(BOT_BOT_TOKEN), ORMC_EQ, &seen);
     assert_int_equal(count(db, &q), 12);
     ormc_builder_free(&q);
     assert_ok(db, ormc_rollback(db));
@@ -507,7 +511,7 @@ static void test_statement_while_a_cursor_streams(void **state)
     assert_int_equal(ormc_cursor_open(db, &q, &another), ORMC_INVALID);
     assert_null(another);
     /* refused, not failed: the transaction goes on */
-    assert_int_equal(ormc_tx_status(db), ORMC_TX_ACTIVE);
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_ACTIVE);
     int i = 1, rc;
     while ((rc = ormc_cursor_next(cur, &b)) == ORMC_ROW)
         assert_int_equal(b.id, ids[i++]);

@@ -99,7 +99,7 @@ static void race(void **state, bool in_tx)
         ormc_builder q;
         ormc_builder_init(&q, &test_order_table);
         ormc_param p = data_text(code);
-        ormc_builder_where(&q, ORDER_CODE, ORMC_EQ, &p);
+        ormc_builder_where(&q, ORMC_COLUMN_BIT(ORDER_CODE), ORMC_EQ, &p);
         int64_t n = 0;
         assert_ok(db, ormc_builder_count(db, &q, &n));
         assert_int_equal(n, 1);

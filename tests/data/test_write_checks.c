@@ -110,7 +110,7 @@ static int w_update_where(ormc_db *db, test_kind *row)
     ormc_builder q;
     ormc_builder_init(&q, &kind_t);
     ormc_param p = data_uuid_param(row->id);
-    ormc_builder_where(&q, KIND_ID, ORMC_EQ, &p);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(KIND_ID), ORMC_EQ, &p);
     int64_t changed = 0;
     int rc = ormc_builder_update(db, &q, row, NOT_KEY, &changed);
     ormc_builder_free(&q);
@@ -252,7 +252,7 @@ static void test_every_write_refuses_before_sending(void **state)
             assert_string_equal(ormc_sqlstate(db), faults[f].sqlstate);
             /* nothing sent */
             assert_int_equal(n_sent, before);
-            assert_int_equal(ormc_tx_status(db), ORMC_TX_ACTIVE);
+            assert_int_equal(ormc_test_tx_state(db), ORMC_TX_ACTIVE);
             assert_int_equal(data_count_rows(db, "kinds"), 1);
             test_kind got;
             assert_ok(db, fetch_kind(db, 1, &got));
@@ -483,7 +483,7 @@ static void test_like_trailing_escape(void **state)
             ormc_builder q;
             ormc_builder_init(&q, &test_order_table);
             ormc_param p = data_text(bad[b]);
-            ormc_builder_where(&q, ORDER_CODE, ORMC_LIKE, &p);
+            ormc_builder_where(&q, ORMC_COLUMN_BIT(ORDER_CODE), ORMC_LIKE, &p);
             int before = n_sent;
             int rc = run[r](db, &q);
             ormc_builder_free(&q);
@@ -495,7 +495,7 @@ static void test_like_trailing_escape(void **state)
                                    "the escape character"));
             assert_string_equal(ormc_errconstraint(db), "code");
             assert_int_equal(n_sent, before);
-            assert_int_equal(ormc_tx_status(db), ORMC_TX_ACTIVE);
+            assert_int_equal(ormc_test_tx_state(db), ORMC_TX_ACTIVE);
             assert_ok(db, ormc_rollback(db));
         }
     }
@@ -504,14 +504,14 @@ static void test_like_trailing_escape(void **state)
     ormc_builder q;
     ormc_builder_init(&q, &test_order_table);
     ormc_param p = data_text("back\\\\");
-    ormc_builder_where(&q, ORDER_CODE, ORMC_LIKE, &p);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(ORDER_CODE), ORMC_LIKE, &p);
     int64_t n = 0;
     assert_ok(db, ormc_builder_count(db, &q, &n));
     assert_int_equal(n, 1);
     ormc_builder_free(&q);
     ormc_builder_init(&q, &test_order_table);
     p = data_text("%\\\\");
-    ormc_builder_where(&q, ORDER_CODE, ORMC_LIKE, &p);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(ORDER_CODE), ORMC_LIKE, &p);
     assert_ok(db, ormc_builder_count(db, &q, &n));
     assert_int_equal(n, 1);
     ormc_builder_free(&q);

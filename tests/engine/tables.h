@@ -23,7 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ormc.h"
+#include "ormc_generated.h"
 #include "test.h" /* generated from tables.lua */
 
 /* The columns' indexes, in the order of tables.lua. */

@@ -15,7 +15,7 @@
 #include <cmocka.h>
 
 #include "fixture.h"
-#include "ormc.h"
+#include "ormc_generated.h"
 #include "sqlbuild.h"
 #include "tables.h"
 

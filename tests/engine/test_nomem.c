@@ -14,7 +14,7 @@
 #include <cmocka.h>
 
 #include "fixture.h"
-#include "ormc.h"
+#include "ormc_generated.h"
 #include "sqlbuild.h"
 #include "tables.h"
 
@@ -56,9 +56,9 @@ static void test_builder_growth(void **state)
     ormc_param p = {.type = ORMC_TYPE_BIGINT};
     ormc_builder_init(&q, &test_order_table);
     for (int i = 0; i < ORMC_QUERY_INLINE_CONDS; i++)
-        ormc_builder_where(&q, ORDER_ID, ORMC_NE, &p);
+        ormc_builder_where(&q, ORMC_COLUMN_BIT(ORDER_ID), ORMC_NE, &p);
     fail_nth(1);
-    ormc_builder_where(&q, ORDER_ID, ORMC_NE, &p);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(ORDER_ID), ORMC_NE, &p);
     assert_int_equal(allocations, 1);
     assert_int_equal(q.error, ORMC_NOMEM);
     assert_int_equal(q.n_conds, ORMC_QUERY_INLINE_CONDS);
@@ -72,9 +72,9 @@ static void test_builder_growth(void **state)
     /* realloc failing later keeps what was there. */
     ormc_builder_init(&q, &test_order_table);
     for (int i = 0; i < 2 * ORMC_QUERY_INLINE_CONDS; i++)
-        ormc_builder_where(&q, ORDER_ID, ORMC_NE, &p);
+        ormc_builder_where(&q, ORMC_COLUMN_BIT(ORDER_ID), ORMC_NE, &p);
     fail_nth(1);
-    ormc_builder_where(&q, ORDER_ID, ORMC_NE, &p);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(ORDER_ID), ORMC_NE, &p);
     assert_int_equal(q.error, ORMC_NOMEM);
     assert_int_equal(q.n_conds, 2 * ORMC_QUERY_INLINE_CONDS);
     ormc_builder_free(&q); /* frees the heap array */
@@ -89,8 +89,8 @@ static void build_big_query(ormc__sql *s, int *rc)
     ormc_param p = {.type = ORMC_TYPE_TEXT};
     p.u.text = "x";
     ormc_builder_init(&q, &test_bot_table);
-    ormc_builder_where(&q, BOT_CLIENT_ID, ORMC_EQ, &p);
-    ormc_builder_where_in(&q, BOT_ID, ids, 80);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(BOT_CLIENT_ID), ORMC_EQ, &p);
+    ormc_builder_where_in(&q, ORMC_COLUMN_BIT(BOT_ID), ids, 80);
     ormc_builder_order_by(&q, ORMC_COLUMN_BIT(BOT_INSTALLED_AT), ORMC_DESC);
     ormc_builder_limit(&q, 10);
     assert_int_equal(q.error, ORMC_OK);

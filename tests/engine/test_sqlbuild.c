@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "ormc.h"
+#include "ormc_generated.h"
 #include "sqlbuild.h"
 #include "tables.h"
 
@@ -450,10 +450,11 @@ static void test_query_latest_bot(void **state)
     ormc_param client = text_param("C1"), ent = text_param(NULL),
                team = text_param("T1");
     ormc_builder_init(&q, &test_bot_table);
-    ormc_builder_where(&q, BOT_CLIENT_ID, ORMC_EQ, &client);
-    ormc_builder_where(&q, BOT_ENTERPRISE_ID, ORMC_EQ, &ent);
-    ormc_builder_where(&q, BOT_TEAM_ID, ORMC_EQ, &team);
-    ormc_builder_where(&q, BOT_BOT_TOKEN, ORMC_IS_NOT_NULL, NULL);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(BOT_CLIENT_ID), ORMC_EQ, &client);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(BOT_ENTERPRISE_ID), ORMC_EQ, &ent);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(BOT_TEAM_ID), ORMC_EQ, &team);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(BOT_BOT_TOKEN), ORMC_IS_NOT_NULL,
+                       NULL);
     ormc_builder_order_by(&q, BIT(BOT_INSTALLED_AT), ORMC_DESC);
     ormc_builder_limit(&q, 1);
     assert_int_equal(ormc__sql_query(s, &q, ORMC__Q_FIRST), ORMC_OK);
@@ -477,12 +478,14 @@ static void test_query_null_rules(void **state)
     ormc_param null_text = {.type = ORMC_TYPE_TEXT, .is_null = true};
     ormc_param null_time = {.type = ORMC_TYPE_TIMESTAMP, .is_null = true};
     ormc_builder_init(&q, &test_bot_table);
-    ormc_builder_where(&q, BOT_TEAM_ID, ORMC_NE, &null_text);
-    ormc_builder_where(&q, BOT_BOT_TOKEN_EXPIRES_AT, ORMC_EQ, &null_time);
-    ormc_builder_where(&q, BOT_BOT_SCOPES, ORMC_EQ, NULL);
-    ormc_builder_where(&q, BOT_BOT_TOKEN, ORMC_IS_NULL, NULL);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(BOT_TEAM_ID), ORMC_NE, &null_text);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(BOT_BOT_TOKEN_EXPIRES_AT), ORMC_EQ,
+                       &null_time);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(BOT_BOT_SCOPES), ORMC_EQ, NULL);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(BOT_BOT_TOKEN), ORMC_IS_NULL, NULL);
     /* An ordering comparison with NULL stays one (true for no row). */
-    ormc_builder_where(&q, BOT_BOT_TOKEN_EXPIRES_AT, ORMC_LT, &null_time);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(BOT_BOT_TOKEN_EXPIRES_AT), ORMC_LT,
+                       &null_time);
     assert_int_equal(ormc__sql_query(s, &q, ORMC__Q_SELECT), ORMC_OK);
     assert_string_equal(s->text.data, BOT_SELECT
                         " WHERE \"team_id\" IS NOT NULL AND "
@@ -502,12 +505,12 @@ static void test_query_comparisons(void **state)
     ormc_param like = text_param("ab\\%%");
     ormc_param st = enum_param(STATUS_ACTIVE);
     ormc_builder_init(&q, &test_order_table);
-    ormc_builder_where(&q, ORDER_ID, ORMC_LT, &id);
-    ormc_builder_where(&q, ORDER_ID, ORMC_LE, &id);
-    ormc_builder_where(&q, ORDER_ID, ORMC_GT, &id);
-    ormc_builder_where(&q, ORDER_ID, ORMC_GE, &id);
-    ormc_builder_where(&q, ORDER_ID, ORMC_NE, &id);
-    ormc_builder_where(&q, ORDER_CODE, ORMC_LIKE, &like);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(ORDER_ID), ORMC_LT, &id);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(ORDER_ID), ORMC_LE, &id);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(ORDER_ID), ORMC_GT, &id);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(ORDER_ID), ORMC_GE, &id);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(ORDER_ID), ORMC_NE, &id);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(ORDER_CODE), ORMC_LIKE, &like);
     assert_int_equal(ormc__sql_query(s, &q, ORMC__Q_SELECT), ORMC_OK);
     assert_string_equal(
         s->text.data,
@@ -522,7 +525,7 @@ static void test_query_comparisons(void **state)
 
     /* An enum is compared by its label. */
     ormc_builder_init(&q, &test_kind_table);
-    ormc_builder_where(&q, KIND_STATUS, ORMC_EQ, &st);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(KIND_STATUS), ORMC_EQ, &st);
     assert_int_equal(ormc__sql_query(s, &q, ORMC__Q_COUNT), ORMC_OK);
     assert_string_equal(s->text.data, "SELECT COUNT(*) FROM \"kinds\" WHERE "
                                       "\"status\" = $1");
@@ -537,22 +540,23 @@ static void test_query_or_groups(void **state)
     ormc_param a = text_param("a"), b = text_param("b"), c = text_param("c"),
                d = text_param("d");
     ormc_builder_init(&q, &test_bot_table);
-    ormc_builder_where(&q, BOT_CLIENT_ID, ORMC_EQ, &a);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(BOT_CLIENT_ID), ORMC_EQ, &a);
     ormc_builder_or_begin(&q);
-    ormc_builder_where(&q, BOT_TEAM_ID, ORMC_EQ, &b);
-    ormc_builder_where(&q, BOT_TEAM_ID, ORMC_IS_NULL, NULL);
-    ormc_builder_where(&q, BOT_ENTERPRISE_ID, ORMC_EQ, &c);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(BOT_TEAM_ID), ORMC_EQ, &b);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(BOT_TEAM_ID), ORMC_IS_NULL, NULL);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(BOT_ENTERPRISE_ID), ORMC_EQ, &c);
     ormc_builder_or_end(&q);
-    ormc_builder_where(&q, BOT_APP_ID, ORMC_EQ, &d);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(BOT_APP_ID), ORMC_EQ, &d);
     /* A group of one needs no parentheses, an empty one vanishes. */
     ormc_builder_or_begin(&q);
-    ormc_builder_where(&q, BOT_BOT_TOKEN, ORMC_IS_NOT_NULL, NULL);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(BOT_BOT_TOKEN), ORMC_IS_NOT_NULL,
+                       NULL);
     ormc_builder_or_end(&q);
     ormc_builder_or_begin(&q);
     ormc_builder_or_end(&q);
     ormc_builder_or_begin(&q);
-    ormc_builder_where(&q, BOT_BOT_SCOPES, ORMC_EQ, &a);
-    ormc_builder_where(&q, BOT_BOT_SCOPES, ORMC_EQ, &b);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(BOT_BOT_SCOPES), ORMC_EQ, &a);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(BOT_BOT_SCOPES), ORMC_EQ, &b);
     ormc_builder_or_end(&q);
     assert_int_equal(ormc__sql_query(s, &q, ORMC__Q_SELECT), ORMC_OK);
     assert_string_equal(s->text.data, BOT_SELECT
@@ -577,8 +581,8 @@ static void test_query_in(void **state)
     int64_t ids[] = {3, 1, 2};
     const char *codes[] = {"x", NULL};
     ormc_builder_init(&q, &test_order_table);
-    ormc_builder_where_in(&q, ORDER_ID, ids, 3);
-    ormc_builder_where_in(&q, ORDER_CODE, codes, 2);
+    ormc_builder_where_in(&q, ORMC_COLUMN_BIT(ORDER_ID), ids, 3);
+    ormc_builder_where_in(&q, ORMC_COLUMN_BIT(ORDER_CODE), codes, 2);
     assert_int_equal(ormc__sql_query(s, &q, ORMC__Q_SELECT), ORMC_OK);
     assert_string_equal(s->text.data,
                         "SELECT " ORDER_COLUMNS " FROM \"orders\" WHERE "
@@ -593,7 +597,7 @@ static void test_query_in(void **state)
 
     /* Nothing is in the empty list. */
     ormc_builder_init(&q, &test_order_table);
-    ormc_builder_where_in(&q, ORDER_ID, NULL, 0);
+    ormc_builder_where_in(&q, ORMC_COLUMN_BIT(ORDER_ID), NULL, 0);
     assert_int_equal(ormc__sql_query(s, &q, ORMC__Q_SELECT), ORMC_OK);
     assert_string_equal(s->text.data,
                         "SELECT " ORDER_COLUMNS " FROM \"orders\" WHERE 1 = 0");
@@ -617,16 +621,16 @@ static void test_query_in_every_type(void **state)
     test_status statuses[] = {STATUS_CLOSED, STATUS_NEW};
 
     ormc_builder_init(&q, &test_kind_table);
-    ormc_builder_where_in(&q, KIND_ID, uuids, 2);
-    ormc_builder_where_in(&q, KIND_N_INT, ints, 2);
-    ormc_builder_where_in(&q, KIND_N_BIG, bigs, 1);
-    ormc_builder_where_in(&q, KIND_RATIO, ratios, 1);
-    ormc_builder_where_in(&q, KIND_FLAG, flags, 2);
-    ormc_builder_where_in(&q, KIND_NOTE, notes, 1);
-    ormc_builder_where_in(&q, KIND_DATA, blobs, 1);
-    ormc_builder_where_in(&q, KIND_AT, times, 1);
-    ormc_builder_where_in(&q, KIND_META, metas, 1);
-    ormc_builder_where_in(&q, KIND_STATUS, statuses, 2);
+    ormc_builder_where_in(&q, ORMC_COLUMN_BIT(KIND_ID), uuids, 2);
+    ormc_builder_where_in(&q, ORMC_COLUMN_BIT(KIND_N_INT), ints, 2);
+    ormc_builder_where_in(&q, ORMC_COLUMN_BIT(KIND_N_BIG), bigs, 1);
+    ormc_builder_where_in(&q, ORMC_COLUMN_BIT(KIND_RATIO), ratios, 1);
+    ormc_builder_where_in(&q, ORMC_COLUMN_BIT(KIND_FLAG), flags, 2);
+    ormc_builder_where_in(&q, ORMC_COLUMN_BIT(KIND_NOTE), notes, 1);
+    ormc_builder_where_in(&q, ORMC_COLUMN_BIT(KIND_DATA), blobs, 1);
+    ormc_builder_where_in(&q, ORMC_COLUMN_BIT(KIND_AT), times, 1);
+    ormc_builder_where_in(&q, ORMC_COLUMN_BIT(KIND_META), metas, 1);
+    ormc_builder_where_in(&q, ORMC_COLUMN_BIT(KIND_STATUS), statuses, 2);
     assert_int_equal(ormc__sql_query(s, &q, ORMC__Q_EXISTS), ORMC_OK);
     assert_string_equal(
         s->text.data,
@@ -658,7 +662,7 @@ static void test_query_in_every_type(void **state)
     /* An enum value out of range fails when the SQL is built. */
     statuses[1] = (test_status)9;
     ormc_builder_init(&q, &test_kind_table);
-    ormc_builder_where_in(&q, KIND_STATUS, statuses, 2);
+    ormc_builder_where_in(&q, ORMC_COLUMN_BIT(KIND_STATUS), statuses, 2);
     assert_int_equal(ormc__sql_query(s, &q, ORMC__Q_SELECT), ORMC_INVALID);
     ormc_builder_free(&q);
 }
@@ -717,7 +721,7 @@ static void test_query_count_exists(void **state)
     ormc_builder q;
     ormc_param code = text_param("c");
     ormc_builder_init(&q, &test_order_table);
-    ormc_builder_where(&q, ORDER_CODE, ORMC_EQ, &code);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(ORDER_CODE), ORMC_EQ, &code);
     ormc_builder_order_by(&q, BIT(ORDER_ID), ORMC_ASC);
     assert_int_equal(ormc__sql_query(s, &q, ORMC__Q_COUNT), ORMC_OK);
     assert_string_equal(s->text.data, "SELECT COUNT(*) FROM \"orders\" WHERE "
@@ -752,7 +756,7 @@ static void test_query_delete(void **state)
     ormc_builder q;
     ormc_param code = text_param("c");
     ormc_builder_init(&q, &test_order_table);
-    ormc_builder_where(&q, ORDER_CODE, ORMC_NE, &code);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(ORDER_CODE), ORMC_NE, &code);
     assert_int_equal(ormc__sql_query(s, &q, ORMC__Q_DELETE), ORMC_OK);
     assert_string_equal(s->text.data, "DELETE FROM \"orders\" WHERE \"code\" "
                                       "<> $1 RETURNING \"id\"");
@@ -793,7 +797,7 @@ static void test_query_update_where(void **state)
     values.status = STATUS_CLOSED;
     values.has_n_big = false;
     ormc_builder_init(&q, &test_kind_table);
-    ormc_builder_where(&q, KIND_NAME, ORMC_EQ, &code);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(KIND_NAME), ORMC_EQ, &code);
     assert_int_equal(ormc__sql_update_where(s, &q, &values,
                                             BIT(KIND_NOTE) | BIT(KIND_N_BIG) |
                                                 BIT(KIND_STATUS)),
@@ -829,8 +833,8 @@ static void test_query_same_shape_same_text(void **state)
     ormc_param n1 = text_param(NULL);
     ormc_builder_init(&q1, &test_bot_table);
     ormc_builder_init(&q2, &test_bot_table);
-    ormc_builder_where(&q1, BOT_CLIENT_ID, ORMC_EQ, &a);
-    ormc_builder_where(&q2, BOT_CLIENT_ID, ORMC_EQ, &b);
+    ormc_builder_where(&q1, ORMC_COLUMN_BIT(BOT_CLIENT_ID), ORMC_EQ, &a);
+    ormc_builder_where(&q2, ORMC_COLUMN_BIT(BOT_CLIENT_ID), ORMC_EQ, &b);
     ormc_builder_limit(&q1, 1);
     ormc_builder_limit(&q2, 1000);
     ormc__sql_init(&other);
@@ -839,8 +843,8 @@ static void test_query_same_shape_same_text(void **state)
     assert_string_equal(s->text.data, other.text.data);
 
     /* A NULL value is another shape. */
-    ormc_builder_where(&q1, BOT_TEAM_ID, ORMC_EQ, &a);
-    ormc_builder_where(&q2, BOT_TEAM_ID, ORMC_EQ, &n1);
+    ormc_builder_where(&q1, ORMC_COLUMN_BIT(BOT_TEAM_ID), ORMC_EQ, &a);
+    ormc_builder_where(&q2, ORMC_COLUMN_BIT(BOT_TEAM_ID), ORMC_EQ, &n1);
     assert_int_equal(ormc__sql_query(s, &q1, ORMC__Q_SELECT), ORMC_OK);
     assert_int_equal(ormc__sql_query(&other, &q2, ORMC__Q_SELECT), ORMC_OK);
     assert_string_not_equal(s->text.data, other.text.data);
@@ -855,7 +859,7 @@ static void test_query_quoting(void **state)
     ormc_builder q;
     ormc_param v = text_param("x\"; DROP TABLE t; --");
     ormc_builder_init(&q, &test_odd_table);
-    ormc_builder_where(&q, 1, ORMC_EQ, &v);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(1), ORMC_EQ, &v);
     assert_int_equal(ormc__sql_query(s, &q, ORMC__Q_SELECT), ORMC_OK);
     assert_string_equal(s->text.data,
                         "SELECT \"id\", \"we\"\"ird\" FROM \"odd\"\"table\" "
@@ -877,7 +881,7 @@ static void test_builder_grows(void **state)
         ormc_param p = i64_param(v[i]);
         if (i == 10)
             ormc_builder_or_begin(&q);
-        ormc_builder_where(&q, ORDER_ID, ORMC_NE, &p);
+        ormc_builder_where(&q, ORMC_COLUMN_BIT(ORDER_ID), ORMC_NE, &p);
         if (i == 12)
             ormc_builder_or_end(&q);
     }
@@ -904,9 +908,9 @@ static void test_builder_copy_before_growing(void **state)
     ormc_builder q, copy;
     ormc_param a = text_param("a"), b = text_param("b");
     ormc_builder_init(&q, &test_order_table);
-    ormc_builder_where(&q, ORDER_CODE, ORMC_EQ, &a);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(ORDER_CODE), ORMC_EQ, &a);
     copy = q;
-    ormc_builder_where(&copy, ORDER_NOTE, ORMC_EQ, &b);
+    ormc_builder_where(&copy, ORMC_COLUMN_BIT(ORDER_NOTE), ORMC_EQ, &b);
     assert_int_equal(ormc__sql_query(s, &copy, ORMC__Q_SELECT), ORMC_OK);
     assert_string_equal(s->text.data,
                         "SELECT " ORDER_COLUMNS " FROM \"orders\" WHERE "
@@ -935,54 +939,59 @@ static void expect_error(void (*misuse)(ormc_builder *q))
 
 static void bad_column(ormc_builder *q)
 {
-    ormc_builder_where(q, 12, ORMC_IS_NULL, NULL);
+    ormc_builder_where(q, ORMC_COLUMN_BIT(12), ORMC_IS_NULL, NULL);
 }
-static void negative_column(ormc_builder *q)
+static void no_column(ormc_builder *q)
 {
-    ormc_builder_where_in(q, -1, NULL, 0);
+    ormc_builder_where_in(q, 0, NULL, 0);
+}
+static void two_columns(ormc_builder *q)
+{
+    ormc_builder_where(q, ORMC_COLUMN_BIT(0) | ORMC_COLUMN_BIT(1), ORMC_IS_NULL,
+                       NULL);
 }
 static void like_on_integer(ormc_builder *q)
 {
     ormc_param p = {.type = ORMC_TYPE_INTEGER};
-    ormc_builder_where(q, KIND_N_INT, ORMC_LIKE, &p);
+    ormc_builder_where(q, ORMC_COLUMN_BIT(KIND_N_INT), ORMC_LIKE, &p);
 }
 static void like_on_json(ormc_builder *q)
 {
     ormc_param p = text_param("%");
-    ormc_builder_where(q, KIND_META, ORMC_LIKE, &p);
+    ormc_builder_where(q, ORMC_COLUMN_BIT(KIND_META), ORMC_LIKE, &p);
 }
 static void less_on_enum(ormc_builder *q)
 {
     ormc_param p = enum_param(1);
-    ormc_builder_where(q, KIND_STATUS, ORMC_LT, &p);
+    ormc_builder_where(q, ORMC_COLUMN_BIT(KIND_STATUS), ORMC_LT, &p);
 }
 static void less_on_json(ormc_builder *q)
 {
     ormc_param p = text_param("{}");
-    ormc_builder_where(q, KIND_META, ORMC_GE, &p);
+    ormc_builder_where(q, ORMC_COLUMN_BIT(KIND_META), ORMC_GE, &p);
 }
 static void wrong_type(ormc_builder *q)
 {
     ormc_param p = text_param("1");
-    ormc_builder_where(q, KIND_N_INT, ORMC_EQ, &p);
+    ormc_builder_where(q, ORMC_COLUMN_BIT(KIND_N_INT), ORMC_EQ, &p);
 }
 static void enum_out_of_range(ormc_builder *q)
 {
     ormc_param p = enum_param(3);
-    ormc_builder_where(q, KIND_STATUS, ORMC_EQ, &p);
+    ormc_builder_where(q, ORMC_COLUMN_BIT(KIND_STATUS), ORMC_EQ, &p);
 }
 static void in_through_where(ormc_builder *q)
 {
     ormc_param p = i64_param(1);
-    ormc_builder_where(q, KIND_N_BIG, ORMC_IN, &p);
+    ormc_builder_where(q, ORMC_COLUMN_BIT(KIND_N_BIG), ORMC_IN, &p);
 }
 static void unknown_op(ormc_builder *q)
 {
-    ormc_builder_where(q, KIND_N_BIG, (ormc_op)99, NULL);
+    ormc_builder_where(q, ORMC_COLUMN_BIT(KIND_N_BIG), (ormc_op)99, NULL);
 }
 static void in_without_values(ormc_builder *q)
 {
-    ormc_builder_where_in(q, KIND_N_BIG, NULL, 3);
+    ormc_builder_where_in(q, ORMC_COLUMN_BIT(KIND_N_BIG), NULL, 3);
 }
 static void nested_or(ormc_builder *q)
 {
@@ -1035,7 +1044,8 @@ static void test_builder_errors(void **state)
     (void)state;
     void (*const misuses[])(ormc_builder *) = {
         bad_column,
-        negative_column,
+        no_column,
+        two_columns,
         like_on_integer,
         like_on_json,
         less_on_enum,
@@ -1066,10 +1076,10 @@ static void test_builder_first_error_wins(void **state)
     ormc_builder q;
     ormc_param ok = text_param("n");
     ormc_builder_init(&q, &test_kind_table);
-    ormc_builder_where(&q, KIND_NAME, ORMC_EQ, &ok);
-    ormc_builder_where(&q, 99, ORMC_EQ, &ok);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(KIND_NAME), ORMC_EQ, &ok);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(40), ORMC_EQ, &ok);
     /* Later calls, good or bad, change nothing. */
-    ormc_builder_where(&q, KIND_NAME, ORMC_EQ, &ok);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(KIND_NAME), ORMC_EQ, &ok);
     ormc_builder_or_end(&q);
     ormc_builder_limit(&q, 5);
     ormc_builder_order_by(&q, BIT(1), ORMC_ASC);
@@ -1083,7 +1093,7 @@ static void test_builder_first_error_wins(void **state)
     /* A builder without a table. */
     ormc_builder_init(&q, NULL);
     assert_int_equal(q.error, ORMC_INVALID);
-    ormc_builder_where(&q, 0, ORMC_IS_NULL, NULL);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(0), ORMC_IS_NULL, NULL);
     assert_int_equal(ormc__sql_query(s, &q, ORMC__Q_SELECT), ORMC_INVALID);
     ormc_builder_free(&q);
     ormc_builder_init(NULL, &test_kind_table);
@@ -1099,9 +1109,9 @@ static void test_builder_null_value_forms(void **state)
     ormc_param t = {.type = ORMC_TYPE_TEXT};
     ormc_param b = {.type = ORMC_TYPE_BLOB};
     ormc_builder_init(&q, &test_kind_table);
-    ormc_builder_where(&q, KIND_NOTE, ORMC_EQ, &t);
-    ormc_builder_where(&q, KIND_DATA, ORMC_NE, &b);
-    ormc_builder_where(&q, KIND_LEVEL, ORMC_EQ, NULL);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(KIND_NOTE), ORMC_EQ, &t);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(KIND_DATA), ORMC_NE, &b);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(KIND_LEVEL), ORMC_EQ, NULL);
     assert_int_equal(ormc__sql_query(s, &q, ORMC__Q_COUNT), ORMC_OK);
     assert_string_equal(s->text.data,
                         "SELECT COUNT(*) FROM \"kinds\" WHERE \"note\" IS "

@@ -15,7 +15,7 @@
 #include <cmocka.h>
 
 #include "json_samples.h"
-#include "ormc.h"
+#include "ormc_generated.h"
 #include "tables.h"
 
 /* A valid bot, as a caller builds it. */

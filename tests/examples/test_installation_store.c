@@ -382,7 +382,7 @@ static void test_default_mode_saves_commit_with_the_caller(void **state)
         ORMC_NOT_FOUND);
     slack_installation inst = an_installation("T1", "U1", "xoxb-1", T0);
     assert_ok(store.db, installation_store_save(&store, &inst));
-    assert_int_equal(ormc_tx_status(store.db), ORMC_TX_ACTIVE);
+    assert_int_equal(ormc_test_tx_state(store.db), ORMC_TX_ACTIVE);
     assert_int_equal(
         installation_store_find_bot(&observer, NULL, "T1", false, &bot),
         ORMC_NOT_FOUND);

@@ -53,6 +53,54 @@ else
                           .. " -c tests/gen/usage.c -o /dev/null")
     T.eq(rc, 0, "tests/gen/usage.c compiles with " .. cc)
     if rc ~= 0 then io.stderr:write(o, e) end
+
+    -- The two headers: ormc.h alone is the application's API and declares
+    -- none of the engine; ormc_generated.h compiles on its own.
+    local app = out .. "/app.c"
+    T.write(app, '#include "ormc.h"\n'
+        .. "ormc_colset app(ormc_op op, ormc_order dir);\n"
+        .. "ormc_colset app(ormc_op op, ormc_order dir) {\n"
+        .. "    return op == ORMC_EQ && dir == ORMC_DESC ? ORMC_COLUMN_BIT(1) : 0;\n"
+        .. "}\n")
+    rc, o, e = T.sh(cc .. cflags .. includes .. " -c " .. T.quote(app)
+                    .. " -o /dev/null")
+    T.eq(rc, 0, "ormc.h alone compiles with " .. cc)
+    if rc ~= 0 then io.stderr:write(o, e) end
+    local engine = out .. "/engine.c"
+    T.write(engine, '#include "ormc.h"\n'
+        .. "int engine(ormc_db *db, const ormc_table *t, void *row);\n"
+        .. "int engine(ormc_db *db, const ormc_table *t, void *row) {\n"
+        .. "    return ormc_row_insert(db, t, row);\n"
+        .. "}\n")
+    rc = T.sh(cc .. cflags .. includes .. " -c " .. T.quote(engine)
+              .. " -o /dev/null")
+    T.ok(rc ~= 0, "ormc.h alone declares no engine call (ormc_row_insert)")
+    T.write(engine, '#include "ormc_generated.h"\n'
+        .. "int engine(ormc_db *db, const ormc_table *t, void *row);\n"
+        .. "int engine(ormc_db *db, const ormc_table *t, void *row) {\n"
+        .. "    return ormc_row_insert(db, t, row);\n"
+        .. "}\n")
+    rc, o, e = T.sh(cc .. cflags .. includes .. " -c " .. T.quote(engine)
+                    .. " -o /dev/null")
+    T.eq(rc, 0, "ormc_generated.h alone compiles with " .. cc)
+    if rc ~= 0 then io.stderr:write(o, e) end
+
+    -- A generated header refuses a runtime of another ABI, saying to
+    -- regenerate: ormc_generated.h copied with its ORMC_ABI changed.
+    local other = out .. "/other-abi"
+    T.must("mkdir -p " .. T.quote(other))
+    local gh = T.read("runtime/include/ormc_generated.h")
+    local changed, n = gh:gsub("\n#define ORMC_ABI (%d+)\n", function(v)
+        return "\n#define ORMC_ABI " .. (tonumber(v) + 1) .. "\n"
+    end)
+    T.eq(n, 1, "ormc_generated.h defines ORMC_ABI once")
+    T.write(other .. "/ormc_generated.h", changed)
+    rc, o, e = T.sh(cc .. cflags .. " -I " .. T.quote(other) .. includes
+                    .. " -fsyntax-only -x c generated/slack.h")
+    T.ok(rc ~= 0 and (o .. e):find("regenerate: slack.h was generated", 1,
+                                   true) ~= nil,
+         "a generated header refuses another ORMC_ABI, saying to regenerate",
+         o .. e)
 end
 
 T.rmrf(out)

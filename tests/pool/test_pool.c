@@ -74,9 +74,9 @@ static void *stress_thread(void *p)
             note(a, "commit", rc, ormc_errmsg(db));
         if (i % 7 == 0)
             ormc_exec(db, "SELECT no_such_column", NULL, 0, NULL);
-        if (ormc_tx_status(db) != (i % 3 == 0 && i % 7 != 0 ? ORMC_TX_IDLE
-                                   : i % 7 == 0             ? ORMC_TX_FAILED
-                                                            : ORMC_TX_ACTIVE))
+        if (ormc_test_tx_state(db) != (i % 3 == 0 && i % 7 != 0 ? ORMC_TX_IDLE
+                                       : i % 7 == 0             ? ORMC_TX_FAILED
+                                                    : ORMC_TX_ACTIVE))
             note(a, "tx state", ORMC_ERROR, "unexpected");
 
         pthread_mutex_lock(&holders_mu);
@@ -357,7 +357,7 @@ static void test_release_resets(void **state)
         pid = pu_backend_pid(db);
         /* session state that a commit makes stick */
         assert_ok(db, ormc_rollback(db));
-        assert_ok(db, ormc_use_schema(db, "dirty-tenant", ORMC_CREATE));
+        assert_ok(db, ormc_use_tenant(db, "dirty-tenant", ORMC_TENANT_CREATE));
         ormc_test_exec(db, "SET lock_timeout = 4321");
         ormc_test_exec(db, "SET application_name = 'someone'");
         ormc_test_exec(db, "CREATE TEMP TABLE scratch (x integer)");
@@ -369,7 +369,7 @@ static void test_release_resets(void **state)
         pu_text(db, "SELECT current_schema()", buf, sizeof buf);
         assert_string_equal(buf, "dirty-tenant");
         assert_ok(db, ormc_rollback(db));
-        assert_ok(db, ormc_use_schema(db, NULL, 0));
+        assert_ok(db, ormc_use_tenant(db, NULL, 0));
     }
     /* a transaction with a savepoint, left open; a trace hook left on */
     ormc_set_trace(db, count_trace, NULL);
@@ -379,9 +379,9 @@ static void test_release_resets(void **state)
     ormc_test_exec(db, "INSERT INTO t VALUES (2)");
     if (pg) {
         /* the tenant cannot be switched inside a transaction */
-        assert_int_equal(ormc_use_schema(db, "other", 0), ORMC_INVALID);
+        assert_int_equal(ormc_use_tenant(db, "other", 0), ORMC_INVALID);
     }
-    assert_int_equal(ormc_tx_status(db), ORMC_TX_ACTIVE);
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_ACTIVE);
     assert_int_equal(ormc_pool_release(pool, db), ORMC_OK);
 
     traced = 0;
@@ -389,7 +389,7 @@ static void test_release_resets(void **state)
     ormc_counters cs;
     assert_int_equal(ormc_stats(db, &cs), ORMC_OK);
     assert_int_equal(cs.statements, 0); /* counters start at acquire */
-    assert_int_equal(ormc_tx_status(db), ORMC_TX_IDLE);
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_IDLE);
     if (pg)
         assert_int_equal(pu_backend_pid(db), pid); /* the same session */
     assert_int_equal(pu_int(db, "SELECT count(*) FROM t"), 0);
@@ -418,10 +418,10 @@ static void test_release_resets(void **state)
     db = pu_acquire(pool);
     assert_int_not_equal(ormc_exec(db, "SELECT nothing_here", NULL, 0, NULL),
                          ORMC_OK);
-    assert_int_equal(ormc_tx_status(db), ORMC_TX_FAILED);
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_FAILED);
     assert_int_equal(ormc_pool_release(pool, db), ORMC_OK);
     db = pu_acquire(pool);
-    assert_int_equal(ormc_tx_status(db), ORMC_TX_IDLE);
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_IDLE);
     assert_string_equal(ormc_errmsg(db), "");
     assert_int_equal(pu_int(db, "SELECT 5"), 5);
     assert_int_equal(ormc_pool_release(pool, db), ORMC_OK);
@@ -445,13 +445,13 @@ static void test_autocommit_pool(void **state)
     ormc_pool *pool = pu_pool(&o);
     ormc_db *db = pu_acquire(pool);
     ormc_test_exec(db, "INSERT INTO a VALUES (1)");
-    assert_int_equal(ormc_tx_status(db), ORMC_TX_IDLE); /* committed */
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_IDLE); /* committed */
     assert_ok(db, ormc_begin(db));
     ormc_test_exec(db, "INSERT INTO a VALUES (2)");
     assert_int_equal(ormc_pool_release(pool, db), ORMC_OK);
     db = pu_acquire(pool);
     assert_int_equal(pu_int(db, "SELECT count(*) FROM a"), 1);
-    assert_int_equal(ormc_tx_status(db), ORMC_TX_IDLE);
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_IDLE);
     assert_int_equal(ormc_pool_release(pool, db), ORMC_OK);
     ormc_pool_close(pool);
 }

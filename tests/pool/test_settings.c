@@ -73,7 +73,7 @@ static void test_options_applied(void **state)
     pool = pu_pool(&o);
     db = pu_acquire(pool);
     expect_setting(db, "transaction_isolation", "serializable");
-    assert_int_equal(ormc_tx_status(db), ORMC_TX_IDLE);
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_IDLE);
     assert_int_equal(ormc_pool_release(pool, db), ORMC_OK);
     ormc_pool_close(pool);
 }

@@ -235,7 +235,7 @@ static void reconnect_case(void **state, bool restart)
     lose_connection(ac, restart);
     assert_int_equal(ormc_exec(ac, "SELECT 1", NULL, 0, NULL), ORMC_CONNECTION);
     assert_int_equal(strlen(ormc_sqlstate(ac)), 5);
-    assert_int_equal(ormc_tx_status(ac), ORMC_TX_IDLE);
+    assert_int_equal(ormc_test_tx_state(ac), ORMC_TX_IDLE);
     assert_int_equal(query_int(ac, "SELECT 2"), 2);
     ormc_counters s;
     assert_ok(ac, ormc_stats(ac, &s));
@@ -249,10 +249,10 @@ static void reconnect_case(void **state, bool restart)
     lose_connection(ac, restart);
     assert_int_equal(ormc_exec(ac, "INSERT INTO t VALUES (2)", NULL, 0, NULL),
                      ORMC_CONNECTION);
-    assert_int_equal(ormc_tx_status(ac), ORMC_TX_FAILED);
+    assert_int_equal(ormc_test_tx_state(ac), ORMC_TX_FAILED);
     assert_int_equal(ormc_exec(ac, "SELECT 1", NULL, 0, NULL), ORMC_CONNECTION);
     assert_int_equal(ormc_commit(ac), ORMC_CONNECTION);
-    assert_int_equal(ormc_tx_status(ac), ORMC_TX_IDLE);
+    assert_int_equal(ormc_test_tx_state(ac), ORMC_TX_IDLE);
     assert_int_equal(query_int(ac, "SELECT count(*) FROM t"), 0);
     assert_ok(ac, ormc_stats(ac, &s));
     assert_int_equal(s.reconnects, 2);
@@ -345,7 +345,7 @@ static void test_server_crash(void **state)
      * reconnects */
     crash_server();
     expect_lost(ac, ormc_exec(ac, "SELECT 1", NULL, 0, NULL));
-    assert_int_equal(ormc_tx_status(ac), ORMC_TX_IDLE);
+    assert_int_equal(ormc_test_tx_state(ac), ORMC_TX_IDLE);
     assert_int_equal(query_int(ac, "SELECT 2"), 2);
     ormc_counters s;
     assert_ok(ac, ormc_stats(ac, &s));
@@ -357,9 +357,9 @@ static void test_server_crash(void **state)
     assert_ok(ac, ormc_exec(ac, "INSERT INTO t VALUES (1)", NULL, 0, NULL));
     crash_server();
     expect_lost(ac, ormc_exec(ac, "INSERT INTO t VALUES (2)", NULL, 0, NULL));
-    assert_int_equal(ormc_tx_status(ac), ORMC_TX_FAILED);
+    assert_int_equal(ormc_test_tx_state(ac), ORMC_TX_FAILED);
     expect_lost(ac, ormc_commit(ac));
-    assert_int_equal(ormc_tx_status(ac), ORMC_TX_IDLE);
+    assert_int_equal(ormc_test_tx_state(ac), ORMC_TX_IDLE);
     assert_int_equal(query_int(ac, "SELECT count(*) FROM t"), 0);
 
     /* the commit itself is the first call after the crash */
@@ -367,7 +367,7 @@ static void test_server_crash(void **state)
     assert_ok(ac, ormc_exec(ac, "INSERT INTO t VALUES (3)", NULL, 0, NULL));
     crash_server();
     expect_lost(ac, ormc_commit(ac));
-    assert_int_equal(ormc_tx_status(ac), ORMC_TX_IDLE);
+    assert_int_equal(ormc_test_tx_state(ac), ORMC_TX_IDLE);
     assert_int_equal(query_int(ac, "SELECT count(*) FROM t"), 0);
     assert_ok(ac, ormc_stats(ac, &s));
     assert_int_equal(s.reconnects, 3);
@@ -376,9 +376,9 @@ static void test_server_crash(void **state)
     /* the default mode's implicit transaction, on the test's own
      * connection (lost in the first crash) */
     expect_lost(db, ormc_exec(db, "SELECT 3", NULL, 0, NULL));
-    assert_int_equal(ormc_tx_status(db), ORMC_TX_IDLE);
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_IDLE);
     assert_int_equal(query_int(db, "SELECT 3"), 3); /* reconnects */
-    assert_int_equal(ormc_tx_status(db), ORMC_TX_ACTIVE);
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_ACTIVE);
     crash_server();
     expect_lost(db, ormc_exec(db, "SELECT 4", NULL, 0, NULL));
     expect_lost(db, ormc_commit(db));

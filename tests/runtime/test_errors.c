@@ -33,7 +33,7 @@ static void expect_error(ormc_db *db, const char *sql, int status,
     assert_true(strlen(ormc_errmsg(db)) > 0);
     if (constraint)
         assert_string_equal(ormc_errconstraint(db), constraint);
-    assert_int_equal(ormc_tx_status(db), ORMC_TX_FAILED);
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_FAILED);
     assert_ok(db, ormc_rollback(db));
 }
 

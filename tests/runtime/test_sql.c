@@ -157,7 +157,7 @@ static void test_script_is_all_or_nothing_in_autocommit(void **state)
                      ORMC_CONSTRAINT);
     assert_string_equal(ormc_sqlstate(db), "23505");
     assert_int_equal(changes, 0);
-    assert_int_equal(ormc_tx_status(db), ORMC_TX_IDLE);
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_IDLE);
     assert_int_equal(count_rows(db, "s"), 0);
 
     /* a script that works is kept, and seen by other connections */
@@ -165,7 +165,7 @@ static void test_script_is_all_or_nothing_in_autocommit(void **state)
                             "INSERT INTO s VALUES (1); "
                             "INSERT INTO s VALUES (2)",
                             NULL, 0, &changes));
-    assert_int_equal(ormc_tx_status(db), ORMC_TX_IDLE);
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_IDLE);
     ormc_db *other = ormc_test_open_another();
     assert_int_equal(count_rows(other, "s"), 2);
     ormc_close(other);
@@ -178,7 +178,7 @@ static void test_script_is_all_or_nothing_in_autocommit(void **state)
                                "INSERT INTO s VALUES (4)",
                                NULL, 0, NULL),
                      ORMC_CONSTRAINT);
-    assert_int_equal(ormc_tx_status(db), ORMC_TX_FAILED);
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_FAILED);
     assert_ok(db, ormc_rollback(db));
     assert_int_equal(count_rows(db, "s"), 2);
     ormc_test_exec(db, "DROP TABLE s");
@@ -195,7 +195,7 @@ static void test_script_is_all_or_nothing_in_a_transaction(void **state)
                                "INSERT INTO s VALUES (1)",
                                NULL, 0, NULL),
                      ORMC_CONSTRAINT);
-    assert_int_equal(ormc_tx_status(db), ORMC_TX_FAILED);
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_FAILED);
     assert_int_equal(ormc_commit(db), ORMC_CONSTRAINT);
     assert_int_equal(count_rows(db, "s"), 0);
     assert_ok(db, ormc_rollback(db));

@@ -63,7 +63,7 @@ static const char *const cnt = "SELECT count(*) FROM t";
 static void create_t(ormc_db *db)
 {
     ormc_test_exec(db, "CREATE TABLE t (k integer PRIMARY KEY)");
-    if (ormc_tx_status(db) != ORMC_TX_IDLE)
+    if (ormc_test_tx_state(db) != ORMC_TX_IDLE)
         assert_ok(db, ormc_commit(db));
 }
 
@@ -86,11 +86,11 @@ static void test_default_mode_sequence(void **state)
 
     /* the first statement opens the transaction; reads too */
     assert_int_equal(count(db), 0);
-    assert_int_equal(ormc_tx_status(db), ORMC_TX_ACTIVE);
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_ACTIVE);
     assert_ok(db, ormc_exec(db, ins1, NULL, 0, NULL));
     assert_ok(db, ormc_commit(db));
     EXPECT(&r, "BEGIN", cnt, ins1, "COMMIT");
-    assert_int_equal(ormc_tx_status(db), ORMC_TX_IDLE);
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_IDLE);
 
     /* explicit begin, savepoints inside */
     assert_ok(db, ormc_begin(db));
@@ -132,7 +132,7 @@ static void test_autocommit_sequence(void **state)
 
     assert_int_equal(count(db), 0);
     assert_ok(db, ormc_exec(db, ins1, NULL, 0, NULL));
-    assert_int_equal(ormc_tx_status(db), ORMC_TX_IDLE);
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_IDLE);
     EXPECT(&r, cnt, ins1);
     /* committed by itself: another connection sees it */
     assert_int_equal(count(first), 1);
@@ -177,7 +177,7 @@ static void test_isolation_and_read_only(void **state)
     /* a write in a read-only transaction fails on both backends */
     assert_int_equal(ormc_exec(db, ins1, NULL, 0, NULL), ORMC_ERROR);
     assert_string_equal(ormc_sqlstate(db), "25006");
-    assert_int_equal(ormc_tx_status(db), ORMC_TX_FAILED);
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_FAILED);
     assert_ok(db, ormc_rollback(db));
     if (ormc_backend_of(db) == ORMC_POSTGRES)
         EXPECT(&r, "BEGIN ISOLATION LEVEL SERIALIZABLE READ ONLY", cnt, ins1,
@@ -236,13 +236,13 @@ static void test_failed_state(void **state)
 
     assert_ok(db, ormc_exec(db, ins2, NULL, 0, NULL));
     assert_int_equal(ormc_exec(db, ins1, NULL, 0, NULL), ORMC_CONSTRAINT);
-    assert_int_equal(ormc_tx_status(db), ORMC_TX_FAILED);
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_FAILED);
     assert_int_equal(ormc_exec(db, "SELECT 1", NULL, 0, NULL), ORMC_ERROR);
     assert_string_equal(ormc_sqlstate(db), "25P02");
     assert_int_equal(ormc_begin(db), ORMC_ERROR);
     /* commit rolls back and reports why */
     assert_int_equal(ormc_commit(db), ORMC_CONSTRAINT);
-    assert_int_equal(ormc_tx_status(db), ORMC_TX_IDLE);
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_IDLE);
     assert_int_equal(count(db), 1);
     assert_ok(db, ormc_rollback(db));
 
@@ -251,9 +251,9 @@ static void test_failed_state(void **state)
     assert_ok(db, ormc_exec(db, ins2, NULL, 0, NULL));
     assert_ok(db, ormc_begin(db));
     assert_int_equal(ormc_exec(db, ins1, NULL, 0, NULL), ORMC_CONSTRAINT);
-    assert_int_equal(ormc_tx_status(db), ORMC_TX_FAILED);
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_FAILED);
     assert_ok(db, ormc_rollback(db));
-    assert_int_equal(ormc_tx_status(db), ORMC_TX_ACTIVE);
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_ACTIVE);
     assert_int_equal(count(db), 2);
     assert_ok(db, ormc_commit(db));
     assert_int_equal(count(db), 2);
@@ -262,7 +262,7 @@ static void test_failed_state(void **state)
     assert_ok(db, ormc_rollback(db));
     assert_int_equal(ormc_exec(db, "SELEKT 1", NULL, 0, NULL), ORMC_ERROR);
     assert_string_equal(ormc_sqlstate(db), "42601");
-    assert_int_equal(ormc_tx_status(db), ORMC_TX_FAILED);
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_FAILED);
     assert_ok(db, ormc_rollback(db));
     /* in autocommit mode there is nothing to fail */
     ormc_options o = ORMC_OPTIONS_INIT;
@@ -270,9 +270,34 @@ static void test_failed_state(void **state)
     ormc_db *ac;
     assert_int_equal(ormc_open_with(ormc_test_url(), &o, &ac), ORMC_OK);
     assert_int_equal(ormc_exec(ac, ins1, NULL, 0, NULL), ORMC_CONSTRAINT);
-    assert_int_equal(ormc_tx_status(ac), ORMC_TX_IDLE);
+    assert_int_equal(ormc_test_tx_state(ac), ORMC_TX_IDLE);
     assert_int_equal(count(ac), 2);
     ormc_close(ac);
+}
+
+/* ormc_tx_state_of gives the state through an out-parameter; the deprecated
+ * ormc_tx_status still gives the same states, and ORMC_INVALID for NULL,
+ * in its one int. */
+static void test_tx_state_of_and_the_old_tx_status(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    ormc_tx_state st = ORMC_TX_FAILED;
+    assert_int_equal(ormc_tx_state_of(db, NULL), ORMC_INVALID);
+    assert_ok(db, ormc_tx_state_of(db, &st));
+    assert_int_equal(st, ORMC_TX_IDLE);
+    create_t(db);
+    assert_ok(db, ormc_exec(db, ins1, NULL, 0, NULL));
+    assert_ok(db, ormc_tx_state_of(db, &st));
+    assert_int_equal(st, ORMC_TX_ACTIVE);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+    assert_int_equal(ormc_tx_status(db), ORMC_TX_ACTIVE);
+    assert_int_equal(ormc_exec(db, ins1, NULL, 0, NULL), ORMC_CONSTRAINT);
+    assert_int_equal(ormc_tx_status(db), ORMC_TX_FAILED);
+    assert_ok(db, ormc_rollback(db));
+    assert_int_equal(ormc_tx_status(db), ORMC_TX_IDLE);
+    assert_int_equal(ormc_tx_status(NULL), ORMC_INVALID);
+#pragma GCC diagnostic pop
 }
 
 typedef struct attempts {
@@ -302,7 +327,7 @@ static void test_transaction_retries(void **state)
     ormc_counters s;
     assert_ok(db, ormc_stats(db, &s));
     assert_int_equal(s.retries, 2);
-    assert_int_equal(ormc_tx_status(db), ORMC_TX_IDLE);
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_IDLE);
     assert_int_equal(count(db), 1);
     assert_ok(db, ormc_rollback(db));
 
@@ -323,7 +348,7 @@ static void test_transaction_retries(void **state)
     assert_int_equal(ormc_transaction(db, &o, flaky_body, &c), ORMC_CONSTRAINT);
     assert_int_equal(c.calls, 1);
     assert_string_equal(ormc_sqlstate(db), "23505");
-    assert_int_equal(ormc_tx_status(db), ORMC_TX_IDLE);
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_IDLE);
 }
 
 /* Write skew between two serializable transactions: the first to commit
@@ -423,7 +448,7 @@ static void test_commit_keeps_the_cause(void **state)
     if (!strstr(ormc_errmsg(db), cause))
         fail_msg("commit's message \"%s\" lost the cause \"%s\"",
                  ormc_errmsg(db), cause);
-    assert_int_equal(ormc_tx_status(db), ORMC_TX_IDLE);
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_IDLE);
     assert_int_equal(count(db), 0);
     assert_ok(db, ormc_rollback(db));
 
@@ -478,7 +503,7 @@ static void test_body_may_not_end_the_transaction(void **state)
         assert_int_equal(e.calls, 1);
         assert_int_equal(e.ended, ORMC_INVALID);
         assert_non_null(strstr(ormc_errmsg(db), "ormc_transaction"));
-        assert_int_equal(ormc_tx_status(db), ORMC_TX_IDLE);
+        assert_int_equal(ormc_test_tx_state(db), ORMC_TX_IDLE);
         /* neither COMMIT nor a ROLLBACK of the body's sent: the runner's
          * ROLLBACK ends it */
         EXPECT(&r, "BEGIN", ins1, "SAVEPOINT ormc_sp_2", ins2,
@@ -638,7 +663,7 @@ static void test_statement_timeout(void **state)
     assert_int_equal(ormc_exec(db, "SELECT pg_sleep(5)", NULL, 0, NULL),
                      ORMC_TIMEOUT);
     assert_string_equal(ormc_sqlstate(db), "57014");
-    assert_int_equal(ormc_tx_status(db), ORMC_TX_FAILED);
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_FAILED);
     assert_int_equal(ormc_commit(db), ORMC_TIMEOUT);
     assert_string_equal(ormc_sqlstate(db), "57014");
 
@@ -652,7 +677,7 @@ static void test_statement_timeout(void **state)
     assert_ok(db, ormc_stats(db, &s));
     assert_int_equal(s.retries, 0);
     assert_int_equal(s.errors[ORMC_TIMEOUT], 3);
-    assert_int_equal(ormc_tx_status(db), ORMC_TX_IDLE);
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_IDLE);
     ormc_close(db);
 }
 
@@ -665,6 +690,7 @@ int main(void)
         ORMC_BACKEND_TEST(test_rollback_discards),
         ORMC_BACKEND_TEST(test_close_rolls_back),
         ORMC_BACKEND_TEST(test_failed_state),
+        ORMC_BACKEND_TEST(test_tx_state_of_and_the_old_tx_status),
         ORMC_BACKEND_TEST(test_transaction_retries),
         ORMC_BACKEND_TEST(test_real_serialization_failure),
         ORMC_BACKEND_TEST(test_commit_keeps_the_cause),

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ormc_test.h"
+#include "ormc_generated.h"
 
 typedef enum color {
     COLOR_RED,

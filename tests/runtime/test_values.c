@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "ormc_test.h"
+#include "ormc_generated.h"
 
 static void test_time_format(void **state)
 {
@@ -199,6 +200,11 @@ static void test_strstatus(void **state)
                         "statement timed out or was canceled");
     for (int i = 0; i < ORMC__STATUS_COUNT; i++)
         assert_true(strlen(ormc_strstatus(i)) > 0);
+    /* ormc_counters keeps its size when a code is appended */
+    ormc_counters c;
+    assert_int_equal(sizeof c.errors / sizeof c.errors[0],
+                     ORMC_STATS_ERRORS_MAX);
+    assert_true(ORMC__STATUS_COUNT <= ORMC_STATS_ERRORS_MAX);
 }
 
 static int body(ormc_db *db, void *ctx)
@@ -219,7 +225,9 @@ static void test_null_handles(void **state)
     assert_int_equal(ormc_begin(NULL), ORMC_INVALID);
     assert_int_equal(ormc_commit(NULL), ORMC_INVALID);
     assert_int_equal(ormc_rollback(NULL), ORMC_INVALID);
-    assert_int_equal(ormc_tx_status(NULL), ORMC_INVALID);
+    ormc_tx_state tx = ORMC_TX_FAILED;
+    assert_int_equal(ormc_tx_state_of(NULL, &tx), ORMC_INVALID);
+    assert_int_equal(tx, ORMC_TX_FAILED);
     assert_int_equal(ormc_transaction(NULL, NULL, body, NULL), ORMC_INVALID);
     assert_int_equal(ormc_exec(NULL, "SELECT 1", NULL, 0, &n), ORMC_INVALID);
     assert_int_equal(n, 0);
@@ -259,7 +267,7 @@ static void test_misuse_on_a_connection(void **state)
     assert_int_equal(ormc_exec(db, "SELECT 1", &p, 1, NULL), ORMC_INVALID);
     assert_string_equal(ormc_sqlstate(db), "08P01");
     /* nothing was sent, so no transaction is open */
-    assert_int_equal(ormc_tx_status(db), ORMC_TX_IDLE);
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_IDLE);
     assert_int_equal(ormc_exec(db, "SELECT 1", NULL, 0, NULL), ORMC_OK);
     assert_string_equal(ormc_errmsg(db), "");
     ormc_close(db);

@@ -64,7 +64,7 @@ static void test_create_check_drop(void **state)
         if (rc != ORMC_OK)
             fail_msg("schema %s: check right after create = %s: %s",
                      g->schema->name, ormc_strstatus(rc), ormc_errmsg(db));
-        assert_int_equal(ormc_tx_status(db), ORMC_TX_IDLE);
+        assert_int_equal(ormc_test_tx_state(db), ORMC_TX_IDLE);
 
         assert_ok(db, ormc_begin(db));
         insert_fixtures(db, g->schema);

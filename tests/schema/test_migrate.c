@@ -20,7 +20,7 @@
 
 static void commit_if_open(ormc_db *db)
 {
-    if (ormc_tx_status(db) != ORMC_TX_IDLE)
+    if (ormc_test_tx_state(db) != ORMC_TX_IDLE)
         assert_ok(db, ormc_commit(db));
 }
 
@@ -28,7 +28,7 @@ static void commit_if_open(ormc_db *db)
 static bool runs(ormc_db *db, const char *sql)
 {
     bool ok = ormc_exec(db, sql, NULL, 0, NULL) == ORMC_OK;
-    if (ormc_tx_status(db) != ORMC_TX_IDLE)
+    if (ormc_test_tx_state(db) != ORMC_TX_IDLE)
         ormc_rollback(db);
     return ok;
 }
@@ -108,7 +108,7 @@ static void test_migrate_brings_an_older_database_up(void **state)
     assert_int_equal(shop_schema_check(db), ORMC_SCHEMA_DRIFT);
 
     assert_ok(db, shop_schema_migrate(db, 0));
-    assert_int_equal(ormc_tx_status(db), ORMC_TX_IDLE);
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_IDLE);
     assert_ok(db, shop_schema_check(db));
 
     /* The rows stay; the renamed column keeps its values. */
@@ -176,7 +176,7 @@ static void test_migrate_refuses_and_changes_nothing(void **state)
     assert_non_null(strstr(msg, "NOT NULL without a default"));
     assert_non_null(strstr(msg, "ormc diff"));
     assert_string_equal(ormc_errconstraint(db), "price_cents");
-    assert_int_equal(ormc_tx_status(db), ORMC_TX_IDLE);
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_IDLE);
 
     assert_true(runs(db, "SELECT legacy_title FROM products"));
     assert_false(runs(db, "SELECT old_title FROM products"));
@@ -273,7 +273,7 @@ static void test_migrate_in_the_callers_transaction(void **state)
     assert_ok(db, ormc_begin(db));
     assert_ok(db, shop_schema_migrate(db, 0));
     assert_ok(db, shop_schema_check(db));
-    assert_int_equal(ormc_tx_status(db), ORMC_TX_ACTIVE);
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_ACTIVE);
     assert_ok(db, ormc_rollback(db));
     assert_int_equal(shop_schema_check(db), ORMC_SCHEMA_DRIFT);
     assert_true(runs(db, "SELECT legacy_title FROM products"));

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "ormc_test.h"
+#include "ormc_generated.h"
 
 /* === Row structs and descriptors === */
 
@@ -420,11 +421,11 @@ static void test_create_is_idempotent(void **state)
     assert_ok(db, ormc_rollback(db)); /* end the query's implicit one */
     assert_ok(db, ormc_schema_create(db, &blog_schema));
     /* its own transaction, committed: the connection is left idle */
-    assert_int_equal(ormc_tx_status(db), ORMC_TX_IDLE);
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_IDLE);
     assert_ok(db, ormc_schema_create(db, &blog_schema));
-    assert_int_equal(ormc_tx_status(db), ORMC_TX_IDLE);
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_IDLE);
     assert_ok(db, ormc_schema_check(db, &blog_schema));
-    assert_int_equal(ormc_tx_status(db), ORMC_TX_IDLE);
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_IDLE);
     assert_string_equal(ormc_errmsg(db), "");
     assert_int_equal(blog_tables_present(db), 3);
 
@@ -455,7 +456,7 @@ static void test_drop_removes_children_first(void **state)
     assert_ok(db, ormc_commit(db));
 
     assert_ok(db, ormc_schema_drop(db, &blog_schema));
-    assert_int_equal(ormc_tx_status(db), ORMC_TX_IDLE);
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_IDLE);
     assert_int_equal(blog_tables_present(db), 0);
     expect_drift(db, &blog_schema,
                  "table \"people\" of schema blog is missing from the "
@@ -471,9 +472,9 @@ static void test_create_in_callers_transaction(void **state)
     ormc_db *db = ormc_test_db(state);
     assert_ok(db, ormc_begin(db));
     assert_ok(db, ormc_schema_create(db, &blog_schema));
-    assert_int_equal(ormc_tx_status(db), ORMC_TX_ACTIVE);
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_ACTIVE);
     assert_ok(db, ormc_schema_check(db, &blog_schema));
-    assert_int_equal(ormc_tx_status(db), ORMC_TX_ACTIVE);
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_ACTIVE);
     assert_ok(db, ormc_rollback(db));
     /* rolled back with the caller's transaction */
     assert_int_equal(blog_tables_present(db), 0);
@@ -496,7 +497,7 @@ static void test_create_is_all_or_nothing(void **state)
     assert_true(ormc_is_error(rc));
     assert_true(rc != ORMC_SCHEMA_DRIFT);
     assert_true(strlen(ormc_errmsg(db)) > 0);
-    assert_int_equal(ormc_tx_status(db), ORMC_TX_IDLE);
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_IDLE);
     /* the first table was rolled back with the failure */
     assert_int_equal(blog_tables_present(db), 0);
 
@@ -505,7 +506,7 @@ static void test_create_is_all_or_nothing(void **state)
     ormc_test_exec(db, "CREATE TABLE \"kept\" (\"id\" INTEGER)");
     rc = ormc_schema_create(db, &broken_schema);
     assert_true(ormc_is_error(rc));
-    assert_int_equal(ormc_tx_status(db), ORMC_TX_ACTIVE);
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_ACTIVE);
     assert_int_equal(blog_tables_present(db), 0);
     ormc_test_exec(db, "INSERT INTO \"kept\" (\"id\") VALUES (1)");
     assert_ok(db, ormc_commit(db));
@@ -705,7 +706,7 @@ static void test_type_comes_from_the_descriptor(void **state)
                                 : "table \"posts\": column \"views\" of "
                                   "schema blog has no catalog type for SQLite "
                                   "in its descriptor");
-    assert_int_equal(ormc_tx_status(db), ORMC_TX_IDLE);
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_IDLE);
 }
 
 static void test_drift_nullability(void **state)
@@ -882,7 +883,7 @@ static void test_drift_first_difference(void **state)
                  "table \"tags\": index \"tags_tag_idx\" of schema blog is "
                  "missing from the database");
     /* the drift did not fail the caller's transaction */
-    assert_int_equal(ormc_tx_status(db), ORMC_TX_ACTIVE);
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_ACTIVE);
     assert_ok(db, ormc_commit(db));
 }
 

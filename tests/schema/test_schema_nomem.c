@@ -69,7 +69,7 @@ static void exhaust(ormc_db *db, const ormc_schema *s, schema_fn fn,
         if (rc != ORMC_OK && rc != ORMC_NOMEM)
             fail_msg("%s(%s) with allocation %d failing = %s: %s", what,
                      s->name, n, ormc_strstatus(rc), ormc_errmsg(db));
-        if (ormc_tx_status(db) != ORMC_TX_IDLE)
+        if (ormc_test_tx_state(db) != ORMC_TX_IDLE)
             fail_msg("%s(%s) with allocation %d failing left a transaction",
                      what, s->name, n);
         if (!reached) { /* no allocation failed: it ran through */

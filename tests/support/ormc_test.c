@@ -221,6 +221,15 @@ void ormc_test_exec(ormc_db *db, const char *sql)
         fail_msg("%s: %s: %s", sql, ormc_strstatus(rc), ormc_errmsg(db));
 }
 
+ormc_tx_state ormc_test_tx_state(const ormc_db *db)
+{
+    ormc_tx_state state = ORMC_TX_IDLE;
+    int rc = ormc_tx_state_of(db, &state);
+    if (rc != ORMC_OK)
+        fail_msg("ormc_tx_state_of: %s", ormc_strstatus(rc));
+    return state;
+}
+
 int ormc_test_run_backends_n(const char *group, const struct CMUnitTest *tests,
                              size_t n)
 {

@@ -77,6 +77,10 @@ bool ormc_test_in_ci(void);
 /* Exec SQL on db, failing the test with ormc_errmsg when it fails. */
 void ormc_test_exec(ormc_db *db, const char *sql);
 
+/* The transaction state of db (ormc_tx_state_of), failing the test when it
+ * cannot be read. */
+ormc_tx_state ormc_test_tx_state(const ormc_db *db);
+
 /* assert_int_equal with the connection's error message on failure. */
 #define assert_ok(db, expr)                                                    \
     do {                                                                       \

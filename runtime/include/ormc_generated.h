@@ -1,0 +1,329 @@
+/*
+ * ormc_generated.h: what generated code calls, below the typed API it
+ * defines.
+ *
+ * The descriptors that a generated .c file fills (ormc_column, ormc_index,
+ * ormc_table, ormc_schema) and the engine calls its one-line functions make
+ * (ormc_row_*, ormc_builder_*, ormc_cursor_*, ormc_schema_*). Every
+ * generated header includes it; an application includes its generated
+ * headers (or ormc.h alone when it has none) and has no need to call what is
+ * declared here by hand. It includes ormc.h, whose conventions hold here.
+ */
+#ifndef ORMC_GENERATED_H
+#define ORMC_GENERATED_H
+
+#include "ormc.h"
+
+/*
+ * The layout of the descriptors and the engine calls below. A generated
+ * header checks it with `#if ORMC_ABI != N` and refuses to compile against
+ * a runtime it was not generated for, saying to regenerate. Bump it
+ * whenever a descriptor struct or an engine call changes. Keep in sync with
+ * gen/emit_c_header.lua (M.ABI).
+ */
+#define ORMC_ABI 4
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* === Descriptors (written by the generator, read by the engine) === */
+
+/* Column flags. Keep in sync with gen/emit_c_source.lua. */
+#define ORMC_COL_NOT_NULL 0x01u    /* NOT NULL */
+#define ORMC_COL_PRIMARY_KEY 0x02u /* part of the primary key */
+#define ORMC_COL_UNIQUE 0x04u      /* UNIQUE on its own */
+#define ORMC_COL_SERIAL 0x08u      /* database-assigned key; 0 = unset */
+#define ORMC_COL_DEFAULT 0x10u     /* has a database default */
+#define ORMC_COL_DEFAULT_NOW 0x20u /* default now; has_ false = unset */
+#define ORMC_COL_TZ 0x40u          /* timestamp with time zone */
+
+/* has_offset of a column that has no has_ flag. */
+#define ORMC_NO_HAS ((size_t)-1)
+
+struct ormc_table;
+
+/*
+ * What a column is in one dialect, as the generator decided it: the schema
+ * check compares catalog_type with the live catalog, and migrate runs add
+ * or reports why_not_added. The runtime keeps no type mapping or rule of
+ * its own for these.
+ */
+typedef struct ormc_column_dialect {
+    /* Its type as the catalog reports it: PostgreSQL's format_type()
+     * ("character varying(32)", "timestamp with time zone"), SQLite's
+     * declared type ("TEXT", compared without regard to case). */
+    const char *catalog_type;
+    /* Its definition as ALTER TABLE ... ADD COLUMN takes it (name, type,
+     * NOT NULL, default, foreign key and CHECK); NULL when a table with
+     * rows cannot take it. */
+    const char *add;
+    /* When add is NULL: why not, for ormc_schema_migrate's message. */
+    const char *why_not_added;
+} ormc_column_dialect;
+
+typedef struct ormc_column {
+    const char *name;     /* DSL name, also the C field name */
+    const char *sql_name; /* unquoted SQL name */
+    ormc_type type;       /* value type */
+    uint32_t flags;       /* ORMC_COL_* */
+    size_t offset;        /* offsetof the value field in the row */
+    size_t has_offset;    /* offsetof the bool has_ field, or ORMC_NO_HAS */
+    uint32_t max_chars;   /* text: maximum characters; 0 = no limit */
+    const char *const *enum_values;     /* enum: labels, C value = index */
+    uint32_t n_enum_values;             /* enum: number of labels */
+    const struct ormc_table *ref_table; /* references: parent, else NULL */
+    int ref_column;                     /* references: parent column index */
+    const char *renamed_from;     /* the column's former SQL name, or NULL */
+    ormc_column_dialect sqlite;   /* the column on SQLite */
+    ormc_column_dialect postgres; /* the column on PostgreSQL */
+} ormc_column;
+
+typedef struct ormc_index {
+    const char *sql_name;  /* unquoted SQL name */
+    ormc_colset columns;   /* the indexed columns */
+    const uint16_t *order; /* their indexes, in index order */
+    uint16_t n_columns;    /* length of order */
+    bool unique;           /* a unique index or UNIQUE constraint */
+} ormc_index;
+
+/*
+ * The fixed statements of a table, generated as named constants so that a
+ * reviewer sees them next to the functions that run them. Parameters are
+ * numbered $1..$n in the order of the columns in the row (PostgreSQL syntax;
+ * the SQLite backend rewrites them to ?NNN once, when it prepares).
+ */
+typedef struct ormc_table_sql {
+    const char *select; /* SELECT <all columns> FROM <table> */
+    const char *get;    /* select ... WHERE <primary key> = ...
+                           (ormc_row_get) */
+    const char *update; /* UPDATE: every non-key column, by primary key
+                           (ormc_row_update) */
+    const char *del;    /* DELETE by primary key (ormc_row_delete) */
+} ormc_table_sql;
+
+struct ormc_table {
+    const char *name;           /* DSL name */
+    const char *sql_name;       /* unquoted SQL name */
+    size_t row_size;            /* sizeof the row struct */
+    size_t owned_offset;        /* offsetof the row's ormc_owned field */
+    const ormc_column *columns; /* in declaration order */
+    uint16_t n_columns;
+    ormc_colset primary_key;  /* the key columns */
+    const uint16_t *pk_order; /* key column indexes, in key order */
+    uint16_t n_pk;
+    const ormc_index *indexes; /* indexes and unique constraints */
+    uint16_t n_indexes;
+    const ormc_table_sql *sql; /* the fixed statements */
+};
+
+typedef struct ormc_schema {
+    const char *name;                /* schema name */
+    const char *hash;                /* hex content hash of the schema */
+    const ormc_table *const *tables; /* in dependency order */
+    uint16_t n_tables;
+    const char *const *ddl_sqlite;   /* CREATE statements, NULL-terminated */
+    const char *const *ddl_postgres; /* CREATE statements, NULL-terminated */
+} ormc_schema;
+
+/* === Engine: the generic row operations the generated functions call ===
+ *
+ * `row` arguments point to a row struct of `t`. Fetched rows own their
+ * variable-length data in one allocation whose address is kept in the row's
+ * ormc_owned field; ormc_row_free releases it and zeroes the row.
+ *
+ * The generated _get, _update and _delete run their table's fixed
+ * statements (t->sql) through ormc_row_get, ormc_row_update and
+ * ormc_row_delete; each knows which statement it runs, what it checks and
+ * what it tells the change hook. They need a descriptor with fixed
+ * statements (t->sql not NULL): ORMC_INVALID otherwise, nothing sent.
+ */
+
+/* The row of t whose primary key equals key_row's (a row struct with at
+ * least its key columns set), t->sql->get, decoded into out (which may be
+ * key_row itself). ORMC_OK, ORMC_NOT_FOUND (out untouched) or an error. */
+int ormc_row_get(ormc_db *db, const ormc_table *t, const void *key_row,
+                 void *out /* OUT */);
+
+/* The row of t whose unique key `key` (a column set) equals key_row's,
+ * fetched with sql, the generated text that selects every column of t
+ * WHERE the columns of key equal $1..$n numbered in column order (the
+ * generated _get_by_* pass their table's; the text is not kept in the
+ * descriptor). As ormc_row_get otherwise. */
+int ormc_row_get_by(ormc_db *db, const ormc_table *t, const char *sql,
+                    ormc_colset key, const void *key_row, void *out /* OUT */);
+
+/* Write every non-key column of row to the row with row's primary key
+ * (t->sql->update), after the write checks of ormc_row_validate on those
+ * columns (ORMC_INVALID, nothing sent). ORMC_OK and the change hook told
+ * ORMC_CHANGE_UPDATE with row, or ORMC_NOT_FOUND when no row has that key
+ * (the hook is not called), or an error. */
+int ormc_row_update(ormc_db *db, const ormc_table *t, const void *row);
+
+/* Delete the row whose primary key equals key_row's (t->sql->del). ORMC_OK
+ * and the change hook told ORMC_CHANGE_DELETE with key_row, or
+ * ORMC_NOT_FOUND when no row has that key (the hook is not called), or an
+ * error. */
+int ormc_row_delete(ormc_db *db, const ormc_table *t, const void *key_row);
+
+/* Insert row; unset serial and now-defaulted columns take the database's
+ * value, which is read back into row. */
+int ormc_row_insert(ormc_db *db, const ormc_table *t, void *row);
+
+/* Insert n rows (an array of row structs), all or none. */
+int ormc_row_insert_many(ormc_db *db, const ormc_table *t, const void *rows,
+                         size_t n);
+
+/* Update the columns in `set` of the row with row's primary key.
+ * ORMC_NOT_FOUND when no row has that key. */
+int ormc_row_update_columns(ormc_db *db, const ormc_table *t, const void *row,
+                            ormc_colset set);
+
+/* INSERT ... ON CONFLICT (conflict) DO UPDATE; the stored row is read back
+ * into row (which then owns its data). */
+int ormc_row_upsert(ormc_db *db, const ormc_table *t, void *row,
+                    ormc_colset conflict);
+
+/* The row whose `key` columns equal row's, created from row when absent;
+ * the stored row is read back into row. *created (may be NULL) tells. */
+int ormc_row_find_or_create(ormc_db *db, const ormc_table *t, void *row,
+                            ormc_colset key, bool *created /* OUT */);
+
+/* Client-side checks: NOT NULL (the columns the database fills on insert,
+ * serial and default now, may be unset), max characters, UTF-8, JSON
+ * syntax (RFC 8259, as PostgreSQL's jsonb takes it: no \u0000), enum
+ * range, no NaN in a double, no timestamp before 4714-11-24 BC (the first
+ * day PostgreSQL stores). Every write of a row (insert, insert_many,
+ * update, update_columns, upsert, find_or_create, update_where) runs the
+ * same checks on the columns it sends, before sending anything, and
+ * refuses with ORMC_INVALID and "table.column: why" in ormc_errmsg.
+ * ORMC_OK or ORMC_INVALID (why may be NULL). */
+int ormc_row_validate(const ormc_table *t, const void *row,
+                      ormc_invalid *why /* OUT */);
+
+/* Fill row with a valid row, deterministic in seq, distinct per seq for
+ * unique columns. The row owns its strings: free it with ormc_row_free. */
+int ormc_row_fixture(const ormc_table *t, void *row /* OUT */, uint64_t seq);
+
+/* ormc_row_fixture, then insert it, creating referenced parent rows. */
+int ormc_row_fixture_insert(ormc_db *db, const ormc_table *t, uint64_t seq,
+                            void *row /* OUT */);
+
+/* Release what a fetched row owns and zero it; harmless on a caller-built
+ * row (whose ormc_owned is NULL). NULL row is a no-op. */
+void ormc_row_free(const ormc_table *t, void *row);
+
+/* === Engine: the query builder === */
+
+typedef struct ormc_cond {
+    uint16_t column;    /* column index */
+    uint8_t op;         /* ormc_op */
+    uint8_t or_group;   /* 0: AND-ed; n: OR-ed with the others of group n */
+    ormc_param value;   /* the operand (unused for IS_NULL, IS_NOT_NULL) */
+    const void *values; /* ORMC_IN: borrowed array of the column's C type */
+    size_t n_values;    /* ORMC_IN: length of values */
+} ormc_cond;
+
+#define ORMC_QUERY_INLINE_CONDS 8
+#define ORMC_QUERY_MAX_ORDER 8
+
+/*
+ * A query under construction: a value on the caller's stack. Values given to
+ * it are borrowed until the query has run. Building never fails loudly: an
+ * error (out of memory, bad column) is remembered and returned by the
+ * executor.
+ */
+typedef struct ormc_builder {
+    const ormc_table *table;
+    ormc_cond inline_conds[ORMC_QUERY_INLINE_CONDS];
+    ormc_cond *conds; /* inline_conds or a heap array */
+    size_t n_conds, cap_conds;
+    struct {
+        uint16_t column;
+        uint8_t dir; /* ormc_order */
+    } order[ORMC_QUERY_MAX_ORDER];
+    uint8_t n_order;
+    uint8_t open_group; /* the OR group being built, 0 = none */
+    uint8_t n_groups;
+    int64_t limit;  /* -1: none */
+    int64_t offset; /* 0: none */
+    int error;      /* first building error, ORMC_OK when none */
+} ormc_builder;
+
+void ormc_builder_init(ormc_builder *q, const ormc_table *t);
+void ormc_builder_free(ormc_builder *q);
+/* Every call names its column by its bit, ORMC_COLUMN_BIT(i) (the
+ * generated column macros), as ormc_colset arguments do everywhere: exactly
+ * one bit, else the builder keeps ORMC_INVALID. */
+void ormc_builder_where(ormc_builder *q, ormc_colset column, ormc_op op,
+                        const ormc_param *value);
+void ormc_builder_where_in(ormc_builder *q, ormc_colset column,
+                           const void *values, size_t n);
+void ormc_builder_or_begin(ormc_builder *q);
+void ormc_builder_or_end(ormc_builder *q);
+void ormc_builder_order_by(ormc_builder *q, ormc_colset column, ormc_order dir);
+void ormc_builder_limit(ormc_builder *q, int64_t limit);
+void ormc_builder_offset(ormc_builder *q, int64_t offset);
+
+/* Executors. _first: ORMC_OK or ORMC_NOT_FOUND. _all: *items is an array of
+ * *count rows, each owning its data (free with the table's _list_free). */
+int ormc_builder_first(ormc_db *db, const ormc_builder *q, void *row /* OUT */);
+int ormc_builder_all(ormc_db *db, const ormc_builder *q, void **items /* OUT */,
+                     size_t *count /* OUT */);
+int ormc_builder_count(ormc_db *db, const ormc_builder *q,
+                       int64_t *n /* OUT */);
+int ormc_builder_exists(ormc_db *db, const ormc_builder *q,
+                        bool *exists /* OUT */);
+int ormc_builder_delete(ormc_db *db, const ormc_builder *q,
+                        int64_t *deleted /* OUT */);
+int ormc_builder_update(ormc_db *db, const ormc_builder *q, const void *values,
+                        ormc_colset set, int64_t *changed /* OUT */);
+void ormc_list_free(const ormc_table *t, void *items, size_t count);
+
+typedef struct ormc_cursor ormc_cursor;
+
+/* Stream the rows of q. _next gives ORMC_ROW with a row whose strings and
+ * blobs are borrowed until the next _next or _close, or ORMC_DONE. On
+ * PostgreSQL a server-side cursor fetched 1,000 rows at a time, in the
+ * current transaction or (autocommit, none open) in one of its own that
+ * ends when the cursor is done or closed (docs/data-access.md). Past 32
+ * cursors open on one PostgreSQL connection, a cursor streams row by row
+ * and holds the connection from its first row until it is done or
+ * closed: meanwhile every other statement on db is refused with
+ * ORMC_INVALID ("a cursor is open on this connection: close it first, or
+ * use another connection"), nothing sent; a commit or rollback ends the
+ * cursor, whose next _next then returns ORMC_INVALID. */
+int ormc_cursor_open(ormc_db *db, const ormc_builder *q,
+                     ormc_cursor **cur /* OUT */);
+int ormc_cursor_next(ormc_cursor *cur, void *row /* OUT */);
+void ormc_cursor_close(ormc_cursor *cur);
+
+/* === Engine: schemas === */
+
+/* Create the schema's tables and indexes where missing. */
+int ormc_schema_create(ormc_db *db, const ormc_schema *s);
+/* Drop the schema's tables (children first). */
+int ormc_schema_drop(ormc_db *db, const ormc_schema *s);
+/* Compare the live database with s: ORMC_OK or ORMC_SCHEMA_DRIFT with
+ * ormc_errmsg naming the first difference. */
+int ormc_schema_check(ormc_db *db, const ormc_schema *s);
+
+/*
+ * Bring the live database to s, all or nothing (a transaction of its own,
+ * or a savepoint of the caller's): rename each column whose renamed_from
+ * is there and whose name is not; add each missing column that a table
+ * with rows can take (nullable or with a default, not a key, not unique;
+ * on SQLite not defaulting to the current time); with
+ * ORMC_MIGRATE_DROP_COLUMNS drop the columns s does not have; create the
+ * missing tables and indexes. Then the drift check runs: ORMC_OK when it
+ * passes; otherwise ORMC_SCHEMA_DRIFT naming the first difference left
+ * (a type, a NOT NULL, a constraint: `ormc diff` writes the migration for
+ * those, docs/migrations.md), and nothing was changed.
+ */
+int ormc_schema_migrate(ormc_db *db, const ormc_schema *s, unsigned flags);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ORMC_GENERATED_H */

@@ -162,9 +162,6 @@ struct ormc__stmt {
     bool finished;  /* DONE or an error has been reported */
     int64_t n_rows; /* rows returned so far */
     int64_t elapsed_ns;
-    /* buffers valid until the next step (decoded PostgreSQL text bytea) */
-    void **scratch;
-    size_t n_scratch, cap_scratch;
 };
 
 /*
@@ -226,19 +223,6 @@ const char *ormc__stmt_column_name(ormc__stmt *st, int col);
 int ormc__stmt_decode_row(ormc__stmt *st, const ormc_table *t, void *row,
                           bool own);
 
-/* Column col of the current row into column c of row, for the types a
- * backend's stmt_decode has no fast path for: ormc__stmt_value's reading,
- * stored as ormc__store_value stores. */
-int ormc__stmt_field_generic(ormc__stmt *st, int col, const ormc_column *c,
-                             void *row);
-
-/* Set column c's has_ flag in row (when it has one). */
-static inline void ormc__set_has(const ormc_column *c, void *row)
-{
-    if (c->has_offset != ORMC_NO_HAS)
-        *((bool *)((char *)row + c->has_offset)) = true;
-}
-
 /* End the current execution (trace it when not yet done), clear the
  * parameters; the statement can be bound and stepped again. */
 void ormc__stmt_reset(ormc__stmt *st);
@@ -268,11 +252,6 @@ int ormc__exec_copy(ormc_db *db, const char *sql, const ormc_table *t,
 /* Make sure a live connection exists before sending: reconnect when it was
  * lost and no transaction is open; ORMC_CONNECTION when lost inside one. */
 int ormc__ensure_connected(ormc_db *db);
-
-/* Free the scratch buffers of the current row. */
-void ormc__stmt_scratch_clear(ormc__stmt *st);
-/* A scratch buffer of n bytes valid until the next step; NULL: no memory. */
-void *ormc__stmt_scratch(ormc__stmt *st, size_t n);
 
 /* === in tx.c === */
 
@@ -381,15 +360,21 @@ ormc__stmt **ormc__table_fixed(ormc_db *db, const ormc_table *t,
 
 #define ORMC__TABLE_SETS 8 /* slots per connection, by address */
 
-/* === in tenant.c: the session state of schemas per tenant === */
+/* === in connection.c: the session state a reconnect sets again === */
 
-/* After a reconnect: set the search_path of db->schema again (before any
- * other statement). On failure the connection is marked broken, so that no
- * statement ever runs in the wrong schema. */
-int ormc__tenant_restore(ormc_db *db);
+/* Keep schema (the tenant's name, for messages) and restore (the statement
+ * that sets its search_path again, a script for ormc__exec_control), both
+ * malloc'd and owned from now on, replacing what was kept. */
+void ormc__session_keep(ormc_db *db, char *schema, char *restore);
 
-/* Forget db->schema (close; the pool has reset the session). */
-void ormc__tenant_forget(ormc_db *db);
+/* Forget what ormc__session_keep kept (close; the pool resets the
+ * session; a new tenant is chosen). */
+void ormc__session_forget(ormc_db *db);
+
+/* After a reconnect: send the kept statement again (before any other
+ * statement). On failure the connection is marked broken, so that no
+ * statement ever runs in the wrong schema. ORMC_OK when nothing is kept. */
+int ormc__session_restore(ormc_db *db);
 
 /* === the backend interface (sqlite.c, postgres.c) === */
 
@@ -424,7 +409,8 @@ struct ormc__backend_vt {
      * borrowed until the next step; a NULL leaves both zero. What
      * ormc__stmt_decode_row calls (it has checked that the row is there
      * and has enough columns): the common types read straight from the
-     * driver, the rest through ormc__stmt_field_generic. */
+     * driver, the rest read with stmt_value and stored with
+     * ormc__store_value (fields.h). */
     int (*stmt_decode)(ormc__stmt *st, const ormc_table *t, void *row);
     /* Still inside a transaction at the server (SQLite may roll back by
      * itself after some errors). */
@@ -503,9 +489,11 @@ struct ormc_db {
     ormc_counters stats;
     uint64_t rng; /* jitter */
 
-    /* tenant.c: the schema ormc_use_schema chose (owned), set again after
-     * a reconnect; NULL: the URL's search_path */
+    /* connection.c: the session state set again after a reconnect
+     * (ormc__session_keep): the tenant's schema ormc_use_schema chose and
+     * the script that sets its search_path (owned); NULL: the URL's */
     char *schema;
+    char *session_restore;
 };
 
 /* The index of the lowest column of a non-empty column set. */

@@ -17,29 +17,21 @@
 #include "ormc_int.h"
 #include "sqlbuild.h"
 
-#define FIELD(row, off) ((char *)(row) + (off))
-#define CFIELD(row, off) ((const char *)(row) + (off))
-
-/* Column c of row as a parameter (enum values become their label), the
- * one conversion sqlbuild.c also uses; an enum out of range is an error on
- * the connection. */
+/* Column c of row as a parameter (fields.h); an enum out of range is an
+ * error on the connection. */
 static int row_param(ormc_db *db, const ormc_column *c, const void *row,
                      ormc_param *p)
 {
     if (ormc__col_param(c, row, p) == ORMC_OK)
         return ORMC_OK;
     int v;
-    memcpy(&v, CFIELD(row, c->offset), sizeof v);
+    memcpy(&v, ORMC__FIELD(row, c->offset), sizeof v);
     return ormc__error(db, ORMC_INVALID, "22P02", c->name,
                        "%s: enum value %d out of range", c->name, v);
 }
 
-/*
- * This runs for every column of every row written, so the common types
- * are read from the row right here (what ormc__col_param does, without its
- * call and zeroing); enums (a label to look up), blobs and UUIDs go through
- * it. Only the columns of the set are visited.
- */
+/* This runs for every column of every row written: ormc__col_param is
+ * inline, and only the columns of the set are visited. */
 int ormc__stmt_bind_row(ormc__stmt *st, const ormc_table *t, const void *row,
                         ormc_colset cols)
 {
@@ -56,41 +48,9 @@ int ormc__stmt_bind_row(ormc__stmt *st, const ormc_table *t, const void *row,
                                "more columns given than the statement has "
                                "parameters (%d)",
                                st->n_params);
-        const ormc_column *c = &t->columns[i];
-        ormc_param *p = &st->params[k++];
-        const char *f = CFIELD(row, c->offset);
-        bool has = true;
-        if (c->has_offset != ORMC_NO_HAS)
-            memcpy(&has, CFIELD(row, c->has_offset), sizeof has);
-        p->type = c->type;
-        p->is_null = !has;
-        switch (c->type) {
-        case ORMC_TYPE_TEXT:
-        case ORMC_TYPE_JSON:
-            memcpy(&p->u.text, f, sizeof p->u.text);
-            p->is_null = !has || p->u.text == NULL;
-            break;
-        case ORMC_TYPE_BIGINT:
-            memcpy(&p->u.i64, f, sizeof p->u.i64);
-            break;
-        case ORMC_TYPE_TIMESTAMP:
-            memcpy(&p->u.time, f, sizeof p->u.time);
-            break;
-        case ORMC_TYPE_INTEGER:
-            memcpy(&p->u.i32, f, sizeof p->u.i32);
-            break;
-        case ORMC_TYPE_BOOLEAN:
-            memcpy(&p->u.b, f, sizeof p->u.b);
-            break;
-        case ORMC_TYPE_DOUBLE:
-            memcpy(&p->u.f64, f, sizeof p->u.f64);
-            break;
-        default: {
-            int rc = row_param(st->db, c, row, p);
-            if (rc != ORMC_OK)
-                return rc;
-        }
-        }
+        int rc = row_param(st->db, &t->columns[i], row, &st->params[k++]);
+        if (rc != ORMC_OK)
+            return rc;
     }
     if (k != st->n_params)
         return ormc__error(st->db, ORMC_INVALID, "08P01", NULL,
@@ -98,18 +58,6 @@ int ormc__stmt_bind_row(ormc__stmt *st, const ormc_table *t, const void *row,
                            "given",
                            st->n_params, k);
     return ORMC_OK;
-}
-
-int ormc__stmt_field_generic(ormc__stmt *st, int col, const ormc_column *c,
-                             void *row)
-{
-    ormc_param v;
-    memset(&v, 0, sizeof v);
-    v.type = c->type == ORMC_TYPE_ENUM ? ORMC_TYPE_TEXT : c->type;
-    int rc = st->db->vt->stmt_value(st, col, v.type, &v);
-    if (rc != ORMC_OK || v.is_null)
-        return rc; /* NULL: the zeroed field stays */
-    return ormc__store_value(st->db, c, row, &v);
 }
 
 /*
@@ -148,13 +96,13 @@ int ormc__stmt_decode_row(ormc__stmt *st, const ormc_table *t, void *out,
             const ormc_column *c = &t->columns[i];
             if (c->type == ORMC_TYPE_BLOB) {
                 ormc_blob b;
-                memcpy(&b, FIELD(row, c->offset), sizeof b);
+                memcpy(&b, ORMC__FIELD(row, c->offset), sizeof b);
                 if (b.data == NULL)
                     continue;
                 lens[i] = b.len;
             } else {
                 const char *s;
-                memcpy(&s, FIELD(row, c->offset), sizeof s);
+                memcpy(&s, ORMC__FIELD(row, c->offset), sizeof s);
                 if (s == NULL)
                     continue;
                 lens[i] = strlen(s) + 1;
@@ -172,7 +120,7 @@ int ormc__stmt_decode_row(ormc__stmt *st, const ormc_table *t, void *out,
             /* a text or a blob: a pointer first in its field either way */
             for (ormc_colset m = present; m; m &= m - 1) {
                 int i = ormc__lowest_column(m);
-                char *f = FIELD(row, t->columns[i].offset);
+                char *f = ORMC__FIELD(row, t->columns[i].offset);
                 const void *from;
                 memcpy(&from, f, sizeof from);
                 if (lens[i])
@@ -182,7 +130,7 @@ int ormc__stmt_decode_row(ormc__stmt *st, const ormc_table *t, void *out,
             }
         }
     }
-    memcpy(FIELD(row, t->owned_offset), &mem, sizeof mem);
+    memcpy(ORMC__FIELD(row, t->owned_offset), &mem, sizeof mem);
     memcpy(out, row, t->row_size);
 done:
     ormc__tmp_row_done(row, &buf);
@@ -346,7 +294,7 @@ void ormc_row_free(const ormc_table *t, void *row)
     if (!t || !row)
         return;
     void *mem;
-    memcpy(&mem, FIELD(row, t->owned_offset), sizeof mem);
+    memcpy(&mem, ORMC__FIELD(row, t->owned_offset), sizeof mem);
     free(mem);
     memset(row, 0, t->row_size);
 }

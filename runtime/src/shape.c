@@ -192,23 +192,8 @@ ormc__stmt **ormc__table_fixed(ormc_db *db, const ormc_table *t,
 ormc_colset ormc__insert_columns_of(const ormc__table_sets *ts, const void *row)
 {
     const ormc_table *t = ts->t;
-    ormc_colset cols = ormc__all_columns(t);
-    for (ormc_colset m = ts->serial; m; m &= m - 1) {
-        const ormc_column *c = &t->columns[ormc__lowest_column(m)];
-        int64_t v;
-        memcpy(&v, ORMC__FIELD(row, c), sizeof v);
-        if (v == 0)
-            cols &= ~(m & -m);
-    }
-    for (ormc_colset m = ts->now; m; m &= m - 1) {
-        const ormc_column *c = &t->columns[ormc__lowest_column(m)];
-        bool has = true;
-        if (c->has_offset != ORMC_NO_HAS)
-            memcpy(&has, (const char *)row + c->has_offset, sizeof has);
-        if (!has)
-            cols &= ~(m & -m);
-    }
-    return cols;
+    return ormc__all_columns(t) &
+           ~ormc__unset_defaults(t, row, ts->serial, ts->now);
 }
 
 /* === Row statements === */

@@ -104,134 +104,6 @@ static bool is_nullable(const ormc_column *c)
     return (c->flags & (ORMC_COL_NOT_NULL | ORMC_COL_PRIMARY_KEY)) == 0;
 }
 
-/* === Reading row fields and arrays === */
-
-static size_t type_size(ormc_type type)
-{
-    switch (type) {
-    case ORMC_TYPE_INTEGER:
-        return sizeof(int32_t);
-    case ORMC_TYPE_BIGINT:
-        return sizeof(int64_t);
-    case ORMC_TYPE_DOUBLE:
-        return sizeof(double);
-    case ORMC_TYPE_BOOLEAN:
-        return sizeof(bool);
-    case ORMC_TYPE_TEXT:
-    case ORMC_TYPE_JSON:
-        return sizeof(const char *);
-    case ORMC_TYPE_BLOB:
-        return sizeof(ormc_blob);
-    case ORMC_TYPE_TIMESTAMP:
-        return sizeof(ormc_time);
-    case ORMC_TYPE_UUID:
-        return sizeof(ormc_uuid);
-    case ORMC_TYPE_ENUM:
-        return sizeof(int);
-    }
-    return 0;
-}
-
-/* An enum's C value as its label, the form the databases store. */
-static int enum_label(const ormc_column *c, int64_t value, ormc_param *out)
-{
-    if (value < 0 || (uint64_t)value >= c->n_enum_values ||
-        c->enum_values == NULL)
-        return ORMC_INVALID;
-    out->type = ORMC_TYPE_TEXT;
-    out->u.text = c->enum_values[value];
-    return ORMC_OK;
-}
-
-/* The value of c's C type at p (or NULL when null) as a parameter. */
-static int value_param(const ormc_column *c, const void *p, bool null,
-                       ormc_param *out)
-{
-    memset(out, 0, sizeof *out);
-    out->type = c->type == ORMC_TYPE_ENUM ? ORMC_TYPE_TEXT : c->type;
-    if (null) {
-        out->is_null = true;
-        return ORMC_OK;
-    }
-    switch (c->type) {
-    case ORMC_TYPE_INTEGER:
-        memcpy(&out->u.i32, p, sizeof out->u.i32);
-        break;
-    case ORMC_TYPE_BIGINT:
-        memcpy(&out->u.i64, p, sizeof out->u.i64);
-        break;
-    case ORMC_TYPE_DOUBLE:
-        memcpy(&out->u.f64, p, sizeof out->u.f64);
-        break;
-    case ORMC_TYPE_BOOLEAN:
-        memcpy(&out->u.b, p, sizeof out->u.b);
-        break;
-    case ORMC_TYPE_TEXT:
-    case ORMC_TYPE_JSON:
-        memcpy(&out->u.text, p, sizeof out->u.text);
-        out->is_null = out->u.text == NULL;
-        break;
-    case ORMC_TYPE_BLOB:
-        memcpy(&out->u.blob, p, sizeof out->u.blob);
-        out->is_null = out->u.blob.data == NULL;
-        break;
-    case ORMC_TYPE_TIMESTAMP:
-        memcpy(&out->u.time, p, sizeof out->u.time);
-        break;
-    case ORMC_TYPE_UUID:
-        memcpy(&out->u.uuid, p, sizeof out->u.uuid);
-        break;
-    case ORMC_TYPE_ENUM: {
-        int v;
-        memcpy(&v, p, sizeof v);
-        return enum_label(c, v, out);
-    }
-    default:
-        return ORMC_INVALID;
-    }
-    return ORMC_OK;
-}
-
-static bool has_flag_false(const ormc_column *c, const void *row)
-{
-    bool has = true;
-    if (c->has_offset != ORMC_NO_HAS)
-        memcpy(&has, (const char *)row + c->has_offset, sizeof has);
-    return !has;
-}
-
-bool ormc__col_is_null(const ormc_column *c, const void *row)
-{
-    const void *p = ORMC__FIELD(row, c);
-    if (has_flag_false(c, row))
-        return true;
-    if (c->type == ORMC_TYPE_TEXT || c->type == ORMC_TYPE_JSON) {
-        const char *text;
-        memcpy(&text, p, sizeof text);
-        return text == NULL;
-    }
-    if (c->type == ORMC_TYPE_BLOB) {
-        ormc_blob blob;
-        memcpy(&blob, p, sizeof blob);
-        return blob.data == NULL;
-    }
-    return false;
-}
-
-int ormc__col_param(const ormc_column *c, const void *row, ormc_param *out)
-{
-    return value_param(c, ORMC__FIELD(row, c), has_flag_false(c, row), out);
-}
-
-int ormc__array_param(const ormc_column *c, const void *values, size_t i,
-                      ormc_param *out)
-{
-    size_t size = type_size(c->type);
-    if (size == 0 || values == NULL)
-        return ORMC_INVALID;
-    return value_param(c, (const char *)values + i * size, false, out);
-}
-
 int ormc__sql_bind_row(ormc__sql *s, const ormc_table *t, const void *row,
                        ormc_colset cols)
 {
@@ -259,11 +131,11 @@ ormc_colset ormc__insert_columns(const ormc_table *t, const void *row)
         const ormc_column *c = &t->columns[i];
         if (c->flags & ORMC_COL_SERIAL) {
             int64_t v;
-            memcpy(&v, ORMC__FIELD(row, c), sizeof v);
+            memcpy(&v, ORMC__FIELD(row, c->offset), sizeof v);
             if (v == 0)
                 continue;
         }
-        if ((c->flags & ORMC_COL_DEFAULT_NOW) && has_flag_false(c, row))
+        if ((c->flags & ORMC_COL_DEFAULT_NOW) && !ormc__col_has(c, row))
             continue;
         cols |= ORMC_COLUMN_BIT(i);
     }
@@ -619,7 +491,7 @@ static int add_operand(ormc__sql *s, const ormc_column *c, const ormc_param *v)
         p.type = c->type == ORMC_TYPE_ENUM ? ORMC_TYPE_TEXT : c->type;
     } else if (c->type == ORMC_TYPE_ENUM) {
         int64_t value = v->type == ORMC_TYPE_BIGINT ? v->u.i64 : v->u.i32;
-        int rc = enum_label(c, value, &p);
+        int rc = ormc__enum_label(c, value, &p);
         if (rc != ORMC_OK)
             return rc;
     } else {

@@ -42,6 +42,7 @@
 #include "ormc.h"
 
 #include "buf.h"
+#include "fields.h"
 #include "ormc_int.h"
 
 /* The most parameters one statement may have (PostgreSQL's protocol limit;
@@ -79,27 +80,7 @@ void ormc__sql_clear(ormc__sql *s);
 /* Release its memory. NULL is a no-op. */
 void ormc__sql_free(ormc__sql *s);
 
-/* === Reading row fields === */
-
-/* The column value's address inside row. */
-#define ORMC__FIELD(row, c) ((const char *)(row) + (c)->offset)
-
-/* True when column c of row is NULL: a has_ flag that is false, a NULL text
- * or json pointer, a blob whose data is NULL. */
-bool ormc__col_is_null(const ormc_column *c, const void *row);
-
-/* Column c of row as a parameter, borrowing row's pointers. An enum becomes
- * its label (ORMC_TYPE_TEXT); ORMC_INVALID when its value is out of range. */
-int ormc__col_param(const ormc_column *c, const void *row,
-                    ormc_param *out /* OUT */);
-
-/* Element i of an array of c's C type (what the _in builders take: int32_t,
- * int64_t, double, bool, const char *, ormc_blob, ormc_time, ormc_uuid, and
- * for an enum its generated C enum, which is int-sized) as a parameter,
- * converted as ormc__col_param does. A NULL text pointer or blob data gives
- * a NULL parameter. */
-int ormc__array_param(const ormc_column *c, const void *values, size_t i,
-                      ormc_param *out /* OUT */);
+/* === Row fields as parameters (the conversion is fields.h's) === */
 
 /* Append the parameters of `cols` read from row, in column order (for a
  * multi-row insert: once per row). */

@@ -83,8 +83,6 @@ static void stmt_free(ormc__stmt *st, bool send)
 {
     ormc_db *db = st->db;
     db->vt->stmt_finalize(st, send);
-    ormc__stmt_scratch_clear(st);
-    free(st->scratch);
     if (st->params != st->inline_params)
         free(st->params);
     free(st->sql);
@@ -340,29 +338,6 @@ int ormc__stmt_bind_params(ormc__stmt *st, const ormc_param *params, size_t n)
     return ORMC_OK;
 }
 
-void ormc__stmt_scratch_clear(ormc__stmt *st)
-{
-    for (size_t i = 0; i < st->n_scratch; i++)
-        free(st->scratch[i]);
-    st->n_scratch = 0;
-}
-
-void *ormc__stmt_scratch(ormc__stmt *st, size_t n)
-{
-    if (st->n_scratch == st->cap_scratch) {
-        size_t cap = st->cap_scratch ? st->cap_scratch * 2 : 4;
-        void **s = realloc(st->scratch, cap * sizeof *s);
-        if (!s)
-            return NULL;
-        st->scratch = s;
-        st->cap_scratch = cap;
-    }
-    void *p = malloc(n ? n : 1);
-    if (p)
-        st->scratch[st->n_scratch++] = p;
-    return p;
-}
-
 int ormc__ensure_connected(ormc_db *db)
 {
     if (!db->broken && db->conn)
@@ -382,10 +357,8 @@ int ormc__ensure_connected(ormc_db *db)
     if (db->ever_connected)
         db->stats.reconnects++;
     db->ever_connected = true;
-    /* a tenant's search_path is session state: set it again (tenant.c) */
-    if (db->schema)
-        return ormc__tenant_restore(db);
-    return ORMC_OK;
+    /* what SET made of the session is gone with it: set it again */
+    return ormc__session_restore(db);
 }
 
 /* The statement is over: a result or an error. */
@@ -412,8 +385,6 @@ int ormc__stmt_step(ormc__stmt *st)
                                      "transaction (a commit or rollback "
                                      "ran on its connection)")
                        : ORMC_DONE;
-    if (st->n_scratch)
-        ormc__stmt_scratch_clear(st);
     int64_t t0 = db->trace ? ormc__now_ns() : 0;
     if (!st->started) {
         if (st->multi)
@@ -491,7 +462,6 @@ void ormc__stmt_reset(ormc__stmt *st)
     st->elapsed_ns = 0;
     st->binary = true;
     st->single_row = false;
-    ormc__stmt_scratch_clear(st);
     params_clear(st);
 }
 

@@ -20,7 +20,7 @@ local decl = cgen.decl
 local M = {}
 
 -- The runtime ABI this generator writes for.
-M.ABI = 2
+M.ABI = 3
 
 local function column_comment(c)
     local parts = { cgen.sql_type(c) }

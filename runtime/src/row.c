@@ -139,9 +139,9 @@ done:
 
 /* === The operations by key ===
  *
- * Each entry point knows the statement it runs (which fixed text of the
- * descriptor, which link slot caches it), the checks it makes and the change
- * it reports: nothing is inferred from the text it is given.
+ * Each entry point knows the statement it runs (a row statement of
+ * sqlbuild.c, its text built once per connection by shape), the checks it
+ * makes and the change it reports: nothing is inferred from a text.
  */
 
 /* What every entry point checks first: db, a usable descriptor (column sets
@@ -161,43 +161,44 @@ static int start(ormc_db *db, const ormc_table *t, const void *row,
     return ORMC_OK;
 }
 
-/* The fixed text `which` of t into *sql: ORMC_INVALID when the descriptor
- * has none (a hand-written one without t->sql). */
-static int fixed_sql(ormc_db *db, const ormc_table *t, ormc__fixed which,
-                     const char *fn, const char **sql)
+/* The row statement `kind` of t (an ormc__shape_row: its text built once
+ * per connection and shape) checked out, with the columns it binds bound
+ * from row. */
+static int prepare_bound(ormc_db *db, const ormc_table *t, ormc__row_kind kind,
+                         ormc_colset a, const void *row, const char *fn,
+                         ormc__stmt **st)
 {
-    const ormc_table_sql *q = t->sql;
-    *sql = q == NULL                     ? NULL
-           : which == ORMC__FIXED_GET    ? q->get
-           : which == ORMC__FIXED_UPDATE ? q->update
-                                         : q->del;
-    if (*sql == NULL)
-        return ormc__error(db, ORMC_INVALID, NULL, NULL,
-                           "%s: table %s has no fixed statements", fn, t->name);
-    return ORMC_OK;
-}
-
-/* Check out the statement of sql: through its link slot when it has one. */
-static int prepare(ormc_db *db, const char *sql, ormc__stmt **link,
-                   ormc__stmt **st)
-{
-    return link != NULL ? ormc__stmt_prepare_linked(db, sql, link, st)
-                        : ormc__stmt_prepare(db, sql, st);
-}
-
-/* Run the SELECT sql with the columns `key` of key_row bound; decode the
- * first row into out. ORMC_OK, ORMC_NOT_FOUND or an error. */
-static int fetch(ormc_db *db, const ormc_table *t, const char *sql,
-                 ormc__stmt **link, const void *key_row, ormc_colset key,
-                 void *out)
-{
-    ormc__stmt *st;
-    int rc = prepare(db, sql, link, &st);
+    ormc__sql s;
+    ormc__sql_init(&s);
+    const char *sql;
+    ormc_colset bound;
+    int rc = ormc__shape_row(db, &s, t, kind, a, 0, 1, &sql, &bound);
+    if (rc == ORMC_OK) {
+        rc = ormc__shape_prepare(db, sql, st);
+    } else {
+        rc = ormc__error(db, rc == ORMC_NOMEM ? ORMC_NOMEM : ORMC_INVALID, NULL,
+                         NULL, "%s: cannot build the statement of %s", fn,
+                         t->name);
+    }
+    ormc__sql_free(&s);
     if (rc != ORMC_OK)
         return rc;
-    rc = ormc__stmt_bind_row(st, t, key_row, key);
-    if (rc == ORMC_OK)
-        rc = ormc__stmt_step(st);
+    rc = ormc__stmt_bind_row(*st, t, row, bound);
+    if (rc != ORMC_OK)
+        ormc__stmt_release(*st);
+    return rc;
+}
+
+/* Select every column of t WHERE the columns `key` equal key_row's; decode
+ * the first row into out. ORMC_OK, ORMC_NOT_FOUND or an error. */
+static int fetch(ormc_db *db, const ormc_table *t, ormc_colset key,
+                 const void *key_row, void *out, const char *fn)
+{
+    ormc__stmt *st;
+    int rc = prepare_bound(db, t, ORMC__R_SELECT_BY, key, key_row, fn, &st);
+    if (rc != ORMC_OK)
+        return rc;
+    rc = ormc__stmt_step(st);
     if (rc == ORMC_ROW)
         rc = ormc__stmt_decode_row(st, t, out, true);
     else if (rc == ORMC_DONE)
@@ -206,70 +207,76 @@ static int fetch(ormc_db *db, const ormc_table *t, const char *sql,
     return rc;
 }
 
-/* Run t's fixed statement `which` (an UPDATE or a DELETE by key) with the
- * columns `params` of row bound. ORMC_OK when it changed a row,
- * ORMC_NOT_FOUND when none has the key, or an error. */
-static int change(ormc_db *db, const ormc_table *t, ormc__fixed which,
-                  const char *sql, const void *row, ormc_colset params)
+/* Run the UPDATE or DELETE by key `kind` (set: the columns an update
+ * writes). ORMC_OK when it changed a row, ORMC_NOT_FOUND when none has the
+ * key, or an error. */
+static int change(ormc_db *db, const ormc_table *t, ormc__row_kind kind,
+                  ormc_colset set, const void *row, const char *fn)
 {
     ormc__stmt *st;
-    int rc = prepare(db, sql, ormc__table_fixed(db, t, which), &st);
+    int rc = prepare_bound(db, t, kind, set, row, fn, &st);
     if (rc != ORMC_OK)
         return rc;
-    rc = ormc__stmt_bind_row(st, t, row, params);
-    if (rc == ORMC_OK)
-        while ((rc = ormc__stmt_step(st)) == ORMC_ROW) {}
+    while ((rc = ormc__stmt_step(st)) == ORMC_ROW) {}
     if (rc == ORMC_DONE)
         rc = ormc__stmt_changes(st) > 0 ? ORMC_OK : ORMC_NOT_FOUND;
     ormc__stmt_release(st);
     return rc;
 }
 
+/* A key-less descriptor has no row to name (hand-written ones only). */
+static int need_key(ormc_db *db, const ormc_table *t, ormc_colset key,
+                    const char *fn)
+{
+    if (key == 0 || (key & ~ormc__all_columns(t)) != 0)
+        return ormc__error(db, ORMC_INVALID, NULL, NULL,
+                           "%s: table %s has no such key", fn, t->name);
+    return ORMC_OK;
+}
+
 int ormc_row_get(ormc_db *db, const ormc_table *t, const void *key_row,
                  void *out)
 {
-    const char *sql;
     int rc = start(db, t, key_row, "ormc_row_get");
     if (rc == ORMC_OK && !out)
         rc = ormc__error(db, ORMC_INVALID, NULL, NULL,
                          "ormc_row_get: no row given");
     if (rc == ORMC_OK)
-        rc = fixed_sql(db, t, ORMC__FIXED_GET, "ormc_row_get", &sql);
+        rc = need_key(db, t, t->primary_key, "ormc_row_get");
     if (rc != ORMC_OK)
         return rc;
-    return fetch(db, t, sql, ormc__table_fixed(db, t, ORMC__FIXED_GET), key_row,
-                 t->primary_key, out);
+    return fetch(db, t, t->primary_key, key_row, out, "ormc_row_get");
 }
 
-int ormc_row_get_by(ormc_db *db, const ormc_table *t, const char *sql,
-                    ormc_colset key, const void *key_row, void *out)
+int ormc_row_get_by(ormc_db *db, const ormc_table *t, ormc_colset key,
+                    const void *key_row, void *out)
 {
     int rc = start(db, t, key_row, "ormc_row_get_by");
+    if (rc == ORMC_OK && !out)
+        rc = ormc__error(db, ORMC_INVALID, NULL, NULL,
+                         "ormc_row_get_by: no row given");
+    if (rc == ORMC_OK)
+        rc = need_key(db, t, key, "ormc_row_get_by");
     if (rc != ORMC_OK)
         return rc;
-    if (!sql || !out)
-        return ormc__error(db, ORMC_INVALID, NULL, NULL,
-                           "ormc_row_get_by: no SQL or row given");
-    /* a caller's text: the statement cache finds it by its address first,
-     * then by content */
-    return fetch(db, t, sql, NULL, key_row, key, out);
+    return fetch(db, t, key, key_row, out, "ormc_row_get_by");
 }
 
 int ormc_row_update(ormc_db *db, const ormc_table *t, const void *row)
 {
-    const char *sql;
     int rc = start(db, t, row, "ormc_row_update");
     if (rc == ORMC_OK)
-        rc = fixed_sql(db, t, ORMC__FIXED_UPDATE, "ormc_row_update", &sql);
+        rc = need_key(db, t, t->primary_key, "ormc_row_update");
     if (rc != ORMC_OK)
         return rc;
     /* every column is bound; the key's are only compared, the others are
-     * written, and checked as every other write of a row */
-    ormc_colset all = ormc__all_columns(t);
-    rc = ormc__row_check(db, t, row, all & ~t->primary_key,
-                         ormc__table_sets_of(db, t)->checked, 0, false);
+     * written, and checked as every other write of a row. A table whose
+     * every column is key sets the key to itself: 0 or 1 rows changed. */
+    ormc_colset set = ormc__all_columns(t) & ~t->primary_key;
+    rc = ormc__row_check(db, t, row, set, ormc__table_sets_of(db, t)->checked,
+                         0, false);
     if (rc == ORMC_OK)
-        rc = change(db, t, ORMC__FIXED_UPDATE, sql, row, all);
+        rc = change(db, t, ORMC__R_UPDATE_PK, set, row, "ormc_row_update");
     if (rc == ORMC_OK && ormc__has_hook(db))
         ormc__notify(db, t, ORMC_CHANGE_UPDATE, row);
     return rc;
@@ -277,13 +284,12 @@ int ormc_row_update(ormc_db *db, const ormc_table *t, const void *row)
 
 int ormc_row_delete(ormc_db *db, const ormc_table *t, const void *key_row)
 {
-    const char *sql;
     int rc = start(db, t, key_row, "ormc_row_delete");
     if (rc == ORMC_OK)
-        rc = fixed_sql(db, t, ORMC__FIXED_DELETE, "ormc_row_delete", &sql);
+        rc = need_key(db, t, t->primary_key, "ormc_row_delete");
     if (rc != ORMC_OK)
         return rc;
-    rc = change(db, t, ORMC__FIXED_DELETE, sql, key_row, t->primary_key);
+    rc = change(db, t, ORMC__R_DELETE_PK, 0, key_row, "ormc_row_delete");
     if (rc == ORMC_OK && ormc__has_hook(db))
         ormc__notify(db, t, ORMC_CHANGE_DELETE, key_row);
     return rc;

@@ -214,6 +214,8 @@ static int build_row(ormc__sql *s, const ormc_table *t, ormc__row_kind kind,
         return ormc__sql_select_by(s, t, a, b);
     case ORMC__R_COPY:
         return ormc__sql_copy(s, t, a);
+    case ORMC__R_DELETE_PK:
+        return ormc__sql_delete_pk(s, t);
     }
     return ORMC_INVALID;
 }

@@ -371,6 +371,30 @@ int ormc__sql_update_pk(ormc__sql *s, const ormc_table *t, ormc_colset set,
     return finish(s, ORMC_OK);
 }
 
+int ormc__sql_delete_pk(ormc__sql *s, const ormc_table *t)
+{
+    ormc__sql_clear(s);
+    if (check_table(t) != ORMC_OK || t->primary_key == 0 ||
+        !is_subset(t, t->primary_key))
+        return ORMC_INVALID;
+    ormc__buf *b = &s->text;
+    ormc__buf_puts(b, "DELETE FROM ");
+    put_ident(b, t->sql_name);
+    ormc__buf_puts(b, " WHERE ");
+    const char *sep = "";
+    for (int i = 0; i < t->n_columns; i++) {
+        if (!(t->primary_key & ORMC_COLUMN_BIT(i)))
+            continue;
+        ormc__buf_puts(b, sep);
+        put_col(b, t, i);
+        ormc__buf_puts(b, " = ");
+        put_param(b, param_number(t->primary_key, i, 0));
+        sep = " AND ";
+    }
+    s->bound = t->primary_key;
+    return finish(s, ORMC_OK);
+}
+
 /* The INSERT ... ON CONFLICT (key) head shared by upsert and
  * find-or-create. */
 static int put_insert_on_conflict(ormc__sql *s, const ormc_table *t,

@@ -1,9 +1,9 @@
 /*
  * sqlbuild.h: the dynamic SQL of the engine (internal).
  *
- * Every statement the engine composes at run time (the fixed per-table ones
- * are generated as constants, ormc_table_sql) is built here from a table
- * descriptor and, for queries, an ormc_builder. Nothing here talks to a
+ * Every statement the engine sends for a table (the row operations by key
+ * among them: the generator writes no SQL but the DDL) is built here from a
+ * table descriptor and, for queries, an ormc_builder. Nothing here talks to a
  * database: the executors build an ormc__sql, look its text up in the
  * statement cache, bind, run, and free it.
  *
@@ -149,6 +149,10 @@ size_t ormc__insert_max_rows(const ormc_table *t, ormc_colset cols);
 int ormc__sql_update_pk(ormc__sql *s, const ormc_table *t, ormc_colset set,
                         ormc_colset returning);
 
+/* DELETE FROM "t" WHERE "k1" = $1 AND "k2" = $2: by primary key (bound =
+ * the key). */
+int ormc__sql_delete_pk(ormc__sql *s, const ormc_table *t);
+
 /*
  * INSERT INTO "t" (cols) VALUES (...) ON CONFLICT ("k1", "k2")
  *     DO UPDATE SET "x" = excluded."x", ... RETURNING <all columns>
@@ -257,7 +261,8 @@ typedef enum ormc__row_kind {
     ORMC__R_UPSERT,    /* ormc__sql_upsert(cols a, conflict b) */
     ORMC__R_INSERT_OR_IGNORE, /* ormc__sql_insert_or_ignore(cols a, key b) */
     ORMC__R_SELECT_BY,        /* ormc__sql_select_by(key a, nulls b) */
-    ORMC__R_COPY              /* ormc__sql_copy(cols a) */
+    ORMC__R_COPY,             /* ormc__sql_copy(cols a) */
+    ORMC__R_DELETE_PK         /* ormc__sql_delete_pk() */
 } ormc__row_kind;
 
 /* Shape kinds: the query kinds, then these. */

@@ -659,6 +659,36 @@ static void test_find_or_create_keeps_transaction_usable(void **state)
     ormc_rollback(db);
 }
 
+/* A table whose every column is key (lines seen as its two key columns
+ * only): the update by key has nothing to write, sets the key to itself
+ * and still tells whether the row exists: ORMC_OK, then ORMC_NOT_FOUND
+ * for a key no row has, on both backends. */
+static void test_key_only_update(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    setup_tables(state);
+    test_order o = {0};
+    o.code = "K";
+    assert_ok(db, ormc_row_insert(db, &test_order_table, &o));
+    test_line l = {o.id, 1, "a", 1, NULL, NULL};
+    assert_ok(db, ormc_row_insert(db, &test_line_table, &l));
+
+    ormc_table keys = test_line_table;
+    keys.n_columns = 2; /* order_id, line_no: the primary key */
+    assert_int_equal(keys.primary_key, ORMC_COLUMN_BIT(LINE_ORDER_ID) |
+                                           ORMC_COLUMN_BIT(LINE_LINE_NO));
+    assert_ok(db, ormc_row_update(db, &keys, &l));
+    test_line none = l;
+    none.line_no = 2;
+    assert_int_equal(ormc_row_update(db, &keys, &none), ORMC_NOT_FOUND);
+    assert_string_equal(ormc_errmsg(db), "");
+    /* the row is as it was */
+    test_line got;
+    assert_ok(db, ormc_row_get(db, &test_line_table, &l, &got));
+    assert_string_equal(got.sku, "a");
+    ormc_row_free(&test_line_table, &got);
+}
+
 static void test_composite_key_crud(void **state)
 {
     ormc_db *db = ormc_test_db(state);
@@ -841,16 +871,16 @@ static void test_hooks_see_every_change(void **state)
     assert_ok(db, ormc_commit(db));
 }
 
-/* orders with the fixed statements a generated table has: what the
- * generated _get, _get_by_code, _update and _delete run. */
-static const ormc_table_sql order_sql = {
-    "SELECT id, code, note FROM orders",
-    "SELECT id, code, note FROM orders WHERE id = $1",
-    "UPDATE orders SET code = $2, note = $3 WHERE id = $1",
-    "DELETE FROM orders WHERE id = $1",
+/* What the generated _get, _get_by_code, _update and _delete of orders
+ * run: the runtime writes their text from the descriptor. */
+static const struct {
+    const char *get, *update, *del, *by_code;
+} order_sql = {
+    "SELECT \"id\", \"code\", \"note\" FROM \"orders\" WHERE \"id\" = $1",
+    "UPDATE \"orders\" SET \"code\" = $2, \"note\" = $3 WHERE \"id\" = $1",
+    "DELETE FROM \"orders\" WHERE \"id\" = $1",
+    "SELECT \"id\", \"code\", \"note\" FROM \"orders\" WHERE \"code\" = $1",
 };
-static const char order_by_code_sql[] =
-    "SELECT id, code, note FROM orders WHERE code = $1";
 static ormc_table order_t;
 
 typedef struct sent_log {
@@ -874,7 +904,6 @@ static void test_by_key_entry_points(void **state)
     ormc_db *db = ormc_test_db(state);
     setup_tables(state);
     order_t = test_order_table;
-    order_t.sql = &order_sql;
     test_order o = {0};
     o.code = "k1";
     o.note = "first";
@@ -896,7 +925,7 @@ static void test_by_key_entry_points(void **state)
     assert_string_equal(sent.last, order_sql.get);
     assert_string_equal(got.code, "k1");
     ormc_row_free(&order_t, &got);
-    /* again: the statement prepared once, kept in the descriptor's slot */
+    /* again: the statement built and prepared once per connection */
     assert_ok(db, ormc_row_get(db, &order_t, &key, &got));
     ormc_row_free(&order_t, &got);
     assert_ok(db, ormc_stats(db, &after));
@@ -904,9 +933,9 @@ static void test_by_key_entry_points(void **state)
 
     test_order by = {0};
     by.code = "k1";
-    assert_ok(db, ormc_row_get_by(db, &order_t, order_by_code_sql,
-                                  ORMC_COLUMN_BIT(ORDER_CODE), &by, &got));
-    assert_string_equal(sent.last, order_by_code_sql);
+    assert_ok(db, ormc_row_get_by(db, &order_t, ORMC_COLUMN_BIT(ORDER_CODE),
+                                  &by, &got));
+    assert_string_equal(sent.last, order_sql.by_code);
     assert_int_equal(got.id, o.id);
     ormc_row_free(&order_t, &got);
     assert_int_equal(hook.n, 0);
@@ -948,9 +977,9 @@ static void test_by_key_entry_points(void **state)
     assert_int_equal(ormc_row_get(db, &order_t, &key, &got), ORMC_NOT_FOUND);
     assert_int_equal(ormc_row_update(db, &order_t, &changed), ORMC_NOT_FOUND);
     assert_int_equal(ormc_row_delete(db, &order_t, &key), ORMC_NOT_FOUND);
-    assert_int_equal(ormc_row_get_by(db, &order_t, order_by_code_sql,
-                                     ORMC_COLUMN_BIT(ORDER_CODE), &by, &got),
-                     ORMC_NOT_FOUND);
+    assert_int_equal(
+        ormc_row_get_by(db, &order_t, ORMC_COLUMN_BIT(ORDER_CODE), &by, &got),
+        ORMC_NOT_FOUND);
     assert_string_equal(ormc_errmsg(db), "");
     assert_int_equal(hook.n, 2);
 
@@ -1009,6 +1038,7 @@ int main(void)
         ORMC_BACKEND_TEST(test_composite_key_crud),
         ORMC_BACKEND_TEST(test_hooks_see_every_change),
         ORMC_BACKEND_TEST(test_by_key_entry_points),
+        ORMC_BACKEND_TEST(test_key_only_update),
         ORMC_BACKEND_TEST(test_misuse),
     };
     return ormc_test_run_backends("data_crud", tests);

@@ -60,7 +60,6 @@ const ormc_table test_bot_table = {
     1,
     bot_indexes,
     1,
-    NULL,
 };
 
 /* === kind: every type === */
@@ -107,7 +106,6 @@ const ormc_table test_kind_table = {
     1,
     kind_indexes,
     1,
-    NULL,
 };
 
 /* === order === */
@@ -133,7 +131,6 @@ const ormc_table test_order_table = {
     1,
     NULL,
     0,
-    NULL,
 };
 
 /* === line: composite key, references === */
@@ -165,7 +162,6 @@ const ormc_table test_line_table = {
     2,
     NULL,
     0,
-    NULL,
 };
 
 /* === node: a reference to its own table === */
@@ -193,7 +189,6 @@ const ormc_table test_node_table = {
     1,
     NULL,
     0,
-    NULL,
 };
 
 /* === odd: quotes in names === */
@@ -218,7 +213,6 @@ const ormc_table test_odd_table = {
     1,
     NULL,
     0,
-    NULL,
 };
 
 const ormc_table *const test_tables[] = {

@@ -145,7 +145,6 @@ static const ormc_table person_table = {
     1,
     person_indexes,
     2,
-    NULL,
 };
 
 static const ormc_column post_columns[] = {
@@ -182,7 +181,6 @@ static const ormc_table post_table = {
     1,
     post_indexes,
     2,
-    NULL,
 };
 
 static const ormc_column tag_columns[] = {
@@ -210,7 +208,6 @@ static const ormc_table tag_table = {
     2,
     tag_indexes,
     1,
-    NULL,
 };
 
 static const ormc_table *const blog_tables[] = {&person_table, &post_table,

@@ -72,7 +72,6 @@ void ormc_close(ormc_db *db)
     if (db->conn)
         ormc__stmt_cache_clear(db, false);
     db->vt->disconnect(db);
-    ormc__shape_clear(db);
     ormc__session_forget(db);
     ormc__config_free(&db->cfg);
     /* Leave the password in no freed memory: the driver's connection

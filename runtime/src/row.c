@@ -165,22 +165,11 @@ static int start(ormc_db *db, const ormc_table *t, const void *row,
  * per connection and shape) checked out, with the columns it binds bound
  * from row. */
 static int prepare_bound(ormc_db *db, const ormc_table *t, ormc__row_kind kind,
-                         ormc_colset a, const void *row, const char *fn,
-                         ormc__stmt **st)
+                         ormc_colset a, const void *row, ormc__stmt **st)
 {
-    ormc__sql s;
-    ormc__sql_init(&s);
-    const char *sql;
     ormc_colset bound;
-    int rc = ormc__shape_row(db, &s, t, kind, a, 0, 1, &sql, &bound);
-    if (rc == ORMC_OK) {
-        rc = ormc__shape_prepare(db, sql, st);
-    } else {
-        rc = ormc__error(db, rc == ORMC_NOMEM ? ORMC_NOMEM : ORMC_INVALID, NULL,
-                         NULL, "%s: cannot build the statement of %s", fn,
-                         t->name);
-    }
-    ormc__sql_free(&s);
+    int rc = ormc__shape_row(db, t, kind, a, 0, 1,
+                             "cannot build the statement by key", st, &bound);
     if (rc != ORMC_OK)
         return rc;
     rc = ormc__stmt_bind_row(*st, t, row, bound);
@@ -192,10 +181,10 @@ static int prepare_bound(ormc_db *db, const ormc_table *t, ormc__row_kind kind,
 /* Select every column of t WHERE the columns `key` equal key_row's; decode
  * the first row into out. ORMC_OK, ORMC_NOT_FOUND or an error. */
 static int fetch(ormc_db *db, const ormc_table *t, ormc_colset key,
-                 const void *key_row, void *out, const char *fn)
+                 const void *key_row, void *out)
 {
     ormc__stmt *st;
-    int rc = prepare_bound(db, t, ORMC__R_SELECT_BY, key, key_row, fn, &st);
+    int rc = prepare_bound(db, t, ORMC__R_SELECT_BY, key, key_row, &st);
     if (rc != ORMC_OK)
         return rc;
     rc = ormc__stmt_step(st);
@@ -211,10 +200,10 @@ static int fetch(ormc_db *db, const ormc_table *t, ormc_colset key,
  * writes). ORMC_OK when it changed a row, ORMC_NOT_FOUND when none has the
  * key, or an error. */
 static int change(ormc_db *db, const ormc_table *t, ormc__row_kind kind,
-                  ormc_colset set, const void *row, const char *fn)
+                  ormc_colset set, const void *row)
 {
     ormc__stmt *st;
-    int rc = prepare_bound(db, t, kind, set, row, fn, &st);
+    int rc = prepare_bound(db, t, kind, set, row, &st);
     if (rc != ORMC_OK)
         return rc;
     while ((rc = ormc__stmt_step(st)) == ORMC_ROW) {}
@@ -245,7 +234,7 @@ int ormc_row_get(ormc_db *db, const ormc_table *t, const void *key_row,
         rc = need_key(db, t, t->primary_key, "ormc_row_get");
     if (rc != ORMC_OK)
         return rc;
-    return fetch(db, t, t->primary_key, key_row, out, "ormc_row_get");
+    return fetch(db, t, t->primary_key, key_row, out);
 }
 
 int ormc_row_get_by(ormc_db *db, const ormc_table *t, ormc_colset key,
@@ -259,7 +248,7 @@ int ormc_row_get_by(ormc_db *db, const ormc_table *t, ormc_colset key,
         rc = need_key(db, t, key, "ormc_row_get_by");
     if (rc != ORMC_OK)
         return rc;
-    return fetch(db, t, key, key_row, out, "ormc_row_get_by");
+    return fetch(db, t, key, key_row, out);
 }
 
 int ormc_row_update(ormc_db *db, const ormc_table *t, const void *row)
@@ -276,7 +265,7 @@ int ormc_row_update(ormc_db *db, const ormc_table *t, const void *row)
     rc = ormc__row_check(db, t, row, set, ormc__table_sets_of(db, t)->checked,
                          0, false);
     if (rc == ORMC_OK)
-        rc = change(db, t, ORMC__R_UPDATE_PK, set, row, "ormc_row_update");
+        rc = change(db, t, ORMC__R_UPDATE_PK, set, row);
     if (rc == ORMC_OK && ormc__has_hook(db))
         ormc__notify(db, t, ORMC_CHANGE_UPDATE, row);
     return rc;
@@ -289,7 +278,7 @@ int ormc_row_delete(ormc_db *db, const ormc_table *t, const void *key_row)
         rc = need_key(db, t, t->primary_key, "ormc_row_delete");
     if (rc != ORMC_OK)
         return rc;
-    rc = change(db, t, ORMC__R_DELETE_PK, 0, key_row, "ormc_row_delete");
+    rc = change(db, t, ORMC__R_DELETE_PK, 0, key_row);
     if (rc == ORMC_OK && ormc__has_hook(db))
         ormc__notify(db, t, ORMC_CHANGE_DELETE, key_row);
     return rc;

@@ -20,6 +20,8 @@ void ormc__sql_init(ormc__sql *s)
     s->cap_params = ORMC__SQL_INLINE_PARAMS;
     s->bound = 0;
     s->returned = 0;
+    s->key.len = 0;
+    s->key.overflow = false;
 }
 
 void ormc__sql_clear(ormc__sql *s)
@@ -28,6 +30,21 @@ void ormc__sql_clear(ormc__sql *s)
     s->n_params = 0;
     s->bound = 0;
     s->returned = 0;
+    s->key.len = 0;
+    s->key.overflow = false;
+}
+
+/* Add to the statement's identity what the text written next depends on
+ * (query builder statements: see sqlbuild.h). */
+static void key(ormc__sql *s, const void *p, size_t n)
+{
+    ormc__key_add(&s->key, p, n);
+}
+
+static void key_byte(ormc__sql *s, unsigned v)
+{
+    unsigned char b = (unsigned char)v;
+    ormc__key_add(&s->key, &b, 1);
 }
 
 void ormc__sql_free(ormc__sql *s)
@@ -537,10 +554,14 @@ static int put_cond(ormc__sql *s, const ormc_table *t, const ormc_cond *cond)
         return ORMC_INVALID;
     const ormc_column *c = &t->columns[cond->column];
     ormc__buf *b = &s->text;
+    /* the column, the operator; below, what a value changes of the text */
+    key(s, &cond->column, sizeof cond->column);
+    key_byte(s, (unsigned)cond->op);
 
     switch (cond->op) {
     case ORMC_EQ:
     case ORMC_NE:
+        key_byte(s, param_is_null(&cond->value));
         if (param_is_null(&cond->value)) {
             /* SQLAlchemy's rule: == None is IS NULL. */
             put_col(b, t, cond->column);
@@ -571,6 +592,7 @@ static int put_cond(ormc__sql *s, const ormc_table *t, const ormc_cond *cond)
         return rc;
     }
     case ORMC_IN:
+        key(s, &cond->n_values, sizeof cond->n_values);
         if (cond->n_values == 0) {
             /* Nothing is in the empty set (SQLAlchemy renders it so). */
             ormc__buf_puts(b, "1 = 0");
@@ -605,8 +627,10 @@ static int put_where(ormc__sql *s, const ormc_builder *q)
     const ormc_table *t = q->table;
     const ormc_cond *conds = ormc__builder_conds(q);
     const char *sep = " WHERE ";
+    key(s, &q->n_conds, sizeof q->n_conds);
     for (size_t i = 0; i < q->n_conds; i++) {
         uint8_t g = conds[i].or_group;
+        key_byte(s, g); /* how the conditions group */
         if (g == 0) {
             ormc__buf_puts(&s->text, sep);
             int rc = put_cond(s, t, &conds[i]);
@@ -646,9 +670,12 @@ static int put_where(ormc__sql *s, const ormc_builder *q)
 static void put_order_by(ormc__sql *s, const ormc_builder *q)
 {
     const ormc_table *t = q->table;
+    key_byte(s, q->n_order);
     for (uint8_t i = 0; i < q->n_order; i++) {
         int col = q->order[i].column;
         bool desc = q->order[i].dir == ORMC_DESC;
+        key(s, &q->order[i].column, sizeof q->order[i].column);
+        key_byte(s, desc);
         ormc__buf_puts(&s->text, i == 0 ? " ORDER BY " : ", ");
         put_col(&s->text, t, col);
         if (desc)
@@ -663,6 +690,7 @@ static void put_order_by(ormc__sql *s, const ormc_builder *q)
 /* " OFFSET $m" when offset > 0. */
 static int put_offset(ormc__sql *s, int64_t offset)
 {
+    key_byte(s, offset > 0);
     if (offset <= 0)
         return ORMC_OK;
     ormc_param p = {.type = ORMC_TYPE_BIGINT};
@@ -678,6 +706,7 @@ static int put_offset(ormc__sql *s, int64_t offset)
 /* " LIMIT $n [OFFSET $m]" for limit (-1: none) and offset (0: none). */
 static int put_limit(ormc__sql *s, int64_t limit, int64_t offset)
 {
+    key_byte(s, limit < 0 && offset <= 0);
     if (limit < 0 && offset <= 0)
         return ORMC_OK;
     /* An offset needs a LIMIT in SQLite; "no limit" is the largest one. */
@@ -697,6 +726,7 @@ static int put_limit(ormc__sql *s, int64_t limit, int64_t offset)
  * and one parameter less. It is a property of the shape, not a value. */
 static int put_limit_one(ormc__sql *s, int64_t limit, int64_t offset)
 {
+    key_byte(s, limit != 1);
     if (limit != 1)
         return put_limit(s, limit, offset);
     ormc__buf_puts(&s->text, " LIMIT 1");
@@ -722,6 +752,7 @@ static int check_builder(const ormc_builder *q)
 static int put_where_rows(ormc__sql *s, const ormc_builder *q)
 {
     const ormc_table *t = q->table;
+    key_byte(s, q->limit < 0 && q->offset <= 0);
     if (q->limit < 0 && q->offset <= 0)
         return put_where(s, q);
     if (t->primary_key == 0)
@@ -742,45 +773,6 @@ static int put_where_rows(ormc__sql *s, const ormc_builder *q)
     return ORMC_OK;
 }
 
-int ormc__sql_query_key(const ormc_builder *q, int kind, ormc__shape_key *k)
-{
-    int rc = check_builder(q);
-    if (rc != ORMC_OK)
-        return rc;
-    ormc__shape_key_init(k, kind, q->table);
-    /* The conditions, in order: put_where groups them by or_group; EQ / NE
-     * write IS [NOT] NULL for a NULL value; IN writes one $n per value (or
-     * "1 = 0" for none). Other operators do not depend on the value. */
-    const ormc_cond *conds = ormc__builder_conds(q);
-    ormc__shape_key_add(k, &q->n_conds, sizeof q->n_conds);
-    for (size_t i = 0; i < q->n_conds && !k->overflow; i++) {
-        const ormc_cond *c = &conds[i];
-        unsigned char null = 0;
-        size_t n_values = 0;
-        if (c->op == ORMC_EQ || c->op == ORMC_NE)
-            null = param_is_null(&c->value);
-        if (c->op == ORMC_IN) {
-            n_values = c->n_values;
-            null = c->values == NULL;
-        }
-        ormc__shape_key_add(k, &c->column, sizeof c->column);
-        ormc__shape_key_add(k, &c->op, sizeof c->op);
-        ormc__shape_key_add(k, &c->or_group, sizeof c->or_group);
-        ormc__shape_key_add(k, &null, 1);
-        ormc__shape_key_add(k, &n_values, sizeof n_values);
-    }
-    /* The order; whether there is a limit, an offset (their values are
-     * parameters), and _first's limit of 1. */
-    ormc__shape_key_add(k, &q->n_order, sizeof q->n_order);
-    for (uint8_t i = 0; i < q->n_order; i++) {
-        ormc__shape_key_add(k, &q->order[i].column, sizeof q->order[i].column);
-        ormc__shape_key_add(k, &q->order[i].dir, sizeof q->order[i].dir);
-    }
-    unsigned char limits[3] = {q->limit >= 0, q->offset > 0, q->limit != 0};
-    ormc__shape_key_add(k, limits, sizeof limits);
-    return ORMC_OK;
-}
-
 int ormc__sql_query(ormc__sql *s, const ormc_builder *q, ormc__query_kind kind)
 {
     ormc__sql_clear(s);
@@ -790,6 +782,7 @@ int ormc__sql_query(ormc__sql *s, const ormc_builder *q, ormc__query_kind kind)
     const ormc_table *t = q->table;
     ormc__buf *b = &s->text;
     int64_t first_limit = q->limit < 0 || q->limit > 1 ? 1 : q->limit;
+    ormc__key_init(&s->key, (int)kind, t);
 
     switch (kind) {
     case ORMC__Q_SELECT:
@@ -802,6 +795,7 @@ int ormc__sql_query(ormc__sql *s, const ormc_builder *q, ormc__query_kind kind)
                                    : put_limit(s, q->limit, q->offset);
         break;
     case ORMC__Q_COUNT:
+        key_byte(s, q->limit < 0 && q->offset <= 0);
         if (q->limit < 0 && q->offset <= 0) {
             ormc__buf_puts(b, "SELECT COUNT(*) FROM ");
             put_ident(b, t->sql_name);
@@ -847,6 +841,8 @@ int ormc__sql_update_where(ormc__sql *s, const ormc_builder *q,
     const ormc_table *t = q->table;
     if (set == 0 || !is_subset(t, set) || values == NULL)
         return ORMC_INVALID;
+    ormc__key_init(&s->key, ORMC__KEY_UPDATE_WHERE, t);
+    key(s, &set, sizeof set);
     ormc__buf *b = &s->text;
     ormc__buf_puts(b, "UPDATE ");
     put_ident(b, t->sql_name);

@@ -1021,6 +1021,77 @@ static void test_misuse(void **state)
     assert_int_equal(ormc_cursor_next(NULL, &o), ORMC_INVALID);
 }
 
+static uint64_t prepares_of(ormc_db *db)
+{
+    ormc_counters c;
+    assert_ok(db, ormc_stats(db, &c));
+    return c.prepares;
+}
+
+/* The statement cache keys each statement by its identity: the engine's
+ * by their shape, a caller's text by the text, in domains of their own.
+ * A get prepares once however often it runs; the caller's copy of the very
+ * same text is a statement of its own; a query prepares once per shape
+ * (values apart), and a NULL value is another shape (IS NULL). */
+static void test_statements_by_identity(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    setup_tables(state);
+    test_order o = {0};
+    o.code = "id1";
+    assert_ok(db, ormc_row_insert(db, &test_order_table, &o));
+
+    sent_log sent = {0, ""};
+    ormc_set_trace(db, log_sent, &sent);
+    test_order key = {0}, got;
+    key.id = o.id;
+    uint64_t before = prepares_of(db);
+    for (int i = 0; i < 3; i++) {
+        assert_ok(db, ormc_row_get(db, &test_order_table, &key, &got));
+        ormc_row_free(&test_order_table, &got);
+    }
+    assert_int_equal(prepares_of(db) - before, 1);
+    assert_string_equal(sent.last, order_sql.get);
+
+    /* the same text, given by the caller: its own statement */
+    ormc_param id = data_i64(o.id);
+    ormc_result *res;
+    assert_ok(db, ormc_query(db, order_sql.get, &id, 1, &res));
+    assert_int_equal(ormc_result_next(res), ORMC_ROW);
+    ormc_result_close(res);
+    assert_int_equal(prepares_of(db) - before, 2);
+    assert_ok(db, ormc_row_get(db, &test_order_table, &key, &got));
+    ormc_row_free(&test_order_table, &got);
+    assert_int_equal(prepares_of(db) - before, 2);
+
+    /* a query: once per shape, whatever the values */
+    before = prepares_of(db);
+    const char *codes[] = {"id1", "nope", "id1"};
+    for (int i = 0; i < 3; i++) {
+        ormc_builder q;
+        ormc_builder_init(&q, &test_order_table);
+        ormc_param p = data_text(codes[i]);
+        ormc_builder_where(&q, ORDER_CODE, ORMC_EQ, &p);
+        int rc = ormc_builder_first(db, &q, &got);
+        assert_int_equal(rc, i == 1 ? ORMC_NOT_FOUND : ORMC_OK);
+        if (rc == ORMC_OK)
+            ormc_row_free(&test_order_table, &got);
+        ormc_builder_free(&q);
+    }
+    assert_int_equal(prepares_of(db) - before, 1);
+    ormc_builder q;
+    ormc_builder_init(&q, &test_order_table);
+    ormc_param null = {.type = ORMC_TYPE_TEXT, .is_null = true};
+    ormc_builder_where(&q, ORDER_NOTE, ORMC_EQ, &null);
+    assert_ok(db, ormc_builder_first(db, &q, &got));
+    assert_int_equal(got.id, o.id);
+    ormc_row_free(&test_order_table, &got);
+    ormc_builder_free(&q);
+    assert_int_equal(prepares_of(db) - before, 2);
+    assert_non_null(strstr(sent.last, "\"note\" IS NULL"));
+    ormc_set_trace(db, NULL, NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1039,6 +1110,7 @@ int main(void)
         ORMC_BACKEND_TEST(test_hooks_see_every_change),
         ORMC_BACKEND_TEST(test_by_key_entry_points),
         ORMC_BACKEND_TEST(test_key_only_update),
+        ORMC_BACKEND_TEST(test_statements_by_identity),
         ORMC_BACKEND_TEST(test_misuse),
     };
     return ormc_test_run_backends("data_crud", tests);

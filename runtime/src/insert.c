@@ -121,7 +121,7 @@ static int fetch_shape(ormc_db *db, const ormc_table *t, ormc__row_kind kind,
  * (a page allocated and cleared per insert, twice the statement's cost). */
 static bool rowid_only(ormc_db *db, const ormc_table *t, ormc_colset back)
 {
-    if (back == 0 || back != t->primary_key || db->vt->last_insert_id == NULL ||
+    if (back == 0 || back != t->primary_key || !ormc__has_rowid(db) ||
         (back & (back - 1)) != 0)
         return false;
     for (int i = 0; i < t->n_columns; i++)
@@ -153,7 +153,7 @@ int ormc_row_insert(ormc_db *db, const ormc_table *t, void *row)
     ormc_colset back = ormc__insert_returning_of(ts, cols);
     /* rowid_only(), from the remembered sets */
     bool rowid = back != 0 && back == t->primary_key && ts->rowid_col >= 0 &&
-                 db->vt->last_insert_id != NULL;
+                 ormc__has_rowid(db);
     /* ts is valid until the next look-up on db, and a trace callback run by
      * the step could make one: keep what is needed */
     size_t rowid_offset = rowid ? t->columns[ts->rowid_col].offset : 0;
@@ -175,7 +175,7 @@ int ormc_row_insert(ormc_db *db, const ormc_table *t, void *row)
                          "%s: the insert returned no row", t->name);
     }
     if (rc == ORMC_DONE && rowid) {
-        int64_t id = db->vt->last_insert_id(db);
+        int64_t id = ormc__stmt_rowid(st);
         memcpy((char *)row + rowid_offset, &id, sizeof id);
     }
     ormc__stmt_release(st);
@@ -338,7 +338,7 @@ static int insert_run_single(ormc_db *db, const ormc_table *t, const void *rows,
                 while (back != ORMC_COLUMN_BIT(i))
                     i++;
                 a->values[r * a->k + slot_of(a->cand, i)] =
-                    db->vt->last_insert_id(db);
+                    ormc__stmt_rowid(st);
             }
         }
         ormc__stmt_reset(st);

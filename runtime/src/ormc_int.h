@@ -235,6 +235,13 @@ int ormc__stmt_value(ormc__stmt *st, int col, ormc_type type,
  * then failed). */
 int ormc__stmt_step(ormc__stmt *st);
 
+/* True when the backend can tell the rowid of the row an INSERT stored
+ * (SQLite), so that an insert needs no RETURNING to learn its serial key. */
+bool ormc__has_rowid(const ormc_db *db);
+
+/* The rowid of the row the finished INSERT st stored (ormc__has_rowid). */
+int64_t ormc__stmt_rowid(ormc__stmt *st);
+
 /* Rows changed by the finished statement (INSERT/UPDATE/DELETE). */
 int64_t ormc__stmt_changes(ormc__stmt *st);
 

@@ -463,6 +463,16 @@ int ormc__stmt_step(ormc__stmt *st)
     return rc;
 }
 
+bool ormc__has_rowid(const ormc_db *db)
+{
+    return db->vt->last_insert_id != NULL;
+}
+
+int64_t ormc__stmt_rowid(ormc__stmt *st)
+{
+    return st->db->vt->last_insert_id(st->db);
+}
+
 int64_t ormc__stmt_changes(ormc__stmt *st)
 {
     return st->started ? st->db->vt->stmt_changes(st) : 0;

@@ -5,7 +5,6 @@
 -- their comments; emit_c_source.lua defines them, with a body per id.
 
 local cgen = require("cgen")
-local sql = require("sql")
 
 local format, concat = string.format, table.concat
 local decl = cgen.decl
@@ -35,7 +34,6 @@ end
 
 local function table_functions(t)
     local p, row = t.prefix, t.prefix
-    local st = sql.table_statements(t)
     local tbl = format("\"%s\"", t.sql_name)
     local out = {}
     -- A group: one comment (paragraphs) over the functions named; each is
@@ -96,10 +94,11 @@ local function table_functions(t)
                 .. "*row, which then owns its strings and blobs: release "
                 .. "them with %s_free(). Returns ORMC_OK, ORMC_NOT_FOUND "
                 .. "or an error.", tbl, names_of(t.pk_cols), p),
-         "", "SQL: " .. st.get.short },
+         "", format("One SELECT of every column by the primary key (%s).",
+                    names_of(t.pk_cols)) },
        "int ", "get", get_args)
 
-    for i, g in ipairs(t.get_by) do
+    for _, g in ipairs(t.get_by) do
         local args = { "ormc_db *db" }
         for _, k in ipairs(key_params(g.col_objs)) do args[#args + 1] = k end
         args[#args + 1] = row .. " *row"
@@ -109,7 +108,8 @@ local function table_functions(t)
                               .. "NULL argument matches no row. Returns "
                               .. "ORMC_OK, ORMC_NOT_FOUND or an error.", tbl,
                               names_of(g.col_objs), p),
-                       "", "SQL: " .. st.get_by[i].short },
+                       "", format("One SELECT of every column by (%s).",
+                                  names_of(g.col_objs)) },
                      "int ", "get_by", args)[1]
         f.name, f.key = g.fn, g
     end
@@ -119,7 +119,8 @@ local function table_functions(t)
                 .. "ORMC_NOT_FOUND when no row has that key, "
                 .. "ORMC_INVALID (a value %s_validate() refuses; nothing "
                 .. "is sent), ORMC_CONSTRAINT or another error.", tbl, p),
-         "", "SQL: " .. st.update.short },
+         "", format("One UPDATE by the primary key (%s).",
+                    names_of(t.pk_cols)) },
        "int ", "update", { "ormc_db *db", "const " .. row .. " *row" })
 
     fn({ format("Write only the columns in `columns` (%s_... macros "
@@ -135,7 +136,8 @@ local function table_functions(t)
                 .. "ORMC_OK, ORMC_NOT_FOUND, ORMC_CONSTRAINT (rows of "
                 .. "another table still reference it) or another error.",
                 tbl, names_of(t.pk_cols)),
-         "", "SQL: " .. st.delete.short },
+         "", format("One DELETE by the primary key (%s).",
+                    names_of(t.pk_cols)) },
        "int ", "delete", del_args)
 
     fn({ format("Insert row into %s or, when a row with the same values "

@@ -21,7 +21,7 @@ local decl = cgen.decl
 local M = {}
 
 -- The runtime ABI this generator writes for.
-M.ABI = 4
+M.ABI = 5
 
 local function column_comment(c)
     local parts = { cgen.sql_type(c) }

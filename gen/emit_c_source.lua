@@ -2,21 +2,19 @@
 -- schema.
 --
 -- Fixed order: banner, includes; enum checks and labels; per table its
--- column and index descriptors; the SQL (fixed statements per table with
--- their provenance, then the DDL of both dialects); the table and schema
--- descriptors; the functions, in api.lua's list, each with its body here
+-- column and index descriptors; the DDL of both dialects; the table and
+-- schema descriptors; the functions, in api.lua's list, each with its body here
 -- (BODY, by the function's id). Functions only fill keys or parameters and
 -- call the runtime's engine with the table's descriptor: the logic lives in
 -- the runtime.
 --
 -- keep in sync with runtime/include/ormc_generated.h (ormc_column,
--- ormc_column_dialect, ormc_index, ormc_table_sql, ormc_table, ormc_schema,
--- ORMC_COL_*, the engine calls).
+-- ormc_column_dialect, ormc_index, ormc_table, ormc_schema, ORMC_COL_*, the
+-- engine calls).
 
 local util = require("util")
 local cgen = require("cgen")
 local ddl = require("ddl")
-local sql = require("sql")
 local types = require("types")
 local dialect = require("dialect")
 local api = require("api")
@@ -206,37 +204,6 @@ local function emit_descriptors(b, m, t)
     b:line()
 end
 
-local function emit_sql_const(b, name, where, text)
-    b:line("/* %s:%d */", where.file, where.line)
-    b:line("static const char %s[] =", name)
-    local lines = cgen.literal_lines(text, "    ")
-    lines[#lines] = lines[#lines] .. ";"
-    b:lines(lines)
-    b:line()
-end
-
-local function emit_sql(b, m, t)
-    local p = t.prefix
-    local st = sql.table_statements(t)
-    b:line("/* %s: parameters $1..$n are numbered by column position. */",
-           t.name)
-    b:line()
-    emit_sql_const(b, p .. "_select_sql", t, st.select.sql)
-    emit_sql_const(b, p .. "_get_sql", t.pk_where or t, st.get.sql)
-    emit_sql_const(b, p .. "_update_sql", t, st.update.sql)
-    emit_sql_const(b, p .. "_delete_sql", t.pk_where or t, st.delete.sql)
-    for i, g in ipairs(t.get_by) do
-        emit_sql_const(b, g.sql_const, g, st.get_by[i].sql)
-    end
-    b:line("static const ormc_table_sql %s_sql = {", p)
-    b:line("    .select = %s_select_sql,", p)
-    b:line("    .get = %s_get_sql,", p)
-    b:line("    .update = %s_update_sql,", p)
-    b:line("    .del = %s_delete_sql,", p)
-    b:line("};")
-    b:line()
-end
-
 -- A NULL-terminated array of DDL statements (cgen notes the longest
 -- literal in util.longest_literal, for the pragma of M.emit).
 local function ddl_array(b, name, stmts)
@@ -271,7 +238,6 @@ local function emit_tables(b, m)
             field(b, "indexes", "NULL", I)
         end
         field(b, "n_indexes", tostring(#t.constraints), I)
-        field(b, "sql", "&" .. p .. "_sql", I)
         b:line("};")
         b:line()
     end
@@ -385,8 +351,8 @@ function BODY.get_by(t, f)
     local lines = { row .. " key_;", "" }
     fill_key(lines, g.col_objs)
     append(lines, call_lines("return ", "ormc_row_get_by",
-                             { "db", tref, g.sql_const,
-                               colset_expr(g.col_objs), "&key_", "row" }))
+                             { "db", tref, colset_expr(g.col_objs), "&key_",
+                               "row" }))
     return lines
 end
 
@@ -532,8 +498,6 @@ function M.emit(m, ctx)
     for _, t in ipairs(m.tables) do emit_descriptors(b, m, t) end
 
     section(b, "SQL")
-    for _, t in ipairs(m.tables) do emit_sql(b, m, t) end
-
     util.comment(b, "", format("The DDL of both dialects, as in "
                                .. "%s.sqlite.sql and %s.postgres.sql.",
                                m.name, m.name))

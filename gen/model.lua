@@ -99,7 +99,7 @@ local function derive_table(m, t)
         if k.unique then
             local fn = t.prefix .. "_get_by_" .. names.by(k.cols)
             t.get_by[#t.get_by + 1] = { cols = k.cols, col_objs = k.col_objs,
-                                        fn = fn, sql_const = fn .. "_sql",
+                                        fn = fn,
                                         constraint = k, file = k.file,
                                         line = k.line }
         end

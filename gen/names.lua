@@ -56,8 +56,7 @@ local TABLE_FIXED = {
     { "_cursor", "the cursor type" },
     { "_table", "the table descriptor" },
 }
-for _, sfx in ipairs { "columns", "indexes", "pk_order", "sql", "select_sql",
-                       "get_sql", "update_sql", "delete_sql", "init_value" } do
+for _, sfx in ipairs { "columns", "indexes", "pk_order", "init_value" } do
     TABLE_FIXED[#TABLE_FIXED + 1] = { "_" .. sfx, "a static descriptor" }
 end
 local FUNCTIONS = {}
@@ -84,7 +83,6 @@ function M.table_idents(schema, t, add)
     for _, u in ipairs(t.uniques or {}) do
         add(p .. "_get_by_" .. M.by(u), "the function _get_by_" .. M.by(u),
             of)
-        add(p .. "_get_by_" .. M.by(u) .. "_sql", "a static descriptor", of)
     end
     for _, c in ipairs(t.columns) do
         local cof = format(" of column '%s'%s", c.name, of)

@@ -506,138 +506,6 @@ static const ormc_index shop_line_indexes[] = {
 
 /* === SQL === */
 
-/* customer: parameters $1..$n are numbered by column position. */
-
-/* schema/shop.lua:7 */
-static const char shop_customer_select_sql[] =
-    "SELECT \"id\", \"email\", \"name\", \"preferences\", \"newsletter\", "
-    "\"created_at\" FROM \"customers\"";
-
-/* schema/shop.lua:10 */
-static const char shop_customer_get_sql[] =
-    "SELECT \"id\", \"email\", \"name\", \"preferences\", \"newsletter\", "
-    "\"created_at\" FROM \"customers\" WHERE \"id\" = $1";
-
-/* schema/shop.lua:7 */
-static const char shop_customer_update_sql[] =
-    "UPDATE \"customers\" SET \"email\" = $2, \"name\" = $3, \"preferences\" = "
-    "$4, \"newsletter\" = $5, \"created_at\" = $6 WHERE \"id\" = $1";
-
-/* schema/shop.lua:10 */
-static const char shop_customer_delete_sql[] =
-    "DELETE FROM \"customers\" WHERE \"id\" = $1";
-
-/* schema/shop.lua:12 */
-static const char shop_customer_get_by_email_sql[] =
-    "SELECT \"id\", \"email\", \"name\", \"preferences\", \"newsletter\", "
-    "\"created_at\" FROM \"customers\" WHERE \"email\" = $1";
-
-static const ormc_table_sql shop_customer_sql = {
-    .select = shop_customer_select_sql,
-    .get = shop_customer_get_sql,
-    .update = shop_customer_update_sql,
-    .del = shop_customer_delete_sql,
-};
-
-/* product: parameters $1..$n are numbered by column position. */
-
-/* schema/shop.lua:24 */
-static const char shop_product_select_sql[] =
-    "SELECT \"id\", \"sku\", \"title\", \"price_cents\", \"weight_kg\", "
-    "\"stock\", \"thumbnail\", \"old_title\" FROM \"products\"";
-
-/* schema/shop.lua:27 */
-static const char shop_product_get_sql[] =
-    "SELECT \"id\", \"sku\", \"title\", \"price_cents\", \"weight_kg\", "
-    "\"stock\", \"thumbnail\", \"old_title\" FROM \"products\" WHERE \"id\" = "
-    "$1";
-
-/* schema/shop.lua:24 */
-static const char shop_product_update_sql[] =
-    "UPDATE \"products\" SET \"sku\" = $2, \"title\" = $3, \"price_cents\" = "
-    "$4, \"weight_kg\" = $5, \"stock\" = $6, \"thumbnail\" = $7, \"old_title\" "
-    "= $8 WHERE \"id\" = $1";
-
-/* schema/shop.lua:27 */
-static const char shop_product_delete_sql[] =
-    "DELETE FROM \"products\" WHERE \"id\" = $1";
-
-/* schema/shop.lua:38 */
-static const char shop_product_get_by_sku_sql[] =
-    "SELECT \"id\", \"sku\", \"title\", \"price_cents\", \"weight_kg\", "
-    "\"stock\", \"thumbnail\", \"old_title\" FROM \"products\" WHERE \"sku\" = "
-    "$1";
-
-static const ormc_table_sql shop_product_sql = {
-    .select = shop_product_select_sql,
-    .get = shop_product_get_sql,
-    .update = shop_product_update_sql,
-    .del = shop_product_delete_sql,
-};
-
-/* order: parameters $1..$n are numbered by column position. */
-
-/* schema/shop.lua:42 */
-static const char shop_order_select_sql[] =
-    "SELECT \"id\", \"customer_id\", \"status\", \"note\", \"placed_at\", "
-    "\"shipped_at\" FROM \"orders\"";
-
-/* schema/shop.lua:45 */
-static const char shop_order_get_sql[] =
-    "SELECT \"id\", \"customer_id\", \"status\", \"note\", \"placed_at\", "
-    "\"shipped_at\" FROM \"orders\" WHERE \"id\" = $1";
-
-/* schema/shop.lua:42 */
-static const char shop_order_update_sql[] =
-    "UPDATE \"orders\" SET \"customer_id\" = $2, \"status\" = $3, \"note\" = "
-    "$4, \"placed_at\" = $5, \"shipped_at\" = $6 WHERE \"id\" = $1";
-
-/* schema/shop.lua:45 */
-static const char shop_order_delete_sql[] =
-    "DELETE FROM \"orders\" WHERE \"id\" = $1";
-
-static const ormc_table_sql shop_order_sql = {
-    .select = shop_order_select_sql,
-    .get = shop_order_get_sql,
-    .update = shop_order_update_sql,
-    .del = shop_order_delete_sql,
-};
-
-/* line: parameters $1..$n are numbered by column position. */
-
-/* schema/shop.lua:63 */
-static const char shop_line_select_sql[] =
-    "SELECT \"order_id\", \"line_no\", \"product_id\", \"quantity\", "
-    "\"price_cents\" FROM \"order_lines\"";
-
-/* schema/shop.lua:76 */
-static const char shop_line_get_sql[] =
-    "SELECT \"order_id\", \"line_no\", \"product_id\", \"quantity\", "
-    "\"price_cents\" FROM \"order_lines\" WHERE \"order_id\" = $1 AND "
-    "\"line_no\" = $2";
-
-/* schema/shop.lua:63 */
-static const char shop_line_update_sql[] =
-    "UPDATE \"order_lines\" SET \"product_id\" = $3, \"quantity\" = $4, "
-    "\"price_cents\" = $5 WHERE \"order_id\" = $1 AND \"line_no\" = $2";
-
-/* schema/shop.lua:76 */
-static const char shop_line_delete_sql[] =
-    "DELETE FROM \"order_lines\" WHERE \"order_id\" = $1 AND \"line_no\" = $2";
-
-/* schema/shop.lua:77 */
-static const char shop_line_get_by_order_id_product_id_sql[] =
-    "SELECT \"order_id\", \"line_no\", \"product_id\", \"quantity\", "
-    "\"price_cents\" FROM \"order_lines\" WHERE \"order_id\" = $1 AND "
-    "\"product_id\" = $2";
-
-static const ormc_table_sql shop_line_sql = {
-    .select = shop_line_select_sql,
-    .get = shop_line_get_sql,
-    .update = shop_line_update_sql,
-    .del = shop_line_delete_sql,
-};
-
 /* The DDL of both dialects, as in shop.sqlite.sql and shop.postgres.sql. */
 
 static const char *const shop_ddl_sqlite[] = {
@@ -785,7 +653,6 @@ const ormc_table shop_customer_table = {
     .n_pk = 1,
     .indexes = shop_customer_indexes,
     .n_indexes = 1,
-    .sql = &shop_customer_sql,
 };
 
 const ormc_table shop_product_table = {
@@ -800,7 +667,6 @@ const ormc_table shop_product_table = {
     .n_pk = 1,
     .indexes = shop_product_indexes,
     .n_indexes = 2,
-    .sql = &shop_product_sql,
 };
 
 const ormc_table shop_order_table = {
@@ -815,7 +681,6 @@ const ormc_table shop_order_table = {
     .n_pk = 1,
     .indexes = shop_order_indexes,
     .n_indexes = 2,
-    .sql = &shop_order_sql,
 };
 
 const ormc_table shop_line_table = {
@@ -830,7 +695,6 @@ const ormc_table shop_line_table = {
     .n_pk = 2,
     .indexes = shop_line_indexes,
     .n_indexes = 1,
-    .sql = &shop_line_sql,
 };
 
 static const ormc_table *const shop_schema_tables[] = {
@@ -888,9 +752,8 @@ int shop_customer_get_by_email(ormc_db *db, const char *email,
 
     memset(&key_, 0, sizeof key_);
     key_.email = email;
-    return ormc_row_get_by(db, &shop_customer_table,
-                           shop_customer_get_by_email_sql, SHOP_CUSTOMER_EMAIL,
-                           &key_, row);
+    return ormc_row_get_by(db, &shop_customer_table, SHOP_CUSTOMER_EMAIL, &key_,
+                           row);
 }
 
 int shop_customer_update(ormc_db *db, const shop_customer *row)
@@ -1198,8 +1061,8 @@ int shop_product_get_by_sku(ormc_db *db, const char *sku, shop_product *row)
 
     memset(&key_, 0, sizeof key_);
     key_.sku = sku;
-    return ormc_row_get_by(db, &shop_product_table, shop_product_get_by_sku_sql,
-                           SHOP_PRODUCT_SKU, &key_, row);
+    return ormc_row_get_by(db, &shop_product_table, SHOP_PRODUCT_SKU, &key_,
+                           row);
 }
 
 int shop_product_update(ormc_db *db, const shop_product *row)
@@ -1835,7 +1698,6 @@ int shop_line_get_by_order_id_product_id(ormc_db *db, int64_t order_id,
     key_.has_product_id = true;
     key_.product_id = product_id;
     return ormc_row_get_by(db, &shop_line_table,
-                           shop_line_get_by_order_id_product_id_sql,
                            SHOP_LINE_ORDER_ID | SHOP_LINE_PRODUCT_ID, &key_,
                            row);
 }

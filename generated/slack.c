@@ -730,96 +730,6 @@ static const ormc_index slack_bot_indexes[] = {
 
 /* === SQL === */
 
-/* installation: parameters $1..$n are numbered by column position. */
-
-/* schema/slack.lua:9 */
-static const char slack_installation_select_sql[] =
-    "SELECT \"id\", \"client_id\", \"app_id\", \"enterprise_id\", "
-    "\"enterprise_name\", \"enterprise_url\", \"team_id\", \"team_name\", "
-    "\"bot_token\", \"bot_id\", \"bot_user_id\", \"bot_scopes\", "
-    "\"bot_refresh_token\", \"bot_token_expires_at\", \"user_id\", "
-    "\"user_token\", \"user_scopes\", \"user_refresh_token\", "
-    "\"user_token_expires_at\", \"incoming_webhook_url\", "
-    "\"incoming_webhook_channel\", \"incoming_webhook_channel_id\", "
-    "\"incoming_webhook_configuration_url\", \"is_enterprise_install\", "
-    "\"token_type\", \"installed_at\" FROM \"slack_installations\"";
-
-/* schema/slack.lua:13 */
-static const char slack_installation_get_sql[] =
-    "SELECT \"id\", \"client_id\", \"app_id\", \"enterprise_id\", "
-    "\"enterprise_name\", \"enterprise_url\", \"team_id\", \"team_name\", "
-    "\"bot_token\", \"bot_id\", \"bot_user_id\", \"bot_scopes\", "
-    "\"bot_refresh_token\", \"bot_token_expires_at\", \"user_id\", "
-    "\"user_token\", \"user_scopes\", \"user_refresh_token\", "
-    "\"user_token_expires_at\", \"incoming_webhook_url\", "
-    "\"incoming_webhook_channel\", \"incoming_webhook_channel_id\", "
-    "\"incoming_webhook_configuration_url\", \"is_enterprise_install\", "
-    "\"token_type\", \"installed_at\" FROM \"slack_installations\" WHERE "
-    "\"id\" = $1";
-
-/* schema/slack.lua:9 */
-static const char slack_installation_update_sql[] =
-    "UPDATE \"slack_installations\" SET \"client_id\" = $2, \"app_id\" = $3, "
-    "\"enterprise_id\" = $4, \"enterprise_name\" = $5, \"enterprise_url\" = "
-    "$6, \"team_id\" = $7, \"team_name\" = $8, \"bot_token\" = $9, \"bot_id\" "
-    "= $10, \"bot_user_id\" = $11, \"bot_scopes\" = $12, \"bot_refresh_token\" "
-    "= $13, \"bot_token_expires_at\" = $14, \"user_id\" = $15, \"user_token\" "
-    "= $16, \"user_scopes\" = $17, \"user_refresh_token\" = $18, "
-    "\"user_token_expires_at\" = $19, \"incoming_webhook_url\" = $20, "
-    "\"incoming_webhook_channel\" = $21, \"incoming_webhook_channel_id\" = "
-    "$22, \"incoming_webhook_configuration_url\" = $23, "
-    "\"is_enterprise_install\" = $24, \"token_type\" = $25, \"installed_at\" = "
-    "$26 WHERE \"id\" = $1";
-
-/* schema/slack.lua:13 */
-static const char slack_installation_delete_sql[] =
-    "DELETE FROM \"slack_installations\" WHERE \"id\" = $1";
-
-static const ormc_table_sql slack_installation_sql = {
-    .select = slack_installation_select_sql,
-    .get = slack_installation_get_sql,
-    .update = slack_installation_update_sql,
-    .del = slack_installation_delete_sql,
-};
-
-/* bot: parameters $1..$n are numbered by column position. */
-
-/* schema/slack.lua:47 */
-static const char slack_bot_select_sql[] =
-    "SELECT \"id\", \"client_id\", \"app_id\", \"enterprise_id\", "
-    "\"enterprise_name\", \"team_id\", \"team_name\", \"bot_token\", "
-    "\"bot_id\", \"bot_user_id\", \"bot_scopes\", \"bot_refresh_token\", "
-    "\"bot_token_expires_at\", \"is_enterprise_install\", \"installed_at\" "
-    "FROM \"slack_bots\"";
-
-/* schema/slack.lua:50 */
-static const char slack_bot_get_sql[] =
-    "SELECT \"id\", \"client_id\", \"app_id\", \"enterprise_id\", "
-    "\"enterprise_name\", \"team_id\", \"team_name\", \"bot_token\", "
-    "\"bot_id\", \"bot_user_id\", \"bot_scopes\", \"bot_refresh_token\", "
-    "\"bot_token_expires_at\", \"is_enterprise_install\", \"installed_at\" "
-    "FROM \"slack_bots\" WHERE \"id\" = $1";
-
-/* schema/slack.lua:47 */
-static const char slack_bot_update_sql[] =
-    "UPDATE \"slack_bots\" SET \"client_id\" = $2, \"app_id\" = $3, "
-    "\"enterprise_id\" = $4, \"enterprise_name\" = $5, \"team_id\" = $6, "
-    "\"team_name\" = $7, \"bot_token\" = $8, \"bot_id\" = $9, \"bot_user_id\" "
-    "= $10, \"bot_scopes\" = $11, \"bot_refresh_token\" = $12, "
-    "\"bot_token_expires_at\" = $13, \"is_enterprise_install\" = $14, "
-    "\"installed_at\" = $15 WHERE \"id\" = $1";
-
-/* schema/slack.lua:50 */
-static const char slack_bot_delete_sql[] =
-    "DELETE FROM \"slack_bots\" WHERE \"id\" = $1";
-
-static const ormc_table_sql slack_bot_sql = {
-    .select = slack_bot_select_sql,
-    .get = slack_bot_get_sql,
-    .update = slack_bot_update_sql,
-    .del = slack_bot_delete_sql,
-};
-
 /* The DDL of both dialects, as in slack.sqlite.sql and slack.postgres.sql. */
 
 static const char *const slack_ddl_sqlite[] = {
@@ -1023,7 +933,6 @@ const ormc_table slack_installation_table = {
     .n_pk = 1,
     .indexes = slack_installation_indexes,
     .n_indexes = 1,
-    .sql = &slack_installation_sql,
 };
 
 const ormc_table slack_bot_table = {
@@ -1038,7 +947,6 @@ const ormc_table slack_bot_table = {
     .n_pk = 1,
     .indexes = slack_bot_indexes,
     .n_indexes = 1,
-    .sql = &slack_bot_sql,
 };
 
 static const ormc_table *const slack_schema_tables[] = {

@@ -95,38 +95,6 @@ static const ormc_index web_session_indexes[] = {
 
 /* === SQL === */
 
-/* session: parameters $1..$n are numbered by column position. */
-
-/* schema/web.lua:6 */
-static const char web_session_select_sql[] =
-    "SELECT \"id\", \"session_id\", \"data\", \"expires\" FROM \"sessions\"";
-
-/* schema/web.lua:9 */
-static const char web_session_get_sql[] =
-    "SELECT \"id\", \"session_id\", \"data\", \"expires\" FROM \"sessions\" "
-    "WHERE \"id\" = $1";
-
-/* schema/web.lua:6 */
-static const char web_session_update_sql[] =
-    "UPDATE \"sessions\" SET \"session_id\" = $2, \"data\" = $3, \"expires\" = "
-    "$4 WHERE \"id\" = $1";
-
-/* schema/web.lua:9 */
-static const char web_session_delete_sql[] =
-    "DELETE FROM \"sessions\" WHERE \"id\" = $1";
-
-/* schema/web.lua:10 */
-static const char web_session_get_by_session_id_sql[] =
-    "SELECT \"id\", \"session_id\", \"data\", \"expires\" FROM \"sessions\" "
-    "WHERE \"session_id\" = $1";
-
-static const ormc_table_sql web_session_sql = {
-    .select = web_session_select_sql,
-    .get = web_session_get_sql,
-    .update = web_session_update_sql,
-    .del = web_session_delete_sql,
-};
-
 /* The DDL of both dialects, as in web.sqlite.sql and web.postgres.sql. */
 
 static const char *const web_ddl_sqlite[] = {
@@ -173,7 +141,6 @@ const ormc_table web_session_table = {
     .n_pk = 1,
     .indexes = web_session_indexes,
     .n_indexes = 2,
-    .sql = &web_session_sql,
 };
 
 static const ormc_table *const web_schema_tables[] = {
@@ -228,9 +195,8 @@ int web_session_get_by_session_id(ormc_db *db, const char *session_id,
 
     memset(&key_, 0, sizeof key_);
     key_.session_id = session_id;
-    return ormc_row_get_by(db, &web_session_table,
-                           web_session_get_by_session_id_sql,
-                           WEB_SESSION_SESSION_ID, &key_, row);
+    return ormc_row_get_by(db, &web_session_table, WEB_SESSION_SESSION_ID,
+                           &key_, row);
 }
 
 int web_session_update(ormc_db *db, const web_session *row)

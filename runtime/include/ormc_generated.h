@@ -21,7 +21,7 @@
  * whenever a descriptor struct or an engine call changes. Keep in sync with
  * gen/emit_c_header.lua (M.ABI).
  */
-#define ORMC_ABI 4
+#define ORMC_ABI 5
 
 #ifdef __cplusplus
 extern "C" {
@@ -87,21 +87,6 @@ typedef struct ormc_index {
     bool unique;           /* a unique index or UNIQUE constraint */
 } ormc_index;
 
-/*
- * The fixed statements of a table, generated as named constants so that a
- * reviewer sees them next to the functions that run them. Parameters are
- * numbered $1..$n in the order of the columns in the row (PostgreSQL syntax;
- * the SQLite backend rewrites them to ?NNN once, when it prepares).
- */
-typedef struct ormc_table_sql {
-    const char *select; /* SELECT <all columns> FROM <table> */
-    const char *get;    /* select ... WHERE <primary key> = ...
-                           (ormc_row_get) */
-    const char *update; /* UPDATE: every non-key column, by primary key
-                           (ormc_row_update) */
-    const char *del;    /* DELETE by primary key (ormc_row_delete) */
-} ormc_table_sql;
-
 struct ormc_table {
     const char *name;           /* DSL name */
     const char *sql_name;       /* unquoted SQL name */
@@ -114,7 +99,6 @@ struct ormc_table {
     uint16_t n_pk;
     const ormc_index *indexes; /* indexes and unique constraints */
     uint16_t n_indexes;
-    const ormc_table_sql *sql; /* the fixed statements */
 };
 
 typedef struct ormc_schema {
@@ -132,35 +116,34 @@ typedef struct ormc_schema {
  * variable-length data in one allocation whose address is kept in the row's
  * ormc_owned field; ormc_row_free releases it and zeroes the row.
  *
- * The generated _get, _update and _delete run their table's fixed
- * statements (t->sql) through ormc_row_get, ormc_row_update and
- * ormc_row_delete; each knows which statement it runs, what it checks and
- * what it tells the change hook. They need a descriptor with fixed
- * statements (t->sql not NULL): ORMC_INVALID otherwise, nothing sent.
+ * The generated _get, _get_by_*, _update and _delete call ormc_row_get,
+ * ormc_row_get_by, ormc_row_update and ormc_row_delete; each knows which
+ * statement it runs (the runtime writes its text from the descriptor, once
+ * per connection), what it checks and what it tells the change hook. They
+ * need a table with a primary key (ormc_row_get_by: the key given):
+ * ORMC_INVALID otherwise, nothing sent.
  */
 
 /* The row of t whose primary key equals key_row's (a row struct with at
- * least its key columns set), t->sql->get, decoded into out (which may be
+ * least its key columns set), decoded into out (which may be
  * key_row itself). ORMC_OK, ORMC_NOT_FOUND (out untouched) or an error. */
 int ormc_row_get(ormc_db *db, const ormc_table *t, const void *key_row,
                  void *out /* OUT */);
 
-/* The row of t whose unique key `key` (a column set) equals key_row's,
- * fetched with sql, the generated text that selects every column of t
- * WHERE the columns of key equal $1..$n numbered in column order (the
- * generated _get_by_* pass their table's; the text is not kept in the
- * descriptor). As ormc_row_get otherwise. */
-int ormc_row_get_by(ormc_db *db, const ormc_table *t, const char *sql,
-                    ormc_colset key, const void *key_row, void *out /* OUT */);
+/* The row of t whose unique key `key` (a column set) equals key_row's
+ * (every column of key compared with =). As ormc_row_get otherwise. */
+int ormc_row_get_by(ormc_db *db, const ormc_table *t, ormc_colset key,
+                    const void *key_row, void *out /* OUT */);
 
 /* Write every non-key column of row to the row with row's primary key
- * (t->sql->update), after the write checks of ormc_row_validate on those
- * columns (ORMC_INVALID, nothing sent). ORMC_OK and the change hook told
- * ORMC_CHANGE_UPDATE with row, or ORMC_NOT_FOUND when no row has that key
- * (the hook is not called), or an error. */
+ * (a table whose every column is key: the key to itself), after the write
+ * checks of ormc_row_validate on those columns (ORMC_INVALID, nothing sent).
+ * ORMC_OK and the change hook told ORMC_CHANGE_UPDATE with row, or
+ * ORMC_NOT_FOUND when no row has that key (the hook is not called), or an
+ * error. */
 int ormc_row_update(ormc_db *db, const ormc_table *t, const void *row);
 
-/* Delete the row whose primary key equals key_row's (t->sql->del). ORMC_OK
+/* Delete the row whose primary key equals key_row's. ORMC_OK
  * and the change hook told ORMC_CHANGE_DELETE with key_row, or
  * ORMC_NOT_FOUND when no row has that key (the hook is not called), or an
  * error. */

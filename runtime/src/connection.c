@@ -1,5 +1,11 @@
 /*
- * connection.c: opening and closing connections.
+ * connection.c: opening and closing connections, and the session state a
+ * reconnect must set again.
+ *
+ * A setting made with SET lives in the server's session: after an automatic
+ * reconnect (stmt.c:ormc__ensure_connected) it is gone. The session layer
+ * keeps the statement that makes it (today the tenant's search_path, which
+ * tenant.c chooses) and sends it again before any other statement.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -66,14 +72,51 @@ void ormc_close(ormc_db *db)
     if (db->conn)
         ormc__stmt_cache_clear(db, false);
     db->vt->disconnect(db);
-    ormc__shape_clear(db);
-    ormc__tenant_forget(db);
+    ormc__session_forget(db);
     ormc__config_free(&db->cfg);
     /* Leave the password in no freed memory: the driver's connection
      * string holds it too. */
     wipe_and_free(db->target);
     wipe_and_free(db->secret);
     free(db);
+}
+
+void ormc__session_keep(ormc_db *db, char *schema, char *restore)
+{
+    ormc__session_forget(db);
+    db->schema = schema;
+    db->session_restore = restore;
+}
+
+void ormc__session_forget(ormc_db *db)
+{
+    free(db->schema);
+    free(db->session_restore);
+    db->schema = NULL;
+    db->session_restore = NULL;
+}
+
+int ormc__session_restore(ormc_db *db)
+{
+    if (db->session_restore == NULL)
+        return ORMC_OK;
+    int rc = ormc__exec_control(db, db->session_restore, false, NULL);
+    if (rc != ORMC_OK) {
+        /* never let a statement run under the URL's search_path while the
+         * application believes it is in a tenant: refuse until it works */
+        db->broken = true;
+        if (strcmp(db->sqlstate, "3F000") == 0)
+            rc = ormc__error(db, ORMC_CONNECTION, "3F000", NULL,
+                             "after reconnecting, schema \"%s\" no longer "
+                             "exists",
+                             db->schema);
+        else if (rc != ORMC_CONNECTION)
+            rc = ormc__error(db, ORMC_CONNECTION, db->sqlstate, NULL,
+                             "after reconnecting, setting the search_path "
+                             "failed: %s",
+                             db->errmsg);
+    }
+    return rc;
 }
 
 ormc_backend ormc_backend_of(const ormc_db *db)

@@ -9,6 +9,7 @@
 #ifndef ORMC_HOOKS_H
 #define ORMC_HOOKS_H
 
+#include "fields.h"
 #include "ormc_int.h"
 
 /* True when db has a change hook. */
@@ -20,15 +21,6 @@ static inline bool ormc__has_hook(const ormc_db *db)
 /* Call db's change hook (when set) for one row of t. */
 void ormc__notify(ormc_db *db, const ormc_table *t, ormc_change op,
                   const void *row);
-
-/*
- * Store v (a value as ormc__stmt_value reads it: an enum as its label) into
- * column c of row, setting its has_ flag; a NULL value clears the field.
- * Text and blob pointers are copied as they are (borrowed). ORMC_OK, or
- * ORMC_ERROR for an enum label the column does not know.
- */
-int ormc__store_value(ormc_db *db, const ormc_column *c, void *row,
-                      const ormc_param *v);
 
 /*
  * Read result columns first, first + 1, ... of st's current row into the

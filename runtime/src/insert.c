@@ -68,32 +68,19 @@ static int build_error(ormc_db *db, const ormc_table *t, int rc,
 static int prepare_insert(ormc_db *db, const ormc_table *t, ormc_colset cols,
                           ormc_colset back, size_t m, ormc__stmt **st)
 {
-    ormc__sql s;
-    ormc__sql_init(&s);
-    const char *sql;
     ormc_colset bound;
-    int rc =
-        ormc__shape_row(db, &s, t, ORMC__R_INSERT, cols, back, m, &sql, &bound);
-    if (rc == ORMC_OK)
-        rc = ormc__shape_prepare(db, sql, st);
-    else
-        rc = build_error(db, t, rc, "cannot build the insert");
-    ormc__sql_free(&s);
-    return rc;
+    return ormc__shape_row(db, t, ORMC__R_INSERT, cols, back, m,
+                           "cannot build the insert", st, &bound);
 }
 
-/* Run sql (a row statement, the columns `bound` bound from params_row) and
+/* Run st (a row statement, the columns `bound` bound from params_row) and
  * give its first row, decoded and owning its data, in out. The statement
  * is released before returning, so params_row's memory may go afterwards.
  * ORMC_OK, ORMC_NOT_FOUND (no row), or an error. */
-static int run_fetch(ormc_db *db, const ormc_table *t, const char *sql,
-                     ormc_colset bound, const void *params_row, void *out)
+static int run_fetch(ormc__stmt *st, const ormc_table *t, ormc_colset bound,
+                     const void *params_row, void *out)
 {
-    ormc__stmt *st;
-    int rc = ormc__shape_prepare(db, sql, &st);
-    if (rc != ORMC_OK)
-        return rc;
-    rc = ormc__stmt_bind_row(st, t, params_row, bound);
+    int rc = ormc__stmt_bind_row(st, t, params_row, bound);
     if (rc == ORMC_OK)
         rc = ormc__stmt_step(st);
     if (rc == ORMC_ROW) {
@@ -116,17 +103,14 @@ static int run_fetch(ormc_db *db, const ormc_table *t, const char *sql,
 /* The row statement `kind` of t (see ormc__shape_row) run as run_fetch
  * does. */
 static int fetch_shape(ormc_db *db, const ormc_table *t, ormc__row_kind kind,
-                       ormc_colset a, ormc_colset b, const void *params_row,
-                       void *out)
+                       ormc_colset a, ormc_colset b, const char *what,
+                       const void *params_row, void *out)
 {
-    ormc__sql s;
-    ormc__sql_init(&s);
-    const char *sql;
+    ormc__stmt *st;
     ormc_colset bound;
-    int rc = ormc__shape_row(db, &s, t, kind, a, b, 1, &sql, &bound);
+    int rc = ormc__shape_row(db, t, kind, a, b, 1, what, &st, &bound);
     if (rc == ORMC_OK)
-        rc = run_fetch(db, t, sql, bound, params_row, out);
-    ormc__sql_free(&s);
+        rc = run_fetch(st, t, bound, params_row, out);
     return rc;
 }
 
@@ -137,7 +121,7 @@ static int fetch_shape(ormc_db *db, const ormc_table *t, ormc__row_kind kind,
  * (a page allocated and cleared per insert, twice the statement's cost). */
 static bool rowid_only(ormc_db *db, const ormc_table *t, ormc_colset back)
 {
-    if (back == 0 || back != t->primary_key || db->vt->last_insert_id == NULL ||
+    if (back == 0 || back != t->primary_key || !ormc__has_rowid(db) ||
         (back & (back - 1)) != 0)
         return false;
     for (int i = 0; i < t->n_columns; i++)
@@ -169,7 +153,7 @@ int ormc_row_insert(ormc_db *db, const ormc_table *t, void *row)
     ormc_colset back = ormc__insert_returning_of(ts, cols);
     /* rowid_only(), from the remembered sets */
     bool rowid = back != 0 && back == t->primary_key && ts->rowid_col >= 0 &&
-                 db->vt->last_insert_id != NULL;
+                 ormc__has_rowid(db);
     /* ts is valid until the next look-up on db, and a trace callback run by
      * the step could make one: keep what is needed */
     size_t rowid_offset = rowid ? t->columns[ts->rowid_col].offset : 0;
@@ -191,7 +175,7 @@ int ormc_row_insert(ormc_db *db, const ormc_table *t, void *row)
                          "%s: the insert returned no row", t->name);
     }
     if (rc == ORMC_DONE && rowid) {
-        int64_t id = db->vt->last_insert_id(db);
+        int64_t id = ormc__stmt_rowid(st);
         memcpy((char *)row + rowid_offset, &id, sizeof id);
     }
     ormc__stmt_release(st);
@@ -354,7 +338,7 @@ static int insert_run_single(ormc_db *db, const ormc_table *t, const void *rows,
                 while (back != ORMC_COLUMN_BIT(i))
                     i++;
                 a->values[r * a->k + slot_of(a->cand, i)] =
-                    db->vt->last_insert_id(db);
+                    ormc__stmt_rowid(st);
             }
         }
         ormc__stmt_reset(st);
@@ -371,17 +355,17 @@ static int insert_run_single(ormc_db *db, const ormc_table *t, const void *rows,
 static int insert_copy(ormc_db *db, const ormc_table *t, const void *rows,
                        size_t first, size_t m, ormc_colset cols)
 {
+    /* one statement for many rows: its text is simply built */
     ormc__sql s;
     ormc__sql_init(&s);
-    const char *sql;
-    ormc_colset bound;
-    int rc = ormc__shape_row(db, &s, t, ORMC__R_COPY, cols, 0, 1, &sql, &bound);
+    int rc = ormc__sql_copy(&s, t, cols);
     if (rc != ORMC_OK) {
         ormc__sql_free(&s);
         return build_error(db, t, rc, "cannot build the bulk load");
     }
     int64_t stored = 0;
-    rc = ormc__exec_copy(db, sql, t, ROW_AT(rows, t, first), m, cols, &stored);
+    rc = ormc__exec_copy(db, s.text.data, t, ROW_AT(rows, t, first), m, cols,
+                         &stored);
     ormc__sql_free(&s);
     if (rc == ORMC_OK && stored != (int64_t)m)
         rc = ormc__error(db, ORMC_ERROR, NULL, NULL,
@@ -474,20 +458,12 @@ int ormc_row_update_columns(ormc_db *db, const ormc_table *t, const void *row,
                          ormc__table_sets_of(db, t)->checked, 0, false);
     if (rc != ORMC_OK)
         return rc;
-    ormc__sql s;
-    ormc__sql_init(&s);
-    const char *sql;
-    ormc_colset bound;
-    rc = ormc__shape_row(db, &s, t, ORMC__R_UPDATE_PK, set, 0, 1, &sql, &bound);
-    if (rc != ORMC_OK) {
-        ormc__sql_free(&s);
-        return build_error(db, t, rc,
-                           "cannot build the update (a column set naming "
-                           "columns the table lacks, or no primary key)");
-    }
     ormc__stmt *st;
-    rc = ormc__shape_prepare(db, sql, &st);
-    ormc__sql_free(&s);
+    ormc_colset bound;
+    rc = ormc__shape_row(db, t, ORMC__R_UPDATE_PK, set, 0, 1,
+                         "cannot build the update (a column set naming "
+                         "columns the table lacks, or no primary key)",
+                         &st, &bound);
     if (rc != ORMC_OK)
         return rc;
     int64_t changes = 0;
@@ -518,31 +494,19 @@ int ormc_row_upsert(ormc_db *db, const ormc_table *t, void *row,
     rc = ormc__row_check(db, t, row, cols, ts->checked, 0, false);
     if (rc != ORMC_OK)
         return rc;
-    ormc__sql s;
-    ormc__sql_init(&s);
-    const char *sql;
-    ormc_colset bound;
-    rc = ormc__shape_row(db, &s, t, ORMC__R_UPSERT, cols, conflict, 1, &sql,
-                         &bound);
-    if (rc != ORMC_OK) {
-        ormc__sql_free(&s);
-        if (rc == ORMC_INVALID && !ormc__is_unique_key(t, conflict))
-            return ormc__error(db, rc, NULL, NULL,
-                               "%s: upsert: the conflict columns are not "
-                               "the primary key or a unique constraint",
-                               t->name);
-        return build_error(db, t, rc,
-                           "upsert: a conflict column is unset (an unset "
-                           "serial or now-defaulted column cannot conflict)");
-    }
+    if (!ormc__is_unique_key(t, conflict))
+        return ormc__error(db, ORMC_INVALID, NULL, NULL,
+                           "%s: upsert: the conflict columns are not "
+                           "the primary key or a unique constraint",
+                           t->name);
     ormc__rowbuf buf;
     void *fresh = ormc__tmp_row(t, &buf);
-    if (fresh == NULL) {
-        ormc__sql_free(&s);
+    if (fresh == NULL)
         return ormc__error(db, ORMC_NOMEM, NULL, NULL, "out of memory");
-    }
-    rc = run_fetch(db, t, sql, bound, row, fresh);
-    ormc__sql_free(&s);
+    rc = fetch_shape(db, t, ORMC__R_UPSERT, cols, conflict,
+                     "upsert: a conflict column is unset (an unset serial or "
+                     "now-defaulted column cannot conflict)",
+                     row, fresh);
     if (rc == ORMC_NOT_FOUND)
         rc = ormc__error(db, ORMC_ERROR, NULL, NULL,
                          "%s: the upsert returned no row", t->name);
@@ -557,6 +521,9 @@ int ormc_row_upsert(ormc_db *db, const ormc_table *t, void *row,
 
 /* === find_or_create === */
 
+/* What a builder's failure says in find-or-create. */
+#define FOC_WHAT "cannot build find-or-create"
+
 /* The body of find-or-create, fetching into fresh. */
 static int find_or_create(ormc_db *db, const ormc_table *t, const void *row,
                           ormc_colset key, ormc_colset cols, ormc_colset nulls,
@@ -568,10 +535,11 @@ static int find_or_create(ormc_db *db, const ormc_table *t, const void *row,
          * so ON CONFLICT cannot find the row: look first, then insert.
          * Two callers racing here may both insert (the database allows
          * it): docs/data-access.md says so. */
-        rc = fetch_shape(db, t, ORMC__R_SELECT_BY, key, nulls, row, fresh);
+        rc = fetch_shape(db, t, ORMC__R_SELECT_BY, key, nulls, FOC_WHAT, row,
+                         fresh);
         if (rc == ORMC_NOT_FOUND &&
             (rc = fetch_shape(db, t, ORMC__R_INSERT, cols, ormc__all_columns(t),
-                              row, fresh)) == ORMC_OK)
+                              FOC_WHAT, row, fresh)) == ORMC_OK)
             *created = true;
         goto out;
     }
@@ -579,15 +547,16 @@ static int find_or_create(ormc_db *db, const ormc_table *t, const void *row,
         /* Insert unless the key is there: the unique index decides, so
          * that of concurrent callers exactly one creates the row and the
          * others wait for it and then see it. */
-        rc =
-            fetch_shape(db, t, ORMC__R_INSERT_OR_IGNORE, cols, key, row, fresh);
+        rc = fetch_shape(db, t, ORMC__R_INSERT_OR_IGNORE, cols, key, FOC_WHAT,
+                         row, fresh);
         if (rc == ORMC_OK) {
             *created = true;
             goto out;
         }
         if (rc != ORMC_NOT_FOUND)
             goto out;
-        rc = fetch_shape(db, t, ORMC__R_SELECT_BY, key, 0, row, fresh);
+        rc =
+            fetch_shape(db, t, ORMC__R_SELECT_BY, key, 0, FOC_WHAT, row, fresh);
         if (rc != ORMC_NOT_FOUND)
             goto out;
         /* the conflicting row was deleted in between: try again */
@@ -597,12 +566,6 @@ static int find_or_create(ormc_db *db, const ormc_table *t, const void *row,
                      "%d times; retry the transaction",
                      t->name, FIND_OR_CREATE_ATTEMPTS);
 out:
-    if (rc == ORMC_INVALID || rc == ORMC_NOMEM) {
-        /* a builder's status: give it a message (statement errors have
-         * theirs already) */
-        if (ormc__last_status(db) == ORMC_OK)
-            rc = build_error(db, t, rc, "cannot build find-or-create");
-    }
     return rc;
 }
 

@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "ormc_generated.h"
 
@@ -115,17 +116,43 @@ void ormc__error_restore(ormc_db *db, const ormc__saved_error *in);
 
 /* === in stmt.c: the statement layer === */
 
-/* The statement cache of one connection: a hash table keyed by SQL text
- * plus an LRU list, and a small pointer-keyed front for static SQL. */
-#define ORMC__PTR_SLOTS 64
+/* The statement cache of one connection: a hash table keyed by each
+ * statement's identity, plus an LRU list. */
 typedef struct ormc__stmt_cache {
     ormc__stmt **buckets; /* hash chains */
     size_t n_buckets;     /* power of two */
     size_t count;         /* statements in the cache */
     ormc__stmt *lru_head; /* most recently used */
     ormc__stmt *lru_tail; /* least recently used: evicted first */
-    ormc__stmt *by_ptr[ORMC__PTR_SLOTS]; /* front: slot of the SQL pointer */
 } ormc__stmt_cache;
+
+/*
+ * A statement's identity, as bytes: what its text depends on and nothing
+ * else. The engine's statements are keyed by their shape (shape.c: the
+ * kind of statement, the table's address, the column sets, a query's
+ * operators ...), which is shorter to hash and compare than the text; a
+ * text the caller gives (raw SQL, the schema's catalog queries) is its own
+ * identity, in a domain of its own (ormc__stmt_prepare), so a text never
+ * equals a shape. A key longer than ORMC__KEY_BYTES overflows: its
+ * statement goes by its text instead.
+ */
+#define ORMC__KEY_BYTES 256
+typedef struct ormc__key {
+    size_t len;
+    bool overflow;
+    unsigned char bytes[ORMC__KEY_BYTES];
+} ormc__key;
+
+/* Append n bytes (inline: a query's key is made of many small pieces). */
+static inline void ormc__key_add(ormc__key *k, const void *p, size_t n)
+{
+    if (k->overflow || n > sizeof k->bytes - k->len) {
+        k->overflow = true;
+        return;
+    }
+    memcpy(k->bytes + k->len, p, n);
+    k->len += n;
+}
 
 #define ORMC__INLINE_PARAMS 8
 
@@ -139,21 +166,21 @@ struct ormc__stmt {
     ormc_db *db;
     char *sql; /* own copy of the text */
     size_t sql_len;
-    uint64_t hash;       /* of the text */
-    const char *sql_ptr; /* the caller's pointer (pointer front) */
-    int n_params;        /* highest $N in the text */
-    bool multi;          /* the text holds several statements */
-    bool cached;         /* owned by the cache (else finalized on release) */
-    bool in_use;         /* checked out */
-    bool prepared;       /* the backend has prepared it */
-    bool binary;         /* PostgreSQL: ask for binary results (default) */
-    bool single_row;     /* PostgreSQL: stream rows (cursors) */
-    bool cut;            /* a COMMIT or ROLLBACK ended it mid-stream: its
-                            next step says so (reset clears it) */
+    unsigned char *key; /* its identity (ormc__key); NULL: its text is */
+    size_t key_len;
+    uint64_t hash;   /* of the identity */
+    uint64_t tag;    /* what its builder keeps beside it (shape.c: the
+                        columns a row statement binds) */
+    int n_params;    /* highest $N in the text */
+    bool multi;      /* the text holds several statements */
+    bool cached;     /* owned by the cache (else finalized on release) */
+    bool in_use;     /* checked out */
+    bool prepared;   /* the backend has prepared it */
+    bool binary;     /* PostgreSQL: ask for binary results (default) */
+    bool single_row; /* PostgreSQL: stream rows (cursors) */
+    bool cut;        /* a COMMIT or ROLLBACK ended it mid-stream: its
+                        next step says so (reset clears it) */
     ormc__stmt *hash_next, *lru_prev, *lru_next;
-    ormc__stmt **memo_link; /* the shape memo's pointer to it (shape.c),
-                               cleared when it leaves the cache; NULL:
-                               none */
     /* the parameters of the next execution ($1 is params[0]) */
     ormc_param inline_params[ORMC__INLINE_PARAMS];
     ormc_param *params;
@@ -162,31 +189,28 @@ struct ormc__stmt {
     bool finished;  /* DONE or an error has been reported */
     int64_t n_rows; /* rows returned so far */
     int64_t elapsed_ns;
-    /* buffers valid until the next step (decoded PostgreSQL text bytea) */
-    void **scratch;
-    size_t n_scratch, cap_scratch;
 };
 
 /*
- * Check out the statement for sql: from the cache (sql is compared by
- * content; the pointer is only a fast path), or new. Nothing is sent yet:
- * the backend prepares on the first step, after the implicit BEGIN, so that
- * a preparation error fails the transaction on both backends alike.
- * ORMC_OK, ORMC_INVALID (bad $N, NULL sql), ORMC_NOMEM.
+ * Check out the statement for sql, its text being its identity: from the
+ * cache, or new. Nothing is sent yet: the backend prepares on the first
+ * step, after the implicit BEGIN, so that a preparation error fails the
+ * transaction on both backends alike. ORMC_OK, ORMC_INVALID (bad $N, NULL
+ * sql), ORMC_NOMEM.
  */
 int ormc__stmt_prepare(ormc_db *db, const char *sql, ormc__stmt **out);
 
-/*
- * ormc__stmt_prepare for a text whose owner keeps a pointer to its
- * statement in *link (the shape memo: texts built by the engine, which
- * would otherwise be compared in full on every hit): when *link is set and
- * free, it is checked out at once. Otherwise as ormc__stmt_prepare, and a
- * cached result is linked (one link per statement: an older one is
- * cleared). The statement clears *link when it leaves the cache; the owner
- * clears st->memo_link when it forgets the text.
- */
-int ormc__stmt_prepare_linked(ormc_db *db, const char *sql, ormc__stmt **link,
-                              ormc__stmt **out);
+/* Check out the cached statement whose identity is k: ORMC_OK, or
+ * ORMC_NOT_FOUND (nothing recorded) when the cache has none free (or
+ * caches nothing: prepare=off; or k overflowed). Then its text is built and
+ * given to ormc__stmt_prepare_key. Recorded errors as ormc__stmt_prepare. */
+int ormc__stmt_find(ormc_db *db, const ormc__key *k, ormc__stmt **out);
+
+/* A new statement for sql under the identity k (cached as such unless the
+ * connection caches nothing; an overflowed k: as ormc__stmt_prepare), tag
+ * kept beside it. As ormc__stmt_prepare otherwise. */
+int ormc__stmt_prepare_key(ormc_db *db, const ormc__key *k, const char *sql,
+                           uint64_t tag, ormc__stmt **out);
 
 /* Set parameter $(i+1) for the next execution. The value's pointers are
  * borrowed until the statement is released or reset. */
@@ -211,6 +235,13 @@ int ormc__stmt_value(ormc__stmt *st, int col, ormc_type type,
  * then failed). */
 int ormc__stmt_step(ormc__stmt *st);
 
+/* True when the backend can tell the rowid of the row an INSERT stored
+ * (SQLite), so that an insert needs no RETURNING to learn its serial key. */
+bool ormc__has_rowid(const ormc_db *db);
+
+/* The rowid of the row the finished INSERT st stored (ormc__has_rowid). */
+int64_t ormc__stmt_rowid(ormc__stmt *st);
+
 /* Rows changed by the finished statement (INSERT/UPDATE/DELETE). */
 int64_t ormc__stmt_changes(ormc__stmt *st);
 
@@ -225,19 +256,6 @@ const char *ormc__stmt_column_name(ormc__stmt *st, int col);
  * being freed first. */
 int ormc__stmt_decode_row(ormc__stmt *st, const ormc_table *t, void *row,
                           bool own);
-
-/* Column col of the current row into column c of row, for the types a
- * backend's stmt_decode has no fast path for: ormc__stmt_value's reading,
- * stored as ormc__store_value stores. */
-int ormc__stmt_field_generic(ormc__stmt *st, int col, const ormc_column *c,
-                             void *row);
-
-/* Set column c's has_ flag in row (when it has one). */
-static inline void ormc__set_has(const ormc_column *c, void *row)
-{
-    if (c->has_offset != ORMC_NO_HAS)
-        *((bool *)((char *)row + c->has_offset)) = true;
-}
 
 /* End the current execution (trace it when not yet done), clear the
  * parameters; the statement can be bound and stepped again. */
@@ -268,11 +286,6 @@ int ormc__exec_copy(ormc_db *db, const char *sql, const ormc_table *t,
 /* Make sure a live connection exists before sending: reconnect when it was
  * lost and no transaction is open; ORMC_CONNECTION when lost inside one. */
 int ormc__ensure_connected(ormc_db *db);
-
-/* Free the scratch buffers of the current row. */
-void ormc__stmt_scratch_clear(ormc__stmt *st);
-/* A scratch buffer of n bytes valid until the next step; NULL: no memory. */
-void *ormc__stmt_scratch(ormc__stmt *st, size_t n);
 
 /* === in tx.c === */
 
@@ -340,24 +353,11 @@ int ormc__row_check(ormc_db *db, const ormc_table *t, const void *row,
                     ormc_colset cols, ormc_colset checked, size_t row_no,
                     bool many);
 
-/* === in shape.c === */
-
-/* Forget the statement texts remembered by shape (ormc_close; the rest of
- * the memo's API is in sqlbuild.h). */
-void ormc__shape_clear(ormc_db *db);
-
-/* The fixed statements of a table (its descriptor's t->sql), by the slot
- * of ormc__table_sets.fixed that links each to its cached statement. */
-typedef enum ormc__fixed {
-    ORMC__FIXED_GET,    /* t->sql->get: ormc_row_get */
-    ORMC__FIXED_UPDATE, /* t->sql->update: ormc_row_update */
-    ORMC__FIXED_DELETE, /* t->sql->del: ormc_row_delete */
-    ORMC__FIXED_COUNT
-} ormc__fixed;
+/* === in colsets.c === */
 
 /* What the writes need to know of a table on every call, from its column
- * flags: remembered per connection by the descriptor's address (as the
- * shape memo keys on it: descriptors are static data). */
+ * flags: remembered per connection by the descriptor's address
+ * (descriptors are static data). */
 typedef struct ormc__table_sets {
     const ormc_table *t; /* whose; NULL: an empty slot */
     ormc_colset serial;  /* the serial columns */
@@ -368,28 +368,43 @@ typedef struct ormc__table_sets {
                             (SQLite: the rowid), else -1 */
     ormc_colset checked; /* the columns a write checks
                             (ormc__checked_columns) */
-    /* the cached statements of t's fixed texts, by ormc__fixed
-     * (ormc__stmt_prepare_linked's links) */
-    ormc__stmt *fixed[ORMC__FIXED_COUNT];
 } ormc__table_sets;
-
-/* The link slot of t's fixed statement `which` (row.c prepares it through
- * ormc__stmt_prepare_linked), or NULL when the connection caches nothing
- * (prepare=off). */
-ormc__stmt **ormc__table_fixed(ormc_db *db, const ormc_table *t,
-                               ormc__fixed which);
 
 #define ORMC__TABLE_SETS 8 /* slots per connection, by address */
 
-/* === in tenant.c: the session state of schemas per tenant === */
+/* The sets of t, valid until the next look-up on db (another table may
+ * take their slot). */
+const ormc__table_sets *ormc__table_sets_of(ormc_db *db, const ormc_table *t);
 
-/* After a reconnect: set the search_path of db->schema again (before any
- * other statement). On failure the connection is marked broken, so that no
- * statement ever runs in the wrong schema. */
-int ormc__tenant_restore(ormc_db *db);
+/* The columns an insert of row names: all but an unset serial (value 0)
+ * and an unset now-defaulted column (has_ false), which take the
+ * database's value. */
+ormc_colset ormc__insert_columns_of(const ormc__table_sets *ts,
+                                    const void *row);
 
-/* Forget db->schema (close; the pool has reset the session). */
-void ormc__tenant_forget(ormc_db *db);
+/* The columns an insert must read back so that row holds what was stored:
+ * the serial and now-defaulted columns it left out. */
+static inline ormc_colset ormc__insert_returning_of(const ormc__table_sets *ts,
+                                                    ormc_colset inserted)
+{
+    return (ts->serial | ts->now) & ~inserted;
+}
+
+/* === in connection.c: the session state a reconnect sets again === */
+
+/* Keep schema (the tenant's name, for messages) and restore (the statement
+ * that sets its search_path again, a script for ormc__exec_control), both
+ * malloc'd and owned from now on, replacing what was kept. */
+void ormc__session_keep(ormc_db *db, char *schema, char *restore);
+
+/* Forget what ormc__session_keep kept (close; the pool resets the
+ * session; a new tenant is chosen). */
+void ormc__session_forget(ormc_db *db);
+
+/* After a reconnect: send the kept statement again (before any other
+ * statement). On failure the connection is marked broken, so that no
+ * statement ever runs in the wrong schema. ORMC_OK when nothing is kept. */
+int ormc__session_restore(ormc_db *db);
 
 /* === the backend interface (sqlite.c, postgres.c) === */
 
@@ -424,7 +439,8 @@ struct ormc__backend_vt {
      * borrowed until the next step; a NULL leaves both zero. What
      * ormc__stmt_decode_row calls (it has checked that the row is there
      * and has enough columns): the common types read straight from the
-     * driver, the rest through ormc__stmt_field_generic. */
+     * driver, the rest read with stmt_value and stored with
+     * ormc__store_value (fields.h). */
     int (*stmt_decode)(ormc__stmt *st, const ormc_table *t, void *row);
     /* Still inside a transaction at the server (SQLite may roll back by
      * itself after some errors). */
@@ -489,11 +505,7 @@ struct ormc_db {
     uint64_t pg_cursor_tx; /* the tx_seq of the transaction cursors opened
                               for themselves (autocommit); 0: none */
 
-    /* shape.c: the text of the engine's dynamic statements by shape */
-    struct ormc__shape **shapes; /* hash buckets; NULL until first use */
-    size_t n_shapes;
-    struct ormc__shape *shape_last; /* the entry of the text the last
-                                       ormc__shape_* call gave, or NULL */
+    /* colsets.c: the column sets of the tables in use */
     ormc__table_sets table_sets[ORMC__TABLE_SETS];
 
     ormc_trace_fn trace;
@@ -503,9 +515,11 @@ struct ormc_db {
     ormc_counters stats;
     uint64_t rng; /* jitter */
 
-    /* tenant.c: the schema ormc_use_tenant chose (owned), set again after
-     * a reconnect; NULL: the URL's search_path */
+    /* connection.c: the session state set again after a reconnect
+     * (ormc__session_keep): the tenant's schema ormc_use_tenant chose and
+     * the script that sets its search_path (owned); NULL: the URL's */
     char *schema;
+    char *session_restore;
 };
 
 /* The index of the lowest column of a non-empty column set. */

@@ -193,7 +193,7 @@ static bool reset_session(ormc_pool *p, ormc_db *db)
     db->trace_ctx = NULL;
     db->on_change = NULL;
     db->on_change_ctx = NULL;
-    ormc__tenant_forget(db);
+    ormc__session_forget(db);
     db->cfg.autocommit = p->autocommit;
     if (db->broken || !db->conn)
         return false;

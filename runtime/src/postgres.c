@@ -22,8 +22,8 @@
 #include <libpq-fe.h>
 
 #include "buf.h"
+#include "fields.h"
 #include "ormc_int.h"
-#include "sqlbuild.h"
 
 /* Type OIDs (pg_type.dat). */
 #define OID_BOOL 16
@@ -70,7 +70,35 @@ typedef struct pg_stmt {
     Oid *col_oid;
     int res_fmt;
     int n_cols, cap_cols;
+    /* buffers valid until the next step: bytea decoded from text results */
+    void **scratch;
+    size_t n_scratch, cap_scratch;
 } pg_stmt;
+
+/* Free the scratch buffers of the current row. */
+static void scratch_clear(pg_stmt *q)
+{
+    for (size_t i = 0; i < q->n_scratch; i++)
+        free(q->scratch[i]);
+    q->n_scratch = 0;
+}
+
+/* A scratch buffer of n bytes valid until the next step; NULL: no memory. */
+static void *scratch(pg_stmt *q, size_t n)
+{
+    if (q->n_scratch == q->cap_scratch) {
+        size_t cap = q->cap_scratch ? q->cap_scratch * 2 : 4;
+        void **s = realloc(q->scratch, cap * sizeof *s);
+        if (!s)
+            return NULL;
+        q->scratch = s;
+        q->cap_scratch = cap;
+    }
+    void *p = malloc(n ? n : 1);
+    if (p)
+        q->scratch[q->n_scratch++] = p;
+    return p;
+}
 
 #define CONN(db) ((PGconn *)(db)->conn)
 
@@ -405,6 +433,10 @@ static void pg_stmt_finalize(ormc__stmt *st, bool send)
     ormc_db *db = st->db;
     PQclear(q->res);
     q->res = NULL;
+    scratch_clear(q);
+    free(q->scratch);
+    q->scratch = NULL;
+    q->cap_scratch = 0;
     if (q->named && send && db->conn && !db->broken &&
         PQtransactionStatus(CONN(db)) != PQTRANS_INERROR) {
         char sql[48];
@@ -580,6 +612,8 @@ static int pg_stmt_exec(ormc__stmt *st)
     ormc_db *db = st->db;
     PGconn *c = CONN(db);
     int n = st->n_params;
+    if (q->n_scratch)
+        scratch_clear(q);
     if (param_arrays(q) != ORMC_OK)
         return ormc__error(db, ORMC_NOMEM, NULL, NULL, "out of memory");
     for (int i = 0; i < n; i++)
@@ -649,6 +683,8 @@ stream:
 static int pg_stmt_next(ormc__stmt *st)
 {
     pg_stmt *q = (pg_stmt *)st;
+    if (q->n_scratch)
+        scratch_clear(q);
     if (!q->res)
         return ORMC_DONE;
     if (!q->streaming || q->stream_end) {
@@ -669,6 +705,7 @@ static void pg_stmt_reset(ormc__stmt *st)
     pg_stmt *q = (pg_stmt *)st;
     PQclear(q->res);
     q->res = NULL;
+    scratch_clear(q);
     if (q->streaming && st->db->conn)
         drain(q);
     q->nrows = q->row = 0;
@@ -774,7 +811,7 @@ static int value_text(ormc__stmt *st, int col, ormc_type type, Oid oid,
     case ORMC_TYPE_BLOB:
         if (oid == OID_BYTEA && v[0] == '\\' && v[1] == 'x') {
             size_t n = ((size_t)len - 2) / 2;
-            uint8_t *b = ormc__stmt_scratch(st, n);
+            uint8_t *b = scratch((pg_stmt *)st, n);
             if (!b)
                 return ormc__error(st->db, ORMC_NOMEM, NULL, NULL,
                                    "out of memory");
@@ -904,6 +941,21 @@ static int pg_stmt_value(ormc__stmt *st, int col, ormc_type type,
     return ORMC_OK;
 }
 
+/* Column col of the current row into column c of row, for the types the
+ * decoder below has no fast path for: read as pg_stmt_value reads it, stored
+ * by ormc__store_value (a NULL leaves the zeroed field). */
+static int decode_generic(ormc__stmt *st, int col, const ormc_column *c,
+                          void *row)
+{
+    ormc_param v;
+    memset(&v, 0, sizeof v);
+    v.type = c->type == ORMC_TYPE_ENUM ? ORMC_TYPE_TEXT : c->type;
+    int rc = pg_stmt_value(st, col, v.type, &v);
+    if (rc != ORMC_OK || v.is_null)
+        return rc;
+    return ormc__store_value(st->db, c, row, &v);
+}
+
 /*
  * The common types of a binary result straight into the row; anything else
  * (text results, other column types, bytea, uuid, enums) through
@@ -974,7 +1026,7 @@ static int pg_stmt_decode(ormc__stmt *st, const ormc_table *t, void *row)
         ormc__set_has(c, row);
         continue;
     generic : {
-        int rc = ormc__stmt_field_generic(st, i, c, row);
+        int rc = decode_generic(st, i, c, row);
         if (rc != ORMC_OK)
             return rc;
     }

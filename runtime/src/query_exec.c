@@ -70,15 +70,10 @@ static int check_patterns(ormc_db *db, const ormc_builder *q)
     return ORMC_OK;
 }
 
-/* Check out the statement sql with the parameters of s bound. */
-static int prepare_sql(ormc_db *db, const char *sql, const ormc__sql *s,
-                       ormc__stmt **out)
+/* Bind the parameters of s to st (checked out); release it on failure. */
+static int bind_sql(ormc__stmt *st, const ormc__sql *s, ormc__stmt **out)
 {
-    ormc__stmt *st;
-    int rc = ormc__shape_prepare(db, sql, &st);
-    if (rc != ORMC_OK)
-        return rc;
-    rc = ormc__stmt_bind_params(st, s->params, s->n_params);
+    int rc = ormc__stmt_bind_params(st, s->params, s->n_params);
     if (rc != ORMC_OK) {
         ormc__stmt_release(st);
         return rc;
@@ -97,12 +92,10 @@ static int open_query(ormc_db *db, const ormc_builder *q, ormc__query_kind kind,
         return rc;
     ormc__sql s;
     ormc__sql_init(&s);
-    const char *sql;
-    rc = ormc__shape_query(db, &s, q, kind, &sql);
+    ormc__stmt *st;
+    rc = ormc__shape_query(db, &s, q, kind, &st);
     if (rc == ORMC_OK)
-        rc = prepare_sql(db, sql, &s, out);
-    else
-        rc = build_error(db, q, rc);
+        rc = bind_sql(st, &s, out);
     ormc__sql_free(&s);
     return rc;
 }
@@ -118,26 +111,26 @@ int ormc__query_declare(ormc_db *db, const ormc_builder *q, const char *name,
     int rc = check_patterns(db, q);
     if (rc != ORMC_OK)
         return rc;
+    /* a cursor is opened once per many rows: the text is simply built */
     ormc__sql s;
     ormc__sql_init(&s);
-    const char *sql;
-    rc = ormc__shape_query(db, &s, q, ORMC__Q_SELECT, &sql);
+    rc = ormc__sql_query(&s, q, ORMC__Q_SELECT);
     if (rc != ORMC_OK) {
         ormc__sql_free(&s);
         return build_error(db, q, rc);
     }
-    /* a cursor is opened once per many rows: the text is simply built */
     char storage[512];
     ormc__buf b;
     ormc__buf_init(&b, storage, sizeof storage);
     ormc__buf_puts(&b, "DECLARE ");
     ormc__buf_puts(&b, name);
     ormc__buf_puts(&b, " NO SCROLL CURSOR FOR ");
-    ormc__buf_puts(&b, sql);
+    ormc__buf_puts(&b, s.text.data);
+    ormc__stmt *st;
     if (b.failed)
         rc = ormc__error(db, ORMC_NOMEM, NULL, NULL, "out of memory");
-    else
-        rc = prepare_sql(db, b.data, &s, out);
+    else if ((rc = ormc__stmt_prepare(db, b.data, &st)) == ORMC_OK)
+        rc = bind_sql(st, &s, out);
     ormc__buf_free(&b);
     ormc__sql_free(&s);
     return rc;
@@ -316,12 +309,9 @@ int ormc_builder_update(ormc_db *db, const ormc_builder *q, const void *values,
     ormc__sql s;
     ormc__sql_init(&s);
     ormc__stmt *st = NULL;
-    const char *sql;
-    rc = ormc__shape_update_where(db, &s, q, values, set, &sql);
+    rc = ormc__shape_update_where(db, &s, q, values, set, &st);
     if (rc == ORMC_OK)
-        rc = prepare_sql(db, sql, &s, &st);
-    else
-        rc = build_error(db, q, rc);
+        rc = bind_sql(st, &s, &st);
     ormc__sql_free(&s);
     if (rc != ORMC_OK)
         return rc;

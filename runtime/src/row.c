@@ -17,29 +17,21 @@
 #include "ormc_int.h"
 #include "sqlbuild.h"
 
-#define FIELD(row, off) ((char *)(row) + (off))
-#define CFIELD(row, off) ((const char *)(row) + (off))
-
-/* Column c of row as a parameter (enum values become their label), the
- * one conversion sqlbuild.c also uses; an enum out of range is an error on
- * the connection. */
+/* Column c of row as a parameter (fields.h); an enum out of range is an
+ * error on the connection. */
 static int row_param(ormc_db *db, const ormc_column *c, const void *row,
                      ormc_param *p)
 {
     if (ormc__col_param(c, row, p) == ORMC_OK)
         return ORMC_OK;
     int v;
-    memcpy(&v, CFIELD(row, c->offset), sizeof v);
+    memcpy(&v, ORMC__FIELD(row, c->offset), sizeof v);
     return ormc__error(db, ORMC_INVALID, "22P02", c->name,
                        "%s: enum value %d out of range", c->name, v);
 }
 
-/*
- * This runs for every column of every row written, so the common types
- * are read from the row right here (what ormc__col_param does, without its
- * call and zeroing); enums (a label to look up), blobs and UUIDs go through
- * it. Only the columns of the set are visited.
- */
+/* This runs for every column of every row written: ormc__col_param is
+ * inline, and only the columns of the set are visited. */
 int ormc__stmt_bind_row(ormc__stmt *st, const ormc_table *t, const void *row,
                         ormc_colset cols)
 {
@@ -56,41 +48,9 @@ int ormc__stmt_bind_row(ormc__stmt *st, const ormc_table *t, const void *row,
                                "more columns given than the statement has "
                                "parameters (%d)",
                                st->n_params);
-        const ormc_column *c = &t->columns[i];
-        ormc_param *p = &st->params[k++];
-        const char *f = CFIELD(row, c->offset);
-        bool has = true;
-        if (c->has_offset != ORMC_NO_HAS)
-            memcpy(&has, CFIELD(row, c->has_offset), sizeof has);
-        p->type = c->type;
-        p->is_null = !has;
-        switch (c->type) {
-        case ORMC_TYPE_TEXT:
-        case ORMC_TYPE_JSON:
-            memcpy(&p->u.text, f, sizeof p->u.text);
-            p->is_null = !has || p->u.text == NULL;
-            break;
-        case ORMC_TYPE_BIGINT:
-            memcpy(&p->u.i64, f, sizeof p->u.i64);
-            break;
-        case ORMC_TYPE_TIMESTAMP:
-            memcpy(&p->u.time, f, sizeof p->u.time);
-            break;
-        case ORMC_TYPE_INTEGER:
-            memcpy(&p->u.i32, f, sizeof p->u.i32);
-            break;
-        case ORMC_TYPE_BOOLEAN:
-            memcpy(&p->u.b, f, sizeof p->u.b);
-            break;
-        case ORMC_TYPE_DOUBLE:
-            memcpy(&p->u.f64, f, sizeof p->u.f64);
-            break;
-        default: {
-            int rc = row_param(st->db, c, row, p);
-            if (rc != ORMC_OK)
-                return rc;
-        }
-        }
+        int rc = row_param(st->db, &t->columns[i], row, &st->params[k++]);
+        if (rc != ORMC_OK)
+            return rc;
     }
     if (k != st->n_params)
         return ormc__error(st->db, ORMC_INVALID, "08P01", NULL,
@@ -98,18 +58,6 @@ int ormc__stmt_bind_row(ormc__stmt *st, const ormc_table *t, const void *row,
                            "given",
                            st->n_params, k);
     return ORMC_OK;
-}
-
-int ormc__stmt_field_generic(ormc__stmt *st, int col, const ormc_column *c,
-                             void *row)
-{
-    ormc_param v;
-    memset(&v, 0, sizeof v);
-    v.type = c->type == ORMC_TYPE_ENUM ? ORMC_TYPE_TEXT : c->type;
-    int rc = st->db->vt->stmt_value(st, col, v.type, &v);
-    if (rc != ORMC_OK || v.is_null)
-        return rc; /* NULL: the zeroed field stays */
-    return ormc__store_value(st->db, c, row, &v);
 }
 
 /*
@@ -148,13 +96,13 @@ int ormc__stmt_decode_row(ormc__stmt *st, const ormc_table *t, void *out,
             const ormc_column *c = &t->columns[i];
             if (c->type == ORMC_TYPE_BLOB) {
                 ormc_blob b;
-                memcpy(&b, FIELD(row, c->offset), sizeof b);
+                memcpy(&b, ORMC__FIELD(row, c->offset), sizeof b);
                 if (b.data == NULL)
                     continue;
                 lens[i] = b.len;
             } else {
                 const char *s;
-                memcpy(&s, FIELD(row, c->offset), sizeof s);
+                memcpy(&s, ORMC__FIELD(row, c->offset), sizeof s);
                 if (s == NULL)
                     continue;
                 lens[i] = strlen(s) + 1;
@@ -172,7 +120,7 @@ int ormc__stmt_decode_row(ormc__stmt *st, const ormc_table *t, void *out,
             /* a text or a blob: a pointer first in its field either way */
             for (ormc_colset m = present; m; m &= m - 1) {
                 int i = ormc__lowest_column(m);
-                char *f = FIELD(row, t->columns[i].offset);
+                char *f = ORMC__FIELD(row, t->columns[i].offset);
                 const void *from;
                 memcpy(&from, f, sizeof from);
                 if (lens[i])
@@ -182,7 +130,7 @@ int ormc__stmt_decode_row(ormc__stmt *st, const ormc_table *t, void *out,
             }
         }
     }
-    memcpy(FIELD(row, t->owned_offset), &mem, sizeof mem);
+    memcpy(ORMC__FIELD(row, t->owned_offset), &mem, sizeof mem);
     memcpy(out, row, t->row_size);
 done:
     ormc__tmp_row_done(row, &buf);
@@ -191,9 +139,9 @@ done:
 
 /* === The operations by key ===
  *
- * Each entry point knows the statement it runs (which fixed text of the
- * descriptor, which link slot caches it), the checks it makes and the change
- * it reports: nothing is inferred from the text it is given.
+ * Each entry point knows the statement it runs (a row statement of
+ * sqlbuild.c, its text built once per connection by shape), the checks it
+ * makes and the change it reports: nothing is inferred from a text.
  */
 
 /* What every entry point checks first: db, a usable descriptor (column sets
@@ -213,43 +161,33 @@ static int start(ormc_db *db, const ormc_table *t, const void *row,
     return ORMC_OK;
 }
 
-/* The fixed text `which` of t into *sql: ORMC_INVALID when the descriptor
- * has none (a hand-written one without t->sql). */
-static int fixed_sql(ormc_db *db, const ormc_table *t, ormc__fixed which,
-                     const char *fn, const char **sql)
+/* The row statement `kind` of t (an ormc__shape_row: its text built once
+ * per connection and shape) checked out, with the columns it binds bound
+ * from row. */
+static int prepare_bound(ormc_db *db, const ormc_table *t, ormc__row_kind kind,
+                         ormc_colset a, const void *row, ormc__stmt **st)
 {
-    const ormc_table_sql *q = t->sql;
-    *sql = q == NULL                     ? NULL
-           : which == ORMC__FIXED_GET    ? q->get
-           : which == ORMC__FIXED_UPDATE ? q->update
-                                         : q->del;
-    if (*sql == NULL)
-        return ormc__error(db, ORMC_INVALID, NULL, NULL,
-                           "%s: table %s has no fixed statements", fn, t->name);
-    return ORMC_OK;
-}
-
-/* Check out the statement of sql: through its link slot when it has one. */
-static int prepare(ormc_db *db, const char *sql, ormc__stmt **link,
-                   ormc__stmt **st)
-{
-    return link != NULL ? ormc__stmt_prepare_linked(db, sql, link, st)
-                        : ormc__stmt_prepare(db, sql, st);
-}
-
-/* Run the SELECT sql with the columns `key` of key_row bound; decode the
- * first row into out. ORMC_OK, ORMC_NOT_FOUND or an error. */
-static int fetch(ormc_db *db, const ormc_table *t, const char *sql,
-                 ormc__stmt **link, const void *key_row, ormc_colset key,
-                 void *out)
-{
-    ormc__stmt *st;
-    int rc = prepare(db, sql, link, &st);
+    ormc_colset bound;
+    int rc = ormc__shape_row(db, t, kind, a, 0, 1,
+                             "cannot build the statement by key", st, &bound);
     if (rc != ORMC_OK)
         return rc;
-    rc = ormc__stmt_bind_row(st, t, key_row, key);
-    if (rc == ORMC_OK)
-        rc = ormc__stmt_step(st);
+    rc = ormc__stmt_bind_row(*st, t, row, bound);
+    if (rc != ORMC_OK)
+        ormc__stmt_release(*st);
+    return rc;
+}
+
+/* Select every column of t WHERE the columns `key` equal key_row's; decode
+ * the first row into out. ORMC_OK, ORMC_NOT_FOUND or an error. */
+static int fetch(ormc_db *db, const ormc_table *t, ormc_colset key,
+                 const void *key_row, void *out)
+{
+    ormc__stmt *st;
+    int rc = prepare_bound(db, t, ORMC__R_SELECT_BY, key, key_row, &st);
+    if (rc != ORMC_OK)
+        return rc;
+    rc = ormc__stmt_step(st);
     if (rc == ORMC_ROW)
         rc = ormc__stmt_decode_row(st, t, out, true);
     else if (rc == ORMC_DONE)
@@ -258,70 +196,76 @@ static int fetch(ormc_db *db, const ormc_table *t, const char *sql,
     return rc;
 }
 
-/* Run t's fixed statement `which` (an UPDATE or a DELETE by key) with the
- * columns `params` of row bound. ORMC_OK when it changed a row,
- * ORMC_NOT_FOUND when none has the key, or an error. */
-static int change(ormc_db *db, const ormc_table *t, ormc__fixed which,
-                  const char *sql, const void *row, ormc_colset params)
+/* Run the UPDATE or DELETE by key `kind` (set: the columns an update
+ * writes). ORMC_OK when it changed a row, ORMC_NOT_FOUND when none has the
+ * key, or an error. */
+static int change(ormc_db *db, const ormc_table *t, ormc__row_kind kind,
+                  ormc_colset set, const void *row)
 {
     ormc__stmt *st;
-    int rc = prepare(db, sql, ormc__table_fixed(db, t, which), &st);
+    int rc = prepare_bound(db, t, kind, set, row, &st);
     if (rc != ORMC_OK)
         return rc;
-    rc = ormc__stmt_bind_row(st, t, row, params);
-    if (rc == ORMC_OK)
-        while ((rc = ormc__stmt_step(st)) == ORMC_ROW) {}
+    while ((rc = ormc__stmt_step(st)) == ORMC_ROW) {}
     if (rc == ORMC_DONE)
         rc = ormc__stmt_changes(st) > 0 ? ORMC_OK : ORMC_NOT_FOUND;
     ormc__stmt_release(st);
     return rc;
 }
 
+/* A key-less descriptor has no row to name (hand-written ones only). */
+static int need_key(ormc_db *db, const ormc_table *t, ormc_colset key,
+                    const char *fn)
+{
+    if (key == 0 || (key & ~ormc__all_columns(t)) != 0)
+        return ormc__error(db, ORMC_INVALID, NULL, NULL,
+                           "%s: table %s has no such key", fn, t->name);
+    return ORMC_OK;
+}
+
 int ormc_row_get(ormc_db *db, const ormc_table *t, const void *key_row,
                  void *out)
 {
-    const char *sql;
     int rc = start(db, t, key_row, "ormc_row_get");
     if (rc == ORMC_OK && !out)
         rc = ormc__error(db, ORMC_INVALID, NULL, NULL,
                          "ormc_row_get: no row given");
     if (rc == ORMC_OK)
-        rc = fixed_sql(db, t, ORMC__FIXED_GET, "ormc_row_get", &sql);
+        rc = need_key(db, t, t->primary_key, "ormc_row_get");
     if (rc != ORMC_OK)
         return rc;
-    return fetch(db, t, sql, ormc__table_fixed(db, t, ORMC__FIXED_GET), key_row,
-                 t->primary_key, out);
+    return fetch(db, t, t->primary_key, key_row, out);
 }
 
-int ormc_row_get_by(ormc_db *db, const ormc_table *t, const char *sql,
-                    ormc_colset key, const void *key_row, void *out)
+int ormc_row_get_by(ormc_db *db, const ormc_table *t, ormc_colset key,
+                    const void *key_row, void *out)
 {
     int rc = start(db, t, key_row, "ormc_row_get_by");
+    if (rc == ORMC_OK && !out)
+        rc = ormc__error(db, ORMC_INVALID, NULL, NULL,
+                         "ormc_row_get_by: no row given");
+    if (rc == ORMC_OK)
+        rc = need_key(db, t, key, "ormc_row_get_by");
     if (rc != ORMC_OK)
         return rc;
-    if (!sql || !out)
-        return ormc__error(db, ORMC_INVALID, NULL, NULL,
-                           "ormc_row_get_by: no SQL or row given");
-    /* a caller's text: the statement cache finds it by its address first,
-     * then by content */
-    return fetch(db, t, sql, NULL, key_row, key, out);
+    return fetch(db, t, key, key_row, out);
 }
 
 int ormc_row_update(ormc_db *db, const ormc_table *t, const void *row)
 {
-    const char *sql;
     int rc = start(db, t, row, "ormc_row_update");
     if (rc == ORMC_OK)
-        rc = fixed_sql(db, t, ORMC__FIXED_UPDATE, "ormc_row_update", &sql);
+        rc = need_key(db, t, t->primary_key, "ormc_row_update");
     if (rc != ORMC_OK)
         return rc;
     /* every column is bound; the key's are only compared, the others are
-     * written, and checked as every other write of a row */
-    ormc_colset all = ormc__all_columns(t);
-    rc = ormc__row_check(db, t, row, all & ~t->primary_key,
-                         ormc__table_sets_of(db, t)->checked, 0, false);
+     * written, and checked as every other write of a row. A table whose
+     * every column is key sets the key to itself: 0 or 1 rows changed. */
+    ormc_colset set = ormc__all_columns(t) & ~t->primary_key;
+    rc = ormc__row_check(db, t, row, set, ormc__table_sets_of(db, t)->checked,
+                         0, false);
     if (rc == ORMC_OK)
-        rc = change(db, t, ORMC__FIXED_UPDATE, sql, row, all);
+        rc = change(db, t, ORMC__R_UPDATE_PK, set, row);
     if (rc == ORMC_OK && ormc__has_hook(db))
         ormc__notify(db, t, ORMC_CHANGE_UPDATE, row);
     return rc;
@@ -329,13 +273,12 @@ int ormc_row_update(ormc_db *db, const ormc_table *t, const void *row)
 
 int ormc_row_delete(ormc_db *db, const ormc_table *t, const void *key_row)
 {
-    const char *sql;
     int rc = start(db, t, key_row, "ormc_row_delete");
     if (rc == ORMC_OK)
-        rc = fixed_sql(db, t, ORMC__FIXED_DELETE, "ormc_row_delete", &sql);
+        rc = need_key(db, t, t->primary_key, "ormc_row_delete");
     if (rc != ORMC_OK)
         return rc;
-    rc = change(db, t, ORMC__FIXED_DELETE, sql, key_row, t->primary_key);
+    rc = change(db, t, ORMC__R_DELETE_PK, 0, key_row);
     if (rc == ORMC_OK && ormc__has_hook(db))
         ormc__notify(db, t, ORMC_CHANGE_DELETE, key_row);
     return rc;
@@ -346,7 +289,7 @@ void ormc_row_free(const ormc_table *t, void *row)
     if (!t || !row)
         return;
     void *mem;
-    memcpy(&mem, FIELD(row, t->owned_offset), sizeof mem);
+    memcpy(&mem, ORMC__FIELD(row, t->owned_offset), sizeof mem);
     free(mem);
     memset(row, 0, t->row_size);
 }

@@ -20,6 +20,8 @@ void ormc__sql_init(ormc__sql *s)
     s->cap_params = ORMC__SQL_INLINE_PARAMS;
     s->bound = 0;
     s->returned = 0;
+    s->key.len = 0;
+    s->key.overflow = false;
 }
 
 void ormc__sql_clear(ormc__sql *s)
@@ -28,6 +30,21 @@ void ormc__sql_clear(ormc__sql *s)
     s->n_params = 0;
     s->bound = 0;
     s->returned = 0;
+    s->key.len = 0;
+    s->key.overflow = false;
+}
+
+/* Add to the statement's identity what the text written next depends on
+ * (query builder statements: see sqlbuild.h). */
+static void key(ormc__sql *s, const void *p, size_t n)
+{
+    ormc__key_add(&s->key, p, n);
+}
+
+static void key_byte(ormc__sql *s, unsigned v)
+{
+    unsigned char b = (unsigned char)v;
+    ormc__key_add(&s->key, &b, 1);
 }
 
 void ormc__sql_free(ormc__sql *s)
@@ -104,134 +121,6 @@ static bool is_nullable(const ormc_column *c)
     return (c->flags & (ORMC_COL_NOT_NULL | ORMC_COL_PRIMARY_KEY)) == 0;
 }
 
-/* === Reading row fields and arrays === */
-
-static size_t type_size(ormc_type type)
-{
-    switch (type) {
-    case ORMC_TYPE_INTEGER:
-        return sizeof(int32_t);
-    case ORMC_TYPE_BIGINT:
-        return sizeof(int64_t);
-    case ORMC_TYPE_DOUBLE:
-        return sizeof(double);
-    case ORMC_TYPE_BOOLEAN:
-        return sizeof(bool);
-    case ORMC_TYPE_TEXT:
-    case ORMC_TYPE_JSON:
-        return sizeof(const char *);
-    case ORMC_TYPE_BLOB:
-        return sizeof(ormc_blob);
-    case ORMC_TYPE_TIMESTAMP:
-        return sizeof(ormc_time);
-    case ORMC_TYPE_UUID:
-        return sizeof(ormc_uuid);
-    case ORMC_TYPE_ENUM:
-        return sizeof(int);
-    }
-    return 0;
-}
-
-/* An enum's C value as its label, the form the databases store. */
-static int enum_label(const ormc_column *c, int64_t value, ormc_param *out)
-{
-    if (value < 0 || (uint64_t)value >= c->n_enum_values ||
-        c->enum_values == NULL)
-        return ORMC_INVALID;
-    out->type = ORMC_TYPE_TEXT;
-    out->u.text = c->enum_values[value];
-    return ORMC_OK;
-}
-
-/* The value of c's C type at p (or NULL when null) as a parameter. */
-static int value_param(const ormc_column *c, const void *p, bool null,
-                       ormc_param *out)
-{
-    memset(out, 0, sizeof *out);
-    out->type = c->type == ORMC_TYPE_ENUM ? ORMC_TYPE_TEXT : c->type;
-    if (null) {
-        out->is_null = true;
-        return ORMC_OK;
-    }
-    switch (c->type) {
-    case ORMC_TYPE_INTEGER:
-        memcpy(&out->u.i32, p, sizeof out->u.i32);
-        break;
-    case ORMC_TYPE_BIGINT:
-        memcpy(&out->u.i64, p, sizeof out->u.i64);
-        break;
-    case ORMC_TYPE_DOUBLE:
-        memcpy(&out->u.f64, p, sizeof out->u.f64);
-        break;
-    case ORMC_TYPE_BOOLEAN:
-        memcpy(&out->u.b, p, sizeof out->u.b);
-        break;
-    case ORMC_TYPE_TEXT:
-    case ORMC_TYPE_JSON:
-        memcpy(&out->u.text, p, sizeof out->u.text);
-        out->is_null = out->u.text == NULL;
-        break;
-    case ORMC_TYPE_BLOB:
-        memcpy(&out->u.blob, p, sizeof out->u.blob);
-        out->is_null = out->u.blob.data == NULL;
-        break;
-    case ORMC_TYPE_TIMESTAMP:
-        memcpy(&out->u.time, p, sizeof out->u.time);
-        break;
-    case ORMC_TYPE_UUID:
-        memcpy(&out->u.uuid, p, sizeof out->u.uuid);
-        break;
-    case ORMC_TYPE_ENUM: {
-        int v;
-        memcpy(&v, p, sizeof v);
-        return enum_label(c, v, out);
-    }
-    default:
-        return ORMC_INVALID;
-    }
-    return ORMC_OK;
-}
-
-static bool has_flag_false(const ormc_column *c, const void *row)
-{
-    bool has = true;
-    if (c->has_offset != ORMC_NO_HAS)
-        memcpy(&has, (const char *)row + c->has_offset, sizeof has);
-    return !has;
-}
-
-bool ormc__col_is_null(const ormc_column *c, const void *row)
-{
-    const void *p = ORMC__FIELD(row, c);
-    if (has_flag_false(c, row))
-        return true;
-    if (c->type == ORMC_TYPE_TEXT || c->type == ORMC_TYPE_JSON) {
-        const char *text;
-        memcpy(&text, p, sizeof text);
-        return text == NULL;
-    }
-    if (c->type == ORMC_TYPE_BLOB) {
-        ormc_blob blob;
-        memcpy(&blob, p, sizeof blob);
-        return blob.data == NULL;
-    }
-    return false;
-}
-
-int ormc__col_param(const ormc_column *c, const void *row, ormc_param *out)
-{
-    return value_param(c, ORMC__FIELD(row, c), has_flag_false(c, row), out);
-}
-
-int ormc__array_param(const ormc_column *c, const void *values, size_t i,
-                      ormc_param *out)
-{
-    size_t size = type_size(c->type);
-    if (size == 0 || values == NULL)
-        return ORMC_INVALID;
-    return value_param(c, (const char *)values + i * size, false, out);
-}
-
 int ormc__sql_bind_row(ormc__sql *s, const ormc_table *t, const void *row,
                        ormc_colset cols)
 {
@@ -259,11 +148,11 @@ ormc_colset ormc__insert_columns(const ormc_table *t, const void *row)
         const ormc_column *c = &t->columns[i];
         if (c->flags & ORMC_COL_SERIAL) {
             int64_t v;
-            memcpy(&v, ORMC__FIELD(row, c), sizeof v);
+            memcpy(&v, ORMC__FIELD(row, c->offset), sizeof v);
             if (v == 0)
                 continue;
         }
-        if ((c->flags & ORMC_COL_DEFAULT_NOW) && has_flag_false(c, row))
+        if ((c->flags & ORMC_COL_DEFAULT_NOW) && !ormc__col_has(c, row))
             continue;
         cols |= ORMC_COLUMN_BIT(i);
     }
@@ -480,6 +369,30 @@ int ormc__sql_update_pk(ormc__sql *s, const ormc_table *t, ormc_colset set,
     return finish(s, ORMC_OK);
 }
 
+int ormc__sql_delete_pk(ormc__sql *s, const ormc_table *t)
+{
+    ormc__sql_clear(s);
+    if (check_table(t) != ORMC_OK || t->primary_key == 0 ||
+        !is_subset(t, t->primary_key))
+        return ORMC_INVALID;
+    ormc__buf *b = &s->text;
+    ormc__buf_puts(b, "DELETE FROM ");
+    ormc__buf_put_ident(b, t->sql_name);
+    ormc__buf_puts(b, " WHERE ");
+    const char *sep = "";
+    for (int i = 0; i < t->n_columns; i++) {
+        if (!(t->primary_key & ORMC_COLUMN_BIT(i)))
+            continue;
+        ormc__buf_puts(b, sep);
+        put_col(b, t, i);
+        ormc__buf_puts(b, " = ");
+        put_param(b, param_number(t->primary_key, i, 0));
+        sep = " AND ";
+    }
+    s->bound = t->primary_key;
+    return finish(s, ORMC_OK);
+}
+
 /* The INSERT ... ON CONFLICT (key) head shared by upsert and
  * find-or-create. */
 static int put_insert_on_conflict(ormc__sql *s, const ormc_table *t,
@@ -600,7 +513,7 @@ static int add_operand(ormc__sql *s, const ormc_column *c, const ormc_param *v)
         p.type = c->type == ORMC_TYPE_ENUM ? ORMC_TYPE_TEXT : c->type;
     } else if (c->type == ORMC_TYPE_ENUM) {
         int64_t value = v->type == ORMC_TYPE_BIGINT ? v->u.i64 : v->u.i32;
-        int rc = enum_label(c, value, &p);
+        int rc = ormc__enum_label(c, value, &p);
         if (rc != ORMC_OK)
             return rc;
     } else {
@@ -622,10 +535,14 @@ static int put_cond(ormc__sql *s, const ormc_table *t, const ormc_cond *cond)
         return ORMC_INVALID;
     const ormc_column *c = &t->columns[cond->column];
     ormc__buf *b = &s->text;
+    /* the column, the operator; below, what a value changes of the text */
+    key(s, &cond->column, sizeof cond->column);
+    key_byte(s, (unsigned)cond->op);
 
     switch (cond->op) {
     case ORMC_EQ:
     case ORMC_NE:
+        key_byte(s, param_is_null(&cond->value));
         if (param_is_null(&cond->value)) {
             /* SQLAlchemy's rule: == None is IS NULL. */
             put_col(b, t, cond->column);
@@ -656,6 +573,7 @@ static int put_cond(ormc__sql *s, const ormc_table *t, const ormc_cond *cond)
         return rc;
     }
     case ORMC_IN:
+        key(s, &cond->n_values, sizeof cond->n_values);
         if (cond->n_values == 0) {
             /* Nothing is in the empty set (SQLAlchemy renders it so). */
             ormc__buf_puts(b, "1 = 0");
@@ -690,8 +608,10 @@ static int put_where(ormc__sql *s, const ormc_builder *q)
     const ormc_table *t = q->table;
     const ormc_cond *conds = ormc__builder_conds(q);
     const char *sep = " WHERE ";
+    key(s, &q->n_conds, sizeof q->n_conds);
     for (size_t i = 0; i < q->n_conds; i++) {
         uint8_t g = conds[i].or_group;
+        key_byte(s, g); /* how the conditions group */
         if (g == 0) {
             ormc__buf_puts(&s->text, sep);
             int rc = put_cond(s, t, &conds[i]);
@@ -731,9 +651,12 @@ static int put_where(ormc__sql *s, const ormc_builder *q)
 static void put_order_by(ormc__sql *s, const ormc_builder *q)
 {
     const ormc_table *t = q->table;
+    key_byte(s, q->n_order);
     for (uint8_t i = 0; i < q->n_order; i++) {
         int col = q->order[i].column;
         bool desc = q->order[i].dir == ORMC_DESC;
+        key(s, &q->order[i].column, sizeof q->order[i].column);
+        key_byte(s, desc);
         ormc__buf_puts(&s->text, i == 0 ? " ORDER BY " : ", ");
         put_col(&s->text, t, col);
         if (desc)
@@ -748,6 +671,7 @@ static void put_order_by(ormc__sql *s, const ormc_builder *q)
 /* " OFFSET $m" when offset > 0. */
 static int put_offset(ormc__sql *s, int64_t offset)
 {
+    key_byte(s, offset > 0);
     if (offset <= 0)
         return ORMC_OK;
     ormc_param p = {.type = ORMC_TYPE_BIGINT};
@@ -763,6 +687,7 @@ static int put_offset(ormc__sql *s, int64_t offset)
 /* " LIMIT $n [OFFSET $m]" for limit (-1: none) and offset (0: none). */
 static int put_limit(ormc__sql *s, int64_t limit, int64_t offset)
 {
+    key_byte(s, limit < 0 && offset <= 0);
     if (limit < 0 && offset <= 0)
         return ORMC_OK;
     /* An offset needs a LIMIT in SQLite; "no limit" is the largest one. */
@@ -782,6 +707,7 @@ static int put_limit(ormc__sql *s, int64_t limit, int64_t offset)
  * and one parameter less. It is a property of the shape, not a value. */
 static int put_limit_one(ormc__sql *s, int64_t limit, int64_t offset)
 {
+    key_byte(s, limit != 1);
     if (limit != 1)
         return put_limit(s, limit, offset);
     ormc__buf_puts(&s->text, " LIMIT 1");
@@ -807,6 +733,7 @@ static int check_builder(const ormc_builder *q)
 static int put_where_rows(ormc__sql *s, const ormc_builder *q)
 {
     const ormc_table *t = q->table;
+    key_byte(s, q->limit < 0 && q->offset <= 0);
     if (q->limit < 0 && q->offset <= 0)
         return put_where(s, q);
     if (t->primary_key == 0)
@@ -827,45 +754,6 @@ static int put_where_rows(ormc__sql *s, const ormc_builder *q)
     return ORMC_OK;
 }
 
-int ormc__sql_query_key(const ormc_builder *q, int kind, ormc__shape_key *k)
-{
-    int rc = check_builder(q);
-    if (rc != ORMC_OK)
-        return rc;
-    ormc__shape_key_init(k, kind, q->table);
-    /* The conditions, in order: put_where groups them by or_group; EQ / NE
-     * write IS [NOT] NULL for a NULL value; IN writes one $n per value (or
-     * "1 = 0" for none). Other operators do not depend on the value. */
-    const ormc_cond *conds = ormc__builder_conds(q);
-    ormc__shape_key_add(k, &q->n_conds, sizeof q->n_conds);
-    for (size_t i = 0; i < q->n_conds && !k->overflow; i++) {
-        const ormc_cond *c = &conds[i];
-        unsigned char null = 0;
-        size_t n_values = 0;
-        if (c->op == ORMC_EQ || c->op == ORMC_NE)
-            null = param_is_null(&c->value);
-        if (c->op == ORMC_IN) {
-            n_values = c->n_values;
-            null = c->values == NULL;
-        }
-        ormc__shape_key_add(k, &c->column, sizeof c->column);
-        ormc__shape_key_add(k, &c->op, sizeof c->op);
-        ormc__shape_key_add(k, &c->or_group, sizeof c->or_group);
-        ormc__shape_key_add(k, &null, 1);
-        ormc__shape_key_add(k, &n_values, sizeof n_values);
-    }
-    /* The order; whether there is a limit, an offset (their values are
-     * parameters), and _first's limit of 1. */
-    ormc__shape_key_add(k, &q->n_order, sizeof q->n_order);
-    for (uint8_t i = 0; i < q->n_order; i++) {
-        ormc__shape_key_add(k, &q->order[i].column, sizeof q->order[i].column);
-        ormc__shape_key_add(k, &q->order[i].dir, sizeof q->order[i].dir);
-    }
-    unsigned char limits[3] = {q->limit >= 0, q->offset > 0, q->limit != 0};
-    ormc__shape_key_add(k, limits, sizeof limits);
-    return ORMC_OK;
-}
-
 int ormc__sql_query(ormc__sql *s, const ormc_builder *q, ormc__query_kind kind)
 {
     ormc__sql_clear(s);
@@ -875,6 +763,7 @@ int ormc__sql_query(ormc__sql *s, const ormc_builder *q, ormc__query_kind kind)
     const ormc_table *t = q->table;
     ormc__buf *b = &s->text;
     int64_t first_limit = q->limit < 0 || q->limit > 1 ? 1 : q->limit;
+    ormc__key_init(&s->key, (int)kind, t);
 
     switch (kind) {
     case ORMC__Q_SELECT:
@@ -887,6 +776,7 @@ int ormc__sql_query(ormc__sql *s, const ormc_builder *q, ormc__query_kind kind)
                                    : put_limit(s, q->limit, q->offset);
         break;
     case ORMC__Q_COUNT:
+        key_byte(s, q->limit < 0 && q->offset <= 0);
         if (q->limit < 0 && q->offset <= 0) {
             ormc__buf_puts(b, "SELECT COUNT(*) FROM ");
             ormc__buf_put_ident(b, t->sql_name);
@@ -932,6 +822,8 @@ int ormc__sql_update_where(ormc__sql *s, const ormc_builder *q,
     const ormc_table *t = q->table;
     if (set == 0 || !is_subset(t, set) || values == NULL)
         return ORMC_INVALID;
+    ormc__key_init(&s->key, ORMC__KEY_UPDATE_WHERE, t);
+    key(s, &set, sizeof set);
     ormc__buf *b = &s->text;
     ormc__buf_puts(b, "UPDATE ");
     ormc__buf_put_ident(b, t->sql_name);

@@ -1,20 +1,23 @@
 /*
  * sqlbuild.h: the dynamic SQL of the engine (internal).
  *
- * Every statement the engine composes at run time (the fixed per-table ones
- * are generated as constants, ormc_table_sql) is built here from a table
- * descriptor and, for queries, an ormc_builder. Nothing here talks to a
- * database: the executors build an ormc__sql, look its text up in the
- * statement cache, bind, run, and free it.
+ * Every statement the engine sends for a table (the row operations by key
+ * among them: the generator writes no SQL but the DDL) is built here from a
+ * table descriptor and, for queries, an ormc_builder. Nothing here talks to a
+ * database: shape.c looks the statement up by its identity in the
+ * statement cache and has the text built only when it is not there.
  *
  * The SQL rules:
  *   - Identifiers are always double-quoted, embedded quotes doubled.
  *   - Values are never part of the text: they are parameters $1..$n
  *     (PostgreSQL syntax; the SQLite backend rewrites them when it prepares).
- *   - Equal shapes give equal text (the statement cache keys on it): the
- *     text depends on the table, the column sets, the operators, which
+ *   - Equal shapes give equal text (the statement cache keys on the shape):
+ *     the text depends on the table, the column sets, the operators, which
  *     filter values are NULL, the number of IN values and whether a limit or
- *     offset is set, never on the values themselves.
+ *     offset is set, never on the values themselves. The query builders
+ *     make that key themselves (sql->key), in the pass that collects the
+ *     parameters, so that it names what the text depends on and nothing
+ *     describes the builders a second time.
  *   - The columns a statement returns (SELECT list, RETURNING) are always
  *     the named set's columns in table order.
  *
@@ -42,6 +45,7 @@
 #include "ormc_generated.h"
 
 #include "buf.h"
+#include "fields.h"
 #include "ormc_int.h"
 
 /* The most parameters one statement may have (PostgreSQL's protocol limit;
@@ -69,6 +73,10 @@ typedef struct ormc__sql {
     ormc_colset returned; /* the columns the statement returns, in table
                              order; 0 when it returns none (or only
                              COUNT / a constant, see ormc__query_kind) */
+    ormc__key key;        /* query builder statements: their identity,
+                             made by the builder as it collects the
+                             parameters, whether it writes the text or not
+                             (text.sink) */
     char text_inline[ORMC__SQL_INLINE_TEXT];
     ormc_param params_inline[ORMC__SQL_INLINE_PARAMS];
 } ormc__sql;
@@ -79,27 +87,7 @@ void ormc__sql_clear(ormc__sql *s);
 /* Release its memory. NULL is a no-op. */
 void ormc__sql_free(ormc__sql *s);
 
-/* === Reading row fields === */
-
-/* The column value's address inside row. */
-#define ORMC__FIELD(row, c) ((const char *)(row) + (c)->offset)
-
-/* True when column c of row is NULL: a has_ flag that is false, a NULL text
- * or json pointer, a blob whose data is NULL. */
-bool ormc__col_is_null(const ormc_column *c, const void *row);
-
-/* Column c of row as a parameter, borrowing row's pointers. An enum becomes
- * its label (ORMC_TYPE_TEXT); ORMC_INVALID when its value is out of range. */
-int ormc__col_param(const ormc_column *c, const void *row,
-                    ormc_param *out /* OUT */);
-
-/* Element i of an array of c's C type (what the _in builders take: int32_t,
- * int64_t, double, bool, const char *, ormc_blob, ormc_time, ormc_uuid, and
- * for an enum its generated C enum, which is int-sized) as a parameter,
- * converted as ormc__col_param does. A NULL text pointer or blob data gives
- * a NULL parameter. */
-int ormc__array_param(const ormc_column *c, const void *values, size_t i,
-                      ormc_param *out /* OUT */);
+/* === Row fields as parameters (the conversion is fields.h's) === */
 
 /* Append the parameters of `cols` read from row, in column order (for a
  * multi-row insert: once per row). */
@@ -119,19 +107,6 @@ ormc_colset ormc__insert_columns(const ormc_table *t, const void *row);
 /* The columns an insert must read back so that row holds what was stored:
  * the serial and now-defaulted columns the insert left out. */
 ormc_colset ormc__insert_returning(const ormc_table *t, ormc_colset inserted);
-
-/* The two above from a table's remembered sets (shape.c), for the calls
- * made per row: only the serial and now-defaulted columns are looked at.
- * The sets are valid until the next look-up on db (another table may take
- * their slot). */
-const ormc__table_sets *ormc__table_sets_of(ormc_db *db, const ormc_table *t);
-ormc_colset ormc__insert_columns_of(const ormc__table_sets *ts,
-                                    const void *row);
-static inline ormc_colset ormc__insert_returning_of(const ormc__table_sets *ts,
-                                                    ormc_colset inserted)
-{
-    return (ts->serial | ts->now) & ~inserted;
-}
 
 /* True when `cols` is exactly the primary key or the column set of a unique
  * index or constraint (or a single column flagged unique): the sets that
@@ -167,6 +142,10 @@ size_t ormc__insert_max_rows(const ormc_table *t, ormc_colset cols);
  */
 int ormc__sql_update_pk(ormc__sql *s, const ormc_table *t, ormc_colset set,
                         ormc_colset returning);
+
+/* DELETE FROM "t" WHERE "k1" = $1 AND "k2" = $2: by primary key (bound =
+ * the key). */
+int ormc__sql_delete_pk(ormc__sql *s, const ormc_table *t);
 
 /*
  * INSERT INTO "t" (cols) VALUES (...) ON CONFLICT ("k1", "k2")
@@ -238,36 +217,15 @@ int ormc__sql_query(ormc__sql *s, const ormc_builder *q, ormc__query_kind kind);
 int ormc__sql_update_where(ormc__sql *s, const ormc_builder *q,
                            const void *values, ormc_colset set);
 
-/* === Statements by shape (shape.c) ===
+/* === Statements by identity (shape.c) ===
  *
- * The executors do not call the builders above directly: they ask for the
- * text of a shape through these, which remember it per connection, so that
- * a statement's text is composed once per shape and connection, not on
- * every call. The statuses are the builders'. *sql is the text to prepare:
- * valid until the next ormc__shape_* call on db (it may be the memo's, or
- * s's own when it could not be remembered).
+ * The executors do not call the builders above directly: they check their
+ * statement out through these, which key it by its shape in the
+ * connection's statement cache (ormc__stmt_find), so that a statement's
+ * text is written once per shape and connection, not on every call. A
+ * builder's failure is recorded on db as "TABLE: what" (or out of memory);
+ * the other statuses are the statement cache's.
  */
-
-/* A shape, as bytes: what the text depends on and nothing else. */
-typedef struct ormc__shape_key {
-    size_t len;
-    bool overflow; /* too long to remember: built on every call */
-    unsigned char bytes[256];
-} ormc__shape_key;
-
-void ormc__shape_key_init(ormc__shape_key *k, int kind, const ormc_table *t);
-
-/* Append n bytes (inline: a query's key is made of many small pieces). */
-static inline void ormc__shape_key_add(ormc__shape_key *k, const void *p,
-                                       size_t n)
-{
-    if (k->overflow || n > sizeof k->bytes - k->len) {
-        k->overflow = true;
-        return;
-    }
-    memcpy(k->bytes + k->len, p, n);
-    k->len += n;
-}
 
 /* The row statements, and the ormc__sql_* call each stands for. */
 typedef enum ormc__row_kind {
@@ -276,41 +234,39 @@ typedef enum ormc__row_kind {
     ORMC__R_UPSERT,    /* ormc__sql_upsert(cols a, conflict b) */
     ORMC__R_INSERT_OR_IGNORE, /* ormc__sql_insert_or_ignore(cols a, key b) */
     ORMC__R_SELECT_BY,        /* ormc__sql_select_by(key a, nulls b) */
-    ORMC__R_COPY              /* ormc__sql_copy(cols a) */
+    ORMC__R_DELETE_PK         /* ormc__sql_delete_pk() */
 } ormc__row_kind;
 
-/* Shape kinds: the query kinds, then these. */
-#define ORMC__SHAPE_UPDATE_WHERE 16
-#define ORMC__SHAPE_ROW_BASE 32
+/* Key kinds (the first byte of a key): the query kinds, then these. */
+#define ORMC__KEY_UPDATE_WHERE 16
+#define ORMC__KEY_ROW_BASE 32
 
-/* The text of a row statement and the columns it binds (*bound). */
-int ormc__shape_row(ormc_db *db, ormc__sql *s, const ormc_table *t,
-                    ormc__row_kind kind, ormc_colset a, ormc_colset b, size_t n,
-                    const char **sql, ormc_colset *bound);
+/* Start key k with its kind and table (what every key begins with). */
+static inline void ormc__key_init(ormc__key *k, int kind, const ormc_table *t)
+{
+    unsigned char b = (unsigned char)kind;
+    k->len = 0;
+    k->overflow = false;
+    ormc__key_add(k, &b, 1);
+    ormc__key_add(k, &t, sizeof t);
+}
 
-/* Check out the statement of sql, the text the last ormc__shape_* call on
- * db gave: when the memo holds it, through the memo's link to its cached
- * statement (no text compared); else as ormc__stmt_prepare. */
-int ormc__shape_prepare(ormc_db *db, const char *sql, ormc__stmt **out);
+/* Check out the row statement `kind` of t (key: kind, t, a, b, n: the
+ * builder's arguments), *bound: the columns it binds from a row. */
+int ormc__shape_row(ormc_db *db, const ormc_table *t, ormc__row_kind kind,
+                    ormc_colset a, ormc_colset b, size_t n, const char *what,
+                    ormc__stmt **out, ormc_colset *bound);
 
-/* The text of q as `kind`, its parameters in s (ormc__sql_query). */
+/* Check out the statement of q as `kind` (ormc__sql_query), its
+ * parameters collected in s (bound by the caller). */
 int ormc__shape_query(ormc_db *db, ormc__sql *s, const ormc_builder *q,
-                      ormc__query_kind kind, const char **sql);
+                      ormc__query_kind kind, ormc__stmt **out);
 
-/* The text of an update by query, its parameters in s
- * (ormc__sql_update_where). */
+/* Check out the update by query (ormc__sql_update_where), its parameters
+ * collected in s. */
 int ormc__shape_update_where(ormc_db *db, ormc__sql *s, const ormc_builder *q,
                              const void *values, ormc_colset set,
-                             const char **sql);
-
-/*
- * The shape of q as `kind` (an ormc__query_kind, or ORMC__SHAPE_UPDATE_WHERE
- * followed by the set columns): everything ormc__sql_query and
- * ormc__sql_update_where make the text depend on. The builder's error when q
- * is invalid (then nothing is remembered). Keep in sync with the builders
- * below: the debug build checks every hit against a fresh build.
- */
-int ormc__sql_query_key(const ormc_builder *q, int kind, ormc__shape_key *k);
+                             ormc__stmt **out);
 
 /* The conditions of q (inline or on the heap; also right for a builder
  * that was copied by value before it grew). */

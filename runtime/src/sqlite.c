@@ -16,6 +16,7 @@
 
 #include <sqlite3.h>
 
+#include "fields.h"
 #include "ormc_int.h"
 
 /* Room for the text form of one timestamp or UUID parameter. */
@@ -479,6 +480,21 @@ static int sq_stmt_value(ormc__stmt *st, int col, ormc_type type,
     return ORMC_OK; /* type 0: only the NULL test */
 }
 
+/* Column col of the current row into column c of row, for the types the
+ * decoder below has no fast path for: read as sq_stmt_value reads it, stored
+ * by ormc__store_value (a NULL leaves the zeroed field). */
+static int decode_generic(ormc__stmt *st, int col, const ormc_column *c,
+                          void *row)
+{
+    ormc_param v;
+    memset(&v, 0, sizeof v);
+    v.type = c->type == ORMC_TYPE_ENUM ? ORMC_TYPE_TEXT : c->type;
+    int rc = sq_stmt_value(st, col, v.type, &v);
+    if (rc != ORMC_OK || v.is_null)
+        return rc;
+    return ormc__store_value(st->db, c, row, &v);
+}
+
 /*
  * The common types straight into the row. Each column's value is taken
  * once (sqlite3_column_value) and read with the sqlite3_value_* calls,
@@ -539,7 +555,7 @@ static int sq_stmt_decode(ormc__stmt *st, const ormc_table *t, void *row)
             break;
         }
         default: {
-            int rc = ormc__stmt_field_generic(st, i, c, row);
+            int rc = decode_generic(st, i, c, row);
             if (rc != ORMC_OK)
                 return rc;
             continue;

@@ -3,14 +3,13 @@
  * every statement obeys (reconnect, implicit BEGIN, failed transactions,
  * tracing and stats).
  *
- * The cache is keyed by SQL text: a hash table with an LRU list, bounded by
- * stmt_cache_size. Generated SQL are static constants, so a small table
- * indexed by the text's address is tried first; a hit there is confirmed by
- * comparing the text, so a reused buffer can never run the wrong statement.
+ * The cache is keyed by each statement's identity (ormc__key: the engine's
+ * statements by their shape, a caller's text by the text): a hash table
+ * with an LRU list, bounded by stmt_cache_size. It owns the statements;
+ * nothing else points into it.
  */
 #define _POSIX_C_SOURCE 200809L
 
-#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,10 +27,20 @@ static uint64_t hash_text(const char *s, size_t *len)
     return h;
 }
 
-static size_t ptr_slot(const char *p)
+/* A word at a time: keys are a few dozen bytes, hashed on every call. */
+static uint64_t hash_key(const ormc__key *k)
 {
-    uintptr_t v = (uintptr_t)p;
-    return (size_t)((v >> 3) ^ (v >> 11)) % ORMC__PTR_SLOTS;
+    uint64_t h = UINT64_C(1469598103934665603) ^ k->len;
+    size_t i = 0;
+    for (; i + 8 <= k->len; i += 8) {
+        uint64_t w;
+        memcpy(&w, k->bytes + i, sizeof w);
+        h = (h ^ w) * UINT64_C(0x9e3779b97f4a7c15);
+        h ^= h >> 29;
+    }
+    for (; i < k->len; i++)
+        h = (h ^ k->bytes[i]) * UINT64_C(1099511628211);
+    return h ^ (h >> 32);
 }
 
 static void lru_unlink(ormc__stmt_cache *c, ormc__stmt *st)
@@ -67,14 +76,7 @@ static void cache_remove(ormc__stmt_cache *c, ormc__stmt *st)
     if (*pp)
         *pp = st->hash_next;
     st->hash_next = NULL;
-    if (st->memo_link) {
-        *st->memo_link = NULL;
-        st->memo_link = NULL;
-    }
     lru_unlink(c, st);
-    for (size_t i = 0; i < ORMC__PTR_SLOTS; i++)
-        if (c->by_ptr[i] == st)
-            c->by_ptr[i] = NULL;
     c->count--;
     st->cached = false;
 }
@@ -83,11 +85,10 @@ static void stmt_free(ormc__stmt *st, bool send)
 {
     ormc_db *db = st->db;
     db->vt->stmt_finalize(st, send);
-    ormc__stmt_scratch_clear(st);
-    free(st->scratch);
     if (st->params != st->inline_params)
         free(st->params);
     free(st->sql);
+    free(st->key);
     free(st);
 }
 
@@ -192,58 +193,51 @@ static void params_clear(ormc__stmt *st)
     }
 }
 
-static void checkout(ormc__stmt *st, const char *sql)
+static void checkout(ormc__stmt *st)
 {
     ormc__stmt_cache *c = &st->db->cache;
     st->in_use = true;
-    st->sql_ptr = sql;
-    c->by_ptr[ptr_slot(sql)] = st;
     if (c->lru_head != st) {
         lru_unlink(c, st);
         lru_push_front(c, st);
     }
 }
 
-int ormc__stmt_prepare(ormc_db *db, const char *sql, ormc__stmt **out)
+/* The cached statement of identity (key, len) or, key NULL, of text sql
+ * (len bytes), hashed h; NULL when none. *busy: one exists but is checked
+ * out. */
+static ormc__stmt *lookup(ormc__stmt_cache *c, const unsigned char *key,
+                          const char *sql, size_t len, uint64_t h, bool *busy)
 {
-    *out = NULL;
-    if (!sql)
-        return ormc__error(db, ORMC_INVALID, NULL, NULL, "no SQL given");
-    if (db->streaming) /* also: evicting could send DEALLOCATE */
-        return refuse_while_streaming(db);
-    ormc__stmt_cache *c = &db->cache;
-    bool busy_twin = false;
-    size_t len = 0;
-    uint64_t h = 0;
-
-    if (db->cfg.prepare) {
-        ormc__stmt *st = c->by_ptr[ptr_slot(sql)];
-        if (st && st->sql_ptr == sql && !st->in_use &&
-            strcmp(st->sql, sql) == 0) {
-            checkout(st, sql);
-            *out = st;
-            return ORMC_OK;
+    *busy = false;
+    if (c->n_buckets == 0)
+        return NULL;
+    for (ormc__stmt *st = c->buckets[h & (c->n_buckets - 1)]; st;
+         st = st->hash_next) {
+        if (st->hash != h)
+            continue;
+        bool same = key != NULL ? st->key != NULL && st->key_len == len &&
+                                      memcmp(st->key, key, len) == 0
+                                : st->key == NULL && st->sql_len == len &&
+                                      memcmp(st->sql, sql, len) == 0;
+        if (!same)
+            continue;
+        if (st->in_use) {
+            *busy = true;
+            return NULL;
         }
-        h = hash_text(sql, &len);
-        if (c->n_buckets) {
-            for (st = c->buckets[h & (c->n_buckets - 1)]; st;
-                 st = st->hash_next) {
-                if (st->hash == h && st->sql_len == len &&
-                    memcmp(st->sql, sql, len) == 0) {
-                    if (st->in_use) {
-                        busy_twin = true;
-                        break;
-                    }
-                    checkout(st, sql);
-                    *out = st;
-                    return ORMC_OK;
-                }
-            }
-        }
-    } else {
-        len = strlen(sql);
+        return st;
     }
+    return NULL;
+}
 
+/* A new statement for sql (len bytes), checked out; cached under the
+ * identity key (NULL: the text), hashed h, when `cache`. */
+static int stmt_new(ormc_db *db, const char *sql, size_t len,
+                    const ormc__key *key, uint64_t h, uint64_t tag, bool cache,
+                    ormc__stmt **out)
+{
+    ormc__stmt_cache *c = &db->cache;
     int max_param;
     bool multi;
     if (ormc__sqltext_scan(sql, db->backend, &max_param, &multi) != ORMC_OK)
@@ -252,24 +246,32 @@ int ormc__stmt_prepare(ormc_db *db, const char *sql, ormc__stmt **out)
     ormc__stmt *st = db->vt->stmt_alloc(db);
     if (!st)
         return ormc__error(db, ORMC_NOMEM, NULL, NULL, "out of memory");
+    cache = cache && !multi;
     st->db = db;
     st->sql = malloc(len + 1);
     st->params = max_param <= ORMC__INLINE_PARAMS
                      ? st->inline_params
                      : calloc((size_t)max_param, sizeof(ormc_param));
-    if (!st->sql || !st->params) {
+    if (cache && key != NULL) {
+        st->key = malloc(key->len ? key->len : 1);
+        st->key_len = key->len;
+    }
+    if (!st->sql || !st->params || (cache && key != NULL && !st->key)) {
         stmt_free(st, false);
         return ormc__error(db, ORMC_NOMEM, NULL, NULL, "out of memory");
     }
     memcpy(st->sql, sql, len + 1);
+    if (st->key)
+        memcpy(st->key, key->bytes, key->len);
     st->sql_len = len;
     st->hash = h;
+    st->tag = tag;
     st->n_params = max_param;
     st->multi = multi;
     st->binary = true;
     params_clear(st);
 
-    if (db->cfg.prepare && !busy_twin && !multi) {
+    if (cache) {
         cache_evict(db);
         if (c->count + 1 > c->n_buckets && cache_grow(c) != ORMC_OK) {
             stmt_free(st, false);
@@ -281,7 +283,7 @@ int ormc__stmt_prepare(ormc_db *db, const char *sql, ormc__stmt **out)
         lru_push_front(c, st);
         c->count++;
         st->cached = true;
-        checkout(st, sql);
+        checkout(st);
     } else {
         st->in_use = true;
     }
@@ -289,28 +291,69 @@ int ormc__stmt_prepare(ormc_db *db, const char *sql, ormc__stmt **out)
     return ORMC_OK;
 }
 
-int ormc__stmt_prepare_linked(ormc_db *db, const char *sql, ormc__stmt **link,
-                              ormc__stmt **out)
+int ormc__stmt_prepare(ormc_db *db, const char *sql, ormc__stmt **out)
 {
-    ormc__stmt *st = *link;
-    if (st && !st->in_use && !db->streaming) {
-        /* linked only while cached, and only to its own text */
-        assert(st->cached && strcmp(st->sql, sql) == 0);
-        checkout(st, sql);
-        *out = st;
-        return ORMC_OK;
+    *out = NULL;
+    if (!sql)
+        return ormc__error(db, ORMC_INVALID, NULL, NULL, "no SQL given");
+    if (db->streaming) /* also: evicting could send DEALLOCATE */
+        return refuse_while_streaming(db);
+    size_t len = 0;
+    uint64_t h = 0;
+    bool busy = false;
+    if (db->cfg.prepare) {
+        h = hash_text(sql, &len);
+        ormc__stmt *st = lookup(&db->cache, NULL, sql, len, h, &busy);
+        if (st) {
+            checkout(st);
+            *out = st;
+            return ORMC_OK;
+        }
+    } else {
+        len = strlen(sql);
     }
-    int rc = ormc__stmt_prepare(db, sql, out);
-    st = *out;
-    if (rc == ORMC_OK && st->cached && *link != st) {
-        if (*link)
-            (*link)->memo_link = NULL;
-        if (st->memo_link)
-            *st->memo_link = NULL;
-        *link = st;
-        st->memo_link = link;
+    return stmt_new(db, sql, len, NULL, h, 0, db->cfg.prepare && !busy, out);
+}
+
+int ormc__stmt_find(ormc_db *db, const ormc__key *k, ormc__stmt **out)
+{
+    *out = NULL;
+    if (db->streaming)
+        return refuse_while_streaming(db);
+    if (!db->cfg.prepare || k->overflow)
+        return ORMC_NOT_FOUND;
+    bool busy;
+    ormc__stmt *st =
+        lookup(&db->cache, k->bytes, NULL, k->len, hash_key(k), &busy);
+    if (!st)
+        return ORMC_NOT_FOUND;
+    checkout(st);
+    *out = st;
+    return ORMC_OK;
+}
+
+int ormc__stmt_prepare_key(ormc_db *db, const ormc__key *k, const char *sql,
+                           uint64_t tag, ormc__stmt **out)
+{
+    *out = NULL;
+    if (db->streaming)
+        return refuse_while_streaming(db);
+    if (k->overflow) {
+        int rc = ormc__stmt_prepare(db, sql, out);
+        if (rc == ORMC_OK)
+            (*out)->tag = tag;
+        return rc;
     }
-    return rc;
+    bool busy = false;
+    uint64_t h = 0;
+    if (db->cfg.prepare) {
+        h = hash_key(k);
+        /* a twin checked out (the same shape run again inside a cursor,
+         * say): this one runs uncached */
+        (void)lookup(&db->cache, k->bytes, NULL, k->len, h, &busy);
+    }
+    return stmt_new(db, sql, strlen(sql), k, h, tag, db->cfg.prepare && !busy,
+                    out);
 }
 
 int ormc__stmt_bind_param(ormc__stmt *st, int i, const ormc_param *p)
@@ -340,29 +383,6 @@ int ormc__stmt_bind_params(ormc__stmt *st, const ormc_param *params, size_t n)
     return ORMC_OK;
 }
 
-void ormc__stmt_scratch_clear(ormc__stmt *st)
-{
-    for (size_t i = 0; i < st->n_scratch; i++)
-        free(st->scratch[i]);
-    st->n_scratch = 0;
-}
-
-void *ormc__stmt_scratch(ormc__stmt *st, size_t n)
-{
-    if (st->n_scratch == st->cap_scratch) {
-        size_t cap = st->cap_scratch ? st->cap_scratch * 2 : 4;
-        void **s = realloc(st->scratch, cap * sizeof *s);
-        if (!s)
-            return NULL;
-        st->scratch = s;
-        st->cap_scratch = cap;
-    }
-    void *p = malloc(n ? n : 1);
-    if (p)
-        st->scratch[st->n_scratch++] = p;
-    return p;
-}
-
 int ormc__ensure_connected(ormc_db *db)
 {
     if (!db->broken && db->conn)
@@ -382,10 +402,8 @@ int ormc__ensure_connected(ormc_db *db)
     if (db->ever_connected)
         db->stats.reconnects++;
     db->ever_connected = true;
-    /* a tenant's search_path is session state: set it again (tenant.c) */
-    if (db->schema)
-        return ormc__tenant_restore(db);
-    return ORMC_OK;
+    /* what SET made of the session is gone with it: set it again */
+    return ormc__session_restore(db);
 }
 
 /* The statement is over: a result or an error. */
@@ -412,8 +430,6 @@ int ormc__stmt_step(ormc__stmt *st)
                                      "transaction (a commit or rollback "
                                      "ran on its connection)")
                        : ORMC_DONE;
-    if (st->n_scratch)
-        ormc__stmt_scratch_clear(st);
     int64_t t0 = db->trace ? ormc__now_ns() : 0;
     if (!st->started) {
         if (st->multi)
@@ -445,6 +461,16 @@ int ormc__stmt_step(ormc__stmt *st)
         ormc__tx_statement_failed(db, rc);
     finish(st, rc);
     return rc;
+}
+
+bool ormc__has_rowid(const ormc_db *db)
+{
+    return db->vt->last_insert_id != NULL;
+}
+
+int64_t ormc__stmt_rowid(ormc__stmt *st)
+{
+    return st->db->vt->last_insert_id(st->db);
 }
 
 int64_t ormc__stmt_changes(ormc__stmt *st)
@@ -491,7 +517,6 @@ void ormc__stmt_reset(ormc__stmt *st)
     st->elapsed_ns = 0;
     st->binary = true;
     st->single_row = false;
-    ormc__stmt_scratch_clear(st);
     params_clear(st);
 }
 

@@ -10,9 +10,10 @@
  * never reaches the server.
  *
  * The search_path is session state. It is set outside any transaction (a
- * rollback would undo it), remembered in db->schema, set again after an
- * automatic reconnect before any other statement (stmt.c calls
- * ormc__tenant_restore), and forgotten when the pool resets the session.
+ * rollback would undo it), and its script is given to the session layer
+ * (ormc__session_keep), which sends it again after an automatic reconnect
+ * before any other statement and forgets it when the pool resets the
+ * session.
  * Only identifiers, always quoted, are written into SQL text: no value.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -130,10 +131,22 @@ int ormc_use_tenant(ormc_db *db, const char *name, unsigned flags)
 
     /* The new schema is forgotten first: if the connection must be opened
      * again now, it must not go back to the old tenant on the way. */
-    char *copy = NULL;
-    if (name && !(copy = strdup(name)))
-        return ormc__error(db, ORMC_NOMEM, NULL, NULL, "out of memory");
-    ormc__tenant_forget(db);
+    char *copy = NULL, *restore = NULL;
+    if (name) {
+        char storage[512];
+        ormc__buf sql;
+        ormc__buf_init(&sql, storage, sizeof storage);
+        switch_sql(&sql, name, false);
+        copy = strdup(name);
+        restore = sql.failed ? NULL : strdup(sql.data);
+        ormc__buf_free(&sql);
+        if (!copy || !restore) {
+            free(copy);
+            free(restore);
+            return ormc__error(db, ORMC_NOMEM, NULL, NULL, "out of memory");
+        }
+    }
+    ormc__session_forget(db);
     int rc = ormc__ensure_connected(db);
     if (rc == ORMC_OK) {
         if (name)
@@ -143,6 +156,7 @@ int ormc_use_tenant(ormc_db *db, const char *name, unsigned flags)
     }
     if (rc != ORMC_OK) {
         free(copy);
+        free(restore);
         /* Where the session stands is unknown only when the connection is
          * gone, and then the next connection starts from the URL's. On a
          * server error the script was undone: the URL's search_path is in
@@ -158,41 +172,9 @@ int ormc_use_tenant(ormc_db *db, const char *name, unsigned flags)
         }
         return rc;
     }
-    db->schema = copy;
+    if (copy)
+        ormc__session_keep(db, copy, restore);
     return ORMC_OK;
-}
-
-int ormc__tenant_restore(ormc_db *db)
-{
-    char storage[512];
-    ormc__buf b;
-    ormc__buf_init(&b, storage, sizeof storage);
-    switch_sql(&b, db->schema, false);
-    int rc = b.failed ? ormc__error(db, ORMC_NOMEM, NULL, NULL, "out of memory")
-                      : ormc__exec_control(db, b.data, false, NULL);
-    ormc__buf_free(&b);
-    if (rc != ORMC_OK) {
-        /* never let a statement run under the URL's search_path while the
-         * application believes it is in a tenant: refuse until it works */
-        db->broken = true;
-        if (strcmp(db->sqlstate, "3F000") == 0)
-            rc = ormc__error(db, ORMC_CONNECTION, "3F000", NULL,
-                             "after reconnecting, schema \"%s\" no longer "
-                             "exists",
-                             db->schema);
-        else if (rc != ORMC_CONNECTION)
-            rc = ormc__error(db, ORMC_CONNECTION, db->sqlstate, NULL,
-                             "after reconnecting, setting the search_path "
-                             "failed: %s",
-                             db->errmsg);
-    }
-    return rc;
-}
-
-void ormc__tenant_forget(ormc_db *db)
-{
-    free(db->schema);
-    db->schema = NULL;
 }
 
 /* The list in one allocation: n + 1 pointers, then the strings. */
@@ -244,15 +226,21 @@ int ormc_list_tenants(ormc_db *db, const char *prefix, char ***names,
         "WHERE left(nspname, length($1::text)) = $1::text ORDER BY nspname";
     ormc_param p = {.type = ORMC_TYPE_TEXT};
     p.u.text = prefix ? prefix : "";
-    ormc_result *res = NULL;
-    int rc = ormc_query(db, sql, &p, 1, &res);
+    ormc__stmt *st;
+    int rc = ormc__stmt_prepare(db, sql, &st);
     if (rc != ORMC_OK)
         return rc;
     char **tmp = NULL;
     size_t n = 0, cap = 0;
-    while ((rc = ormc_result_next(res)) == ORMC_ROW) {
-        const char *s = ormc_result_text(res, 0);
-        if (!s || !ormc_tenant_name_valid(s))
+    rc = ormc__stmt_bind_params(st, &p, 1);
+    if (rc == ORMC_OK)
+        rc = ormc__stmt_step(st);
+    for (; rc == ORMC_ROW; rc = ormc__stmt_step(st)) {
+        ormc_param v;
+        if ((rc = ormc__stmt_value(st, 0, ORMC_TYPE_TEXT, &v)) != ORMC_OK)
+            break;
+        const char *name = v.is_null ? NULL : v.u.text;
+        if (!name || !ormc_tenant_name_valid(name))
             continue; /* system and reserved schemas are no tenants */
         if (n == cap) {
             size_t ncap = cap ? cap * 2 : 16;
@@ -264,13 +252,13 @@ int ormc_list_tenants(ormc_db *db, const char *prefix, char ***names,
             tmp = t;
             cap = ncap;
         }
-        if (!(tmp[n] = strdup(s))) {
+        if (!(tmp[n] = strdup(name))) {
             rc = ORMC_NOMEM;
             break;
         }
         n++;
     }
-    ormc_result_close(res);
+    ormc__stmt_release(st);
     if (rc != ORMC_DONE) {
         free_tmp(tmp, n);
         if (rc == ORMC_NOMEM)

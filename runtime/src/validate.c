@@ -362,7 +362,7 @@ static bool filled_by_database(const ormc_column *c)
  */
 static int check_value(const ormc_column *c, const void *row, fault *f)
 {
-    const void *field = ORMC__FIELD(row, c);
+    const void *field = ORMC__FIELD(row, c->offset);
     switch (c->type) {
     case ORMC_TYPE_TEXT:
     case ORMC_TYPE_JSON: {
@@ -486,7 +486,7 @@ int ormc__row_check(ormc_db *db, const ormc_table *t, const void *row,
          * every failure (for its message), goes through check_column. */
         if (c->type == ORMC_TYPE_TEXT && c->has_offset == ORMC_NO_HAS) {
             const char *text;
-            memcpy(&text, ORMC__FIELD(row, c), sizeof text);
+            memcpy(&text, ORMC__FIELD(row, c->offset), sizeof text);
             if (text == NULL) {
                 if (!(c->flags & ORMC_COL_NOT_NULL))
                     continue;

@@ -143,7 +143,6 @@ const ormc_table data_tag_table = {
     1,
     NULL,
     0,
-    NULL,
 };
 
 void data_create_tables(ormc_db *db)

@@ -659,6 +659,36 @@ static void test_find_or_create_keeps_transaction_usable(void **state)
     ormc_rollback(db);
 }
 
+/* A table whose every column is key (lines seen as its two key columns
+ * only): the update by key has nothing to write, sets the key to itself
+ * and still tells whether the row exists: ORMC_OK, then ORMC_NOT_FOUND
+ * for a key no row has, on both backends. */
+static void test_key_only_update(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    setup_tables(state);
+    test_order o = {0};
+    o.code = "K";
+    assert_ok(db, ormc_row_insert(db, &test_order_table, &o));
+    test_line l = {o.id, 1, "a", 1, NULL, NULL};
+    assert_ok(db, ormc_row_insert(db, &test_line_table, &l));
+
+    ormc_table keys = test_line_table;
+    keys.n_columns = 2; /* order_id, line_no: the primary key */
+    assert_int_equal(keys.primary_key, ORMC_COLUMN_BIT(LINE_ORDER_ID) |
+                                           ORMC_COLUMN_BIT(LINE_LINE_NO));
+    assert_ok(db, ormc_row_update(db, &keys, &l));
+    test_line none = l;
+    none.line_no = 2;
+    assert_int_equal(ormc_row_update(db, &keys, &none), ORMC_NOT_FOUND);
+    assert_string_equal(ormc_errmsg(db), "");
+    /* the row is as it was */
+    test_line got;
+    assert_ok(db, ormc_row_get(db, &test_line_table, &l, &got));
+    assert_string_equal(got.sku, "a");
+    ormc_row_free(&test_line_table, &got);
+}
+
 static void test_composite_key_crud(void **state)
 {
     ormc_db *db = ormc_test_db(state);
@@ -841,16 +871,16 @@ static void test_hooks_see_every_change(void **state)
     assert_ok(db, ormc_commit(db));
 }
 
-/* orders with the fixed statements a generated table has: what the
- * generated _get, _get_by_code, _update and _delete run. */
-static const ormc_table_sql order_sql = {
-    "SELECT id, code, note FROM orders",
-    "SELECT id, code, note FROM orders WHERE id = $1",
-    "UPDATE orders SET code = $2, note = $3 WHERE id = $1",
-    "DELETE FROM orders WHERE id = $1",
+/* What the generated _get, _get_by_code, _update and _delete of orders
+ * run: the runtime writes their text from the descriptor. */
+static const struct {
+    const char *get, *update, *del, *by_code;
+} order_sql = {
+    "SELECT \"id\", \"code\", \"note\" FROM \"orders\" WHERE \"id\" = $1",
+    "UPDATE \"orders\" SET \"code\" = $2, \"note\" = $3 WHERE \"id\" = $1",
+    "DELETE FROM \"orders\" WHERE \"id\" = $1",
+    "SELECT \"id\", \"code\", \"note\" FROM \"orders\" WHERE \"code\" = $1",
 };
-static const char order_by_code_sql[] =
-    "SELECT id, code, note FROM orders WHERE code = $1";
 static ormc_table order_t;
 
 typedef struct sent_log {
@@ -874,7 +904,6 @@ static void test_by_key_entry_points(void **state)
     ormc_db *db = ormc_test_db(state);
     setup_tables(state);
     order_t = test_order_table;
-    order_t.sql = &order_sql;
     test_order o = {0};
     o.code = "k1";
     o.note = "first";
@@ -896,7 +925,7 @@ static void test_by_key_entry_points(void **state)
     assert_string_equal(sent.last, order_sql.get);
     assert_string_equal(got.code, "k1");
     ormc_row_free(&order_t, &got);
-    /* again: the statement prepared once, kept in the descriptor's slot */
+    /* again: the statement built and prepared once per connection */
     assert_ok(db, ormc_row_get(db, &order_t, &key, &got));
     ormc_row_free(&order_t, &got);
     assert_ok(db, ormc_stats(db, &after));
@@ -904,9 +933,9 @@ static void test_by_key_entry_points(void **state)
 
     test_order by = {0};
     by.code = "k1";
-    assert_ok(db, ormc_row_get_by(db, &order_t, order_by_code_sql,
-                                  ORMC_COLUMN_BIT(ORDER_CODE), &by, &got));
-    assert_string_equal(sent.last, order_by_code_sql);
+    assert_ok(db, ormc_row_get_by(db, &order_t, ORMC_COLUMN_BIT(ORDER_CODE),
+                                  &by, &got));
+    assert_string_equal(sent.last, order_sql.by_code);
     assert_int_equal(got.id, o.id);
     ormc_row_free(&order_t, &got);
     assert_int_equal(hook.n, 0);
@@ -948,9 +977,9 @@ static void test_by_key_entry_points(void **state)
     assert_int_equal(ormc_row_get(db, &order_t, &key, &got), ORMC_NOT_FOUND);
     assert_int_equal(ormc_row_update(db, &order_t, &changed), ORMC_NOT_FOUND);
     assert_int_equal(ormc_row_delete(db, &order_t, &key), ORMC_NOT_FOUND);
-    assert_int_equal(ormc_row_get_by(db, &order_t, order_by_code_sql,
-                                     ORMC_COLUMN_BIT(ORDER_CODE), &by, &got),
-                     ORMC_NOT_FOUND);
+    assert_int_equal(
+        ormc_row_get_by(db, &order_t, ORMC_COLUMN_BIT(ORDER_CODE), &by, &got),
+        ORMC_NOT_FOUND);
     assert_string_equal(ormc_errmsg(db), "");
     assert_int_equal(hook.n, 2);
 
@@ -992,6 +1021,77 @@ static void test_misuse(void **state)
     assert_int_equal(ormc_cursor_next(NULL, &o), ORMC_INVALID);
 }
 
+static uint64_t prepares_of(ormc_db *db)
+{
+    ormc_counters c;
+    assert_ok(db, ormc_stats(db, &c));
+    return c.prepares;
+}
+
+/* The statement cache keys each statement by its identity: the engine's
+ * by their shape, a caller's text by the text, in domains of their own.
+ * A get prepares once however often it runs; the caller's copy of the very
+ * same text is a statement of its own; a query prepares once per shape
+ * (values apart), and a NULL value is another shape (IS NULL). */
+static void test_statements_by_identity(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    setup_tables(state);
+    test_order o = {0};
+    o.code = "id1";
+    assert_ok(db, ormc_row_insert(db, &test_order_table, &o));
+
+    sent_log sent = {0, ""};
+    ormc_set_trace(db, log_sent, &sent);
+    test_order key = {0}, got;
+    key.id = o.id;
+    uint64_t before = prepares_of(db);
+    for (int i = 0; i < 3; i++) {
+        assert_ok(db, ormc_row_get(db, &test_order_table, &key, &got));
+        ormc_row_free(&test_order_table, &got);
+    }
+    assert_int_equal(prepares_of(db) - before, 1);
+    assert_string_equal(sent.last, order_sql.get);
+
+    /* the same text, given by the caller: its own statement */
+    ormc_param id = data_i64(o.id);
+    ormc_result *res;
+    assert_ok(db, ormc_query(db, order_sql.get, &id, 1, &res));
+    assert_int_equal(ormc_result_next(res), ORMC_ROW);
+    ormc_result_close(res);
+    assert_int_equal(prepares_of(db) - before, 2);
+    assert_ok(db, ormc_row_get(db, &test_order_table, &key, &got));
+    ormc_row_free(&test_order_table, &got);
+    assert_int_equal(prepares_of(db) - before, 2);
+
+    /* a query: once per shape, whatever the values */
+    before = prepares_of(db);
+    const char *codes[] = {"id1", "nope", "id1"};
+    for (int i = 0; i < 3; i++) {
+        ormc_builder q;
+        ormc_builder_init(&q, &test_order_table);
+        ormc_param p = data_text(codes[i]);
+        ormc_builder_where(&q, ORMC_COLUMN_BIT(ORDER_CODE), ORMC_EQ, &p);
+        int rc = ormc_builder_first(db, &q, &got);
+        assert_int_equal(rc, i == 1 ? ORMC_NOT_FOUND : ORMC_OK);
+        if (rc == ORMC_OK)
+            ormc_row_free(&test_order_table, &got);
+        ormc_builder_free(&q);
+    }
+    assert_int_equal(prepares_of(db) - before, 1);
+    ormc_builder q;
+    ormc_builder_init(&q, &test_order_table);
+    ormc_param null = {.type = ORMC_TYPE_TEXT, .is_null = true};
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(ORDER_NOTE), ORMC_EQ, &null);
+    assert_ok(db, ormc_builder_first(db, &q, &got));
+    assert_int_equal(got.id, o.id);
+    ormc_row_free(&test_order_table, &got);
+    ormc_builder_free(&q);
+    assert_int_equal(prepares_of(db) - before, 2);
+    assert_non_null(strstr(sent.last, "\"note\" IS NULL"));
+    ormc_set_trace(db, NULL, NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1009,6 +1109,8 @@ int main(void)
         ORMC_BACKEND_TEST(test_composite_key_crud),
         ORMC_BACKEND_TEST(test_hooks_see_every_change),
         ORMC_BACKEND_TEST(test_by_key_entry_points),
+        ORMC_BACKEND_TEST(test_key_only_update),
+        ORMC_BACKEND_TEST(test_statements_by_identity),
         ORMC_BACKEND_TEST(test_misuse),
     };
     return ormc_test_run_backends("data_crud", tests);

@@ -414,7 +414,7 @@ static void test_memo_links_under_a_small_cache(void **state)
         }
         ormc_cursor_close(c1);
         ormc_builder_free(&q);
-        /* then more shapes than the memo keeps, on every other round */
+        /* then 300 more shapes (IN lengths), on every other round */
         for (size_t n = 1; round % 2 == 1 && n <= 300; n++) {
             for (size_t i = 0; i < n; i++)
                 in[i] = ids[i % 12];

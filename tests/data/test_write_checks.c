@@ -17,18 +17,8 @@
 
 #include "data_tables.h"
 
-/* kinds with the fixed statements a generated table has, so that the
- * generated _update's path (ormc_row_update with t->sql->update) runs. */
-static const ormc_table_sql kind_sql = {
-    "SELECT id, n_int, n_big, ratio, flag, name, note, data, at, meta,"
-    " status, level FROM kinds",
-    "SELECT id, n_int, n_big, ratio, flag, name, note, data, at, meta,"
-    " status, level FROM kinds WHERE id = $1",
-    "UPDATE kinds SET n_int = $2, n_big = $3, ratio = $4, flag = $5,"
-    " name = $6, note = $7, data = $8, at = $9, meta = $10, status = $11,"
-    " level = $12 WHERE id = $1",
-    "DELETE FROM kinds WHERE id = $1",
-};
+/* kinds, as the generated functions pass them (ormc_row_update is the
+ * generated _update's path). */
 static ormc_table kind_t;
 
 #define ALL_KIND_COLUMNS (ORMC_COLUMN_BIT(KIND_LEVEL + 1) - 1)
@@ -46,7 +36,6 @@ static ormc_db *setup(void **state)
 {
     ormc_db *db = ormc_test_db(state);
     kind_t = test_kind_table;
-    kind_t.sql = &kind_sql;
     data_create_tables(db);
     n_sent = 0;
     ormc_set_trace(db, count_statements, &n_sent);

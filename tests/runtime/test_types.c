@@ -109,19 +109,6 @@ static const char *const sql_insert =
     "INSERT INTO items (id, i32, i64, f64, flag, name, data, at, doc, uid, "
     "color) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
 
-/* The fixed statements, as the generator writes them. */
-static const char sql_get[] =
-    "SELECT id, i32, i64, f64, flag, name, data, at, doc, uid, color "
-    "FROM items WHERE id = $1";
-static const ormc_table_sql item_sql = {
-    "SELECT id, i32, i64, f64, flag, name, data, at, doc, uid, color "
-    "FROM items",
-    sql_get,
-    "UPDATE items SET i32 = $2, i64 = $3, f64 = $4, flag = $5, name = $6, "
-    "data = $7, at = $8, doc = $9, uid = $10, color = $11 WHERE id = $1",
-    "DELETE FROM items WHERE id = $1",
-};
-
 static const ormc_table item_table = {
     "item",
     "items",
@@ -134,7 +121,6 @@ static const ormc_table item_table = {
     1,
     NULL,
     0,
-    &item_sql,
 };
 
 #define ALL_COLUMNS ((ormc_colset)0x7ff)
@@ -286,14 +272,11 @@ static void test_row_round_trip(void **state)
     assert_ok(db, ormc_row_get(db, &item_table, &self, &self));
     assert_same(&rows[1], &self);
     ormc_row_free(&item_table, &self);
-    /* by another key, with the caller's text */
+    /* by another key */
     item by = {0}, got;
     by.name = rows[2].name;
-    assert_ok(db, ormc_row_get_by(db, &item_table,
-                                  "SELECT id, i32, i64, f64, flag, name, "
-                                  "data, at, doc, uid, color FROM items "
-                                  "WHERE name = $1",
-                                  ORMC_COLUMN_BIT(5), &by, &got));
+    assert_ok(db,
+              ormc_row_get_by(db, &item_table, ORMC_COLUMN_BIT(5), &by, &got));
     assert_same(&rows[2], &got);
     ormc_row_free(&item_table, &got);
     free(big);
@@ -333,36 +316,36 @@ static void test_row_bad_input(void **state)
     r.color = (color)7;
     /* an enum out of range: refused by the write checks, and when bound */
     assert_int_equal(ormc_row_update(db, &item_table, &r), ORMC_INVALID);
-    assert_int_equal(ormc_row_get_by(db, &item_table,
-                                     "SELECT id, i32, i64, f64, flag, name, "
-                                     "data, at, doc, uid, color FROM items "
-                                     "WHERE color = $1",
-                                     ORMC_COLUMN_BIT(10), &r, &out),
-                     ORMC_INVALID);
+    assert_int_equal(
+        ormc_row_get_by(db, &item_table, ORMC_COLUMN_BIT(10), &r, &out),
+        ORMC_INVALID);
     assert_non_null(strstr(ormc_errmsg(db), "out of range"));
     r.color = COLOR_GREEN;
-    /* column set and $N disagree */
-    assert_int_equal(ormc_row_get_by(db, &item_table, sql_get,
-                                     ORMC_COLUMN_BIT(0) | ORMC_COLUMN_BIT(1),
-                                     &r, &out),
+    /* a key of no column, or of a column the table lacks */
+    assert_int_equal(ormc_row_get_by(db, &item_table, 0, &r, &out),
                      ORMC_INVALID);
+    assert_int_equal(
+        ormc_row_get_by(db, &item_table, ORMC_COLUMN_BIT(40), &r, &out),
+        ORMC_INVALID);
+    assert_string_equal(ormc_errmsg(db),
+                        "ormc_row_get_by: table item has no such key");
     assert_int_equal(ormc_row_get(db, &item_table, NULL, &r), ORMC_INVALID);
     assert_int_equal(ormc_row_get(db, &item_table, &r, NULL), ORMC_INVALID);
     assert_int_equal(ormc_row_get(db, NULL, &r, &out), ORMC_INVALID);
     assert_int_equal(
-        ormc_row_get_by(db, &item_table, NULL, ORMC_COLUMN_BIT(0), &r, &out),
+        ormc_row_get_by(db, &item_table, ORMC_COLUMN_BIT(0), &r, NULL),
         ORMC_INVALID);
     assert_int_equal(ormc_row_update(NULL, &item_table, &r), ORMC_INVALID);
     assert_int_equal(ormc_row_update(db, &item_table, NULL), ORMC_INVALID);
     assert_int_equal(ormc_row_delete(db, &item_table, NULL), ORMC_INVALID);
-    /* a descriptor without fixed statements: refused, nothing sent */
+    /* a descriptor without a primary key: refused, nothing sent */
     ormc_counters before, after;
     assert_ok(db, ormc_stats(db, &before));
     ormc_table bare = item_table;
-    bare.sql = NULL;
+    bare.primary_key = 0;
     assert_int_equal(ormc_row_get(db, &bare, &r, &out), ORMC_INVALID);
     assert_string_equal(ormc_errmsg(db),
-                        "ormc_row_get: table item has no fixed statements");
+                        "ormc_row_get: table item has no such key");
     assert_int_equal(ormc_row_update(db, &bare, &r), ORMC_INVALID);
     assert_int_equal(ormc_row_delete(db, &bare, &r), ORMC_INVALID);
     assert_ok(db, ormc_stats(db, &after));

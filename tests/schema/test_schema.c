@@ -159,7 +159,6 @@ static const ormc_table person_table = {
     1,
     person_indexes,
     2,
-    NULL,
 };
 
 static const ormc_column post_columns[] = {
@@ -197,7 +196,6 @@ static const ormc_table post_table = {
     1,
     post_indexes,
     2,
-    NULL,
 };
 
 static const ormc_column tag_columns[] = {
@@ -226,7 +224,6 @@ static const ormc_table tag_table = {
     2,
     tag_indexes,
     1,
-    NULL,
 };
 
 static const ormc_table *const blog_tables[] = {&person_table, &post_table,

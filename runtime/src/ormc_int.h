@@ -401,12 +401,53 @@ void ormc__session_keep(ormc_db *db, char *schema, char *restore);
  * session; a new tenant is chosen). */
 void ormc__session_forget(ormc_db *db);
 
+/* Still inside a transaction at the server (open, failed, or with a
+ * command in progress); false when the connection is lost. */
+bool ormc__session_in_transaction(ormc_db *db);
+
+/* Is the idle connection db still usable, and outside any transaction?
+ * Sends nothing when its backend can tell (one poll(2) on PostgreSQL),
+ * except that a SELECT 1 round trip decides when the server sent something
+ * unasked or, for a peer that can vanish silently, when `probe`. */
+bool ormc__session_healthy(ormc_db *db, bool probe);
+
+/* End a transaction the server still has open on db (a BEGIN sent as raw
+ * SQL; SQLite's own) with a ROLLBACK. False when that fails, or when the
+ * connection is lost or a command is mid-stream: db cannot be reused. */
+bool ormc__session_end_transaction(ormc_db *db);
+
+/* db is usable and outside any transaction at the server. */
+bool ormc__session_idle(ormc_db *db);
+
 /* After a reconnect: send the kept statement again (before any other
  * statement). On failure the connection is marked broken, so that no
  * statement ever runs in the wrong schema. ORMC_OK when nothing is kept. */
 int ormc__session_restore(ormc_db *db);
 
 /* === the backend interface (sqlite.c, postgres.c) === */
+
+/* A connection's transaction state at the server (ormc__backend_vt). */
+typedef enum ormc__server_tx {
+    ORMC__SERVER_IDLE,  /* outside any transaction */
+    ORMC__SERVER_IN_TX, /* inside one, open or failed */
+    ORMC__SERVER_BUSY,  /* PostgreSQL: a command still running, or a result
+                           not read to its end */
+    ORMC__SERVER_LOST,  /* no usable connection */
+} ormc__server_tx;
+
+/* A connection's health, as far as its backend can tell without sending a
+ * query (ormc__backend_vt.health). */
+typedef enum ormc__health {
+    ORMC__HEALTH_LOST,  /* unusable */
+    ORMC__HEALTH_SURE,  /* usable, and a round trip would tell no more
+                           (SQLite: nothing can die under a file) */
+    ORMC__HEALTH_QUIET, /* usable as far as the client sees, and the server
+                           has sent nothing; a peer that vanished silently
+                           shows only in a round trip */
+    ORMC__HEALTH_SPOKE, /* the server sent something unasked: the error of
+                           a terminated backend before its EOF, or rarely a
+                           harmless message; a round trip decides */
+} ormc__health;
 
 struct ormc__backend_vt {
     const char *name;
@@ -442,9 +483,10 @@ struct ormc__backend_vt {
      * driver, the rest read with stmt_value and stored with
      * ormc__store_value (fields.h). */
     int (*stmt_decode)(ormc__stmt *st, const ormc_table *t, void *row);
-    /* Still inside a transaction at the server (SQLite may roll back by
-     * itself after some errors). */
-    bool (*in_transaction)(ormc_db *db);
+    /* Where the connection stands at the server, from what the client
+     * already knows (nothing is sent). SQLite may roll back by itself
+     * after some errors. */
+    ormc__server_tx (*server_tx)(ormc_db *db);
     /* The rowid of the last row this connection inserted (SQLite's
      * sqlite3_last_insert_rowid), so that an insert needs no RETURNING to
      * learn its serial key; NULL when the backend cannot tell. */
@@ -456,6 +498,10 @@ struct ormc__backend_vt {
     int (*copy_rows)(ormc_db *db, const char *sql, const ormc_table *t,
                      const void *rows, size_t n, ormc_colset cols,
                      int64_t *changes);
+    /* Is the open connection still usable, as far as can be told without
+     * sending a query (ormc__session_healthy)? May read what the server
+     * sent unasked. */
+    ormc__health (*health)(ormc_db *db);
 };
 
 extern const ormc__backend_vt ormc__sqlite_vt;

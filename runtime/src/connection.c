@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend.h"
 #include "ormc_int.h"
+#include "session.h"
 
 int ormc_open(const char *url, ormc_db **db)
 {

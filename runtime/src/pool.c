@@ -38,6 +38,7 @@
 #include <time.h>
 
 #include "ormc_int.h"
+#include "session.h"
 
 #define DEFAULT_SIZE 5
 #define DEFAULT_OVERFLOW 10

@@ -21,6 +21,7 @@
 
 #include <libpq-fe.h>
 
+#include "backend.h"
 #include "buf.h"
 #include "fields.h"
 #include "ormc_int.h"

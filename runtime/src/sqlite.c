@@ -16,6 +16,7 @@
 
 #include <sqlite3.h>
 
+#include "backend.h"
 #include "fields.h"
 #include "ormc_int.h"
 

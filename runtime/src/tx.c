@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "ormc_int.h"
+#include "session.h"
 
 static const char *isolation_sql(ormc_isolation iso)
 {

@@ -3,9 +3,11 @@
  * (serial, now-defaulted, variable-length, checked columns), computed from
  * its column flags once per table and connection.
  */
+#include "colsets.h"
 #include "fields.h"
 #include "ormc_int.h"
 #include "sqlbuild.h"
+#include "validate.h"
 
 const ormc__table_sets *ormc__table_sets_of(ormc_db *db, const ormc_table *t)
 {

@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend.h"
 #include "ormc_int.h"
+#include "session.h"
 
 int ormc_open(const char *url, ormc_db **db)
 {
@@ -66,7 +68,7 @@ void ormc_close(ormc_db *db)
     if (!db)
         return;
     if (db->tx_depth > 0 && db->conn && !db->broken &&
-        db->vt->in_transaction(db))
+        ormc__session_in_transaction(db))
         ormc__exec_control(db, "ROLLBACK", false, NULL);
     db->tx_depth = 0;
     if (db->conn)
@@ -94,6 +96,53 @@ void ormc__session_forget(ormc_db *db)
     free(db->session_restore);
     db->schema = NULL;
     db->session_restore = NULL;
+}
+
+bool ormc__session_in_transaction(ormc_db *db)
+{
+    ormc__server_tx t = db->vt->server_tx(db);
+    return t == ORMC__SERVER_IN_TX || t == ORMC__SERVER_BUSY;
+}
+
+bool ormc__session_healthy(ormc_db *db, bool probe)
+{
+    if (db->broken || !db->conn)
+        return false;
+    switch (db->vt->health(db)) {
+    case ORMC__HEALTH_LOST:
+        return false;
+    case ORMC__HEALTH_SURE:
+        return true;
+    case ORMC__HEALTH_QUIET:
+        if (!probe)
+            break;
+        /* fall through */
+    case ORMC__HEALTH_SPOKE:
+        if (ormc__exec_control(db, "SELECT 1", false, NULL) != ORMC_OK)
+            return false;
+        break;
+    }
+    return ormc__session_idle(db);
+}
+
+bool ormc__session_end_transaction(ormc_db *db)
+{
+    switch (db->vt->server_tx(db)) {
+    case ORMC__SERVER_IDLE:
+        return true;
+    case ORMC__SERVER_IN_TX:
+        return ormc__exec_control(db, "ROLLBACK", false, NULL) == ORMC_OK;
+    case ORMC__SERVER_BUSY:
+    case ORMC__SERVER_LOST:
+        break;
+    }
+    return false;
+}
+
+bool ormc__session_idle(ormc_db *db)
+{
+    return !db->broken && db->conn &&
+           db->vt->server_tx(db) == ORMC__SERVER_IDLE;
 }
 
 int ormc__session_restore(ormc_db *db)

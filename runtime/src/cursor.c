@@ -24,6 +24,8 @@
 #include <stdlib.h>
 
 #include "hooks.h"
+#include "row.h"
+#include "session.h"
 
 /* Rows per FETCH: large enough that round trips stop mattering, small
  * enough that a chunk (some hundred KiB of a typical row) stays small. */

@@ -5,6 +5,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "hooks.h"
+#include "session.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -25,8 +25,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend.h"
+#include "colsets.h"
 #include "hooks.h"
+#include "row.h"
+#include "session.h"
 #include "sqlbuild.h"
+#include "validate.h"
 
 /* Rows per multi-row INSERT on PostgreSQL (fewer when the parameter limit
  * says so): large enough that round trips stop mattering, small enough

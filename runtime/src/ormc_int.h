@@ -1,8 +1,8 @@
 /*
- * ormc_int.h: the runtime's private declarations. Never installed.
+ * ormc_int.h: what every layer of the runtime shares. Never installed.
  *
- * The runtime's layers, top to bottom (docs/architecture.md has the map, which
- * file is in which, and the known calls that still go up):
+ * The runtime's layers, top to bottom (docs/architecture.md has the map,
+ * which file is in which, and the one call that goes back up):
  *
  *   features: raw SQL, retry, pool, tenants
  *   engine: row operations, queries, cursors, schema
@@ -11,11 +11,13 @@
  *     implicit BEGIN, failed-state rule, reconnect, trace and stats
  *   backends (sqlite.c, postgres.c) and base utilities
  *
- * Everything that sends SQL goes through either an ormc__stmt (statements
- * with parameters, cached) or ormc__exec_control (parameterless control
- * statements such as BEGIN, COMMIT, SAVEPOINT, and multi-statement scripts),
- * so that tracing, stats, error mapping and the transaction rules apply to
- * all of it alike. docs/runtime.md explains the choices.
+ * This header holds struct ormc_db and the base utilities (the resolved
+ * configuration, the error state, SQL lexing, the clock, dates). Each
+ * layer's internal calls are in headers of their own, so that a file's
+ * includes say which layers it uses: backend.h (the vtable and the
+ * statement a backend extends), session.h (statements, transactions, the
+ * session state), and per file buf.h, fields.h, sqlbuild.h, row.h,
+ * colsets.h, validate.h, hooks.h, fixture.h.
  */
 #ifndef ORMC_INT_H
 #define ORMC_INT_H
@@ -23,7 +25,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <string.h>
 
 #include "ormc_generated.h"
 
@@ -114,206 +115,6 @@ typedef struct ormc__saved_error {
 void ormc__error_save(const ormc_db *db, ormc__saved_error *out);
 void ormc__error_restore(ormc_db *db, const ormc__saved_error *in);
 
-/* === in stmt.c: the statement layer === */
-
-/* The statement cache of one connection: a hash table keyed by each
- * statement's identity, plus an LRU list. */
-typedef struct ormc__stmt_cache {
-    ormc__stmt **buckets; /* hash chains */
-    size_t n_buckets;     /* power of two */
-    size_t count;         /* statements in the cache */
-    ormc__stmt *lru_head; /* most recently used */
-    ormc__stmt *lru_tail; /* least recently used: evicted first */
-} ormc__stmt_cache;
-
-/*
- * A statement's identity, as bytes: what its text depends on and nothing
- * else. The engine's statements are keyed by their shape (shape.c: the
- * kind of statement, the table's address, the column sets, a query's
- * operators ...), which is shorter to hash and compare than the text; a
- * text the caller gives (raw SQL, the schema's catalog queries) is its own
- * identity, in a domain of its own (ormc__stmt_prepare), so a text never
- * equals a shape. A key longer than ORMC__KEY_BYTES overflows: its
- * statement goes by its text instead.
- */
-#define ORMC__KEY_BYTES 256
-typedef struct ormc__key {
-    size_t len;
-    bool overflow;
-    unsigned char bytes[ORMC__KEY_BYTES];
-} ormc__key;
-
-/* Append n bytes (inline: a query's key is made of many small pieces). */
-static inline void ormc__key_add(ormc__key *k, const void *p, size_t n)
-{
-    if (k->overflow || n > sizeof k->bytes - k->len) {
-        k->overflow = true;
-        return;
-    }
-    memcpy(k->bytes + k->len, p, n);
-    k->len += n;
-}
-
-#define ORMC__INLINE_PARAMS 8
-
-/*
- * A statement: one SQL text, its parameters and its execution state. The
- * backend allocates a larger struct that begins with this one.
- * Lifecycle: ormc__stmt_prepare (checked out) -> bind -> step ... ->
- * ormc__stmt_release (reset; back into the cache or finalized).
- */
-struct ormc__stmt {
-    ormc_db *db;
-    char *sql; /* own copy of the text */
-    size_t sql_len;
-    unsigned char *key; /* its identity (ormc__key); NULL: its text is */
-    size_t key_len;
-    uint64_t hash;   /* of the identity */
-    uint64_t tag;    /* what its builder keeps beside it (shape.c: the
-                        columns a row statement binds) */
-    int n_params;    /* highest $N in the text */
-    bool multi;      /* the text holds several statements */
-    bool cached;     /* owned by the cache (else finalized on release) */
-    bool in_use;     /* checked out */
-    bool prepared;   /* the backend has prepared it */
-    bool binary;     /* PostgreSQL: ask for binary results (default) */
-    bool single_row; /* PostgreSQL: stream rows (cursors) */
-    bool cut;        /* a COMMIT or ROLLBACK ended it mid-stream: its
-                        next step says so (reset clears it) */
-    ormc__stmt *hash_next, *lru_prev, *lru_next;
-    /* the parameters of the next execution ($1 is params[0]) */
-    ormc_param inline_params[ORMC__INLINE_PARAMS];
-    ormc_param *params;
-    /* the current execution */
-    bool started;   /* executed (BEGIN sent when needed) */
-    bool finished;  /* DONE or an error has been reported */
-    int64_t n_rows; /* rows returned so far */
-    int64_t elapsed_ns;
-};
-
-/*
- * Check out the statement for sql, its text being its identity: from the
- * cache, or new. Nothing is sent yet: the backend prepares on the first
- * step, after the implicit BEGIN, so that a preparation error fails the
- * transaction on both backends alike. ORMC_OK, ORMC_INVALID (bad $N, NULL
- * sql), ORMC_NOMEM.
- */
-int ormc__stmt_prepare(ormc_db *db, const char *sql, ormc__stmt **out);
-
-/* Check out the cached statement whose identity is k: ORMC_OK, or
- * ORMC_NOT_FOUND (nothing recorded) when the cache has none free (or
- * caches nothing: prepare=off; or k overflowed). Then its text is built and
- * given to ormc__stmt_prepare_key. Recorded errors as ormc__stmt_prepare. */
-int ormc__stmt_find(ormc_db *db, const ormc__key *k, ormc__stmt **out);
-
-/* A new statement for sql under the identity k (cached as such unless the
- * connection caches nothing; an overflowed k: as ormc__stmt_prepare), tag
- * kept beside it. As ormc__stmt_prepare otherwise. */
-int ormc__stmt_prepare_key(ormc_db *db, const ormc__key *k, const char *sql,
-                           uint64_t tag, ormc__stmt **out);
-
-/* Set parameter $(i+1) for the next execution. The value's pointers are
- * borrowed until the statement is released or reset. */
-int ormc__stmt_bind_param(ormc__stmt *st, int i, const ormc_param *p);
-
-/* Set $1..$n from params[0..n-1]; n must be the statement's count. */
-int ormc__stmt_bind_params(ormc__stmt *st, const ormc_param *params, size_t n);
-
-/* Set $1..$n from the columns in `cols` of row (a struct of t), in column
- * order; popcount(cols) must equal the statement's parameter count. */
-int ormc__stmt_bind_row(ormc__stmt *st, const ormc_table *t, const void *row,
-                        ormc_colset cols);
-
-/* Read column `col` of the current row of t into an ormc_param (the value
- * as the column type it should be): pointers borrowed until the next
- * step. */
-int ormc__stmt_value(ormc__stmt *st, int col, ormc_type type,
-                     ormc_param *out /* OUT */);
-
-/* Execute (first call) or advance: ORMC_ROW, ORMC_DONE or an error status
- * (recorded on the connection; inside a transaction the transaction is
- * then failed). */
-int ormc__stmt_step(ormc__stmt *st);
-
-/* True when the backend can tell the rowid of the row an INSERT stored
- * (SQLite), so that an insert needs no RETURNING to learn its serial key. */
-bool ormc__has_rowid(const ormc_db *db);
-
-/* The rowid of the row the finished INSERT st stored (ormc__has_rowid). */
-int64_t ormc__stmt_rowid(ormc__stmt *st);
-
-/* Rows changed by the finished statement (INSERT/UPDATE/DELETE). */
-int64_t ormc__stmt_changes(ormc__stmt *st);
-
-/* Number of result columns of the current execution; a column's name. */
-int ormc__stmt_columns(ormc__stmt *st);
-const char *ormc__stmt_column_name(ormc__stmt *st, int col);
-
-/* Decode the current row into row (a struct of t): every column of t,
- * in order, fields and has_ flags. own: copy text/json/blob into one
- * allocation kept in the row's ormc_owned field; !own: borrow them from
- * the driver (valid until the next step). The row is overwritten without
- * being freed first. */
-int ormc__stmt_decode_row(ormc__stmt *st, const ormc_table *t, void *row,
-                          bool own);
-
-/* End the current execution (trace it when not yet done), clear the
- * parameters; the statement can be bound and stepped again. */
-void ormc__stmt_reset(ormc__stmt *st);
-
-/* Reset and give the statement back (to the cache, or finalize it). NULL
- * is a no-op. */
-void ormc__stmt_release(ormc__stmt *st);
-
-/* Finalize every cached statement (close, reconnect). */
-void ormc__stmt_cache_clear(ormc_db *db, bool send);
-
-/* Run a parameterless statement, or a script of several, outside the
- * cache: control statements (BEGIN, COMMIT, SAVEPOINT ...) and DDL
- * scripts. Traced and counted like any statement. `tx_rule`: apply the
- * implicit BEGIN and the failed-transaction rule (false for control
- * statements, which manage the transaction themselves). */
-int ormc__exec_control(ormc_db *db, const char *sql, bool tx_rule,
-                       int64_t *changes);
-
-/* Run the backend's copy_rows under the rules of every statement (the
- * implicit BEGIN, the failed-transaction rule, trace and stats, sql being
- * what the trace hook sees). */
-int ormc__exec_copy(ormc_db *db, const char *sql, const ormc_table *t,
-                    const void *rows, size_t n, ormc_colset cols,
-                    int64_t *changes);
-
-/* Make sure a live connection exists before sending: reconnect when it was
- * lost and no transaction is open; ORMC_CONNECTION when lost inside one. */
-int ormc__ensure_connected(ormc_db *db);
-
-/* === in tx.c === */
-
-/* Before a statement that is subject to the transaction rules: refuse in a
- * failed transaction (25P02), send the implicit BEGIN in PEP 249 mode. */
-int ormc__tx_before_statement(ormc_db *db);
-
-/* After a statement failed with status: fail the open transaction. */
-void ormc__tx_statement_failed(ormc_db *db, int status);
-
-/* The internal forms of begin/commit/rollback: on success they leave the
- * recorded error alone. */
-int ormc__begin(ormc_db *db, const ormc_tx_options *opts);
-/* Begin a transaction that reads the catalog and then writes (schema
- * create, drop, migrate): so that two writers take turns rather than one
- * acting on what it read before the other committed, SQLite takes the
- * write lock at once (BEGIN IMMEDIATE) and PostgreSQL reads each
- * statement's latest committed state (READ COMMITTED). Inside an open
- * transaction: a savepoint, as ormc__begin. */
-int ormc__begin_writer(ormc_db *db);
-int ormc__commit(ormc_db *db);
-int ormc__rollback(ormc_db *db);
-
-/* End the innermost level by the body's outcome: commit (release) it when
- * rc is ORMC_OK, else roll it back and keep rc's error as the connection's.
- * Returns the commit's status, or rc. */
-int ormc__end_level(ormc_db *db, int rc);
-
 /* === in trace.c === */
 
 int64_t ormc__now_ns(void);
@@ -328,35 +129,25 @@ void ormc__statement_done(ormc_db *db, const char *sql, size_t n_params,
 int64_t ormc__days_from_civil(int64_t y, unsigned m, unsigned d);
 void ormc__civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d);
 
-/* === in validate.c === */
+/* === the state of every layer, which struct ormc_db holds === */
 
-/* The first instant both backends store: 4714-11-24 00:00:00 UTC BC
- * (proleptic Gregorian, PostgreSQL's lower bound), in ormc_time. The upper
- * bound is the type's own, INT64_MAX, which both store and read back. */
-#define ORMC__TIME_MIN INT64_C(-210866803200000000)
+/* A connection is one object with one lifetime (ormc_open allocates it,
+ * ormc_close frees it) that every layer's calls take: so each layer's
+ * per-connection state is a member of struct ormc_db rather than an
+ * allocation of its own. */
 
-/* The columns of t whose values a write must check (text, json, enum,
- * double, timestamp, and NOT NULL columns that can hold a NULL): computed
- * once per table and connection (ormc__table_sets.checked). */
-ormc_colset ormc__checked_columns(const ormc_table *t);
+/* stmt.c: the statement cache of one connection: a hash table keyed by
+ * each statement's identity, plus an LRU list. */
+typedef struct ormc__stmt_cache {
+    ormc__stmt **buckets; /* hash chains */
+    size_t n_buckets;     /* power of two */
+    size_t count;         /* statements in the cache */
+    ormc__stmt *lru_head; /* most recently used */
+    ormc__stmt *lru_tail; /* least recently used: evicted first */
+} ormc__stmt_cache;
 
-/*
- * The checks of ormc_row_validate on the columns `cols & checked` of row,
- * as a write about to send them: a NULL in a NOT NULL column is refused
- * too (a write never sends the columns the database fills). ORMC_OK, or
- * ORMC_INVALID recorded on db with "table.column: why" (with "row N: "
- * before why when `many`, N being row_no), the column as the error's
- * constraint, and the SQLSTATE PostgreSQL gives the same fault (22001,
- * 22021, 22P02, 22008, 23502; 22023 for NaN). Sends nothing.
- */
-int ormc__row_check(ormc_db *db, const ormc_table *t, const void *row,
-                    ormc_colset cols, ormc_colset checked, size_t row_no,
-                    bool many);
-
-/* === in colsets.c === */
-
-/* What the writes need to know of a table on every call, from its column
- * flags: remembered per connection by the descriptor's address
+/* colsets.c: what the writes need to know of a table on every call, from
+ * its column flags: remembered per connection by the descriptor's address
  * (descriptors are static data). */
 typedef struct ormc__table_sets {
     const ormc_table *t; /* whose; NULL: an empty slot */
@@ -371,95 +162,6 @@ typedef struct ormc__table_sets {
 } ormc__table_sets;
 
 #define ORMC__TABLE_SETS 8 /* slots per connection, by address */
-
-/* The sets of t, valid until the next look-up on db (another table may
- * take their slot). */
-const ormc__table_sets *ormc__table_sets_of(ormc_db *db, const ormc_table *t);
-
-/* The columns an insert of row names: all but an unset serial (value 0)
- * and an unset now-defaulted column (has_ false), which take the
- * database's value. */
-ormc_colset ormc__insert_columns_of(const ormc__table_sets *ts,
-                                    const void *row);
-
-/* The columns an insert must read back so that row holds what was stored:
- * the serial and now-defaulted columns it left out. */
-static inline ormc_colset ormc__insert_returning_of(const ormc__table_sets *ts,
-                                                    ormc_colset inserted)
-{
-    return (ts->serial | ts->now) & ~inserted;
-}
-
-/* === in connection.c: the session state a reconnect sets again === */
-
-/* Keep schema (the tenant's name, for messages) and restore (the statement
- * that sets its search_path again, a script for ormc__exec_control), both
- * malloc'd and owned from now on, replacing what was kept. */
-void ormc__session_keep(ormc_db *db, char *schema, char *restore);
-
-/* Forget what ormc__session_keep kept (close; the pool resets the
- * session; a new tenant is chosen). */
-void ormc__session_forget(ormc_db *db);
-
-/* After a reconnect: send the kept statement again (before any other
- * statement). On failure the connection is marked broken, so that no
- * statement ever runs in the wrong schema. ORMC_OK when nothing is kept. */
-int ormc__session_restore(ormc_db *db);
-
-/* === the backend interface (sqlite.c, postgres.c) === */
-
-struct ormc__backend_vt {
-    const char *name;
-    /* Connect db->conn from db->target and db->cfg; on failure record the
-     * error (ORMC_CONNECTION) and leave db->conn NULL or closed. */
-    int (*connect)(ormc_db *db);
-    void (*disconnect)(ormc_db *db);
-    /* A parameterless statement or script; *changes of the last one. */
-    int (*exec_simple)(ormc_db *db, const char *sql, int64_t *changes);
-    /* Allocate a statement struct (>= sizeof(ormc__stmt), zeroed). */
-    ormc__stmt *(*stmt_alloc)(ormc_db *db);
-    /* Release the backend's resources of st (send: may tell the server;
-     * false when the connection is gone); does not free st. */
-    void (*stmt_finalize)(ormc__stmt *st, bool send);
-    /* Prepare when needed, bind st->params, execute and give the first
-     * result: ORMC_ROW, ORMC_DONE or an error (recorded). */
-    int (*stmt_exec)(ormc__stmt *st);
-    /* The next row: ORMC_ROW, ORMC_DONE or an error. */
-    int (*stmt_next)(ormc__stmt *st);
-    /* End the execution (keep the preparation). */
-    void (*stmt_reset)(ormc__stmt *st);
-    int64_t (*stmt_changes)(ormc__stmt *st);
-    int (*stmt_columns)(ormc__stmt *st);
-    const char *(*stmt_column_name)(ormc__stmt *st, int col);
-    /* Column col of the current row as `type`; pointers borrowed. */
-    int (*stmt_value)(ormc__stmt *st, int col, ormc_type type, ormc_param *out);
-    /* The current row into row (a struct of t, zeroed beforehand), column
-     * i of the result into column i of t, for every column of t: fields
-     * and has_ flags, enums mapped from their labels, text and blobs
-     * borrowed until the next step; a NULL leaves both zero. What
-     * ormc__stmt_decode_row calls (it has checked that the row is there
-     * and has enough columns): the common types read straight from the
-     * driver, the rest read with stmt_value and stored with
-     * ormc__store_value (fields.h). */
-    int (*stmt_decode)(ormc__stmt *st, const ormc_table *t, void *row);
-    /* Still inside a transaction at the server (SQLite may roll back by
-     * itself after some errors). */
-    bool (*in_transaction)(ormc_db *db);
-    /* The rowid of the last row this connection inserted (SQLite's
-     * sqlite3_last_insert_rowid), so that an insert needs no RETURNING to
-     * learn its serial key; NULL when the backend cannot tell. */
-    int64_t (*last_insert_id)(ormc_db *db);
-    /* Bulk-load rows[0..n-1] (structs of t), the columns `cols`, with `sql`
-     * (a COPY ... FROM STDIN (FORMAT binary) of those columns); *changes
-     * gets the rows stored. All or none: a failure stores nothing. NULL
-     * when the backend has no such path. */
-    int (*copy_rows)(ormc_db *db, const char *sql, const ormc_table *t,
-                     const void *rows, size_t n, ormc_colset cols,
-                     int64_t *changes);
-};
-
-extern const ormc__backend_vt ormc__sqlite_vt;
-extern const ormc__backend_vt ormc__postgres_vt;
 
 /* === the connection === */
 
@@ -533,41 +235,6 @@ static inline int ormc__lowest_column(ormc_colset cols)
         i++;
     return i;
 #endif
-}
-
-/* Byte order helpers for the PostgreSQL binary format. */
-static inline uint64_t ormc__be64(const void *p)
-{
-    const uint8_t *b = (const uint8_t *)p;
-    return ((uint64_t)b[0] << 56) | ((uint64_t)b[1] << 48) |
-           ((uint64_t)b[2] << 40) | ((uint64_t)b[3] << 32) |
-           ((uint64_t)b[4] << 24) | ((uint64_t)b[5] << 16) |
-           ((uint64_t)b[6] << 8) | (uint64_t)b[7];
-}
-
-static inline uint32_t ormc__be32(const void *p)
-{
-    const uint8_t *b = (const uint8_t *)p;
-    return ((uint32_t)b[0] << 24) | ((uint32_t)b[1] << 16) |
-           ((uint32_t)b[2] << 8) | (uint32_t)b[3];
-}
-
-static inline void ormc__put_be64(void *p, uint64_t v)
-{
-    uint8_t *b = (uint8_t *)p;
-    for (int i = 7; i >= 0; i--) {
-        b[i] = (uint8_t)v;
-        v >>= 8;
-    }
-}
-
-static inline void ormc__put_be32(void *p, uint32_t v)
-{
-    uint8_t *b = (uint8_t *)p;
-    b[0] = (uint8_t)(v >> 24);
-    b[1] = (uint8_t)(v >> 16);
-    b[2] = (uint8_t)(v >> 8);
-    b[3] = (uint8_t)v;
 }
 
 #endif /* ORMC_INT_H */

@@ -13,13 +13,14 @@
  *   - Idle connections are reused last-in first-out: a hot connection is
  *     reused while it is hot (its health check costs nothing), and the
  *     ones at the bottom of the stack age out through max_lifetime_s.
- *   - The health check on acquire is in two steps. Always (one poll(2), no
- *     round trip): the connection is not marked broken, libpq says it is
- *     fine, and the socket has nothing to read, since an idle session has
- *     nothing to say; a backend that was terminated has sent its FATAL
- *     message and closed, which makes the socket readable. When it is
- *     readable, or after health_check_idle_ms idle: a SELECT 1 round trip,
- *     which also finds a peer that vanished silently.
+ *   - The health check on acquire is in two steps (the session layer's
+ *     ormc__session_healthy). Always, with no round trip: the connection
+ *     is not marked broken and its backend sees nothing wrong (PostgreSQL:
+ *     libpq says it is fine and the socket has nothing to read, since an
+ *     idle session has nothing to say; a backend that was terminated has
+ *     sent its FATAL message and closed, which makes the socket readable).
+ *     When it is readable, or after health_check_idle_ms idle: a SELECT 1
+ *     round trip, which also finds a peer that vanished silently.
  *   - Release resets the session in one round trip (a script run as one
  *     implicit transaction) rather than DISCARD ALL, which would also drop
  *     the prepared statements that the cache holds.
@@ -29,7 +30,6 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
-#include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -37,9 +37,8 @@
 #include <string.h>
 #include <time.h>
 
-#include <libpq-fe.h>
-
 #include "ormc_int.h"
+#include "session.h"
 
 #define DEFAULT_SIZE 5
 #define DEFAULT_OVERFLOW 10
@@ -152,37 +151,13 @@ static int connect_one(ormc_pool *p, ormc_db **out)
     return ORMC_OK;
 }
 
-/* Is an idle connection still good? (Outside the lock.) */
+/* Is an idle connection still good? (Outside the lock.) A round trip is
+ * forced after health_check_idle_ms idle, or always when it is 0. */
 static bool healthy(ormc_pool *p, ormc_db *db, int64_t idle_ns)
 {
-    if (db->broken || !db->conn)
-        return false;
-    if (db->backend != ORMC_POSTGRES)
-        return true; /* a file: nothing can have died under us */
-    PGconn *c = db->conn;
-    if (PQstatus(c) != CONNECTION_OK)
-        return false;
-    struct pollfd fd = {.fd = PQsocket(c), .events = POLLIN};
-    if (fd.fd < 0)
-        return false;
-    int n;
-    while ((n = poll(&fd, 1, 0)) < 0 && errno == EINTR) {}
-    bool spoke = false;
-    if (n != 0) {
-        /* EOF, an error from the server (57P01 terminated ...) or, rarely,
-         * a harmless message (a parameter's new value). libpq may take the
-         * error for a notice and see the EOF only on its next read: let a
-         * round trip decide. */
-        if (n < 0 || !PQconsumeInput(c) || PQstatus(c) != CONNECTION_OK)
-            return false;
-        spoke = true;
-    }
-    if (spoke || p->health_idle_ms == 0 ||
-        idle_ns >= (int64_t)p->health_idle_ms * 1000000) {
-        if (ormc__exec_control(db, "SELECT 1", false, NULL) != ORMC_OK)
-            return false;
-    }
-    return !db->broken && PQtransactionStatus(c) == PQTRANS_IDLE;
+    bool probe = p->health_idle_ms == 0 ||
+                 idle_ns >= (int64_t)p->health_idle_ms * 1000000;
+    return ormc__session_healthy(db, probe);
 }
 
 /* Undo what the user left on the connection (outside the lock). False:
@@ -204,22 +179,14 @@ static bool reset_session(ormc_pool *p, ormc_db *db)
     }
     if (db->broken || !db->conn)
         return false;
-    if (db->backend == ORMC_POSTGRES) {
-        PGconn *c = db->conn;
-        PGTransactionStatusType t = PQtransactionStatus(c);
-        if (t == PQTRANS_ACTIVE || t == PQTRANS_UNKNOWN)
-            return false;        /* a result left open mid-stream */
-        if (t != PQTRANS_IDLE && /* a BEGIN sent as raw SQL */
-            ormc__exec_control(db, "ROLLBACK", false, NULL) != ORMC_OK)
-            return false;
-        if (ormc__exec_control(db, RESET_SQL, false, NULL) != ORMC_OK)
-            return false;
-        if (PQtransactionStatus(c) != PQTRANS_IDLE)
-            return false;
-    } else if (db->vt->in_transaction(db)) {
-        if (ormc__exec_control(db, "ROLLBACK", false, NULL) != ORMC_OK)
-            return false;
-    }
+    /* a BEGIN sent as raw SQL: roll it back (a result left open
+     * mid-stream: the connection cannot be reused) */
+    if (!ormc__session_end_transaction(db))
+        return false;
+    if (db->backend == ORMC_POSTGRES &&
+        (ormc__exec_control(db, RESET_SQL, false, NULL) != ORMC_OK ||
+         !ormc__session_idle(db)))
+        return false;
     ormc__clear_error(db);
     return !db->broken;
 }

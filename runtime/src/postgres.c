@@ -21,6 +21,7 @@
 
 #include <libpq-fe.h>
 
+#include "backend.h"
 #include "buf.h"
 #include "fields.h"
 #include "ormc_int.h"
@@ -1212,18 +1213,53 @@ static int pg_copy_rows(ormc_db *db, const char *sql, const ormc_table *t,
     return result;
 }
 
-static bool pg_in_transaction(ormc_db *db)
+static ormc__server_tx pg_server_tx(ormc_db *db)
 {
     if (!db->conn)
-        return false;
-    PGTransactionStatusType t = PQtransactionStatus(CONN(db));
-    return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
+        return ORMC__SERVER_LOST;
+    switch (PQtransactionStatus(CONN(db))) {
+    case PQTRANS_IDLE:
+        return ORMC__SERVER_IDLE;
+    case PQTRANS_INTRANS:
+    case PQTRANS_INERROR:
+        return ORMC__SERVER_IN_TX;
+    case PQTRANS_ACTIVE:
+        return ORMC__SERVER_BUSY;
+    case PQTRANS_UNKNOWN:
+        break;
+    }
+    return ORMC__SERVER_LOST;
+}
+
+/* Without a round trip: libpq says the connection is fine and the socket
+ * has nothing to read, since an idle session has nothing to say. A
+ * backend that was terminated has sent its FATAL message and closed,
+ * which makes the socket readable. */
+static ormc__health pg_health(ormc_db *db)
+{
+    PGconn *c = CONN(db);
+    if (!c || PQstatus(c) != CONNECTION_OK)
+        return ORMC__HEALTH_LOST;
+    struct pollfd fd = {.fd = PQsocket(c), .events = POLLIN};
+    if (fd.fd < 0)
+        return ORMC__HEALTH_LOST;
+    int n;
+    while ((n = poll(&fd, 1, 0)) < 0 && errno == EINTR) {}
+    if (n == 0)
+        return ORMC__HEALTH_QUIET;
+    /* EOF, an error from the server (57P01 terminated ...) or, rarely, a
+     * harmless message (a parameter's new value). libpq may take the error
+     * for a notice and see the EOF only on its next read: let a round trip
+     * decide. */
+    if (n < 0 || !PQconsumeInput(c) || PQstatus(c) != CONNECTION_OK)
+        return ORMC__HEALTH_LOST;
+    return ORMC__HEALTH_SPOKE;
 }
 
 const ormc__backend_vt ormc__postgres_vt = {
-    "postgres",    pg_connect,       pg_disconnect,     pg_exec_simple,
-    pg_stmt_alloc, pg_stmt_finalize, pg_stmt_exec,      pg_stmt_next,
-    pg_stmt_reset, pg_stmt_changes,  pg_stmt_columns,   pg_stmt_column_name,
-    pg_stmt_value, pg_stmt_decode,   pg_in_transaction, NULL,
-    pg_copy_rows,
+    "postgres",    pg_connect,       pg_disconnect,   pg_exec_simple,
+    pg_stmt_alloc, pg_stmt_finalize, pg_stmt_exec,    pg_stmt_next,
+    pg_stmt_reset, pg_stmt_changes,  pg_stmt_columns, pg_stmt_column_name,
+    pg_stmt_value, pg_stmt_decode,   pg_server_tx,    NULL,
+    pg_copy_rows,  pg_health,
 };

@@ -15,8 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "colsets.h"
 #include "hooks.h"
+#include "row.h"
+#include "session.h"
 #include "sqlbuild.h"
+#include "validate.h"
 
 static int start(ormc_db *db, const ormc_builder *q)
 {

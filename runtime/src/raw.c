@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ormc_int.h"
+#include "session.h"
 
 struct ormc_result {
     ormc_db *db;

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "ormc_int.h"
+#include "session.h"
 
 static bool retryable(int status)
 {

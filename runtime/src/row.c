@@ -13,9 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend.h"
+#include "colsets.h"
 #include "hooks.h"
 #include "ormc_int.h"
+#include "row.h"
+#include "session.h"
 #include "sqlbuild.h"
+#include "validate.h"
 
 /* Column c of row as a parameter (fields.h); an enum out of range is an
  * error on the connection. */

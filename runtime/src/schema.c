@@ -39,6 +39,7 @@
 
 #include "buf.h"
 #include "ormc_int.h"
+#include "session.h"
 
 /* === Catalog queries === */
 

@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "ormc_int.h"
+#include "session.h"
 #include "sqlbuild.h"
 
 /* A builder's failure as the connection's error. */

@@ -5,6 +5,7 @@
  * append; an allocation failure is sticky in the buffer and turned into
  * ORMC_NOMEM by finish() at the end.
  */
+#include "session.h"
 #include "sqlbuild.h"
 
 #include <stdlib.h>

@@ -47,6 +47,7 @@
 #include "buf.h"
 #include "fields.h"
 #include "ormc_int.h"
+#include "session.h"
 
 /* The most parameters one statement may have (PostgreSQL's protocol limit;
  * SQLite's default since 3.32 is 32,766, but the SQLite backend does not

@@ -16,6 +16,7 @@
 
 #include <sqlite3.h>
 
+#include "backend.h"
 #include "fields.h"
 #include "ormc_int.h"
 
@@ -566,9 +567,18 @@ static int sq_stmt_decode(ormc__stmt *st, const ormc_table *t, void *row)
     return ORMC_OK;
 }
 
-static bool sq_in_transaction(ormc_db *db)
+static ormc__server_tx sq_server_tx(ormc_db *db)
 {
-    return db->conn && !sqlite3_get_autocommit(CONN(db));
+    if (!db->conn)
+        return ORMC__SERVER_LOST;
+    return sqlite3_get_autocommit(CONN(db)) ? ORMC__SERVER_IDLE
+                                            : ORMC__SERVER_IN_TX;
+}
+
+/* A file: nothing can die under an open connection. */
+static ormc__health sq_health(ormc_db *db)
+{
+    return db->conn ? ORMC__HEALTH_SURE : ORMC__HEALTH_LOST;
 }
 
 static int64_t sq_last_insert_id(ormc_db *db)
@@ -577,9 +587,9 @@ static int64_t sq_last_insert_id(ormc_db *db)
 }
 
 const ormc__backend_vt ormc__sqlite_vt = {
-    "sqlite",      sq_connect,       sq_disconnect,     sq_exec_simple,
-    sq_stmt_alloc, sq_stmt_finalize, sq_stmt_exec,      sq_step,
-    sq_stmt_reset, sq_stmt_changes,  sq_stmt_columns,   sq_stmt_column_name,
-    sq_stmt_value, sq_stmt_decode,   sq_in_transaction, sq_last_insert_id,
-    NULL,
+    "sqlite",      sq_connect,       sq_disconnect,   sq_exec_simple,
+    sq_stmt_alloc, sq_stmt_finalize, sq_stmt_exec,    sq_step,
+    sq_stmt_reset, sq_stmt_changes,  sq_stmt_columns, sq_stmt_column_name,
+    sq_stmt_value, sq_stmt_decode,   sq_server_tx,    sq_last_insert_id,
+    NULL,          sq_health,
 };

@@ -13,7 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend.h"
 #include "ormc_int.h"
+#include "session.h"
 
 static uint64_t hash_text(const char *s, size_t *len)
 {

@@ -24,6 +24,7 @@
 
 #include "buf.h"
 #include "ormc_int.h"
+#include "session.h"
 
 #define MAX_NAME 63 /* NAMEDATALEN - 1 */
 

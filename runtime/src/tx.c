@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "ormc_int.h"
+#include "session.h"
 
 static const char *isolation_sql(ormc_isolation iso)
 {
@@ -164,7 +165,7 @@ int ormc__rollback(ormc_db *db)
     }
     if (db->tx_depth == 1) {
         int rc = ORMC_OK;
-        if (db->vt->in_transaction(db))
+        if (ormc__session_in_transaction(db))
             rc = ormc__exec_control(db, "ROLLBACK", false, NULL);
         ended(db);
         /* a lost connection has rolled back too */
@@ -211,7 +212,7 @@ int ormc__commit(ormc_db *db)
     }
     if (db->tx_depth == 1) {
         int rc = ormc__exec_control(db, "COMMIT", false, NULL);
-        if (rc != ORMC_OK && !db->broken && db->vt->in_transaction(db)) {
+        if (rc != ORMC_OK && !db->broken && ormc__session_in_transaction(db)) {
             /* SQLite keeps the transaction open after a failed COMMIT
              * (busy); end it so that both backends agree */
             ormc__saved_error e;

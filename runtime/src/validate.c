@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "sqlbuild.h"
+#include "validate.h"
 
 /* The text of a refusal: its SQLSTATE (the code PostgreSQL gives the same
  * fault, or the nearest) and its message, without the column's name. */

@@ -1,0 +1,23 @@
+/*
+ * row.h: row.c's calls for the engine: a row struct's columns bound as a
+ * statement's parameters, and a result row decoded into one.
+ */
+#ifndef ORMC_ROW_H
+#define ORMC_ROW_H
+
+#include "ormc_int.h"
+
+/* Set $1..$n from the columns in `cols` of row (a struct of t), in column
+ * order; popcount(cols) must equal the statement's parameter count. */
+int ormc__stmt_bind_row(ormc__stmt *st, const ormc_table *t, const void *row,
+                        ormc_colset cols);
+
+/* Decode the current row into row (a struct of t): every column of t,
+ * in order, fields and has_ flags. own: copy text/json/blob into one
+ * allocation kept in the row's ormc_owned field; !own: borrow them from
+ * the driver (valid until the next step). The row is overwritten without
+ * being freed first. */
+int ormc__stmt_decode_row(ormc__stmt *st, const ormc_table *t, void *row,
+                          bool own);
+
+#endif /* ORMC_ROW_H */

@@ -21,7 +21,7 @@ T.must(T.ormc .. " gen -o " .. T.quote(out) .. " " .. table.concat(quoted, " "))
 
 local includes = " -I runtime/include -I generated -I " .. T.quote(out)
 local warnings = " -Wall -Wextra -Wpedantic -Werror -Wshadow -Wformat=2"
-    .. " -Wvla -Wcast-qual -Wwrite-strings"
+    .. " -Wvla -Wcast-qual -Wwrite-strings -Wundef"
 
 local sources = T.glob("generated/*.c")
 for _, f in ipairs(T.glob(out .. "/*.c")) do sources[#sources + 1] = f end
@@ -101,6 +101,19 @@ else
                                    true) ~= nil,
          "a generated header refuses another ORMC_ABI, saying to regenerate",
          o .. e)
+
+    -- A runtime from before ORMC_ABI existed: the same message, not a
+    -- -Wundef complaint about the macro.
+    local none, m = gh:gsub("\n#define ORMC_ABI %d+\n", "\n")
+    T.eq(m, 1, "ormc_generated.h defines ORMC_ABI once")
+    T.write(other .. "/ormc_generated.h", none)
+    rc, o, e = T.sh(cc .. cflags .. " -I " .. T.quote(other) .. includes
+                    .. " -fsyntax-only -x c generated/slack.h")
+    T.ok(rc ~= 0 and (o .. e):find("regenerate: slack.h was generated", 1,
+                                   true) ~= nil
+             and not (o .. e):find("undef", 1, true),
+         "a generated header refuses a runtime without ORMC_ABI, saying to "
+             .. "regenerate", o .. e)
 end
 
 T.rmrf(out)

@@ -5,7 +5,8 @@
 --   ormc ddl --dialect D SCHEMA.lua     the DDL on stdout
 --   ormc diff --dialect D OLD.lua NEW.lua   a migration script on stdout
 --
--- Phases: load (sandbox) -> check -> model -> check names -> emit -> write.
+-- Phases: load (sandbox) -> check -> model -> check names -> queries
+-- (query.lua) -> emit -> write.
 -- Any error in any schema: report them all, exit 2, write nothing.
 
 -- The address space of the process, in KiB (1 GiB): the hard backstop of
@@ -54,6 +55,7 @@ local emit_c_source = require("emit_c_source")
 local emit_ddl = require("emit_ddl")
 local dialect = require("dialect")
 local diff = require("diff")
+local query = require("query")
 
 local format = string.format
 local stdout, stderr = io.stdout, io.stderr
@@ -153,6 +155,9 @@ local function build(paths)
         else
             by_name[m.name] = m
             check.model(m, errs, registry)
+            -- The queries are prepared on the schema's tables: only when
+            -- the tables are right.
+            if errs:count() == 0 then query.describe(m, errs) end
         end
     end
     if errs:count() > 0 then

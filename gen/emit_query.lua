@@ -93,6 +93,12 @@ local function signature(f)
     return cgen.call_lines(f.ret .. " " .. f.name, f.args, "")
 end
 
+-- The descriptor of a query's row: its own, or its table's.
+local function row_table(p, q)
+    if q.row_table then return "&" .. q.row_table.prefix .. "_table" end
+    return "&" .. p .. "_row_table"
+end
+
 -- The struct of fields `cols` (params or result columns), named `name`.
 local function emit_struct(b, name, cols, owned)
     b:line("typedef struct %s {", name)
@@ -138,7 +144,11 @@ function M.emit_header(b, m)
         if #q.params > 0 then
             emit_struct(b, p .. "_params", q.params, false)
         end
-        if q.returns ~= "exec" then
+        if q.row_table then
+            b:line("/* Its rows are rows of table %s. */", q.row_table.name)
+            b:line("typedef %s %s_row;", q.row_table.prefix, p)
+            b:line()
+        elseif q.returns ~= "exec" then
             emit_struct(b, p .. "_row", q.columns, true)
         end
         if q.returns == "many" then
@@ -223,7 +233,7 @@ function M.emit_source(b, m)
             emit_table(b, p .. "_params_table", p .. "_params",
                        q.name .. " params", q.params, false)
         end
-        if q.returns ~= "exec" then
+        if q.returns ~= "exec" and not q.row_table then
             emit_table(b, p .. "_row_table", p .. "_row", q.name, q.columns,
                        true)
         end
@@ -233,8 +243,8 @@ function M.emit_source(b, m)
         text_field(b, "postgres", q.text.postgres)
         b:line("    .params = %s,", #q.params > 0 and ("&" .. p
                .. "_params_table") or "NULL")
-        b:line("    .row = %s,", q.returns ~= "exec" and ("&" .. p
-               .. "_row_table") or "NULL")
+        b:line("    .row = %s,", q.returns ~= "exec" and row_table(p, q)
+               or "NULL")
         b:line("};")
         b:line()
         local pp = #q.params > 0 and "params" or "NULL"
@@ -248,30 +258,34 @@ function M.emit_source(b, m)
     end
 end
 
+-- A call statement in a function body (indented by four), wrapped to fit.
+local function call(b, lead, fname, args)
+    b:indented("    ", cgen.call_lines(lead .. fname, args, ";", 4))
+end
+
 BODY[""] = function(b, p, pp, q)
+    local query = "&" .. p .. "_query"
     if q.returns == "many" then
         b:line("    if (out == NULL)")
-        b:line("        return ormc_sql_many(db, &%s_query, %s, NULL, NULL);",
-               p, pp)
-        b:line("    out->items = NULL;")
-        b:line("    out->count = 0;")
+        b:indented("        ", cgen.call_lines("return ormc_sql_many",
+            { "db", query, pp, "NULL", "NULL" }, ";", 8))
         b:line("    void *items = NULL;")
-        b:line("    int rc = ormc_sql_many(db, &%s_query, %s, &items, "
-               .. "&out->count);", p, pp)
+        call(b, "int rc = ", "ormc_sql_many",
+             { "db", query, pp, "&items", "&out->count" })
         b:line("    out->items = items;")
         b:line("    return rc;")
     elseif q.returns == "one" then
-        b:line("    return ormc_sql_one(db, &%s_query, %s, out);", p, pp)
+        call(b, "return ", "ormc_sql_one", { "db", query, pp, "out" })
     else
-        b:line("    return ormc_sql_exec(db, &%s_query, %s, changes);", p, pp)
+        call(b, "return ", "ormc_sql_exec", { "db", query, pp, "changes" })
     end
 end
 BODY._cursor_open = function(b, p, pp)
     b:line("    if (cur == NULL)")
     b:line("        return ORMC_INVALID;")
     b:line("    cur->impl = NULL;")
-    b:line("    return ormc_sql_cursor_open(db, &%s_query, %s, &cur->impl);",
-           p, pp)
+    call(b, "return ", "ormc_sql_cursor_open",
+         { "db", "&" .. p .. "_query", pp, "&cur->impl" })
 end
 BODY._cursor_next = function(b)
     b:line("    return ormc_cursor_next(cur ? cur->impl : NULL, row);")
@@ -282,16 +296,16 @@ BODY._cursor_close = function(b)
     b:line("        cur->impl = NULL;")
     b:line("    }")
 end
-BODY._list_free = function(b, p)
+BODY._list_free = function(b, p, _, q)
     b:line("    if (list != NULL) {")
-    b:line("        ormc_list_free(&%s_row_table, list->items, list->count);",
-           p)
+    b:indented("        ", cgen.call_lines("ormc_list_free",
+        { row_table(p, q), "list->items", "list->count" }, ";", 8))
     b:line("        list->items = NULL;")
     b:line("        list->count = 0;")
     b:line("    }")
 end
-BODY._row_free = function(b, p)
-    b:line("    ormc_row_free(&%s_row_table, row);", p)
+BODY._row_free = function(b, p, _, q)
+    b:line("    ormc_row_free(%s, row);", row_table(p, q))
 end
 
 return M

@@ -601,6 +601,24 @@ local function tidy(text)
     return concat(lines, "\n")
 end
 
+-- The table whose row the result is, when it is one (`SELECT t.* ...`):
+-- every column of one table, in order, none overridden, each as nullable
+-- as the table says (a LEFT JOIN's right side is not). The row type is
+-- then the table's own.
+local function table_row(q, d, by_sql)
+    local tbl = d.columns[1] and by_sql[d.columns[1].table or ""]
+    if not tbl or #d.columns ~= #tbl.columns then return nil end
+    for i, c in ipairs(q.columns) do
+        local col = tbl.columns[i]
+        if by_sql[d.columns[i].table or ""] ~= tbl or c.origin ~= col
+            or q.column_types[c.name] or (col.not_null and not c.not_null)
+        then
+            return nil
+        end
+    end
+    return tbl
+end
+
 -- === Typing one query ===
 
 local function C_IDENT(s)
@@ -764,11 +782,7 @@ local function type_query(m, q, d, errs)
                 and not aggregate_only then
                 c.not_null = inner_side(toks, item, refs, by_sql[dc.table])
             end
-            if c.type == "enum" then
-                fail("result column '%s' is an enum column; enum results "
-                     .. "are not supported yet", name)
-                ok = false
-            end
+            c.origin = origin
         elseif item and item.kind == "count" then
             c.type, c.not_null = "bigint", true
         else
@@ -778,6 +792,16 @@ local function type_query(m, q, d, errs)
         end
         c.not_null = c.not_null == true
         q.columns[#q.columns + 1] = c
+    end
+    q.row_table = table_row(q, d, by_sql)
+    if not q.row_table then
+        for _, c in ipairs(q.columns) do
+            if c.type == "enum" then
+                fail("result column '%s' is an enum column; enum results "
+                     .. "are not supported yet", c.name)
+                ok = false
+            end
+        end
     end
     for _, name in ipairs(util.sorted_keys(q.column_types)) do
         if not names_seen[name] then

@@ -79,6 +79,29 @@ T.eq(err, T.shown(path) .. ":9: error: query \"albums\": no such column: "
      "a dropped column: SQLite's message against the query")
 T.eq(T.read(dir .. "/m.h"), before, "a dropped column: nothing written")
 
+-- SELECT t.*: the table's own row struct, unless an outer join makes its
+-- NOT NULL columns nullable.
+T.write(path, [[
+return schema "m" {
+    table "artist" { serial "id", text "name" { not_null = true } },
+    table "album" { serial "id", bigint "artist_id", text "title" },
+    query "artists" { returns = "many", sql = "SELECT a.* FROM artist a" },
+    query "owners" {
+        returns = "many",
+        sql = "SELECT ar.* FROM album al LEFT JOIN artist ar "
+            .. "ON ar.id = al.artist_id",
+    },
+}
+]])
+rc, _, err = gen()
+T.eq(rc, 0, "SELECT t.*: generates", err)
+h = T.read(dir .. "/m.h") or ""
+T.ok(h:find("typedef m_artist m_artists_row;", 1, true),
+     "SELECT t.*: the table's row struct", h)
+T.ok(h:find("typedef struct m_owners_row {\n    bool has_id;", 1)
+     and h:find("    const char *name; /* text, NULL = SQL NULL */", 1, true),
+     "SELECT t.* on a LEFT JOIN's right side: a nullable struct", h)
+
 -- Without ORMC_DESCRIBE, ormc compiles gen/describe.c into the cache once.
 T.write(path, schema("integer", TITLE))
 local cache = dir .. "/cache"

@@ -66,6 +66,12 @@ return schema "music" {
         sql = "SELECT count(*) AS n FROM albums WHERE artist_id = :artist",
     },
 
+    query "album_tracks" {
+        doc = "An album's tracks: rows of table track.",
+        returns = "many",
+        sql = "SELECT t.* FROM track t WHERE t.album_id = :album ORDER BY t.id",
+    },
+
     query "reprice" {
         doc = "Set the price of an album's tracks.",
         returns = "exec",

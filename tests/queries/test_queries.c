@@ -1,8 +1,8 @@
 /*
  * test_queries.c: the typed SQL queries of music.lua (docs/queries.md), on
  * SQLite and PostgreSQL: each returns kind, the cursor, NULLs from a LEFT
- * JOIN, a parameter used twice, count, a text per dialect, and the errors
- * of a query declared to return one row.
+ * JOIN, a parameter used twice, count, a text per dialect, rows of a table
+ * as its row struct, and the errors of a query declared to return one row.
  */
 #include <string.h>
 
@@ -182,6 +182,29 @@ static void test_exec_counts_changes(void **state)
     ormc_rollback(db);
 }
 
+static void test_rows_of_a_table_are_its_row_struct(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    int64_t ids[4];
+    seed(db, ids);
+
+    music_album_tracks_params p = {.album = ids[2]};
+    music_album_tracks_list l;
+    assert_ok(db, music_album_tracks(db, &p, &l));
+    assert_int_equal(l.count, 3);
+    music_track *t = &l.items[1]; /* the table's own row type */
+    assert_string_equal(t->name, "b");
+    assert_int_equal(t->album_id, ids[2]);
+    assert_true(t->price == 2.0);
+    /* a table row, as _get gives it */
+    music_track got;
+    assert_ok(db, music_track_get(db, t->id, &got));
+    assert_string_equal(got.name, t->name);
+    music_track_free(&got);
+    music_album_tracks_list_free(&l);
+    ormc_rollback(db);
+}
+
 /* A query declared to return one row that returns two: ORMC_INVALID, out
  * untouched. (Through the descriptor: every generated "one" query of
  * music.lua returns at most one row.) */
@@ -230,6 +253,7 @@ int main(void)
         ORMC_BACKEND_TEST(test_cursor_streams_the_rows),
         ORMC_BACKEND_TEST(test_one_found_not_found_and_too_many),
         ORMC_BACKEND_TEST(test_exec_counts_changes),
+        ORMC_BACKEND_TEST(test_rows_of_a_table_are_its_row_struct),
         ORMC_BACKEND_TEST(test_one_refuses_a_second_row),
     };
     return ormc_test_run_backends("queries_run", tests);

@@ -5,7 +5,8 @@
 --
 -- Normalized query:
 --   { name, doc, returns = "one" | "many" | "exec",
---     sql = { sqlite = text, postgres = text },
+--     sql = { sqlite = text, postgres = text } (the dialects it runs on),
+--     dialects = { sqlite = true, postgres = true } (or one of them),
 --     param_types = { [name] = type }, column_types = { [name] = { type,
 --     not_null } }, file, line }
 
@@ -26,8 +27,10 @@ local VALUE_TYPE = {}
 for _, t in ipairs(M.VALUE_TYPES) do VALUE_TYPE[t] = true end
 
 local OPTIONS = { doc = "string", returns = "string", sql = "any",
-                  params = "table", columns = "table" }
-local OPTION_NAMES = { "doc", "returns", "sql", "params", "columns" }
+                  params = "table", columns = "table", dialects = "table" }
+local OPTION_NAMES = { "doc", "returns", "sql", "params", "columns",
+                       "dialects" }
+local DIALECTS = { "sqlite", "postgres" }
 
 local function err(errs, q, hint, fmt, ...)
     errs:addf(q, hint, "query \"%s\": " .. fmt, q.name, ...)
@@ -71,9 +74,32 @@ function M.query(errs, raw)
     end
     q.returns = o.returns
 
+    -- The dialects it runs on: both unless `dialects` says.
+    q.dialects = { sqlite = true, postgres = true }
+    if o.dialects then
+        q.dialects = {}
+        if #o.dialects == 0 then
+            err(errs, q, 'dialects = { "sqlite" } or { "postgres" }',
+                "dialects lists no dialect")
+            ok = false
+        end
+        for _, dname in ipairs(o.dialects) do
+            if dname == "sqlite" or dname == "postgres" then
+                q.dialects[dname] = true
+            else
+                err(errs, q, 'dialects = { "sqlite" } or { "postgres" }',
+                    "dialects: unknown dialect '%s'", tostring(dname))
+                ok = false
+            end
+        end
+    end
+
     local sql = o.sql
     if type(sql) == "string" then
-        q.sql = { sqlite = sql, postgres = sql }
+        q.sql = {}
+        for _, dname in ipairs(DIALECTS) do
+            if q.dialects[dname] then q.sql[dname] = sql end
+        end
     elseif type(sql) == "table" then
         q.sql = {}
         for _, k in ipairs(util.sorted_keys(sql)) do
@@ -89,10 +115,17 @@ function M.query(errs, raw)
                 q.sql[k] = v
             end
         end
-        if ok and (q.sql.sqlite == nil or q.sql.postgres == nil) then
-            err(errs, q, "give both sqlite and postgres texts",
-                "sql has no %s text", q.sql.sqlite and "postgres" or "sqlite")
-            ok = false
+        for _, dname in ipairs(DIALECTS) do
+            if ok and q.dialects[dname] and q.sql[dname] == nil then
+                err(errs, q, format("give one, or leave %s out of "
+                                    .. "dialects", dname),
+                    "sql has no %s text", dname)
+                ok = false
+            elseif ok and not q.dialects[dname] and q.sql[dname] then
+                err(errs, q, nil, "sql has a %s text, which dialects leaves "
+                    .. "out", dname)
+                ok = false
+            end
         end
     elseif body.sql == nil then
         err(errs, q, "sql = [[ SELECT ... ]]", "has no sql")

@@ -135,9 +135,16 @@ function M.emit_header(b, m)
         local paras = { format("Query %s (%s:%d), returns %s.", q.name,
                                q.file, q.line, q.returns) }
         if q.doc then paras[#paras + 1] = q.doc end
+        if not q.text.sqlite then
+            paras[#paras + 1] = "PostgreSQL only: its functions return "
+                .. "ORMC_UNSUPPORTED on SQLite."
+        elseif not q.text.postgres then
+            paras[#paras + 1] = "SQLite only: its functions return "
+                .. "ORMC_UNSUPPORTED on PostgreSQL."
+        end
         util.comment_block(b, "", paras)
-        b:line("/* Runs, on SQLite:")
-        for _, l in ipairs(sql_lines(q.text.sqlite)) do
+        b:line("/* Runs, on %s:", q.text.sqlite and "SQLite" or "PostgreSQL")
+        for _, l in ipairs(sql_lines(q.text.sqlite or q.text.postgres)) do
             b:line(l == "" and " *" or (" *   " .. l))
         end
         b:line(" */")
@@ -213,6 +220,10 @@ local function emit_table(b, name, struct, label, cols, owned)
 end
 
 local function text_field(b, name, text)
+    if text == nil then
+        b:line("    .%s = NULL, /* not on this dialect */", name)
+        return
+    end
     b:line("    .%s =", name)
     local lines = cgen.literal_lines(text, "        ")
     lines[#lines] = lines[#lines] .. ","

@@ -175,8 +175,10 @@ local function run_describe(m)
     local ddl = emit_ddl.emit(dialect.sqlite, m, "ormc query check")
     local parts = { format("%d\n", #ddl), ddl }
     for _, q in ipairs(m.queries) do
-        parts[#parts + 1] = format("%s\t%d\n", q.name, #q.sql.sqlite)
-        parts[#parts + 1] = q.sql.sqlite
+        if q.sql.sqlite then
+            parts[#parts + 1] = format("%s\t%d\n", q.name, #q.sql.sqlite)
+            parts[#parts + 1] = q.sql.sqlite
+        end
     end
     local input = os.tmpname()
     local f = io.open(input, "wb")
@@ -619,6 +621,78 @@ local function table_row(q, d, by_sql)
     return tbl
 end
 
+-- The name an item gives its column with an alias (`x AS a`, `x a`), or
+-- nil (item_kind's rule).
+local function item_alias(toks, it)
+    local a, b = it.first, it.last
+    if b - 1 >= a and toks[b - 1].v == "as" then return toks[b].v end
+    if b > a and toks[b].k == "id" and ((toks[b - 1].v ~= "."
+        and toks[b - 1].k ~= "op") or toks[b - 1].v == ")") then
+        return toks[b].v
+    end
+    return nil
+end
+
+-- What ormc_describe says of a query, read from the PostgreSQL text of a
+-- query that only PostgreSQL runs: the parameters in order of first
+-- appearance, each select item's name as PostgreSQL gives it and, for a
+-- plain column reference, its origin. Nothing is checked against a
+-- database (docs/queries.md).
+local function lexical_describe(m, q)
+    local by_sql = m.tables_by_sql
+    local toks = lex(q.sql.postgres)
+    local refs = table_refs(toks, by_sql)
+    local d = { params = {}, columns = {} }
+    local seen = {}
+    for _, t in ipairs(toks) do
+        if t.k == "param" and not seen[t.v] then
+            seen[t.v] = true
+            d.params[#d.params + 1] = ":" .. t.v
+        end
+    end
+    if q.returns == "exec" then return d end
+    local items = select_items(toks)
+    if not items then
+        d.error = "cannot read the select list of its text (a compound "
+            .. "SELECT, or no SELECT): give it a SQLite text too"
+        return d
+    end
+    for _, it in ipairs(items) do
+        local kind, at = item_kind(toks, it)
+        if kind == "star" then
+            for _, r in ipairs(refs) do
+                if r.top and (at == nil or r.alias == at) then
+                    if not r.table then
+                        d.error = "cannot expand * over what is no table"
+                        return d
+                    end
+                    for _, c in ipairs(r.table.columns) do
+                        d.columns[#d.columns + 1] = {
+                            name = c.sql_name, table = r.table.sql_name,
+                            column = c.sql_name }
+                    end
+                end
+            end
+        else
+            local col = { name = item_alias(toks, it) }
+            if kind == "column" then
+                local c = column_at(toks, at, refs, by_sql)
+                if c then
+                    col.table = c.table.sql_name
+                    col.column = c.column.sql_name
+                end
+                col.name = col.name or toks[it.last].v
+            elseif kind == "count" then
+                col.name = col.name or "count"
+            end
+            -- PostgreSQL's name for an expression without an alias
+            col.name = col.name or "?column?"
+            d.columns[#d.columns + 1] = col
+        end
+    end
+    return d
+end
+
 -- === Typing one query ===
 
 local function C_IDENT(s)
@@ -634,7 +708,7 @@ local function type_query(m, q, d, errs)
         return
     end
     local by_sql = m.tables_by_sql
-    local toks = lex(q.sql.sqlite)
+    local toks = lex(q.sql.sqlite or q.sql.postgres)
     local refs = table_refs(toks, by_sql)
     local inserts = insert_columns(toks, refs) or {}
 
@@ -698,7 +772,7 @@ local function type_query(m, q, d, errs)
 
     -- The same parameters in the PostgreSQL text.
     local pg_names, pg_seen = {}, {}
-    for _, t in ipairs(lex(q.sql.postgres)) do
+    for _, t in ipairs(lex(q.sql.postgres or "")) do
         if t.k == "param" and not pg_seen[t.v] then
             pg_seen[t.v] = true
             pg_names[#pg_names + 1] = t.v
@@ -706,7 +780,7 @@ local function type_query(m, q, d, errs)
     end
     local names = {}
     for i, p in ipairs(q.params) do names[i] = p.name end
-    if concat(pg_names, ",") ~= concat(names, ",") then
+    if q.sql.postgres and concat(pg_names, ",") ~= concat(names, ",") then
         fail("the postgres text's parameters (%s) differ from the sqlite "
              .. "text's (%s)", concat(pg_names, ", "), concat(names, ", "))
         ok = false
@@ -761,8 +835,9 @@ local function type_query(m, q, d, errs)
         local origin = dc.table and by_sql[dc.table]
         origin = origin and origin.by_sql[dc.column]
         local over = q.column_types[name]
-        if not C_IDENT(name) or keywords.reserved_c(name) or keywords.c[name]
-            or name == "ormc_owned" then
+        local bad_name = not C_IDENT(name) or keywords.reserved_c(name)
+            or keywords.c[name] or name == "ormc_owned"
+        if bad_name then
             fail("result column '%s' is not a valid C identifier (name it "
                  .. "with AS)", name)
             ok = false
@@ -785,7 +860,7 @@ local function type_query(m, q, d, errs)
             c.origin = origin
         elseif item and item.kind == "count" then
             c.type, c.not_null = "bigint", true
-        else
+        elseif not bad_name then
             fail("cannot tell the type of result column '%s' (add columns "
                  .. "= { %s = { type = \"...\" } })", name, name)
             ok = false
@@ -816,7 +891,7 @@ local function type_query(m, q, d, errs)
     local index = {}
     for _, p in ipairs(q.params) do index[p.name] = p.n end
     for _, which in ipairs { "sqlite", "postgres" } do
-        local src, out, pos = q.sql[which], {}, 1
+        local src, out, pos = q.sql[which] or "", {}, 1
         for _, t in ipairs(lex(src)) do
             if t.k == "param" then
                 out[#out + 1] = src:sub(pos, t.s - 1)
@@ -825,7 +900,7 @@ local function type_query(m, q, d, errs)
             end
         end
         out[#out + 1] = src:sub(pos)
-        q.text[which] = tidy(concat(out))
+        q.text[which] = q.sql[which] and tidy(concat(out))
     end
 end
 
@@ -846,6 +921,7 @@ function M.describe(m, errs)
     end
     for _, q in ipairs(m.queries) do
         local d = result[q.name]
+        if not q.dialects.sqlite then d = lexical_describe(m, q) end
         if d == nil then
             errs:addf(q, nil, "query \"%s\": the checker said nothing of it",
                       q.name)

@@ -293,8 +293,9 @@ void ormc_cursor_close(ormc_cursor *cur);
  */
 typedef struct ormc_sql_query {
     const char *name;         /* the query's DSL name */
-    const char *sqlite;       /* its text on SQLite */
-    const char *postgres;     /* its text on PostgreSQL */
+    const char *sqlite;       /* its text on SQLite; NULL: it does not run
+                                 there (ORMC_UNSUPPORTED) */
+    const char *postgres;     /* its text on PostgreSQL; NULL: likewise */
     const ormc_table *params; /* its parameters, or NULL for none */
     const ormc_table *row;    /* its result row, or NULL (exec) */
 } ormc_sql_query;

@@ -35,6 +35,10 @@ int ormc__sql_open(ormc_db *db, const ormc_sql_query *q, const void *params,
         return ormc__error(db, ORMC_INVALID, NULL, NULL,
                            "query %s: no parameters given", q->name);
     const char *sql = db->backend == ORMC_POSTGRES ? q->postgres : q->sqlite;
+    if (sql == NULL)
+        return ormc__error(
+            db, ORMC_UNSUPPORTED, NULL, NULL, "query %s does not run on %s",
+            q->name, db->backend == ORMC_POSTGRES ? "PostgreSQL" : "SQLite");
     ormc__key k;
     ormc__key_init(&k, ORMC__KEY_SQL_QUERY, NULL);
     ormc__key_add(&k, &q, sizeof q);

@@ -72,6 +72,20 @@ return schema "music" {
         sql = "SELECT t.* FROM track t WHERE t.album_id = :album ORDER BY t.id",
     },
 
+    query "artists_like" {
+        doc = "Artists whose name matches a pattern, ignoring case: "
+            .. "PostgreSQL's ILIKE.",
+        returns = "many",
+        dialects = { "postgres" },
+        sql = [[
+            SELECT ar.id, ar.name, count(al.id) AS albums
+            FROM artist ar LEFT JOIN albums al ON al.artist_id = ar.id
+            WHERE ar.name ILIKE :pattern
+            GROUP BY ar.id, ar.name
+            ORDER BY ar.id
+        ]],
+    },
+
     query "reprice" {
         doc = "Set the price of an album's tracks.",
         returns = "exec",

@@ -182,6 +182,80 @@ static void test_exec_counts_changes(void **state)
     ormc_rollback(db);
 }
 
+static void test_a_query_of_one_dialect(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    int64_t ids[4];
+    seed(db, ids);
+
+    music_artists_like_params p = {.pattern = "%A%"};
+    music_artists_like_list l = {0};
+    int rc = music_artists_like(db, &p, &l);
+    if (ormc_test_backend() == ORMC_SQLITE) {
+        /* PostgreSQL only: refused, nothing sent */
+        assert_int_equal(rc, ORMC_UNSUPPORTED);
+        assert_non_null(strstr(ormc_errmsg(db), "artists_like"));
+        assert_null(l.items);
+        music_artists_like_cursor c;
+        assert_int_equal(music_artists_like_cursor_open(db, &p, &c),
+                         ORMC_UNSUPPORTED);
+        assert_null(c.impl);
+    } else {
+        assert_ok(db, rc);
+        assert_int_equal(l.count, 1); /* Ada (ILIKE), not Bob */
+        assert_int_equal(l.items[0].id, ids[0]);
+        assert_string_equal(l.items[0].name, "Ada");
+        assert_int_equal(l.items[0].albums, 2);
+        music_artists_like_list_free(&l);
+    }
+    ormc_rollback(db);
+}
+
+/* What the hooks see of a query: the trace hook its statement, the change
+ * hook nothing (ormc cannot tell which rows a statement changed). */
+typedef struct seen {
+    int changes;
+    int traced;
+    int64_t rows;
+} seen;
+
+static void on_change(void *ctx, const ormc_table *t, ormc_change op,
+                      const void *row)
+{
+    (void)t;
+    (void)op;
+    (void)row;
+    ((seen *)ctx)->changes++;
+}
+
+static void on_trace(void *ctx, const ormc_trace_event *ev)
+{
+    seen *s = ctx;
+    if (strstr(ev->sql, "UPDATE track SET price = $1") != NULL) {
+        s->traced++;
+        s->rows = ev->rows;
+    }
+}
+
+static void test_hooks_see_a_query(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    int64_t ids[4];
+    seed(db, ids);
+
+    seen s = {0};
+    ormc_on_change(db, on_change, &s);
+    ormc_set_trace(db, on_trace, &s);
+    music_reprice_params p = {.price = 3.0, .album = ids[3]};
+    assert_ok(db, music_reprice(db, &p, NULL));
+    assert_int_equal(s.traced, 1);
+    assert_int_equal(s.rows, 1);
+    assert_int_equal(s.changes, 0);
+    ormc_set_trace(db, NULL, NULL);
+    ormc_on_change(db, NULL, NULL);
+    ormc_rollback(db);
+}
+
 static void test_rows_of_a_table_are_its_row_struct(void **state)
 {
     ormc_db *db = ormc_test_db(state);
@@ -254,6 +328,8 @@ int main(void)
         ORMC_BACKEND_TEST(test_one_found_not_found_and_too_many),
         ORMC_BACKEND_TEST(test_exec_counts_changes),
         ORMC_BACKEND_TEST(test_rows_of_a_table_are_its_row_struct),
+        ORMC_BACKEND_TEST(test_hooks_see_a_query),
+        ORMC_BACKEND_TEST(test_a_query_of_one_dialect),
         ORMC_BACKEND_TEST(test_one_refuses_a_second_row),
     };
     return ormc_test_run_backends("queries_run", tests);

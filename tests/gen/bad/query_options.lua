@@ -16,7 +16,7 @@ return schema "s" {
 --! tests/gen/bad/query_options.lua:4: error: query "no_returns": says nothing of what it returns (returns = "one", "many" or "exec")
 --! tests/gen/bad/query_options.lua:5: error: query "bad_returns": unknown returns 'all' (returns = "one", "many" or "exec")
 --! tests/gen/bad/query_options.lua:6: error: query "no_sql": has no sql (sql = [[ SELECT ... ]])
---! tests/gen/bad/query_options.lua:7: error: query "half": sql has no postgres text (give both sqlite and postgres texts)
+--! tests/gen/bad/query_options.lua:7: error: query "half": sql has no postgres text (give one, or leave postgres out of dialects)
 --! tests/gen/bad/query_options.lua:8: error: query "bad_type": parameter 'x': unknown type 'varchar' (the types are integer, bigint, double, boolean, text, blob, timestamp, json, uuid)
 --! tests/gen/bad/query_options.lua:10: error: query name 'Bad' is not a valid name (did you mean 'bad'?)
 --! tests/gen/bad/query_options.lua:12: error: duplicate query 'dup' (the first is at line 11)

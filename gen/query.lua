@@ -123,41 +123,57 @@ local function shell_quote(s)
     return "'" .. s:gsub("'", "'\\''") .. "'"
 end
 
--- The path of ormc_describe, or nil and why. ORMC_DESCRIBE when set (a
--- build sets it); else a copy compiled from gen/describe.c into the user's
--- cache, named by the hash of its source.
-local function helper()
-    local set = os.getenv("ORMC_DESCRIBE")
+-- The checkers: the SQLite one every query needs, the PostgreSQL one of
+-- `ormc check --url`. env: the variable a build sets to the built program;
+-- libs: how to link it when the generator compiles it itself; needs: what
+-- to install when that fails.
+local CHECKERS = {
+    sqlite = { name = "ormc_describe", src = "describe.c",
+               env = "ORMC_DESCRIBE", libs = "-lsqlite3",
+               needs = "libsqlite3-dev" },
+    postgres = { name = "ormc_describe_pg", src = "describe_pg.c",
+                 env = "ORMC_DESCRIBE_PG",
+                 libs = "$(pkg-config --cflags --libs libpq 2>/dev/null "
+                     .. "|| echo -I/usr/include/postgresql -lpq)",
+                 needs = "libpq-dev" },
+}
+
+-- The path of a checker, or nil and why: its env variable when set (a
+-- build sets it); else a copy compiled from gen/ into the user's cache,
+-- named by the hash of its source.
+local function helper(which)
+    local k = CHECKERS[which]
+    local set = os.getenv(k.env)
     if set and set ~= "" then return set end
-    local src = gen_dir() .. "/describe.c"
+    local src = gen_dir() .. "/" .. k.src
     local text = read_file(src)
     if not text then
-        return nil, format("%s is missing; set ORMC_DESCRIBE to a built "
-                           .. "ormc_describe", src)
+        return nil, format("%s is missing; set %s to a built %s", src,
+                           k.env, k.name)
     end
     local cache = os.getenv("XDG_CACHE_HOME")
     if cache == nil or cache == "" then
         cache = (os.getenv("HOME") or "/tmp") .. "/.cache"
     end
     cache = cache .. "/ormc"
-    local exe = format("%s/ormc_describe-%s", cache, util.fnv1a64(text))
+    local exe = format("%s/%s-%s", cache, k.name, util.fnv1a64(text))
     if read_file(exe) then return exe end
     local log = os.tmpname()
     local tmp = format("%s.tmp%d", exe, math.random(1, 1 << 30))
-    local cmd = format("mkdir -p %s && ${CC:-cc} -O1 -o %s %s -lsqlite3 "
+    local cmd = format("mkdir -p %s && ${CC:-cc} -O1 -o %s %s %s "
                        .. ">%s 2>&1 && mv -f %s %s", shell_quote(cache),
-                       shell_quote(tmp), shell_quote(src), shell_quote(log),
-                       shell_quote(tmp), shell_quote(exe))
+                       shell_quote(tmp), shell_quote(src), k.libs,
+                       shell_quote(log), shell_quote(tmp), shell_quote(exe))
     local ok = os.execute(cmd)
     local why = read_file(log) or ""
     os.remove(log)
     os.remove(tmp)
     if not ok then
         return nil, format("cannot build the query checker from %s (install "
-                           .. "a C compiler and libsqlite3-dev, or set "
-                           .. "ORMC_DESCRIBE to a built ormc_describe): %s",
-                           src, (why:match("[^\n]*error[^\n]*")
-                                 or why:match("^[^\n]*") or "?"))
+                           .. "a C compiler and %s, or set %s to a built "
+                           .. "%s): %s", src, k.needs, k.env, k.name,
+                           (why:match("[^\n]*error[^\n]*")
+                            or why:match("^[^\n]*") or "?"))
     end
     return exe
 end
@@ -166,18 +182,21 @@ local function unescape(s)
     return (s:gsub("\\(.)", { t = "\t", n = "\n", r = "\r", ["\\"] = "\\" }))
 end
 
--- Run ormc_describe on the model's DDL and its queries' SQLite texts.
--- Returns { [query name] = { error = msg } or { params = { names },
--- columns = { { name, table, column, decl } } } }, or nil and why.
-local function run_describe(m)
-    local exe, why = helper()
+-- Run checker `which` (with the extra shell words `args`) on the model's
+-- DDL of that dialect and its queries' texts of that dialect (field `text`
+-- of q: "sql" as written, "text" with $N). Returns { [query name] =
+-- { error = msg, params = { fields... }, columns = { fields... } } }, each
+-- record's fields after its kind, or nil and why.
+local function run_checker(m, which, args, field)
+    local exe, why = helper(which)
     if not exe then return nil, why end
-    local ddl = emit_ddl.emit(dialect.sqlite, m, "ormc query check")
+    local ddl = emit_ddl.emit(dialect.by_name[which], m, "ormc query check")
     local parts = { format("%d\n", #ddl), ddl }
     for _, q in ipairs(m.queries) do
-        if q.sql.sqlite then
-            parts[#parts + 1] = format("%s\t%d\n", q.name, #q.sql.sqlite)
-            parts[#parts + 1] = q.sql.sqlite
+        local text = q[field] and q[field][which]
+        if text then
+            parts[#parts + 1] = format("%s\t%d\n", q.name, #text)
+            parts[#parts + 1] = text
         end
     end
     local input = os.tmpname()
@@ -185,31 +204,47 @@ local function run_describe(m)
     if not f then return nil, "cannot write a temporary file" end
     f:write(concat(parts))
     f:close()
-    local p = io.popen(format("%s < %s 2>&1", shell_quote(exe),
+    local p = io.popen(format("%s %s < %s 2>&1", shell_quote(exe), args,
                               shell_quote(input)), "r")
     local out = p and p:read("a") or ""
     local ok = p and p:close()
     os.remove(input)
     if not ok then
-        return nil, format("%s failed: %s", exe, out:match("^[^\n]*"))
+        return nil, format("%s failed: %s", CHECKERS[which].name,
+                           out:match("^[^\n]*"))
     end
     local result, cur = {}, nil
     for line in out:gmatch("([^\n]*)\n") do
-        local f = {}
-        for field in (line .. "\t"):gmatch("([^\t]*)\t") do
-            f[#f + 1] = unescape(field)
+        local rec = {}
+        for x in (line .. "\t"):gmatch("([^\t]*)\t") do
+            rec[#rec + 1] = unescape(x)
         end
-        if f[1] == "query" then
+        local kind = table.remove(rec, 1)
+        if kind == "query" then
             cur = { params = {}, columns = {} }
-            result[f[2]] = cur
-        elseif f[1] == "error" then
-            cur.error = f[2]
-        elseif f[1] == "param" then
-            cur.params[tonumber(f[2])] = f[3]
-        elseif f[1] == "column" then
-            cur.columns[tonumber(f[2]) + 1] = {
-                name = f[3], table = f[4] ~= "" and f[4] or nil,
-                column = f[5] ~= "" and f[5] or nil }
+            result[rec[1]] = cur
+        elseif kind == "error" then
+            cur.error = rec[1]
+        elseif kind == "param" then
+            cur.params[tonumber(rec[1])] = rec
+        elseif kind == "column" then
+            cur.columns[tonumber(rec[1]) + 1] = rec
+        end
+    end
+    return result
+end
+
+-- ormc_describe's answer on the SQLite texts: params = { names },
+-- columns = { { name, table, column } }.
+local function run_describe(m)
+    local result, why = run_checker(m, "sqlite", "", "sql")
+    if not result then return nil, why end
+    for _, d in pairs(result) do
+        for i, rec in ipairs(d.params) do d.params[i] = rec[2] end
+        for i, rec in ipairs(d.columns) do
+            d.columns[i] = { name = rec[2],
+                             table = rec[3] ~= "" and rec[3] or nil,
+                             column = rec[4] ~= "" and rec[4] or nil }
         end
     end
     return result
@@ -927,6 +962,64 @@ function M.describe(m, errs)
                       q.name)
         else
             type_query(m, q, d, errs)
+        end
+    end
+end
+
+-- === Checking on a live PostgreSQL (ormc check --url) ===
+
+-- The type OIDs PostgreSQL may describe a value of each type as.
+local PG_TEXT = { [25] = true, [1043] = true } -- text, varchar
+local PG_TYPES = {
+    integer = { [23] = true }, bigint = { [20] = true },
+    double = { [701] = true }, boolean = { [16] = true },
+    text = PG_TEXT, enum = PG_TEXT, blob = { [17] = true },
+    json = { [3802] = true, [114] = true }, -- jsonb, json
+    timestamp = { [1114] = true, [1184] = true }, uuid = { [2950] = true },
+}
+
+-- Prepare every PostgreSQL text of model m (as generated: $N) on the
+-- server at url, in a schema of its own made from the schema's DDL and
+-- rolled back, and compare the parameter and result types PostgreSQL
+-- describes with the generated ones; errors go to errs.
+function M.check_url(m, url, errs)
+    if #m.queries == 0 then return end
+    local result, why = run_checker(m, "postgres", shell_quote(url), "text")
+    if not result then
+        errs:addf(m.queries[1], nil, "query \"%s\": %s", m.queries[1].name,
+                  why)
+        return
+    end
+    for _, q in ipairs(m.queries) do
+        local function fail(fmt, ...)
+            errs:addf(q, nil, "query \"%s\": " .. fmt, q.name, ...)
+        end
+        local d = q.text and q.text.postgres and result[q.name]
+        if not d then
+            -- not a PostgreSQL query
+        elseif d.error then
+            fail("PostgreSQL: %s", d.error)
+        elseif #d.params ~= #q.params then
+            fail("PostgreSQL counts %d parameters; the generated code %d",
+                 #d.params, #q.params)
+        elseif #d.columns ~= #q.columns then
+            fail("PostgreSQL returns %d columns; the generated code reads %d",
+                 #d.columns, #q.columns)
+        else
+            for i, p in ipairs(q.params) do
+                local rec = d.params[i]
+                if not PG_TYPES[p.type][tonumber(rec[2])] then
+                    fail("PostgreSQL takes parameter ':%s' as %s; the "
+                         .. "generated type is %s", p.name, rec[3], p.type)
+                end
+            end
+            for i, c in ipairs(q.columns) do
+                local rec = d.columns[i]
+                if not PG_TYPES[c.type][tonumber(rec[3])] then
+                    fail("PostgreSQL returns column '%s' as %s; the generated "
+                         .. "type is %s", c.name, rec[4], c.type)
+                end
+            end
         end
     end
 end

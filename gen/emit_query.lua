@@ -99,6 +99,13 @@ local function row_table(p, q)
     return "&" .. p .. "_row_table"
 end
 
+-- The C type of a parameter or result column: an enum's is its column's
+-- enum type.
+local function ctype(c)
+    if c.type == "enum" then return c.enum_col.ctype end
+    return types.info[c.type].c
+end
+
 -- The struct of fields `cols` (params or result columns), named `name`.
 local function emit_struct(b, name, cols, owned)
     b:line("typedef struct %s {", name)
@@ -115,7 +122,7 @@ local function emit_struct(b, name, cols, owned)
         else
             note = c.type .. ", nullable"
         end
-        b:line("    %s; /* %s */", cgen.decl(info.c, c.name), note)
+        b:line("    %s; /* %s */", cgen.decl(ctype(c), c.name), note)
     end
     if owned then
         b:line("    /* the one allocation a fetched row owns; NULL for "
@@ -198,6 +205,10 @@ local function emit_table(b, name, struct, label, cols, owned)
                    c.name)
         else
             b:line("        .has_offset = ORMC_NO_HAS,")
+        end
+        if c.type == "enum" then
+            b:line("        .enum_values = %s_labels,", c.enum_col.ctype)
+            b:line("        .n_enum_values = %d,", #c.enum_col.labels)
         end
         b:line("        .ref_column = -1,")
         b:line("    },")

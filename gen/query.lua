@@ -403,7 +403,7 @@ local function param_type(toks, i, refs, by_sql, insert_cols)
     end
     if insert_cols and insert_cols[i] then
         local c = insert_cols[i]
-        return value_type(c), c.sql_name
+        return value_type(c), c.sql_name, c
     end
     -- col OP :p (OP possibly followed by NOT: IS NOT, NOT LIKE)
     local j = i - 1
@@ -412,7 +412,7 @@ local function param_type(toks, i, refs, by_sql, insert_cols)
         local k = j - 1
         if toks[k] and toks[k].v == "not" then k = k - 1 end
         local c = column_ending(toks, k, refs, by_sql)
-        if c then return value_type(c.column), c.column.sql_name end
+        if c then return value_type(c.column), c.column.sql_name, c.column end
     end
     -- :p OP col
     local n = toks[i + 1]
@@ -420,16 +420,16 @@ local function param_type(toks, i, refs, by_sql, insert_cols)
         local k = i + 2
         if toks[k] and toks[k].v == "not" then k = k + 1 end
         local c = column_at(toks, k, refs, by_sql)
-        if c then return value_type(c.column), c.column.sql_name end
+        if c then return value_type(c.column), c.column.sql_name, c.column end
     end
     -- col BETWEEN :a AND :b
     if p and p.v == "between" then
         local c = column_ending(toks, i - 2, refs, by_sql)
-        if c then return value_type(c.column), c.column.sql_name end
+        if c then return value_type(c.column), c.column.sql_name, c.column end
     end
     if p and p.v == "and" and toks[i - 3] and toks[i - 3].v == "between" then
         local c = column_ending(toks, i - 4, refs, by_sql)
-        if c then return value_type(c.column), c.column.sql_name end
+        if c then return value_type(c.column), c.column.sql_name, c.column end
     end
     -- col IN (:a, :b, ...)
     if p and (p.v == "(" or p.v == ",") then
@@ -440,7 +440,7 @@ local function param_type(toks, i, refs, by_sql, insert_cols)
         end
         if k > 1 and toks[k - 1].v == "in" then
             local c = column_ending(toks, k - 2, refs, by_sql)
-            if c then return value_type(c.column), c.column.sql_name end
+            if c then return value_type(c.column), c.column.sql_name, c.column end
         end
     end
     return nil
@@ -777,28 +777,29 @@ local function type_query(m, q, d, errs)
     local found = {}
     for i, t in ipairs(toks) do
         if t.k == "param" and seen[t.v] then
-            local ty, from = param_type(toks, i, refs, by_sql, inserts)
+            local ty, from, col = param_type(toks, i, refs, by_sql, inserts)
             if ty then
                 local prev = found[t.v]
-                if prev and prev.type ~= ty and not q.param_types[t.v] then
+                -- (two enums agree when they are the same column's)
+                if prev and (prev.type ~= ty or (ty == "enum"
+                        and prev.column ~= col))
+                    and not q.param_types[t.v] then
                     fail("parameter ':%s' is compared with %s (%s) and %s "
                          .. "(%s); say which with params = { %s = \"...\" }",
                          t.v, prev.from, prev.type, from, ty, t.v)
                     ok = false
                 end
-                found[t.v] = prev or { type = ty, from = from }
+                found[t.v] = prev or { type = ty, from = from, column = col }
             end
         end
     end
     for _, p in ipairs(q.params) do
         p.type = q.param_types[p.name] or (found[p.name] or {}).type
+        -- an enum parameter is of its column's enum type, with its labels
+        if p.type == "enum" then p.enum_col = found[p.name].column end
         -- a parameter is a value; a text or blob one may be NULL (SQL NULL)
         p.not_null = p.type ~= nil and not types.info[p.type].pointer
-        if p.type == "enum" then
-            fail("parameter ':%s' meets an enum column; enum parameters are "
-                 .. "not supported yet", p.name)
-            ok = false
-        elseif p.type == nil then
+        if p.type == nil then
             fail("cannot tell the type of parameter ':%s' (add params = { %s "
                  .. "= \"type\" })", p.name, p.name)
             ok = false
@@ -893,6 +894,7 @@ local function type_query(m, q, d, errs)
                 c.not_null = inner_side(toks, item, refs, by_sql[dc.table])
             end
             c.origin = origin
+            if c.type == "enum" then c.enum_col = origin end
         elseif item and item.kind == "count" then
             c.type, c.not_null = "bigint", true
         elseif not bad_name then
@@ -904,15 +906,6 @@ local function type_query(m, q, d, errs)
         q.columns[#q.columns + 1] = c
     end
     q.row_table = table_row(q, d, by_sql)
-    if not q.row_table then
-        for _, c in ipairs(q.columns) do
-            if c.type == "enum" then
-                fail("result column '%s' is an enum column; enum results "
-                     .. "are not supported yet", c.name)
-                ok = false
-            end
-        end
-    end
     for _, name in ipairs(util.sorted_keys(q.column_types)) do
         if not names_seen[name] then
             fail("columns names '%s', which is no result column", name)

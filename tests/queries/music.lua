@@ -1,6 +1,7 @@
 -- The schema of the typed SQL query tests (test_queries.c): three tables and
 -- a query of each kind, with a join, a LEFT JOIN, a GROUP BY with count, a
--- parameter used twice and a text per dialect.
+-- parameter used twice, a text per dialect, a query of one dialect, rows of
+-- a table, enums.
 return schema "music" {
     table "artist" {
         serial "id",
@@ -18,6 +19,7 @@ return schema "music" {
         bigint "album_id" { not_null = true, references = "album.id" },
         text "name" { not_null = true },
         double "price" { not_null = true },
+        enum "kind" { values = { "song", "interlude" }, not_null = true },
     },
 
     query "tracks_of" {
@@ -84,6 +86,13 @@ return schema "music" {
             GROUP BY ar.id, ar.name
             ORDER BY ar.id
         ]],
+    },
+
+    query "tracks_by_kind" {
+        doc = "The tracks of a kind: an enum parameter and result.",
+        returns = "many",
+        sql = "SELECT t.name, t.kind FROM track t WHERE t.kind = :kind "
+            .. "ORDER BY t.id",
     },
 
     query "reprice" {

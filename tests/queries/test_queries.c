@@ -1,16 +1,17 @@
 /*
  * test_queries.c: the typed SQL queries of music.lua (docs/queries.md), on
  * SQLite and PostgreSQL: each returns kind, the cursor, NULLs from a LEFT
- * JOIN, a parameter used twice, count, a text per dialect, rows of a table
- * as its row struct, and the errors of a query declared to return one row.
+ * JOIN, a parameter used twice, count, a text per dialect, a query of one
+ * dialect, rows of a table as its row struct, enums, the hooks, and the
+ * errors of a query declared to return one row.
  */
 #include <string.h>
 
 #include "music.h"
 #include "ormc_test.h"
 
-/* Two artists: Ada with albums One (1999: tracks a, b, c) and Two (no year:
- * track d), Bob with none. ids[]: artist Ada, Bob, album One, Two. */
+/* Two artists: Ada with albums One (1999: songs a, b, c) and Two (no year:
+ * interlude d), Bob with none. ids[]: artist Ada, Bob, album One, Two. */
 static void seed(ormc_db *db, int64_t ids[4])
 {
     assert_ok(db, music_schema_create(db));
@@ -26,7 +27,9 @@ static void seed(ormc_db *db, int64_t ids[4])
     for (int i = 0; i < 4; i++) {
         music_track t = {.album_id = i < 3 ? one.id : two.id,
                          .name = names[i],
-                         .price = 1.0 + i};
+                         .price = 1.0 + i,
+                         .kind = i == 3 ? MUSIC_TRACK_KIND_INTERLUDE
+                                        : MUSIC_TRACK_KIND_SONG};
         assert_ok(db, music_track_insert(db, &t));
     }
     assert_ok(db, ormc_commit(db));
@@ -211,6 +214,31 @@ static void test_a_query_of_one_dialect(void **state)
     ormc_rollback(db);
 }
 
+static void test_enum_parameter_and_result(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    int64_t ids[4];
+    seed(db, ids);
+
+    music_tracks_by_kind_params p = {.kind = MUSIC_TRACK_KIND_INTERLUDE};
+    music_tracks_by_kind_list l;
+    assert_ok(db, music_tracks_by_kind(db, &p, &l));
+    assert_int_equal(l.count, 1);
+    assert_string_equal(l.items[0].name, "d");
+    assert_int_equal(l.items[0].kind, MUSIC_TRACK_KIND_INTERLUDE);
+    music_tracks_by_kind_list_free(&l);
+    p.kind = MUSIC_TRACK_KIND_SONG;
+    assert_ok(db, music_tracks_by_kind(db, &p, &l));
+    assert_int_equal(l.count, 3);
+    assert_int_equal(l.items[2].kind, MUSIC_TRACK_KIND_SONG);
+    music_tracks_by_kind_list_free(&l);
+    /* a value out of range is refused before anything is sent */
+    p.kind = (music_track_kind)7;
+    assert_int_equal(music_tracks_by_kind(db, &p, &l), ORMC_INVALID);
+    assert_null(l.items);
+    ormc_rollback(db);
+}
+
 /* What the hooks see of a query: the trace hook its statement, the change
  * hook nothing (ormc cannot tell which rows a statement changed). */
 typedef struct seen {
@@ -330,6 +358,7 @@ int main(void)
         ORMC_BACKEND_TEST(test_rows_of_a_table_are_its_row_struct),
         ORMC_BACKEND_TEST(test_hooks_see_a_query),
         ORMC_BACKEND_TEST(test_a_query_of_one_dialect),
+        ORMC_BACKEND_TEST(test_enum_parameter_and_result),
         ORMC_BACKEND_TEST(test_one_refuses_a_second_row),
     };
     return ormc_test_run_backends("queries_run", tests);

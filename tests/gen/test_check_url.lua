@@ -21,6 +21,10 @@ local rc, out, err = check("tests/queries/music.lua")
 T.eq(rc, 0, "music.lua: the types agree", err)
 T.eq(out, "", "music.lua: nothing on stdout")
 
+-- The example schema's reports, one of them PostgreSQL-only.
+rc, _, err = check("schema/shop.lua")
+T.eq(rc, 0, "shop.lua: the types agree", err)
+
 -- With -o, the output directory is compared too.
 T.must(T.ormc .. " gen -o " .. T.quote(dir) .. " tests/queries/music.lua")
 rc, _, err = check("tests/queries/music.lua", "-o " .. T.quote(dir) .. " ")

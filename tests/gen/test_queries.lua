@@ -79,6 +79,34 @@ T.eq(err, T.shown(path) .. ":9: error: query \"albums\": no such column: "
      "a dropped column: SQLite's message against the query")
 T.eq(T.read(dir .. "/m.h"), before, "a dropped column: nothing written")
 
+-- Where else a parameter's type comes from: BETWEEN, IN, INSERT, ILIKE.
+T.write(path, [[
+return schema "m" {
+    table "t" { serial "id", text "name", integer "n", double "x" },
+    query "range" {
+        returns = "many",
+        sql = "SELECT id FROM t WHERE n BETWEEN :lo AND :hi "
+            .. "OR id IN (:a, :b) OR name LIKE :pat",
+    },
+    query "add" {
+        returns = "exec",
+        sql = "INSERT INTO t (name, x) VALUES (:name, :x)",
+    },
+}
+]])
+rc, _, err = gen()
+T.eq(rc, 0, "more operators: generates", err)
+h = T.read(dir .. "/m.h") or ""
+T.ok(h:find("    int32_t lo; /* integer, not null */\n"
+            .. "    int32_t hi; /* integer, not null */\n"
+            .. "    int64_t a; /* bigint, not null */\n"
+            .. "    int64_t b; /* bigint, not null */\n"
+            .. "    const char *pat; /* text, NULL = SQL NULL */", 1, true),
+     "BETWEEN, IN and LIKE type their parameters", h)
+T.ok(h:find("    const char *name; /* text, NULL = SQL NULL */\n"
+            .. "    double x; /* double, not null */", 1, true),
+     "INSERT ... VALUES types its parameters by the column list", h)
+
 -- SELECT t.*: the table's own row struct, unless an outer join makes its
 -- NOT NULL columns nullable.
 T.write(path, [[

@@ -3,7 +3,8 @@
 #
 #   lib/libormc.a, lib/libormc.so*          the runtime
 #   include/ormc.h, include/ormc_generated.h  its headers
-#   share/ormc/gen/*.lua, share/ormc/bin/ormc   the generator
+#   share/ormc/gen/*.lua, share/ormc/bin/ormc   the generator (and
+#   share/ormc/gen/describe.c               its query checker's source)
 #   bin/ormc -> ../share/ormc/bin/ormc      its command line
 #   lib/cmake/ormc/                         ormcConfig.cmake, the targets
 #                                           ormc::runtime and
@@ -16,7 +17,7 @@ set(ORMC_INSTALL_DATADIR "${CMAKE_INSTALL_DATADIR}/ormc")
 
 install(DIRECTORY "${PROJECT_SOURCE_DIR}/gen/"
     DESTINATION "${ORMC_INSTALL_DATADIR}/gen"
-    FILES_MATCHING PATTERN "*.lua")
+    FILES_MATCHING PATTERN "*.lua" PATTERN "*.c")
 install(PROGRAMS "${PROJECT_SOURCE_DIR}/bin/ormc"
     DESTINATION "${ORMC_INSTALL_DATADIR}/bin")
 install(CODE "

@@ -83,6 +83,17 @@ function(ormc_generate)
     # would make a change to the generator regenerate.
     file(GLOB gen_sources CONFIGURE_DEPENDS "${gen_dir}/*.lua")
 
+    # The query checker (docs/queries.md): the project's own build of it
+    # when there is one; else the generator compiles gen/describe.c into
+    # the user's cache the first time a schema with queries needs it.
+    set(describe_env "")
+    set(describe_dep "")
+    if(TARGET ormc_describe)
+        set(describe_env "${CMAKE_COMMAND}" -E env
+            "ORMC_DESCRIBE=$<TARGET_FILE:ormc_describe>")
+        set(describe_dep ormc_describe)
+    endif()
+
     file(MAKE_DIRECTORY "${out}")
     set(stamp_dir "${CMAKE_CURRENT_BINARY_DIR}/ormc-stamps")
     file(MAKE_DIRECTORY "${stamp_dir}")
@@ -119,9 +130,10 @@ function(ormc_generate)
         add_custom_command(
             OUTPUT "${stamp}"
             BYPRODUCTS ${files}
-            COMMAND "${ORMC_LUA}" "${gen_dir}/ormc.lua" gen -o "${out}" "${rel}"
+            COMMAND ${describe_env} "${ORMC_LUA}" "${gen_dir}/ormc.lua" gen
+                    -o "${out}" "${rel}"
             COMMAND "${CMAKE_COMMAND}" -E touch "${stamp}"
-            DEPENDS "${abs}" ${gen_sources}
+            DEPENDS "${abs}" ${gen_sources} ${describe_dep}
             WORKING_DIRECTORY "${base}"
             COMMENT "ormc: generating ${name} from ${rel}"
             VERBATIM)

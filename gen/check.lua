@@ -11,7 +11,8 @@
 -- (check_names.lua): C name collisions, SQL names, reference cycles.
 --
 -- Normalized schema:
---   { name, doc, file, line, tables = { table... } }
+--   { name, doc, file, line, tables = { table... },
+--     queries = { query... } (check_query.lua) }
 -- table:
 --   { name, sql_name, doc, file, line, columns = { column... },
 --     by_name = { [name] = column }, pk = { column names, key order },
@@ -29,6 +30,7 @@ local opt = require("check_options")
 local check_table = require("check_table").table
 local check_refs = require("check_refs")
 local check_names = require("check_names")
+local check_query = require("check_query")
 
 local format, type = string.format, type
 local valid_name, name_hint, doc_text = opt.valid_name, opt.name_hint,
@@ -40,7 +42,7 @@ local M = {}
 -- Check one raw schema; returns the normalized schema or nil.
 function M.schema(raw, errs)
     local s = { name = raw.name, file = raw.file, line = raw.line,
-                tables = {}, by_name = {} }
+                tables = {}, by_name = {}, queries = {} }
     if not valid_name(raw.name) then
         errs:addf(raw, name_hint(raw.name),
                   "schema name '%s' is not a valid name", raw.name)
@@ -53,7 +55,7 @@ function M.schema(raw, errs)
     local o = check_options(errs, raw, format("schema '%s'", raw.name),
                             raw.body, { doc = "string" }, { "doc" })
     s.doc = doc_text(o.doc)
-    local sql_names = {}
+    local sql_names, queries = {}, {}
     for i = 1, #raw.body do
         local item = raw.body[i]
         if type(item) == "table" and item.kind == "table" then
@@ -74,14 +76,24 @@ function M.schema(raw, errs)
                 s.tables[#s.tables + 1] = t
                 s.by_name[t.name] = t
             end
+        elseif type(item) == "table" and item.kind == "query" then
+            local q = check_query.query(errs, item)
+            local first = q and queries[q.name]
+            if first then
+                errs:addf(item, format("the first is at line %d", first.line),
+                          "duplicate query '%s'", q.name)
+            elseif q then
+                queries[q.name] = q
+                s.queries[#s.queries + 1] = q
+            end
         elseif type(item) == "table" and (item.kind == "poison"
-                or item.kind == "table_head") then
+                or item.kind == "table_head" or item.kind == "query_head") then
             -- reported where it was made
         elseif type(item) == "table" and item.kind == "column" then
             errs:addf(item, "columns belong in a table { ... }",
                       "column '%s' is declared outside any table", item.name)
         else
-            errs:addf(raw, "a schema holds tables",
+            errs:addf(raw, "a schema holds tables and queries",
                       "item %d of schema '%s' is a %s", i, raw.name,
                       type(item) == "table" and (item.kind or "table")
                       or lua_type_name(item))

@@ -116,6 +116,11 @@ function M.model(m, errs, registry)
             end
         end
     end
+    for _, q in ipairs(m.queries or {}) do
+        names.query_idents(m.name, q, function(name, what, of)
+            claim(registry, name, what, q, of)
+        end)
+    end
     if m.cycle then
         local t = m.cycle[1]
         local path = {}

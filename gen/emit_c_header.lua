@@ -13,6 +13,7 @@
 local util = require("util")
 local cgen = require("cgen")
 local api = require("api")
+local emit_query = require("emit_query")
 local model = require("model")
 
 local format, concat = string.format, table.concat
@@ -277,6 +278,7 @@ function M.emit(m, ctx)
     b:line()
 
     for _, t in ipairs(m.tables) do emit_functions(b, t) end
+    emit_query.emit_header(b, m)
 
     b:line("/* === Functions of the schema === */")
     b:line()

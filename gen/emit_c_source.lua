@@ -18,6 +18,7 @@ local ddl = require("ddl")
 local types = require("types")
 local dialect = require("dialect")
 local api = require("api")
+local emit_query = require("emit_query")
 
 local format, concat = string.format, table.concat
 
@@ -514,6 +515,7 @@ function M.emit(m, ctx)
     end
     section(b, "Functions of the schema")
     define(b, api.schema_functions(m), m)
+    emit_query.emit_source(b, m)
     -- One trailing newline, not a blank line. (Not gsub("\n\n$"): an
     -- unanchored pattern is tried at every position of the 5 MB text.)
     local text = b:text()

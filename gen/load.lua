@@ -6,9 +6,9 @@
 -- from (debug.getinfo), so that later phases can point at the declaration.
 --
 -- What comes back is the raw declaration tree: plain tables with a `kind`
--- ("schema", "table", "column", "index", "unique", "primary_key"), a `file`
--- and a `line`. Nothing is checked here beyond what the DSL's grammar needs;
--- check.lua does the rest.
+-- ("schema", "table", "query", "column", "index", "unique", "primary_key"),
+-- a `file` and a `line`. Nothing is checked here beyond what the DSL's
+-- grammar needs; check.lua does the rest.
 
 local types = require("types")
 local util = require("util")
@@ -54,7 +54,8 @@ local TYPE_ALIASES = {
 }
 
 -- The DSL's words other than the column types.
-local WORDS = { "schema", "table", "index", "unique", "primary_key", "now" }
+local WORDS = { "schema", "table", "query", "index", "unique", "primary_key",
+                "now" }
 
 local ALL_WORDS = {}
 for _, w in ipairs(types.names) do ALL_WORDS[#ALL_WORDS + 1] = w end
@@ -398,6 +399,7 @@ run = function(src, path, errs, precise)
     end
     env.schema = headed("schema")
     env.table = headed("table")
+    env.query = headed("query")
 
     -- `index { "a", "b", unique = true, name = "x" }`, `unique { ... }`,
     -- `primary_key { ... }`: table entries over columns.

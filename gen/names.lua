@@ -127,6 +127,31 @@ function M.schema_idents(schema)
     return out
 end
 
+-- Every identifier of one query (docs/queries.md), each passed to
+-- add(name, what, of), as table_idents does. All of them, whatever the
+-- query returns.
+function M.query_idents(schema, q, add)
+    local p = schema .. "_" .. q.name
+    local of = format(" of query '%s'", q.name)
+    for _, x in ipairs {
+        { "", "the function" }, { "_params", "the params type" },
+        { "_row", "the row type" }, { "_list", "the list type" },
+        { "_cursor", "the cursor type" },
+        { "_cursor_open", "the function _cursor_open" },
+        { "_cursor_next", "the function _cursor_next" },
+        { "_cursor_close", "the function _cursor_close" },
+        { "_list_free", "the function _list_free" },
+        { "_row_free", "the function _row_free" },
+        { "_query", "a static descriptor" },
+        { "_params_table", "a static descriptor" },
+        { "_params_table_columns", "a static descriptor" },
+        { "_row_table", "a static descriptor" },
+        { "_row_table_columns", "a static descriptor" },
+    } do
+        add(p .. x[1], x[2], of)
+    end
+end
+
 function M.guard(schema)
     return "ORMC_GENERATED_" .. M.macro(schema) .. "_H"
 end

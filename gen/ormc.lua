@@ -1,11 +1,14 @@
 -- ormc.lua: the command line of the ormc generator (bin/ormc runs it).
 --
 --   ormc gen [-o DIR] SCHEMA.lua...     write DIR/NAME.{h,c,sqlite.sql,postgres.sql}
---   ormc check [-o DIR] SCHEMA.lua...   exit 1 when DIR is stale
+--   ormc check [-o DIR] [--url URL] SCHEMA.lua...   exit 1 when DIR is
+--                                       stale, 2 when a query's types
+--                                       differ on that PostgreSQL
 --   ormc ddl --dialect D SCHEMA.lua     the DDL on stdout
 --   ormc diff --dialect D OLD.lua NEW.lua   a migration script on stdout
 --
--- Phases: load (sandbox) -> check -> model -> check names -> emit -> write.
+-- Phases: load (sandbox) -> check -> model -> check names -> queries
+-- (query.lua) -> emit -> write.
 -- Any error in any schema: report them all, exit 2, write nothing.
 
 -- The address space of the process, in KiB (1 GiB): the hard backstop of
@@ -54,6 +57,7 @@ local emit_c_source = require("emit_c_source")
 local emit_ddl = require("emit_ddl")
 local dialect = require("dialect")
 local diff = require("diff")
+local query = require("query")
 
 local format = string.format
 local stdout, stderr = io.stdout, io.stderr
@@ -62,7 +66,7 @@ local VERSION = "0.1.0" -- keep in sync with ORMC_VERSION in runtime/include/orm
 
 local USAGE = [[
 usage: ormc gen [-o DIR] SCHEMA.lua...
-       ormc check [-o DIR] SCHEMA.lua...
+       ormc check [-o DIR] [--url URL] SCHEMA.lua...
        ormc ddl --dialect sqlite|postgres SCHEMA.lua
        ormc diff --dialect sqlite|postgres OLD.lua NEW.lua
        ormc --help | --version
@@ -75,7 +79,10 @@ commands:
           Output is deterministic; files whose content is unchanged are not
           touched; the files are replaced as a set (all or none).
   check   compare DIR with what gen would write; name the stale files and
-          exit 1 when they differ (for CI).
+          exit 1 when they differ (for CI). With --url, first prepare every
+          query on that PostgreSQL (in a schema of its own, rolled back) and
+          exit 2 when the types it describes differ from the generated
+          ones; with --url and no -o, only that.
   ddl     print one schema's DDL for one dialect.
   diff    print the migration script that takes a database from schema
           OLD.lua to NEW.lua, as one transaction (docs/migrations.md).
@@ -83,6 +90,7 @@ commands:
 options:
   -o, --output DIR        output directory (default: .)
   -d, --dialect DIALECT   sqlite or postgres (ddl, diff)
+  -u, --url URL           a PostgreSQL to check the queries on (check)
   -h, --help              this text
   -V, --version           the generator's version
 
@@ -153,6 +161,9 @@ local function build(paths)
         else
             by_name[m.name] = m
             check.model(m, errs, registry)
+            -- The queries are prepared on the schema's tables: only when
+            -- the tables are right.
+            if errs:count() == 0 then query.describe(m, errs) end
         end
     end
     if errs:count() > 0 then
@@ -324,11 +335,34 @@ local function cmd_gen(args)
     return 0
 end
 
+local CHECK = { ["-o"] = "output", ["--output"] = "output",
+                ["-u"] = "url", ["--url"] = "url" }
+
+-- ormc check --url: every query prepared on that PostgreSQL, its types
+-- compared with the generated ones (query.lua). Returns 0, or 2 after
+-- reporting the mismatches.
+local function check_url(models, url)
+    local errs = errors.new()
+    for _, m in ipairs(models) do
+        errs:file_order(m.file)
+        current = m.file
+        query.check_url(m, url, errs)
+    end
+    if errs:count() == 0 then return 0 end
+    errs:report(stderr)
+    return 2
+end
+
 local function cmd_check(args)
-    local opts, paths = parse(args, OUT)
+    local opts, paths = parse(args, CHECK)
     if #paths == 0 then usage_error("check: name at least one schema file") end
     local dir = display_path(opts.output or ".")
     local models = build(paths)
+    if opts.url then
+        local rc = check_url(models, opts.url)
+        -- without -o, --url checks the queries only
+        if rc ~= 0 or opts.output == nil then return rc end
+    end
     local stale = 0
     for i, m in ipairs(models) do
         for _, f in ipairs(render(m, i)) do

@@ -1960,3 +1960,717 @@ int shop_schema_migrate(ormc_db *db, unsigned flags)
 {
     return ormc_schema_migrate(db, &shop_schema, flags);
 }
+
+/* === Queries === */
+
+/* order_lines (schema/shop.lua:84) */
+
+static const ormc_column shop_order_lines_params_table_columns[] = {
+    {
+        .name = "order_id",
+        .sql_name = "order_id",
+        .type = ORMC_TYPE_BIGINT,
+        .flags = ORMC_COL_NOT_NULL,
+        .offset = offsetof(shop_order_lines_params, order_id),
+        .has_offset = ORMC_NO_HAS,
+        .ref_column = -1,
+    },
+};
+
+static const ormc_table shop_order_lines_params_table = {
+    .name = "order_lines params",
+    .sql_name = "order_lines params",
+    .row_size = sizeof(shop_order_lines_params),
+    .owned_offset = 0, /* never decoded into */
+    .columns = shop_order_lines_params_table_columns,
+    .n_columns = 1,
+};
+
+static const ormc_column shop_order_lines_row_table_columns[] = {
+    {
+        .name = "line_no",
+        .sql_name = "line_no",
+        .type = ORMC_TYPE_INTEGER,
+        .flags = ORMC_COL_NOT_NULL,
+        .offset = offsetof(shop_order_lines_row, line_no),
+        .has_offset = ORMC_NO_HAS,
+        .ref_column = -1,
+    },
+    {
+        .name = "sku",
+        .sql_name = "sku",
+        .type = ORMC_TYPE_TEXT,
+        .flags = ORMC_COL_NOT_NULL,
+        .offset = offsetof(shop_order_lines_row, sku),
+        .has_offset = ORMC_NO_HAS,
+        .ref_column = -1,
+    },
+    {
+        .name = "title",
+        .sql_name = "title",
+        .type = ORMC_TYPE_TEXT,
+        .flags = ORMC_COL_NOT_NULL,
+        .offset = offsetof(shop_order_lines_row, title),
+        .has_offset = ORMC_NO_HAS,
+        .ref_column = -1,
+    },
+    {
+        .name = "quantity",
+        .sql_name = "quantity",
+        .type = ORMC_TYPE_INTEGER,
+        .flags = ORMC_COL_NOT_NULL,
+        .offset = offsetof(shop_order_lines_row, quantity),
+        .has_offset = ORMC_NO_HAS,
+        .ref_column = -1,
+    },
+    {
+        .name = "price_cents",
+        .sql_name = "price_cents",
+        .type = ORMC_TYPE_INTEGER,
+        .flags = ORMC_COL_NOT_NULL,
+        .offset = offsetof(shop_order_lines_row, price_cents),
+        .has_offset = ORMC_NO_HAS,
+        .ref_column = -1,
+    },
+};
+
+static const ormc_table shop_order_lines_row_table = {
+    .name = "order_lines",
+    .sql_name = "order_lines",
+    .row_size = sizeof(shop_order_lines_row),
+    .owned_offset = offsetof(shop_order_lines_row, ormc_owned),
+    .columns = shop_order_lines_row_table_columns,
+    .n_columns = 5,
+};
+
+static const ormc_sql_query shop_order_lines_query = {
+    .name = "order_lines",
+    .sqlite =
+        "SELECT l.line_no, p.sku, p.title, l.quantity, l.price_cents\nFROM "
+        "order_lines l\nJOIN products p ON p.id = l.product_id\nWHERE "
+        "l.order_id = $1\nORDER BY l.line_no",
+    .postgres =
+        "SELECT l.line_no, p.sku, p.title, l.quantity, l.price_cents\nFROM "
+        "order_lines l\nJOIN products p ON p.id = l.product_id\nWHERE "
+        "l.order_id = $1\nORDER BY l.line_no",
+    .params = &shop_order_lines_params_table,
+    .row = &shop_order_lines_row_table,
+};
+
+int shop_order_lines(ormc_db *db, const shop_order_lines_params *params,
+                     shop_order_lines_list *out /* OUT */)
+{
+    if (out == NULL)
+        return ormc_sql_many(db, &shop_order_lines_query, params, NULL, NULL);
+    void *items = NULL;
+    int rc = ormc_sql_many(db, &shop_order_lines_query, params, &items,
+                           &out->count);
+    out->items = items;
+    return rc;
+}
+
+int shop_order_lines_cursor_open(ormc_db *db,
+                                 const shop_order_lines_params *params,
+                                 shop_order_lines_cursor *cur)
+{
+    if (cur == NULL)
+        return ORMC_INVALID;
+    cur->impl = NULL;
+    return ormc_sql_cursor_open(db, &shop_order_lines_query, params,
+                                &cur->impl);
+}
+
+int shop_order_lines_cursor_next(shop_order_lines_cursor *cur,
+                                 shop_order_lines_row *row /* OUT */)
+{
+    return ormc_cursor_next(cur ? cur->impl : NULL, row);
+}
+
+void shop_order_lines_cursor_close(shop_order_lines_cursor *cur)
+{
+    if (cur != NULL) {
+        ormc_cursor_close(cur->impl);
+        cur->impl = NULL;
+    }
+}
+
+void shop_order_lines_list_free(shop_order_lines_list *list)
+{
+    if (list != NULL) {
+        ormc_list_free(&shop_order_lines_row_table, list->items, list->count);
+        list->items = NULL;
+        list->count = 0;
+    }
+}
+
+void shop_order_lines_row_free(shop_order_lines_row *row)
+{
+    ormc_row_free(&shop_order_lines_row_table, row);
+}
+
+/* customer_orders (schema/shop.lua:96) */
+
+static const ormc_column shop_customer_orders_row_table_columns[] = {
+    {
+        .name = "email",
+        .sql_name = "email",
+        .type = ORMC_TYPE_TEXT,
+        .flags = ORMC_COL_NOT_NULL,
+        .offset = offsetof(shop_customer_orders_row, email),
+        .has_offset = ORMC_NO_HAS,
+        .ref_column = -1,
+    },
+    {
+        .name = "order_id",
+        .sql_name = "order_id",
+        .type = ORMC_TYPE_BIGINT,
+        .flags = 0,
+        .offset = offsetof(shop_customer_orders_row, order_id),
+        .has_offset = offsetof(shop_customer_orders_row, has_order_id),
+        .ref_column = -1,
+    },
+    {
+        .name = "status",
+        .sql_name = "status",
+        .type = ORMC_TYPE_ENUM,
+        .flags = 0,
+        .offset = offsetof(shop_customer_orders_row, status),
+        .has_offset = offsetof(shop_customer_orders_row, has_status),
+        .enum_values = shop_order_status_labels,
+        .n_enum_values = 4,
+        .ref_column = -1,
+    },
+    {
+        .name = "placed_at",
+        .sql_name = "placed_at",
+        .type = ORMC_TYPE_TIMESTAMP,
+        .flags = 0,
+        .offset = offsetof(shop_customer_orders_row, placed_at),
+        .has_offset = offsetof(shop_customer_orders_row, has_placed_at),
+        .ref_column = -1,
+    },
+};
+
+static const ormc_table shop_customer_orders_row_table = {
+    .name = "customer_orders",
+    .sql_name = "customer_orders",
+    .row_size = sizeof(shop_customer_orders_row),
+    .owned_offset = offsetof(shop_customer_orders_row, ormc_owned),
+    .columns = shop_customer_orders_row_table_columns,
+    .n_columns = 4,
+};
+
+static const ormc_sql_query shop_customer_orders_query = {
+    .name = "customer_orders",
+    .sqlite =
+        "SELECT c.email, o.id AS order_id, o.status, o.placed_at\nFROM "
+        "customers c\nLEFT JOIN orders o ON o.customer_id = c.id\nORDER BY "
+        "c.email, o.id",
+    .postgres =
+        "SELECT c.email, o.id AS order_id, o.status, o.placed_at\nFROM "
+        "customers c\nLEFT JOIN orders o ON o.customer_id = c.id\nORDER BY "
+        "c.email, o.id",
+    .params = NULL,
+    .row = &shop_customer_orders_row_table,
+};
+
+int shop_customer_orders(ormc_db *db, shop_customer_orders_list *out /* OUT */)
+{
+    if (out == NULL)
+        return ormc_sql_many(db, &shop_customer_orders_query, NULL, NULL, NULL);
+    void *items = NULL;
+    int rc = ormc_sql_many(db, &shop_customer_orders_query, NULL, &items,
+                           &out->count);
+    out->items = items;
+    return rc;
+}
+
+int shop_customer_orders_cursor_open(ormc_db *db,
+                                     shop_customer_orders_cursor *cur)
+{
+    if (cur == NULL)
+        return ORMC_INVALID;
+    cur->impl = NULL;
+    return ormc_sql_cursor_open(db, &shop_customer_orders_query, NULL,
+                                &cur->impl);
+}
+
+int shop_customer_orders_cursor_next(shop_customer_orders_cursor *cur,
+                                     shop_customer_orders_row *row /* OUT */)
+{
+    return ormc_cursor_next(cur ? cur->impl : NULL, row);
+}
+
+void shop_customer_orders_cursor_close(shop_customer_orders_cursor *cur)
+{
+    if (cur != NULL) {
+        ormc_cursor_close(cur->impl);
+        cur->impl = NULL;
+    }
+}
+
+void shop_customer_orders_list_free(shop_customer_orders_list *list)
+{
+    if (list != NULL) {
+        ormc_list_free(&shop_customer_orders_row_table, list->items,
+                       list->count);
+        list->items = NULL;
+        list->count = 0;
+    }
+}
+
+void shop_customer_orders_row_free(shop_customer_orders_row *row)
+{
+    ormc_row_free(&shop_customer_orders_row_table, row);
+}
+
+/* product_sales (schema/shop.lua:108) */
+
+static const ormc_column shop_product_sales_row_table_columns[] = {
+    {
+        .name = "id",
+        .sql_name = "id",
+        .type = ORMC_TYPE_BIGINT,
+        .flags = ORMC_COL_NOT_NULL,
+        .offset = offsetof(shop_product_sales_row, id),
+        .has_offset = ORMC_NO_HAS,
+        .ref_column = -1,
+    },
+    {
+        .name = "title",
+        .sql_name = "title",
+        .type = ORMC_TYPE_TEXT,
+        .flags = ORMC_COL_NOT_NULL,
+        .offset = offsetof(shop_product_sales_row, title),
+        .has_offset = ORMC_NO_HAS,
+        .ref_column = -1,
+    },
+    {
+        .name = "lines",
+        .sql_name = "lines",
+        .type = ORMC_TYPE_BIGINT,
+        .flags = ORMC_COL_NOT_NULL,
+        .offset = offsetof(shop_product_sales_row, lines),
+        .has_offset = ORMC_NO_HAS,
+        .ref_column = -1,
+    },
+    {
+        .name = "revenue_cents",
+        .sql_name = "revenue_cents",
+        .type = ORMC_TYPE_BIGINT,
+        .flags = 0,
+        .offset = offsetof(shop_product_sales_row, revenue_cents),
+        .has_offset = offsetof(shop_product_sales_row, has_revenue_cents),
+        .ref_column = -1,
+    },
+};
+
+static const ormc_table shop_product_sales_row_table = {
+    .name = "product_sales",
+    .sql_name = "product_sales",
+    .row_size = sizeof(shop_product_sales_row),
+    .owned_offset = offsetof(shop_product_sales_row, ormc_owned),
+    .columns = shop_product_sales_row_table_columns,
+    .n_columns = 4,
+};
+
+static const ormc_sql_query shop_product_sales_query = {
+    .name = "product_sales",
+    .sqlite =
+        "SELECT p.id, p.title, count(l.order_id) AS lines,\n       "
+        "sum(l.quantity * l.price_cents) AS revenue_cents\nFROM products "
+        "p\nLEFT JOIN order_lines l ON l.product_id = p.id\nGROUP BY p.id, "
+        "p.title\nORDER BY p.id",
+    .postgres =
+        "SELECT p.id, p.title, count(l.order_id) AS lines,\n       "
+        "sum(l.quantity * l.price_cents) AS revenue_cents\nFROM products "
+        "p\nLEFT JOIN order_lines l ON l.product_id = p.id\nGROUP BY p.id, "
+        "p.title\nORDER BY p.id",
+    .params = NULL,
+    .row = &shop_product_sales_row_table,
+};
+
+int shop_product_sales(ormc_db *db, shop_product_sales_list *out /* OUT */)
+{
+    if (out == NULL)
+        return ormc_sql_many(db, &shop_product_sales_query, NULL, NULL, NULL);
+    void *items = NULL;
+    int rc = ormc_sql_many(db, &shop_product_sales_query, NULL, &items,
+                           &out->count);
+    out->items = items;
+    return rc;
+}
+
+int shop_product_sales_cursor_open(ormc_db *db, shop_product_sales_cursor *cur)
+{
+    if (cur == NULL)
+        return ORMC_INVALID;
+    cur->impl = NULL;
+    return ormc_sql_cursor_open(db, &shop_product_sales_query, NULL,
+                                &cur->impl);
+}
+
+int shop_product_sales_cursor_next(shop_product_sales_cursor *cur,
+                                   shop_product_sales_row *row /* OUT */)
+{
+    return ormc_cursor_next(cur ? cur->impl : NULL, row);
+}
+
+void shop_product_sales_cursor_close(shop_product_sales_cursor *cur)
+{
+    if (cur != NULL) {
+        ormc_cursor_close(cur->impl);
+        cur->impl = NULL;
+    }
+}
+
+void shop_product_sales_list_free(shop_product_sales_list *list)
+{
+    if (list != NULL) {
+        ormc_list_free(&shop_product_sales_row_table, list->items, list->count);
+        list->items = NULL;
+        list->count = 0;
+    }
+}
+
+void shop_product_sales_row_free(shop_product_sales_row *row)
+{
+    ormc_row_free(&shop_product_sales_row_table, row);
+}
+
+/* idle_customers (schema/shop.lua:123) */
+
+static const ormc_column shop_idle_customers_row_table_columns[] = {
+    {
+        .name = "id",
+        .sql_name = "id",
+        .type = ORMC_TYPE_UUID,
+        .flags = ORMC_COL_NOT_NULL,
+        .offset = offsetof(shop_idle_customers_row, id),
+        .has_offset = ORMC_NO_HAS,
+        .ref_column = -1,
+    },
+    {
+        .name = "email",
+        .sql_name = "email",
+        .type = ORMC_TYPE_TEXT,
+        .flags = ORMC_COL_NOT_NULL,
+        .offset = offsetof(shop_idle_customers_row, email),
+        .has_offset = ORMC_NO_HAS,
+        .ref_column = -1,
+    },
+};
+
+static const ormc_table shop_idle_customers_row_table = {
+    .name = "idle_customers",
+    .sql_name = "idle_customers",
+    .row_size = sizeof(shop_idle_customers_row),
+    .owned_offset = offsetof(shop_idle_customers_row, ormc_owned),
+    .columns = shop_idle_customers_row_table_columns,
+    .n_columns = 2,
+};
+
+static const ormc_sql_query shop_idle_customers_query = {
+    .name = "idle_customers",
+    .sqlite =
+        "SELECT c.id, c.email\nFROM customers c\nWHERE NOT EXISTS (SELECT 1 "
+        "FROM orders o WHERE o.customer_id = c.id)\nORDER BY c.email",
+    .postgres =
+        "SELECT c.id, c.email\nFROM customers c\nWHERE NOT EXISTS (SELECT 1 "
+        "FROM orders o WHERE o.customer_id = c.id)\nORDER BY c.email",
+    .params = NULL,
+    .row = &shop_idle_customers_row_table,
+};
+
+int shop_idle_customers(ormc_db *db, shop_idle_customers_list *out /* OUT */)
+{
+    if (out == NULL)
+        return ormc_sql_many(db, &shop_idle_customers_query, NULL, NULL, NULL);
+    void *items = NULL;
+    int rc = ormc_sql_many(db, &shop_idle_customers_query, NULL, &items,
+                           &out->count);
+    out->items = items;
+    return rc;
+}
+
+int shop_idle_customers_cursor_open(ormc_db *db,
+                                    shop_idle_customers_cursor *cur)
+{
+    if (cur == NULL)
+        return ORMC_INVALID;
+    cur->impl = NULL;
+    return ormc_sql_cursor_open(db, &shop_idle_customers_query, NULL,
+                                &cur->impl);
+}
+
+int shop_idle_customers_cursor_next(shop_idle_customers_cursor *cur,
+                                    shop_idle_customers_row *row /* OUT */)
+{
+    return ormc_cursor_next(cur ? cur->impl : NULL, row);
+}
+
+void shop_idle_customers_cursor_close(shop_idle_customers_cursor *cur)
+{
+    if (cur != NULL) {
+        ormc_cursor_close(cur->impl);
+        cur->impl = NULL;
+    }
+}
+
+void shop_idle_customers_list_free(shop_idle_customers_list *list)
+{
+    if (list != NULL) {
+        ormc_list_free(&shop_idle_customers_row_table, list->items,
+                       list->count);
+        list->items = NULL;
+        list->count = 0;
+    }
+}
+
+void shop_idle_customers_row_free(shop_idle_customers_row *row)
+{
+    ormc_row_free(&shop_idle_customers_row_table, row);
+}
+
+/* orders_in_status (schema/shop.lua:134) */
+
+static const ormc_column shop_orders_in_status_params_table_columns[] = {
+    {
+        .name = "status",
+        .sql_name = "status",
+        .type = ORMC_TYPE_ENUM,
+        .flags = ORMC_COL_NOT_NULL,
+        .offset = offsetof(shop_orders_in_status_params, status),
+        .has_offset = ORMC_NO_HAS,
+        .enum_values = shop_order_status_labels,
+        .n_enum_values = 4,
+        .ref_column = -1,
+    },
+};
+
+static const ormc_table shop_orders_in_status_params_table = {
+    .name = "orders_in_status params",
+    .sql_name = "orders_in_status params",
+    .row_size = sizeof(shop_orders_in_status_params),
+    .owned_offset = 0, /* never decoded into */
+    .columns = shop_orders_in_status_params_table_columns,
+    .n_columns = 1,
+};
+
+static const ormc_column shop_orders_in_status_row_table_columns[] = {
+    {
+        .name = "n",
+        .sql_name = "n",
+        .type = ORMC_TYPE_BIGINT,
+        .flags = ORMC_COL_NOT_NULL,
+        .offset = offsetof(shop_orders_in_status_row, n),
+        .has_offset = ORMC_NO_HAS,
+        .ref_column = -1,
+    },
+};
+
+static const ormc_table shop_orders_in_status_row_table = {
+    .name = "orders_in_status",
+    .sql_name = "orders_in_status",
+    .row_size = sizeof(shop_orders_in_status_row),
+    .owned_offset = offsetof(shop_orders_in_status_row, ormc_owned),
+    .columns = shop_orders_in_status_row_table_columns,
+    .n_columns = 1,
+};
+
+static const ormc_sql_query shop_orders_in_status_query = {
+    .name = "orders_in_status",
+    .sqlite =
+        "SELECT count(*) AS n FROM orders WHERE status = $1",
+    .postgres =
+        "SELECT count(*) AS n FROM orders WHERE status = $1",
+    .params = &shop_orders_in_status_params_table,
+    .row = &shop_orders_in_status_row_table,
+};
+
+int shop_orders_in_status(ormc_db *db,
+                          const shop_orders_in_status_params *params,
+                          shop_orders_in_status_row *out /* OUT */)
+{
+    return ormc_sql_one(db, &shop_orders_in_status_query, params, out);
+}
+
+void shop_orders_in_status_row_free(shop_orders_in_status_row *row)
+{
+    ormc_row_free(&shop_orders_in_status_row_table, row);
+}
+
+/* ship_order (schema/shop.lua:140) */
+
+static const ormc_column shop_ship_order_params_table_columns[] = {
+    {
+        .name = "at",
+        .sql_name = "at",
+        .type = ORMC_TYPE_TIMESTAMP,
+        .flags = ORMC_COL_NOT_NULL,
+        .offset = offsetof(shop_ship_order_params, at),
+        .has_offset = ORMC_NO_HAS,
+        .ref_column = -1,
+    },
+    {
+        .name = "id",
+        .sql_name = "id",
+        .type = ORMC_TYPE_BIGINT,
+        .flags = ORMC_COL_NOT_NULL,
+        .offset = offsetof(shop_ship_order_params, id),
+        .has_offset = ORMC_NO_HAS,
+        .ref_column = -1,
+    },
+};
+
+static const ormc_table shop_ship_order_params_table = {
+    .name = "ship_order params",
+    .sql_name = "ship_order params",
+    .row_size = sizeof(shop_ship_order_params),
+    .owned_offset = 0, /* never decoded into */
+    .columns = shop_ship_order_params_table_columns,
+    .n_columns = 2,
+};
+
+static const ormc_sql_query shop_ship_order_query = {
+    .name = "ship_order",
+    .sqlite =
+        "UPDATE orders SET status = 'shipped', shipped_at = $1\nWHERE id = $2 "
+        "AND status = 'paid'",
+    .postgres =
+        "UPDATE orders SET status = 'shipped', shipped_at = $1\nWHERE id = $2 "
+        "AND status = 'paid'",
+    .params = &shop_ship_order_params_table,
+    .row = NULL,
+};
+
+int shop_ship_order(ormc_db *db, const shop_ship_order_params *params,
+                    int64_t *changes /* OUT, may be NULL */)
+{
+    return ormc_sql_exec(db, &shop_ship_order_query, params, changes);
+}
+
+/* search_products (schema/shop.lua:149) */
+
+static const ormc_column shop_search_products_params_table_columns[] = {
+    {
+        .name = "pattern",
+        .sql_name = "pattern",
+        .type = ORMC_TYPE_TEXT,
+        .flags = 0,
+        .offset = offsetof(shop_search_products_params, pattern),
+        .has_offset = ORMC_NO_HAS,
+        .ref_column = -1,
+    },
+};
+
+static const ormc_table shop_search_products_params_table = {
+    .name = "search_products params",
+    .sql_name = "search_products params",
+    .row_size = sizeof(shop_search_products_params),
+    .owned_offset = 0, /* never decoded into */
+    .columns = shop_search_products_params_table_columns,
+    .n_columns = 1,
+};
+
+static const ormc_column shop_search_products_row_table_columns[] = {
+    {
+        .name = "id",
+        .sql_name = "id",
+        .type = ORMC_TYPE_BIGINT,
+        .flags = ORMC_COL_NOT_NULL,
+        .offset = offsetof(shop_search_products_row, id),
+        .has_offset = ORMC_NO_HAS,
+        .ref_column = -1,
+    },
+    {
+        .name = "sku",
+        .sql_name = "sku",
+        .type = ORMC_TYPE_TEXT,
+        .flags = ORMC_COL_NOT_NULL,
+        .offset = offsetof(shop_search_products_row, sku),
+        .has_offset = ORMC_NO_HAS,
+        .ref_column = -1,
+    },
+    {
+        .name = "title",
+        .sql_name = "title",
+        .type = ORMC_TYPE_TEXT,
+        .flags = ORMC_COL_NOT_NULL,
+        .offset = offsetof(shop_search_products_row, title),
+        .has_offset = ORMC_NO_HAS,
+        .ref_column = -1,
+    },
+};
+
+static const ormc_table shop_search_products_row_table = {
+    .name = "search_products",
+    .sql_name = "search_products",
+    .row_size = sizeof(shop_search_products_row),
+    .owned_offset = offsetof(shop_search_products_row, ormc_owned),
+    .columns = shop_search_products_row_table_columns,
+    .n_columns = 3,
+};
+
+static const ormc_sql_query shop_search_products_query = {
+    .name = "search_products",
+    .sqlite = NULL, /* not on this dialect */
+    .postgres =
+        "SELECT p.id, p.sku, p.title\nFROM products p\nWHERE p.title ILIKE "
+        "$1\nORDER BY p.id",
+    .params = &shop_search_products_params_table,
+    .row = &shop_search_products_row_table,
+};
+
+int shop_search_products(ormc_db *db, const shop_search_products_params *params,
+                         shop_search_products_list *out /* OUT */)
+{
+    if (out == NULL)
+        return ormc_sql_many(db, &shop_search_products_query, params, NULL,
+                             NULL);
+    void *items = NULL;
+    int rc = ormc_sql_many(db, &shop_search_products_query, params, &items,
+                           &out->count);
+    out->items = items;
+    return rc;
+}
+
+int shop_search_products_cursor_open(ormc_db *db,
+                                     const shop_search_products_params *params,
+                                     shop_search_products_cursor *cur)
+{
+    if (cur == NULL)
+        return ORMC_INVALID;
+    cur->impl = NULL;
+    return ormc_sql_cursor_open(db, &shop_search_products_query, params,
+                                &cur->impl);
+}
+
+int shop_search_products_cursor_next(shop_search_products_cursor *cur,
+                                     shop_search_products_row *row /* OUT */)
+{
+    return ormc_cursor_next(cur ? cur->impl : NULL, row);
+}
+
+void shop_search_products_cursor_close(shop_search_products_cursor *cur)
+{
+    if (cur != NULL) {
+        ormc_cursor_close(cur->impl);
+        cur->impl = NULL;
+    }
+}
+
+void shop_search_products_list_free(shop_search_products_list *list)
+{
+    if (list != NULL) {
+        ormc_list_free(&shop_search_products_row_table, list->items,
+                       list->count);
+        list->items = NULL;
+        list->count = 0;
+    }
+}
+
+void shop_search_products_row_free(shop_search_products_row *row)
+{
+    ormc_row_free(&shop_search_products_row_table, row);
+}

@@ -1332,6 +1332,325 @@ int shop_line_cursor_open(ormc_db *db, const shop_line_query *q,
 int shop_line_cursor_next(shop_line_cursor *cur, shop_line *row /* OUT */);
 void shop_line_cursor_close(shop_line_cursor *cur);
 
+/* === Queries (docs/queries.md) === */
+
+/*
+ * Query order_lines (schema/shop.lua:84), returns many.
+ * The lines of an order with what each product is: a join.
+ */
+/* Runs, on SQLite:
+ *   SELECT l.line_no, p.sku, p.title, l.quantity, l.price_cents
+ *   FROM order_lines l
+ *   JOIN products p ON p.id = l.product_id
+ *   WHERE l.order_id = $1
+ *   ORDER BY l.line_no
+ */
+typedef struct shop_order_lines_params {
+    int64_t order_id; /* bigint, not null */
+} shop_order_lines_params;
+
+typedef struct shop_order_lines_row {
+    int32_t line_no; /* integer, not null */
+    const char *sku; /* text, not null */
+    const char *title; /* text, not null */
+    int32_t quantity; /* integer, not null */
+    int32_t price_cents; /* integer, not null */
+    /* the one allocation a fetched row owns; NULL for caller-built rows */
+    void *ormc_owned;
+} shop_order_lines_row;
+
+/* Rows from shop_order_lines(). */
+typedef struct shop_order_lines_list {
+    shop_order_lines_row *items; /* count rows, each owning its data */
+    size_t count; /* number of rows */
+} shop_order_lines_list;
+
+/* A stream of rows from shop_order_lines_cursor_open(). */
+typedef struct shop_order_lines_cursor {
+    ormc_cursor *impl; /* NULL when closed */
+} shop_order_lines_cursor;
+
+/* Every row, into out (free with shop_order_lines_list_free). */
+int shop_order_lines(ormc_db *db, const shop_order_lines_params *params,
+                     shop_order_lines_list *out /* OUT */);
+
+/* Stream the rows (ormc_cursor_open's rules). */
+int shop_order_lines_cursor_open(ormc_db *db,
+                                 const shop_order_lines_params *params,
+                                 shop_order_lines_cursor *cur);
+
+/* ORMC_ROW with the next row (its strings borrowed until the next call),
+ * ORMC_DONE or an error. */
+int shop_order_lines_cursor_next(shop_order_lines_cursor *cur,
+                                 shop_order_lines_row *row /* OUT */);
+
+/* Close the cursor; NULL or closed is a no-op. */
+void shop_order_lines_cursor_close(shop_order_lines_cursor *cur);
+
+/* Release the rows of a list and empty it. */
+void shop_order_lines_list_free(shop_order_lines_list *list);
+
+/* Release what a fetched row owns and zero it. */
+void shop_order_lines_row_free(shop_order_lines_row *row);
+
+/*
+ * Query customer_orders (schema/shop.lua:96), returns many.
+ * Every customer with each of their orders; a customer without orders comes
+ * once, with NULLs: a LEFT JOIN.
+ */
+/* Runs, on SQLite:
+ *   SELECT c.email, o.id AS order_id, o.status, o.placed_at
+ *   FROM customers c
+ *   LEFT JOIN orders o ON o.customer_id = c.id
+ *   ORDER BY c.email, o.id
+ */
+typedef struct shop_customer_orders_row {
+    const char *email; /* text, not null */
+    bool has_order_id; /* false: order_id is NULL */
+    int64_t order_id; /* bigint, nullable */
+    bool has_status; /* false: status is NULL */
+    shop_order_status status; /* enum, nullable */
+    bool has_placed_at; /* false: placed_at is NULL */
+    ormc_time placed_at; /* timestamp, nullable */
+    /* the one allocation a fetched row owns; NULL for caller-built rows */
+    void *ormc_owned;
+} shop_customer_orders_row;
+
+/* Rows from shop_customer_orders(). */
+typedef struct shop_customer_orders_list {
+    shop_customer_orders_row *items; /* count rows, each owning its data */
+    size_t count; /* number of rows */
+} shop_customer_orders_list;
+
+/* A stream of rows from shop_customer_orders_cursor_open(). */
+typedef struct shop_customer_orders_cursor {
+    ormc_cursor *impl; /* NULL when closed */
+} shop_customer_orders_cursor;
+
+/* Every row, into out (free with shop_customer_orders_list_free). */
+int shop_customer_orders(ormc_db *db, shop_customer_orders_list *out /* OUT */);
+
+/* Stream the rows (ormc_cursor_open's rules). */
+int shop_customer_orders_cursor_open(ormc_db *db,
+                                     shop_customer_orders_cursor *cur);
+
+/* ORMC_ROW with the next row (its strings borrowed until the next call),
+ * ORMC_DONE or an error. */
+int shop_customer_orders_cursor_next(shop_customer_orders_cursor *cur,
+                                     shop_customer_orders_row *row /* OUT */);
+
+/* Close the cursor; NULL or closed is a no-op. */
+void shop_customer_orders_cursor_close(shop_customer_orders_cursor *cur);
+
+/* Release the rows of a list and empty it. */
+void shop_customer_orders_list_free(shop_customer_orders_list *list);
+
+/* Release what a fetched row owns and zero it. */
+void shop_customer_orders_row_free(shop_customer_orders_row *row);
+
+/*
+ * Query product_sales (schema/shop.lua:108), returns many.
+ * How many order lines each product has and what they brought in (NULL when
+ * none): a GROUP BY with aggregates.
+ */
+/* Runs, on SQLite:
+ *   SELECT p.id, p.title, count(l.order_id) AS lines,
+ *          sum(l.quantity * l.price_cents) AS revenue_cents
+ *   FROM products p
+ *   LEFT JOIN order_lines l ON l.product_id = p.id
+ *   GROUP BY p.id, p.title
+ *   ORDER BY p.id
+ */
+typedef struct shop_product_sales_row {
+    int64_t id; /* bigint, not null */
+    const char *title; /* text, not null */
+    int64_t lines; /* bigint, not null */
+    bool has_revenue_cents; /* false: revenue_cents is NULL */
+    int64_t revenue_cents; /* bigint, nullable */
+    /* the one allocation a fetched row owns; NULL for caller-built rows */
+    void *ormc_owned;
+} shop_product_sales_row;
+
+/* Rows from shop_product_sales(). */
+typedef struct shop_product_sales_list {
+    shop_product_sales_row *items; /* count rows, each owning its data */
+    size_t count; /* number of rows */
+} shop_product_sales_list;
+
+/* A stream of rows from shop_product_sales_cursor_open(). */
+typedef struct shop_product_sales_cursor {
+    ormc_cursor *impl; /* NULL when closed */
+} shop_product_sales_cursor;
+
+/* Every row, into out (free with shop_product_sales_list_free). */
+int shop_product_sales(ormc_db *db, shop_product_sales_list *out /* OUT */);
+
+/* Stream the rows (ormc_cursor_open's rules). */
+int shop_product_sales_cursor_open(ormc_db *db, shop_product_sales_cursor *cur);
+
+/* ORMC_ROW with the next row (its strings borrowed until the next call),
+ * ORMC_DONE or an error. */
+int shop_product_sales_cursor_next(shop_product_sales_cursor *cur,
+                                   shop_product_sales_row *row /* OUT */);
+
+/* Close the cursor; NULL or closed is a no-op. */
+void shop_product_sales_cursor_close(shop_product_sales_cursor *cur);
+
+/* Release the rows of a list and empty it. */
+void shop_product_sales_list_free(shop_product_sales_list *list);
+
+/* Release what a fetched row owns and zero it. */
+void shop_product_sales_row_free(shop_product_sales_row *row);
+
+/*
+ * Query idle_customers (schema/shop.lua:123), returns many.
+ * The customers who never ordered: a subquery.
+ */
+/* Runs, on SQLite:
+ *   SELECT c.id, c.email
+ *   FROM customers c
+ *   WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.id)
+ *   ORDER BY c.email
+ */
+typedef struct shop_idle_customers_row {
+    ormc_uuid id; /* uuid, not null */
+    const char *email; /* text, not null */
+    /* the one allocation a fetched row owns; NULL for caller-built rows */
+    void *ormc_owned;
+} shop_idle_customers_row;
+
+/* Rows from shop_idle_customers(). */
+typedef struct shop_idle_customers_list {
+    shop_idle_customers_row *items; /* count rows, each owning its data */
+    size_t count; /* number of rows */
+} shop_idle_customers_list;
+
+/* A stream of rows from shop_idle_customers_cursor_open(). */
+typedef struct shop_idle_customers_cursor {
+    ormc_cursor *impl; /* NULL when closed */
+} shop_idle_customers_cursor;
+
+/* Every row, into out (free with shop_idle_customers_list_free). */
+int shop_idle_customers(ormc_db *db, shop_idle_customers_list *out /* OUT */);
+
+/* Stream the rows (ormc_cursor_open's rules). */
+int shop_idle_customers_cursor_open(ormc_db *db,
+                                    shop_idle_customers_cursor *cur);
+
+/* ORMC_ROW with the next row (its strings borrowed until the next call),
+ * ORMC_DONE or an error. */
+int shop_idle_customers_cursor_next(shop_idle_customers_cursor *cur,
+                                    shop_idle_customers_row *row /* OUT */);
+
+/* Close the cursor; NULL or closed is a no-op. */
+void shop_idle_customers_cursor_close(shop_idle_customers_cursor *cur);
+
+/* Release the rows of a list and empty it. */
+void shop_idle_customers_list_free(shop_idle_customers_list *list);
+
+/* Release what a fetched row owns and zero it. */
+void shop_idle_customers_row_free(shop_idle_customers_row *row);
+
+/*
+ * Query orders_in_status (schema/shop.lua:134), returns one.
+ * How many orders are in a status.
+ */
+/* Runs, on SQLite:
+ *   SELECT count(*) AS n FROM orders WHERE status = $1
+ */
+typedef struct shop_orders_in_status_params {
+    shop_order_status status; /* enum, not null */
+} shop_orders_in_status_params;
+
+typedef struct shop_orders_in_status_row {
+    int64_t n; /* bigint, not null */
+    /* the one allocation a fetched row owns; NULL for caller-built rows */
+    void *ormc_owned;
+} shop_orders_in_status_row;
+
+/* The row: ORMC_OK, ORMC_NOT_FOUND (no row; out untouched), ORMC_INVALID when
+ * more than one came back, or an error. */
+int shop_orders_in_status(ormc_db *db,
+                          const shop_orders_in_status_params *params,
+                          shop_orders_in_status_row *out /* OUT */);
+
+/* Release what a fetched row owns and zero it. */
+void shop_orders_in_status_row_free(shop_orders_in_status_row *row);
+
+/*
+ * Query ship_order (schema/shop.lua:140), returns exec.
+ * Mark a paid order shipped; changes nothing otherwise.
+ */
+/* Runs, on SQLite:
+ *   UPDATE orders SET status = 'shipped', shipped_at = $1
+ *   WHERE id = $2 AND status = 'paid'
+ */
+typedef struct shop_ship_order_params {
+    ormc_time at; /* timestamp, not null */
+    int64_t id; /* bigint, not null */
+} shop_ship_order_params;
+
+/* Run it; *changes: the rows it changed. */
+int shop_ship_order(ormc_db *db, const shop_ship_order_params *params,
+                    int64_t *changes /* OUT, may be NULL */);
+
+/*
+ * Query search_products (schema/shop.lua:149), returns many.
+ * Products whose title matches a pattern, ignoring case: PostgreSQL's ILIKE.
+ * PostgreSQL only: its functions return ORMC_UNSUPPORTED on SQLite.
+ */
+/* Runs, on PostgreSQL:
+ *   SELECT p.id, p.sku, p.title
+ *   FROM products p
+ *   WHERE p.title ILIKE $1
+ *   ORDER BY p.id
+ */
+typedef struct shop_search_products_params {
+    const char *pattern; /* text, NULL = SQL NULL */
+} shop_search_products_params;
+
+typedef struct shop_search_products_row {
+    int64_t id; /* bigint, not null */
+    const char *sku; /* text, not null */
+    const char *title; /* text, not null */
+    /* the one allocation a fetched row owns; NULL for caller-built rows */
+    void *ormc_owned;
+} shop_search_products_row;
+
+/* Rows from shop_search_products(). */
+typedef struct shop_search_products_list {
+    shop_search_products_row *items; /* count rows, each owning its data */
+    size_t count; /* number of rows */
+} shop_search_products_list;
+
+/* A stream of rows from shop_search_products_cursor_open(). */
+typedef struct shop_search_products_cursor {
+    ormc_cursor *impl; /* NULL when closed */
+} shop_search_products_cursor;
+
+/* Every row, into out (free with shop_search_products_list_free). */
+int shop_search_products(ormc_db *db, const shop_search_products_params *params,
+                         shop_search_products_list *out /* OUT */);
+
+/* Stream the rows (ormc_cursor_open's rules). */
+int shop_search_products_cursor_open(ormc_db *db,
+                                     const shop_search_products_params *params,
+                                     shop_search_products_cursor *cur);
+
+/* ORMC_ROW with the next row (its strings borrowed until the next call),
+ * ORMC_DONE or an error. */
+int shop_search_products_cursor_next(shop_search_products_cursor *cur,
+                                     shop_search_products_row *row /* OUT */);
+
+/* Close the cursor; NULL or closed is a no-op. */
+void shop_search_products_cursor_close(shop_search_products_cursor *cur);
+
+/* Release the rows of a list and empty it. */
+void shop_search_products_list_free(shop_search_products_list *list);
+
+/* Release what a fetched row owns and zero it. */
+void shop_search_products_row_free(shop_search_products_row *row);
+
 /* === Functions of the schema === */
 
 /*

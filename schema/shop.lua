@@ -1,6 +1,6 @@
 -- A small shop: every column type of the DSL, a composite primary key,
 -- foreign keys with on_delete, an enum, named and unique indexes, a unique {}
--- constraint, and a doc on everything. The examples and the tests use it.
+-- constraint, docs, and reporting queries. The examples and the tests use it.
 return schema "shop" {
     doc = "A small web shop: customers, products, orders and their lines.",
 
@@ -77,5 +77,85 @@ return schema "shop" {
         index { "order_id", "product_id", unique = true,
                 name = "order_lines_one_per_product",
                 doc = "A product appears once per order." },
+    },
+
+    -- Reports (docs/queries.md): typed SQL queries over the tables above.
+
+    query "order_lines" {
+        doc = "The lines of an order with what each product is: a join.",
+        returns = "many",
+        sql = [[
+            SELECT l.line_no, p.sku, p.title, l.quantity, l.price_cents
+            FROM order_lines l
+            JOIN products p ON p.id = l.product_id
+            WHERE l.order_id = :order_id
+            ORDER BY l.line_no
+        ]],
+    },
+
+    query "customer_orders" {
+        doc = "Every customer with each of their orders; a customer without "
+            .. "orders comes once, with NULLs: a LEFT JOIN.",
+        returns = "many",
+        sql = [[
+            SELECT c.email, o.id AS order_id, o.status, o.placed_at
+            FROM customers c
+            LEFT JOIN orders o ON o.customer_id = c.id
+            ORDER BY c.email, o.id
+        ]],
+    },
+
+    query "product_sales" {
+        doc = "How many order lines each product has and what they brought "
+            .. "in (NULL when none): a GROUP BY with aggregates.",
+        returns = "many",
+        sql = [[
+            SELECT p.id, p.title, count(l.order_id) AS lines,
+                   sum(l.quantity * l.price_cents) AS revenue_cents
+            FROM products p
+            LEFT JOIN order_lines l ON l.product_id = p.id
+            GROUP BY p.id, p.title
+            ORDER BY p.id
+        ]],
+        columns = { revenue_cents = { type = "bigint" } },
+    },
+
+    query "idle_customers" {
+        doc = "The customers who never ordered: a subquery.",
+        returns = "many",
+        sql = [[
+            SELECT c.id, c.email
+            FROM customers c
+            WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.id)
+            ORDER BY c.email
+        ]],
+    },
+
+    query "orders_in_status" {
+        doc = "How many orders are in a status.",
+        returns = "one",
+        sql = "SELECT count(*) AS n FROM orders WHERE status = :status",
+    },
+
+    query "ship_order" {
+        doc = "Mark a paid order shipped; changes nothing otherwise.",
+        returns = "exec",
+        sql = [[
+            UPDATE orders SET status = 'shipped', shipped_at = :at
+            WHERE id = :id AND status = 'paid'
+        ]],
+    },
+
+    query "search_products" {
+        doc = "Products whose title matches a pattern, ignoring case: "
+            .. "PostgreSQL's ILIKE.",
+        returns = "many",
+        dialects = { "postgres" },
+        sql = [[
+            SELECT p.id, p.sku, p.title
+            FROM products p
+            WHERE p.title ILIKE :pattern
+            ORDER BY p.id
+        ]],
     },
 }

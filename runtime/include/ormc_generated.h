@@ -281,6 +281,42 @@ int ormc_cursor_open(ormc_db *db, const ormc_builder *q,
 int ormc_cursor_next(ormc_cursor *cur, void *row /* OUT */);
 void ormc_cursor_close(ormc_cursor *cur);
 
+/* === Engine: a schema's SQL queries (docs/queries.md) ===
+ *
+ * A query declared in a schema is described by an ormc_sql_query that the
+ * generator writes: its text per dialect (parameters as $N), a keyless
+ * table over its params struct (column i is $i+1) and one over its row
+ * struct (column i is result column i). `params` points to a params
+ * struct, NULL when the query has none. The statement is kept in the
+ * connection's statement cache under the descriptor's address. Change
+ * hooks do not fire for queries; the trace hook sees them.
+ */
+typedef struct ormc_sql_query {
+    const char *name;         /* the query's DSL name */
+    const char *sqlite;       /* its text on SQLite; NULL: it does not run
+                                 there (ORMC_UNSUPPORTED) */
+    const char *postgres;     /* its text on PostgreSQL; NULL: likewise */
+    const ormc_table *params; /* its parameters, or NULL for none */
+    const ormc_table *row;    /* its result row, or NULL (exec) */
+} ormc_sql_query;
+
+/* Every row: *items an array of *count rows of q->row, each owning its
+ * data (free with ormc_list_free(q->row, ...)). */
+int ormc_sql_many(ormc_db *db, const ormc_sql_query *q, const void *params,
+                  void **items /* OUT */, size_t *count /* OUT */);
+/* The one row: ORMC_OK, ORMC_NOT_FOUND (out untouched), or ORMC_INVALID
+ * when more than one row came back (out untouched). */
+int ormc_sql_one(ormc_db *db, const ormc_sql_query *q, const void *params,
+                 void *out /* OUT */);
+/* Run it; *changes (may be NULL): the rows it changed. */
+int ormc_sql_exec(ormc_db *db, const ormc_sql_query *q, const void *params,
+                  int64_t *changes /* OUT */);
+/* Stream the rows with ormc_cursor_next and ormc_cursor_close, as
+ * ormc_cursor_open; on PostgreSQL the statement streams row by row and
+ * holds the connection until the cursor is done or closed. */
+int ormc_sql_cursor_open(ormc_db *db, const ormc_sql_query *q,
+                         const void *params, ormc_cursor **cur /* OUT */);
+
 /* === Engine: schemas === */
 
 /* Create the schema's tables and indexes where missing. */

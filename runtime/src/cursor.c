@@ -26,6 +26,7 @@
 #include "hooks.h"
 #include "row.h"
 #include "session.h"
+#include "sql_query.h"
 
 /* Rows per FETCH: large enough that round trips stop mattering, small
  * enough that a chunk (some hundred KiB of a typical row) stays small. */
@@ -156,6 +157,35 @@ int ormc_cursor_open(ormc_db *db, const ormc_builder *q, ormc_cursor **out)
         free(cur);
         return rc;
     }
+    *out = cur;
+    return ORMC_OK;
+}
+
+/* A schema's SQL query (sql_query.c) streams in single-row mode on
+ * PostgreSQL: its text is not the builder's, which DECLARE takes. */
+int ormc_sql_cursor_open(ormc_db *db, const ormc_sql_query *q,
+                         const void *params, ormc_cursor **out)
+{
+    if (out != NULL)
+        *out = NULL;
+    if (db == NULL)
+        return ORMC_INVALID;
+    if (q == NULL || q->row == NULL || out == NULL)
+        return ormc__error(db, ORMC_INVALID, NULL, NULL,
+                           "no query that returns rows, or no cursor given");
+    ormc_cursor *cur = calloc(1, sizeof *cur);
+    if (cur == NULL)
+        return ormc__error(db, ORMC_NOMEM, NULL, NULL, "out of memory");
+    cur->db = db;
+    cur->t = q->row;
+    cur->status = ORMC_DONE;
+    cur->slot = -1;
+    int rc = ormc__sql_open(db, q, params, &cur->st);
+    if (rc != ORMC_OK) {
+        free(cur);
+        return rc;
+    }
+    cur->st->single_row = db->backend == ORMC_POSTGRES;
     *out = cur;
     return ORMC_OK;
 }

@@ -241,6 +241,7 @@ typedef enum ormc__row_kind {
 /* Key kinds (the first byte of a key): the query kinds, then these. */
 #define ORMC__KEY_UPDATE_WHERE 16
 #define ORMC__KEY_ROW_BASE 32
+#define ORMC__KEY_SQL_QUERY 64 /* a schema's SQL query (sql_query.c) */
 
 /* Start key k with its kind and table (what every key begins with). */
 static inline void ormc__key_init(ormc__key *k, int kind, const ormc_table *t)

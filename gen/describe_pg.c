@@ -1,0 +1,225 @@
+/*
+ * describe_pg.c: the generator's window on a live PostgreSQL
+ * (ormc_describe_pg), for `ormc check --url` (docs/queries.md).
+ *
+ * It connects to the URL given as its one argument, and in a transaction
+ * that it always rolls back creates a schema of its own, runs the schema's
+ * PostgreSQL DDL there, and prepares each query (never runs it), asking
+ * PostgreSQL what it made of it (PQdescribePrepared). Nothing is left
+ * behind. gen/query.lua runs it and compares the answer with the types it
+ * generated.
+ *
+ * Input (stdin), as ormc_describe's: <n>\n<DDL>, then <name>\t<n>\n<SQL>
+ * per query, with $N parameters. Output (stdout), as ormc_describe's, with
+ * type OIDs:
+ *
+ *   query   <name>
+ *   error   <PostgreSQL's message>
+ *   param   <index from 1>  <type OID>  <type name>
+ *   column  <index from 0>  <name>  <type OID>  <type name>
+ *   end
+ *
+ * Exit 0 when every record was written; 1 when the connection, the schema
+ * or its DDL failed (the message on stderr), or the input was malformed.
+ */
+#include <libpq-fe.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* One field, escaped: tab, newline, carriage return and backslash. */
+static void put_field(const char *s)
+{
+    putchar('\t');
+    for (; s != NULL && *s; s++) {
+        switch (*s) {
+        case '\t':
+            fputs("\\t", stdout);
+            break;
+        case '\n':
+            fputs("\\n", stdout);
+            break;
+        case '\r':
+            fputs("\\r", stdout);
+            break;
+        case '\\':
+            fputs("\\\\", stdout);
+            break;
+        default:
+            putchar(*s);
+        }
+    }
+}
+
+static char *read_block(FILE *in, bool *bad)
+{
+    long n;
+    if (fscanf(in, "%ld", &n) != 1 || n < 0 || fgetc(in) != '\n') {
+        *bad = !feof(in);
+        return NULL;
+    }
+    char *text = malloc((size_t)n + 1);
+    if (text == NULL || fread(text, 1, (size_t)n, in) != (size_t)n) {
+        free(text);
+        *bad = true;
+        return NULL;
+    }
+    text[n] = '\0';
+    return text;
+}
+
+static char *read_name(FILE *in, char *buf, size_t size)
+{
+    size_t k = 0;
+    int c;
+    while ((c = fgetc(in)) != EOF && c != '\t') {
+        if (k + 1 < size)
+            buf[k++] = (char)c;
+    }
+    if (c == EOF)
+        return NULL;
+    buf[k] = '\0';
+    return buf;
+}
+
+/* Run a command; false (and the message on stderr) when it failed. */
+static bool run(PGconn *pg, const char *sql, const char *what)
+{
+    PGresult *r = PQexec(pg, sql);
+    bool ok = PQresultStatus(r) == PGRES_COMMAND_OK ||
+              PQresultStatus(r) == PGRES_TUPLES_OK;
+    if (!ok)
+        fprintf(stderr, "ormc_describe_pg: %s: %s", what,
+                PQresultErrorMessage(r));
+    PQclear(r);
+    return ok;
+}
+
+/* The name of type oid (format_type), or "?". */
+static void put_type(PGconn *pg, unsigned oid)
+{
+    char sql[64];
+    snprintf(sql, sizeof sql, "SELECT format_type(%u, NULL)", oid);
+    PGresult *r = PQexec(pg, sql);
+    printf("\t%u", oid);
+    put_field(PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1
+                  ? PQgetvalue(r, 0, 0)
+                  : "?");
+    PQclear(r);
+}
+
+/* The primary message of a failed result (no "ERROR:", no position),
+ * without its trailing newline. */
+static void put_message(const PGresult *r)
+{
+    const char *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+    if (msg == NULL)
+        msg = PQresultErrorMessage(r);
+    size_t n = strlen(msg);
+    while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+        n--;
+    char *copy = malloc(n + 1);
+    if (copy == NULL) {
+        put_field("out of memory");
+        return;
+    }
+    memcpy(copy, msg, n);
+    copy[n] = '\0';
+    put_field(copy);
+    free(copy);
+}
+
+static void describe(PGconn *pg, const char *name, const char *sql)
+{
+    fputs("query", stdout);
+    put_field(name);
+    putchar('\n');
+    run(pg, "SAVEPOINT ormc_describe", "savepoint");
+    PGresult *r = PQprepare(pg, "", sql, 0, NULL);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+        fputs("error", stdout);
+        put_message(r);
+        fputs("\nend\n", stdout);
+        PQclear(r);
+        run(pg, "ROLLBACK TO SAVEPOINT ormc_describe", "rollback");
+        return;
+    }
+    PQclear(r);
+    r = PQdescribePrepared(pg, "");
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+        fputs("error", stdout);
+        put_message(r);
+        fputs("\nend\n", stdout);
+        PQclear(r);
+        run(pg, "ROLLBACK TO SAVEPOINT ormc_describe", "rollback");
+        return;
+    }
+    for (int i = 0; i < PQnparams(r); i++) {
+        printf("param\t%d", i + 1);
+        put_type(pg, PQparamtype(r, i));
+        putchar('\n');
+    }
+    for (int i = 0; i < PQnfields(r); i++) {
+        printf("column\t%d", i);
+        put_field(PQfname(r, i));
+        put_type(pg, PQftype(r, i));
+        putchar('\n');
+    }
+    fputs("end\n", stdout);
+    PQclear(r);
+    run(pg, "RELEASE SAVEPOINT ormc_describe", "release");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: ormc_describe_pg URL < input\n");
+        return 1;
+    }
+    PGconn *pg = PQconnectdb(argv[1]);
+    if (PQstatus(pg) != CONNECTION_OK) {
+        fprintf(stderr, "ormc_describe_pg: cannot connect: %s",
+                PQerrorMessage(pg));
+        PQfinish(pg);
+        return 1;
+    }
+    bool bad = false;
+    char *ddl = read_block(stdin, &bad);
+    if (ddl == NULL) {
+        fprintf(stderr, "ormc_describe_pg: no DDL on stdin\n");
+        PQfinish(pg);
+        return 1;
+    }
+    /* A schema of its own, in a transaction that is never committed. */
+    char setup[160];
+    snprintf(setup, sizeof setup,
+             "BEGIN; SET LOCAL client_min_messages = warning; "
+             "CREATE SCHEMA ormc_describe_%ld; "
+             "SET LOCAL search_path TO ormc_describe_%ld",
+             (long)getpid(), (long)getpid());
+    if (!run(pg, setup, "cannot make a schema to check in") ||
+        !run(pg, ddl, "the schema's DDL failed")) {
+        PQfinish(pg);
+        return 1;
+    }
+    free(ddl);
+    char name[256];
+    while (read_name(stdin, name, sizeof name) != NULL) {
+        char *sql = read_block(stdin, &bad);
+        if (sql == NULL) {
+            bad = true;
+            break;
+        }
+        describe(pg, name, sql);
+        free(sql);
+    }
+    run(pg, "ROLLBACK", "rollback");
+    PQfinish(pg);
+    if (bad) {
+        fprintf(stderr, "ormc_describe_pg: malformed input\n");
+        return 1;
+    }
+    return fflush(stdout) == 0 ? 0 : 1;
+}

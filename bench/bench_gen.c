@@ -7,7 +7,8 @@
  * The connection is in autocommit mode: W1 and W5 open one explicit
  * transaction each, insert_many makes its own, and the look-ups (W2, W3,
  * W4) and find-or-create (W7) run one statement (or one find-or-create) at
- * a time, as the hand-written programs do.
+ * a time, as the hand-written programs do. W8 calls a typed SQL query of
+ * the schema (slack_team_bot_counts), a join with a GROUP BY.
  */
 #include "common.h"
 
@@ -245,6 +246,37 @@ static void w7_find_or_create(ormc_db *db, data *d, long rep)
     bench_result("W7", rep, d->k, dt, sum);
 }
 
+/* W8, untimed: fill slack_installations from slack_bots (BENCH_W8_FILL). */
+static void w8_setup(ormc_db *db)
+{
+    exec_sql(db, "DELETE FROM slack_installations");
+    exec_sql(db, BENCH_W8_FILL);
+    exec_sql(db, "ANALYZE");
+}
+
+static void w8_query(ormc_db *db, data *d, long rep)
+{
+    uint64_t sum = 0;
+    double t0 = bench_now();
+    for (long j = 0; j < d->k; j++) {
+        bench_slice(&t0, j, d->k);
+        char client[24], team[24];
+        bench_latest_key(j, d->n, client, team);
+        slack_team_bot_counts_params p = {
+            .client_id = client, .team_id = team, .n = BENCH_W8_LIMIT};
+        slack_team_bot_counts_list list;
+        check(db, slack_team_bot_counts(db, &p, &list), "W8 team_bot_counts");
+        for (size_t r = 0; r < list.count; r++) {
+            const slack_team_bot_counts_row *row = &list.items[r];
+            sum +=
+                bench_w8_check(row->team_id, row->team_name, row->bots,
+                               row->refreshable, row->newest_installation_id);
+        }
+        slack_team_bot_counts_list_free(&list);
+    }
+    bench_result("W8", rep, d->k, bench_now() - t0, sum);
+}
+
 /* M1, load: `rows` rows through insert_many, in chunks. */
 static void m1_load(ormc_db *db, long rows)
 {
@@ -340,6 +372,11 @@ int main(int argc, char **argv)
         if (bench_wants(&o, "W7")) {
             bench_turn();
             w7_find_or_create(db, &d, rep);
+        }
+        if (bench_wants(&o, "W8")) {
+            bench_turn();
+            w8_setup(db);
+            w8_query(db, &d, rep);
         }
         if (bench_wants(&o, "W6")) {
             bench_turn();

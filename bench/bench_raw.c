@@ -87,6 +87,71 @@ static uint64_t row_check(const raw_bot *b)
     "\"bot_token_expires_at\", \"is_enterprise_install\", \"installed_at\""
 #define ALL_COLS "\"id\", " COLS
 
+/* W8: the text of query slack.team_bot_counts, as generated/slack.c has it
+ * (SQLite numbers $1, $2, $3 in order of appearance, as ?1, ?2, ?3). */
+#define W8_SQL                                                                 \
+    "SELECT b.team_id, b.team_name, count(*) AS bots,\n       "                \
+    "count(i.bot_refresh_token) AS refreshable,\n       max(i.id) AS "         \
+    "newest_installation_id\nFROM slack_bots b\nJOIN slack_installations i "   \
+    "ON i.id = b.id\nWHERE b.client_id = $1 AND b.enterprise_id IS NULL\n  "   \
+    "AND b.team_id = $2\nGROUP BY b.team_id, b.team_name\nORDER BY "           \
+    "b.team_name\nLIMIT $3"
+
+/* W8: a decoded result row, shaped like slack_team_bot_counts_row; its
+ * strings in one allocation of its own, as a fetched row of the generated
+ * list owns them. */
+typedef struct w8_row {
+    const char *team_id, *team_name;
+    int64_t bots, refreshable, newest_installation_id;
+    void *owned;
+} w8_row;
+
+/* W8: the rows of one call; items is reused from call to call. */
+typedef struct w8_list {
+    w8_row *items;
+    size_t count, cap;
+} w8_list;
+
+static w8_row *w8_push(w8_list *l)
+{
+    if (l->count == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 8;
+        l->items = realloc(l->items, l->cap * sizeof *l->items);
+        if (l->items == NULL)
+            bench_die("out of memory");
+    }
+    return &l->items[l->count++];
+}
+
+/* Give a row decoded with borrowed strings its own copies, in one block. */
+static void w8_own(w8_row *row)
+{
+    size_t a = row->team_id ? strlen(row->team_id) + 1 : 0;
+    size_t b = row->team_name ? strlen(row->team_name) + 1 : 0;
+    char *p = malloc(a + b ? a + b : 1);
+    if (p == NULL)
+        bench_die("out of memory");
+    row->owned = p;
+    if (row->team_id)
+        row->team_id = memcpy(p, row->team_id, a);
+    if (row->team_name)
+        row->team_name = memcpy(p + a, row->team_name, b);
+}
+
+/* Add the rows of one call to the checksum and release them. */
+static uint64_t w8_sum_and_clear(w8_list *l)
+{
+    uint64_t sum = 0;
+    for (size_t r = 0; r < l->count; r++) {
+        w8_row *row = &l->items[r];
+        sum += bench_w8_check(row->team_id, row->team_name, row->bots,
+                              row->refreshable, row->newest_installation_id);
+        free(row->owned);
+    }
+    l->count = 0;
+    return sum;
+}
+
 typedef struct data {
     long n, k;
     bench_row *rows;
@@ -384,6 +449,41 @@ static void lite_run(const bench_opts *o, data *d)
             if (created != d->k / 2)
                 bench_die("W7: created %ld, expected %ld", created, d->k / 2);
             bench_result("W7", rep, d->k, dt, sum);
+        }
+
+        if (bench_wants(o, "W8")) {
+            bench_turn();
+            lite_exec(&l, "DELETE FROM slack_installations");
+            lite_exec(&l, BENCH_W8_FILL);
+            lite_exec(&l, "ANALYZE");
+            sqlite3_stmt *st = lite_prepare(&l, W8_SQL);
+            w8_list list = {0};
+            sum = 0;
+            t0 = bench_now();
+            for (long j = 0; j < d->k; j++) {
+                bench_slice(&t0, j, d->k);
+                char client[24], team[24];
+                bench_latest_key(j, d->n, client, team);
+                sqlite3_bind_text(st, 1, client, -1, SQLITE_STATIC);
+                sqlite3_bind_text(st, 2, team, -1, SQLITE_STATIC);
+                sqlite3_bind_int64(st, 3, BENCH_W8_LIMIT);
+                int rc;
+                while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+                    w8_row *row = w8_push(&list);
+                    row->team_id = (const char *)sqlite3_column_text(st, 0);
+                    row->team_name = (const char *)sqlite3_column_text(st, 1);
+                    row->bots = sqlite3_column_int64(st, 2);
+                    row->refreshable = sqlite3_column_int64(st, 3);
+                    row->newest_installation_id = sqlite3_column_int64(st, 4);
+                    w8_own(row);
+                }
+                lite_check(&l, rc, "W8 step");
+                sqlite3_reset(st);
+                sum += w8_sum_and_clear(&list);
+            }
+            bench_result("W8", rep, d->k, bench_now() - t0, sum);
+            free(list.items);
+            sqlite3_finalize(st);
         }
 
         if (bench_wants(o, "W6")) {
@@ -824,6 +924,43 @@ static void pg_run_all(const bench_opts *o, data *d)
             if (created != d->k / 2)
                 bench_die("W7: created %ld, expected %ld", created, d->k / 2);
             bench_result("W7", rep, d->k, dt, sum);
+        }
+
+        if (bench_wants(o, "W8")) {
+            bench_turn();
+            pg_exec("DELETE FROM slack_installations");
+            pg_exec(BENCH_W8_FILL);
+            pg_exec("ANALYZE");
+            pg_prepare("w8", W8_SQL);
+            w8_list list = {0};
+            sum = 0;
+            t0 = bench_now();
+            for (long j = 0; j < d->k; j++) {
+                bench_slice(&t0, j, d->k);
+                char client[24], team[24];
+                bench_latest_key(j, d->n, client, team);
+                pp_init(&p);
+                pp_text(&p, client);
+                pp_text(&p, team);
+                pp_int8(&p, BENCH_W8_LIMIT);
+                PGresult *r = pg_run("w8", &p);
+                pg_ok(r, "W8 query");
+                for (int i = 0, rows = PQntuples(r); i < rows; i++) {
+                    w8_row *row = w8_push(&list);
+                    row->team_id =
+                        PQgetisnull(r, i, 0) ? NULL : PQgetvalue(r, i, 0);
+                    row->team_name =
+                        PQgetisnull(r, i, 1) ? NULL : PQgetvalue(r, i, 1);
+                    row->bots = be64(PQgetvalue(r, i, 2));
+                    row->refreshable = be64(PQgetvalue(r, i, 3));
+                    row->newest_installation_id = be64(PQgetvalue(r, i, 4));
+                    w8_own(row);
+                }
+                PQclear(r);
+                sum += w8_sum_and_clear(&list);
+            }
+            bench_result("W8", rep, d->k, bench_now() - t0, sum);
+            free(list.items);
         }
 
         if (bench_wants(o, "W6")) {

@@ -71,7 +71,7 @@ static inline void bench_parse(int argc, char **argv, bench_opts *o)
     o->n = 100000;
     o->k = 20000;
     o->reps = 3;
-    o->workloads = "W1,W2,W3,W4,W5,W6,W7";
+    o->workloads = "W1,W2,W3,W4,W5,W6,W7,W8";
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -198,6 +198,35 @@ static inline void bench_latest_key(long k, long n, char client[24],
 static inline long bench_foc_id(long k, long n)
 {
     return k % 2 == 0 ? bench_get_id(k, n) : n + 1 + k;
+}
+
+/*
+ * W8: query slack.team_bot_counts joins slack_bots with
+ * slack_installations, which the other workloads leave empty. Both programs
+ * fill it before W8 (untimed) with this statement: one installation per
+ * bot, of the same id, by a user of its own.
+ */
+#define BENCH_W8_FILL                                                          \
+    "INSERT INTO slack_installations (id, client_id, app_id, "                 \
+    "enterprise_id, enterprise_name, team_id, team_name, bot_token, bot_id, "  \
+    "bot_user_id, bot_scopes, bot_refresh_token, bot_token_expires_at, "       \
+    "user_id, is_enterprise_install, installed_at) "                           \
+    "SELECT id, client_id, app_id, enterprise_id, enterprise_name, team_id, "  \
+    "team_name, bot_token, bot_id, bot_user_id, bot_scopes, "                  \
+    "bot_refresh_token, bot_token_expires_at, 'U' || id, "                     \
+    "is_enterprise_install, installed_at FROM slack_bots"
+
+/* W8: the :n (LIMIT) of each call; its keys are W4's (bench_latest_key). */
+#define BENCH_W8_LIMIT 5
+
+/* W8: what one result row adds to the checksum. */
+static inline uint64_t bench_w8_check(const char *team_id,
+                                      const char *team_name, int64_t bots,
+                                      int64_t refreshable, int64_t newest)
+{
+    return (team_id ? strlen(team_id) + (unsigned char)team_id[1] : 0) +
+           (team_name ? strlen(team_name) : 0) + (uint64_t)bots * 7 +
+           (uint64_t)refreshable * 3 + (uint64_t)newest;
 }
 
 static inline double bench_now(void)

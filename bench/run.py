@@ -35,6 +35,7 @@ WORKLOADS = [
     ("W5", "update by key, 1 tx"),
     ("W6", "bulk insert"),
     ("W7", "find-or-create, half exist"),
+    ("W8", "typed query: join, GROUP BY"),
 ]
 IMPLS = ["gen", "raw", "core", "orm"]
 # the bound on generated/raw (time ratio) per workload
@@ -236,9 +237,9 @@ def main():
                     help="auto (when installed), 0 (never), all (also on "
                     "unpinned PostgreSQL, which is slow)")
     ap.add_argument("--backends", default="sqlite,pg,pg-pinned")
-    ap.add_argument("--workloads", default="W1,W2,W3,W4,W5,W6,W7",
+    ap.add_argument("--workloads", default="W1,W2,W3,W4,W5,W6,W7,W8",
                     help="a subset, to look at some closer (W1 always runs: "
-                    "it loads the table)")
+                    "it loads the table; SQLAlchemy has no W8 and shows -)")
     ap.add_argument("--out", default=None)
     args = ap.parse_args()
     build = os.path.abspath(args.build)

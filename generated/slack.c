@@ -2157,3 +2157,177 @@ int slack_schema_migrate(ormc_db *db, unsigned flags)
 {
     return ormc_schema_migrate(db, &slack_schema, flags);
 }
+
+/* === Queries === */
+
+/* team_bot_counts (schema/slack.lua:71) */
+
+static const ormc_column slack_team_bot_counts_params_table_columns[] = {
+    {
+        .name = "client_id",
+        .sql_name = "client_id",
+        .type = ORMC_TYPE_TEXT,
+        .flags = 0,
+        .offset = offsetof(slack_team_bot_counts_params, client_id),
+        .has_offset = ORMC_NO_HAS,
+        .ref_column = -1,
+    },
+    {
+        .name = "team_id",
+        .sql_name = "team_id",
+        .type = ORMC_TYPE_TEXT,
+        .flags = 0,
+        .offset = offsetof(slack_team_bot_counts_params, team_id),
+        .has_offset = ORMC_NO_HAS,
+        .ref_column = -1,
+    },
+    {
+        .name = "n",
+        .sql_name = "n",
+        .type = ORMC_TYPE_BIGINT,
+        .flags = ORMC_COL_NOT_NULL,
+        .offset = offsetof(slack_team_bot_counts_params, n),
+        .has_offset = ORMC_NO_HAS,
+        .ref_column = -1,
+    },
+};
+
+static const ormc_table slack_team_bot_counts_params_table = {
+    .name = "team_bot_counts params",
+    .sql_name = "team_bot_counts params",
+    .row_size = sizeof(slack_team_bot_counts_params),
+    .owned_offset = 0, /* never decoded into */
+    .columns = slack_team_bot_counts_params_table_columns,
+    .n_columns = 3,
+};
+
+static const ormc_column slack_team_bot_counts_row_table_columns[] = {
+    {
+        .name = "team_id",
+        .sql_name = "team_id",
+        .type = ORMC_TYPE_TEXT,
+        .flags = 0,
+        .offset = offsetof(slack_team_bot_counts_row, team_id),
+        .has_offset = ORMC_NO_HAS,
+        .ref_column = -1,
+    },
+    {
+        .name = "team_name",
+        .sql_name = "team_name",
+        .type = ORMC_TYPE_TEXT,
+        .flags = 0,
+        .offset = offsetof(slack_team_bot_counts_row, team_name),
+        .has_offset = ORMC_NO_HAS,
+        .ref_column = -1,
+    },
+    {
+        .name = "bots",
+        .sql_name = "bots",
+        .type = ORMC_TYPE_BIGINT,
+        .flags = ORMC_COL_NOT_NULL,
+        .offset = offsetof(slack_team_bot_counts_row, bots),
+        .has_offset = ORMC_NO_HAS,
+        .ref_column = -1,
+    },
+    {
+        .name = "refreshable",
+        .sql_name = "refreshable",
+        .type = ORMC_TYPE_BIGINT,
+        .flags = ORMC_COL_NOT_NULL,
+        .offset = offsetof(slack_team_bot_counts_row, refreshable),
+        .has_offset = ORMC_NO_HAS,
+        .ref_column = -1,
+    },
+    {
+        .name = "newest_installation_id",
+        .sql_name = "newest_installation_id",
+        .type = ORMC_TYPE_BIGINT,
+        .flags = ORMC_COL_NOT_NULL,
+        .offset = offsetof(slack_team_bot_counts_row, newest_installation_id),
+        .has_offset = ORMC_NO_HAS,
+        .ref_column = -1,
+    },
+};
+
+static const ormc_table slack_team_bot_counts_row_table = {
+    .name = "team_bot_counts",
+    .sql_name = "team_bot_counts",
+    .row_size = sizeof(slack_team_bot_counts_row),
+    .owned_offset = offsetof(slack_team_bot_counts_row, ormc_owned),
+    .columns = slack_team_bot_counts_row_table_columns,
+    .n_columns = 5,
+};
+
+static const ormc_sql_query slack_team_bot_counts_query = {
+    .name = "team_bot_counts",
+    .sqlite =
+        "SELECT b.team_id, b.team_name, count(*) AS bots,\n       "
+        "count(i.bot_refresh_token) AS refreshable,\n       max(i.id) AS "
+        "newest_installation_id\nFROM slack_bots b\nJOIN slack_installations i "
+        "ON i.id = b.id\nWHERE b.client_id = $1 AND b.enterprise_id IS NULL\n  "
+        "AND b.team_id = $2\nGROUP BY b.team_id, b.team_name\nORDER BY "
+        "b.team_name\nLIMIT $3",
+    .postgres =
+        "SELECT b.team_id, b.team_name, count(*) AS bots,\n       "
+        "count(i.bot_refresh_token) AS refreshable,\n       max(i.id) AS "
+        "newest_installation_id\nFROM slack_bots b\nJOIN slack_installations i "
+        "ON i.id = b.id\nWHERE b.client_id = $1 AND b.enterprise_id IS NULL\n  "
+        "AND b.team_id = $2\nGROUP BY b.team_id, b.team_name\nORDER BY "
+        "b.team_name\nLIMIT $3",
+    .params = &slack_team_bot_counts_params_table,
+    .row = &slack_team_bot_counts_row_table,
+};
+
+int slack_team_bot_counts(ormc_db *db,
+                          const slack_team_bot_counts_params *params,
+                          slack_team_bot_counts_list *out /* OUT */)
+{
+    if (out == NULL)
+        return ormc_sql_many(db, &slack_team_bot_counts_query, params, NULL,
+                             NULL);
+    void *items = NULL;
+    int rc = ormc_sql_many(db, &slack_team_bot_counts_query, params, &items,
+                           &out->count);
+    out->items = items;
+    return rc;
+}
+
+int slack_team_bot_counts_cursor_open(
+    ormc_db *db, const slack_team_bot_counts_params *params,
+    slack_team_bot_counts_cursor *cur)
+{
+    if (cur == NULL)
+        return ORMC_INVALID;
+    cur->impl = NULL;
+    return ormc_sql_cursor_open(db, &slack_team_bot_counts_query, params,
+                                &cur->impl);
+}
+
+int slack_team_bot_counts_cursor_next(slack_team_bot_counts_cursor *cur,
+                                      slack_team_bot_counts_row *row /* OUT */)
+{
+    return ormc_cursor_next(cur ? cur->impl : NULL, row);
+}
+
+void slack_team_bot_counts_cursor_close(slack_team_bot_counts_cursor *cur)
+{
+    if (cur != NULL) {
+        ormc_cursor_close(cur->impl);
+        cur->impl = NULL;
+    }
+}
+
+void slack_team_bot_counts_list_free(slack_team_bot_counts_list *list)
+{
+    if (list != NULL) {
+        ormc_list_free(&slack_team_bot_counts_row_table, list->items,
+                       list->count);
+        list->items = NULL;
+        list->count = 0;
+    }
+}
+
+void slack_team_bot_counts_row_free(slack_team_bot_counts_row *row)
+{
+    ormc_row_free(&slack_team_bot_counts_row_table, row);
+}

@@ -894,6 +894,77 @@ int slack_bot_cursor_open(ormc_db *db, const slack_bot_query *q,
 int slack_bot_cursor_next(slack_bot_cursor *cur, slack_bot *row /* OUT */);
 void slack_bot_cursor_close(slack_bot_cursor *cur);
 
+/* === Queries (docs/queries.md) === */
+
+/*
+ * Query team_bot_counts (schema/slack.lua:71), returns many.
+ * The bots of an app in a workspace outside Enterprise Grid, with their
+ * installations: how many, how many have a refresh token, and the newest: a
+ * join with a GROUP BY.
+ */
+/* Runs, on SQLite:
+ *   SELECT b.team_id, b.team_name, count(*) AS bots,
+ *          count(i.bot_refresh_token) AS refreshable,
+ *          max(i.id) AS newest_installation_id
+ *   FROM slack_bots b
+ *   JOIN slack_installations i ON i.id = b.id
+ *   WHERE b.client_id = $1 AND b.enterprise_id IS NULL
+ *     AND b.team_id = $2
+ *   GROUP BY b.team_id, b.team_name
+ *   ORDER BY b.team_name
+ *   LIMIT $3
+ */
+typedef struct slack_team_bot_counts_params {
+    const char *client_id; /* text, NULL = SQL NULL */
+    const char *team_id; /* text, NULL = SQL NULL */
+    int64_t n; /* bigint, not null */
+} slack_team_bot_counts_params;
+
+typedef struct slack_team_bot_counts_row {
+    const char *team_id; /* text, NULL = SQL NULL */
+    const char *team_name; /* text, NULL = SQL NULL */
+    int64_t bots; /* bigint, not null */
+    int64_t refreshable; /* bigint, not null */
+    int64_t newest_installation_id; /* bigint, not null */
+    /* the one allocation a fetched row owns; NULL for caller-built rows */
+    void *ormc_owned;
+} slack_team_bot_counts_row;
+
+/* Rows from slack_team_bot_counts(). */
+typedef struct slack_team_bot_counts_list {
+    slack_team_bot_counts_row *items; /* count rows, each owning its data */
+    size_t count; /* number of rows */
+} slack_team_bot_counts_list;
+
+/* A stream of rows from slack_team_bot_counts_cursor_open(). */
+typedef struct slack_team_bot_counts_cursor {
+    ormc_cursor *impl; /* NULL when closed */
+} slack_team_bot_counts_cursor;
+
+/* Every row, into out (free with slack_team_bot_counts_list_free). */
+int slack_team_bot_counts(ormc_db *db,
+                          const slack_team_bot_counts_params *params,
+                          slack_team_bot_counts_list *out /* OUT */);
+
+/* Stream the rows (ormc_cursor_open's rules). */
+int slack_team_bot_counts_cursor_open(
+    ormc_db *db, const slack_team_bot_counts_params *params,
+    slack_team_bot_counts_cursor *cur);
+
+/* ORMC_ROW with the next row (its strings borrowed until the next call),
+ * ORMC_DONE or an error. */
+int slack_team_bot_counts_cursor_next(slack_team_bot_counts_cursor *cur,
+                                      slack_team_bot_counts_row *row /* OUT */);
+
+/* Close the cursor; NULL or closed is a no-op. */
+void slack_team_bot_counts_cursor_close(slack_team_bot_counts_cursor *cur);
+
+/* Release the rows of a list and empty it. */
+void slack_team_bot_counts_list_free(slack_team_bot_counts_list *list);
+
+/* Release what a fetched row owns and zero it. */
+void slack_team_bot_counts_row_free(slack_team_bot_counts_row *row);
+
 /* === Functions of the schema === */
 
 /*

@@ -66,4 +66,26 @@ return schema "slack" {
                 name = "slack_bots_idx",
                 doc = "find_bot: the latest bot per workspace." },
     },
+
+    -- A typed SQL query (docs/queries.md); bench/ measures it as W8.
+    query "team_bot_counts" {
+        doc = "The bots of an app in a workspace outside Enterprise Grid, "
+            .. "with their installations: how many, how many have a refresh "
+            .. "token, and the newest: a join with a GROUP BY.",
+        returns = "many",
+        sql = [[
+            SELECT b.team_id, b.team_name, count(*) AS bots,
+                   count(i.bot_refresh_token) AS refreshable,
+                   max(i.id) AS newest_installation_id
+            FROM slack_bots b
+            JOIN slack_installations i ON i.id = b.id
+            WHERE b.client_id = :client_id AND b.enterprise_id IS NULL
+              AND b.team_id = :team_id
+            GROUP BY b.team_id, b.team_name
+            ORDER BY b.team_name
+            LIMIT :n
+        ]],
+        columns = { newest_installation_id = { type = "bigint",
+                                               not_null = true } },
+    },
 }

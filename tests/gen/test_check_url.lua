@@ -25,6 +25,10 @@ T.eq(out, "", "music.lua: nothing on stdout")
 rc, _, err = check("schema/shop.lua")
 T.eq(rc, 0, "shop.lua: the types agree", err)
 
+-- The benchmark's query (W8) in slack.lua.
+rc, _, err = check("schema/slack.lua")
+T.eq(rc, 0, "slack.lua: the types agree", err)
+
 -- With -o, the output directory is compared too.
 T.must(T.ormc .. " gen -o " .. T.quote(dir) .. " tests/queries/music.lua")
 rc, _, err = check("tests/queries/music.lua", "-o " .. T.quote(dir) .. " ")

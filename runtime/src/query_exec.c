@@ -172,38 +172,10 @@ int ormc_builder_all(ormc_db *db, const ormc_builder *q, void **items,
     if (items == NULL || count == NULL)
         return ormc__error(db, ORMC_INVALID, NULL, NULL,
                            "no list given for the rows");
-    const ormc_table *t = q->table;
     ormc__stmt *st;
     if ((rc = open_query(db, q, ORMC__Q_SELECT, &st)) != ORMC_OK)
         return rc;
-    char *rows = NULL;
-    size_t n = 0, cap = 0;
-    while ((rc = ormc__stmt_step(st)) == ORMC_ROW) {
-        if (n == cap) {
-            size_t more = cap ? cap * 2 : 16;
-            char *grown = more > SIZE_MAX / t->row_size
-                              ? NULL
-                              : realloc(rows, more * t->row_size);
-            if (grown == NULL) {
-                rc = ormc__error(db, ORMC_NOMEM, NULL, NULL, "out of memory");
-                break;
-            }
-            rows = grown;
-            cap = more;
-        }
-        rc = ormc__stmt_decode_row(st, t, rows + n * t->row_size, true);
-        if (rc != ORMC_OK)
-            break;
-        n++;
-    }
-    ormc__stmt_release(st);
-    if (rc != ORMC_DONE) {
-        ormc_list_free(t, rows, n);
-        return rc;
-    }
-    *items = rows;
-    *count = n;
-    return ORMC_OK;
+    return ormc__stmt_read_all(st, q->table, items, count);
 }
 
 int ormc_builder_count(ormc_db *db, const ormc_builder *q, int64_t *n)

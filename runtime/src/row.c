@@ -298,3 +298,41 @@ void ormc_row_free(const ormc_table *t, void *row)
     free(mem);
     memset(row, 0, t->row_size);
 }
+
+/* Every remaining row of st, decoded into a new array of t's rows (each
+ * owning its data), then st released. ORMC_OK with *items and *count, or
+ * an error with nothing kept (the rows so far freed). */
+int ormc__stmt_read_all(ormc__stmt *st, const ormc_table *t, void **items,
+                        size_t *count)
+{
+    ormc_db *db = st->db;
+    int rc;
+    char *rows = NULL;
+    size_t n = 0, cap = 0;
+    while ((rc = ormc__stmt_step(st)) == ORMC_ROW) {
+        if (n == cap) {
+            size_t more = cap ? cap * 2 : 16;
+            char *grown = more > SIZE_MAX / t->row_size
+                              ? NULL
+                              : realloc(rows, more * t->row_size);
+            if (grown == NULL) {
+                rc = ormc__error(db, ORMC_NOMEM, NULL, NULL, "out of memory");
+                break;
+            }
+            rows = grown;
+            cap = more;
+        }
+        rc = ormc__stmt_decode_row(st, t, rows + n * t->row_size, true);
+        if (rc != ORMC_OK)
+            break;
+        n++;
+    }
+    ormc__stmt_release(st);
+    if (rc != ORMC_DONE) {
+        ormc_list_free(t, rows, n);
+        return rc;
+    }
+    *items = rows;
+    *count = n;
+    return ORMC_OK;
+}

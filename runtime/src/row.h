@@ -20,4 +20,10 @@ int ormc__stmt_bind_row(ormc__stmt *st, const ormc_table *t, const void *row,
 int ormc__stmt_decode_row(ormc__stmt *st, const ormc_table *t, void *row,
                           bool own);
 
+/* Every remaining row of st into a new array of t's rows (each owning its
+ * data; free with ormc_list_free), then st released, whatever happens.
+ * ORMC_OK with *items and *count, or an error with nothing kept. */
+int ormc__stmt_read_all(ormc__stmt *st, const ormc_table *t, void **items,
+                        size_t *count);
+
 #endif /* ORMC_ROW_H */

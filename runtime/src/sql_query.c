@@ -91,35 +91,7 @@ int ormc_sql_many(ormc_db *db, const ormc_sql_query *q, const void *params,
     int rc = ormc__sql_open(db, q, params, &st);
     if (rc != ORMC_OK)
         return rc;
-    const ormc_table *t = q->row;
-    char *rows = NULL;
-    size_t n = 0, cap = 0;
-    while ((rc = ormc__stmt_step(st)) == ORMC_ROW) {
-        if (n == cap) {
-            size_t more = cap ? cap * 2 : 16;
-            char *grown = more > SIZE_MAX / t->row_size
-                              ? NULL
-                              : realloc(rows, more * t->row_size);
-            if (grown == NULL) {
-                rc = ormc__error(db, ORMC_NOMEM, NULL, NULL, "out of memory");
-                break;
-            }
-            rows = grown;
-            cap = more;
-        }
-        rc = ormc__stmt_decode_row(st, t, rows + n * t->row_size, true);
-        if (rc != ORMC_OK)
-            break;
-        n++;
-    }
-    ormc__stmt_release(st);
-    if (rc != ORMC_DONE) {
-        ormc_list_free(t, rows, n);
-        return rc;
-    }
-    *items = rows;
-    *count = n;
-    return ORMC_OK;
+    return ormc__stmt_read_all(st, q->row, items, count);
 }
 
 int ormc_sql_one(ormc_db *db, const ormc_sql_query *q, const void *params,

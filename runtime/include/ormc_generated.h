@@ -21,7 +21,7 @@
  * whenever a descriptor struct or an engine call changes. Keep in sync with
  * gen/emit_c_header.lua (M.ABI).
  */
-#define ORMC_ABI 5
+#define ORMC_ABI 6
 
 #ifdef __cplusplus
 extern "C" {
@@ -79,6 +79,26 @@ typedef struct ormc_column {
     ormc_column_dialect postgres; /* the column on PostgreSQL */
 } ormc_column;
 
+/*
+ * A foreign key: columns of one table (the child) that reference the
+ * primary key or a unique key of another or the same table (the parent).
+ * Single-column `references` and composite `foreign_key { }` entries alike
+ * have one. The relation functions (docs/relations.md) and the fixtures
+ * read it.
+ */
+typedef struct ormc_foreign_key {
+    const char *sql_name;              /* the constraint's unquoted name */
+    const char *relation;              /* the relation's name, or NULL when
+                                          it has none (no functions) */
+    const struct ormc_table *child;    /* the table holding the key */
+    const struct ormc_table *parent;   /* the table it references */
+    const uint16_t *child_columns;     /* the key's column indexes in child,
+                                          in key order */
+    const uint16_t *parent_columns;    /* the referenced column indexes in
+                                          parent, in the same order */
+    uint16_t n_columns;                /* length of both */
+} ormc_foreign_key;
+
 typedef struct ormc_index {
     const char *sql_name;  /* unquoted SQL name */
     ormc_colset columns;   /* the indexed columns */
@@ -99,6 +119,8 @@ struct ormc_table {
     uint16_t n_pk;
     const ormc_index *indexes; /* indexes and unique constraints */
     uint16_t n_indexes;
+    const ormc_foreign_key *foreign_keys; /* in declaration order */
+    uint16_t n_foreign_keys;
 };
 
 typedef struct ormc_schema {
@@ -316,6 +338,84 @@ int ormc_sql_exec(ormc_db *db, const ormc_sql_query *q, const void *params,
  * holds the connection until the cursor is done or closed. */
 int ormc_sql_cursor_open(ormc_db *db, const ormc_sql_query *q,
                          const void *params, ormc_cursor **cur /* OUT */);
+
+/* === Engine: relations (docs/relations.md) ===
+ *
+ * What the generated relation functions call. `fk` is a foreign key of
+ * fk->child referencing fk->parent; a `child` row is a row struct of
+ * fk->child, a `parent` row one of fk->parent. Lists are arrays of row
+ * structs, as _all returns them.
+ */
+
+/* The most keys one loader statement carries (fewer when the key has so
+ * many columns that a backend's parameter limit would be passed). Loading
+ * for n distinct keys sends ceil(n / ORMC_RELATION_BATCH) statements. */
+#define ORMC_RELATION_BATCH 1000
+
+/* The parent row of `child` through fk, decoded into out: ORMC_OK, or
+ * ORMC_NOT_FOUND (out untouched) when a key column of child is NULL (nothing
+ * sent) or no parent row has the key. */
+int ormc_relation_parent(ormc_db *db, const ormc_foreign_key *fk,
+                         const void *child, void *out /* OUT */);
+
+/* Narrow q (a query of fk->child) to the children of `parent`: every key
+ * column equal to parent's referenced column. parent is borrowed until q
+ * has run; NULL parent: ORMC_INVALID kept in q. */
+void ormc_builder_where_parent(ormc_builder *q, const ormc_foreign_key *fk,
+                              const void *parent);
+
+/* Narrow q (a query of fk->child) to the rows whose parent matches
+ * `parents` (a query of fk->parent, borrowed until q has run):
+ * (key columns) IN (SELECT referenced columns FROM parent WHERE <parents'
+ * conditions> [ORDER BY ... LIMIT ... OFFSET ...]). */
+void ormc_builder_where_parent_in(ormc_builder *q, const ormc_foreign_key *fk,
+                                  const ormc_builder *parents);
+
+/* Many-to-many through a join table: `to` and `from` are two foreign keys
+ * of the same child (the join table); q is a query of to->parent. Narrow q
+ * to the rows linked to `linked` (a row of from->parent, borrowed):
+ * (to's referenced columns) IN (SELECT to's key columns FROM join WHERE
+ * from's key columns = linked's referenced columns). */
+void ormc_builder_where_linked(ormc_builder *q, const ormc_foreign_key *to,
+                               const ormc_foreign_key *from,
+                               const void *linked);
+
+/* The distinct parents of the n children (NULL keys skipped), in
+ * ceil(distinct keys / batch) statements: *parents an array of *count rows
+ * of fk->parent sorted by the referenced columns (ormc_list_find finds in
+ * it), each owning its data (free with ormc_list_free). n = 0: an empty
+ * list, nothing sent. On failure *parents is NULL and *count 0. */
+int ormc_relation_load_parents(ormc_db *db, const ormc_foreign_key *fk,
+                               const void *children, size_t n,
+                               void **parents /* OUT */,
+                               size_t *count /* OUT */);
+
+/* The children of the n parents, in batches as above: *children an array
+ * of *count rows of fk->child sorted by the key columns (in key order),
+ * then by fk->child's primary key (without one: in the order the database
+ * returned them). */
+int ormc_relation_load_children(ormc_db *db, const ormc_foreign_key *fk,
+                                const void *parents, size_t n,
+                                void **children /* OUT */,
+                                size_t *count /* OUT */);
+
+/* Sort the count rows of t at items by `columns` (n_columns column indexes,
+ * compared in order; NULL first), stably. */
+void ormc_list_sort(const ormc_table *t, void *items, size_t count,
+                    const uint16_t *columns, uint16_t n_columns);
+
+/* Binary search in rows sorted by `columns` (as ormc_list_sort leaves
+ * them): the row whose columns equal key_row's (a row of t), or NULL. */
+const void *ormc_list_find(const ormc_table *t, const void *items,
+                           size_t count, const uint16_t *columns,
+                           uint16_t n_columns, const void *key_row);
+
+/* In children sorted by fk's key columns (as ormc_relation_load_children
+ * leaves them): the first child of `parent` and in *n how many follow it
+ * (the run of children whose key equals parent's), or NULL and *n = 0. */
+const void *ormc_relation_children_of(const ormc_foreign_key *fk,
+                                      const void *children, size_t count,
+                                      const void *parent, size_t *n /* OUT */);
 
 /* === Engine: schemas === */
 

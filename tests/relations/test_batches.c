@@ -180,7 +180,9 @@ static void test_composite_keys_in_batches(void **state)
 {
     ormc_db *db = ormc_test_db(state);
     assert_ok(db, chinook_schema_create(db));
-    enum { N = 3000 };
+    enum {
+        N = 3000
+    };
     static const char *const regions[3] = {"east", "north", "south"};
     chinook_warehouse *w = calloc(N, sizeof *w);
     chinook_bin *b = calloc(N, sizeof *b);
@@ -216,12 +218,12 @@ static void test_composite_keys_in_batches(void **state)
     /* sorted by (region, no) */
     for (size_t i = 1; i < wl.count; i++) {
         int cmp = strcmp(wl.items[i - 1].region, wl.items[i].region);
-        assert_true(cmp < 0 || (cmp == 0 && wl.items[i - 1].no <
-                                                wl.items[i].no));
+        assert_true(cmp < 0 ||
+                    (cmp == 0 && wl.items[i - 1].no < wl.items[i].no));
     }
     for (int i = 0; i < N; i++) {
-        const chinook_warehouse *hit = chinook_warehouse_list_find(
-            &wl, b[i].region, b[i].warehouse_no);
+        const chinook_warehouse *hit =
+            chinook_warehouse_list_find(&wl, b[i].region, b[i].warehouse_no);
         assert_non_null(hit);
         assert_string_equal(hit->city, city[(i * 7) % N]);
     }

@@ -414,8 +414,8 @@ static void test_list_load_gives_distinct_sorted_parents(void **state)
     chinook_artist_list artists;
     assert_ok(db, chinook_album_list_load_artist(db, &albums, &artists));
     assert_ids(artists.items, artists.count, f.ada.id, f.bob.id);
-    assert_string_equal(
-        chinook_artist_list_find(&artists, f.bob.id)->name, "Bob");
+    assert_string_equal(chinook_artist_list_find(&artists, f.bob.id)->name,
+                        "Bob");
     chinook_artist_list_free(&artists);
     chinook_album_list_free(&albums);
     assert_null(albums.items);
@@ -477,7 +477,8 @@ static void test_children_loader_groups_by_parent(void **state)
 
     /* _list_for_<relation>: each album's run of tracks */
     size_t n = 99;
-    const chinook_track *run = chinook_track_list_for_album(&tracks, &f.two, &n);
+    const chinook_track *run =
+        chinook_track_list_for_album(&tracks, &f.two, &n);
     assert_int_equal(n, 2);
     assert_non_null(run);
     assert_string_equal(run[0].name, "a");
@@ -641,8 +642,8 @@ static void test_two_relations_to_one_parent(void **state)
     /* both loaders, each grouped by its own key */
     chinook_account_list al = {.items = acc, .count = 3};
     chinook_transfer_list out;
-    assert_ok(db,
-              chinook_account_list_load_transfers_by_from_account(db, &al, &out));
+    assert_ok(
+        db, chinook_account_list_load_transfers_by_from_account(db, &al, &out));
     assert_ids(out.items, out.count, tr[0].id, tr[2].id, tr[1].id, tr[3].id);
     size_t n;
     const chinook_transfer *run =
@@ -830,8 +831,7 @@ static void test_relation_to_a_unique_key(void **state)
     assert_ok(db, chinook_invoice_customer(db, &inv[2], &c));
     assert_string_equal(c.name, "Bolt Ltd");
     chinook_customer_free(&c);
-    assert_int_equal(chinook_invoice_customer(db, &inv[1], &c),
-                     ORMC_NOT_FOUND);
+    assert_int_equal(chinook_invoice_customer(db, &inv[1], &c), ORMC_NOT_FOUND);
 
     /* loaded parents are sorted by the referenced key, code */
     chinook_invoice_list il = {.items = inv, .count = 4};
@@ -840,7 +840,8 @@ static void test_relation_to_a_unique_key(void **state)
     assert_int_equal(cl.count, 2);
     assert_string_equal(cl.items[0].code, "ACME");
     assert_string_equal(cl.items[1].code, "BOLT");
-    const chinook_customer *hit = chinook_customer_list_find_by_code(&cl, "BOLT");
+    const chinook_customer *hit =
+        chinook_customer_list_find_by_code(&cl, "BOLT");
     assert_non_null(hit);
     assert_int_equal(hit->id, cu[0].id);
     assert_null(chinook_customer_list_find_by_code(&cl, "NONE"));
@@ -923,8 +924,7 @@ static void test_join_table_both_ways(void **state)
     chinook_track_list tracks;
     stmt_counter c;
     counter_start(db, &c);
-    assert_ok(db,
-              chinook_playlist_list_load_playlist_tracks(db, &all, &pairs));
+    assert_ok(db, chinook_playlist_list_load_playlist_tracks(db, &all, &pairs));
     assert_ok(db, chinook_playlist_track_list_load_track(db, &pairs, &tracks));
     counter_stop(db);
     assert_int_equal(c.statements, 2);

@@ -18,10 +18,10 @@ typedef struct sample_album {
     sample_track tracks[4]; /* up to the first with no name */
 } sample_album;
 
-static const char *const artists[] = {"Miles Davis", "John Coltrane",
-                                      "Nina Simone"};
+static const char *const sample_artists[] = {"Miles Davis", "John Coltrane",
+                                             "Nina Simone"};
 
-static const sample_album albums[] = {
+static const sample_album sample_albums[] = {
     {0,
      "Kind of Blue",
      1959,
@@ -43,29 +43,30 @@ int relations_seed(ormc_db *db)
     if (rc != ORMC_OK)
         return rc;
     rc = catalog_schema_create(db);
-    int64_t artist_ids[COUNT(artists)];
-    for (size_t i = 0; rc == ORMC_OK && i < COUNT(artists); i++) {
+    int64_t artist_ids[COUNT(sample_artists)];
+    for (size_t i = 0; rc == ORMC_OK && i < COUNT(sample_artists); i++) {
         catalog_artist a;
         catalog_artist_init(&a);
-        a.name = artists[i];
+        a.name = sample_artists[i];
         rc = catalog_artist_insert(db, &a);
         artist_ids[i] = a.id;
     }
-    for (size_t i = 0; rc == ORMC_OK && i < COUNT(albums); i++) {
+    for (size_t i = 0; rc == ORMC_OK && i < COUNT(sample_albums); i++) {
         catalog_album al;
         catalog_album_init(&al);
-        al.artist_id = artist_ids[albums[i].artist];
-        al.title = albums[i].title;
-        al.year = albums[i].year;
+        al.artist_id = artist_ids[sample_albums[i].artist];
+        al.title = sample_albums[i].title;
+        al.year = sample_albums[i].year;
         rc = catalog_album_insert(db, &al);
-        for (size_t j = 0; rc == ORMC_OK && j < COUNT(albums[i].tracks) &&
-                           albums[i].tracks[j].name != NULL;
+        for (size_t j = 0;
+             rc == ORMC_OK && j < COUNT(sample_albums[i].tracks) &&
+             sample_albums[i].tracks[j].name != NULL;
              j++) {
             catalog_track t;
             catalog_track_init(&t);
             t.album_id = al.id;
-            t.name = albums[i].tracks[j].name;
-            t.seconds = albums[i].tracks[j].seconds;
+            t.name = sample_albums[i].tracks[j].name;
+            t.seconds = sample_albums[i].tracks[j].seconds;
             rc = catalog_track_insert(db, &t);
         }
     }

@@ -7,6 +7,8 @@
  * relations to one parent, a composite key, a unique key that is not the
  * primary key, the join table both ways, and empty lists.
  */
+#include <stdio.h>
+
 #include "relations_test.h"
 
 /* The music store every test starts from:

@@ -6,6 +6,7 @@
 local types = require("types")
 local keywords = require("keywords")
 local names = require("names")
+local relations = require("relations")
 
 local format, concat = string.format, table.concat
 
@@ -14,6 +15,7 @@ local M = {}
 -- The checks that need the model: names.
 -- registry: C identifiers of every schema generated together.
 function M.model(m, errs, registry)
+    m.notes = relations.derive(m, errs)
     local reserved = keywords.std
     local function claim(reg, name, what, where, of)
         -- (Fields and parameters are column names, checked as such.)
@@ -65,6 +67,9 @@ function M.model(m, errs, registry)
     for _, t in ipairs(m.tables) do
         names.table_idents(m.name, t, function(name, what, of)
             claim(registry, name, what, t, of)
+        end)
+        relations.idents(t, function(name, what)
+            claim(registry, name, what, t, format(" of table '%s'", t.name))
         end)
         local fields, of = {}, format(" of table '%s'", t.name)
         for _, f in ipairs(names.fields(t)) do

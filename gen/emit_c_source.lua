@@ -19,6 +19,7 @@ local types = require("types")
 local dialect = require("dialect")
 local api = require("api")
 local emit_query = require("emit_query")
+local emit_relations = require("emit_relations")
 
 local format, concat = string.format, table.concat
 
@@ -441,6 +442,8 @@ function BODY.cursor_close()
         "}",
     }
 end
+
+emit_relations.bodies(BODY, { call_lines = call_lines, fill_key = fill_key })
 
 -- The functions of the schema: m is passed for t.
 for _, what in ipairs { "create", "drop", "check" } do

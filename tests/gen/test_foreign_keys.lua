@@ -1,7 +1,8 @@
 -- Foreign keys in the model and the output, without a database: the
 -- model's t.foreign_keys (single references and foreign_key { } entries
 -- alike), the dependency order and the schema hash they give, the DDL of a
--- composite key on both dialects (tests/gen/golden/).
+-- composite key on both dialects (tests/gen/golden/), and the descriptors
+-- of the generated .c.
 local T = dofile("tests/gen/lib.lua")
 package.path = "gen/?.lua;" .. package.path
 local errors, load, check, model = require("errors"), require("load"),
@@ -94,6 +95,38 @@ for _, d in ipairs { "sqlite", "postgres" } do
     T.eq(T.read(out .. "/composite." .. d .. ".sql"), want,
          d .. ": the DDL is tests/gen/golden/composite." .. d .. ".sql")
 end
+
+-- The .c: one descriptor per foreign key, pointed at by its table.
+local c = T.read(out .. "/composite.c")
+local function has(s, what)
+    T.ok(c:find(s, 1, true) ~= nil, "composite.c: " .. what, s)
+end
+has("static const uint16_t composite_track_fk0_child[] = { 1, 2 };",
+    "track's key columns")
+has("static const uint16_t composite_track_fk0_parent[] = { 0, 1 };",
+    "album's key columns")
+has("static const uint16_t composite_review_fk0_parent[] = { 2, 0 };",
+    "review's to, in its order")
+has([[
+static const ormc_foreign_key composite_track_foreign_keys[] = {
+    {
+        .sql_name = "track_artist_id_album_no_fkey",
+        .relation = "album",
+        .child = &composite_track_table,
+        .parent = &composite_album_table,
+        .child_columns = composite_track_fk0_child,
+        .parent_columns = composite_track_fk0_parent,
+        .n_columns = 2,
+    },
+};]], "track's descriptor")
+has([[
+    .foreign_keys = composite_track_foreign_keys,
+    .n_foreign_keys = 1,
+]], "track's table descriptor")
+has([[
+    .foreign_keys = NULL,
+    .n_foreign_keys = 0,
+]], "artist's table descriptor")
 
 T.rmrf(out)
 T.done()

@@ -408,6 +408,21 @@ static const ormc_index shop_order_indexes[] = {
     },
 };
 
+static const uint16_t shop_order_fk0_child[] = { 1 };
+static const uint16_t shop_order_fk0_parent[] = { 0 };
+
+static const ormc_foreign_key shop_order_foreign_keys[] = {
+    {
+        .sql_name = "orders_customer_id_fkey",
+        .relation = "customer",
+        .child = &shop_order_table,
+        .parent = &shop_customer_table,
+        .child_columns = shop_order_fk0_child,
+        .parent_columns = shop_order_fk0_parent,
+        .n_columns = 1,
+    },
+};
+
 /* line ("order_lines", schema/shop.lua:63) */
 
 static const shop_line shop_line_init_value = SHOP_LINE_INIT;
@@ -501,6 +516,32 @@ static const ormc_index shop_line_indexes[] = {
         .order = shop_line_index0_order,
         .n_columns = 2,
         .unique = true,
+    },
+};
+
+static const uint16_t shop_line_fk0_child[] = { 0 };
+static const uint16_t shop_line_fk0_parent[] = { 0 };
+static const uint16_t shop_line_fk1_child[] = { 2 };
+static const uint16_t shop_line_fk1_parent[] = { 0 };
+
+static const ormc_foreign_key shop_line_foreign_keys[] = {
+    {
+        .sql_name = "order_lines_order_id_fkey",
+        .relation = "order",
+        .child = &shop_line_table,
+        .parent = &shop_order_table,
+        .child_columns = shop_line_fk0_child,
+        .parent_columns = shop_line_fk0_parent,
+        .n_columns = 1,
+    },
+    {
+        .sql_name = "order_lines_product_id_fkey",
+        .relation = "product",
+        .child = &shop_line_table,
+        .parent = &shop_product_table,
+        .child_columns = shop_line_fk1_child,
+        .parent_columns = shop_line_fk1_parent,
+        .n_columns = 1,
     },
 };
 
@@ -653,6 +694,8 @@ const ormc_table shop_customer_table = {
     .n_pk = 1,
     .indexes = shop_customer_indexes,
     .n_indexes = 1,
+    .foreign_keys = NULL,
+    .n_foreign_keys = 0,
 };
 
 const ormc_table shop_product_table = {
@@ -667,6 +710,8 @@ const ormc_table shop_product_table = {
     .n_pk = 1,
     .indexes = shop_product_indexes,
     .n_indexes = 2,
+    .foreign_keys = NULL,
+    .n_foreign_keys = 0,
 };
 
 const ormc_table shop_order_table = {
@@ -681,6 +726,8 @@ const ormc_table shop_order_table = {
     .n_pk = 1,
     .indexes = shop_order_indexes,
     .n_indexes = 2,
+    .foreign_keys = shop_order_foreign_keys,
+    .n_foreign_keys = 1,
 };
 
 const ormc_table shop_line_table = {
@@ -695,6 +742,8 @@ const ormc_table shop_line_table = {
     .n_pk = 2,
     .indexes = shop_line_indexes,
     .n_indexes = 1,
+    .foreign_keys = shop_line_foreign_keys,
+    .n_foreign_keys = 2,
 };
 
 static const ormc_table *const shop_schema_tables[] = {

@@ -933,6 +933,8 @@ const ormc_table slack_installation_table = {
     .n_pk = 1,
     .indexes = slack_installation_indexes,
     .n_indexes = 1,
+    .foreign_keys = NULL,
+    .n_foreign_keys = 0,
 };
 
 const ormc_table slack_bot_table = {
@@ -947,6 +949,8 @@ const ormc_table slack_bot_table = {
     .n_pk = 1,
     .indexes = slack_bot_indexes,
     .n_indexes = 1,
+    .foreign_keys = NULL,
+    .n_foreign_keys = 0,
 };
 
 static const ormc_table *const slack_schema_tables[] = {

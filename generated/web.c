@@ -141,6 +141,8 @@ const ormc_table web_session_table = {
     .n_pk = 1,
     .indexes = web_session_indexes,
     .n_indexes = 2,
+    .foreign_keys = NULL,
+    .n_foreign_keys = 0,
 };
 
 static const ormc_table *const web_schema_tables[] = {

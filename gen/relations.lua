@@ -170,9 +170,13 @@ local function parent_side(m)
         end
     end
     for _, t in ipairs(m.tables) do
+        -- The loader is the plural of t's name alone when it is the only
+        -- relation of t to that parent without inverse =.
         local per_parent = {}
         for _, r in ipairs(t.relations) do
-            per_parent[r.parent] = (per_parent[r.parent] or 0) + 1
+            if not r.fk.inverse then
+                per_parent[r.parent] = (per_parent[r.parent] or 0) + 1
+            end
         end
         for _, r in ipairs(t.relations) do
             local p = r.parent

@@ -16,3 +16,7 @@ return schema "r" {
         bigint "free_id" { references = "album.id" },
     },
 }
+--! tests/gen/bad/relation_names.lua:9: error: relation 'album' of column 'album_id' of table 'track' has the name of a column of table 'track' (name the relation with relation = "...")
+--! tests/gen/bad/relation_names.lua:15: error: relation 'pair' of column 'second_album_id' of table 'link' is also the relation of column 'first_album_id' of table 'link' (name the relation with relation = "...")
+--! tests/gen/bad/relation_names.lua:16: error: relation 'free' of column 'free_id' of table 'link' makes the function 'r_link_free', which table 'link' already has (name the relation with relation = "...")
+--! ormc: 3 errors; no files written

@@ -8,11 +8,17 @@
  * transaction each, insert_many makes its own, and the look-ups (W2, W3,
  * W4) and find-or-create (W7) run one statement (or one find-or-create) at
  * a time, as the hand-written programs do. W8 calls a typed SQL query of
- * the schema (slack_team_bot_counts), a join with a GROUP BY.
+ * the schema (slack_team_bot_counts), a join with a GROUP BY. W9 loads the
+ * albums of K tracks of bench/records.lua (generated records.h), once with
+ * the relation's batch loader and once one track at a time.
  */
 #include "common.h"
 
+#include "records.h"
 #include "slack.h"
+
+_Static_assert(BENCH_W9_BATCH == ORMC_RELATION_BATCH,
+               "bench/common.h: BENCH_W9_BATCH is the runtime's batch");
 
 static void check(ormc_db *db, int rc, const char *what)
 {
@@ -277,6 +283,107 @@ static void w8_query(ormc_db *db, data *d, long rep)
     bench_result("W8", rep, d->k, bench_now() - t0, sum);
 }
 
+/* W9, untimed, once: the albums and tracks (bench_w9_*), then the tracks
+ * read back as an application holds them, into *tracks. */
+static void w9_setup(ormc_db *db, long k, records_track_list *tracks)
+{
+    exec_sql(db, "DROP TABLE IF EXISTS track");
+    exec_sql(db, "DROP TABLE IF EXISTS album");
+    check(db, records_schema_create(db), "W9 schema_create");
+    long n_albums = bench_w9_albums(k);
+    records_album *albums = malloc((size_t)n_albums * sizeof *albums);
+    char(*titles)[64] = malloc((size_t)n_albums * sizeof *titles);
+    records_track *rows = malloc((size_t)k * sizeof *rows);
+    char(*names)[32] = malloc((size_t)k * sizeof *names);
+    if (!albums || !titles || !rows || !names)
+        bench_die("out of memory");
+    for (long i = 1; i <= n_albums; i++) {
+        records_album *a = &albums[i - 1];
+        records_album_init(a);
+        a->id = i;
+        int year = bench_w9_album(i, titles[i - 1]);
+        a->title = titles[i - 1];
+        a->has_year = year != 0;
+        a->year = year;
+    }
+    for (long j = 1; j <= k; j++) {
+        records_track *t = &rows[j - 1];
+        records_track_init(t);
+        t->id = j;
+        t->milliseconds = bench_w9_track(j, names[j - 1]);
+        t->name = names[j - 1];
+        t->album_id = bench_w9_album_of(j, n_albums);
+        t->has_album_id = t->album_id != 0;
+    }
+    check(db, records_album_insert_many(db, albums, (size_t)n_albums),
+          "W9 albums");
+    check(db, records_track_insert_many(db, rows, (size_t)k), "W9 tracks");
+    exec_sql(db, "ANALYZE");
+    free(albums);
+    free(titles);
+    free(rows);
+    free(names);
+
+    records_track_query q;
+    records_track_query_init(&q);
+    records_track_order_by(&q, RECORDS_TRACK_ID, ORMC_ASC);
+    check(db, records_track_all(db, &q, tracks), "W9 tracks back");
+    records_track_query_free(&q);
+    if (tracks->count != (size_t)k)
+        bench_die("W9: %zu tracks, expected %ld", tracks->count, k);
+}
+
+/* W9: the loader: the distinct albums of the tracks in batches, then each
+ * track's album by binary search. */
+static void w9_load(ormc_db *db, const records_track_list *tracks, long rep)
+{
+    uint64_t sum = 0;
+    double t0 = bench_now();
+    for (long round = 0; round < BENCH_W9_ROUNDS; round++) {
+        bench_slice(&t0, round, BENCH_W9_ROUNDS);
+        records_album_list albums;
+        check(db, records_track_list_load_album(db, tracks, &albums),
+              "W9 list_load_album");
+        for (size_t j = 0; j < tracks->count; j++) {
+            const records_track *t = &tracks->items[j];
+            if (!t->has_album_id) {
+                sum += bench_w9_check(0, NULL, false, 0);
+                continue;
+            }
+            const records_album *a =
+                records_album_list_find(&albums, t->album_id);
+            if (a == NULL)
+                bench_die("W9: no album %lld", (long long)t->album_id);
+            sum += bench_w9_check(a->id, a->title, a->has_year, a->year);
+        }
+        records_album_list_free(&albums);
+    }
+    bench_result("W9", rep, (long)tracks->count * BENCH_W9_ROUNDS,
+                 bench_now() - t0, sum / BENCH_W9_ROUNDS);
+}
+
+/* W9n: the N+1 loop: each track's album by its own statement. Not paired
+ * with a hand-written program (bench_raw.c only takes the turn), so not
+ * sliced. */
+static void w9_one_by_one(ormc_db *db, const records_track_list *tracks,
+                          long rep)
+{
+    uint64_t sum = 0;
+    double t0 = bench_now();
+    for (size_t j = 0; j < tracks->count; j++) {
+        records_album a;
+        int rc = records_track_album(db, &tracks->items[j], &a);
+        if (rc == ORMC_NOT_FOUND) {
+            sum += bench_w9_check(0, NULL, false, 0);
+            continue;
+        }
+        check(db, rc, "W9n track_album");
+        sum += bench_w9_check(a.id, a.title, a.has_year, a.year);
+        records_album_free(&a);
+    }
+    bench_result("W9n", rep, (long)tracks->count, bench_now() - t0, sum);
+}
+
 /* M1, load: `rows` rows through insert_many, in chunks. */
 static void m1_load(ormc_db *db, long rows)
 {
@@ -345,6 +452,7 @@ int main(int argc, char **argv)
     }
     data d;
     make_data(&d, o.n, o.k);
+    records_track_list w9_tracks = {0};
     /* a turn (bench_turn) before each workload, in the same places as in
      * bench_raw.c */
     for (long rep = 1; rep <= o.reps; rep++) {
@@ -378,12 +486,21 @@ int main(int argc, char **argv)
             w8_setup(db);
             w8_query(db, &d, rep);
         }
+        if (bench_wants(&o, "W9")) {
+            bench_turn();
+            if (rep == 1)
+                w9_setup(db, d.k, &w9_tracks);
+            w9_load(db, &w9_tracks, rep);
+            bench_turn();
+            w9_one_by_one(db, &w9_tracks, rep);
+        }
         if (bench_wants(&o, "W6")) {
             bench_turn();
             reset(db);
             w6_bulk(db, &d, rep);
         }
     }
+    records_track_list_free(&w9_tracks);
     ormc_close(db);
     return 0;
 }

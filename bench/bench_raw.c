@@ -152,6 +152,129 @@ static uint64_t w8_sum_and_clear(w8_list *l)
     return sum;
 }
 
+/* W9: a decoded album, shaped like the generated records_album; its title
+ * in an allocation of its own, as a loaded row owns its strings. */
+typedef struct raw_album {
+    int64_t id;
+    const char *title;
+    bool has_year;
+    int32_t year;
+    void *owned;
+} raw_album;
+
+/* W9: the tracks' album keys (0: none), one slot per track, and what one
+ * round of loading works with. */
+typedef struct w9_state {
+    long k, n_albums;
+    int64_t *album_of; /* [k]: track j+1's album, or 0 */
+    int64_t *keys;     /* [k]: the distinct keys of a round */
+    raw_album *albums; /* [k]: the rows of a round */
+    size_t n_rows;
+} w9_state;
+
+static void w9_init(w9_state *w, long k)
+{
+    w->k = k;
+    w->n_albums = bench_w9_albums(k);
+    w->n_rows = 0;
+    w->album_of = malloc((size_t)k * sizeof *w->album_of);
+    w->keys = malloc((size_t)k * sizeof *w->keys);
+    w->albums = malloc((size_t)k * sizeof *w->albums);
+    if (!w->album_of || !w->keys || !w->albums)
+        bench_die("out of memory");
+    for (long j = 1; j <= k; j++)
+        w->album_of[j - 1] = bench_w9_album_of(j, w->n_albums);
+}
+
+static void w9_free(w9_state *w)
+{
+    free(w->album_of);
+    free(w->keys);
+    free(w->albums);
+}
+
+static int cmp_int64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+static int cmp_album(const void *a, const void *b)
+{
+    return cmp_int64(&((const raw_album *)a)->id, &((const raw_album *)b)->id);
+}
+
+/* The distinct non-zero keys of the tracks, sorted, into w->keys. */
+static size_t w9_distinct_keys(w9_state *w)
+{
+    size_t n = 0;
+    for (long j = 0; j < w->k; j++)
+        if (w->album_of[j] != 0)
+            w->keys[n++] = w->album_of[j];
+    qsort(w->keys, n, sizeof *w->keys, cmp_int64);
+    size_t d = 0;
+    for (size_t i = 0; i < n; i++)
+        if (d == 0 || w->keys[d - 1] != w->keys[i])
+            w->keys[d++] = w->keys[i];
+    return d;
+}
+
+/* Add a decoded album whose title is borrowed; it gets its own copy. */
+static void w9_push(w9_state *w, int64_t id, const char *title, size_t len,
+                    bool has_year, int32_t year)
+{
+    raw_album *a = &w->albums[w->n_rows++];
+    char *copy = malloc(len + 1);
+    if (copy == NULL)
+        bench_die("out of memory");
+    memcpy(copy, title, len);
+    copy[len] = '\0';
+    a->id = id;
+    a->title = copy;
+    a->owned = copy;
+    a->has_year = has_year;
+    a->year = year;
+}
+
+/* Every track's album by binary search in the sorted rows; the rows freed.
+ * Returns the round's checksum. */
+static uint64_t w9_resolve(w9_state *w)
+{
+    /* sorted unless the database returned them out of key order */
+    for (size_t i = 1; i < w->n_rows; i++) {
+        if (w->albums[i - 1].id > w->albums[i].id) {
+            qsort(w->albums, w->n_rows, sizeof *w->albums, cmp_album);
+            break;
+        }
+    }
+    uint64_t sum = 0;
+    for (long j = 0; j < w->k; j++) {
+        int64_t key = w->album_of[j];
+        if (key == 0) {
+            sum += bench_w9_check(0, NULL, false, 0);
+            continue;
+        }
+        size_t lo = 0, hi = w->n_rows;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (w->albums[mid].id < key)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo == w->n_rows || w->albums[lo].id != key)
+            bench_die("W9: no album %lld", (long long)key);
+        const raw_album *a = &w->albums[lo];
+        sum += bench_w9_check(a->id, a->title, a->has_year, a->year);
+    }
+    for (size_t i = 0; i < w->n_rows; i++)
+        free(w->albums[i].owned);
+    w->n_rows = 0;
+    return sum;
+}
+
+#define W9_DROP "DROP TABLE IF EXISTS track; DROP TABLE IF EXISTS album"
+
 typedef struct data {
     long n, k;
     bench_row *rows;
@@ -185,6 +308,10 @@ typedef struct lite {
     sqlite3 *db;
     sqlite3_stmt *insert, *insert_id, *select_all, *get, *latest, *update,
         *foc_insert;
+    /* W9: the statement of a full batch and of the last one (w9_last_n
+     * keys); prepared once, kept across repetitions */
+    sqlite3_stmt *w9_full, *w9_last;
+    size_t w9_last_n;
 } lite;
 
 static void lite_check(lite *l, int rc, const char *what)
@@ -300,6 +427,100 @@ static void lite_decode(sqlite3_stmt *st, raw_bot *b)
     b->owned = NULL;
 }
 
+/* W9, untimed, once: the albums and tracks of bench/records.lua. */
+static void lite_w9_setup(lite *l, const bench_opts *o, w9_state *w)
+{
+    if (o->ddl_rel == NULL)
+        bench_die("W9 needs --ddl-rel");
+    char *ddl = bench_read_file(o->ddl_rel);
+    lite_exec(l, W9_DROP);
+    lite_exec(l, ddl);
+    free(ddl);
+    lite_exec(l, "BEGIN");
+    sqlite3_stmt *st = lite_prepare(
+        l, "INSERT INTO album (id, title, year) VALUES (?1, ?2, ?3)");
+    char buf[64];
+    for (long i = 1; i <= w->n_albums; i++) {
+        int year = bench_w9_album(i, buf);
+        sqlite3_bind_int64(st, 1, i);
+        sqlite3_bind_text(st, 2, buf, -1, SQLITE_STATIC);
+        if (year)
+            sqlite3_bind_int(st, 3, year);
+        else
+            sqlite3_bind_null(st, 3);
+        lite_check(l, sqlite3_step(st), "W9 album");
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    st = lite_prepare(l, "INSERT INTO track (id, album_id, name, "
+                         "milliseconds) VALUES (?1, ?2, ?3, ?4)");
+    for (long j = 1; j <= w->k; j++) {
+        int ms = bench_w9_track(j, buf);
+        sqlite3_bind_int64(st, 1, j);
+        if (w->album_of[j - 1])
+            sqlite3_bind_int64(st, 2, w->album_of[j - 1]);
+        else
+            sqlite3_bind_null(st, 2);
+        sqlite3_bind_text(st, 3, buf, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 4, ms);
+        lite_check(l, sqlite3_step(st), "W9 track");
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    lite_exec(l, "COMMIT");
+    lite_exec(l, "ANALYZE");
+}
+
+/* W9: the statement for a batch of n keys, prepared once per size (two
+ * sizes at most: the full batch and the last). */
+static sqlite3_stmt *lite_w9_stmt(lite *l, size_t n)
+{
+    if (n == BENCH_W9_BATCH && l->w9_full != NULL)
+        return l->w9_full;
+    if (n != BENCH_W9_BATCH && l->w9_last != NULL && l->w9_last_n == n)
+        return l->w9_last;
+    char *sql = malloc(64 + n * 8);
+    if (sql == NULL)
+        bench_die("out of memory");
+    size_t len = (size_t)sprintf(
+        sql, "SELECT \"id\", \"title\", \"year\" FROM \"album\" "
+             "WHERE \"id\" IN (");
+    for (size_t i = 0; i < n; i++)
+        len += (size_t)sprintf(sql + len, i ? ", ?%zu" : "?%zu", i + 1);
+    strcpy(sql + len, ")");
+    sqlite3_stmt *st = lite_prepare(l, sql);
+    free(sql);
+    if (n == BENCH_W9_BATCH)
+        return l->w9_full = st;
+    sqlite3_finalize(l->w9_last);
+    l->w9_last_n = n;
+    return l->w9_last = st;
+}
+
+/* W9, one round: the distinct keys in batches, the rows decoded, each
+ * track's album found. */
+static uint64_t lite_w9_round(lite *l, w9_state *w)
+{
+    size_t n = w9_distinct_keys(w);
+    for (size_t first = 0; first < n; first += BENCH_W9_BATCH) {
+        size_t m = n - first < BENCH_W9_BATCH ? n - first : BENCH_W9_BATCH;
+        sqlite3_stmt *st = lite_w9_stmt(l, m);
+        for (size_t i = 0; i < m; i++)
+            sqlite3_bind_int64(st, (int)i + 1, w->keys[first + i]);
+        int rc;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            bool has_year = sqlite3_column_type(st, 2) != SQLITE_NULL;
+            w9_push(w, sqlite3_column_int64(st, 0),
+                    (const char *)sqlite3_column_text(st, 1),
+                    (size_t)sqlite3_column_bytes(st, 1), has_year,
+                    has_year ? sqlite3_column_int(st, 2) : 0);
+        }
+        lite_check(l, rc, "W9 step");
+        sqlite3_reset(st);
+    }
+    return w9_resolve(w);
+}
+
 static void lite_run(const bench_opts *o, data *d)
 {
     lite l = {0};
@@ -312,6 +533,8 @@ static void lite_run(const bench_opts *o, data *d)
     lite_exec(&l, "PRAGMA synchronous = NORMAL");
     char *ddl = bench_read_file(o->ddl);
     char t1[32], t2[32];
+    w9_state w9;
+    w9_init(&w9, d->k);
 
     /* a turn (bench_turn) before each workload, as in bench_gen.c */
     for (long rep = 1; rep <= o->reps; rep++) {
@@ -486,6 +709,21 @@ static void lite_run(const bench_opts *o, data *d)
             sqlite3_finalize(st);
         }
 
+        if (bench_wants(o, "W9")) {
+            bench_turn();
+            if (rep == 1)
+                lite_w9_setup(&l, o, &w9);
+            sum = 0;
+            t0 = bench_now();
+            for (long round = 0; round < BENCH_W9_ROUNDS; round++) {
+                bench_slice(&t0, round, BENCH_W9_ROUNDS);
+                sum += lite_w9_round(&l, &w9);
+            }
+            bench_result("W9", rep, d->k * BENCH_W9_ROUNDS, bench_now() - t0,
+                         sum / BENCH_W9_ROUNDS);
+            bench_turn(); /* W9n: the generated API's N+1 loop alone */
+        }
+
         if (bench_wants(o, "W6")) {
             bench_turn();
             lite_reset_table(&l, ddl);
@@ -501,7 +739,10 @@ static void lite_run(const bench_opts *o, data *d)
         }
     }
     lite_finalize(&l);
+    sqlite3_finalize(l.w9_full);
+    sqlite3_finalize(l.w9_last);
     sqlite3_close(l.db);
+    w9_free(&w9);
     free(ddl);
 }
 
@@ -771,6 +1012,103 @@ static void quiet(void *arg, const char *message)
     (void)arg, (void)message;
 }
 
+/* W9: COPY text lines into table `copy_sql` names. */
+static void pg_copy_text(const char *copy_sql, const char *text, size_t len)
+{
+    PGresult *r = PQexec(pg, copy_sql);
+    if (PQresultStatus(r) != PGRES_COPY_IN)
+        bench_die("%s: %s", copy_sql, PQerrorMessage(pg));
+    PQclear(r);
+    if (PQputCopyData(pg, text, (int)len) != 1 || PQputCopyEnd(pg, NULL) != 1)
+        bench_die("COPY end: %s", PQerrorMessage(pg));
+    while ((r = PQgetResult(pg)) != NULL) {
+        pg_ok(r, copy_sql);
+        PQclear(r);
+    }
+}
+
+/* W9, untimed, once: the albums and tracks of bench/records.lua, and the
+ * statement of a batch. */
+static void pg_w9_setup(const bench_opts *o, w9_state *w)
+{
+    if (o->ddl_rel == NULL)
+        bench_die("W9 needs --ddl-rel");
+    char *ddl = bench_read_file(o->ddl_rel);
+    pg_exec(W9_DROP);
+    pg_exec(ddl);
+    free(ddl);
+    size_t cap = (size_t)(w->n_albums > w->k ? w->n_albums : w->k) * 96;
+    char *text = malloc(cap), buf[64];
+    if (text == NULL)
+        bench_die("out of memory");
+    size_t len = 0;
+    for (long i = 1; i <= w->n_albums; i++) {
+        int year = bench_w9_album(i, buf);
+        if (year)
+            len += (size_t)sprintf(text + len, "%ld\t%s\t%d\n", i, buf, year);
+        else
+            len += (size_t)sprintf(text + len, "%ld\t%s\t\\N\n", i, buf);
+    }
+    pg_copy_text("COPY album (id, title, year) FROM STDIN", text, len);
+    len = 0;
+    for (long j = 1; j <= w->k; j++) {
+        int ms = bench_w9_track(j, buf);
+        int64_t album = w->album_of[j - 1];
+        if (album)
+            len += (size_t)sprintf(text + len, "%ld\t%lld\t%s\t%d\n", j,
+                                   (long long)album, buf, ms);
+        else
+            len +=
+                (size_t)sprintf(text + len, "%ld\t\\N\t%s\t%d\n", j, buf, ms);
+    }
+    pg_copy_text("COPY track (id, album_id, name, milliseconds) FROM STDIN",
+                 text, len);
+    free(text);
+    pg_exec("ANALYZE");
+}
+
+/* W9, one round: the distinct keys in batches, each batch one statement
+ * with the keys as one int8[] parameter (= ANY($1)), in binary; the rows
+ * decoded, each track's album found. */
+static uint64_t pg_w9_round(w9_state *w, char *array)
+{
+    size_t n = w9_distinct_keys(w);
+    for (size_t first = 0; first < n; first += BENCH_W9_BATCH) {
+        size_t m = n - first < BENCH_W9_BATCH ? n - first : BENCH_W9_BATCH;
+        /* the binary form of a one-dimensional int8[] without NULLs:
+         * ndim, has-null flag, element type (int8: 20), length, lower
+         * bound, then each element's length and value */
+        uint32_t head[5] = {htonl(1), 0, htonl(20), htonl((uint32_t)m),
+                            htonl(1)};
+        memcpy(array, head, sizeof head);
+        char *p = array + sizeof head;
+        for (size_t i = 0; i < m; i++) {
+            uint32_t elen = htonl(8);
+            uint64_t v = htobe64((uint64_t)w->keys[first + i]);
+            memcpy(p, &elen, 4);
+            memcpy(p + 4, &v, 8);
+            p += 12;
+        }
+        const char *values[1] = {array};
+        int lengths[1] = {(int)(p - array)}, formats[1] = {1};
+        PGresult *r = PQexecPrepared(pg, "w9", 1, values, lengths, formats, 1);
+        pg_ok(r, "W9 query");
+        for (int i = 0, rows = PQntuples(r); i < rows; i++) {
+            bool has_year = !PQgetisnull(r, i, 2);
+            int32_t year = 0;
+            if (has_year) {
+                uint32_t y;
+                memcpy(&y, PQgetvalue(r, i, 2), 4);
+                year = (int32_t)ntohl(y);
+            }
+            w9_push(w, be64(PQgetvalue(r, i, 0)), PQgetvalue(r, i, 1),
+                    (size_t)PQgetlength(r, i, 1), has_year, year);
+        }
+        PQclear(r);
+    }
+    return w9_resolve(w);
+}
+
 static void pg_run_all(const bench_opts *o, data *d)
 {
     pg = PQconnectdb(o->url);
@@ -779,6 +1117,11 @@ static void pg_run_all(const bench_opts *o, data *d)
     PQsetNoticeProcessor(pg, quiet, NULL); /* CREATE ... IF NOT EXISTS */
     char *ddl = bench_read_file(o->ddl);
     pg_params p;
+    w9_state w9;
+    w9_init(&w9, d->k);
+    char *w9_array = malloc(20 + 12 * BENCH_W9_BATCH);
+    if (w9_array == NULL)
+        bench_die("out of memory");
 
     /* a turn (bench_turn) before each workload, as in bench_gen.c */
     for (long rep = 1; rep <= o->reps; rep++) {
@@ -963,6 +1306,24 @@ static void pg_run_all(const bench_opts *o, data *d)
             free(list.items);
         }
 
+        if (bench_wants(o, "W9")) {
+            bench_turn();
+            if (rep == 1)
+                pg_w9_setup(o, &w9);
+            /* prepared statements are gone after DEALLOCATE ALL above */
+            pg_prepare("w9", "SELECT \"id\", \"title\", \"year\" FROM "
+                             "\"album\" WHERE \"id\" = ANY($1)");
+            sum = 0;
+            t0 = bench_now();
+            for (long round = 0; round < BENCH_W9_ROUNDS; round++) {
+                bench_slice(&t0, round, BENCH_W9_ROUNDS);
+                sum += pg_w9_round(&w9, w9_array);
+            }
+            bench_result("W9", rep, d->k * BENCH_W9_ROUNDS, bench_now() - t0,
+                         sum / BENCH_W9_ROUNDS);
+            bench_turn(); /* W9n: the generated API's N+1 loop alone */
+        }
+
         if (bench_wants(o, "W6")) {
             bench_turn();
             pg_reset_table(ddl);
@@ -973,6 +1334,8 @@ static void pg_run_all(const bench_opts *o, data *d)
     }
     PQfinish(pg);
     free(ddl);
+    free(w9_array);
+    w9_free(&w9);
 }
 
 int main(int argc, char **argv)

@@ -45,6 +45,7 @@ typedef struct bench_opts {
     const char *backend;   /* "sqlite" or "postgres" */
     const char *url;       /* sqlite: a file path; postgres: a libpq URI */
     const char *ddl;       /* the generated DDL file of the backend */
+    const char *ddl_rel;   /* W9: the DDL of bench/records.lua, likewise */
     const char *workloads; /* comma-separated, e.g. "W1,W2" or "M1" */
     long n, k, reps;
     long m1_rows;   /* M1: rows to load (load) or to stream (stream) */
@@ -71,7 +72,7 @@ static inline void bench_parse(int argc, char **argv, bench_opts *o)
     o->n = 100000;
     o->k = 20000;
     o->reps = 3;
-    o->workloads = "W1,W2,W3,W4,W5,W6,W7,W8";
+    o->workloads = "W1,W2,W3,W4,W5,W6,W7,W8,W9";
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -83,6 +84,8 @@ static inline void bench_parse(int argc, char **argv, bench_opts *o)
             o->url = v;
         else if (strcmp(a, "--ddl") == 0)
             o->ddl = v;
+        else if (strcmp(a, "--ddl-rel") == 0)
+            o->ddl_rel = v;
         else if (strcmp(a, "--workloads") == 0)
             o->workloads = v;
         else if (strcmp(a, "--n") == 0)
@@ -103,6 +106,7 @@ static inline void bench_parse(int argc, char **argv, bench_opts *o)
     }
     if (o->backend == NULL || o->url == NULL)
         bench_die("usage: --backend sqlite|postgres --url URL [--ddl FILE] "
+                  "[--ddl-rel FILE] "
                   "[--n N] [--k K] [--reps R] [--workloads W1,...] "
                   "[--m1 load|stream --m1-rows ROWS] [--paced 0|1]");
     if (o->n < 1 || o->k < 1 || o->reps < 1)
@@ -228,6 +232,57 @@ static inline uint64_t bench_w8_check(const char *team_id,
            (team_name ? strlen(team_name) : 0) + (uint64_t)bots * 7 +
            (uint64_t)refreshable * 3 + (uint64_t)newest;
 }
+
+/*
+ * W9: the albums of K tracks (bench/records.lua), through the relation
+ * track.album_id -> album.id. K/4 albums (ids 1..A), loaded once per
+ * process before the first W9 (untimed); K tracks (ids 1..K) spread over
+ * them in no particular order, every 50th without an album.
+ */
+static inline long bench_w9_albums(long k)
+{
+    return k / 4 > 0 ? k / 4 : 1;
+}
+
+/* The album of track j (1-based), or 0 for none. */
+static inline int64_t bench_w9_album_of(long j, long albums)
+{
+    if (j % 50 == 0)
+        return 0;
+    return (int64_t)(((int64_t)j * 7919) % albums) + 1;
+}
+
+/* Album i: its title (into buf) and its year (0: NULL). */
+static inline int bench_w9_album(long i, char buf[64])
+{
+    snprintf(buf, 64, "Album %06ld, remastered and expanded edition", i);
+    return i % 7 == 0 ? 0 : 1950 + (int)(i % 70);
+}
+
+/* Track j's name (into buf) and length. */
+static inline int bench_w9_track(long j, char buf[32])
+{
+    snprintf(buf, 32, "Track %ld", j);
+    return 180000 + (int)(j % 120000);
+}
+
+/* What one track's album adds to the checksum (id 0: it has none). */
+static inline uint64_t bench_w9_check(int64_t id, const char *title,
+                                      bool has_year, int year)
+{
+    if (id == 0)
+        return 1;
+    return (uint64_t)id + strlen(title) + (has_year ? (uint64_t)year : 0);
+}
+
+/* W9 (the loader and the hand-written batches): each repetition loads the
+ * albums of the K tracks this many times, so that a sample lasts long
+ * enough to time. */
+#define BENCH_W9_ROUNDS 20
+
+/* W9: the most keys the hand-written program puts in one statement: the
+ * runtime's ORMC_RELATION_BATCH (ormc_generated.h). */
+#define BENCH_W9_BATCH 1000
 
 static inline double bench_now(void)
 {

@@ -36,10 +36,14 @@ WORKLOADS = [
     ("W6", "bulk insert"),
     ("W7", "find-or-create, half exist"),
     ("W8", "typed query: join, GROUP BY"),
+    ("W9", "albums of tracks: loader"),
+    ("W9n", "albums of tracks: N+1 loop"),
 ]
 IMPLS = ["gen", "raw", "core", "orm"]
-# the bound on generated/raw (time ratio) per workload
-TARGET = {w: (1.25 if w == "W6" else 1.10) for w, _ in WORKLOADS}
+# the bound on generated/raw (time ratio) per workload; W9n (the N+1 loop)
+# has no hand-written twin: reported, not bounded
+TARGET = {w: (1.25 if w == "W6" else 1.10) for w, _ in WORKLOADS
+          if w != "W9n"}
 # where the bound is judged (unpinned PostgreSQL is dominated by wake-ups)
 JUDGED = {"sqlite", "pg-pinned"}
 
@@ -237,9 +241,10 @@ def main():
                     help="auto (when installed), 0 (never), all (also on "
                     "unpinned PostgreSQL, which is slow)")
     ap.add_argument("--backends", default="sqlite,pg,pg-pinned")
-    ap.add_argument("--workloads", default="W1,W2,W3,W4,W5,W6,W7,W8",
+    ap.add_argument("--workloads", default="W1,W2,W3,W4,W5,W6,W7,W8,W9",
                     help="a subset, to look at some closer (W1 always runs: "
-                    "it loads the table; SQLAlchemy has no W8 and shows -)")
+                    "it loads the table; W9 runs W9n too; SQLAlchemy has "
+                    "no W8 or W9 and shows -)")
     ap.add_argument("--out", default=None)
     args = ap.parse_args()
     build = os.path.abspath(args.build)
@@ -283,8 +288,10 @@ def main():
                     os.remove(url + suffix)
             return url
 
+        ddl_rel = cfg["ddl_rel_postgres" if is_pg else "ddl_rel_sqlite"]
         cmds = {impl: [cfg["bench_" + impl], "--backend", kind,
-                       "--url", target(impl), "--ddl", ddl] + common
+                       "--url", target(impl), "--ddl", ddl,
+                       "--ddl-rel", ddl_rel] + common
                 for impl in ("gen", "raw")}
         for impl, res in run_paced(cmds, pin).items():
             if res is not None:
@@ -427,6 +434,11 @@ def build_report(args, cfg, backends, runs, m1, gen_figure, sqla_version,
                     row[impl + "_samples_s"] = [s["seconds"] for s in samples]
                     if w != "W5" and w != "W6":
                         checks.add(samples[0]["check"])
+            if w == "W9n" and checks:
+                # the N+1 loop reads what the loader read
+                raw9 = runs.get((backend, "raw"))
+                if raw9 and raw9["results"].get("W9"):
+                    checks.add(raw9["results"]["W9"][0]["check"])
                 elif w in res["skips"]:
                     row[impl + "_skipped"] = res["skips"][w]
             if len(checks) > 1:
@@ -441,7 +453,7 @@ def build_report(args, cfg, backends, runs, m1, gen_figure, sqla_version,
                     row["gen_raw_pair_ratios"] = [round(x, 3) for x in pairs]
                     row["gen_raw_time_ratio"] = round(
                         statistics.median(pairs), 3)
-                    if backend in JUDGED:
+                    if backend in JUDGED and w in TARGET:
                         row["target"] = TARGET[w]
                         row["target_met"] = (row["gen_raw_time_ratio"]
                                              <= TARGET[w])

@@ -427,6 +427,27 @@ void web_session_cursor_close(web_session_cursor *cur)
     }
 }
 
+const web_session *web_session_list_find(const web_session_list *list,
+                                         int64_t id)
+{
+    web_session key_;
+
+    memset(&key_, 0, sizeof key_);
+    key_.id = id;
+    return (const web_session *)ormc_list_find(&web_session_table,
+                                               list ? list->items : NULL,
+                                               list ? list->count : 0,
+                                               web_session_pk_order, 1, &key_);
+}
+
+void web_session_list_sort(web_session_list *list)
+{
+    if (list == NULL)
+        return;
+    ormc_list_sort(&web_session_table, list->items, list->count,
+                   web_session_pk_order, 1);
+}
+
 /* === Functions of the schema === */
 
 int web_schema_create(ormc_db *db)

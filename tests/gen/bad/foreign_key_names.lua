@@ -9,9 +9,9 @@ return schema "s" {
         bigint "a",
         bigint "b",
         foreign_key { "a", "b", references = "parent" },
-        foreign_key { "a", "b", references = "parent" },
-        foreign_key { "b", "a", references = "parent", name = "child_pkey" },
-        foreign_key { "a", "b", references = "parent",
+        foreign_key { "a", "b", references = "parent", relation = "p2" },
+        foreign_key { "b", "a", references = "parent", name = "child_pkey", relation = "p3" },
+        foreign_key { "a", "b", references = "parent", relation = "p4",
                       name = "a_foreign_key_name_that_is_far_too_long_for_postgresql_to_keep_whole" },
     },
 }

@@ -5,6 +5,7 @@
 -- their comments; emit_c_source.lua defines them, with a body per id.
 
 local cgen = require("cgen")
+local emit_relations = require("emit_relations")
 
 local format, concat = string.format, table.concat
 local decl = cgen.decl
@@ -287,6 +288,7 @@ local function table_functions(t)
        { { "int ", "cursor_next",
            { p .. "_cursor *cur", row .. " *row", out = 2 } },
          { "void ", "cursor_close", { p .. "_cursor *cur" } } })
+    for _, g in ipairs(emit_relations.functions(t)) do out[#out + 1] = g end
     return out
 end
 

@@ -16,11 +16,16 @@
 -- table:
 --   { name, sql_name, doc, file, line, columns = { column... },
 --     by_name = { [name] = column }, pk = { column names, key order },
---     pk_name, pk_where, constraints = { constraint... } }
+--     pk_name, pk_where, constraints = { constraint... },
+--     fk_entries = { foreign_key... } }
 -- column:
 --   { name, sql_name, type, not_null, pk, unique, default (a value, load.NOW
 --     or nil), max, tz, labels, ref = { table, column, on_delete } or nil,
---     renamed_from, doc, file, line }
+--     relation, inverse (names given, or nil), renamed_from, doc, file,
+--     line }
+-- foreign_key (the foreign_key { } entries, in order):
+--   { cols = { names }, ref = { table, to = { names } or nil (the parent's
+--     primary key), on_delete }, relation, inverse, name, doc, file, line }
 -- constraint (unique columns first, then unique {} and index {} in order):
 --   { kind = "unique" | "index", cols = { names }, unique, name, doc,
 --     file, line, from_column }

@@ -6,6 +6,7 @@
 local types = require("types")
 local keywords = require("keywords")
 local names = require("names")
+local relations = require("relations")
 
 local format, concat = string.format, table.concat
 
@@ -14,6 +15,7 @@ local M = {}
 -- The checks that need the model: names.
 -- registry: C identifiers of every schema generated together.
 function M.model(m, errs, registry)
+    m.notes = relations.derive(m, errs)
     local reserved = keywords.std
     local function claim(reg, name, what, where, of)
         -- (Fields and parameters are column names, checked as such.)
@@ -66,6 +68,9 @@ function M.model(m, errs, registry)
         names.table_idents(m.name, t, function(name, what, of)
             claim(registry, name, what, t, of)
         end)
+        relations.idents(t, function(name, what)
+            claim(registry, name, what, t, format(" of table '%s'", t.name))
+        end)
         local fields, of = {}, format(" of table '%s'", t.name)
         for _, f in ipairs(names.fields(t)) do
             claim(fields, f[1], f[2], f[3] or t, of)
@@ -98,16 +103,40 @@ function M.model(m, errs, registry)
                                          or "unique constraint",
                                          concat(k.cols, ", "), t.name), k)
         end
-        for _, c in ipairs(t.columns) do
-            if c.ref then
-                local name = c.fk_name
-                if #name > types.MAX_SQL_NAME then
-                    errs:addf(c, "choose a shorter table or column sql_name",
-                              "the foreign key name '%s' is %d bytes long; "
-                              .. "PostgreSQL keeps %d", name, #name,
-                              types.MAX_SQL_NAME)
-                end
+        -- Foreign key names: PostgreSQL wants each constraint name once
+        -- in its table.
+        local in_table = {}
+        if t.pk_constraint then
+            in_table[t.pk_constraint] = { what = "the primary key",
+                                          line = (t.pk_where or t).line }
+        end
+        for _, k in ipairs(t.constraints) do
+            if k.kind == "unique" then
+                in_table[k.sql_name] = { what = "a unique constraint",
+                                         line = k.line }
             end
+        end
+        for _, fk in ipairs(t.foreign_keys) do
+            local name = fk.sql_name
+            if #name > types.MAX_SQL_NAME then
+                errs:addf(fk, fk.column
+                          and "choose a shorter table or column sql_name"
+                          or "give it a shorter name with name = \"...\"",
+                          "the foreign key name '%s' is %d bytes long; "
+                          .. "PostgreSQL keeps %d", name, #name,
+                          types.MAX_SQL_NAME)
+            end
+            local prev = in_table[name]
+            if prev then
+                errs:addf(fk, "give it another name with name = \"...\"",
+                          "the foreign key name '%s' of table '%s' is also "
+                          .. "the name of %s (line %d)", name, t.name,
+                          prev.what, prev.line)
+            else
+                in_table[name] = { what = "a foreign key", line = fk.line }
+            end
+        end
+        for _, c in ipairs(t.columns) do
             if c.check_name and #c.check_name > types.MAX_SQL_NAME then
                 errs:addf(c, "choose a shorter table or column sql_name",
                           "the check constraint name '%s' is %d bytes long; "

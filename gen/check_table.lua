@@ -1,7 +1,8 @@
 -- check_table.lua: one table declaration: its columns (names, options,
--- keys, references as written), its index, unique and primary_key entries,
--- its one primary key and its unique constraints; returns the normalized
--- table (the shape is in check.lua).
+-- keys, references as written), its index, unique, primary_key and
+-- foreign_key entries, its one primary key and its unique constraints;
+-- returns the normalized table (the shape is in check.lua). Whether a
+-- reference's target exists is check_refs.lua's, once every table is known.
 
 local types = require("types")
 local keywords = require("keywords")
@@ -20,12 +21,15 @@ local check_default, check_labels = values.default, values.labels
 
 local M = {}
 
+local check_foreign_key
+
 -- Column options and what kind of Lua value each takes.
 local COLUMN_OPTIONS = {
     not_null = "boolean", primary_key = "boolean", unique = "boolean",
     default = "any", max = "number", tz = "boolean", values = "table",
     references = "string", on_delete = "string", renamed_from = "string",
-    doc = "string", sql_name = "string",
+    doc = "string", sql_name = "string", relation = "string",
+    inverse = "string",
 }
 local COLUMN_OPTION_NAMES = util.sorted_keys(COLUMN_OPTIONS)
 
@@ -45,7 +49,48 @@ local ENTRY_OPTIONS = {
     index = { unique = "boolean", name = "string", doc = "string" },
     unique = { name = "string", doc = "string" },
     primary_key = { name = "string" },
+    foreign_key = { references = "string", to = "table", on_delete = "string",
+                    relation = "string", inverse = "string", name = "string",
+                    doc = "string" },
 }
+
+-- A relation = or inverse = name (of a column or a foreign_key entry):
+-- a plain lower-case identifier, as the generated functions' names take it.
+-- Returns the name, or nil after an error.
+local function check_relation_name(errs, where, what, key, v)
+    if v == nil then return nil end
+    if not valid_name(v) then
+        errs:addf(where, name_hint(v), "%s '%s' of %s is not a valid name",
+                  key, v, what)
+        return nil
+    end
+    return v
+end
+
+-- The on_delete of a column or a foreign_key entry: the action's name, or
+-- nil after an error. cols: the key's columns (checked objects).
+local function check_on_delete(errs, where, what, v, cols)
+    if not ON_DELETE[v] then
+        errs:addf(where, util.did_you_mean(v, ON_DELETE_NAMES)
+                  or ("use one of " .. concat(ON_DELETE_NAMES, ", ")),
+                  "on_delete of %s cannot be '%s'", what, v)
+        return nil
+    end
+    for _, c in ipairs(cols) do
+        if v == "set_null" and c.not_null then
+            errs:addf(where, "make the column nullable, or use cascade",
+                      "%s: column '%s' is not null, so on_delete cannot be "
+                      .. "set_null", what, c.name)
+            return nil
+        elseif v == "set_default" and c.default == nil then
+            errs:addf(where, "give the column a default",
+                      "%s: column '%s' has no default, so on_delete cannot "
+                      .. "be set_default", what, c.name)
+            return nil
+        end
+    end
+    return v
+end
 
 -- One column declaration.
 local function check_column(errs, t, raw)
@@ -160,6 +205,16 @@ local function check_column(errs, t, raw)
             end
         end
     end
+    -- The relation's names: for the generated relation functions only
+    -- (not in the SQL, nor in the schema's hash).
+    for _, key in ipairs { "relation", "inverse" } do
+        if o[key] ~= nil and o.references == nil then
+            errs:addf(raw, format("%s belongs with references", key),
+                      "%s has %s but no references", what, key)
+        else
+            c[key] = check_relation_name(errs, raw, what, key, o[key])
+        end
+    end
     if o.renamed_from ~= nil then
         if not valid_name(o.renamed_from) then
             errs:addf(raw, name_hint(o.renamed_from),
@@ -216,11 +271,80 @@ local function check_entry_columns(errs, t, e)
     return ok and cols or nil
 end
 
+-- A foreign_key { } entry e of table t, its options eo and its columns
+-- (names, or nil when they were wrong), as far as the table alone can
+-- tell: returns { cols = names, ref = { table, to = names or nil,
+-- on_delete }, relation, inverse, name, doc, file, line }, or nil.
+-- check_refs.lua checks the target.
+check_foreign_key = function(errs, t, e, eo, cols)
+    local what = format("foreign_key of table '%s'", t.name)
+    if cols then
+        what = format("foreign_key (%s) of table '%s'", concat(cols, ", "),
+                      t.name)
+    end
+    local ok = cols ~= nil
+    local fk = { cols = cols, name = eo.name, doc = doc_text(eo.doc),
+                 file = e.file, line = e.line }
+    if eo.references == nil then
+        errs:addf(e, 'write foreign_key { "a", "b", references = "table" }',
+                  "%s has no references", what)
+        ok = false
+    elseif not valid_name(eo.references) then
+        errs:addf(e, eo.references:find(".", 1, true)
+                  and 'name the table alone, and its columns in to = { ... }'
+                  or name_hint(eo.references),
+                  "references '%s' of %s is not a table name",
+                  eo.references, what)
+        ok = false
+    end
+    local to
+    if eo.to ~= nil then
+        if getmetatable(eo.to) ~= nil or #eo.to == 0 then
+            errs:addf(e, 'write to = { "column", ... }',
+                      "to of %s must list the referenced columns", what)
+            ok = false
+        else
+            to = {}
+            for i = 1, #eo.to do
+                if type(eo.to[i]) ~= "string" then
+                    errs:addf(e, "name columns by their names, as strings",
+                              "to of %s: item %d is a %s", what, i,
+                              lua_type_name(eo.to[i]))
+                    ok = false
+                end
+                to[i] = eo.to[i]
+            end
+            for key in pairs(eo.to) do
+                if math.type(key) ~= "integer" or key < 1 or key > #eo.to then
+                    errs:addf(e, 'write to = { "column", ... }',
+                              "to of %s must be a list of column names",
+                              what)
+                    ok = false
+                    break
+                end
+            end
+        end
+    end
+    local on_delete
+    if eo.on_delete ~= nil then
+        local key_cols = {}
+        for i, name in ipairs(cols or {}) do key_cols[i] = t.by_name[name] end
+        on_delete = check_on_delete(errs, e, what, eo.on_delete, key_cols)
+    end
+    fk.relation = check_relation_name(errs, e, what, "relation",
+                                      eo.relation)
+    fk.inverse = check_relation_name(errs, e, what, "inverse", eo.inverse)
+    if not ok then return nil end
+    fk.ref = { table = eo.references, to = to, on_delete = on_delete }
+    return fk
+end
+
 -- One table declaration.
 local function check_table(errs, raw)
     local t = { name = raw.name, file = raw.file, line = raw.line,
                 columns = {}, by_name = {}, column_names = {},
-                bad_columns = {}, constraints = {}, pk = {} }
+                bad_columns = {}, constraints = {}, pk = {},
+                fk_entries = {} }
     local what = format("table '%s'", tostring(raw.name))
     if not valid_name(raw.name) then
         errs:addf(raw, name_hint(raw.name),
@@ -268,7 +392,8 @@ local function check_table(errs, raw)
                 t.column_names[#t.column_names + 1] = c.name
             end
         elseif type(item) == "table" and (item.kind == "index"
-                or item.kind == "unique" or item.kind == "primary_key") then
+                or item.kind == "unique" or item.kind == "primary_key"
+                or item.kind == "foreign_key") then
             entries[#entries + 1] = item
         elseif type(item) == "table" and (item.kind == "poison"
                 or item.kind == "table_head") then
@@ -278,8 +403,8 @@ local function check_table(errs, raw)
                       "table '%s' is declared inside table '%s'", item.name,
                       t.name)
         else
-            errs:addf(raw, "a table holds columns, index, unique and "
-                      .. "primary_key entries",
+            errs:addf(raw, "a table holds columns, index, unique, "
+                      .. "primary_key and foreign_key entries",
                       "item %d of table '%s' is a %s", i, t.name,
                       type(item) == "table" and (item.kind or "table")
                       or lua_type_name(item))
@@ -316,6 +441,7 @@ local function check_table(errs, raw)
     end
     for _, e in ipairs(entries) do
         local kind = e.kind
+        local errors_before = errs:count()
         local eo = check_options(errs, e, kind .. " of table '" .. t.name
                                  .. "'", e.spec, ENTRY_OPTIONS[kind],
                                  util.sorted_keys(ENTRY_OPTIONS[kind]))
@@ -327,7 +453,13 @@ local function check_table(errs, raw)
                                     .. "'", eo.name, true)
             end
         end
-        if kind == "primary_key" then
+        if kind == "foreign_key" then
+            local fk = check_foreign_key(errs, t, e, eo, cols)
+            -- One report per mistake: an entry with any is left out.
+            if fk and errs:count() == errors_before then
+                t.fk_entries[#t.fk_entries + 1] = fk
+            end
+        elseif kind == "primary_key" then
             pk_entry = true
             if cols then
                 pk_sources[#pk_sources + 1] = { cols = cols, file = e.file,

@@ -38,15 +38,23 @@ local function fold(head, tail)
     return head .. "\n        " .. tail
 end
 
--- A column's REFERENCES clause, or nil.
-local function references_clause(c)
-    if not c.ref then return nil end
-    local ref = format("REFERENCES %s (%s)", c.ref_table.sql_ident,
-                       c.ref_col.sql_ident)
-    if c.ref.on_delete then
-        ref = ref .. " ON DELETE " .. types.ON_DELETE[c.ref.on_delete]
+-- The REFERENCES clause of a foreign key (model.lua's t.foreign_keys).
+local function references_clause(fk)
+    local ref = format("REFERENCES %s (%s)", fk.ref_table.sql_ident,
+                       idents(fk.ref_cols))
+    if fk.on_delete then
+        ref = ref .. " ON DELETE " .. types.ON_DELETE[fk.on_delete]
     end
     return ref
+end
+
+-- The foreign key of a column's own references, or nil.
+local function column_fk(t, c)
+    if not c.ref then return nil end
+    for _, fk in ipairs(t.foreign_keys) do
+        if fk.column == c then return fk end
+    end
+    return nil
 end
 
 -- A column's CHECK clause in dialect d (an enum's labels; a text max where
@@ -103,6 +111,9 @@ local function why_not_added(d, c)
     elseif d.key == "sqlite" and c.ref and c.default ~= nil then
         return "SQLite adds a column with a foreign key only when its "
             .. "default is NULL"
+    elseif c.in_composite_fk then
+        -- ADD COLUMN takes a constraint on that one column only.
+        return "it is part of a composite foreign key"
     end
     return nil
 end
@@ -118,9 +129,10 @@ function M.add_column_definition(d, t, c)
     -- "CONSTRAINT name FOREIGN KEY (col)" becomes "CONSTRAINT name"; the
     -- REFERENCES or CHECK clause stays as it is.
     local out = { M.column_definition(d, t, c) }
-    local ref = references_clause(c)
-    if ref then
-        out[#out + 1] = format("CONSTRAINT %s %s", ident(c.fk_name), ref)
+    local fk = column_fk(t, c)
+    if fk then
+        out[#out + 1] = format("CONSTRAINT %s %s", ident(fk.sql_name),
+                               references_clause(fk))
     end
     local check_clause = check_clause_of(d, c)
     if check_clause then
@@ -170,12 +182,10 @@ function M.table_constraints(d, t)
         end
     end
     kind = "foreign"
-    for _, c in ipairs(t.columns) do
-        local ref = references_clause(c)
-        if ref then
-            add(c.fk_name, format("CONSTRAINT %s FOREIGN KEY (%s)",
-                                  ident(c.fk_name), c.sql_ident), ref)
-        end
+    for _, fk in ipairs(t.foreign_keys) do
+        add(fk.sql_name, format("CONSTRAINT %s FOREIGN KEY (%s)",
+                                ident(fk.sql_name), idents(fk.cols)),
+            references_clause(fk))
     end
     kind = "check"
     for _, c in ipairs(t.columns) do
@@ -207,7 +217,12 @@ function M.create_table(d, t, name)
         items[#items + 1] = tail ~= "" and fold(head, tail) or head
     end
     for _, k in ipairs(M.table_constraints(d, t)) do
-        items[#items + 1] = k.tail and fold(k.head, k.tail) or k.head
+        local head = k.head
+        if k.kind == "foreign" and 4 + #head > 80 then
+            -- A composite key's column list: on a line of its own.
+            head = head:gsub(" FOREIGN KEY ", "\n        FOREIGN KEY ", 1)
+        end
+        items[#items + 1] = k.tail and fold(head, k.tail) or head
     end
     local lines = { format("CREATE TABLE IF NOT EXISTS %s (",
                            name or t.sql_ident) }

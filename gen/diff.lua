@@ -295,14 +295,17 @@ local function plan_constraints(d, kept, gone_tables)
         for _, x in ipairs(k.drop_k) do dropping[x.name] = true end
         for _, x in ipairs(k.add_k) do adding[x.name] = true end
         k.fk_dropped = {}
-        for _, oc in ipairs(k.o.columns) do
-            if oc.ref and (dropping[oc.fk_name] or unsteady[oc.ref_table]
-                           or retyped[oc]) then
+        for _, fk in ipairs(k.o.foreign_keys) do
+            local moved = false
+            for i, oc in ipairs(fk.cols) do
+                moved = moved or retyped[oc] or retyped[fk.ref_cols[i]]
+            end
+            if dropping[fk.sql_name] or unsteady[fk.ref_table] or moved then
                 fk_drop[#fk_drop + 1] = format(
                     "ALTER TABLE %s DROP CONSTRAINT %s", k.t.sql_ident,
-                    ident(oc.fk_name))
-                k.fk_dropped[oc.fk_name] = true
-                local again = new_by[oc.fk_name]
+                    ident(fk.sql_name))
+                k.fk_dropped[fk.sql_name] = true
+                local again = new_by[fk.sql_name]
                 if again and not adding[again.name] then
                     adding[again.name] = true
                     k.add_k[#k.add_k + 1] = again

@@ -2,15 +2,15 @@
 -- schema.
 --
 -- Fixed order: banner, includes; enum checks and labels; per table its
--- column and index descriptors; the DDL of both dialects; the table and
+-- column, index and foreign key descriptors; the DDL of both dialects; the table and
 -- schema descriptors; the functions, in api.lua's list, each with its body here
 -- (BODY, by the function's id). Functions only fill keys or parameters and
 -- call the runtime's engine with the table's descriptor: the logic lives in
 -- the runtime.
 --
 -- keep in sync with runtime/include/ormc_generated.h (ormc_column,
--- ormc_column_dialect, ormc_index, ormc_table, ormc_schema, ORMC_COL_*, the
--- engine calls).
+-- ormc_column_dialect, ormc_index, ormc_foreign_key, ormc_table,
+-- ormc_schema, ORMC_COL_*, the engine calls).
 
 local util = require("util")
 local cgen = require("cgen")
@@ -19,10 +19,13 @@ local types = require("types")
 local dialect = require("dialect")
 local api = require("api")
 local emit_query = require("emit_query")
+local emit_relations = require("emit_relations")
 
 local format, concat = string.format, table.concat
 
 local M = {}
+
+local emit_foreign_keys
 
 -- The largest string literal ISO C requires compilers to take.
 local C_STRING_MAX = 4095
@@ -110,6 +113,52 @@ local function colset_field(b, name, cols, indent)
     for i, l in ipairs(lines) do
         b:line("%s    %s%s", indent, l, i == #lines and "," or "")
     end
+end
+
+-- The relation name of foreign key fk as its descriptor carries it: the
+-- relations pass's (fk.rel_name, false for none) when it ran, else the
+-- name given, else the column's name without _id, or for a foreign_key
+-- entry the parent's name; nil: none.
+local function relation_name(fk)
+    if fk.rel_name ~= nil then return fk.rel_name or nil end
+    if fk.relation then return fk.relation end
+    if fk.column then return fk.column.name:match("^(.+)_id$") end
+    return fk.ref_table.name
+end
+
+-- t's foreign keys: their column orders and the ormc_foreign_key array
+-- that the table descriptor and the relation functions point into
+-- (element i is t.foreign_keys[i + 1]).
+emit_foreign_keys = function(b, t)
+    local p = t.prefix
+    if #t.foreign_keys == 0 then return end
+    b:line()
+    for _, fk in ipairs(t.foreign_keys) do
+        local child, parent = {}, {}
+        for i, c in ipairs(fk.cols) do
+            child[i] = tostring(c.index)
+            parent[i] = tostring(fk.ref_cols[i].index)
+        end
+        b:line("static const uint16_t %s_fk%d_child[] = { %s };", p, fk.index,
+               concat(child, ", "))
+        b:line("static const uint16_t %s_fk%d_parent[] = { %s };", p,
+               fk.index, concat(parent, ", "))
+    end
+    b:line()
+    b:line("static const ormc_foreign_key %s_foreign_keys[] = {", p)
+    for _, fk in ipairs(t.foreign_keys) do
+        local rel = relation_name(fk)
+        b:line("    {")
+        field(b, "sql_name", util.c_string(fk.sql_name))
+        field(b, "relation", rel and util.c_string(rel) or "NULL")
+        field(b, "child", "&" .. p .. "_table")
+        field(b, "parent", "&" .. fk.ref_table.prefix .. "_table")
+        field(b, "child_columns", format("%s_fk%d_child", p, fk.index))
+        field(b, "parent_columns", format("%s_fk%d_parent", p, fk.index))
+        field(b, "n_columns", tostring(#fk.cols))
+        b:line("    },")
+    end
+    b:line("};")
 end
 
 local function emit_descriptors(b, m, t)
@@ -202,6 +251,7 @@ local function emit_descriptors(b, m, t)
         end
         b:line("};")
     end
+    emit_foreign_keys(b, t)
     b:line()
 end
 
@@ -239,6 +289,12 @@ local function emit_tables(b, m)
             field(b, "indexes", "NULL", I)
         end
         field(b, "n_indexes", tostring(#t.constraints), I)
+        if #t.foreign_keys > 0 then
+            field(b, "foreign_keys", p .. "_foreign_keys", I)
+        else
+            field(b, "foreign_keys", "NULL", I)
+        end
+        field(b, "n_foreign_keys", tostring(#t.foreign_keys), I)
         b:line("};")
         b:line()
     end
@@ -441,6 +497,8 @@ function BODY.cursor_close()
         "}",
     }
 end
+
+emit_relations.bodies(BODY, { call_lines = call_lines, fill_key = fill_key })
 
 -- The functions of the schema: m is passed for t.
 for _, what in ipairs { "create", "drop", "check" } do

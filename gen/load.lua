@@ -6,7 +6,8 @@
 -- from (debug.getinfo), so that later phases can point at the declaration.
 --
 -- What comes back is the raw declaration tree: plain tables with a `kind`
--- ("schema", "table", "query", "column", "index", "unique", "primary_key"),
+-- ("schema", "table", "query", "column", "index", "unique", "primary_key",
+-- "foreign_key"),
 -- a `file` and a `line`. Nothing is checked here beyond what the DSL's
 -- grammar needs; check.lua does the rest.
 
@@ -55,7 +56,7 @@ local TYPE_ALIASES = {
 
 -- The DSL's words other than the column types.
 local WORDS = { "schema", "table", "query", "index", "unique", "primary_key",
-                "now" }
+                "foreign_key", "now" }
 
 local ALL_WORDS = {}
 for _, w in ipairs(types.names) do ALL_WORDS[#ALL_WORDS + 1] = w end
@@ -402,7 +403,8 @@ run = function(src, path, errs, precise)
     env.query = headed("query")
 
     -- `index { "a", "b", unique = true, name = "x" }`, `unique { ... }`,
-    -- `primary_key { ... }`: table entries over columns.
+    -- `primary_key { ... }`, `foreign_key { "a", "b", references = "t" }`:
+    -- table entries over columns.
     local function entry(kind)
         return function(spec, extra)
             local where = here()
@@ -423,6 +425,7 @@ run = function(src, path, errs, precise)
     env.index = entry("index")
     env.unique = entry("unique")
     env.primary_key = entry("primary_key")
+    env.foreign_key = entry("foreign_key")
     env.now = NOW
 
     -- Unknown names: remember them with a stand-in, decide the message once

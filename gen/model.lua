@@ -109,12 +109,45 @@ local function derive_table(m, t)
     for i, g in ipairs(t.get_by) do t.uniques[i] = g.cols end
     t.n_indexes = #t.constraints
 
+    -- Every foreign key, single-column references (in column order) then
+    -- the foreign_key { } entries (in declaration order), alike:
+    --   { cols, ref_table, ref_cols (column objects, pairwise), on_delete,
+    --     relation, inverse (names given, or nil), sql_name (the
+    --     constraint's), index (0-based, the descriptor's position),
+    --     column (the column of a references option; nil for an entry),
+    --     doc, file, line }
+    -- The relation names the generated functions use are the relations
+    -- pass's (fk.rel_name).
+    t.foreign_keys = {}
     for _, c in ipairs(t.columns) do
         if c.ref then
             c.ref_table = m.by_name[c.ref.table]
             c.ref_col = c.ref_table.by_name[c.ref.column]
+            t.foreign_keys[#t.foreign_keys + 1] = {
+                cols = { c }, ref_table = c.ref_table, ref_cols = { c.ref_col },
+                on_delete = c.ref.on_delete, relation = c.relation,
+                inverse = c.inverse, sql_name = c.fk_name, column = c,
+                file = c.file, line = c.line,
+            }
         end
     end
+    for _, e in ipairs(t.fk_entries or {}) do
+        local rt = m.by_name[e.ref.table]
+        local fk = { cols = {}, ref_table = rt, ref_cols = {},
+                     on_delete = e.ref.on_delete, relation = e.relation,
+                     inverse = e.inverse, doc = e.doc, file = e.file,
+                     line = e.line }
+        for i, name in ipairs(e.cols) do
+            fk.cols[i] = t.by_name[name]
+            fk.ref_cols[i] = rt.by_name[e.ref.to[i]]
+            -- ADD COLUMN cannot add a column's share of a composite key.
+            fk.cols[i].in_composite_fk = true
+        end
+        fk.sql_name = e.name or (t.sql_name .. "_"
+            .. concat(sql_names_of(t, e.cols), "_") .. "_fkey")
+        t.foreign_keys[#t.foreign_keys + 1] = fk
+    end
+    for i, fk in ipairs(t.foreign_keys) do fk.index = i - 1 end
 end
 
 -- Tables in dependency order: a table comes after the tables it references,
@@ -127,9 +160,9 @@ local function dependency_order(m)
         for _, t in ipairs(m.tables) do
             if not placed[t] then
                 local ready = true
-                for _, c in ipairs(t.columns) do
-                    local p = c.ref_table
-                    if p and p ~= t and not placed[p] then
+                for _, fk in ipairs(t.foreign_keys) do
+                    local p = fk.ref_table
+                    if p ~= t and not placed[p] then
                         ready = false
                         break
                     end
@@ -153,9 +186,9 @@ local function dependency_order(m)
             while not seen[t] do
                 seen[t] = #path + 1
                 path[#path + 1] = t
-                for _, c in ipairs(t.columns) do
-                    local p = c.ref_table
-                    if p and p ~= t and not placed[p] then
+                for _, fk in ipairs(t.foreign_keys) do
+                    local p = fk.ref_table
+                    if p ~= t and not placed[p] then
                         t = p
                         break
                     end
@@ -205,6 +238,19 @@ local function canonical(m)
             b:line("%s %s %s %s", k.kind, q(k.sql_name),
                    k.unique and "unique" or "-",
                    q(concat(sql_names_of(t, k.cols), ",")))
+        end
+        -- foreign_key { } entries (the references of a column are above);
+        -- a schema without them hashes as it did before they existed.
+        for _, fk in ipairs(t.foreign_keys) do
+            if not fk.column then
+                local cols, to = {}, {}
+                for i, c in ipairs(fk.cols) do
+                    cols[i], to[i] = c.sql_name, fk.ref_cols[i].sql_name
+                end
+                b:line("foreign_key %s %s %s %s %s", q(fk.sql_name),
+                       q(concat(cols, ",")), q(fk.ref_table.sql_name),
+                       q(concat(to, ",")), q(fk.on_delete))
+            end
         end
     end
     return b:text()

@@ -316,6 +316,13 @@ local function cmd_gen(args)
     if #paths == 0 then usage_error("gen: name at least one schema file") end
     local dir = display_path(opts.output or ".")
     local models = build(paths)
+    -- Notes (a foreign key without relation functions) do not stop the run.
+    for _, m in ipairs(models) do
+        for _, n in ipairs(m.notes or {}) do
+            stderr:write(format("%s:%d: note: %s\n", n.file or m.file,
+                                n.line or 1, n.message))
+        end
+    end
     local outputs = {}
     for i, m in ipairs(models) do
         for _, f in ipairs(render(m, i)) do outputs[#outputs + 1] = f end

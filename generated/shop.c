@@ -408,6 +408,21 @@ static const ormc_index shop_order_indexes[] = {
     },
 };
 
+static const uint16_t shop_order_fk0_child[] = { 1 };
+static const uint16_t shop_order_fk0_parent[] = { 0 };
+
+static const ormc_foreign_key shop_order_foreign_keys[] = {
+    {
+        .sql_name = "orders_customer_id_fkey",
+        .relation = "customer",
+        .child = &shop_order_table,
+        .parent = &shop_customer_table,
+        .child_columns = shop_order_fk0_child,
+        .parent_columns = shop_order_fk0_parent,
+        .n_columns = 1,
+    },
+};
+
 /* line ("order_lines", schema/shop.lua:63) */
 
 static const shop_line shop_line_init_value = SHOP_LINE_INIT;
@@ -501,6 +516,32 @@ static const ormc_index shop_line_indexes[] = {
         .order = shop_line_index0_order,
         .n_columns = 2,
         .unique = true,
+    },
+};
+
+static const uint16_t shop_line_fk0_child[] = { 0 };
+static const uint16_t shop_line_fk0_parent[] = { 0 };
+static const uint16_t shop_line_fk1_child[] = { 2 };
+static const uint16_t shop_line_fk1_parent[] = { 0 };
+
+static const ormc_foreign_key shop_line_foreign_keys[] = {
+    {
+        .sql_name = "order_lines_order_id_fkey",
+        .relation = "order",
+        .child = &shop_line_table,
+        .parent = &shop_order_table,
+        .child_columns = shop_line_fk0_child,
+        .parent_columns = shop_line_fk0_parent,
+        .n_columns = 1,
+    },
+    {
+        .sql_name = "order_lines_product_id_fkey",
+        .relation = "product",
+        .child = &shop_line_table,
+        .parent = &shop_product_table,
+        .child_columns = shop_line_fk1_child,
+        .parent_columns = shop_line_fk1_parent,
+        .n_columns = 1,
     },
 };
 
@@ -653,6 +694,8 @@ const ormc_table shop_customer_table = {
     .n_pk = 1,
     .indexes = shop_customer_indexes,
     .n_indexes = 1,
+    .foreign_keys = NULL,
+    .n_foreign_keys = 0,
 };
 
 const ormc_table shop_product_table = {
@@ -667,6 +710,8 @@ const ormc_table shop_product_table = {
     .n_pk = 1,
     .indexes = shop_product_indexes,
     .n_indexes = 2,
+    .foreign_keys = NULL,
+    .n_foreign_keys = 0,
 };
 
 const ormc_table shop_order_table = {
@@ -681,6 +726,8 @@ const ormc_table shop_order_table = {
     .n_pk = 1,
     .indexes = shop_order_indexes,
     .n_indexes = 2,
+    .foreign_keys = shop_order_foreign_keys,
+    .n_foreign_keys = 1,
 };
 
 const ormc_table shop_line_table = {
@@ -695,6 +742,8 @@ const ormc_table shop_line_table = {
     .n_pk = 2,
     .indexes = shop_line_indexes,
     .n_indexes = 1,
+    .foreign_keys = shop_line_foreign_keys,
+    .n_foreign_keys = 2,
 };
 
 static const ormc_table *const shop_schema_tables[] = {
@@ -1021,6 +1070,46 @@ void shop_customer_cursor_close(shop_customer_cursor *cur)
         ormc_cursor_close(cur->impl);
         cur->impl = NULL;
     }
+}
+
+int shop_customer_list_load_orders(ormc_db *db, const shop_customer_list *list,
+                                   shop_order_list *children)
+{
+    void *items = NULL;
+    int rc;
+
+    if (children == NULL)
+        return ORMC_INVALID;
+    children->items = NULL;
+    children->count = 0;
+    rc = ormc_relation_load_children(db, &shop_order_foreign_keys[0],
+                                     list ? list->items : NULL,
+                                     list ? list->count : 0, &items,
+                                     &children->count);
+    children->items = (shop_order *)items;
+    return rc;
+}
+
+const shop_customer *shop_customer_list_find(const shop_customer_list *list,
+                                             ormc_uuid id)
+{
+    shop_customer key_;
+
+    memset(&key_, 0, sizeof key_);
+    key_.id = id;
+    return (const shop_customer *)ormc_list_find(&shop_customer_table,
+                                                 list ? list->items : NULL,
+                                                 list ? list->count : 0,
+                                                 shop_customer_pk_order, 1,
+                                                 &key_);
+}
+
+void shop_customer_list_sort(shop_customer_list *list)
+{
+    if (list == NULL)
+        return;
+    ormc_list_sort(&shop_customer_table, list->items, list->count,
+                   shop_customer_pk_order, 1);
 }
 
 /* === Functions of table product === */
@@ -1363,6 +1452,46 @@ void shop_product_cursor_close(shop_product_cursor *cur)
     }
 }
 
+int shop_product_list_load_lines(ormc_db *db, const shop_product_list *list,
+                                 shop_line_list *children)
+{
+    void *items = NULL;
+    int rc;
+
+    if (children == NULL)
+        return ORMC_INVALID;
+    children->items = NULL;
+    children->count = 0;
+    rc = ormc_relation_load_children(db, &shop_line_foreign_keys[1],
+                                     list ? list->items : NULL,
+                                     list ? list->count : 0, &items,
+                                     &children->count);
+    children->items = (shop_line *)items;
+    return rc;
+}
+
+const shop_product *shop_product_list_find(const shop_product_list *list,
+                                           int64_t id)
+{
+    shop_product key_;
+
+    memset(&key_, 0, sizeof key_);
+    key_.id = id;
+    return (const shop_product *)ormc_list_find(&shop_product_table,
+                                                list ? list->items : NULL,
+                                                list ? list->count : 0,
+                                                shop_product_pk_order, 1,
+                                                &key_);
+}
+
+void shop_product_list_sort(shop_product_list *list)
+{
+    if (list == NULL)
+        return;
+    ormc_list_sort(&shop_product_table, list->items, list->count,
+                   shop_product_pk_order, 1);
+}
+
 /* === Functions of table order === */
 
 void shop_order_init(shop_order *row)
@@ -1654,6 +1783,90 @@ void shop_order_cursor_close(shop_order_cursor *cur)
     }
 }
 
+int shop_order_customer(ormc_db *db, const shop_order *row, shop_customer *out)
+{
+    return ormc_relation_parent(db, &shop_order_foreign_keys[0], row, out);
+}
+
+void shop_order_where_customer_is(shop_order_query *q,
+                                  const shop_customer *parent)
+{
+    ormc_builder_where_parent(q ? &q->b : NULL, &shop_order_foreign_keys[0],
+                              parent);
+}
+
+void shop_order_where_customer_in(shop_order_query *q,
+                                  const shop_customer_query *parents)
+{
+    ormc_builder_where_parent_in(q ? &q->b : NULL, &shop_order_foreign_keys[0],
+                                 parents ? &parents->b : NULL);
+}
+
+int shop_order_list_load_customer(ormc_db *db, const shop_order_list *list,
+                                  shop_customer_list *parents)
+{
+    void *items = NULL;
+    int rc;
+
+    if (parents == NULL)
+        return ORMC_INVALID;
+    parents->items = NULL;
+    parents->count = 0;
+    rc = ormc_relation_load_parents(db, &shop_order_foreign_keys[0],
+                                    list ? list->items : NULL,
+                                    list ? list->count : 0, &items,
+                                    &parents->count);
+    parents->items = (shop_customer *)items;
+    return rc;
+}
+
+const shop_order *shop_order_list_for_customer(const shop_order_list *list,
+                                               const shop_customer *parent,
+                                               size_t *n)
+{
+    return (const shop_order *)ormc_relation_children_of(
+        &shop_order_foreign_keys[0], list ? list->items : NULL,
+        list ? list->count : 0, parent, n);
+}
+
+int shop_order_list_load_lines(ormc_db *db, const shop_order_list *list,
+                               shop_line_list *children)
+{
+    void *items = NULL;
+    int rc;
+
+    if (children == NULL)
+        return ORMC_INVALID;
+    children->items = NULL;
+    children->count = 0;
+    rc = ormc_relation_load_children(db, &shop_line_foreign_keys[0],
+                                     list ? list->items : NULL,
+                                     list ? list->count : 0, &items,
+                                     &children->count);
+    children->items = (shop_line *)items;
+    return rc;
+}
+
+const shop_order *shop_order_list_find(const shop_order_list *list, int64_t id)
+{
+    shop_order key_;
+
+    memset(&key_, 0, sizeof key_);
+    key_.id = id;
+    return (const shop_order *)ormc_list_find(&shop_order_table,
+                                              list ? list->items : NULL,
+                                              list ? list->count : 0,
+                                              shop_order_pk_order, 1, &key_);
+}
+
+void shop_order_list_sort(shop_order_list *list)
+{
+    if (list == NULL)
+        return;
+    ormc_list_sort(&shop_order_table, list->items, list->count,
+                   shop_order_pk_order, 1);
+}
+
 /* === Functions of table line === */
 
 void shop_line_init(shop_line *row)
@@ -1937,6 +2150,117 @@ void shop_line_cursor_close(shop_line_cursor *cur)
         ormc_cursor_close(cur->impl);
         cur->impl = NULL;
     }
+}
+
+int shop_line_order(ormc_db *db, const shop_line *row, shop_order *out)
+{
+    return ormc_relation_parent(db, &shop_line_foreign_keys[0], row, out);
+}
+
+void shop_line_where_order_is(shop_line_query *q, const shop_order *parent)
+{
+    ormc_builder_where_parent(q ? &q->b : NULL, &shop_line_foreign_keys[0],
+                              parent);
+}
+
+void shop_line_where_order_in(shop_line_query *q,
+                              const shop_order_query *parents)
+{
+    ormc_builder_where_parent_in(q ? &q->b : NULL, &shop_line_foreign_keys[0],
+                                 parents ? &parents->b : NULL);
+}
+
+int shop_line_list_load_order(ormc_db *db, const shop_line_list *list,
+                              shop_order_list *parents)
+{
+    void *items = NULL;
+    int rc;
+
+    if (parents == NULL)
+        return ORMC_INVALID;
+    parents->items = NULL;
+    parents->count = 0;
+    rc = ormc_relation_load_parents(db, &shop_line_foreign_keys[0],
+                                    list ? list->items : NULL,
+                                    list ? list->count : 0, &items,
+                                    &parents->count);
+    parents->items = (shop_order *)items;
+    return rc;
+}
+
+const shop_line *shop_line_list_for_order(const shop_line_list *list,
+                                          const shop_order *parent, size_t *n)
+{
+    return (const shop_line *)ormc_relation_children_of(
+        &shop_line_foreign_keys[0], list ? list->items : NULL,
+        list ? list->count : 0, parent, n);
+}
+
+int shop_line_product(ormc_db *db, const shop_line *row, shop_product *out)
+{
+    return ormc_relation_parent(db, &shop_line_foreign_keys[1], row, out);
+}
+
+void shop_line_where_product_is(shop_line_query *q, const shop_product *parent)
+{
+    ormc_builder_where_parent(q ? &q->b : NULL, &shop_line_foreign_keys[1],
+                              parent);
+}
+
+void shop_line_where_product_in(shop_line_query *q,
+                                const shop_product_query *parents)
+{
+    ormc_builder_where_parent_in(q ? &q->b : NULL, &shop_line_foreign_keys[1],
+                                 parents ? &parents->b : NULL);
+}
+
+int shop_line_list_load_product(ormc_db *db, const shop_line_list *list,
+                                shop_product_list *parents)
+{
+    void *items = NULL;
+    int rc;
+
+    if (parents == NULL)
+        return ORMC_INVALID;
+    parents->items = NULL;
+    parents->count = 0;
+    rc = ormc_relation_load_parents(db, &shop_line_foreign_keys[1],
+                                    list ? list->items : NULL,
+                                    list ? list->count : 0, &items,
+                                    &parents->count);
+    parents->items = (shop_product *)items;
+    return rc;
+}
+
+const shop_line *shop_line_list_for_product(const shop_line_list *list,
+                                            const shop_product *parent,
+                                            size_t *n)
+{
+    return (const shop_line *)ormc_relation_children_of(
+        &shop_line_foreign_keys[1], list ? list->items : NULL,
+        list ? list->count : 0, parent, n);
+}
+
+const shop_line *shop_line_list_find(const shop_line_list *list,
+                                     int64_t order_id, int32_t line_no)
+{
+    shop_line key_;
+
+    memset(&key_, 0, sizeof key_);
+    key_.order_id = order_id;
+    key_.line_no = line_no;
+    return (const shop_line *)ormc_list_find(&shop_line_table,
+                                             list ? list->items : NULL,
+                                             list ? list->count : 0,
+                                             shop_line_pk_order, 2, &key_);
+}
+
+void shop_line_list_sort(shop_line_list *list)
+{
+    if (list == NULL)
+        return;
+    ormc_list_sort(&shop_line_table, list->items, list->count,
+                   shop_line_pk_order, 2);
 }
 
 /* === Functions of the schema === */

@@ -559,6 +559,27 @@ int shop_customer_cursor_next(shop_customer_cursor *cur,
                               shop_customer *row /* OUT */);
 void shop_customer_cursor_close(shop_customer_cursor *cur);
 
+/*
+ * The order rows whose customer_id (relation customer) reference a row of list,
+ * into *children, sorted by customer_id then by primary key:
+ * shop_order_list_for_customer() gives each parent's. Release them with
+ * shop_order_list_free(), also after an error. One SELECT of every column of
+ * "orders" WHERE "customer_id" IN ($1, ...) per ORMC_RELATION_BATCH distinct
+ * keys; an empty list sends nothing.
+ */
+int shop_customer_list_load_orders(ormc_db *db, const shop_customer_list *list,
+                                   shop_order_list *children /* OUT */);
+
+/*
+ * Binary search in a list sorted by (id), as the relation loaders return it (or
+ * after shop_customer_list_sort()): the row whose (id) equal the arguments, or
+ * NULL. Runs no SQL. shop_customer_list_sort() sorts a list by primary key,
+ * stably.
+ */
+const shop_customer *shop_customer_list_find(const shop_customer_list *list,
+                                             ormc_uuid id);
+void shop_customer_list_sort(shop_customer_list *list);
+
 /* === Functions of table product (products) === */
 
 /*
@@ -830,6 +851,27 @@ int shop_product_cursor_next(shop_product_cursor *cur,
                              shop_product *row /* OUT */);
 void shop_product_cursor_close(shop_product_cursor *cur);
 
+/*
+ * The line rows whose product_id (relation product) reference a row of list,
+ * into *children, sorted by product_id then by primary key:
+ * shop_line_list_for_product() gives each parent's. Release them with
+ * shop_line_list_free(), also after an error. One SELECT of every column of
+ * "order_lines" WHERE "product_id" IN ($1, ...) per ORMC_RELATION_BATCH
+ * distinct keys; an empty list sends nothing.
+ */
+int shop_product_list_load_lines(ormc_db *db, const shop_product_list *list,
+                                 shop_line_list *children /* OUT */);
+
+/*
+ * Binary search in a list sorted by (id), as the relation loaders return it (or
+ * after shop_product_list_sort()): the row whose (id) equal the arguments, or
+ * NULL. Runs no SQL. shop_product_list_sort() sorts a list by primary key,
+ * stably.
+ */
+const shop_product *shop_product_list_find(const shop_product_list *list,
+                                           int64_t id);
+void shop_product_list_sort(shop_product_list *list);
+
 /* === Functions of table order (orders) === */
 
 /*
@@ -1079,6 +1121,63 @@ int shop_order_cursor_open(ormc_db *db, const shop_order_query *q,
                            shop_order_cursor *cur /* OUT */);
 int shop_order_cursor_next(shop_order_cursor *cur, shop_order *row /* OUT */);
 void shop_order_cursor_close(shop_order_cursor *cur);
+
+/*
+ * Relation customer: shop_order (customer_id) references shop_customer (id).
+ *
+ * shop_order_customer(): the customer row of row into *out, which then owns its
+ * data (release it with shop_customer_free()). Returns ORMC_OK, ORMC_NOT_FOUND
+ * when customer_id of row is NULL (nothing is sent) or no customer row has the
+ * key, or an error. One SELECT of every column of "customers" WHERE "id" = $1.
+ *
+ * _where_customer_is(): narrow q to the rows whose customer_id is parent's id
+ * ("customer_id" = $n); parent is borrowed until q has run.
+ * _where_customer_in(): narrow q to the rows whose customer_id is the id of a
+ * row that parents matches: "customer_id" IN (SELECT "id" FROM "customers"
+ * WHERE <parents' conditions>), parents' order, limit and offset included;
+ * parents is borrowed until q has run.
+ *
+ * _list_load_customer(): the distinct customer rows of the rows of list (NULL
+ * keys skipped) into *parents, sorted by key for shop_customer_list_find();
+ * release them with shop_customer_list_free(), also after an error. One SELECT
+ * of every column of "customers" WHERE "id" IN ($1, ...) per
+ * ORMC_RELATION_BATCH distinct keys; an empty list sends nothing.
+ *
+ * _list_for_customer(): in a list sorted by customer_id (as
+ * shop_customer_list_load_orders() returns it), the first row whose customer_id
+ * is parent's, with in *n how many such rows follow one another; NULL and 0
+ * when there are none. Runs no SQL.
+ */
+int shop_order_customer(ormc_db *db, const shop_order *row,
+                        shop_customer *out /* OUT */);
+void shop_order_where_customer_is(shop_order_query *q,
+                                  const shop_customer *parent);
+void shop_order_where_customer_in(shop_order_query *q,
+                                  const shop_customer_query *parents);
+int shop_order_list_load_customer(ormc_db *db, const shop_order_list *list,
+                                  shop_customer_list *parents /* OUT */);
+const shop_order *shop_order_list_for_customer(const shop_order_list *list,
+                                               const shop_customer *parent,
+                                               size_t *n /* OUT */);
+
+/*
+ * The line rows whose order_id (relation order) reference a row of list, into
+ * *children, sorted by order_id then by primary key: shop_line_list_for_order()
+ * gives each parent's. Release them with shop_line_list_free(), also after an
+ * error. One SELECT of every column of "order_lines" WHERE "order_id" IN ($1,
+ * ...) per ORMC_RELATION_BATCH distinct keys; an empty list sends nothing.
+ */
+int shop_order_list_load_lines(ormc_db *db, const shop_order_list *list,
+                               shop_line_list *children /* OUT */);
+
+/*
+ * Binary search in a list sorted by (id), as the relation loaders return it (or
+ * after shop_order_list_sort()): the row whose (id) equal the arguments, or
+ * NULL. Runs no SQL. shop_order_list_sort() sorts a list by primary key,
+ * stably.
+ */
+const shop_order *shop_order_list_find(const shop_order_list *list, int64_t id);
+void shop_order_list_sort(shop_order_list *list);
 
 /* === Functions of table line (order_lines) === */
 
@@ -1331,6 +1430,90 @@ int shop_line_cursor_open(ormc_db *db, const shop_line_query *q,
                           shop_line_cursor *cur /* OUT */);
 int shop_line_cursor_next(shop_line_cursor *cur, shop_line *row /* OUT */);
 void shop_line_cursor_close(shop_line_cursor *cur);
+
+/*
+ * Relation order: shop_line (order_id) references shop_order (id).
+ *
+ * shop_line_order(): the order row of row into *out, which then owns its data
+ * (release it with shop_order_free()). Returns ORMC_OK, ORMC_NOT_FOUND when
+ * order_id of row is NULL (nothing is sent) or no order row has the key, or an
+ * error. One SELECT of every column of "orders" WHERE "id" = $1.
+ *
+ * _where_order_is(): narrow q to the rows whose order_id is parent's id
+ * ("order_id" = $n); parent is borrowed until q has run. _where_order_in():
+ * narrow q to the rows whose order_id is the id of a row that parents matches:
+ * "order_id" IN (SELECT "id" FROM "orders" WHERE <parents' conditions>),
+ * parents' order, limit and offset included; parents is borrowed until q has
+ * run.
+ *
+ * _list_load_order(): the distinct order rows of the rows of list (NULL keys
+ * skipped) into *parents, sorted by key for shop_order_list_find(); release
+ * them with shop_order_list_free(), also after an error. One SELECT of every
+ * column of "orders" WHERE "id" IN ($1, ...) per ORMC_RELATION_BATCH distinct
+ * keys; an empty list sends nothing.
+ *
+ * _list_for_order(): in a list sorted by order_id (as
+ * shop_order_list_load_lines() returns it), the first row whose order_id is
+ * parent's, with in *n how many such rows follow one another; NULL and 0 when
+ * there are none. Runs no SQL.
+ */
+int shop_line_order(ormc_db *db, const shop_line *row,
+                    shop_order *out /* OUT */);
+void shop_line_where_order_is(shop_line_query *q, const shop_order *parent);
+void shop_line_where_order_in(shop_line_query *q,
+                              const shop_order_query *parents);
+int shop_line_list_load_order(ormc_db *db, const shop_line_list *list,
+                              shop_order_list *parents /* OUT */);
+const shop_line *shop_line_list_for_order(const shop_line_list *list,
+                                          const shop_order *parent,
+                                          size_t *n /* OUT */);
+
+/*
+ * Relation product: shop_line (product_id) references shop_product (id).
+ *
+ * shop_line_product(): the product row of row into *out, which then owns its
+ * data (release it with shop_product_free()). Returns ORMC_OK, ORMC_NOT_FOUND
+ * when product_id of row is NULL (nothing is sent) or no product row has the
+ * key, or an error. One SELECT of every column of "products" WHERE "id" = $1.
+ *
+ * _where_product_is(): narrow q to the rows whose product_id is parent's id
+ * ("product_id" = $n); parent is borrowed until q has run. _where_product_in():
+ * narrow q to the rows whose product_id is the id of a row that parents
+ * matches: "product_id" IN (SELECT "id" FROM "products" WHERE <parents'
+ * conditions>), parents' order, limit and offset included; parents is borrowed
+ * until q has run.
+ *
+ * _list_load_product(): the distinct product rows of the rows of list (NULL
+ * keys skipped) into *parents, sorted by key for shop_product_list_find();
+ * release them with shop_product_list_free(), also after an error. One SELECT
+ * of every column of "products" WHERE "id" IN ($1, ...) per ORMC_RELATION_BATCH
+ * distinct keys; an empty list sends nothing.
+ *
+ * _list_for_product(): in a list sorted by product_id (as
+ * shop_product_list_load_lines() returns it), the first row whose product_id is
+ * parent's, with in *n how many such rows follow one another; NULL and 0 when
+ * there are none. Runs no SQL.
+ */
+int shop_line_product(ormc_db *db, const shop_line *row,
+                      shop_product *out /* OUT */);
+void shop_line_where_product_is(shop_line_query *q, const shop_product *parent);
+void shop_line_where_product_in(shop_line_query *q,
+                                const shop_product_query *parents);
+int shop_line_list_load_product(ormc_db *db, const shop_line_list *list,
+                                shop_product_list *parents /* OUT */);
+const shop_line *shop_line_list_for_product(const shop_line_list *list,
+                                            const shop_product *parent,
+                                            size_t *n /* OUT */);
+
+/*
+ * Binary search in a list sorted by (order_id, line_no), as the relation
+ * loaders return it (or after shop_line_list_sort()): the row whose (order_id,
+ * line_no) equal the arguments, or NULL. Runs no SQL. shop_line_list_sort()
+ * sorts a list by primary key, stably.
+ */
+const shop_line *shop_line_list_find(const shop_line_list *list,
+                                     int64_t order_id, int32_t line_no);
+void shop_line_list_sort(shop_line_list *list);
 
 /* === Queries (docs/queries.md) === */
 

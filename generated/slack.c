@@ -933,6 +933,8 @@ const ormc_table slack_installation_table = {
     .n_pk = 1,
     .indexes = slack_installation_indexes,
     .n_indexes = 1,
+    .foreign_keys = NULL,
+    .n_foreign_keys = 0,
 };
 
 const ormc_table slack_bot_table = {
@@ -947,6 +949,8 @@ const ormc_table slack_bot_table = {
     .n_pk = 1,
     .indexes = slack_bot_indexes,
     .n_indexes = 1,
+    .foreign_keys = NULL,
+    .n_foreign_keys = 0,
 };
 
 static const ormc_table *const slack_schema_tables[] = {
@@ -1681,6 +1685,26 @@ void slack_installation_cursor_close(slack_installation_cursor *cur)
     }
 }
 
+const slack_installation *slack_installation_list_find(
+    const slack_installation_list *list, int64_t id)
+{
+    slack_installation key_;
+
+    memset(&key_, 0, sizeof key_);
+    key_.id = id;
+    return (const slack_installation *)ormc_list_find(
+        &slack_installation_table, list ? list->items : NULL,
+        list ? list->count : 0, slack_installation_pk_order, 1, &key_);
+}
+
+void slack_installation_list_sort(slack_installation_list *list)
+{
+    if (list == NULL)
+        return;
+    ormc_list_sort(&slack_installation_table, list->items, list->count,
+                   slack_installation_pk_order, 1);
+}
+
 /* === Functions of table bot === */
 
 void slack_bot_init(slack_bot *row)
@@ -2134,6 +2158,26 @@ void slack_bot_cursor_close(slack_bot_cursor *cur)
         ormc_cursor_close(cur->impl);
         cur->impl = NULL;
     }
+}
+
+const slack_bot *slack_bot_list_find(const slack_bot_list *list, int64_t id)
+{
+    slack_bot key_;
+
+    memset(&key_, 0, sizeof key_);
+    key_.id = id;
+    return (const slack_bot *)ormc_list_find(&slack_bot_table,
+                                             list ? list->items : NULL,
+                                             list ? list->count : 0,
+                                             slack_bot_pk_order, 1, &key_);
+}
+
+void slack_bot_list_sort(slack_bot_list *list)
+{
+    if (list == NULL)
+        return;
+    ormc_list_sort(&slack_bot_table, list->items, list->count,
+                   slack_bot_pk_order, 1);
 }
 
 /* === Functions of the schema === */

@@ -604,6 +604,16 @@ int slack_installation_cursor_next(slack_installation_cursor *cur,
                                    slack_installation *row /* OUT */);
 void slack_installation_cursor_close(slack_installation_cursor *cur);
 
+/*
+ * Binary search in a list sorted by (id), as the relation loaders return it (or
+ * after slack_installation_list_sort()): the row whose (id) equal the
+ * arguments, or NULL. Runs no SQL. slack_installation_list_sort() sorts a list
+ * by primary key, stably.
+ */
+const slack_installation *slack_installation_list_find(
+    const slack_installation_list *list, int64_t id);
+void slack_installation_list_sort(slack_installation_list *list);
+
 /* === Functions of table bot (slack_bots) === */
 
 /*
@@ -893,6 +903,14 @@ int slack_bot_cursor_open(ormc_db *db, const slack_bot_query *q,
                           slack_bot_cursor *cur /* OUT */);
 int slack_bot_cursor_next(slack_bot_cursor *cur, slack_bot *row /* OUT */);
 void slack_bot_cursor_close(slack_bot_cursor *cur);
+
+/*
+ * Binary search in a list sorted by (id), as the relation loaders return it (or
+ * after slack_bot_list_sort()): the row whose (id) equal the arguments, or
+ * NULL. Runs no SQL. slack_bot_list_sort() sorts a list by primary key, stably.
+ */
+const slack_bot *slack_bot_list_find(const slack_bot_list *list, int64_t id);
+void slack_bot_list_sort(slack_bot_list *list);
 
 /* === Queries (docs/queries.md) === */
 

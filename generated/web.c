@@ -141,6 +141,8 @@ const ormc_table web_session_table = {
     .n_pk = 1,
     .indexes = web_session_indexes,
     .n_indexes = 2,
+    .foreign_keys = NULL,
+    .n_foreign_keys = 0,
 };
 
 static const ormc_table *const web_schema_tables[] = {
@@ -423,6 +425,27 @@ void web_session_cursor_close(web_session_cursor *cur)
         ormc_cursor_close(cur->impl);
         cur->impl = NULL;
     }
+}
+
+const web_session *web_session_list_find(const web_session_list *list,
+                                         int64_t id)
+{
+    web_session key_;
+
+    memset(&key_, 0, sizeof key_);
+    key_.id = id;
+    return (const web_session *)ormc_list_find(&web_session_table,
+                                               list ? list->items : NULL,
+                                               list ? list->count : 0,
+                                               web_session_pk_order, 1, &key_);
+}
+
+void web_session_list_sort(web_session_list *list)
+{
+    if (list == NULL)
+        return;
+    ormc_list_sort(&web_session_table, list->items, list->count,
+                   web_session_pk_order, 1);
 }
 
 /* === Functions of the schema === */

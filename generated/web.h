@@ -341,6 +341,16 @@ int web_session_cursor_next(web_session_cursor *cur,
                             web_session *row /* OUT */);
 void web_session_cursor_close(web_session_cursor *cur);
 
+/*
+ * Binary search in a list sorted by (id), as the relation loaders return it (or
+ * after web_session_list_sort()): the row whose (id) equal the arguments, or
+ * NULL. Runs no SQL. web_session_list_sort() sorts a list by primary key,
+ * stably.
+ */
+const web_session *web_session_list_find(const web_session_list *list,
+                                         int64_t id);
+void web_session_list_sort(web_session_list *list);
+
 /* === Functions of the schema === */
 
 /*

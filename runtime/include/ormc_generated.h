@@ -87,16 +87,16 @@ typedef struct ormc_column {
  * read it.
  */
 typedef struct ormc_foreign_key {
-    const char *sql_name;              /* the constraint's unquoted name */
-    const char *relation;              /* the relation's name, or NULL when
-                                          it has none (no functions) */
-    const struct ormc_table *child;    /* the table holding the key */
-    const struct ormc_table *parent;   /* the table it references */
-    const uint16_t *child_columns;     /* the key's column indexes in child,
-                                          in key order */
-    const uint16_t *parent_columns;    /* the referenced column indexes in
-                                          parent, in the same order */
-    uint16_t n_columns;                /* length of both */
+    const char *sql_name;            /* the constraint's unquoted name */
+    const char *relation;            /* the relation's name, or NULL when
+                                        it has none (no functions) */
+    const struct ormc_table *child;  /* the table holding the key */
+    const struct ormc_table *parent; /* the table it references */
+    const uint16_t *child_columns;   /* the key's column indexes in child,
+                                        in key order */
+    const uint16_t *parent_columns;  /* the referenced column indexes in
+                                        parent, in the same order */
+    uint16_t n_columns;              /* length of both */
 } ormc_foreign_key;
 
 typedef struct ormc_index {
@@ -220,13 +220,26 @@ void ormc_row_free(const ormc_table *t, void *row);
 
 /* === Engine: the query builder === */
 
+struct ormc_foreign_key;
+struct ormc_builder;
+
 typedef struct ormc_cond {
-    uint16_t column;    /* column index */
-    uint8_t op;         /* ormc_op */
+    uint16_t column;    /* column index (relation conditions: unused, 0) */
+    uint8_t op;         /* ormc_op, or a relation condition's own op */
     uint8_t or_group;   /* 0: AND-ed; n: OR-ed with the others of group n */
     ormc_param value;   /* the operand (unused for IS_NULL, IS_NOT_NULL) */
-    const void *values; /* ORMC_IN: borrowed array of the column's C type */
-    size_t n_values;    /* ORMC_IN: length of values */
+    const void *values; /* ORMC_IN: borrowed array of the column's C type;
+                           a loader's key list: borrowed array of pointers
+                           to the rows holding the keys */
+    size_t n_values;    /* ORMC_IN, key list: length of values */
+    /* Relation conditions (ormc_builder_where_parent, _where_parent_in,
+     * _where_linked, the loaders' key lists); NULL otherwise. */
+    const struct ormc_foreign_key *fk;   /* the key the condition follows */
+    const struct ormc_foreign_key *from; /* _where_linked: the join table's
+                                            key to the linked row */
+    const void *row;                /* the parent or linked row, borrowed */
+    const struct ormc_builder *sub; /* _where_parent_in: the query of the
+                                       parents, borrowed */
 } ormc_cond;
 
 #define ORMC_QUERY_INLINE_CONDS 8
@@ -362,7 +375,7 @@ int ormc_relation_parent(ormc_db *db, const ormc_foreign_key *fk,
  * column equal to parent's referenced column. parent is borrowed until q
  * has run; NULL parent: ORMC_INVALID kept in q. */
 void ormc_builder_where_parent(ormc_builder *q, const ormc_foreign_key *fk,
-                              const void *parent);
+                               const void *parent);
 
 /* Narrow q (a query of fk->child) to the rows whose parent matches
  * `parents` (a query of fk->parent, borrowed until q has run):
@@ -406,9 +419,9 @@ void ormc_list_sort(const ormc_table *t, void *items, size_t count,
 
 /* Binary search in rows sorted by `columns` (as ormc_list_sort leaves
  * them): the row whose columns equal key_row's (a row of t), or NULL. */
-const void *ormc_list_find(const ormc_table *t, const void *items,
-                           size_t count, const uint16_t *columns,
-                           uint16_t n_columns, const void *key_row);
+const void *ormc_list_find(const ormc_table *t, const void *items, size_t count,
+                           const uint16_t *columns, uint16_t n_columns,
+                           const void *key_row);
 
 /* In children sorted by fk's key columns (as ormc_relation_load_children
  * leaves them): the first child of `parent` and in *n how many follow it

@@ -126,6 +126,10 @@ struct ormc__backend_vt {
      * sending a query (ormc__session_healthy)? May read what the server
      * sent unasked. */
     ormc__health (*health)(ormc_db *db);
+    /* The most parameters one statement may carry on db (SQLite: the
+     * connection's SQLITE_LIMIT_VARIABLE_NUMBER; PostgreSQL: 65,535), which
+     * the relation loaders size their batches by. */
+    int (*max_params)(ormc_db *db);
 };
 
 extern const ormc__backend_vt ormc__sqlite_vt;

@@ -272,3 +272,91 @@ void ormc_builder_offset(ormc_builder *q, int64_t offset)
     }
     q->offset = offset;
 }
+
+/* === Relation conditions (sqlbuild.h) === */
+
+/* A relation condition on q with its op and fk (the rest zero), or NULL
+ * (q->error set) when q has an error or fk is not a usable key whose child
+ * (on_child) or parent is q's table. */
+static ormc_cond *push_relation(ormc_builder *q, const ormc_foreign_key *fk,
+                                int op, bool on_child)
+{
+    if (q->error != ORMC_OK)
+        return NULL;
+    if (!ormc__fk_valid(fk) ||
+        (on_child ? fk->child : fk->parent) != q->table) {
+        fail(q, ORMC_INVALID);
+        return NULL;
+    }
+    ormc_cond *cond = push_cond(q);
+    if (cond == NULL)
+        return NULL;
+    cond->op = (uint8_t)op;
+    cond->fk = fk;
+    return cond;
+}
+
+void ormc_builder_where_parent(ormc_builder *q, const ormc_foreign_key *fk,
+                               const void *parent)
+{
+    if (q == NULL)
+        return;
+    if (parent == NULL) {
+        fail(q, ORMC_INVALID);
+        return;
+    }
+    ormc_cond *cond = push_relation(q, fk, ORMC__OP_PARENT, true);
+    if (cond != NULL)
+        cond->row = parent;
+}
+
+void ormc_builder_where_parent_in(ormc_builder *q, const ormc_foreign_key *fk,
+                                  const ormc_builder *parents)
+{
+    if (q == NULL)
+        return;
+    /* parents may still change until q runs: the executor checks its
+     * table and error again */
+    if (parents == NULL || parents == q ||
+        (fk != NULL && parents->table != fk->parent)) {
+        fail(q, ORMC_INVALID);
+        return;
+    }
+    ormc_cond *cond = push_relation(q, fk, ORMC__OP_PARENT_IN, true);
+    if (cond != NULL)
+        cond->sub = parents;
+}
+
+void ormc_builder_where_linked(ormc_builder *q, const ormc_foreign_key *to,
+                               const ormc_foreign_key *from, const void *linked)
+{
+    if (q == NULL)
+        return;
+    if (linked == NULL || !ormc__fk_valid(from) || to == NULL ||
+        from->child != to->child) {
+        fail(q, ORMC_INVALID);
+        return;
+    }
+    ormc_cond *cond = push_relation(q, to, ORMC__OP_LINKED, false);
+    if (cond != NULL) {
+        cond->from = from;
+        cond->row = linked;
+    }
+}
+
+void ormc__builder_where_keys(ormc_builder *q, const ormc_foreign_key *fk,
+                              int op, const void *const *rows, size_t n)
+{
+    if (q == NULL)
+        return;
+    if ((op != ORMC__OP_KEYS_OF_CHILDREN && op != ORMC__OP_KEYS_OF_PARENTS) ||
+        (rows == NULL && n > 0)) {
+        fail(q, ORMC_INVALID);
+        return;
+    }
+    ormc_cond *cond = push_relation(q, fk, op, op == ORMC__OP_KEYS_OF_PARENTS);
+    if (cond != NULL) {
+        cond->values = rows;
+        cond->n_values = n;
+    }
+}

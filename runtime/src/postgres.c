@@ -1256,10 +1256,17 @@ static ormc__health pg_health(ormc_db *db)
     return ORMC__HEALTH_SPOKE;
 }
 
+/* The protocol's limit: a Bind message counts its parameters in 16 bits. */
+static int pg_max_params(ormc_db *db)
+{
+    (void)db;
+    return 65535;
+}
+
 const ormc__backend_vt ormc__postgres_vt = {
     "postgres",    pg_connect,       pg_disconnect,   pg_exec_simple,
     pg_stmt_alloc, pg_stmt_finalize, pg_stmt_exec,    pg_stmt_next,
     pg_stmt_reset, pg_stmt_changes,  pg_stmt_columns, pg_stmt_column_name,
     pg_stmt_value, pg_stmt_decode,   pg_server_tx,    NULL,
-    pg_copy_rows,  pg_health,
+    pg_copy_rows,  pg_health,        pg_max_params,
 };

@@ -305,13 +305,28 @@ void ormc_row_free(const ormc_table *t, void *row)
 int ormc__stmt_read_all(ormc__stmt *st, const ormc_table *t, void **items,
                         size_t *count)
 {
-    ormc_db *db = st->db;
-    int rc;
     char *rows = NULL;
     size_t n = 0, cap = 0;
+    int rc = ormc__stmt_read_into(st, t, &rows, &n, &cap);
+    if (rc != ORMC_OK) {
+        ormc_list_free(t, rows, n);
+        return rc;
+    }
+    *items = rows;
+    *count = n;
+    return ORMC_OK;
+}
+
+int ormc__stmt_read_into(ormc__stmt *st, const ormc_table *t, char **items,
+                         size_t *count, size_t *cap)
+{
+    ormc_db *db = st->db;
+    int rc;
+    char *rows = *items;
+    size_t n = *count;
     while ((rc = ormc__stmt_step(st)) == ORMC_ROW) {
-        if (n == cap) {
-            size_t more = cap ? cap * 2 : 16;
+        if (n == *cap) {
+            size_t more = *cap ? *cap * 2 : 16;
             char *grown = more > SIZE_MAX / t->row_size
                               ? NULL
                               : realloc(rows, more * t->row_size);
@@ -320,7 +335,7 @@ int ormc__stmt_read_all(ormc__stmt *st, const ormc_table *t, void **items,
                 break;
             }
             rows = grown;
-            cap = more;
+            *cap = more;
         }
         rc = ormc__stmt_decode_row(st, t, rows + n * t->row_size, true);
         if (rc != ORMC_OK)
@@ -328,11 +343,7 @@ int ormc__stmt_read_all(ormc__stmt *st, const ormc_table *t, void **items,
         n++;
     }
     ormc__stmt_release(st);
-    if (rc != ORMC_DONE) {
-        ormc_list_free(t, rows, n);
-        return rc;
-    }
     *items = rows;
     *count = n;
-    return ORMC_OK;
+    return rc == ORMC_DONE ? ORMC_OK : rc;
 }

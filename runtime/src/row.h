@@ -26,4 +26,12 @@ int ormc__stmt_decode_row(ormc__stmt *st, const ormc_table *t, void *row,
 int ormc__stmt_read_all(ormc__stmt *st, const ormc_table *t, void **items,
                         size_t *count);
 
+/* Every remaining row of st appended to *items, an array of *count rows
+ * of t with room for *cap (grown as needed; *items may be NULL with both
+ * 0), then st released, whatever happens. ORMC_OK, or an error with the
+ * rows appended so far kept in *items and *count (the caller frees them
+ * with ormc_list_free). */
+int ormc__stmt_read_into(ormc__stmt *st, const ormc_table *t, char **items,
+                         size_t *count, size_t *cap);
+
 #endif /* ORMC_ROW_H */

@@ -23,6 +23,7 @@ void ormc__sql_init(ormc__sql *s)
     s->returned = 0;
     s->key.len = 0;
     s->key.overflow = false;
+    s->depth = 0;
 }
 
 void ormc__sql_clear(ormc__sql *s)
@@ -33,6 +34,7 @@ void ormc__sql_clear(ormc__sql *s)
     s->returned = 0;
     s->key.len = 0;
     s->key.overflow = false;
+    s->depth = 0;
 }
 
 /* Add to the statement's identity what the text written next depends on
@@ -526,12 +528,237 @@ static int add_operand(ormc__sql *s, const ormc_column *c, const ormc_param *v)
     return rc;
 }
 
+/* === Relation conditions (sqlbuild.h) === */
+
+bool ormc__fk_valid(const ormc_foreign_key *fk)
+{
+    if (fk == NULL || fk->n_columns == 0 || fk->n_columns > 64 ||
+        fk->child == NULL || fk->parent == NULL || fk->child->columns == NULL ||
+        fk->parent->columns == NULL || fk->child_columns == NULL ||
+        fk->parent_columns == NULL)
+        return false;
+    for (uint16_t i = 0; i < fk->n_columns; i++) {
+        uint16_t c = fk->child_columns[i], p = fk->parent_columns[i];
+        if (c >= fk->child->n_columns || p >= fk->parent->n_columns ||
+            fk->child->columns[c].type != fk->parent->columns[p].type)
+            return false;
+    }
+    return true;
+}
+
+static int put_where(ormc__sql *s, const ormc_builder *q);
+static void put_order_by(ormc__sql *s, const ormc_builder *q);
+static int put_limit(ormc__sql *s, int64_t limit, int64_t offset);
+static int check_builder(const ormc_builder *q);
+
+/* The columns cols[0..n-1] of t, alone or as a row value: "a" or
+ * ("a", "b"). */
+static void put_tuple(ormc__buf *b, const ormc_table *t, const uint16_t *cols,
+                      uint16_t n)
+{
+    if (n > 1)
+        ormc__buf_putc(b, '(');
+    for (uint16_t i = 0; i < n; i++) {
+        if (i > 0)
+            ormc__buf_puts(b, ", ");
+        put_col(b, t, cols[i]);
+    }
+    if (n > 1)
+        ormc__buf_putc(b, ')');
+}
+
+/* The columns cols[0..n-1] of row (a row of t) as the next parameters. */
+static int add_row_params(ormc__sql *s, const ormc_table *t,
+                          const uint16_t *cols, uint16_t n, const void *row)
+{
+    for (uint16_t i = 0; i < n; i++) {
+        ormc_param p;
+        int rc = ormc__col_param(&t->columns[cols[i]], row, &p);
+        if (rc == ORMC_OK)
+            rc = add_param(s, &p);
+        if (rc != ORMC_OK)
+            return rc;
+    }
+    return ORMC_OK;
+}
+
+/* "here1" = $n AND "here2" = $n+1 ..., the values read from row (a row of
+ * there) at its columns `cols_there`. */
+static int put_equal_row(ormc__sql *s, const ormc_table *here,
+                         const uint16_t *cols_here, const ormc_table *there,
+                         const uint16_t *cols_there, uint16_t n,
+                         const void *row)
+{
+    ormc__buf *b = &s->text;
+    int rc = add_row_params(s, there, cols_there, n, row);
+    if (rc != ORMC_OK)
+        return rc;
+    size_t first = s->n_params - n + 1;
+    for (uint16_t i = 0; i < n; i++) {
+        if (i > 0)
+            ormc__buf_puts(b, " AND ");
+        put_col(b, here, cols_here[i]);
+        ormc__buf_puts(b, " = ");
+        put_param(b, first + i);
+    }
+    return ORMC_OK;
+}
+
+/* A loader's key list: (cols) IN ($1, $2 ...) or, for a composite key,
+ * ("a", "b") IN (($1, $2), ($3, $4) ...) (SQLite since 3.15, PostgreSQL). */
+static int put_keys_in(ormc__sql *s, const ormc_table *here,
+                       const uint16_t *cols_here, const ormc_table *there,
+                       const uint16_t *cols_there, uint16_t n,
+                       const ormc_cond *cond)
+{
+    ormc__buf *b = &s->text;
+    const void *const *rows = cond->values;
+    key(s, &cond->n_values, sizeof cond->n_values);
+    if (cond->n_values == 0) {
+        ormc__buf_puts(b, "1 = 0");
+        return ORMC_OK;
+    }
+    if (rows == NULL)
+        return ORMC_INVALID;
+    put_tuple(b, here, cols_here, n);
+    ormc__buf_puts(b, " IN (");
+    for (size_t r = 0; r < cond->n_values; r++) {
+        int rc = add_row_params(s, there, cols_there, n, rows[r]);
+        if (rc != ORMC_OK)
+            return rc;
+        if (b->sink)
+            continue;
+        if (r > 0)
+            ormc__buf_puts(b, ", ");
+        if (n > 1)
+            ormc__buf_putc(b, '(');
+        for (uint16_t i = 0; i < n; i++) {
+            if (i > 0)
+                ormc__buf_puts(b, ", ");
+            put_param(b, s->n_params - n + 1 + i);
+        }
+        if (n > 1)
+            ormc__buf_putc(b, ')');
+    }
+    ormc__buf_putc(b, ')');
+    return ORMC_OK;
+}
+
+/* (child columns) IN (SELECT parent columns FROM parent <sub's WHERE, ORDER
+ * BY, LIMIT, OFFSET>): the subquery's parameters follow the ones before it,
+ * and its shape goes into the key. */
+static int put_parent_in(ormc__sql *s, const ormc_table *t,
+                         const ormc_cond *cond)
+{
+    const ormc_foreign_key *fk = cond->fk;
+    const ormc_builder *sub = cond->sub;
+    ormc__buf *b = &s->text;
+    int rc = check_builder(sub);
+    if (rc != ORMC_OK)
+        return rc;
+    if (sub->table != fk->parent || s->depth >= ORMC__MAX_DEPTH)
+        return ORMC_INVALID;
+    key(s, &sub->table, sizeof sub->table);
+    put_tuple(b, t, fk->child_columns, fk->n_columns);
+    ormc__buf_puts(b, " IN (SELECT ");
+    for (uint16_t i = 0; i < fk->n_columns; i++) {
+        if (i > 0)
+            ormc__buf_puts(b, ", ");
+        put_col(b, fk->parent, fk->parent_columns[i]);
+    }
+    ormc__buf_puts(b, " FROM ");
+    ormc__buf_put_ident(b, fk->parent->sql_name);
+    s->depth++;
+    rc = put_where(s, sub);
+    s->depth--;
+    if (rc != ORMC_OK)
+        return rc;
+    put_order_by(s, sub);
+    if ((rc = put_limit(s, sub->limit, sub->offset)) != ORMC_OK)
+        return rc;
+    ormc__buf_putc(b, ')');
+    return ORMC_OK;
+}
+
+/* (to's parent columns) IN (SELECT to's child columns FROM join WHERE
+ * from's child columns = the linked row's from->parent columns). */
+static int put_linked(ormc__sql *s, const ormc_cond *cond)
+{
+    const ormc_foreign_key *to = cond->fk, *from = cond->from;
+    ormc__buf *b = &s->text;
+    key(s, &from, sizeof from);
+    put_tuple(b, to->parent, to->parent_columns, to->n_columns);
+    ormc__buf_puts(b, " IN (SELECT ");
+    for (uint16_t i = 0; i < to->n_columns; i++) {
+        if (i > 0)
+            ormc__buf_puts(b, ", ");
+        put_col(b, to->child, to->child_columns[i]);
+    }
+    ormc__buf_puts(b, " FROM ");
+    ormc__buf_put_ident(b, to->child->sql_name);
+    ormc__buf_puts(b, " WHERE ");
+    int rc = put_equal_row(s, from->child, from->child_columns, from->parent,
+                           from->parent_columns, from->n_columns, cond->row);
+    ormc__buf_putc(b, ')');
+    return rc;
+}
+
+/* A relation condition on q's table t (what builder.c checked when it was
+ * recorded is checked again: a sub-builder may have changed since). */
+static int put_relation_cond(ormc__sql *s, const ormc_table *t,
+                             const ormc_cond *cond)
+{
+    const ormc_foreign_key *fk = cond->fk;
+    ormc__buf *b = &s->text;
+    if (!ormc__fk_valid(fk))
+        return ORMC_INVALID;
+    key(s, &fk, sizeof fk);
+    switch (cond->op) {
+    case ORMC__OP_PARENT: {
+        if (fk->child != t || cond->row == NULL)
+            return ORMC_INVALID;
+        if (fk->n_columns > 1)
+            ormc__buf_putc(b, '(');
+        int rc = put_equal_row(s, t, fk->child_columns, fk->parent,
+                               fk->parent_columns, fk->n_columns, cond->row);
+        if (fk->n_columns > 1)
+            ormc__buf_putc(b, ')');
+        return rc;
+    }
+    case ORMC__OP_PARENT_IN:
+        if (fk->child != t || cond->sub == NULL)
+            return ORMC_INVALID;
+        return put_parent_in(s, t, cond);
+    case ORMC__OP_LINKED:
+        if (fk->parent != t || cond->row == NULL ||
+            !ormc__fk_valid(cond->from) || cond->from->child != fk->child)
+            return ORMC_INVALID;
+        return put_linked(s, cond);
+    case ORMC__OP_KEYS_OF_CHILDREN:
+        if (fk->parent != t)
+            return ORMC_INVALID;
+        return put_keys_in(s, t, fk->parent_columns, fk->child,
+                           fk->child_columns, fk->n_columns, cond);
+    case ORMC__OP_KEYS_OF_PARENTS:
+        if (fk->child != t)
+            return ORMC_INVALID;
+        return put_keys_in(s, t, fk->child_columns, fk->parent,
+                           fk->parent_columns, fk->n_columns, cond);
+    default:
+        return ORMC_INVALID;
+    }
+}
+
 static int put_cond(ormc__sql *s, const ormc_table *t, const ormc_cond *cond)
 {
     static const char *const compare[] = {
         [ORMC_EQ] = " = ",  [ORMC_NE] = " <> ", [ORMC_LT] = " < ",
         [ORMC_LE] = " <= ", [ORMC_GT] = " > ",  [ORMC_GE] = " >= ",
     };
+    if (cond->op >= ORMC__OP_PARENT) {
+        key_byte(s, (unsigned)cond->op);
+        return put_relation_cond(s, t, cond);
+    }
     if (cond->column >= t->n_columns)
         return ORMC_INVALID;
     const ormc_column *c = &t->columns[cond->column];

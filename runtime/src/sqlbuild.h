@@ -78,6 +78,8 @@ typedef struct ormc__sql {
                              made by the builder as it collects the
                              parameters, whether it writes the text or not
                              (text.sink) */
+    unsigned depth;       /* query builder statements: how deep in
+                             subqueries (_where_parent_in) the writing is */
     char text_inline[ORMC__SQL_INLINE_TEXT];
     ormc_param params_inline[ORMC__SQL_INLINE_PARAMS];
 } ormc__sql;
@@ -217,6 +219,54 @@ int ormc__sql_query(ormc__sql *s, const ormc_builder *q, ormc__query_kind kind);
  */
 int ormc__sql_update_where(ormc__sql *s, const ormc_builder *q,
                            const void *values, ormc_colset set);
+
+/* === Relation conditions (builder.c records them, sqlbuild.c writes
+ * them) ===
+ *
+ * Conditions that follow a foreign key, with ops of their own past the
+ * public ormc_op values, and the fields of ormc_cond past n_values:
+ *
+ *   ORMC__OP_PARENT     q on fk->child: ("c1" = $1 AND "c2" = $2), the
+ *                       values read from cond->row (a row of fk->parent) at
+ *                       fk->parent_columns; always =, so that a NULL in the
+ *                       parent's key matches nothing.
+ *   ORMC__OP_PARENT_IN  q on fk->child: ("c1", "c2") IN (SELECT "p1", "p2"
+ *                       FROM parent WHERE <cond->sub's conditions> ORDER BY
+ *                       ... LIMIT ... OFFSET ...); the parameters number on
+ *                       into the subquery and its shape is part of the
+ *                       key. Subqueries nest at most ORMC__MAX_DEPTH deep.
+ *   ORMC__OP_LINKED     q on fk->parent (fk: to): (to's parent columns) IN
+ *                       (SELECT to's child columns FROM join WHERE from's
+ *                       child columns = cond->row's from->parent columns).
+ *   ORMC__OP_KEYS_OF_CHILDREN
+ *                       q on fk->parent (a loader of parents): (parent
+ *                       columns) IN (($1, $2), ...), one tuple per row of
+ *                       cond->values (pointers to rows of fk->child, read at
+ *                       fk->child_columns), cond->n_values of them.
+ *   ORMC__OP_KEYS_OF_PARENTS
+ *                       q on fk->child (a loader of children): likewise,
+ *                       (child columns) IN the keys of rows of fk->parent.
+ */
+enum {
+    ORMC__OP_PARENT = 32,
+    ORMC__OP_PARENT_IN,
+    ORMC__OP_LINKED,
+    ORMC__OP_KEYS_OF_CHILDREN,
+    ORMC__OP_KEYS_OF_PARENTS
+};
+
+#define ORMC__MAX_DEPTH 8
+
+/* A loader's key list on q (see ORMC__OP_KEYS_OF_CHILDREN / _PARENTS):
+ * rows (n pointers, borrowed until q has run). */
+void ormc__builder_where_keys(ormc_builder *q, const ormc_foreign_key *fk,
+                              int op, const void *const *rows, size_t n);
+
+/* True when fk is usable: its tables valid, 1 to 64 columns, each index in
+ * range, and each child column of the same type as its parent column (the
+ * builder checks a condition's key with it when it is recorded, the text
+ * again when it is written, relation.c a loader's). */
+bool ormc__fk_valid(const ormc_foreign_key *fk);
 
 /* === Statements by identity (shape.c) ===
  *

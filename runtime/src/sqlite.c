@@ -586,10 +586,19 @@ static int64_t sq_last_insert_id(ormc_db *db)
     return sqlite3_last_insert_rowid(CONN(db));
 }
 
+/* 32,766 since SQLite 3.32, 999 before; lowered by sqlite3_limit. Without a
+ * connection: the smallest a build has. */
+static int sq_max_params(ormc_db *db)
+{
+    if (!db->conn)
+        return 999;
+    return sqlite3_limit(CONN(db), SQLITE_LIMIT_VARIABLE_NUMBER, -1);
+}
+
 const ormc__backend_vt ormc__sqlite_vt = {
     "sqlite",      sq_connect,       sq_disconnect,   sq_exec_simple,
     sq_stmt_alloc, sq_stmt_finalize, sq_stmt_exec,    sq_step,
     sq_stmt_reset, sq_stmt_changes,  sq_stmt_columns, sq_stmt_column_name,
     sq_stmt_value, sq_stmt_decode,   sq_server_tx,    sq_last_insert_id,
-    NULL,          sq_health,
+    NULL,          sq_health,        sq_max_params,
 };

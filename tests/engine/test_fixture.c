@@ -356,6 +356,8 @@ static void test_no_strings_no_allocation(void **state)
                           pk,
                           1,
                           NULL,
+                          0,
+                          NULL,
                           0};
     test_order row;
     memset(&row, 0x55, sizeof row);
@@ -389,7 +391,7 @@ extern const ormc_table ref_a, ref_b, ref_c, ref_d, ref_e;
 #define REF_TABLE(name, cols)                                                  \
     {                                                                          \
         name, name, sizeof(ref_row), offsetof(ref_row, ormc_owned), cols, 3,   \
-            BIT(0), NULL, 1, NULL, 0                                           \
+            BIT(0), NULL, 1, NULL, 0, NULL, 0                                  \
     }
 
 static const ormc_column cols_a[] = {REF_COL("id", id, NULL),

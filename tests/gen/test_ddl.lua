@@ -99,6 +99,32 @@ rc = sql("INSERT INTO order_lines (order_id, line_no, price_cents) VALUES "
          .. "(9, 1, 1);")
 T.ok(rc ~= 0, "shop: composite key row needs its parent")
 
+-- Composite: a foreign key over two columns, to a primary key and to a
+-- unique key, and its on_delete.
+use("composite")
+rc, o, e = sql("INSERT INTO artist (id, name) VALUES (1, 'A');\n"
+               .. "INSERT INTO album (artist_id, no, code) VALUES "
+               .. "(1, 1, 'x'), (1, 2, 'y');\n"
+               .. "INSERT INTO track (artist_id, album_no, title) VALUES "
+               .. "(1, 1, 't1'), (1, 2, 't2'), (NULL, 7, 'loose');\n"
+               .. "INSERT INTO review (artist_id, album_code) VALUES "
+               .. "(1, 'x'), (1, 'y');\n"
+               .. "SELECT count(*) FROM track;")
+T.eq(o, "3\n", "composite: rows whose keys have their parents, and one "
+     .. "with a NULL in its key " .. e)
+rc = sql("INSERT INTO track (artist_id, album_no, title) VALUES "
+         .. "(1, 3, 'x');")
+T.ok(rc ~= 0, "composite: a key whose pair has no parent is refused")
+rc = sql("INSERT INTO review (artist_id, album_code) VALUES (2, 'x');")
+T.ok(rc ~= 0, "composite: a key to a unique key without its parent is "
+     .. "refused")
+rc, o, e = sql("DELETE FROM album WHERE no = 1;\n"
+               .. "SELECT title FROM track ORDER BY title;\n"
+               .. "SELECT count(*) FROM review WHERE album_code IS NULL "
+               .. "AND artist_id IS NULL;")
+T.eq(o, "loose\nt2\n1\n", "composite: on_delete cascade and set_null "
+     .. "act on the whole key " .. e)
+
 -- Edge: literal defaults survive quoting.
 use("edge")
 rc, o, e = sql("INSERT INTO nodes (shape) VALUES ('round');\n"

@@ -86,7 +86,7 @@ local NUMBERS = {
 local WORDS = {
     "integer", "bigint", "serial", "double", "boolean", "text", "blob",
     "timestamp", "json", "uuid", "enum", "table", "schema", "index", "unique",
-    "primary_key", "now", "not_null", "default", "max", "tz", "values",
+    "primary_key", "foreign_key", "now", "not_null", "default", "max", "tz", "values",
     "references", "on_delete", "renamed_from", "doc", "sql_name", "name",
     "true", "false", "nil", "local", "return",
 }
@@ -101,6 +101,7 @@ local OPTIONS = {
     'default = "' .. ("d"):rep(4200) .. '"',
     'values = { "a", "b" }', 'values = {}', 'references = "t.id"',
     'on_delete = "cascade"', 'on_delete = "set_null"',
+    'relation = "rel"', 'inverse = "Bad"', 'to = { "id" }',
     'renamed_from = "old"', 'doc = "*/ doc ??="', 'sql_name = "sqlite_x"',
     'sql_name = "order"', 'sql_name = "int8_t"', "[1] = 1",
 }

@@ -13,7 +13,7 @@ return schema "s" {
 
 -- Expected (the test compares stderr with the --! lines):
 --! tests/gen/bad/misuse.lua:2: error: a table needs a name (write table "name" { ... })
---! tests/gen/bad/misuse.lua:3: error: item 5 of table 't' is a string (a table holds columns, index, unique and primary_key entries)
+--! tests/gen/bad/misuse.lua:3: error: item 5 of table 't' is a string (a table holds columns, index, unique, primary_key and foreign_key entries)
 --! tests/gen/bad/misuse.lua:5: error: a text column needs a name (write text "name")
 --! tests/gen/bad/misuse.lua:6: error: options of column 'a' must be a table (write text "a" { option = value, ... })
 --! tests/gen/bad/misuse.lua:7: error: index takes a table of column names (write index { "column", ... })

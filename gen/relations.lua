@@ -84,6 +84,7 @@ local function name_relations(m, t, errs, notes)
     local taken = {}
     t.relations = {}
     for _, fk in ipairs(t.foreign_keys) do
+        fk.rel_name = false -- until named below: no functions
         local name = fk.relation or derived_name(fk)
         local at = place(fk)
         if not name then

@@ -143,6 +143,8 @@ const ormc_table data_tag_table = {
     1,
     NULL,
     0,
+    NULL,
+    0,
 };
 
 void data_create_tables(ormc_db *db)

@@ -156,6 +156,8 @@ static const ormc_table doc_table = {"doc",
                                      doc_pk,
                                      1,
                                      NULL,
+                                     0,
+                                     NULL,
                                      0};
 
 static void test_not_null_other_types(void **state)

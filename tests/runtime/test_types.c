@@ -121,6 +121,8 @@ static const ormc_table item_table = {
     1,
     NULL,
     0,
+    NULL,
+    0,
 };
 
 #define ALL_COLUMNS ((ormc_colset)0x7ff)

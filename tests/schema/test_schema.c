@@ -159,6 +159,8 @@ static const ormc_table person_table = {
     1,
     person_indexes,
     2,
+    NULL,
+    0,
 };
 
 static const ormc_column post_columns[] = {
@@ -196,6 +198,8 @@ static const ormc_table post_table = {
     1,
     post_indexes,
     2,
+    NULL,
+    0,
 };
 
 static const ormc_column tag_columns[] = {
@@ -224,6 +228,8 @@ static const ormc_table tag_table = {
     2,
     tag_indexes,
     1,
+    NULL,
+    0,
 };
 
 static const ormc_table *const blog_tables[] = {&person_table, &post_table,

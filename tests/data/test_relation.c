@@ -832,23 +832,38 @@ static void test_where_linked(void **state)
 }
 
 /* The loaders' statements take few shapes: every key count from 1 to 40
- * gives 7 statement texts (1, 2, 4 ... 64 keys) on a connection. */
+ * gives 7 statement texts (1, 2, 4 ... 64 keys) on a connection; on
+ * PostgreSQL, a key of one column goes as one array: 1 text. */
 static int n_texts;
-static char texts[16][64];
+static size_t text_lengths[16];
 
 static void note_text(void *ctx, const ormc_trace_event *ev)
 {
     (void)ctx;
     if (strncmp(ev->sql, "SELECT", 6) != 0)
         return;
-    /* the texts differ in their length alone */
-    char sig[64];
-    snprintf(sig, sizeof sig, "%zu", strlen(ev->sql));
+    /* the texts of one loader differ in their length alone */
+    size_t len = strlen(ev->sql);
     for (int i = 0; i < n_texts; i++)
-        if (strcmp(texts[i], sig) == 0)
+        if (text_lengths[i] == len)
             return;
     if (n_texts < 16)
-        snprintf(texts[n_texts++], sizeof texts[0], "%s", sig);
+        text_lengths[n_texts++] = len;
+}
+
+static int shapes_of(ormc_db *db, const ormc_foreign_key *fk,
+                     const test_line *kids)
+{
+    n_texts = 0;
+    ormc_set_trace(db, note_text, NULL);
+    for (size_t k = 1; k <= 40; k++) {
+        void *items;
+        size_t n;
+        assert_ok(db, ormc_relation_load_parents(db, fk, kids, k, &items, &n));
+        assert_int_equal(n, 0);
+    }
+    ormc_set_trace(db, NULL, NULL);
+    return n_texts;
 }
 
 static void test_loader_shapes_are_few(void **state)
@@ -856,19 +871,79 @@ static void test_loader_shapes_are_few(void **state)
     ormc_db *db = ormc_test_db(state);
     data_create_tables(db);
     test_line kids[40] = {{0}};
-    for (int i = 0; i < 40; i++)
+    for (int i = 0; i < 40; i++) {
         kids[i].order_id = i + 1;
-    n_texts = 0;
-    ormc_set_trace(db, note_text, NULL);
-    for (size_t k = 1; k <= 40; k++) {
-        void *items;
-        size_t n;
-        assert_ok(db, ormc_relation_load_parents(db, &line_order, kids, k,
-                                                 &items, &n));
-        assert_int_equal(n, 0);
+        kids[i].order_code = "c";
     }
-    ormc_set_trace(db, NULL, NULL);
-    assert_int_equal(n_texts, 7);
+    bool pg = ormc_test_backend() == ORMC_POSTGRES;
+    assert_int_equal(shapes_of(db, &line_order, kids), pg ? 1 : 7);
+    assert_int_equal(shapes_of(db, &line_both, kids), 7);
+}
+
+/* Keys of every type that goes as an array on PostgreSQL (integer, bigint,
+ * text, uuid), with what an array literal must quote. */
+static void test_load_keys_of_each_type(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    data_create_tables(db);
+    static const char *const odd_codes[] = {
+        "a\"b", "back\\slash", "a,b", "{x}", "NULL", "", " sp ", "\xc3\xa9",
+    };
+    enum {
+        N = sizeof codes / sizeof codes[0]
+    };
+    test_line kids[N + 1];
+    memset(kids, 0, sizeof kids);
+    for (int i = 0; i < N; i++) {
+        test_order o = {.code = odd_codes[i]};
+        assert_ok(db, ormc_row_insert(db, &test_order_table, &o));
+        kids[i].order_code = odd_codes[i];
+    }
+    kids[N].order_code = "absent";
+    void *items;
+    size_t n;
+    assert_ok(db, ormc_relation_load_parents(db, &line_code, kids, N + 1,
+                                             &items, &n));
+    assert_int_equal(n, N);
+    for (int i = 0; i < N; i++) {
+        const test_order *o =
+            ormc_list_find(&test_order_table, items, n, order_code_cols, 1,
+                           &(test_order){.code = odd_codes[i]});
+        assert_non_null(o);
+        assert_string_equal(o->code, odd_codes[i]);
+    }
+    ormc_list_free(&test_order_table, items, n);
+
+    /* uuid and integer keys: kind's own key and its unique n_int, negative
+     * numbers among them */
+    static const uint16_t kind_id[] = {KIND_ID}, kind_int[] = {KIND_N_INT};
+    const ormc_foreign_key by_id = {
+        "kinds_id", "self", &test_kind_table, &test_kind_table, kind_id,
+        kind_id,    1};
+    const ormc_foreign_key by_int = {
+        "kinds_n_int", "self", &test_kind_table, &test_kind_table, kind_int,
+        kind_int,      1};
+    test_kind kinds[3];
+    for (int i = 0; i < 3; i++) {
+        kinds[i] = (test_kind){.id = data_uuid((uint32_t)(0xF0000000u + i)),
+                               .n_int = i - 1,
+                               .name = "k",
+                               .at = i,
+                               .status = STATUS_NEW};
+        assert_ok(db, ormc_row_insert(db, &test_kind_table, &kinds[i]));
+    }
+    assert_ok(db, ormc_relation_load_parents(db, &by_id, kinds, 3, &items, &n));
+    assert_int_equal(n, 3);
+    for (int i = 0; i < 3; i++)
+        assert_non_null(
+            ormc_list_find(&test_kind_table, items, n, kind_id, 1, &kinds[i]));
+    ormc_list_free(&test_kind_table, items, n);
+    assert_ok(db,
+              ormc_relation_load_children(db, &by_int, kinds, 3, &items, &n));
+    assert_int_equal(n, 3);
+    assert_int_equal(((test_kind *)items)[0].n_int, -1);
+    assert_int_equal(((test_kind *)items)[2].n_int, 1);
+    ormc_list_free(&test_kind_table, items, n);
 }
 
 int main(void)
@@ -892,6 +967,7 @@ int main(void)
         ORMC_BACKEND_TEST(test_where_parent_in_misuse),
         ORMC_BACKEND_TEST(test_where_linked),
         ORMC_BACKEND_TEST(test_loader_shapes_are_few),
+        ORMC_BACKEND_TEST(test_load_keys_of_each_type),
     };
     return ormc_test_run_backends("relation", tests);
 }

@@ -725,6 +725,17 @@ static void test_where_parent_in_misuse(void **state)
     assert_int_equal(ormc_builder_count(db, &q, &n), ORMC_INVALID);
     ormc_builder_free(&q);
     ormc_builder_free(&sub);
+    /* a LIKE pattern of the subquery ending in the escape character is
+     * refused as the outer query's own would be, nothing sent */
+    ormc_builder_init(&sub, &test_order_table);
+    ormc_param bad_like = data_text("o\\");
+    ormc_builder_where(&sub, ORMC_COLUMN_BIT(ORDER_CODE), ORMC_LIKE, &bad_like);
+    ormc_builder_init(&q, &test_line_table);
+    ormc_builder_where_parent_in(&q, &line_order, &sub);
+    assert_int_equal(ormc_builder_count(db, &q, &n), ORMC_INVALID);
+    assert_non_null(strstr(ormc_errmsg(db), "escape character"));
+    ormc_builder_free(&q);
+    ormc_builder_free(&sub);
     /* itself, directly and through another: refused, not a loop */
     ormc_builder_init(&q, &test_node_table);
     ormc_builder_where_parent_in(&q, &node_parent, &q);

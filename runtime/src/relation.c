@@ -96,9 +96,9 @@ int ormc_relation_parent(ormc_db *db, const ormc_foreign_key *fk,
     return rc;
 }
 
-/* The i-th key of the batch written into an array literal: decimal
- * integers, texts in double quotes with \ before " and \, UUIDs in their
- * text form. */
+/* The key of row (column c) as an element of an array literal: an integer
+ * in decimal, a text in double quotes with \ before each " and \, a UUID
+ * in its text form. */
 static void put_array_element(ormc__buf *b, const ormc_column *c,
                               const void *row)
 {

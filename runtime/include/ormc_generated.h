@@ -402,8 +402,10 @@ void ormc_builder_where_linked(ormc_builder *q, const ormc_foreign_key *to,
 
 /* The distinct parents of the n children (NULL keys skipped), in
  * ceil(distinct keys / batch) statements: *parents an array of *count rows
- * of fk->parent sorted by the referenced columns (ormc_list_find finds in
- * it), each owning its data (free with ormc_list_free). n = 0: an empty
+ * of fk->parent sorted by the referenced columns, in the order of the key
+ * they form (the primary key's pk_order, or the unique index's order: what
+ * ormc_list_find is then given), each owning its data (free with
+ * ormc_list_free). n = 0: an empty
  * list, nothing sent. On failure *parents is NULL and *count 0. */
 int ormc_relation_load_parents(ormc_db *db, const ormc_foreign_key *fk,
                                const void *children, size_t n,

@@ -301,6 +301,35 @@ static int start_load(ormc_db *db, const ormc_foreign_key *fk, const void *rows,
     return ORMC_OK;
 }
 
+/*
+ * The referenced columns in the order of the key they form in the parent:
+ * the primary key's order, or the unique index's. The generated
+ * _list_find (by primary key) and _list_find_by_<cols> (by the index)
+ * search in that order, which a composite key's `to` columns need not
+ * follow.
+ */
+static ormc__row_key referenced_key_order(const ormc_foreign_key *fk)
+{
+    const ormc_table *p = fk->parent;
+    ormc_colset set = 0;
+    for (uint16_t i = 0; i < fk->n_columns; i++)
+        set |= ORMC_COLUMN_BIT(fk->parent_columns[i]);
+    if (set == p->primary_key && p->n_pk == fk->n_columns &&
+        p->pk_order != NULL) {
+        ormc__row_key k = {p, p->pk_order, p->n_pk};
+        return k;
+    }
+    for (uint16_t i = 0; i < p->n_indexes; i++) {
+        const ormc_index *x = &p->indexes[i];
+        if (x->unique && x->columns == set && x->n_columns == fk->n_columns &&
+            x->order != NULL) {
+            ormc__row_key k = {p, x->order, x->n_columns};
+            return k;
+        }
+    }
+    return parent_key(fk);
+}
+
 int ormc_relation_load_parents(ormc_db *db, const ormc_foreign_key *fk,
                                const void *children, size_t n, void **parents,
                                size_t *count)
@@ -309,7 +338,7 @@ int ormc_relation_load_parents(ormc_db *db, const ormc_foreign_key *fk,
                         "ormc_relation_load_parents");
     if (rc != ORMC_OK || n == 0)
         return rc;
-    ormc__row_key from = child_key(fk), by = parent_key(fk);
+    ormc__row_key from = child_key(fk), by = referenced_key_order(fk);
     return load_sorted(db, fk, ORMC__OP_KEYS_OF_CHILDREN, &from, children, n,
                        &by, parents, count);
 }

@@ -493,6 +493,7 @@ int main(int argc, char **argv)
             w9_load(db, &w9_tracks, rep);
             bench_turn();
             w9_one_by_one(db, &w9_tracks, rep);
+            bench_turn(); /* W9a: bench_raw.c's IN list on PostgreSQL alone */
         }
         if (bench_wants(&o, "W6")) {
             bench_turn();

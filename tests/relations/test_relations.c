@@ -5,7 +5,8 @@
  * through a query, the rows whose parent matches a query, the batch
  * loaders both ways with their look-ups, a relation to the same table, two
  * relations to one parent, a composite key, a unique key that is not the
- * primary key, the join table both ways, and empty lists.
+ * primary key, the join table both ways, empty lists, NULL arguments, and
+ * a load that fails.
  */
 #include <stdio.h>
 
@@ -1022,6 +1023,69 @@ static void test_empty_lists_send_nothing(void **state)
     ormc_rollback(db);
 }
 
+/* === failures: an empty list, never a partial one === */
+
+static void test_a_failed_load_leaves_an_empty_list(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    fx f;
+    seed(db, &f);
+
+    /* the parents' table gone: the statement fails */
+    ormc_test_exec(db, "ALTER TABLE album RENAME TO album_gone");
+    chinook_track_list tracks = tracks_of(&f);
+    chinook_album_list albums = {.count = 99};
+    int rc = chinook_track_list_load_album(db, &tracks, &albums);
+    assert_int_equal(rc, ORMC_ERROR);
+    assert_non_null(strstr(ormc_errmsg(db), "album"));
+    assert_null(albums.items);
+    assert_int_equal(albums.count, 0);
+    chinook_album_list_free(&albums);
+    ormc_rollback(db);
+
+    /* the children's table gone */
+    ormc_test_exec(db, "ALTER TABLE track RENAME TO track_gone");
+    chinook_album given[2] = {f.one, f.two};
+    chinook_album_list al = {.items = given, .count = 2};
+    chinook_track_list kids = {.count = 99};
+    assert_int_equal(chinook_album_list_load_tracks(db, &al, &kids),
+                     ORMC_ERROR);
+    assert_null(kids.items);
+    assert_int_equal(kids.count, 0);
+    ormc_rollback(db);
+}
+
+static void test_null_arguments(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    fx f;
+    seed(db, &f);
+
+    /* no list: nothing to load, nothing sent */
+    stmt_counter c;
+    counter_start(db, &c);
+    chinook_album_list albums = {.count = 99};
+    assert_ok(db, chinook_track_list_load_album(db, NULL, &albums));
+    assert_int_equal(albums.count, 0);
+    counter_stop(db);
+    assert_int_equal(c.statements, 0);
+
+    /* nowhere to put the rows: refused */
+    chinook_track_list tracks = tracks_of(&f);
+    assert_int_equal(chinook_track_list_load_album(db, &tracks, NULL),
+                     ORMC_INVALID);
+    assert_int_equal(chinook_album_list_load_tracks(db, NULL, NULL),
+                     ORMC_INVALID);
+
+    /* look-ups in no list find nothing */
+    assert_null(chinook_album_list_find(NULL, f.one.id));
+    size_t n = 99;
+    assert_null(chinook_track_list_for_album(NULL, &f.one, &n));
+    assert_int_equal(n, 0);
+    chinook_album_list_sort(NULL);
+    ormc_rollback(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1042,6 +1106,8 @@ int main(void)
         ORMC_BACKEND_TEST(test_relation_to_a_unique_key),
         ORMC_BACKEND_TEST(test_join_table_both_ways),
         ORMC_BACKEND_TEST(test_empty_lists_send_nothing),
+        ORMC_BACKEND_TEST(test_a_failed_load_leaves_an_empty_list),
+        ORMC_BACKEND_TEST(test_null_arguments),
     };
     return ormc_test_run_backends("relations_run", tests);
 }

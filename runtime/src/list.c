@@ -337,6 +337,31 @@ void ormc_list_sort(const ormc_table *t, void *items, size_t count,
         sort_in_place(items, count, &k);
 }
 
+/*
+ * ormc_list_find's common case, one integer column (a serial id) and a key
+ * that is not NULL: the key read once, each probe an integer comparison
+ * (the generated _list_find runs once per row of the other list). A NULL
+ * row sorts first: below every key.
+ */
+static const void *find_integer(const char *base, size_t count, size_t size,
+                                const ormc_column *c, const void *key_row)
+{
+    uint64_t key = int_key_of(c, key_row);
+    size_t lo = 0, hi = count; /* the first row not before the key */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const char *row = base + mid * size;
+        if (value_is_null(c, row) || int_key_of(c, row) < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < count && !value_is_null(c, base + lo * size) &&
+        int_key_of(c, base + lo * size) == key)
+        return base + lo * size;
+    return NULL;
+}
+
 const void *ormc_list_find(const ormc_table *t, const void *items, size_t count,
                            const uint16_t *columns, uint16_t n_columns,
                            const void *key_row)
@@ -345,6 +370,9 @@ const void *ormc_list_find(const ormc_table *t, const void *items, size_t count,
         return NULL;
     ormc__row_key k = {t, columns, n_columns};
     const char *base = items;
+    const ormc_column *c = &t->columns[columns[0]];
+    if (n_columns == 1 && integer_valued(c) && !value_is_null(c, key_row))
+        return find_integer(base, count, t->row_size, c, key_row);
     size_t lo = 0, hi = count; /* the first row not before key_row */
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;

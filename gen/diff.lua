@@ -323,6 +323,10 @@ local function additions(kept)
     for _, k in ipairs(kept) do
         for _, x in ipairs(k.add_k) do
             local head = format("ALTER TABLE %s ADD %s", k.t.sql_ident, x.head)
+            if x.kind == "foreign" and #head + 1 > 80 then
+                -- A composite key's column list: on a line of its own.
+                head = head:gsub(" FOREIGN KEY ", "\n    FOREIGN KEY ", 1)
+            end
             local list = (x.kind == "primary" or x.kind == "unique")
                 and keys or later
             list[#list + 1] = x.tail and fold(head, x.tail) or head

@@ -30,12 +30,24 @@ local function sql_key(cols)
     return "(" .. quoted_list(cols) .. ")"
 end
 
--- The placeholders of one key in an IN list: "$1" or "($1, $2)".
-local function key_params(n)
-    if n == 1 then return "$1, ..." end
+-- The condition a loader sends per batch of keys on the columns cols:
+-- "\"id\" IN ($1, ...)", and on PostgreSQL for a key of one column of a
+-- type it has arrays of, one array parameter.
+local ARRAY_TYPES = { integer = true, bigint = true, serial = true,
+                      text = true, uuid = true }
+local function batch_condition(cols)
+    if #cols == 1 then
+        local text = cols[1].sql_ident .. " IN ($1, ...)"
+        if ARRAY_TYPES[cols[1].type] then
+            text = text .. format(" (on PostgreSQL %s = ANY($1), the keys "
+                                  .. "as one array)", cols[1].sql_ident)
+        end
+        return text
+    end
     local ps = {}
-    for i = 1, n do ps[i] = "$" .. i end
-    return "(" .. concat(ps, ", ") .. "), ..."
+    for i = 1, #cols do ps[i] = "$" .. i end
+    return "(" .. quoted_list(cols) .. ") IN ((" .. concat(ps, ", ")
+        .. "), ...)"
 end
 
 -- "customer_id is" or "(a, b) are": a key as the subject of a sentence.
@@ -88,11 +100,10 @@ function M.functions(t)
                        .. "of list (NULL keys skipped) into *parents, sorted "
                        .. "by key for %s_list_find%s(); release them with "
                        .. "%s_list_free(), also after an error. One SELECT of "
-                       .. "every column of %s WHERE %s IN (%s) per "
+                       .. "every column of %s WHERE %s per "
                        .. "ORMC_RELATION_BATCH distinct keys; an empty list "
                        .. "sends nothing.", r.name, parent.name, pp,
-                       r.key.suffix, pp, ptbl, sql_key(fk.ref_cols),
-                       key_params(#fk.cols)),
+                       r.key.suffix, pp, ptbl, batch_condition(fk.ref_cols)),
                 "",
                 format("_list_for_%s(): in a list sorted by %s (as %s() "
                        .. "returns it), the first row whose %s "
@@ -129,12 +140,12 @@ function M.functions(t)
                            .. "then by primary key: %s_list_for_%s() gives "
                            .. "each parent's. Release them with "
                            .. "%s_list_free(), also after an error. One "
-                           .. "SELECT of every column of \"%s\" WHERE %s IN "
-                           .. "(%s) per ORMC_RELATION_BATCH distinct keys; "
-                           .. "an empty list sends nothing.", c.name,
+                           .. "SELECT of every column of \"%s\" WHERE %s "
+                           .. "per ORMC_RELATION_BATCH distinct keys; an "
+                           .. "empty list sends nothing.", c.name,
                            names_of(r.fk.cols), r.name, names_of(r.fk.cols),
-                           cp, r.name, cp, c.sql_name, sql_key(r.fk.cols),
-                           key_params(#r.fk.cols)) },
+                           cp, r.name, cp, c.sql_name,
+                           batch_condition(r.fk.cols)) },
             { id = "rel_load_children", rel = r, ret = "int ",
               name = r.children_fn,
               args = { "ormc_db *db", "const " .. p .. "_list *list",

@@ -35,23 +35,6 @@ local function derived_name(fk)
     return fk.cols[1].name:match("^(.+[^_])_id$")
 end
 
--- The model's foreign keys of t (single-column references when the model
--- has no list of them).
-local function foreign_keys(t)
-    if not t.foreign_keys then
-        local out = {}
-        for _, c in ipairs(t.columns) do
-            if c.ref then
-                out[#out + 1] = { cols = { c }, ref_table = c.ref_table,
-                                  ref_cols = { c.ref_col }, column = c,
-                                  relation = c.relation, inverse = c.inverse }
-            end
-        end
-        t.foreign_keys = out
-    end
-    return t.foreign_keys
-end
-
 -- Where a foreign key was declared: its column or its foreign_key entry.
 local function place(fk)
     if fk.file then return fk end
@@ -84,6 +67,7 @@ local function name_relations(m, t, errs, notes)
     local taken = {}
     t.relations = {}
     for _, fk in ipairs(t.foreign_keys) do
+        fk.rel_name = false -- until named below: no functions
         local name = fk.relation or derived_name(fk)
         local at = place(fk)
         if not name then
@@ -247,10 +231,7 @@ end
 function M.derive(m, errs)
     local notes = {}
     for _, t in ipairs(m.tables) do
-        for i, fk in ipairs(foreign_keys(t)) do
-            fk.table_prefix = t.prefix
-            fk.index = fk.index or (i - 1)
-        end
+        for _, fk in ipairs(t.foreign_keys) do fk.table_prefix = t.prefix end
     end
     for _, t in ipairs(m.tables) do name_relations(m, t, errs, notes) end
     parent_side(m)
@@ -282,8 +263,14 @@ function M.idents(t, add)
         add(l.fn, format("the many-to-many filter through table '%s'",
                          l.join.name))
     end
-    if (t.foreign_keys and #t.foreign_keys > 0) then
-        add(t.prefix .. "_foreign_keys", "a static descriptor")
+    for _, fk in ipairs(t.foreign_keys or {}) do
+        if fk.index == 0 then
+            add(t.prefix .. "_foreign_keys", "a static descriptor")
+        end
+        for _, side in ipairs { "child", "parent" } do
+            add(format("%s_fk%d_%s", t.prefix, fk.index, side),
+                "a static descriptor")
+        end
     end
 end
 

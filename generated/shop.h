@@ -564,8 +564,9 @@ void shop_customer_cursor_close(shop_customer_cursor *cur);
  * into *children, sorted by customer_id then by primary key:
  * shop_order_list_for_customer() gives each parent's. Release them with
  * shop_order_list_free(), also after an error. One SELECT of every column of
- * "orders" WHERE "customer_id" IN ($1, ...) per ORMC_RELATION_BATCH distinct
- * keys; an empty list sends nothing.
+ * "orders" WHERE "customer_id" IN ($1, ...) (on PostgreSQL "customer_id" =
+ * ANY($1), the keys as one array) per ORMC_RELATION_BATCH distinct keys; an
+ * empty list sends nothing.
  */
 int shop_customer_list_load_orders(ormc_db *db, const shop_customer_list *list,
                                    shop_order_list *children /* OUT */);
@@ -856,8 +857,9 @@ void shop_product_cursor_close(shop_product_cursor *cur);
  * into *children, sorted by product_id then by primary key:
  * shop_line_list_for_product() gives each parent's. Release them with
  * shop_line_list_free(), also after an error. One SELECT of every column of
- * "order_lines" WHERE "product_id" IN ($1, ...) per ORMC_RELATION_BATCH
- * distinct keys; an empty list sends nothing.
+ * "order_lines" WHERE "product_id" IN ($1, ...) (on PostgreSQL "product_id" =
+ * ANY($1), the keys as one array) per ORMC_RELATION_BATCH distinct keys; an
+ * empty list sends nothing.
  */
 int shop_product_list_load_lines(ormc_db *db, const shop_product_list *list,
                                  shop_line_list *children /* OUT */);
@@ -1140,8 +1142,9 @@ void shop_order_cursor_close(shop_order_cursor *cur);
  * _list_load_customer(): the distinct customer rows of the rows of list (NULL
  * keys skipped) into *parents, sorted by key for shop_customer_list_find();
  * release them with shop_customer_list_free(), also after an error. One SELECT
- * of every column of "customers" WHERE "id" IN ($1, ...) per
- * ORMC_RELATION_BATCH distinct keys; an empty list sends nothing.
+ * of every column of "customers" WHERE "id" IN ($1, ...) (on PostgreSQL "id" =
+ * ANY($1), the keys as one array) per ORMC_RELATION_BATCH distinct keys; an
+ * empty list sends nothing.
  *
  * _list_for_customer(): in a list sorted by customer_id (as
  * shop_customer_list_load_orders() returns it), the first row whose customer_id
@@ -1165,7 +1168,8 @@ const shop_order *shop_order_list_for_customer(const shop_order_list *list,
  * *children, sorted by order_id then by primary key: shop_line_list_for_order()
  * gives each parent's. Release them with shop_line_list_free(), also after an
  * error. One SELECT of every column of "order_lines" WHERE "order_id" IN ($1,
- * ...) per ORMC_RELATION_BATCH distinct keys; an empty list sends nothing.
+ * ...) (on PostgreSQL "order_id" = ANY($1), the keys as one array) per
+ * ORMC_RELATION_BATCH distinct keys; an empty list sends nothing.
  */
 int shop_order_list_load_lines(ormc_db *db, const shop_order_list *list,
                                shop_line_list *children /* OUT */);
@@ -1449,8 +1453,9 @@ void shop_line_cursor_close(shop_line_cursor *cur);
  * _list_load_order(): the distinct order rows of the rows of list (NULL keys
  * skipped) into *parents, sorted by key for shop_order_list_find(); release
  * them with shop_order_list_free(), also after an error. One SELECT of every
- * column of "orders" WHERE "id" IN ($1, ...) per ORMC_RELATION_BATCH distinct
- * keys; an empty list sends nothing.
+ * column of "orders" WHERE "id" IN ($1, ...) (on PostgreSQL "id" = ANY($1), the
+ * keys as one array) per ORMC_RELATION_BATCH distinct keys; an empty list sends
+ * nothing.
  *
  * _list_for_order(): in a list sorted by order_id (as
  * shop_order_list_load_lines() returns it), the first row whose order_id is
@@ -1486,8 +1491,9 @@ const shop_line *shop_line_list_for_order(const shop_line_list *list,
  * _list_load_product(): the distinct product rows of the rows of list (NULL
  * keys skipped) into *parents, sorted by key for shop_product_list_find();
  * release them with shop_product_list_free(), also after an error. One SELECT
- * of every column of "products" WHERE "id" IN ($1, ...) per ORMC_RELATION_BATCH
- * distinct keys; an empty list sends nothing.
+ * of every column of "products" WHERE "id" IN ($1, ...) (on PostgreSQL "id" =
+ * ANY($1), the keys as one array) per ORMC_RELATION_BATCH distinct keys; an
+ * empty list sends nothing.
  *
  * _list_for_product(): in a list sorted by product_id (as
  * shop_product_list_load_lines() returns it), the first row whose product_id is

@@ -361,26 +361,33 @@ int ormc_sql_cursor_open(ormc_db *db, const ormc_sql_query *q,
  */
 
 /* The most keys one loader statement carries (fewer when the key has so
- * many columns that a backend's parameter limit would be passed). Loading
- * for n distinct keys sends ceil(n / ORMC_RELATION_BATCH) statements. */
+ * many columns that a backend's parameter limit would be passed: SQLite's
+ * variable limit, PostgreSQL's 65,535). Loading for n distinct keys sends
+ * ceil(n / ORMC_RELATION_BATCH) statements: WHERE <key> IN (...), or on
+ * PostgreSQL for a key of one integer, bigint, text or uuid column
+ * WHERE "k" = ANY($1) with the keys in one array (docs/runtime.md). */
 #define ORMC_RELATION_BATCH 1000
 
-/* The parent row of `child` through fk, decoded into out: ORMC_OK, or
- * ORMC_NOT_FOUND (out untouched) when a key column of child is NULL (nothing
- * sent) or no parent row has the key. */
+/* The parent row of `child` through fk, decoded into out (owning its data:
+ * free with ormc_row_free): ORMC_OK, or ORMC_NOT_FOUND (out untouched) when
+ * a key column of child is NULL (nothing sent) or no parent row has the
+ * key, or an error. Runs in the current transaction. */
 int ormc_relation_parent(ormc_db *db, const ormc_foreign_key *fk,
                          const void *child, void *out /* OUT */);
 
 /* Narrow q (a query of fk->child) to the children of `parent`: every key
- * column equal to parent's referenced column. parent is borrowed until q
- * has run; NULL parent: ORMC_INVALID kept in q. */
+ * column equal to parent's referenced column (a parent whose key is NULL
+ * has none). parent is borrowed until q has run; NULL parent, or fk not a
+ * key of q's table: ORMC_INVALID kept in q. */
 void ormc_builder_where_parent(ormc_builder *q, const ormc_foreign_key *fk,
                                const void *parent);
 
 /* Narrow q (a query of fk->child) to the rows whose parent matches
  * `parents` (a query of fk->parent, borrowed until q has run):
  * (key columns) IN (SELECT referenced columns FROM parent WHERE <parents'
- * conditions> [ORDER BY ... LIMIT ... OFFSET ...]). */
+ * conditions> [ORDER BY ... LIMIT ... OFFSET ...]). An error of parents,
+ * or subqueries nested more than 8 deep (q given itself): the executor's
+ * ORMC_INVALID. */
 void ormc_builder_where_parent_in(ormc_builder *q, const ormc_foreign_key *fk,
                                   const ormc_builder *parents);
 
@@ -395,8 +402,10 @@ void ormc_builder_where_linked(ormc_builder *q, const ormc_foreign_key *to,
 
 /* The distinct parents of the n children (NULL keys skipped), in
  * ceil(distinct keys / batch) statements: *parents an array of *count rows
- * of fk->parent sorted by the referenced columns (ormc_list_find finds in
- * it), each owning its data (free with ormc_list_free). n = 0: an empty
+ * of fk->parent sorted by the referenced columns, in the order of the key
+ * they form (the primary key's pk_order, or the unique index's order: what
+ * ormc_list_find is then given), each owning its data (free with
+ * ormc_list_free). n = 0: an empty
  * list, nothing sent. On failure *parents is NULL and *count 0. */
 int ormc_relation_load_parents(ormc_db *db, const ormc_foreign_key *fk,
                                const void *children, size_t n,
@@ -413,7 +422,10 @@ int ormc_relation_load_children(ormc_db *db, const ormc_foreign_key *fk,
                                 size_t *count /* OUT */);
 
 /* Sort the count rows of t at items by `columns` (n_columns column indexes,
- * compared in order; NULL first), stably. */
+ * compared in order; NULL first), stably. Values compare by type: numbers
+ * and timestamps by value, text and JSON by their bytes (not a collation),
+ * blobs by length then bytes, UUIDs by bytes, enums by index. Cannot
+ * fail (out of memory, it sorts in place, slowly); bad arguments: no-op. */
 void ormc_list_sort(const ormc_table *t, void *items, size_t count,
                     const uint16_t *columns, uint16_t n_columns);
 

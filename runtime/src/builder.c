@@ -360,3 +360,20 @@ void ormc__builder_where_keys(ormc_builder *q, const ormc_foreign_key *fk,
         cond->n_values = n;
     }
 }
+
+void ormc__builder_where_key_array(ormc_builder *q, const ormc_foreign_key *fk,
+                                   int op, const char *array)
+{
+    if (q == NULL)
+        return;
+    if ((op != ORMC__OP_ANY_OF_CHILDREN && op != ORMC__OP_ANY_OF_PARENTS) ||
+        array == NULL) {
+        fail(q, ORMC_INVALID);
+        return;
+    }
+    ormc_cond *cond = push_relation(q, fk, op, op == ORMC__OP_ANY_OF_PARENTS);
+    if (cond != NULL) {
+        cond->value.type = ORMC_TYPE_TEXT;
+        cond->value.u.text = array;
+    }
+}

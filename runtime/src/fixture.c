@@ -21,7 +21,9 @@
  * enums cycle, so a unique key made of them alone cannot be distinct.
  * A reference column holds the referenced column's value for the same seq
  * (seq + 1 for a serial parent key, which the inserting code replaces), a
- * nullable reference of a table to itself is left NULL.
+ * nullable reference of a table to itself is left NULL. The columns of a
+ * composite foreign key are reference columns too, each of the parent
+ * column it pairs with, so that a text key matches its parent's.
  *
  * The strings and blob bytes of a fixture live in one allocation kept in the
  * row's ormc_owned field, released by ormc_row_free.
@@ -201,6 +203,41 @@ static void store_value(const ormc_column *c, void *row, const ormc_param *v)
     }
 }
 
+/* The column that column i of t references: its own references, else
+ * its place in the first foreign key of t (composite ones) that holds it.
+ * False when it references none. */
+static bool referenced_column(const ormc_table *t, int i,
+                              const ormc_table **rt /* OUT */,
+                              int *ri /* OUT */)
+{
+    const ormc_column *c = &t->columns[i];
+    if (c->ref_table != NULL) {
+        *rt = c->ref_table;
+        *ri = c->ref_column;
+        return true;
+    }
+    for (uint16_t k = 0; k < t->n_foreign_keys; k++) {
+        const ormc_foreign_key *fk = &t->foreign_keys[k];
+        for (uint16_t j = 0; j < fk->n_columns; j++) {
+            if (fk->child_columns[j] == i && fk->parent != NULL) {
+                *rt = fk->parent;
+                *ri = fk->parent_columns[j];
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+/* Whether column i of t references its own table (alone or in a composite
+ * key). */
+static bool references_itself(const ormc_table *t, int i)
+{
+    const ormc_table *rt;
+    int ri;
+    return referenced_column(t, i, &rt, &ri) && rt == t;
+}
+
 /* The value of column i of t: its own, or for a reference column the
  * referenced column's (followed through chains of references). */
 static void column_value(const ormc_table *t, int i, uint64_t seq, arena *a,
@@ -211,13 +248,14 @@ static void column_value(const ormc_table *t, int i, uint64_t seq, arena *a,
     bool referenced = false;
     for (int depth = 0; depth < MAX_REF_DEPTH; depth++) {
         const ormc_column *c = &vt->columns[vi];
-        const ormc_table *rt = c->ref_table;
-        if (rt == NULL || c->ref_column < 0 || c->ref_column >= rt->n_columns ||
-            rt->columns[c->ref_column].type != c->type ||
-            (rt == vt && c->ref_column == vi))
+        const ormc_table *rt;
+        int ri;
+        if (!referenced_column(vt, vi, &rt, &ri) || ri < 0 ||
+            ri >= rt->n_columns || rt->columns[ri].type != c->type ||
+            (rt == vt && ri == vi))
             break;
         vt = rt;
-        vi = c->ref_column;
+        vi = ri;
         referenced = true;
     }
     fixture_value(vt, vi, seq, referenced, a, v);
@@ -229,7 +267,7 @@ static void fill(const ormc_table *t, void *row, uint64_t seq, arena *a)
 {
     for (int i = 0; i < t->n_columns; i++) {
         const ormc_column *c = &t->columns[i];
-        if (c->ref_table == t && !(c->flags & ORMC_COL_NOT_NULL))
+        if (!(c->flags & ORMC_COL_NOT_NULL) && references_itself(t, i))
             continue; /* a nullable reference to its own table: NULL */
         ormc_param v;
         column_value(t, i, seq, a, &v);
@@ -284,8 +322,12 @@ static int visit(plan *p, const ormc_table *t, size_t max_depth)
     if (t->columns == NULL || p->depth >= max_depth)
         return ORMC_INVALID;
     p->path[p->depth++] = t;
-    for (int i = 0; i < t->n_columns; i++) {
-        const ormc_table *r = t->columns[i].ref_table;
+    /* The columns' references first, then every foreign key (composite
+     * ones add their parents; single ones are the columns' again). */
+    for (int i = 0; i < t->n_columns + t->n_foreign_keys; i++) {
+        const ormc_table *r = i < t->n_columns
+                                  ? t->columns[i].ref_table
+                                  : t->foreign_keys[i - t->n_columns].parent;
         if (r == NULL || r == t || listed(p->order, p->n, r) ||
             listed(p->path, p->depth, r))
             continue;

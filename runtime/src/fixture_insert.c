@@ -24,12 +24,56 @@ static bool is_pointer(ormc_type type)
 }
 
 /*
- * Point the reference columns of row (of table `t`) at the stored parents:
- * the first n_stored tables of list, stored[i] holding the row of list[i].
- * A scalar key (a serial above all) is copied from the parent; a text or
+ * Point column c of row (of table t) at column pc of parent table p: the
+ * first n_stored tables of list, stored[i] holding the row of list[i]. A
+ * scalar key (a serial above all) is copied from the parent; a text or
  * blob key already matches, being the fixture value of the same seq. A
  * nullable reference to a table not stored yet (a cycle cut there) becomes
  * NULL; a reference of a table to itself stays as the fixture left it.
+ */
+static int link_column(ormc_db *db, const ormc_table *t, void *row,
+                       const ormc_column *c, const ormc_table *p, int pc,
+                       const ormc_table *const *list, void *const *stored,
+                       size_t n_stored)
+{
+    if (p == NULL || p == t)
+        return ORMC_OK;
+    size_t j = 0;
+    while (j < n_stored && list[j] != p)
+        j++;
+    ormc_param v;
+    int rc = ORMC_OK;
+    if (j == n_stored) {
+        if (c->flags & (ORMC_COL_NOT_NULL | ORMC_COL_PRIMARY_KEY))
+            return ORMC_OK;
+        memset(&v, 0, sizeof v);
+        v.type = c->type;
+        v.is_null = true;
+        rc = ormc__store_value(db, c, row, &v);
+    } else {
+        if (is_pointer(c->type) || pc < 0 || pc >= p->n_columns)
+            return ORMC_OK;
+        rc = ormc__col_param(&p->columns[pc], stored[j], &v);
+        if (rc == ORMC_OK && !is_pointer(v.type))
+            rc = ormc__store_value(db, c, row, &v);
+    }
+    return rc;
+}
+
+/* Whether foreign key fk is its one column's own references (which the
+ * column loop of link_parents links already). */
+static bool is_column_reference(const ormc_table *t, const ormc_foreign_key *fk)
+{
+    if (fk->n_columns != 1 || fk->child_columns[0] >= t->n_columns)
+        return false;
+    const ormc_column *c = &t->columns[fk->child_columns[0]];
+    return c->ref_table == fk->parent && c->ref_column == fk->parent_columns[0];
+}
+
+/*
+ * Point the reference columns of row (of table `t`) at the stored parents
+ * (link_column): each column's references, then every column of the other
+ * foreign keys (composite ones), paired with the parent's key column.
  */
 static int link_parents(ormc_db *db, const ormc_table *t, void *row,
                         const ormc_table *const *list, void *const *stored,
@@ -37,31 +81,24 @@ static int link_parents(ormc_db *db, const ormc_table *t, void *row,
 {
     for (int i = 0; i < t->n_columns; i++) {
         const ormc_column *c = &t->columns[i];
-        const ormc_table *p = c->ref_table;
-        if (p == NULL || p == t)
-            continue;
-        size_t j = 0;
-        while (j < n_stored && list[j] != p)
-            j++;
-        ormc_param v;
-        int rc;
-        if (j == n_stored) {
-            if (c->flags & (ORMC_COL_NOT_NULL | ORMC_COL_PRIMARY_KEY))
-                continue;
-            memset(&v, 0, sizeof v);
-            v.type = c->type;
-            v.is_null = true;
-            rc = ormc__store_value(db, c, row, &v);
-        } else {
-            if (is_pointer(c->type) || c->ref_column < 0 ||
-                c->ref_column >= p->n_columns)
-                continue;
-            rc = ormc__col_param(&p->columns[c->ref_column], stored[j], &v);
-            if (rc == ORMC_OK && !is_pointer(v.type))
-                rc = ormc__store_value(db, c, row, &v);
-        }
+        int rc = link_column(db, t, row, c, c->ref_table, c->ref_column, list,
+                             stored, n_stored);
         if (rc != ORMC_OK)
             return rc;
+    }
+    for (uint16_t k = 0; k < t->n_foreign_keys; k++) {
+        const ormc_foreign_key *fk = &t->foreign_keys[k];
+        if (is_column_reference(t, fk))
+            continue;
+        for (uint16_t j = 0; j < fk->n_columns; j++) {
+            if (fk->child_columns[j] >= t->n_columns)
+                return ORMC_INVALID;
+            int rc = link_column(db, t, row, &t->columns[fk->child_columns[j]],
+                                 fk->parent, fk->parent_columns[j], list,
+                                 stored, n_stored);
+            if (rc != ORMC_OK)
+                return rc;
+        }
     }
     return ORMC_OK;
 }

@@ -49,13 +49,22 @@ static int build_error(ormc_db *db, const ormc_builder *q, int rc)
  * escape character") and SQLite matches nothing, so it is refused here on
  * both, before anything is sent. A builder error is left to build_error.
  */
-static int check_patterns(ormc_db *db, const ormc_builder *q)
+static int check_patterns_of(ormc_db *db, const ormc_builder *q, unsigned depth)
 {
-    if (q->error != ORMC_OK)
+    if (q->error != ORMC_OK || q->table == NULL)
         return ORMC_OK;
     const ormc_cond *conds = ormc__builder_conds(q);
     for (size_t i = 0; i < q->n_conds; i++) {
         const ormc_cond *cond = &conds[i];
+        /* the patterns of a query of parents too (one nested too deep is
+         * the builder's error) */
+        if (cond->op == ORMC__OP_PARENT_IN && cond->sub != NULL &&
+            depth < ORMC__MAX_DEPTH) {
+            int rc = check_patterns_of(db, cond->sub, depth + 1);
+            if (rc != ORMC_OK)
+                return rc;
+            continue;
+        }
         if (cond->op != ORMC_LIKE || cond->value.is_null ||
             cond->value.u.text == NULL)
             continue;
@@ -72,6 +81,11 @@ static int check_patterns(ormc_db *db, const ormc_builder *q)
                            q->table->name, c->name);
     }
     return ORMC_OK;
+}
+
+static int check_patterns(ormc_db *db, const ormc_builder *q)
+{
+    return check_patterns_of(db, q, 0);
 }
 
 /* Bind the parameters of s to st (checked out); release it on failure. */

@@ -13,7 +13,9 @@
  * batch is padded with its last key to a power of two (a repeated key
  * changes nothing in an IN list), so that a loader has a dozen statement
  * shapes at most in the connection's statement cache rather than one per
- * list length. The rows are then sorted in C, by the bytes of their values
+ * list length. On PostgreSQL a key of one integer, text or uuid column goes
+ * as one array parameter instead, WHERE "k" = ANY($1::bigint[]) (one shape,
+ * nothing padded). The rows are then sorted in C, by the bytes of their values
  * (list.c), not by ORDER BY: a PostgreSQL collation may order text
  * otherwise, and the lists are searched by the same comparison.
  */
@@ -23,6 +25,7 @@
 #include <string.h>
 
 #include "backend.h"
+#include "buf.h"
 #include "fields.h"
 #include "hooks.h"
 #include "list.h"
@@ -93,6 +96,74 @@ int ormc_relation_parent(ormc_db *db, const ormc_foreign_key *fk,
     return rc;
 }
 
+/* The key of row (column c) as an element of an array literal: an integer
+ * in decimal, a text in double quotes with \ before each " and \, a UUID
+ * in its text form. */
+static void put_array_element(ormc__buf *b, const ormc_column *c,
+                              const void *row)
+{
+    const char *f = ORMC__FIELD(row, c->offset);
+    switch (c->type) {
+    case ORMC_TYPE_INTEGER:
+    case ORMC_TYPE_BIGINT: {
+        int64_t v;
+        if (c->type == ORMC_TYPE_INTEGER) {
+            int32_t i;
+            memcpy(&i, f, sizeof i);
+            v = i;
+        } else {
+            memcpy(&v, f, sizeof v);
+        }
+        if (v < 0)
+            ormc__buf_putc(b, '-');
+        ormc__buf_put_u64(b, v < 0 ? (uint64_t)(-(v + 1)) + 1 : (uint64_t)v);
+        return;
+    }
+    case ORMC_TYPE_TEXT: {
+        const char *text;
+        memcpy(&text, f, sizeof text);
+        ormc__buf_putc(b, '"');
+        for (const char *p = text; *p; p++) {
+            size_t run = strcspn(p, "\"\\");
+            ormc__buf_append(b, p, run);
+            p += run;
+            if (*p == '\0')
+                break;
+            ormc__buf_putc(b, '\\');
+            ormc__buf_putc(b, *p);
+        }
+        ormc__buf_putc(b, '"');
+        return;
+    }
+    case ORMC_TYPE_UUID: {
+        ormc_uuid u;
+        char text[ORMC_UUID_TEXT_MAX];
+        memcpy(&u, f, sizeof u);
+        ormc_uuid_format(&u, text);
+        ormc__buf_puts(b, text);
+        return;
+    }
+    default:
+        return; /* ormc__pg_array_type names no other */
+    }
+}
+
+/* {k1,k2,...} of the n rows at keys, read at column c. */
+static int put_array(ormc_db *db, ormc__buf *b, const ormc_column *c,
+                     const void *const *keys, size_t n)
+{
+    ormc__buf_clear(b);
+    ormc__buf_putc(b, '{');
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0)
+            ormc__buf_putc(b, ',');
+        put_array_element(b, c, keys[i]);
+    }
+    ormc__buf_putc(b, '}');
+    return b->failed ? ormc__error(db, ORMC_NOMEM, NULL, NULL, "out of memory")
+                     : ORMC_OK;
+}
+
 /*
  * The rows of `to` whose key (read through to_key) equals the key of one
  * of the n rows at `from` (read through from_key; NULL keys skipped), by
@@ -132,6 +203,19 @@ static int load(ormc_db *db, const ormc_foreign_key *fk, int op,
                                                 from_key, keys[i]) != 0)
             keys[distinct++] = keys[i];
 
+    /* PostgreSQL, one column of a type it has arrays of: "k" = ANY($1),
+     * the keys in one parameter. Measured against an IN list of 1,000
+     * parameters on PostgreSQL 15 it plans and runs in about half the
+     * time (the list is planned anew on every execution), and it has one
+     * statement shape whatever the batch's length. */
+    const ormc_column *key_col = &from_key->t->columns[from_key->cols[0]];
+    bool any = db->backend == ORMC_POSTGRES && fk->n_columns == 1 &&
+               ormc__pg_array_type(key_col) != NULL;
+    int any_op = op == ORMC__OP_KEYS_OF_CHILDREN ? ORMC__OP_ANY_OF_CHILDREN
+                                                 : ORMC__OP_ANY_OF_PARENTS;
+    ormc__buf array;
+    ormc__buf_init(&array, NULL, 0);
+
     int rc = ORMC_OK;
     if (*cap < distinct && op == ORMC__OP_KEYS_OF_CHILDREN) {
         /* a parent per key, usually: no growing */
@@ -145,22 +229,30 @@ static int load(ormc_db *db, const ormc_foreign_key *fk, int op,
     }
     for (size_t at = 0; at < distinct && rc == ORMC_OK; at += batch) {
         size_t left = distinct - at, k = batch;
-        if (left < batch) {
-            for (k = 1; k < left; k *= 2) {}
-            if (k > batch)
-                k = batch;
-            for (size_t i = left; i < k; i++)
-                keys[at + i] = keys[at + left - 1];
-        }
         ormc_builder q;
         ormc_builder_init(&q, to);
-        ormc__builder_where_keys(&q, fk, op, keys + at, k);
+        if (any) {
+            k = left < batch ? left : batch;
+            rc = put_array(db, &array, key_col, keys + at, k);
+            ormc__builder_where_key_array(&q, fk, any_op, array.data);
+        } else {
+            if (left < batch) {
+                for (k = 1; k < left; k *= 2) {}
+                if (k > batch)
+                    k = batch;
+                for (size_t i = left; i < k; i++)
+                    keys[at + i] = keys[at + left - 1];
+            }
+            ormc__builder_where_keys(&q, fk, op, keys + at, k);
+        }
         ormc__stmt *st;
-        rc = ormc__query_open(db, &q, &st);
+        if (rc == ORMC_OK)
+            rc = ormc__query_open(db, &q, &st);
         if (rc == ORMC_OK)
             rc = ormc__stmt_read_into(st, to, items, count, cap);
         ormc_builder_free(&q);
     }
+    ormc__buf_free(&array);
     free(keys);
     return rc;
 }
@@ -209,6 +301,35 @@ static int start_load(ormc_db *db, const ormc_foreign_key *fk, const void *rows,
     return ORMC_OK;
 }
 
+/*
+ * The referenced columns in the order of the key they form in the parent:
+ * the primary key's order, or the unique index's. The generated
+ * _list_find (by primary key) and _list_find_by_<cols> (by the index)
+ * search in that order, which a composite key's `to` columns need not
+ * follow.
+ */
+static ormc__row_key referenced_key_order(const ormc_foreign_key *fk)
+{
+    const ormc_table *p = fk->parent;
+    ormc_colset set = 0;
+    for (uint16_t i = 0; i < fk->n_columns; i++)
+        set |= ORMC_COLUMN_BIT(fk->parent_columns[i]);
+    if (set == p->primary_key && p->n_pk == fk->n_columns &&
+        p->pk_order != NULL) {
+        ormc__row_key k = {p, p->pk_order, p->n_pk};
+        return k;
+    }
+    for (uint16_t i = 0; i < p->n_indexes; i++) {
+        const ormc_index *x = &p->indexes[i];
+        if (x->unique && x->columns == set && x->n_columns == fk->n_columns &&
+            x->order != NULL) {
+            ormc__row_key k = {p, x->order, x->n_columns};
+            return k;
+        }
+    }
+    return parent_key(fk);
+}
+
 int ormc_relation_load_parents(ormc_db *db, const ormc_foreign_key *fk,
                                const void *children, size_t n, void **parents,
                                size_t *count)
@@ -217,7 +338,7 @@ int ormc_relation_load_parents(ormc_db *db, const ormc_foreign_key *fk,
                         "ormc_relation_load_parents");
     if (rc != ORMC_OK || n == 0)
         return rc;
-    ormc__row_key from = child_key(fk), by = parent_key(fk);
+    ormc__row_key from = child_key(fk), by = referenced_key_order(fk);
     return load_sorted(db, fk, ORMC__OP_KEYS_OF_CHILDREN, &from, children, n,
                        &by, parents, count);
 }

@@ -644,6 +644,43 @@ static int put_keys_in(ormc__sql *s, const ormc_table *here,
     return ORMC_OK;
 }
 
+const char *ormc__pg_array_type(const ormc_column *c)
+{
+    switch (c->type) {
+    case ORMC_TYPE_INTEGER:
+        return "integer[]";
+    case ORMC_TYPE_BIGINT:
+        return "bigint[]";
+    case ORMC_TYPE_TEXT:
+        return "text[]";
+    case ORMC_TYPE_UUID:
+        return "uuid[]";
+    default:
+        return NULL;
+    }
+}
+
+/* A loader's keys as one array: "k" = ANY($n::bigint[]). */
+static int put_key_array(ormc__sql *s, const ormc_table *t, uint16_t col,
+                         const ormc_cond *cond)
+{
+    ormc__buf *b = &s->text;
+    const char *type = ormc__pg_array_type(&t->columns[col]);
+    if (type == NULL || cond->value.type != ORMC_TYPE_TEXT ||
+        cond->value.u.text == NULL)
+        return ORMC_INVALID;
+    int rc = add_param(s, &cond->value);
+    if (rc != ORMC_OK)
+        return rc;
+    put_col(b, t, col);
+    ormc__buf_puts(b, " = ANY(");
+    put_param(b, s->n_params);
+    ormc__buf_puts(b, "::");
+    ormc__buf_puts(b, type);
+    ormc__buf_putc(b, ')');
+    return ORMC_OK;
+}
+
 /* (child columns) IN (SELECT parent columns FROM parent <sub's WHERE, ORDER
  * BY, LIMIT, OFFSET>): the subquery's parameters follow the ones before it,
  * and its shape goes into the key. */
@@ -744,6 +781,14 @@ static int put_relation_cond(ormc__sql *s, const ormc_table *t,
             return ORMC_INVALID;
         return put_keys_in(s, t, fk->child_columns, fk->parent,
                            fk->parent_columns, fk->n_columns, cond);
+    case ORMC__OP_ANY_OF_CHILDREN:
+        if (fk->parent != t || fk->n_columns != 1)
+            return ORMC_INVALID;
+        return put_key_array(s, t, fk->parent_columns[0], cond);
+    case ORMC__OP_ANY_OF_PARENTS:
+        if (fk->child != t || fk->n_columns != 1)
+            return ORMC_INVALID;
+        return put_key_array(s, t, fk->child_columns[0], cond);
     default:
         return ORMC_INVALID;
     }

@@ -246,13 +246,21 @@ int ormc__sql_update_where(ormc__sql *s, const ormc_builder *q,
  *   ORMC__OP_KEYS_OF_PARENTS
  *                       q on fk->child (a loader of children): likewise,
  *                       (child columns) IN the keys of rows of fk->parent.
+ *   ORMC__OP_ANY_OF_CHILDREN, ORMC__OP_ANY_OF_PARENTS
+ *                       PostgreSQL, a key of one column of a type that
+ *                       ormc__pg_array_type names: the same as the two
+ *                       above, written "k" = ANY($n::bigint[]), the keys
+ *                       in one parameter, cond->value, an array literal
+ *                       as text ({1,2,3}; borrowed).
  */
 enum {
     ORMC__OP_PARENT = 32,
     ORMC__OP_PARENT_IN,
     ORMC__OP_LINKED,
     ORMC__OP_KEYS_OF_CHILDREN,
-    ORMC__OP_KEYS_OF_PARENTS
+    ORMC__OP_KEYS_OF_PARENTS,
+    ORMC__OP_ANY_OF_CHILDREN,
+    ORMC__OP_ANY_OF_PARENTS
 };
 
 #define ORMC__MAX_DEPTH 8
@@ -261,6 +269,16 @@ enum {
  * rows (n pointers, borrowed until q has run). */
 void ormc__builder_where_keys(ormc_builder *q, const ormc_foreign_key *fk,
                               int op, const void *const *rows, size_t n);
+
+/* A loader's keys as one PostgreSQL array on q (see ORMC__OP_ANY_OF_...):
+ * array, the literal (borrowed until q has run). */
+void ormc__builder_where_key_array(ormc_builder *q, const ormc_foreign_key *fk,
+                                   int op, const char *array);
+
+/* PostgreSQL's type of an array of c's values as a cast writes it
+ * ("bigint[]"), for the types whose array literal the loaders write
+ * (integer, bigint, text, uuid); NULL for the others. */
+const char *ormc__pg_array_type(const ormc_column *c);
 
 /* True when fk is usable: its tables valid, 1 to 64 columns, each index in
  * range, and each child column of the same type as its parent column (the

@@ -585,6 +585,378 @@ static void test_load_more_keys_than_parameters(void **state)
     free(orders);
 }
 
+/* === ormc_builder_where_parent_in === */
+
+static int64_t count_of(ormc_db *db, const ormc_builder *q)
+{
+    int64_t n = -1;
+    assert_ok(db, ormc_builder_count(db, q, &n));
+    return n;
+}
+
+static void test_where_parent_in_with_limit(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    int64_t ids[6];
+    seed_orders(db, 6, ids);
+    /* the two orders of highest id whose code starts with "o" */
+    ormc_builder orders;
+    ormc_builder_init(&orders, &test_order_table);
+    ormc_param like = data_text("o%");
+    ormc_builder_where(&orders, ORMC_COLUMN_BIT(ORDER_CODE), ORMC_LIKE, &like);
+    ormc_builder_order_by(&orders, ORMC_COLUMN_BIT(ORDER_ID), ORMC_DESC);
+    ormc_builder_limit(&orders, 2);
+    /* parameters before, inside and after the subquery */
+    ormc_builder q;
+    ormc_builder_init(&q, &test_line_table);
+    ormc_param two = data_i32(2), sku = data_text("s");
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(LINE_QTY), ORMC_GE, &two);
+    ormc_builder_where_parent_in(&q, &line_order, &orders);
+    ormc_builder_where(&q, ORMC_COLUMN_BIT(LINE_SKU), ORMC_EQ, &sku);
+    assert_int_equal(count_of(db, &q), 4 + 3); /* o5: qty 2..5, o4: 2..4 */
+
+    void *items;
+    size_t n;
+    ormc_builder_order_by(&q, ORMC_COLUMN_BIT(LINE_ORDER_ID), ORMC_ASC);
+    ormc_builder_order_by(&q, ORMC_COLUMN_BIT(LINE_LINE_NO), ORMC_ASC);
+    assert_ok(db, ormc_builder_all(db, &q, &items, &n));
+    assert_int_equal(n, 7);
+    assert_int_equal(((test_line *)items)[0].order_id, ids[4]);
+    assert_int_equal(((test_line *)items)[0].line_no, 2);
+    assert_int_equal(((test_line *)items)[6].order_id, ids[5]);
+    ormc_list_free(&test_line_table, items, n);
+
+    test_line first;
+    assert_ok(db, ormc_builder_first(db, &q, &first));
+    assert_int_equal(first.order_id, ids[4]);
+    ormc_row_free(&test_line_table, &first);
+    bool exists;
+    assert_ok(db, ormc_builder_exists(db, &q, &exists));
+    assert_true(exists);
+
+    ormc_cursor *cur;
+    assert_ok(db, ormc_cursor_open(db, &q, &cur));
+    int rows = 0, rc;
+    test_line l;
+    while ((rc = ormc_cursor_next(cur, &l)) == ORMC_ROW)
+        rows++;
+    assert_int_equal(rc, ORMC_DONE);
+    ormc_cursor_close(cur);
+    assert_int_equal(rows, 7);
+
+    /* the same shape with other values: the cached statement, new
+     * parameters; a limit of 1 leaves o5 alone */
+    ormc_builder_limit(&orders, 1);
+    assert_int_equal(count_of(db, &q), 4);
+    ormc_builder_free(&orders);
+    ormc_builder_init(&orders, &test_order_table);
+    like = data_text("o4");
+    ormc_builder_where(&orders, ORMC_COLUMN_BIT(ORDER_CODE), ORMC_LIKE, &like);
+    ormc_builder_order_by(&orders, ORMC_COLUMN_BIT(ORDER_ID), ORMC_DESC);
+    ormc_builder_limit(&orders, 1);
+    assert_int_equal(count_of(db, &q), 3);
+
+    /* update_where and delete_where through it */
+    test_line values = {.qty = 50};
+    int64_t changed;
+    assert_ok(db, ormc_builder_update(db, &q, &values,
+                                      ORMC_COLUMN_BIT(LINE_QTY), &changed));
+    assert_int_equal(changed, 3);
+    ormc_builder fifty;
+    ormc_builder_init(&fifty, &test_line_table);
+    ormc_param qty50 = data_i32(50);
+    ormc_builder_where(&fifty, ORMC_COLUMN_BIT(LINE_QTY), ORMC_EQ, &qty50);
+    assert_int_equal(count_of(db, &fifty), 3);
+    int64_t deleted;
+    assert_ok(db, ormc_builder_delete(db, &q, &deleted));
+    assert_int_equal(deleted, 3);
+    assert_int_equal(count_of(db, &q), 0);
+    assert_int_equal(count_of(db, &fifty), 0);
+    ormc_builder_free(&fifty);
+    ormc_builder_free(&q);
+    ormc_builder_free(&orders);
+}
+
+static void test_where_parent_in_composite_and_or(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    int64_t ids[6];
+    seed_orders(db, 6, ids);
+    ormc_builder orders;
+    ormc_builder_init(&orders, &test_order_table);
+    ormc_param o3 = data_text("o3");
+    ormc_builder_where(&orders, ORMC_COLUMN_BIT(ORDER_CODE), ORMC_EQ, &o3);
+    /* (order_id, order_code) IN (SELECT id, code ...): odd lines of o3 */
+    ormc_builder q;
+    ormc_builder_init(&q, &test_line_table);
+    ormc_builder_where_parent_in(&q, &line_both, &orders);
+    assert_int_equal(count_of(db, &q), 2);
+    ormc_builder_free(&q);
+    /* in an OR group: the lines of o3 through the key, or of o5 as parent */
+    test_order five = {.id = ids[5], .code = "o5"};
+    ormc_builder_init(&q, &test_line_table);
+    ormc_builder_or_begin(&q);
+    ormc_builder_where_parent_in(&q, &line_order, &orders);
+    ormc_builder_where_parent(&q, &line_both, &five);
+    ormc_builder_or_end(&q);
+    assert_int_equal(count_of(db, &q), 3 + 3);
+    ormc_builder_free(&q);
+    ormc_builder_free(&orders);
+}
+
+static void test_where_parent_in_misuse(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    data_create_tables(db);
+    ormc_builder q, sub;
+    /* a query of another table than the parent */
+    ormc_builder_init(&sub, &test_line_table);
+    ormc_builder_init(&q, &test_line_table);
+    ormc_builder_where_parent_in(&q, &line_order, &sub);
+    int64_t n;
+    assert_int_equal(ormc_builder_count(db, &q, &n), ORMC_INVALID);
+    ormc_builder_free(&q);
+    ormc_builder_free(&sub);
+    /* a parents' query with an error of its own */
+    ormc_builder_init(&sub, &test_order_table);
+    ormc_builder_where(&sub, ORMC_COLUMN_BIT(40), ORMC_EQ, NULL);
+    ormc_builder_init(&q, &test_line_table);
+    ormc_builder_where_parent_in(&q, &line_order, &sub);
+    assert_int_equal(ormc_builder_count(db, &q, &n), ORMC_INVALID);
+    ormc_builder_free(&q);
+    ormc_builder_free(&sub);
+    /* a LIKE pattern of the subquery ending in the escape character is
+     * refused as the outer query's own would be, nothing sent */
+    ormc_builder_init(&sub, &test_order_table);
+    ormc_param bad_like = data_text("o\\");
+    ormc_builder_where(&sub, ORMC_COLUMN_BIT(ORDER_CODE), ORMC_LIKE, &bad_like);
+    ormc_builder_init(&q, &test_line_table);
+    ormc_builder_where_parent_in(&q, &line_order, &sub);
+    assert_int_equal(ormc_builder_count(db, &q, &n), ORMC_INVALID);
+    assert_non_null(strstr(ormc_errmsg(db), "escape character"));
+    ormc_builder_free(&q);
+    ormc_builder_free(&sub);
+    /* itself, directly and through another: refused, not a loop */
+    ormc_builder_init(&q, &test_node_table);
+    ormc_builder_where_parent_in(&q, &node_parent, &q);
+    assert_int_equal(ormc_builder_count(db, &q, &n), ORMC_INVALID);
+    ormc_builder_free(&q);
+    ormc_builder_init(&q, &test_node_table);
+    ormc_builder_init(&sub, &test_node_table);
+    ormc_builder_where_parent_in(&q, &node_parent, &sub);
+    ormc_builder_where_parent_in(&sub, &node_parent, &q);
+    assert_int_equal(ormc_builder_count(db, &q, &n), ORMC_INVALID);
+    ormc_builder_free(&q);
+    ormc_builder_free(&sub);
+    /* nested a few levels: the grandparents' grandchildren */
+    test_node a = {.label = "a"};
+    assert_ok(db, ormc_row_insert(db, &test_node_table, &a));
+    test_node b = {.label = "b", .has_parent_id = true, .parent_id = a.id};
+    assert_ok(db, ormc_row_insert(db, &test_node_table, &b));
+    test_node c = {.label = "c", .has_parent_id = true, .parent_id = b.id};
+    assert_ok(db, ormc_row_insert(db, &test_node_table, &c));
+    ormc_builder top;
+    ormc_builder_init(&top, &test_node_table);
+    ormc_param la = data_text("a");
+    ormc_builder_where(&top, ORMC_COLUMN_BIT(NODE_LABEL), ORMC_EQ, &la);
+    ormc_builder_init(&sub, &test_node_table);
+    ormc_builder_where_parent_in(&sub, &node_parent, &top);
+    ormc_builder_init(&q, &test_node_table);
+    ormc_builder_where_parent_in(&q, &node_parent, &sub);
+    test_node got;
+    assert_ok(db, ormc_builder_first(db, &q, &got));
+    assert_string_equal(got.label, "c");
+    ormc_row_free(&test_node_table, &got);
+    ormc_builder_free(&q);
+    ormc_builder_free(&sub);
+    ormc_builder_free(&top);
+}
+
+/* === ormc_builder_where_linked === */
+
+/* line links orders two ways: order_id (the line's order) and order_code
+ * (another order, by its code), a join of order to itself. */
+static void test_where_linked(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    int64_t ids[6];
+    seed_orders(db, 6, ids);
+    /* o1 has line 1 coded o1 (from the seed); add lines coded o4, o5 */
+    test_line extra[] = {
+        {.order_id = ids[1], .line_no = 10, .sku = "x", .order_code = "o4"},
+        {.order_id = ids[1], .line_no = 11, .sku = "x", .order_code = "o5"},
+        {.order_id = ids[1], .line_no = 12, .sku = "x", .order_code = "o5"},
+    };
+    for (int i = 0; i < 3; i++)
+        assert_ok(db, ormc_row_insert(db, &test_line_table, &extra[i]));
+    test_order o1 = {.id = ids[1], .code = "o1"};
+    /* orders whose code a line of o1 names */
+    ormc_builder q;
+    ormc_builder_init(&q, &test_order_table);
+    ormc_builder_where_linked(&q, &line_code, &line_order, &o1);
+    ormc_builder_order_by(&q, ORMC_COLUMN_BIT(ORDER_ID), ORMC_ASC);
+    void *items;
+    size_t n;
+    assert_ok(db, ormc_builder_all(db, &q, &items, &n));
+    assert_int_equal(n, 3); /* o1, o4, o5: each once */
+    assert_string_equal(((test_order *)items)[0].code, "o1");
+    assert_string_equal(((test_order *)items)[1].code, "o4");
+    assert_string_equal(((test_order *)items)[2].code, "o5");
+    ormc_list_free(&test_order_table, items, n);
+    ormc_cursor *cur;
+    assert_ok(db, ormc_cursor_open(db, &q, &cur));
+    int rows = 0, rc;
+    test_order row;
+    while ((rc = ormc_cursor_next(cur, &row)) == ORMC_ROW)
+        rows++;
+    assert_int_equal(rc, ORMC_DONE);
+    ormc_cursor_close(cur);
+    assert_int_equal(rows, 3);
+    ormc_builder_free(&q);
+
+    /* the other way: orders with a line coded o5 (o1, and o5's own) */
+    test_order o5 = {.id = ids[5], .code = "o5"};
+    ormc_builder_init(&q, &test_order_table);
+    ormc_builder_where_linked(&q, &line_order, &line_code, &o5);
+    assert_int_equal(count_of(db, &q), 2);
+    ormc_builder_free(&q);
+    /* a row linked to nothing */
+    test_order o0 = {.id = ids[0], .code = "o0"};
+    ormc_builder_init(&q, &test_order_table);
+    ormc_builder_where_linked(&q, &line_code, &line_order, &o0);
+    assert_int_equal(count_of(db, &q), 0);
+    ormc_builder_free(&q);
+
+    /* misuse: keys of different tables, no row, q of the wrong table */
+    ormc_builder_init(&q, &test_order_table);
+    ormc_builder_where_linked(&q, &line_code, &node_parent, &o1);
+    assert_int_equal(ormc_builder_count(db, &q, &(int64_t){0}), ORMC_INVALID);
+    ormc_builder_free(&q);
+    ormc_builder_init(&q, &test_order_table);
+    ormc_builder_where_linked(&q, &line_code, &line_order, NULL);
+    assert_int_equal(ormc_builder_count(db, &q, &(int64_t){0}), ORMC_INVALID);
+    ormc_builder_free(&q);
+    ormc_builder_init(&q, &test_line_table);
+    ormc_builder_where_linked(&q, &line_code, &line_order, &o1);
+    assert_int_equal(ormc_builder_count(db, &q, &(int64_t){0}), ORMC_INVALID);
+    ormc_builder_free(&q);
+}
+
+/* The loaders' statements take few shapes: every key count from 1 to 40
+ * gives 7 statement texts (1, 2, 4 ... 64 keys) on a connection; on
+ * PostgreSQL, a key of one column goes as one array: 1 text. */
+static int n_texts;
+static size_t text_lengths[16];
+
+static void note_text(void *ctx, const ormc_trace_event *ev)
+{
+    (void)ctx;
+    if (strncmp(ev->sql, "SELECT", 6) != 0)
+        return;
+    /* the texts of one loader differ in their length alone */
+    size_t len = strlen(ev->sql);
+    for (int i = 0; i < n_texts; i++)
+        if (text_lengths[i] == len)
+            return;
+    if (n_texts < 16)
+        text_lengths[n_texts++] = len;
+}
+
+static int shapes_of(ormc_db *db, const ormc_foreign_key *fk,
+                     const test_line *kids)
+{
+    n_texts = 0;
+    ormc_set_trace(db, note_text, NULL);
+    for (size_t k = 1; k <= 40; k++) {
+        void *items;
+        size_t n;
+        assert_ok(db, ormc_relation_load_parents(db, fk, kids, k, &items, &n));
+        assert_int_equal(n, 0);
+    }
+    ormc_set_trace(db, NULL, NULL);
+    return n_texts;
+}
+
+static void test_loader_shapes_are_few(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    data_create_tables(db);
+    test_line kids[40] = {{0}};
+    for (int i = 0; i < 40; i++) {
+        kids[i].order_id = i + 1;
+        kids[i].order_code = "c";
+    }
+    bool pg = ormc_test_backend() == ORMC_POSTGRES;
+    assert_int_equal(shapes_of(db, &line_order, kids), pg ? 1 : 7);
+    assert_int_equal(shapes_of(db, &line_both, kids), 7);
+}
+
+/* Keys of every type that goes as an array on PostgreSQL (integer, bigint,
+ * text, uuid), with what an array literal must quote. */
+static void test_load_keys_of_each_type(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    data_create_tables(db);
+    static const char *const odd_codes[] = {
+        "a\"b", "back\\slash", "a,b", "{x}", "NULL", "", " sp ", "\xc3\xa9",
+    };
+    enum {
+        N = sizeof codes / sizeof codes[0]
+    };
+    test_line kids[N + 1];
+    memset(kids, 0, sizeof kids);
+    for (int i = 0; i < N; i++) {
+        test_order o = {.code = odd_codes[i]};
+        assert_ok(db, ormc_row_insert(db, &test_order_table, &o));
+        kids[i].order_code = odd_codes[i];
+    }
+    kids[N].order_code = "absent";
+    void *items;
+    size_t n;
+    assert_ok(db, ormc_relation_load_parents(db, &line_code, kids, N + 1,
+                                             &items, &n));
+    assert_int_equal(n, N);
+    for (int i = 0; i < N; i++) {
+        const test_order *o =
+            ormc_list_find(&test_order_table, items, n, order_code_cols, 1,
+                           &(test_order){.code = odd_codes[i]});
+        assert_non_null(o);
+        assert_string_equal(o->code, odd_codes[i]);
+    }
+    ormc_list_free(&test_order_table, items, n);
+
+    /* uuid and integer keys: kind's own key and its unique n_int, negative
+     * numbers among them */
+    static const uint16_t kind_id[] = {KIND_ID}, kind_int[] = {KIND_N_INT};
+    const ormc_foreign_key by_id = {
+        "kinds_id", "self", &test_kind_table, &test_kind_table, kind_id,
+        kind_id,    1};
+    const ormc_foreign_key by_int = {
+        "kinds_n_int", "self", &test_kind_table, &test_kind_table, kind_int,
+        kind_int,      1};
+    test_kind kinds[3];
+    for (int i = 0; i < 3; i++) {
+        kinds[i] = (test_kind){.id = data_uuid((uint32_t)(0xF0000000u + i)),
+                               .n_int = i - 1,
+                               .name = "k",
+                               .at = i,
+                               .status = STATUS_NEW};
+        assert_ok(db, ormc_row_insert(db, &test_kind_table, &kinds[i]));
+    }
+    assert_ok(db, ormc_relation_load_parents(db, &by_id, kinds, 3, &items, &n));
+    assert_int_equal(n, 3);
+    for (int i = 0; i < 3; i++)
+        assert_non_null(
+            ormc_list_find(&test_kind_table, items, n, kind_id, 1, &kinds[i]));
+    ormc_list_free(&test_kind_table, items, n);
+    assert_ok(db,
+              ormc_relation_load_children(db, &by_int, kinds, 3, &items, &n));
+    assert_int_equal(n, 3);
+    assert_int_equal(((test_kind *)items)[0].n_int, -1);
+    assert_int_equal(((test_kind *)items)[2].n_int, 1);
+    ormc_list_free(&test_kind_table, items, n);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -601,6 +973,12 @@ int main(void)
         ORMC_BACKEND_TEST(test_self_reference),
         ORMC_BACKEND_TEST(test_batches_count_statements),
         ORMC_BACKEND_TEST(test_load_more_keys_than_parameters),
+        ORMC_BACKEND_TEST(test_where_parent_in_with_limit),
+        ORMC_BACKEND_TEST(test_where_parent_in_composite_and_or),
+        ORMC_BACKEND_TEST(test_where_parent_in_misuse),
+        ORMC_BACKEND_TEST(test_where_linked),
+        ORMC_BACKEND_TEST(test_loader_shapes_are_few),
+        ORMC_BACKEND_TEST(test_load_keys_of_each_type),
     };
     return ormc_test_run_backends("relation", tests);
 }

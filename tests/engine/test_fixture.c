@@ -372,13 +372,14 @@ static void test_no_strings_no_allocation(void **state)
 
 /* === The parents of fixture_insert === */
 
-/* A small graph: c -> b -> a, c -> a, d -> c and d -> e -> d (a cycle). */
+/* A small graph: c -> b -> a, c -> a, d -> c and d -> e -> d (a cycle);
+ * f -> g -> a, where f's reference is a composite foreign key. */
 typedef struct ref_row {
     int64_t id, r1, r2;
     void *ormc_owned;
 } ref_row;
 
-extern const ormc_table ref_a, ref_b, ref_c, ref_d, ref_e;
+extern const ormc_table ref_a, ref_b, ref_c, ref_d, ref_e, ref_f, ref_g;
 
 #define REF_COL(name, field, ref)                                              \
     {                                                                          \
@@ -388,11 +389,12 @@ extern const ormc_table ref_a, ref_b, ref_c, ref_d, ref_e;
             NULL, NULL, NULL                                                   \
         }                                                                      \
     }
-#define REF_TABLE(name, cols)                                                  \
+#define REF_TABLE_FK(name, cols, fks, n_fks)                                   \
     {                                                                          \
         name, name, sizeof(ref_row), offsetof(ref_row, ormc_owned), cols, 3,   \
-            BIT(0), NULL, 1, NULL, 0, NULL, 0                                  \
+            BIT(0), NULL, 1, NULL, 0, fks, n_fks                               \
     }
+#define REF_TABLE(name, cols) REF_TABLE_FK(name, cols, NULL, 0)
 
 static const ormc_column cols_a[] = {REF_COL("id", id, NULL),
                                      REF_COL("r1", r1, NULL),
@@ -414,6 +416,17 @@ const ormc_table ref_b = REF_TABLE("b", cols_b);
 const ormc_table ref_c = REF_TABLE("c", cols_c);
 const ormc_table ref_d = REF_TABLE("d", cols_d);
 const ormc_table ref_e = REF_TABLE("e", cols_e);
+static const ormc_column cols_f[] = {
+    REF_COL("id", id, NULL), REF_COL("r1", r1, NULL), REF_COL("r2", r2, NULL)};
+static const ormc_column cols_g[] = {REF_COL("id", id, NULL),
+                                     REF_COL("r1", r1, NULL),
+                                     REF_COL("r2", r2, &ref_a)};
+/* f (r1, r2) references g (id, r2). */
+static const uint16_t f_key[] = {1, 2}, g_key[] = {0, 2};
+static const ormc_foreign_key fks_f[] = {
+    {"f_r1_r2_fkey", "g", &ref_f, &ref_g, f_key, g_key, 2}};
+const ormc_table ref_f = REF_TABLE_FK("f", cols_f, fks_f, 1);
+const ormc_table ref_g = REF_TABLE("g", cols_g);
 
 static void expect_parents(const ormc_table *t, const char *names)
 {
@@ -439,6 +452,7 @@ static void test_parents(void **state)
     expect_parents(&ref_c, "a b ");
     expect_parents(&ref_d, "a b c e ");
     expect_parents(&ref_e, "a b c d ");
+    expect_parents(&ref_f, "a g "); /* through the composite key */
     expect_parents(&test_line_table, "order ");
     expect_parents(&test_node_table, "");
     expect_parents(&test_bot_table, "");

@@ -168,6 +168,33 @@ static void test_fixture(void **state)
     }
 }
 
+/* ormc_list_sort cannot report a failure: without memory it sorts in
+ * place, slowly, still stably; rows already in order cost no allocation. */
+static void test_list_sort(void **state)
+{
+    (void)state;
+    enum {
+        N = 40
+    };
+    test_order rows[N];
+    memset(rows, 0, sizeof rows);
+    for (int i = 0; i < N; i++) {
+        rows[i].id = (i * 7) % 5;
+        rows[i].note = (const char *)(uintptr_t)(i + 1); /* its position */
+    }
+    static const uint16_t by[] = {ORDER_ID};
+    fail_nth(1);
+    ormc_list_sort(&test_order_table, rows, N, by, 1);
+    assert_int_equal(allocations, 1);
+    for (int i = 1; i < N; i++)
+        assert_true(rows[i - 1].id < rows[i].id ||
+                    (rows[i - 1].id == rows[i].id &&
+                     (uintptr_t)rows[i - 1].note < (uintptr_t)rows[i].note));
+    fail_nth(0);
+    ormc_list_sort(&test_order_table, rows, N, by, 1);
+    assert_int_equal(allocations, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -175,6 +202,7 @@ int main(void)
         cmocka_unit_test(test_sql_every_allocation),
         cmocka_unit_test(test_bind_row),
         cmocka_unit_test(test_fixture),
+        cmocka_unit_test(test_list_sort),
     };
     return cmocka_run_group_tests_name("engine_nomem", tests, NULL, NULL);
 }

@@ -6,7 +6,8 @@
 -- indexes), with its rows carried over (renamed columns keep their values,
 -- a column made NOT NULL takes its default, keys are not reused). A script
 -- that fails half-way changes nothing. What diff cannot derive is refused
--- with the schema's file and line, and nothing on stdout.
+-- with the schema's file and line, and nothing on stdout. keys1/keys2 and
+-- fk1/fk2 (composite foreign keys) are migrated the same way.
 local T = dofile("tests/gen/lib.lua")
 
 local dialect = arg[2] or "sqlite"
@@ -282,6 +283,59 @@ for i, r in ipairs(refusals) do
     T.ok(rc ~= 0, "keys: " .. r[1] .. ": the migration fails", e)
     T.eq(catalog(tables), before_k, "keys: " .. r[1] .. ": nothing changed")
 end
+
+-- === Composite foreign keys (fk1.lua -> fk2.lua) ===
+
+local f1, f2 = "tests/gen/diff/fk1.lua", "tests/gen/diff/fk2.lua"
+local f1_ddl = script("fk1.sql", "ddl " .. d .. f1)
+local f2_ddl = script("fk2.sql", "ddl " .. d .. f2)
+local f_migration = script("fk1-fk2.sql", "diff " .. d .. f1 .. " " .. f2)
+local f_tables = { "shelf", "box", "tag", "crate", "label" }
+
+db.use("fk_fresh")
+rc, o, e = db.apply(f2_ddl)
+T.eq(rc, 0, "fk2 created " .. e)
+local f_want = catalog(f_tables)
+T.ok(f_want:find("tag_shelf_fkey", 1, true) ~= nil or sqlite,
+     "the catalog query sees the composite keys", f_want)
+
+-- fk1 with rows: a box and a label on shelf A/1, a tag on shelf A/2;
+-- extra: more rows.
+local function load_fk1(name, extra)
+    db.load(name, f1_ddl,
+        "INSERT INTO shelf (room, no, name) VALUES ('A', 1, 'top'), "
+        .. "('A', 2, 'low');\n"
+        .. "INSERT INTO box (room, shelf_no) VALUES ('A', 1);\n"
+        .. "INSERT INTO tag (room, shelf_no) VALUES ('A', 2);\n"
+        .. "INSERT INTO crate (room, shelf_no) VALUES ('A', 2);\n"
+        .. "INSERT INTO label (room, shelf_no) VALUES ('A', 1);\n"
+        .. (extra or ""))
+end
+
+load_fk1("fk")
+rc, o, e = db.apply(f_migration)
+T.eq(rc, 0, "fk: the migration applies " .. e)
+T.eq(catalog(f_tables), f_want,
+     "fk: the catalog of a database made from fk2")
+rc = db.sql("INSERT INTO crate (room, shelf_no) VALUES ('A', 9);")
+T.ok(rc ~= 0, "fk: the composite key over retyped columns still refuses "
+     .. "a missing parent")
+rc = db.sql("INSERT INTO tag (room, shelf_no) VALUES ('A', 9);")
+T.ok(rc ~= 0, "fk: the added composite key refuses a missing parent")
+query("fk: the dropped composite key no longer refuses one",
+      "INSERT INTO label (room, shelf_no) VALUES ('A', 9);\n"
+      .. "SELECT count(*) FROM label;", "2\n")
+query("fk: the changed composite key now cascades, over retyped columns",
+      "DELETE FROM shelf WHERE room = 'A' AND no = 1;\n"
+      .. "SELECT count(*) FROM box;", "0\n")
+
+-- A row the added key has no parent for: the whole migration fails.
+load_fk1("fk_refused", "INSERT INTO tag (room, shelf_no) VALUES ('B', 1);")
+local before_f = catalog(f_tables)
+rc, o, e = db.apply(f_migration)
+T.ok(rc ~= 0, "fk: a tag without its shelf: the migration fails", e)
+T.eq(catalog(f_tables), before_f, "fk: a tag without its shelf: nothing "
+     .. "changed")
 
 db.cleanup()
 T.rmrf(out)

@@ -5,7 +5,8 @@
 -- artist (tests/gen/good/composite.lua:16)
 CREATE TABLE IF NOT EXISTS "artist" (
     "id"   INTEGER NOT NULL CONSTRAINT "artist_pkey" PRIMARY KEY AUTOINCREMENT,
-    "name" TEXT NOT NULL
+    "name" TEXT NOT NULL,
+    CONSTRAINT "artist_name_key" UNIQUE ("name")
 );
 
 -- album (tests/gen/good/composite.lua:20)

@@ -15,7 +15,7 @@ return schema "composite" {
     },
     table "artist" {
         serial "id",
-        text   "name" { not_null = true },
+        text   "name" { not_null = true, unique = true },
     },
     table "album" {
         bigint  "artist_id" { not_null = true, references = "artist.id",

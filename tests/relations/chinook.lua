@@ -72,6 +72,16 @@ return schema "chinook" {
         foreign_key { "region", "warehouse_no", references = "warehouse",
                       relation = "home" },
     },
+    table "crate" {
+        doc = "A composite foreign key naming the referenced key in "
+            .. "another order than the key's own.",
+        serial "id",
+        integer "warehouse_no" { not_null = true },
+        text "warehouse_region" { max = 16, not_null = true },
+        foreign_key { "warehouse_no", "warehouse_region",
+                      references = "warehouse", to = { "no", "region" },
+                      relation = "store" },
+    },
     table "customer" {
         serial "id",
         text "code" { max = 16, not_null = true, unique = true },

@@ -805,6 +805,45 @@ static void test_composite_key(void **state)
     ormc_rollback(db);
 }
 
+/* A key whose to = names the parent's key in another order, (no, region):
+ * the loader still sorts the parents by the primary key (region, no), the
+ * order _list_find searches in. */
+static void test_composite_key_in_another_order(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    depot d;
+    seed_depot(db, &d);
+    /* one crate per warehouse: by (no, region) the order would be
+     * (1, north), (1, south), (2, north), not the key's */
+    chinook_crate c[3];
+    for (int i = 0; i < 3; i++) {
+        chinook_crate_init(&c[i]);
+        c[i].warehouse_no = d.w[i].no;
+        c[i].warehouse_region = d.w[i].region;
+        assert_ok(db, chinook_crate_insert(db, &c[i]));
+    }
+    chinook_crate_list cl = {.items = c, .count = 3};
+    chinook_warehouse_list wl;
+    assert_ok(db, chinook_crate_list_load_store(db, &cl, &wl));
+    assert_int_equal(wl.count, 3);
+    assert_string_equal(wl.items[0].city, "Oslo");
+    assert_string_equal(wl.items[1].city, "Bergen");
+    assert_string_equal(wl.items[2].city, "Rome");
+    for (int i = 0; i < 3; i++) {
+        const chinook_warehouse *hit = chinook_warehouse_list_find(
+            &wl, c[i].warehouse_region, c[i].warehouse_no);
+        assert_non_null(hit);
+        assert_string_equal(hit->city, d.w[i].city);
+    }
+    chinook_warehouse_list_free(&wl);
+
+    chinook_warehouse w;
+    assert_ok(db, chinook_crate_store(db, &c[1], &w));
+    assert_string_equal(w.city, "Bergen");
+    chinook_warehouse_free(&w);
+    ormc_rollback(db);
+}
+
 /* === a relation to a unique key that is not the primary key === */
 
 static void test_relation_to_a_unique_key(void **state)
@@ -1103,6 +1142,7 @@ int main(void)
         ORMC_BACKEND_TEST(test_self_relation),
         ORMC_BACKEND_TEST(test_two_relations_to_one_parent),
         ORMC_BACKEND_TEST(test_composite_key),
+        ORMC_BACKEND_TEST(test_composite_key_in_another_order),
         ORMC_BACKEND_TEST(test_relation_to_a_unique_key),
         ORMC_BACKEND_TEST(test_join_table_both_ways),
         ORMC_BACKEND_TEST(test_empty_lists_send_nothing),

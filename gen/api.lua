@@ -259,9 +259,10 @@ local function table_functions(t)
        "int ", "exists",
        { "ormc_db *db", "const " .. p .. "_query *q",
          "bool *exists", out = 3 })
-    fn({ "Delete the rows the query matches (its order and limit are "
-         .. "ignored); *deleted (may be NULL) gets their number. Runs in "
-         .. "the current transaction." },
+    fn({ "Delete the rows the query matches; with an order, a limit or "
+         .. "an offset, only the rows they choose (picked by a subquery on "
+         .. "the primary key). *deleted (may be NULL) gets their number. "
+         .. "Runs in the current transaction." },
        "int ", "delete_where",
        { "ormc_db *db", "const " .. p .. "_query *q",
          "int64_t *deleted", out = 3 })
@@ -314,9 +315,10 @@ function M.schema_functions(m)
                                          args = args, id = id } }
     end
     fn({ "Create the schema's tables and indexes where they do not "
-         .. "exist yet (CREATE ... IF NOT EXISTS, in dependency order). "
-         .. "Returns ORMC_OK or an error; runs in the current "
-         .. "transaction." },
+         .. "exist yet (CREATE ... IF NOT EXISTS, in dependency order), "
+         .. "all or nothing: inside the caller's open transaction as a "
+         .. "savepoint, which commits with it; otherwise in a transaction "
+         .. "of its own, which it commits. Returns ORMC_OK or an error." },
        "int ", "schema_create", { "ormc_db *db" })
     fn({ "Drop the schema's tables, children first. Returns ORMC_OK or "
          .. "an error." },

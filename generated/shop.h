@@ -530,8 +530,9 @@ int shop_customer_exists(ormc_db *db, const shop_customer_query *q,
                          bool *exists /* OUT */);
 
 /*
- * Delete the rows the query matches (its order and limit are ignored); *deleted
- * (may be NULL) gets their number. Runs in the current transaction.
+ * Delete the rows the query matches; with an order, a limit or an offset, only
+ * the rows they choose (picked by a subquery on the primary key). *deleted (may
+ * be NULL) gets their number. Runs in the current transaction.
  */
 int shop_customer_delete_where(ormc_db *db, const shop_customer_query *q,
                                int64_t *deleted /* OUT */);
@@ -823,8 +824,9 @@ int shop_product_exists(ormc_db *db, const shop_product_query *q,
                         bool *exists /* OUT */);
 
 /*
- * Delete the rows the query matches (its order and limit are ignored); *deleted
- * (may be NULL) gets their number. Runs in the current transaction.
+ * Delete the rows the query matches; with an order, a limit or an offset, only
+ * the rows they choose (picked by a subquery on the primary key). *deleted (may
+ * be NULL) gets their number. Runs in the current transaction.
  */
 int shop_product_delete_where(ormc_db *db, const shop_product_query *q,
                               int64_t *deleted /* OUT */);
@@ -1096,8 +1098,9 @@ int shop_order_exists(ormc_db *db, const shop_order_query *q,
                       bool *exists /* OUT */);
 
 /*
- * Delete the rows the query matches (its order and limit are ignored); *deleted
- * (may be NULL) gets their number. Runs in the current transaction.
+ * Delete the rows the query matches; with an order, a limit or an offset, only
+ * the rows they choose (picked by a subquery on the primary key). *deleted (may
+ * be NULL) gets their number. Runs in the current transaction.
  */
 int shop_order_delete_where(ormc_db *db, const shop_order_query *q,
                             int64_t *deleted /* OUT */);
@@ -1407,8 +1410,9 @@ int shop_line_exists(ormc_db *db, const shop_line_query *q,
                      bool *exists /* OUT */);
 
 /*
- * Delete the rows the query matches (its order and limit are ignored); *deleted
- * (may be NULL) gets their number. Runs in the current transaction.
+ * Delete the rows the query matches; with an order, a limit or an offset, only
+ * the rows they choose (picked by a subquery on the primary key). *deleted (may
+ * be NULL) gets their number. Runs in the current transaction.
  */
 int shop_line_delete_where(ormc_db *db, const shop_line_query *q,
                            int64_t *deleted /* OUT */);
@@ -1844,8 +1848,9 @@ void shop_search_products_row_free(shop_search_products_row *row);
 
 /*
  * Create the schema's tables and indexes where they do not exist yet (CREATE
- * ... IF NOT EXISTS, in dependency order). Returns ORMC_OK or an error; runs in
- * the current transaction.
+ * ... IF NOT EXISTS, in dependency order), all or nothing: inside the caller's
+ * open transaction as a savepoint, which commits with it; otherwise in a
+ * transaction of its own, which it commits. Returns ORMC_OK or an error.
  */
 int shop_schema_create(ormc_db *db);
 

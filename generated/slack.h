@@ -571,8 +571,9 @@ int slack_installation_exists(ormc_db *db, const slack_installation_query *q,
                               bool *exists /* OUT */);
 
 /*
- * Delete the rows the query matches (its order and limit are ignored); *deleted
- * (may be NULL) gets their number. Runs in the current transaction.
+ * Delete the rows the query matches; with an order, a limit or an offset, only
+ * the rows they choose (picked by a subquery on the primary key). *deleted (may
+ * be NULL) gets their number. Runs in the current transaction.
  */
 int slack_installation_delete_where(ormc_db *db,
                                     const slack_installation_query *q,
@@ -876,8 +877,9 @@ int slack_bot_exists(ormc_db *db, const slack_bot_query *q,
                      bool *exists /* OUT */);
 
 /*
- * Delete the rows the query matches (its order and limit are ignored); *deleted
- * (may be NULL) gets their number. Runs in the current transaction.
+ * Delete the rows the query matches; with an order, a limit or an offset, only
+ * the rows they choose (picked by a subquery on the primary key). *deleted (may
+ * be NULL) gets their number. Runs in the current transaction.
  */
 int slack_bot_delete_where(ormc_db *db, const slack_bot_query *q,
                            int64_t *deleted /* OUT */);
@@ -987,8 +989,9 @@ void slack_team_bot_counts_row_free(slack_team_bot_counts_row *row);
 
 /*
  * Create the schema's tables and indexes where they do not exist yet (CREATE
- * ... IF NOT EXISTS, in dependency order). Returns ORMC_OK or an error; runs in
- * the current transaction.
+ * ... IF NOT EXISTS, in dependency order), all or nothing: inside the caller's
+ * open transaction as a savepoint, which commits with it; otherwise in a
+ * transaction of its own, which it commits. Returns ORMC_OK or an error.
  */
 int slack_schema_create(ormc_db *db);
 

@@ -312,8 +312,9 @@ int web_session_exists(ormc_db *db, const web_session_query *q,
                        bool *exists /* OUT */);
 
 /*
- * Delete the rows the query matches (its order and limit are ignored); *deleted
- * (may be NULL) gets their number. Runs in the current transaction.
+ * Delete the rows the query matches; with an order, a limit or an offset, only
+ * the rows they choose (picked by a subquery on the primary key). *deleted (may
+ * be NULL) gets their number. Runs in the current transaction.
  */
 int web_session_delete_where(ormc_db *db, const web_session_query *q,
                              int64_t *deleted /* OUT */);
@@ -355,8 +356,9 @@ void web_session_list_sort(web_session_list *list);
 
 /*
  * Create the schema's tables and indexes where they do not exist yet (CREATE
- * ... IF NOT EXISTS, in dependency order). Returns ORMC_OK or an error; runs in
- * the current transaction.
+ * ... IF NOT EXISTS, in dependency order), all or nothing: inside the caller's
+ * open transaction as a savepoint, which commits with it; otherwise in a
+ * transaction of its own, which it commits. Returns ORMC_OK or an error.
  */
 int web_schema_create(ormc_db *db);
 

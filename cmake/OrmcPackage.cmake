@@ -2,7 +2,9 @@
 # with find_package(ormc):
 #
 #   lib/libormc.a, lib/libormc.so*          the runtime
-#   include/ormc.h, include/ormc_generated.h  its headers
+#   include/ormc/ormc.h,                    its headers (and, for code with
+#   include/ormc/ormc_generated.h           only include/ on its path,
+#   include/ormc.h, include/ormc_generated.h  one-line headers including them)
 #   share/ormc/gen/*.lua, share/ormc/bin/ormc   the generator (and
 #   share/ormc/gen/describe.c               its query checker's source)
 #   bin/ormc -> ../share/ormc/bin/ormc      its command line

@@ -10,6 +10,8 @@
 #   share/ormc/gen/*.lua, share/ormc/bin/ormc   the generator (and
 #   share/ormc/gen/describe.c               its query checker's source)
 #   bin/ormc -> ../share/ormc/bin/ormc      its command line
+#   share/doc/ormc/README.md, docs/*.md     the documentation
+#   share/ormc/docs -> ../doc/ormc/docs     where `ormc --help` finds it
 #   lib/cmake/ormc/                         ormcConfig.cmake, the targets
 #                                           ormc::runtime and
 #                                           ormc::runtime_shared, and
@@ -28,6 +30,27 @@ install(CODE "
     set(link \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_BINDIR}/ormc\")
     file(MAKE_DIRECTORY \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_BINDIR}\")
     file(CREATE_LINK \"../${ORMC_INSTALL_DATADIR}/bin/ormc\" \"\${link}\" SYMBOLIC)
+")
+
+# The documentation, laid out as in the source tree so that the README's
+# links hold; and share/ormc/docs, docs/ beside the installed gen/ as in a
+# checkout, where the generator's --help finds it.
+install(FILES "${PROJECT_SOURCE_DIR}/README.md"
+    DESTINATION "${CMAKE_INSTALL_DOCDIR}")
+install(DIRECTORY "${PROJECT_SOURCE_DIR}/docs/"
+    DESTINATION "${CMAKE_INSTALL_DOCDIR}/docs"
+    FILES_MATCHING PATTERN "*.md")
+install(CODE "
+    set(root \"\${CMAKE_INSTALL_PREFIX}\")
+    get_filename_component(from \"${ORMC_INSTALL_DATADIR}\" ABSOLUTE
+        BASE_DIR \"\${root}\")
+    get_filename_component(to \"${CMAKE_INSTALL_DOCDIR}/docs\" ABSOLUTE
+        BASE_DIR \"\${root}\")
+    file(RELATIVE_PATH target \"\${from}\" \"\${to}\")
+    set(link \"\$ENV{DESTDIR}\${from}/docs\")
+    message(STATUS \"Installing: \${link} -> \${target}\")
+    file(CREATE_LINK \"\${target}\" \"\${link}\" SYMBOLIC)
+    list(APPEND CMAKE_INSTALL_MANIFEST_FILES \"\${link}\")
 ")
 
 # ormc.pc, for builds without CMake (the README's "by hand"). Its prefix

@@ -85,7 +85,7 @@ commands:
           ones; with --url and no -o, only that.
   ddl     print one schema's DDL for one dialect.
   diff    print the migration script that takes a database from schema
-          OLD.lua to NEW.lua, as one transaction (docs/migrations.md).
+          OLD.lua to NEW.lua, as one transaction (migrations.md, below).
 
 options:
   -o, --output DIR        output directory (default: .)
@@ -100,6 +100,28 @@ environment:
 exit status: 0 success, 1 check found stale files, 2 bad schema or usage.
 Errors are printed as FILE:LINE: error: MESSAGE.
 ]]
+
+-- The documentation: docs/ beside gen/, in a checkout as in an installed
+-- package (where share/ormc/docs links to the installed pages, see
+-- cmake/OrmcPackage.cmake). For --help: the directory as an absolute path,
+-- symlinks resolved, so that it can be opened from anywhere; nil when it
+-- is not there.
+local function docs_dir()
+    local dir = here .. "/../docs"
+    local f = io.open(dir .. "/migrations.md", "r")
+    if not f then return nil end
+    f:close()
+    local p = io.popen("cd '" .. dir:gsub("'", "'\\''") .. "' && pwd -P")
+    local abs = p and p:read("l")
+    if p then p:close() end
+    return abs ~= "" and abs or nil
+end
+
+local function help_text()
+    local dir = docs_dir() or "docs/ in ormc's source (not found here)"
+    return USAGE .. format("\ndocumentation: %s\n  generator.md (schemas "
+        .. "and this command), migrations.md (diff)\n", dir)
+end
 
 local function usage_error(msg)
     stderr:write("ormc: ", msg, "\n", "Try 'ormc --help'.\n")
@@ -452,7 +474,7 @@ local function main(args)
         stderr:write(USAGE)
         return 2
     elseif cmd == "-h" or cmd == "--help" or cmd == "help" then
-        stdout:write(USAGE)
+        stdout:write(help_text())
         return 0
     elseif cmd == "-V" or cmd == "--version" or cmd == "version" then
         stdout:write("ormc ", VERSION, "\n")

@@ -112,6 +112,11 @@ T.eq(T.must(T.ormc .. " ddl --dialect=postgres schema/shop.lua"),
 -- Help, version, usage errors.
 local out = T.must(T.ormc .. " --help")
 T.ok(out:find("usage: ormc gen", 1, true) ~= nil, "--help")
+-- ... and names the documentation where it is (an installed package's is
+-- checked by the test package_install).
+local docs = out:match("\ndocumentation: ([^\n]*)\n")
+T.ok(docs ~= nil and T.read(docs .. "/migrations.md") ~= nil,
+     "--help names a directory holding migrations.md: " .. tostring(docs))
 T.eq(T.must(T.ormc .. " --version"), "ormc 0.1.0\n", "--version")
 T.eq(T.must("bin/ormc --version"), "ormc 0.1.0\n", "bin/ormc --version")
 local usage = {

@@ -2,6 +2,10 @@
 #include <stdio.h>
 #include <string.h>
 
+/* The runtime's header as an application spells it: found in include/ormc/
+ * with the package's flags, and through include/ormc.h without them. */
+#include <ormc.h>
+
 #include "notes.h"
 
 int main(void)

@@ -198,6 +198,11 @@ static bool reset_session(ormc_pool *p, ormc_db *db)
         (ormc__exec_control(db, RESET_SQL, false, NULL) != ORMC_OK ||
          !ormc__session_idle(db)))
         return false;
+    /* RESET ALL and SET SESSION AUTHORIZATION DEFAULT have undone what the
+     * on_connect hook set (a role, a setting): the next user must get the
+     * connection as the hook leaves it, so it runs again */
+    if (db->backend == ORMC_POSTGRES && ormc__session_on_connect(db) != ORMC_OK)
+        return false;
     ormc__clear_error(db);
     return !db->broken;
 }

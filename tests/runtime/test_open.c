@@ -43,8 +43,8 @@ static const char *url_with(const char *params)
     if (strncmp(base, "sqlite:", 7) != 0)
         snprintf(url, sizeof url, "%s %s", base, params);
     else
-        snprintf(url, sizeof url, "%s%s%s", base,
-                 strchr(base, '?') ? "&" : "?", params);
+        snprintf(url, sizeof url, "%s%s%s", base, strchr(base, '?') ? "&" : "?",
+                 params);
     return url;
 }
 
@@ -72,8 +72,7 @@ static void test_sqlite_pragmas_in_default_mode(void **state)
      * comes first, and SQLite refuses them inside a transaction */
     assert_int_equal(ormc_exec(base, "SELECT 1", NULL, 0, NULL), ORMC_OK);
     assert_int_not_equal(
-        ormc_exec(base, "PRAGMA synchronous = NORMAL", NULL, 0, NULL),
-        ORMC_OK);
+        ormc_exec(base, "PRAGMA synchronous = NORMAL", NULL, 0, NULL), ORMC_OK);
     assert_ok(base, ormc_rollback(base));
 
     ormc_db *db;
@@ -148,8 +147,8 @@ static void test_sqlite_settings_errors(void **state)
          * in ormc_options (shared by both backends) they are ignored */
         expect_open_error(url_with("journal_mode=wal"), NULL, ORMC_INVALID,
                           "URL parameter journal_mode is an SQLite setting");
-        expect_open_error(url_with("pragma.cache_size=1"), NULL,
-                          ORMC_INVALID, "URL parameter pragma.cache_size");
+        expect_open_error(url_with("pragma.cache_size=1"), NULL, ORMC_INVALID,
+                          "URL parameter pragma.cache_size");
         ormc_options o = ORMC_OPTIONS_INIT;
         o.journal_mode = "wal";
         o.pragmas = "cache_size=1";
@@ -195,10 +194,10 @@ static void test_sqlite_settings_errors(void **state)
 
 typedef struct hook_state {
     int calls;
-    int fail;       /* 1: fail with a statement's error; 2: return
-                       ORMC_ERROR without one; 3: leave a transaction open */
+    int fail;              /* 1: fail with a statement's error; 2: return
+                              ORMC_ERROR without one; 3: leave a transaction open */
     ormc_tx_state tx_seen; /* the state after the hook's statement */
-    bool sqlite_wal; /* run PRAGMA journal_mode = wal (SQLite, a file) */
+    bool sqlite_wal;       /* run PRAGMA journal_mode = wal (SQLite, a file) */
 } hook_state;
 
 static int on_connect(ormc_db *db, void *ctx)
@@ -282,8 +281,7 @@ static void test_on_connect_hook(void **state)
 
     /* a reconnect runs it again, before the statement that reconnected */
     kill_session(db);
-    assert_int_equal(ormc_exec(db, "SELECT 1", NULL, 0, NULL),
-                     ORMC_CONNECTION);
+    assert_int_equal(ormc_exec(db, "SELECT 1", NULL, 0, NULL), ORMC_CONNECTION);
     assert_int_equal(query_int(db, "SELECT 2"), 2);
     assert_int_equal(h.calls, 2);
     expect_hooked(db, &h);
@@ -293,11 +291,9 @@ static void test_on_connect_hook(void **state)
     /* a hook failing on reconnect fails the call, and the next call tries
      * a new connection (running the hook again) */
     kill_session(db);
-    assert_int_equal(ormc_exec(db, "SELECT 1", NULL, 0, NULL),
-                     ORMC_CONNECTION);
+    assert_int_equal(ormc_exec(db, "SELECT 1", NULL, 0, NULL), ORMC_CONNECTION);
     h.fail = 1;
-    assert_int_equal(ormc_exec(db, "SELECT 3", NULL, 0, NULL),
-                     ORMC_CONNECTION);
+    assert_int_equal(ormc_exec(db, "SELECT 3", NULL, 0, NULL), ORMC_CONNECTION);
     assert_int_equal(h.calls, 3);
     assert_non_null(strstr(ormc_errmsg(db), "on_connect hook failed: "));
     assert_non_null(strstr(ormc_errmsg(db), "no_such_table"));
@@ -321,8 +317,7 @@ static void test_on_connect_failure_at_open(void **state)
 
     h.fail = 1;
     ormc_db *db = NULL;
-    assert_int_equal(ormc_open_with(ormc_test_url(), &o, &db),
-                     ORMC_CONNECTION);
+    assert_int_equal(ormc_open_with(ormc_test_url(), &o, &db), ORMC_CONNECTION);
     assert_non_null(db);
     assert_non_null(strstr(ormc_errmsg(db), "on_connect hook failed: "));
     assert_non_null(strstr(ormc_errmsg(db), "no_such_table"));
@@ -373,6 +368,13 @@ static void test_on_connect_pool(void **state)
         assert_int_equal(h.calls, 3);
         expect_hooked(b, &h);
     }
+    /* the pool's reset on release (RESET ALL on PostgreSQL) undoes what
+     * the hook set: it runs again, and the next user gets it set */
+    int before = h.calls;
+    assert_int_equal(ormc_pool_release(pool, a), ORMC_OK);
+    assert_int_equal(h.calls, before + (pg ? 1 : 0));
+    assert_int_equal(ormc_pool_acquire(pool, 0, &a), ORMC_OK);
+    expect_hooked(a, &h);
     ormc_pool_release(pool, a);
     ormc_pool_release(pool, b);
 

@@ -175,10 +175,10 @@ typedef enum ormc_isolation {
  * not wrapped in the implicit BEGIN, so it may run what SQLite or
  * PostgreSQL refuse inside one (PRAGMA journal_mode, SET ROLE, LOAD ...).
  * It may begin and commit a transaction of its own, but must leave none
- * open. Return ORMC_OK to accept the connection; anything else (and a
- * transaction left open) fails it: the connection is closed, never used,
- * and the call that was making it (ormc_open, the statement that
- * reconnected, ormc_pool_acquire) returns ORMC_CONNECTION with the message
+ * open, and must not close db. Return ORMC_OK to accept the connection;
+ * anything else (and a transaction left open) fails it: the connection is
+ * closed, never used, and the call that was making it (ormc_open, the statement
+ * that reconnected, ormc_pool_acquire) returns ORMC_CONNECTION with the message
  * "on_connect hook failed: ..." and the SQLSTATE of the hook's last error.
  * The next call on the handle tries again with a new connection. ctx is
  * ormc_options.on_connect_ctx, borrowed for as long as the connection (or

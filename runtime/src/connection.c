@@ -48,9 +48,11 @@ int ormc_open_with(const char *url, const ormc_options *opts, ormc_db **out)
         db->broken = true;
         return rc;
     }
-    db->ever_connected = true;
+    /* a connection the hook refused was never handed out: making the
+     * next one is not a reconnect */
     if ((rc = ormc__session_on_connect(db)) != ORMC_OK)
         return rc;
+    db->ever_connected = true;
     ormc__clear_error(db);
     return ORMC_OK;
 }

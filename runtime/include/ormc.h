@@ -170,9 +170,10 @@ typedef enum ormc_isolation {
 /*
  * The on-connect hook (ormc_options.on_connect): called on every connection
  * ormc makes, at ormc_open, after each automatic reconnect, and for every
- * connection a pool opens, after ormc's own settings and before any other
- * statement. It runs outside any transaction: the statements it sends are
- * not wrapped in the implicit BEGIN, so it may run what SQLite or
+ * connection a pool opens (on PostgreSQL again after the pool's reset on
+ * release, whose RESET ALL undoes it), after ormc's own settings and
+ * before any other statement. It runs outside any transaction: the statements
+ * it sends are not wrapped in the implicit BEGIN, so it may run what SQLite or
  * PostgreSQL refuse inside one (PRAGMA journal_mode, SET ROLE, LOAD ...).
  * It may begin and commit a transaction of its own, but must leave none
  * open, and must not close db. Return ORMC_OK to accept the connection;
@@ -233,7 +234,8 @@ typedef struct ormc_options {
  * that ormc_errmsg(*db) tells why (it must be closed too), else NULL.
  * Returns ORMC_OK, ORMC_INVALID (bad URL or option), ORMC_CONNECTION (no
  * server, or the server refused: ormc_sqlstate gives its SQLSTATE, e.g.
- * 28P01 for a wrong password, 08001 when no server answered), ORMC_BUSY
+ * 28P01 for a wrong password, 08001 when no server answered; or the
+ * on_connect hook refused the connection), ORMC_BUSY
  * (SQLite: the file is locked), ORMC_ERROR (SQLite: the file is not a
  * database, or a damaged one: XX001; opening it again cannot help),
  * ORMC_NOMEM.

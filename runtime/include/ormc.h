@@ -168,6 +168,26 @@ typedef enum ormc_isolation {
 } ormc_isolation;
 
 /*
+ * The on-connect hook (ormc_options.on_connect): called on every connection
+ * ormc makes, at ormc_open, after each automatic reconnect, and for every
+ * connection a pool opens (on PostgreSQL again after the pool's reset on
+ * release, whose RESET ALL undoes it), after ormc's own settings and
+ * before any other statement. It runs outside any transaction: the statements
+ * it sends are not wrapped in the implicit BEGIN, so it may run what SQLite or
+ * PostgreSQL refuse inside one (PRAGMA journal_mode, SET ROLE, LOAD ...).
+ * It may begin and commit a transaction of its own, but must leave none
+ * open, and must not close db. Return ORMC_OK to accept the connection;
+ * anything else (and a transaction left open) fails it: the connection is
+ * closed, never used, and the call that was making it (ormc_open, the statement
+ * that reconnected, ormc_pool_acquire) returns ORMC_CONNECTION with the message
+ * "on_connect hook failed: ..." and the SQLSTATE of the hook's last error.
+ * The next call on the handle tries again with a new connection. ctx is
+ * ormc_options.on_connect_ctx, borrowed for as long as the connection (or
+ * the pool) lives.
+ */
+typedef int (*ormc_connect_fn)(ormc_db *db, void *ctx);
+
+/*
  * Options of ormc's own. Each may also be given as a URL parameter
  * (`?autocommit=on&busy_timeout=5000`), which ormc strips before the driver
  * sees the URL. A field left at its ORMC_OPTIONS_INIT value defers to the URL
@@ -185,22 +205,37 @@ typedef struct ormc_options {
     int idle_in_transaction_timeout_ms; /* PostgreSQL; 0 none, -1 unset */
     ormc_isolation default_isolation;   /* default: the server's */
     const char *application_name;       /* PostgreSQL; NULL = unset */
+    /* SQLite settings run when each connection opens, before any other
+     * statement and outside any transaction (URL parameters journal_mode=,
+     * synchronous=, pragma.NAME=VALUE); ignored by PostgreSQL. Copied at
+     * open. */
+    const char *journal_mode;   /* delete, truncate, persist, memory, wal,
+                                   off; NULL = the URL's, else SQLite's */
+    const char *synchronous;    /* off, normal, full, extra; NULL = unset */
+    const char *pragmas;        /* more, "NAME=VALUE;NAME=VALUE", run after
+                                   the URL's pragma.NAME ones; NULL = none */
+    ormc_connect_fn on_connect; /* see ormc_connect_fn; NULL = none */
+    void *on_connect_ctx;       /* passed to on_connect */
 } ormc_options;
 
 /* clang-format off */
 #define ORMC_OPTIONS_INIT                                                      \
-    { -1, -1, -1, -1, -1, -1, -1, -1, ORMC_ISOLATION_DEFAULT, NULL }
+    { -1, -1, -1, -1, -1, -1, -1, -1, ORMC_ISOLATION_DEFAULT, NULL,            \
+      NULL, NULL, NULL, NULL, NULL }
 /* clang-format on */
 
 /*
  * Open a connection. url is `sqlite:PATH`, `sqlite::memory:`,
  * `postgres://...`, `postgresql://...` or a libpq keyword string
- * (`host=... dbname=...`). On success *db is a new handle, closed with
+ * (`host=... dbname=...`). A NULL url is read from the environment:
+ * ORMC_URL, else DATABASE_URL (ORMC_INVALID when neither is set or both
+ * are empty). On success *db is a new handle, closed with
  * ormc_close. On failure *db is still set when a handle could be made, so
  * that ormc_errmsg(*db) tells why (it must be closed too), else NULL.
  * Returns ORMC_OK, ORMC_INVALID (bad URL or option), ORMC_CONNECTION (no
  * server, or the server refused: ormc_sqlstate gives its SQLSTATE, e.g.
- * 28P01 for a wrong password, 08001 when no server answered), ORMC_BUSY
+ * 28P01 for a wrong password, 08001 when no server answered; or the
+ * on_connect hook refused the connection), ORMC_BUSY
  * (SQLite: the file is locked), ORMC_ERROR (SQLite: the file is not a
  * database, or a damaged one: XX001; opening it again cannot help),
  * ORMC_NOMEM.
@@ -521,10 +556,12 @@ typedef struct ormc_pool_options {
 /*
  * Create a pool for url (as ormc_open_with takes it) and open its first
  * connection, so that a bad URL or an unreachable server is told at once.
- * opts may be NULL for the defaults; it is copied (application_name too).
- * On success *pool is set; close it with ormc_pool_close. On failure
- * *pool is NULL and ormc_pool_errmsg() tells why. Returns ORMC_OK,
- * ORMC_INVALID (bad URL or option), ORMC_CONNECTION, ORMC_NOMEM.
+ * A NULL url is read from the environment as ormc_open does. opts may be
+ * NULL for the defaults; it is copied (its strings too; on_connect_ctx is
+ * borrowed until ormc_pool_close). On success *pool is set; close it with
+ * ormc_pool_close. On failure *pool is NULL and ormc_pool_errmsg() tells why.
+ * Returns ORMC_OK, ORMC_INVALID (bad URL or option), ORMC_CONNECTION,
+ * ORMC_NOMEM.
  */
 int ormc_pool_open(const char *url, const ormc_pool_options *opts,
                    ormc_pool **pool /* OUT */);

@@ -48,9 +48,50 @@ int ormc_open_with(const char *url, const ormc_options *opts, ormc_db **out)
         db->broken = true;
         return rc;
     }
+    /* a connection the hook refused was never handed out: making the
+     * next one is not a reconnect */
+    if ((rc = ormc__session_on_connect(db)) != ORMC_OK)
+        return rc;
     db->ever_connected = true;
     ormc__clear_error(db);
     return ORMC_OK;
+}
+
+int ormc__session_on_connect(ormc_db *db)
+{
+    if (!db->cfg.on_connect)
+        return ORMC_OK;
+    /* outside any transaction: the hook's statements get no implicit
+     * BEGIN (tx.c), and a connection lost under it is not made again
+     * (stmt.c), which would run the hook inside itself */
+    db->in_on_connect = true;
+    int rc = db->cfg.on_connect(db, db->cfg.on_connect_ctx);
+    db->in_on_connect = false;
+    bool left_open = rc == ORMC_OK && db->tx_depth > 0;
+    if (rc == ORMC_OK && !left_open)
+        return ORMC_OK;
+    /* never hand out a connection the hook did not finish setting up:
+     * close it; the next call on the handle makes a new one */
+    ormc__saved_error why;
+    ormc__error_save(db, &why);
+    db->tx_depth = 0;
+    db->tx_implicit = false;
+    db->tx_failed = false;
+    db->tx_query_only = false;
+    ormc__stmt_cache_clear(db, false);
+    db->vt->disconnect(db);
+    db->broken = true;
+    if (left_open)
+        return ormc__error(db, ORMC_CONNECTION, "25000", NULL,
+                           "on_connect hook failed: it left a transaction "
+                           "open");
+    if (why.status != ORMC_OK && why.msg[0])
+        return ormc__error(db, ORMC_CONNECTION,
+                           why.sqlstate[0] ? why.sqlstate : NULL, NULL,
+                           "on_connect hook failed: %s", why.msg);
+    return ormc__error(db, ORMC_CONNECTION, NULL, NULL,
+                       "on_connect hook failed: it returned %s",
+                       ormc_strstatus(rc));
 }
 
 /* Zero a string before freeing it (volatile: the stores must happen). */

@@ -46,10 +46,19 @@ typedef struct ormc__config {
     int idle_in_transaction_timeout_ms; /* 0: none */
     ormc_isolation default_isolation;
     char *application_name; /* owned; NULL = unset */
+    /* SQLite: the PRAGMA statements the URL and the options ask for, in
+     * the order they run at connect (owned; NULL = none), and the
+     * journal_mode among them, which SQLite may decline without an error
+     * and is therefore checked ("" = none asked) */
+    char *pragma_script;
+    char journal_mode[16];
+    ormc_connect_fn on_connect; /* NULL = none */
+    void *on_connect_ctx;
 } ormc__config;
 
 /*
- * Split url into the backend, the driver's target (the SQLite filename or
+ * Split url (NULL: ORMC_URL, else DATABASE_URL from the environment) into
+ * the backend, the driver's target (the SQLite filename or
  * URI, the libpq connection string with ormc's parameters removed: owned,
  * *target), the password it carries (owned, *secret, NULL when none) and
  * the resolved configuration. On ORMC_INVALID, errbuf says why (without the
@@ -59,6 +68,11 @@ int ormc__url_parse(const char *url, const ormc_options *opts,
                     ormc_backend *backend, char **target, char **secret,
                     ormc__config *cfg, char *errbuf, size_t errsize);
 void ormc__config_free(ormc__config *cfg);
+
+/* The URL in the environment, ORMC_URL else DATABASE_URL (an empty one
+ * counts as unset), and *name the variable's (name may be NULL); NULL when
+ * neither is set. Borrowed from the environment. */
+const char *ormc__url_from_env(const char **name);
 
 /* === in sqltext.c === */
 
@@ -188,6 +202,8 @@ struct ormc_db {
     uint64_t tx_seq;           /* counts outermost transactions begun: tells one
                                   transaction from the next at the same depth */
     bool tx_query_only;        /* SQLite: PRAGMA query_only set for read-only */
+    bool in_on_connect;        /* the on_connect hook is running: no implicit
+                                  BEGIN, no reconnect (connection.c) */
 
     /* last error */
     int err_status;

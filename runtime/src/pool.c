@@ -75,6 +75,7 @@ struct ormc_pool {
     /* configuration, read-only after open */
     char *url;      /* owned; may hold a password (wiped on free) */
     char *app_name; /* owned copy of conn.application_name */
+    char *journal_mode, *synchronous, *pragmas; /* owned copies of conn's */
     ormc_options conn;
     int size, max_overflow, timeout_ms, health, health_idle_ms;
     int64_t lifetime_ns; /* 0: never */
@@ -131,9 +132,19 @@ static void pool_free(ormc_pool *p)
         free(p->url);
     }
     free(p->app_name);
+    free(p->journal_mode);
+    free(p->synchronous);
+    free(p->pragmas);
     free(p->slots);
     free(p->idle);
     free(p);
+}
+
+/* *dst = a copy of src (NULL stays NULL); false when out of memory. */
+static bool copy_str(const char *src, char **dst)
+{
+    *dst = src ? strdup(src) : NULL;
+    return !src || *dst;
 }
 
 /* Open a connection for slot s (outside the lock). */
@@ -187,6 +198,11 @@ static bool reset_session(ormc_pool *p, ormc_db *db)
         (ormc__exec_control(db, RESET_SQL, false, NULL) != ORMC_OK ||
          !ormc__session_idle(db)))
         return false;
+    /* RESET ALL and SET SESSION AUTHORIZATION DEFAULT have undone what the
+     * on_connect hook set (a role, a setting): the next user must get the
+     * connection as the hook leaves it, so it runs again */
+    if (db->backend == ORMC_POSTGRES && ormc__session_on_connect(db) != ORMC_OK)
+        return false;
     ormc__clear_error(db);
     return !db->broken;
 }
@@ -198,8 +214,11 @@ int ormc_pool_open(const char *url, const ormc_pool_options *opts,
         return pool_error(ORMC_INVALID, "ormc_pool_open: pool is NULL");
     *out = NULL;
     tl_errmsg[0] = '\0';
-    if (!url)
-        return pool_error(ORMC_INVALID, "ormc_pool_open: no URL given");
+    if (!url && !(url = ormc__url_from_env(NULL)))
+        return pool_error(ORMC_INVALID,
+                          "ormc_pool_open: no URL given, and neither "
+                          "ORMC_URL nor DATABASE_URL is set in the "
+                          "environment");
     ormc_pool_options o = ORMC_POOL_OPTIONS_INIT;
     if (opts)
         o = *opts;
@@ -223,9 +242,14 @@ int ormc_pool_open(const char *url, const ormc_pool_options *opts,
     p->health_idle_ms = opt(o.health_check_idle_ms, DEFAULT_HEALTH_IDLE_MS);
     p->conn = o.conn;
     p->url = strdup(url);
-    if (o.conn.application_name)
-        p->app_name = strdup(o.conn.application_name);
+    bool copied = copy_str(o.conn.application_name, &p->app_name) &&
+                  copy_str(o.conn.journal_mode, &p->journal_mode) &&
+                  copy_str(o.conn.synchronous, &p->synchronous) &&
+                  copy_str(o.conn.pragmas, &p->pragmas);
     p->conn.application_name = p->app_name;
+    p->conn.journal_mode = p->journal_mode;
+    p->conn.synchronous = p->synchronous;
+    p->conn.pragmas = p->pragmas;
     p->slots = calloc((size_t)p->n_slots, sizeof *p->slots);
     p->idle = calloc((size_t)p->n_slots, sizeof *p->idle);
 
@@ -237,14 +261,16 @@ int ormc_pool_open(const char *url, const ormc_pool_options *opts,
         pthread_condattr_destroy(&ca);
     }
     mu_ok = pthread_mutex_init(&p->mu, NULL) == 0;
-    if (!p->url || !p->slots || !p->idle ||
-        (o.conn.application_name && !p->app_name) || !cv_ok || !mu_ok) {
+    if (!p->url || !p->slots || !p->idle || !copied || !cv_ok || !mu_ok) {
         if (cv_ok)
             pthread_cond_destroy(&p->cv);
         if (mu_ok)
             pthread_mutex_destroy(&p->mu);
         free(p->url);
         free(p->app_name);
+        free(p->journal_mode);
+        free(p->synchronous);
+        free(p->pragmas);
         free(p->slots);
         free(p->idle);
         free(p);

@@ -128,7 +128,8 @@ int ormc__exec_copy(ormc_db *db, const char *sql, const ormc_table *t,
                     int64_t *changes);
 
 /* Make sure a live connection exists before sending: reconnect when it was
- * lost and no transaction is open; ORMC_CONNECTION when lost inside one. */
+ * lost and no transaction is open (and run the on_connect hook again);
+ * ORMC_CONNECTION when lost inside one, or while the hook runs. */
 int ormc__ensure_connected(ormc_db *db);
 
 /* === in tx.c === */
@@ -192,5 +193,12 @@ bool ormc__session_idle(ormc_db *db);
  * statement). On failure the connection is marked broken, so that no
  * statement ever runs in the wrong schema. ORMC_OK when nothing is kept. */
 int ormc__session_restore(ormc_db *db);
+
+/* After a connection is made (ormc_open, a reconnect, so a pool's too):
+ * run the on_connect hook, outside any transaction. When it fails (or
+ * leaves a transaction open) the connection is closed and marked broken,
+ * and ORMC_CONNECTION is recorded ("on_connect hook failed: ..."). ORMC_OK
+ * when there is no hook. */
+int ormc__session_on_connect(ormc_db *db);
 
 #endif /* ORMC_SESSION_H */

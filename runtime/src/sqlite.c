@@ -186,6 +186,56 @@ static int sq_error(ormc_db *db, int rc)
     return ormc__error(db, status, state, cons[0] ? cons : NULL, "%s", msg);
 }
 
+/* sqlite3_exec's callback: the mode PRAGMA journal_mode answers with. */
+static int journal_mode_cb(void *out, int n, char **vals, char **names)
+{
+    for (int i = 0; i < n; i++)
+        if (names[i] && vals[i] && strcmp(names[i], "journal_mode") == 0)
+            snprintf((char *)out, 16, "%s", vals[i]);
+    return 0;
+}
+
+/*
+ * SQLite ignores a pragma it does not know: check each name of the
+ * configured script (url.c writes it as "PRAGMA name = value;" with values
+ * bare or quoted as SQL strings) against pragma_pragma_list, so that a typo
+ * is an error rather than a setting silently not made. A build without
+ * that table (SQLITE_OMIT_INTROSPECTION_PRAGMAS) is not checked.
+ */
+static int check_pragma_names(ormc_db *db, sqlite3 *c, const char *script)
+{
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(c, "SELECT 1 FROM pragma_pragma_list WHERE name = ?",
+                           -1, &q, NULL) != SQLITE_OK)
+        return ORMC_OK;
+    int rc = ORMC_OK;
+    const char *p = script;
+    while (rc == ORMC_OK && strncmp(p, "PRAGMA ", 7) == 0) {
+        p += 7;
+        size_t n = strcspn(p, " ");
+        sqlite3_reset(q);
+        sqlite3_bind_text(q, 1, p, (int)n, SQLITE_STATIC);
+        if (sqlite3_step(q) != SQLITE_ROW)
+            rc = ormc__error(db, ORMC_INVALID, NULL, NULL,
+                             "unknown SQLite pragma \"%.*s\" (URL parameter "
+                             "pragma.%.*s or ormc_options.pragmas)",
+                             (int)n, p, (int)n, p);
+        p += n + 3; /* " = " */
+        if (*p == '\'') {
+            /* a quoted value: '' is a quote inside it */
+            for (p++; *p && !(p[0] == '\'' && p[1] != '\''); p++)
+                if (p[0] == '\'')
+                    p++;
+            p++;
+        } else {
+            p += strcspn(p, ";");
+        }
+        p++; /* ; */
+    }
+    sqlite3_finalize(q);
+    return rc;
+}
+
 static int sq_connect(ormc_db *db)
 {
     sqlite3 *c = NULL;
@@ -204,14 +254,43 @@ static int sq_connect(ormc_db *db)
     sqlite3_extended_result_codes(c, 1);
     sqlite3_busy_timeout(c, db->cfg.busy_timeout_ms);
     db->conn = c;
-    /* sqlite3_open_v2 reads nothing: PRAGMA schema_version reads the
-     * file's header, so that a file that is not a database (or is damaged)
-     * is refused here, once, rather than by every statement after */
-    rc = sqlite3_exec(c,
-                      "PRAGMA foreign_keys = ON;"
-                      "PRAGMA case_sensitive_like = ON;"
-                      "PRAGMA schema_version",
-                      NULL, NULL, NULL);
+    const char *user = db->cfg.pragma_script;
+    if (user && check_pragma_names(db, c, user) != ORMC_OK) {
+        sqlite3_close(c);
+        db->conn = NULL;
+        return ORMC_INVALID;
+    }
+    /* ormc's settings, then the URL's and the options' (which may change
+     * them), all before any transaction: journal_mode and synchronous
+     * cannot change inside one. sqlite3_open_v2 reads nothing: PRAGMA
+     * schema_version reads the file's header, so that a file that is not
+     * a database (or is damaged) is refused here, once, rather than by
+     * every statement after. A key pragma (SQLCipher) runs before it. */
+    char script[4096];
+    if (snprintf(script, sizeof script,
+                 "PRAGMA foreign_keys = ON;"
+                 "PRAGMA case_sensitive_like = ON;%s"
+                 "PRAGMA schema_version",
+                 user ? user : "") >= (int)sizeof script) {
+        sqlite3_close(c);
+        db->conn = NULL;
+        return ormc__error(db, ORMC_INVALID, NULL, NULL,
+                           "the SQLite pragmas asked for are too long");
+    }
+    char mode[16] = "";
+    rc = sqlite3_exec(c, script, journal_mode_cb, mode, NULL);
+    if (rc == SQLITE_OK && db->cfg.journal_mode[0] &&
+        sqlite3_stricmp(mode, db->cfg.journal_mode) != 0) {
+        /* SQLite declines some modes without an error (an in-memory
+         * database has no WAL) */
+        ormc__error(db, ORMC_INVALID, NULL, NULL,
+                    "SQLite did not set journal_mode %s: the database "
+                    "stays in journal_mode %s",
+                    db->cfg.journal_mode, mode[0] ? mode : "(unknown)");
+        sqlite3_close(c);
+        db->conn = NULL;
+        return ORMC_INVALID;
+    }
     if (rc != SQLITE_OK) {
         char msg[256], file[256];
         const char *name = sqlite3_db_filename(c, "main");

@@ -389,6 +389,10 @@ int ormc__ensure_connected(ormc_db *db)
 {
     if (!db->broken && db->conn)
         return ORMC_OK;
+    if (db->in_on_connect)
+        return ormc__error(db, ORMC_CONNECTION, "08003", NULL,
+                           "the connection was lost while the on_connect "
+                           "hook ran");
     if (db->tx_depth > 0)
         return ormc__error(db, ORMC_CONNECTION, "08003", NULL,
                            "the connection was lost inside a transaction; "
@@ -404,8 +408,11 @@ int ormc__ensure_connected(ormc_db *db)
     if (db->ever_connected)
         db->stats.reconnects++;
     db->ever_connected = true;
-    /* what SET made of the session is gone with it: set it again */
-    return ormc__session_restore(db);
+    /* what SET made of the session is gone with it: set it again, then
+     * let the application's hook set up its part */
+    if ((rc = ormc__session_restore(db)) != ORMC_OK)
+        return rc;
+    return ormc__session_on_connect(db);
 }
 
 /* The statement is over: a result or an error. */

@@ -86,7 +86,8 @@ int ormc__tx_before_statement(ormc_db *db)
                            "current transaction is aborted, commands "
                            "ignored until end of transaction block (roll "
                            "back first)");
-    if (db->tx_depth == 0 && !db->cfg.autocommit)
+    /* the on_connect hook runs outside any transaction (connection.c) */
+    if (db->tx_depth == 0 && !db->cfg.autocommit && !db->in_on_connect)
         return send_begin(db, ORMC_ISOLATION_DEFAULT, false, true, false);
     return ORMC_OK;
 }

@@ -7,8 +7,9 @@
  *
  * ormc's own parameters (autocommit, busy_timeout, prepare,
  * stmt_cache_size, statement_timeout, lock_timeout,
- * idle_in_transaction_timeout, isolation) are taken out of the URL before
- * the driver sees it. A field of ormc_options that is not -1 wins over the
+ * idle_in_transaction_timeout, isolation, and SQLite's journal_mode,
+ * synchronous and pragma.NAME) are taken out of the URL before the driver
+ * sees it. A field of ormc_options that is not -1 wins over the
  * URL. Messages never repeat the URL: it may carry a password.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -23,18 +24,21 @@
 
 #include "ormc_int.h"
 
-/* The URL's values of ormc's options, -1 / ISOLATION_DEFAULT when absent. */
-typedef struct url_opts {
-    int autocommit, busy_timeout_ms, prepare, stmt_cache_size;
-    int statement_timeout_ms, lock_timeout_ms, idle_ms;
-    int isolation; /* -1 absent */
-} url_opts;
-
 typedef struct buf {
     char *p;
     size_t len, cap;
     bool oom;
 } buf;
+
+/* The URL's values of ormc's options, -1 / ISOLATION_DEFAULT when absent. */
+typedef struct url_opts {
+    int autocommit, busy_timeout_ms, prepare, stmt_cache_size;
+    int statement_timeout_ms, lock_timeout_ms, idle_ms;
+    int isolation;        /* -1 absent */
+    ormc_backend backend; /* whose URL: the SQLite settings are SQLite's */
+    char journal_mode[16], synchronous[8]; /* "" absent */
+    buf pragmas; /* the pragma.NAME ones, as PRAGMA statements */
+} url_opts;
 
 static void buf_add(buf *b, const char *s, size_t n)
 {
@@ -129,6 +133,124 @@ static int parse_isolation(const char *v)
     return -1;
 }
 
+/* The values SQLite takes for journal_mode and synchronous (any case). */
+static const char *const journal_modes[] = {
+    "delete", "truncate", "persist", "memory", "wal", "off", NULL};
+#define JOURNAL_MODES "delete, truncate, persist, memory, wal or off"
+static const char *const sync_levels[] = {"off", "normal", "full", "extra", "0",
+                                          "1",   "2",      "3",    NULL};
+#define SYNC_LEVELS "off, normal, full, extra or 0 to 3"
+
+/* If v is one of allowed (in any case), its lower-case form into out. */
+static bool pick(const char *v, const char *const *allowed, char *out,
+                 size_t size)
+{
+    char low[16];
+    size_t n = strlen(v);
+    if (n == 0 || n >= sizeof low)
+        return false;
+    for (size_t i = 0; i <= n; i++)
+        low[i] = (char)tolower((unsigned char)v[i]);
+    for (size_t i = 0; allowed[i]; i++) {
+        if (strcmp(low, allowed[i]) == 0) {
+            snprintf(out, size, "%s", low);
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A pragma's name: a letter or _, then letters, digits and _. */
+static bool is_pragma_name(const char *s)
+{
+    if (!isalpha((unsigned char)*s) && *s != '_')
+        return false;
+    for (; *s; s++)
+        if (!isalnum((unsigned char)*s) && *s != '_')
+            return false;
+    return true;
+}
+
+/*
+ * Append "PRAGMA name = value;" to b. A value of letters, digits and _
+ * (optionally after a minus sign) goes in as it is, a keyword or a number;
+ * any other is quoted as an SQL string, so that no value can end the
+ * statement and start another.
+ */
+static void add_pragma(buf *b, const char *name, const char *value)
+{
+    const char *v = value + (*value == '-');
+    bool bare = *v != '\0';
+    for (; *v; v++)
+        if (!isalnum((unsigned char)*v) && *v != '_')
+            bare = false;
+    buf_str(b, "PRAGMA ");
+    buf_str(b, name);
+    buf_str(b, " = ");
+    if (bare) {
+        buf_str(b, value);
+    } else {
+        buf_add(b, "'", 1);
+        for (v = value; *v; v++)
+            buf_add(b, *v == '\'' ? "''" : v, *v == '\'' ? 2 : 1);
+        buf_add(b, "'", 1);
+    }
+    buf_add(b, ";", 1);
+}
+
+/*
+ * One SQLite setting, from the URL (where = "URL parameter") or from
+ * ormc_options (where = "ormc_options"): journal_mode, synchronous or
+ * pragma.NAME. 1 taken, 0 not one of them, -1 a bad one (errbuf says which;
+ * never the value, which may be a key).
+ */
+static int take_sqlite_setting(url_opts *u, const char *where, const char *key,
+                               const char *value, char *errbuf, size_t errsize)
+{
+    const char *name = key;
+    bool general = strncmp(key, "pragma.", 7) == 0;
+    if (general)
+        name = key + 7;
+    bool jm = strcmp(name, "journal_mode") == 0;
+    bool sync = strcmp(name, "synchronous") == 0;
+    if (!general && !jm && !sync)
+        return 0;
+    if (u->backend != ORMC_SQLITE) {
+        snprintf(errbuf, errsize,
+                 "%s %s is an SQLite setting; this is a PostgreSQL "
+                 "connection",
+                 where, key);
+        return -1;
+    }
+    if (jm) {
+        if (!pick(value, journal_modes, u->journal_mode,
+                  sizeof u->journal_mode)) {
+            snprintf(errbuf, errsize,
+                     "invalid value for %s %s (expected " JOURNAL_MODES ")",
+                     where, key);
+            return -1;
+        }
+    } else if (sync) {
+        if (!pick(value, sync_levels, u->synchronous, sizeof u->synchronous)) {
+            snprintf(errbuf, errsize,
+                     "invalid value for %s %s (expected " SYNC_LEVELS ")",
+                     where, key);
+            return -1;
+        }
+    } else if (!is_pragma_name(name)) {
+        snprintf(errbuf, errsize,
+                 "invalid %s %s: a pragma's name is letters, digits and _",
+                 where, key);
+        return -1;
+    } else if (!*value) {
+        snprintf(errbuf, errsize, "%s %s has no value", where, key);
+        return -1;
+    } else {
+        add_pragma(&u->pragmas, name, value);
+    }
+    return 1;
+}
+
 /*
  * If key is one of ormc's options, apply value and return 1 (0: not ours,
  * -1: ours but a bad value, with errbuf set).
@@ -138,6 +260,10 @@ static int take_option(url_opts *u, const char *key, const char *value,
 {
     int *slot = NULL;
     int v;
+    int r =
+        take_sqlite_setting(u, "URL parameter", key, value, errbuf, errsize);
+    if (r != 0)
+        return r;
     if (strcmp(key, "autocommit") == 0) {
         slot = &u->autocommit;
         v = parse_bool(value);
@@ -294,11 +420,86 @@ static void apply(int *dst, int from_opts, int from_url, int dflt)
     *dst = from_opts >= 0 ? from_opts : from_url >= 0 ? from_url : dflt;
 }
 
-int ormc__url_parse(const char *url, const ormc_options *opts,
-                    ormc_backend *backend, char **target, char **secret,
-                    ormc__config *cfg, char *errbuf, size_t errsize)
+/*
+ * The SQLite settings of ormc_options over the URL's, and the script that
+ * applies them into cfg: the URL's pragma.NAME ones, then the options'
+ * pragmas, then journal_mode and synchronous.
+ */
+static int sqlite_settings(url_opts *u, const ormc_options *opts,
+                           ormc__config *cfg, char *errbuf, size_t errsize)
 {
-    url_opts u = {-1, -1, -1, -1, -1, -1, -1, -1};
+    if (opts->journal_mode &&
+        take_sqlite_setting(u, "ormc_options", "journal_mode",
+                            opts->journal_mode, errbuf, errsize) < 0)
+        return ORMC_INVALID;
+    if (opts->synchronous &&
+        take_sqlite_setting(u, "ormc_options", "synchronous", opts->synchronous,
+                            errbuf, errsize) < 0)
+        return ORMC_INVALID;
+    /* "NAME=VALUE;NAME=VALUE": blanks around each part are dropped */
+    for (const char *p = opts->pragmas; p && *p;) {
+        size_t n = strcspn(p, ";");
+        const char *eq = memchr(p, '=', n);
+        char key[72], value[256];
+        if (!eq) {
+            while (n && isspace((unsigned char)*p))
+                p++, n--;
+            if (n) {
+                snprintf(errbuf, errsize,
+                         "invalid ormc_options.pragmas: expected "
+                         "NAME=VALUE;NAME=VALUE");
+                return ORMC_INVALID;
+            }
+        } else {
+            const char *k = p, *ke = eq, *v = eq + 1, *ve = p + n;
+            while (k < ke && isspace((unsigned char)*k))
+                k++;
+            while (ke > k && isspace((unsigned char)ke[-1]))
+                ke--;
+            while (v < ve && isspace((unsigned char)*v))
+                v++;
+            while (ve > v && isspace((unsigned char)ve[-1]))
+                ve--;
+            snprintf(key, sizeof key, "pragma.%.*s", (int)(ke - k), k);
+            snprintf(value, sizeof value, "%.*s", (int)(ve - v), v);
+            if (take_sqlite_setting(u, "ormc_options.pragmas", key, value,
+                                    errbuf, errsize) < 0)
+                return ORMC_INVALID;
+        }
+        p += n;
+        if (*p == ';')
+            p++;
+    }
+    buf *b = &u->pragmas;
+    if (u->journal_mode[0]) {
+        buf_str(b, "PRAGMA journal_mode = ");
+        buf_str(b, u->journal_mode);
+        buf_add(b, ";", 1);
+        snprintf(cfg->journal_mode, sizeof cfg->journal_mode, "%s",
+                 u->journal_mode);
+    }
+    if (u->synchronous[0]) {
+        buf_str(b, "PRAGMA synchronous = ");
+        buf_str(b, u->synchronous);
+        buf_add(b, ";", 1);
+    }
+    if (b->oom) {
+        snprintf(errbuf, errsize, "out of memory");
+        return ORMC_NOMEM;
+    }
+    cfg->pragma_script = b->p;
+    b->p = NULL;
+    return ORMC_OK;
+}
+
+static int parse_url(const char *url, const ormc_options *opts,
+                     ormc_backend *backend, char **target, char **secret,
+                     ormc__config *cfg, char *errbuf, size_t errsize)
+{
+    url_opts u = {-1, -1, -1,
+                  -1, -1, -1,
+                  -1, -1, (ormc_backend)0,
+                  "", "", {NULL, 0, 0, false}};
     buf kept = {0};
     buf out = {0};
     int rc = ORMC_OK;
@@ -306,12 +507,8 @@ int ormc__url_parse(const char *url, const ormc_options *opts,
     *secret = NULL;
     errbuf[0] = '\0';
 
-    if (!url) {
-        snprintf(errbuf, errsize, "no URL given");
-        return ORMC_INVALID;
-    }
     if (strncmp(url, "sqlite:", 7) == 0) {
-        *backend = ORMC_SQLITE;
+        *backend = u.backend = ORMC_SQLITE;
         const char *path = url + 7;
         if (strncmp(path, "//", 2) == 0)
             path += 2;
@@ -335,7 +532,7 @@ int ormc__url_parse(const char *url, const ormc_options *opts,
         }
     } else if (strncmp(url, "postgres://", 11) == 0 ||
                strncmp(url, "postgresql://", 13) == 0) {
-        *backend = ORMC_POSTGRES;
+        *backend = u.backend = ORMC_POSTGRES;
         const char *q = strchr(url, '?');
         size_t blen = q ? (size_t)(q - url) : strlen(url);
         buf_add(&out, url, blen);
@@ -346,7 +543,7 @@ int ormc__url_parse(const char *url, const ormc_options *opts,
             buf_add(&out, kept.p, kept.len);
         }
     } else if (strchr(url, '=')) {
-        *backend = ORMC_POSTGRES;
+        *backend = u.backend = ORMC_POSTGRES;
         if ((rc = split_keywords(url, &u, &out, errbuf, errsize)))
             goto done;
         if (!out.len)
@@ -420,12 +617,56 @@ int ormc__url_parse(const char *url, const ormc_options *opts,
         snprintf(errbuf, errsize, "out of memory");
         goto done;
     }
+    if (*backend == ORMC_SQLITE &&
+        (rc = sqlite_settings(&u, opts, cfg, errbuf, errsize)) != ORMC_OK)
+        goto done;
+    cfg->on_connect = opts->on_connect;
+    cfg->on_connect_ctx = opts->on_connect_ctx;
 
     *target = out.p;
     out.p = NULL;
 done:
     free(kept.p);
     free(out.p);
+    free(u.pragmas.p);
+    return rc;
+}
+
+const char *ormc__url_from_env(const char **name)
+{
+    static const char *const names[] = {"ORMC_URL", "DATABASE_URL"};
+    for (size_t i = 0; i < 2; i++) {
+        const char *v = getenv(names[i]);
+        if (v && *v) {
+            if (name)
+                *name = names[i];
+            return v;
+        }
+    }
+    return NULL;
+}
+
+int ormc__url_parse(const char *url, const ormc_options *opts,
+                    ormc_backend *backend, char **target, char **secret,
+                    ormc__config *cfg, char *errbuf, size_t errsize)
+{
+    const char *from = NULL;
+    *target = NULL;
+    *secret = NULL;
+    if (!url && !(url = ormc__url_from_env(&from))) {
+        snprintf(errbuf, errsize,
+                 "no URL given, and neither ORMC_URL nor DATABASE_URL is "
+                 "set in the environment");
+        return ORMC_INVALID;
+    }
+    int rc =
+        parse_url(url, opts, backend, target, secret, cfg, errbuf, errsize);
+    if (rc != ORMC_OK && from) {
+        /* say where the URL came from: the program holds none */
+        char msg[256];
+        snprintf(msg, sizeof msg, "%s", errbuf);
+        snprintf(errbuf, errsize, "%s: %s", from, msg);
+    }
     return rc;
 }
 
@@ -433,4 +674,6 @@ void ormc__config_free(ormc__config *cfg)
 {
     free(cfg->application_name);
     cfg->application_name = NULL;
+    free(cfg->pragma_script);
+    cfg->pragma_script = NULL;
 }

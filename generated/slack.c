@@ -1661,6 +1661,12 @@ int slack_installation_update_where(ormc_db *db,
     return ormc_builder_update(db, q ? &q->b : NULL, values, columns, changed);
 }
 
+int slack_installation_query_sql(const slack_installation_query *q,
+                                 ormc_dialect d, char *buf, size_t len)
+{
+    return ormc_builder_sql(q ? &q->b : NULL, d, buf, len);
+}
+
 int slack_installation_cursor_open(ormc_db *db,
                                    const slack_installation_query *q,
                                    slack_installation_cursor *cur)
@@ -2136,6 +2142,12 @@ int slack_bot_update_where(ormc_db *db, const slack_bot_query *q,
                            int64_t *changed)
 {
     return ormc_builder_update(db, q ? &q->b : NULL, values, columns, changed);
+}
+
+int slack_bot_query_sql(const slack_bot_query *q, ormc_dialect d, char *buf,
+                        size_t len)
+{
+    return ormc_builder_sql(q ? &q->b : NULL, d, buf, len);
 }
 
 int slack_bot_cursor_open(ormc_db *db, const slack_bot_query *q,

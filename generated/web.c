@@ -405,6 +405,12 @@ int web_session_update_where(ormc_db *db, const web_session_query *q,
     return ormc_builder_update(db, q ? &q->b : NULL, values, columns, changed);
 }
 
+int web_session_query_sql(const web_session_query *q, ormc_dialect d, char *buf,
+                          size_t len)
+{
+    return ormc_builder_sql(q ? &q->b : NULL, d, buf, len);
+}
+
 int web_session_cursor_open(ormc_db *db, const web_session_query *q,
                             web_session_cursor *cur)
 {

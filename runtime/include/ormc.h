@@ -417,6 +417,14 @@ typedef uint64_t ormc_colset;
 
 #define ORMC_COLUMN_BIT(i) ((ormc_colset)1 << (i))
 
+/* An SQL dialect, for the calls that write SQL without a connection
+ * (<table>_query_sql): SQLite writes parameters as ?N, PostgreSQL as $N.
+ * The same values as ormc_backend's. */
+typedef enum ormc_dialect {
+    ORMC_DIALECT_SQLITE = 1,  /* parameters ?1, ?2, ... */
+    ORMC_DIALECT_POSTGRES = 2 /* parameters $1, $2, ... */
+} ormc_dialect;
+
 /* A table's descriptor (defined in ormc_generated.h): a change hook is told
  * the table of its row, which it may compare with the generated
  * <schema>_<table>_table. */

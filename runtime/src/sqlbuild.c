@@ -8,6 +8,7 @@
 #include "session.h"
 #include "sqlbuild.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1121,4 +1122,44 @@ int ormc__sql_update_where(ormc__sql *s, const ormc_builder *q,
         return rc;
     put_returning(s, t, t->primary_key);
     return finish(s, ORMC_OK);
+}
+
+/* === The SQL of a query, without a database (ormc_builder_sql) === */
+
+int ormc_builder_sql(const ormc_builder *q, ormc_dialect d, char *buf,
+                     size_t len)
+{
+    if (buf != NULL && len > 0)
+        buf[0] = '\0';
+    if (q == NULL || (d != ORMC_DIALECT_SQLITE && d != ORMC_DIALECT_POSTGRES))
+        return -ORMC_INVALID;
+    ormc__sql s;
+    ormc__sql_init(&s);
+    int rc = ormc__sql_query(&s, q, ORMC__Q_SELECT);
+    if (rc != ORMC_OK) {
+        ormc__sql_free(&s);
+        return -rc;
+    }
+    /* The engine writes $N; the SQLite backend rewrites the text so when
+     * it prepares it, and so does this. */
+    char *sqlite = NULL;
+    const char *text = s.text.data;
+    if (d == ORMC_DIALECT_SQLITE) {
+        sqlite = ormc__sqltext_to_sqlite(text);
+        if (sqlite == NULL) {
+            ormc__sql_free(&s);
+            return -ORMC_NOMEM;
+        }
+        text = sqlite;
+    }
+    size_t n = strlen(text);
+    int out = n > (size_t)INT_MAX ? -ORMC_NOMEM : (int)n;
+    if (out >= 0 && buf != NULL && len > 0) {
+        size_t k = n < len - 1 ? n : len - 1;
+        memcpy(buf, text, k);
+        buf[k] = '\0';
+    }
+    free(sqlite);
+    ormc__sql_free(&s);
+    return out;
 }

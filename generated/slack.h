@@ -28,7 +28,7 @@ extern "C" {
 
 /*
  * slack_installation: one row of table "slack_installations"
- * (schema/slack.lua:9).
+ * (schema/slack.lua:11).
  *
  * One row per installation of the app by a user; the newest row for a workspace
  * (and user) wins.
@@ -143,7 +143,7 @@ typedef struct slack_installation_cursor {
 extern const ormc_table slack_installation_table;
 
 /*
- * slack_bot: one row of table "slack_bots" (schema/slack.lua:47).
+ * slack_bot: one row of table "slack_bots" (schema/slack.lua:49).
  *
  * One row per bot installation; the newest row with a token wins.
  *
@@ -940,7 +940,7 @@ void slack_bot_list_sort(slack_bot_list *list);
 /* === Queries (docs/queries.md) === */
 
 /*
- * Query team_bot_counts (schema/slack.lua:71), returns many.
+ * Query team_bot_counts (schema/slack.lua:73), returns many.
  * The bots of an app in a workspace outside Enterprise Grid, with their
  * installations: how many, how many have a refresh token, and the newest: a
  * join with a GROUP BY.

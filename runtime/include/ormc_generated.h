@@ -37,6 +37,9 @@ extern "C" {
 #define ORMC_COL_DEFAULT 0x10u     /* has a database default */
 #define ORMC_COL_DEFAULT_NOW 0x20u /* default now; has_ false = unset */
 #define ORMC_COL_TZ 0x40u          /* timestamp with time zone */
+#define ORMC_COL_SECRET                                                        \
+    0x80u /* secret = true: its values show as                                 \
+           *** in traces and error messages */
 
 /* has_offset of a column that has no has_ flag. */
 #define ORMC_NO_HAS ((size_t)-1)

@@ -376,7 +376,11 @@ typedef struct ormc_trace_event {
 
 typedef void (*ormc_trace_fn)(void *ctx, const ormc_trace_event *ev);
 
-/* Call fn after every statement sent (NULL to stop). */
+/* Call fn after every statement sent (NULL to stop). Independent of
+ * ORMC_TRACE, the environment variable that makes every connection opened
+ * while it is set log its statements ("1": to stderr; "params": with the
+ * parameters' values, a secret = true column's as ***; "file:PATH": to
+ * PATH; docs/runtime.md). */
 void ormc_set_trace(ormc_db *db, ormc_trace_fn fn, void *ctx);
 
 /* The capacity of ormc_counters.errors: fixed, so that appending a status

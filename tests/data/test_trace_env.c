@@ -50,6 +50,18 @@ static int run_child(const char *url)
     slack_bot_query_free(&q);
     if (rc != ORMC_OK || n != 1)
         return child_fail(db, "count");
+    /* in an IN list, and as a value an update by query sets */
+    static const char *const tokens[] = {TOKEN};
+    slack_bot_query_init(&q);
+    slack_bot_where_bot_token_in(&q, tokens, 1);
+    slack_bot set;
+    slack_bot_init(&set);
+    set.bot_token = TOKEN "-NEW";
+    int64_t changed = 0;
+    rc = slack_bot_update_where(db, &q, &set, SLACK_BOT_BOT_TOKEN, &changed);
+    slack_bot_query_free(&q);
+    if (rc != ORMC_OK || changed != 1)
+        return child_fail(db, "update_where");
     /* a statement the server refuses with the token in its message (the
      * test's trigger on PostgreSQL; SQLite's message quotes no value) */
     bot.id = 0;
@@ -177,6 +189,11 @@ static void test_trace_params_hides_secrets(void **state)
     const char *cnt = line_with(out, "SELECT COUNT(*)");
     assert_line_has(cnt, " ms, 1 row: ");
     assert_line_has(cnt, "\"bot_token\" = $1 -- $1 = ***");
+    const char *upd = line_with(out, "UPDATE \"slack_bots\" SET");
+    assert_line_has(upd,
+                    " ms, 1 row: UPDATE \"slack_bots\" SET \"bot_token\" = $1");
+    assert_line_has(upd, "\"bot_token\" IN ($2)");
+    assert_line_has(upd, "-- $1 = ***, $2 = ***");
     /* the refused insert: a failed line, the message without the token */
     const char *bad = line_with(out, "failed: ");
     assert_line_has(bad, "INSERT INTO \"slack_bots\"");

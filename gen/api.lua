@@ -276,6 +276,20 @@ local function table_functions(t)
          "const " .. row .. " *values", "ormc_colset columns",
          "int64_t *changed", out = 5 })
 
+    fn({ format("Write the SQL that %s_all() would send for the query "
+                .. "into buf, for dialect d (ORMC_DIALECT_SQLITE writes "
+                .. "parameters as ?1, ORMC_DIALECT_POSTGRES as $1), without "
+                .. "a database; values are parameters, never in the text. "
+                .. "As snprintf: at most len bytes, NUL-terminated when len "
+                .. "> 0, and returns the length of the whole SQL, so a "
+                .. "return >= len means buf was too small (buf may be NULL "
+                .. "when len is 0). A negative return is minus the error "
+                .. "the query would run into (-ORMC_INVALID, -ORMC_NOMEM), "
+                .. "with \"\" in buf. Runs no SQL.", p) },
+       "int ", "query_sql",
+       { "const " .. p .. "_query *q", "ormc_dialect d", "char *buf",
+         "size_t len" })
+
     fn({ format("Stream the rows of the query, for results of any size. "
                 .. "%s_cursor_next() gives ORMC_ROW with the next row in "
                 .. "*row, whose strings and blobs are borrowed until the "

@@ -29,7 +29,7 @@ local COLUMN_OPTIONS = {
     default = "any", max = "number", tz = "boolean", values = "table",
     references = "string", on_delete = "string", renamed_from = "string",
     doc = "string", sql_name = "string", relation = "string",
-    inverse = "string",
+    inverse = "string", secret = "boolean",
 }
 local COLUMN_OPTION_NAMES = util.sorted_keys(COLUMN_OPTIONS)
 
@@ -38,9 +38,13 @@ local OPTION_TYPES = {
     max = { text = true },
     tz = { timestamp = true },
     values = { enum = true },
+    -- the types whose values the runtime can hide wherever they would be
+    -- shown (a number or a date is shown in messages of its own)
+    secret = { text = true, json = true, blob = true },
 }
 local OPTION_FOR = {
     max = "text columns", tz = "timestamp columns", values = "enum columns",
+    secret = "text, json and blob columns",
 }
 
 local ON_DELETE, ON_DELETE_NAMES = types.ON_DELETE, types.ON_DELETE_NAMES
@@ -167,6 +171,9 @@ local function check_column(errs, t, raw)
         end
     end
     if c.type == "timestamp" then c.tz = o.tz ~= false end
+    -- secret: the runtime shows its values as *** in traces and messages
+    -- (not in the SQL, nor in the schema's hash)
+    c.secret = o.secret == true
     if c.type == "enum" then
         c.labels = check_labels(errs, c, o.values)
     end

@@ -387,6 +387,7 @@ local CALLS = {
     delete_where = { "return ", "ormc_builder_delete", "db", "Q", "deleted" },
     update_where = { "return ", "ormc_builder_update", "db", "Q", "values",
                      "columns", "changed" },
+    query_sql = { "return ", "ormc_builder_sql", "Q", "d", "buf", "len" },
 }
 
 function BODY.init(t)

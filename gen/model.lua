@@ -21,7 +21,7 @@ M.C_STRING_MAX = 4095
 -- Column flags, in the order they are written.
 -- keep in sync with runtime/include/ormc_generated.h (ORMC_COL_*)
 M.FLAGS = { "NOT_NULL", "PRIMARY_KEY", "UNIQUE", "SERIAL", "DEFAULT",
-            "DEFAULT_NOW", "TZ" }
+            "DEFAULT_NOW", "TZ", "SECRET" }
 
 local function derive_column(m, t, c, i)
     local info = types.info[c.type]
@@ -52,6 +52,7 @@ local function derive_column(m, t, c, i)
     flag(c.default ~= nil, "DEFAULT")
     flag(c.default == NOW, "DEFAULT_NOW")
     flag(c.type == "timestamp" and c.tz, "TZ")
+    flag(c.secret, "SECRET")
     c.flags = flags
     -- A text default longer than the 4095 characters ISO C promises in a
     -- string literal cannot be in X_INIT, which expands in the application's

@@ -43,8 +43,8 @@ M.TABLE_FUNCTIONS = {
     "update_columns", "delete", "upsert", "find_or_create", "fixture",
     "fixture_insert", "free", "list_free", "query_init", "query_free",
     "or_begin", "or_end", "order_by", "limit", "offset", "first", "all",
-    "count", "exists", "delete_where", "update_where", "cursor_open",
-    "cursor_next", "cursor_close",
+    "count", "exists", "delete_where", "update_where", "query_sql",
+    "cursor_open", "cursor_next", "cursor_close",
 }
 
 -- The identifiers every table has besides its functions: the suffix after

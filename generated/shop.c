@@ -1050,6 +1050,12 @@ int shop_customer_update_where(ormc_db *db, const shop_customer_query *q,
     return ormc_builder_update(db, q ? &q->b : NULL, values, columns, changed);
 }
 
+int shop_customer_query_sql(const shop_customer_query *q, ormc_dialect d,
+                            char *buf, size_t len)
+{
+    return ormc_builder_sql(q ? &q->b : NULL, d, buf, len);
+}
+
 int shop_customer_cursor_open(ormc_db *db, const shop_customer_query *q,
                               shop_customer_cursor *cur)
 {
@@ -1430,6 +1436,12 @@ int shop_product_update_where(ormc_db *db, const shop_product_query *q,
     return ormc_builder_update(db, q ? &q->b : NULL, values, columns, changed);
 }
 
+int shop_product_query_sql(const shop_product_query *q, ormc_dialect d,
+                           char *buf, size_t len)
+{
+    return ormc_builder_sql(q ? &q->b : NULL, d, buf, len);
+}
+
 int shop_product_cursor_open(ormc_db *db, const shop_product_query *q,
                              shop_product_cursor *cur)
 {
@@ -1759,6 +1771,12 @@ int shop_order_update_where(ormc_db *db, const shop_order_query *q,
                             int64_t *changed)
 {
     return ormc_builder_update(db, q ? &q->b : NULL, values, columns, changed);
+}
+
+int shop_order_query_sql(const shop_order_query *q, ormc_dialect d, char *buf,
+                         size_t len)
+{
+    return ormc_builder_sql(q ? &q->b : NULL, d, buf, len);
 }
 
 int shop_order_cursor_open(ormc_db *db, const shop_order_query *q,
@@ -2128,6 +2146,12 @@ int shop_line_update_where(ormc_db *db, const shop_line_query *q,
                            int64_t *changed)
 {
     return ormc_builder_update(db, q ? &q->b : NULL, values, columns, changed);
+}
+
+int shop_line_query_sql(const shop_line_query *q, ormc_dialect d, char *buf,
+                        size_t len)
+{
+    return ormc_builder_sql(q ? &q->b : NULL, d, buf, len);
 }
 
 int shop_line_cursor_open(ormc_db *db, const shop_line_query *q,

@@ -11,7 +11,7 @@
 
 /* === Descriptors === */
 
-/* installation ("slack_installations", schema/slack.lua:9) */
+/* installation ("slack_installations", schema/slack.lua:11) */
 
 static const slack_installation slack_installation_init_value =
     SLACK_INSTALLATION_INIT;
@@ -154,7 +154,7 @@ static const ormc_column slack_installation_columns[] = {
         .name = "bot_token",
         .sql_name = "bot_token",
         .type = ORMC_TYPE_TEXT,
-        .flags = 0,
+        .flags = ORMC_COL_SECRET,
         .offset = offsetof(slack_installation, bot_token),
         .has_offset = ORMC_NO_HAS,
         .max_chars = 200,
@@ -221,7 +221,7 @@ static const ormc_column slack_installation_columns[] = {
         .name = "bot_refresh_token",
         .sql_name = "bot_refresh_token",
         .type = ORMC_TYPE_TEXT,
-        .flags = 0,
+        .flags = ORMC_COL_SECRET,
         .offset = offsetof(slack_installation, bot_refresh_token),
         .has_offset = ORMC_NO_HAS,
         .max_chars = 200,
@@ -269,7 +269,7 @@ static const ormc_column slack_installation_columns[] = {
         .name = "user_token",
         .sql_name = "user_token",
         .type = ORMC_TYPE_TEXT,
-        .flags = 0,
+        .flags = ORMC_COL_SECRET,
         .offset = offsetof(slack_installation, user_token),
         .has_offset = ORMC_NO_HAS,
         .max_chars = 200,
@@ -303,7 +303,7 @@ static const ormc_column slack_installation_columns[] = {
         .name = "user_refresh_token",
         .sql_name = "user_refresh_token",
         .type = ORMC_TYPE_TEXT,
-        .flags = 0,
+        .flags = ORMC_COL_SECRET,
         .offset = offsetof(slack_installation, user_refresh_token),
         .has_offset = ORMC_NO_HAS,
         .max_chars = 200,
@@ -333,7 +333,7 @@ static const ormc_column slack_installation_columns[] = {
         .name = "incoming_webhook_url",
         .sql_name = "incoming_webhook_url",
         .type = ORMC_TYPE_TEXT,
-        .flags = 0,
+        .flags = ORMC_COL_SECRET,
         .offset = offsetof(slack_installation, incoming_webhook_url),
         .has_offset = ORMC_NO_HAS,
         .max_chars = 200,
@@ -465,7 +465,7 @@ static const ormc_index slack_installation_indexes[] = {
     },
 };
 
-/* bot ("slack_bots", schema/slack.lua:47) */
+/* bot ("slack_bots", schema/slack.lua:49) */
 
 static const slack_bot slack_bot_init_value = SLACK_BOT_INIT;
 
@@ -589,7 +589,7 @@ static const ormc_column slack_bot_columns[] = {
         .name = "bot_token",
         .sql_name = "bot_token",
         .type = ORMC_TYPE_TEXT,
-        .flags = 0,
+        .flags = ORMC_COL_SECRET,
         .offset = offsetof(slack_bot, bot_token),
         .has_offset = ORMC_NO_HAS,
         .max_chars = 200,
@@ -653,7 +653,7 @@ static const ormc_column slack_bot_columns[] = {
         .name = "bot_refresh_token",
         .sql_name = "bot_refresh_token",
         .type = ORMC_TYPE_TEXT,
-        .flags = 0,
+        .flags = ORMC_COL_SECRET,
         .offset = offsetof(slack_bot, bot_refresh_token),
         .has_offset = ORMC_NO_HAS,
         .max_chars = 200,
@@ -1661,6 +1661,12 @@ int slack_installation_update_where(ormc_db *db,
     return ormc_builder_update(db, q ? &q->b : NULL, values, columns, changed);
 }
 
+int slack_installation_query_sql(const slack_installation_query *q,
+                                 ormc_dialect d, char *buf, size_t len)
+{
+    return ormc_builder_sql(q ? &q->b : NULL, d, buf, len);
+}
+
 int slack_installation_cursor_open(ormc_db *db,
                                    const slack_installation_query *q,
                                    slack_installation_cursor *cur)
@@ -2138,6 +2144,12 @@ int slack_bot_update_where(ormc_db *db, const slack_bot_query *q,
     return ormc_builder_update(db, q ? &q->b : NULL, values, columns, changed);
 }
 
+int slack_bot_query_sql(const slack_bot_query *q, ormc_dialect d, char *buf,
+                        size_t len)
+{
+    return ormc_builder_sql(q ? &q->b : NULL, d, buf, len);
+}
+
 int slack_bot_cursor_open(ormc_db *db, const slack_bot_query *q,
                           slack_bot_cursor *cur)
 {
@@ -2204,7 +2216,7 @@ int slack_schema_migrate(ormc_db *db, unsigned flags)
 
 /* === Queries === */
 
-/* team_bot_counts (schema/slack.lua:71) */
+/* team_bot_counts (schema/slack.lua:73) */
 
 static const ormc_column slack_team_bot_counts_params_table_columns[] = {
     {

@@ -4,7 +4,7 @@
 --
 -- Slack app installations: bot and user tokens per workspace.
 
--- installation (schema/slack.lua:9)
+-- installation (schema/slack.lua:11)
 -- One row per installation of the app by a user; the newest row for a workspace
 -- (and user) wins.
 CREATE TABLE IF NOT EXISTS "slack_installations" (
@@ -84,7 +84,7 @@ CREATE TABLE IF NOT EXISTS "slack_installations" (
 CREATE INDEX IF NOT EXISTS "slack_installations_idx"
     ON "slack_installations" ("client_id", "enterprise_id", "team_id", "user_id", "installed_at");
 
--- bot (schema/slack.lua:47)
+-- bot (schema/slack.lua:49)
 -- One row per bot installation; the newest row with a token wins.
 CREATE TABLE IF NOT EXISTS "slack_bots" (
     "id"                    INTEGER NOT NULL

@@ -33,7 +33,7 @@ static const ormc_column web_session_columns[] = {
         .name = "session_id",
         .sql_name = "session_id",
         .type = ORMC_TYPE_TEXT,
-        .flags = ORMC_COL_NOT_NULL | ORMC_COL_UNIQUE,
+        .flags = ORMC_COL_NOT_NULL | ORMC_COL_UNIQUE | ORMC_COL_SECRET,
         .offset = offsetof(web_session, session_id),
         .has_offset = ORMC_NO_HAS,
         .max_chars = 255,
@@ -403,6 +403,12 @@ int web_session_update_where(ormc_db *db, const web_session_query *q,
                              int64_t *changed)
 {
     return ormc_builder_update(db, q ? &q->b : NULL, values, columns, changed);
+}
+
+int web_session_query_sql(const web_session_query *q, ormc_dialect d, char *buf,
+                          size_t len)
+{
+    return ormc_builder_sql(q ? &q->b : NULL, d, buf, len);
 }
 
 int web_session_cursor_open(ormc_db *db, const web_session_query *q,

@@ -3,6 +3,8 @@
 -- sqlalchemy): the same table, column and index names, types, lengths,
 -- nullability and defaults, so that ormc and a Python app can share one
 -- database. SQLAlchemy's DateTime has no time zone, hence tz = false.
+-- The tokens and the webhook URL (which carries one) are secret = true:
+-- ORMC_TRACE=params and error messages show them as ***.
 return schema "slack" {
     doc = "Slack app installations: bot and user tokens per workspace.",
 
@@ -21,18 +23,18 @@ return schema "slack" {
         text      "team_id"       { max = 32,
                                     doc = "Workspace; NULL for an org-wide install." },
         text      "team_name"     { max = 200 },
-        text      "bot_token"     { max = 200 },
+        text      "bot_token"     { max = 200, secret = true },
         text      "bot_id"        { max = 32 },
         text      "bot_user_id"   { max = 32 },
         text      "bot_scopes"    { max = 1000, doc = "Comma-separated scopes." },
-        text      "bot_refresh_token" { max = 200 },
+        text      "bot_refresh_token" { max = 200, secret = true },
         timestamp "bot_token_expires_at" { tz = false },
         text      "user_id"       { max = 32, not_null = true },
-        text      "user_token"    { max = 200 },
+        text      "user_token"    { max = 200, secret = true },
         text      "user_scopes"   { max = 1000 },
-        text      "user_refresh_token" { max = 200 },
+        text      "user_refresh_token" { max = 200, secret = true },
         timestamp "user_token_expires_at" { tz = false },
-        text      "incoming_webhook_url" { max = 200 },
+        text      "incoming_webhook_url" { max = 200, secret = true },
         text      "incoming_webhook_channel" { max = 200 },
         text      "incoming_webhook_channel_id" { max = 200 },
         text      "incoming_webhook_configuration_url" { max = 200 },
@@ -54,11 +56,11 @@ return schema "slack" {
         text      "enterprise_name" { max = 200 },
         text      "team_id"       { max = 32 },
         text      "team_name"     { max = 200 },
-        text      "bot_token"     { max = 200 },
+        text      "bot_token"     { max = 200, secret = true },
         text      "bot_id"        { max = 32 },
         text      "bot_user_id"   { max = 32 },
         text      "bot_scopes"    { max = 1000 },
-        text      "bot_refresh_token" { max = 200 },
+        text      "bot_refresh_token" { max = 200, secret = true },
         timestamp "bot_token_expires_at" { tz = false },
         boolean   "is_enterprise_install" { not_null = true, default = false },
         timestamp "installed_at"  { not_null = true, default = now, tz = false },

@@ -8,6 +8,7 @@ return schema "web" {
         doc = "One row per live session.",
         serial    "id",
         text      "session_id" { max = 255, not_null = true, unique = true,
+                                 secret = true,
                                  doc = "The random identifier the cookie carries." },
         blob      "data"       { doc = "The application's serialized session state." },
         timestamp "expires"    { doc = "When the session ends; NULL: at browser close." },

@@ -411,7 +411,11 @@ typedef struct ormc_trace_event {
 
 typedef void (*ormc_trace_fn)(void *ctx, const ormc_trace_event *ev);
 
-/* Call fn after every statement sent (NULL to stop). */
+/* Call fn after every statement sent (NULL to stop). Independent of
+ * ORMC_TRACE, the environment variable that makes every connection opened
+ * while it is set log its statements ("1": to stderr; "params": with the
+ * parameters' values, a secret = true column's as ***; "file:PATH": to
+ * PATH; docs/runtime.md). */
 void ormc_set_trace(ormc_db *db, ormc_trace_fn fn, void *ctx);
 
 /* The capacity of ormc_counters.errors: fixed, so that appending a status
@@ -451,6 +455,14 @@ void ormc_stats_reset(ormc_db *db);
 typedef uint64_t ormc_colset;
 
 #define ORMC_COLUMN_BIT(i) ((ormc_colset)1 << (i))
+
+/* An SQL dialect, for the calls that write SQL without a connection
+ * (<table>_query_sql): SQLite writes parameters as ?N, PostgreSQL as $N.
+ * The same values as ormc_backend's. */
+typedef enum ormc_dialect {
+    ORMC_DIALECT_SQLITE = 1,  /* parameters ?1, ?2, ... */
+    ORMC_DIALECT_POSTGRES = 2 /* parameters $1, $2, ... */
+} ormc_dialect;
 
 /* A table's descriptor (defined in ormc_generated.h): a change hook is told
  * the table of its row, which it may compare with the generated

@@ -21,7 +21,7 @@
  * whenever a descriptor struct or an engine call changes. Keep in sync with
  * gen/emit_c_header.lua (M.ABI).
  */
-#define ORMC_ABI 6
+#define ORMC_ABI 7
 
 #ifdef __cplusplus
 extern "C" {
@@ -37,6 +37,9 @@ extern "C" {
 #define ORMC_COL_DEFAULT 0x10u     /* has a database default */
 #define ORMC_COL_DEFAULT_NOW 0x20u /* default now; has_ false = unset */
 #define ORMC_COL_TZ 0x40u          /* timestamp with time zone */
+#define ORMC_COL_SECRET                                                        \
+    0x80u /* secret = true: its values show as                                 \
+           *** in traces and error messages */
 
 /* has_offset of a column that has no has_ flag. */
 #define ORMC_NO_HAS ((size_t)-1)
@@ -297,6 +300,26 @@ int ormc_builder_delete(ormc_db *db, const ormc_builder *q,
 int ormc_builder_update(ormc_db *db, const ormc_builder *q, const void *values,
                         ormc_colset set, int64_t *changed /* OUT */);
 void ormc_list_free(const ormc_table *t, void *items, size_t count);
+
+/*
+ * The SQL that ormc_builder_all would send for q, written for dialect d
+ * with its parameters as that backend takes them ($1 on PostgreSQL, ?1 on
+ * SQLite), without a database: what the generated <table>_query_sql
+ * calls. Values never appear in the text (they are the parameters), so a
+ * secret column's value cannot leak through it. _first, _count, _exists,
+ * _delete_where and _update_where send other statements over the same
+ * WHERE (a LIMIT 1, a COUNT(*), ...).
+ *
+ * As snprintf: writes at most len bytes into buf, always NUL-terminated
+ * when len > 0 (cut short when it does not fit), and returns the length of
+ * the whole text, not counting the NUL: a return >= len means buf was too
+ * small (call again with return + 1 bytes; buf may be NULL when len is 0).
+ * On error returns a negative status, -ORMC_INVALID (NULL q, an unknown
+ * dialect, or the error a building call recorded in q, which the
+ * executors would return) or -ORMC_NOMEM, and buf holds "" when len > 0.
+ */
+int ormc_builder_sql(const ormc_builder *q, ormc_dialect d, char *buf,
+                     size_t len);
 
 typedef struct ormc_cursor ormc_cursor;
 

@@ -41,6 +41,11 @@ struct ormc__stmt {
     /* the parameters of the next execution ($1 is params[0]) */
     ormc_param inline_params[ORMC__INLINE_PARAMS];
     ormc_param *params;
+    /* per parameter, 1: the value of a secret column (ORMC_COL_SECRET),
+     * shown as *** by ORMC_TRACE=params and scrubbed from the server's
+     * messages; NULL until a secret is bound (n_params bytes, cleared with
+     * the parameters) */
+    unsigned char *secret;
     /* the current execution */
     bool started;   /* executed (BEGIN sent when needed) */
     bool finished;  /* DONE or an error has been reported */

@@ -29,6 +29,7 @@ int ormc_open_with(const char *url, const ormc_options *opts, ormc_db **out)
     ormc_db *db = calloc(1, sizeof *db);
     if (!db)
         return ORMC_NOMEM;
+    ormc__trace_env_open(db);
     char err[256];
     int rc = ormc__url_parse(url, opts, &db->backend, &db->target, &db->secret,
                              &db->cfg, err, sizeof err);
@@ -121,6 +122,7 @@ void ormc_close(ormc_db *db)
      * string holds it too. */
     wipe_and_free(db->target);
     wipe_and_free(db->secret);
+    ormc__trace_env_close(db);
     free(db);
 }
 

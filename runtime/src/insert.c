@@ -307,6 +307,9 @@ static int insert_chunk(ormc_db *db, const ormc_table *t, const void *rows,
             }
             if ((rc = ormc__stmt_bind_param(st, k++, &p)) != ORMC_OK)
                 break;
+            if ((t->columns[i].flags & ORMC_COL_SECRET) &&
+                (rc = ormc__stmt_mark_secret(st, k - 1)) != ORMC_OK)
+                break;
         }
     }
     size_t r = first;

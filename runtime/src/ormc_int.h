@@ -133,9 +133,23 @@ void ormc__error_restore(ormc_db *db, const ormc__saved_error *in);
 
 int64_t ormc__now_ns(void);
 
-/* One statement finished: stats and the trace hook. */
-void ormc__statement_done(ormc_db *db, const char *sql, size_t n_params,
-                          int64_t duration_ns, int64_t rows, int status);
+/* One statement finished: stats, the trace hook and ORMC_TRACE's line.
+ * params (n_params of them, may be NULL when n_params is 0) are the values
+ * it ran with; secret (may be NULL: none) marks with 1 those of a secret
+ * column, which ORMC_TRACE=params shows as ***. */
+void ormc__statement_done(ormc_db *db, const char *sql,
+                          const ormc_param *params, const unsigned char *secret,
+                          size_t n_params, int64_t duration_ns, int64_t rows,
+                          int status);
+
+/* Read ORMC_TRACE for a new connection (db->env_trace_*): unset, "" or
+ * "0": nothing; otherwise comma-separated "1" (to stderr), "params" (with
+ * the values), "file:PATH" (appended to PATH; the rest of the value is the
+ * path). A value it does not understand, or a file it cannot open, is said
+ * once per process on stderr, and the lines go to stderr. */
+void ormc__trace_env_open(ormc_db *db);
+/* Close what ormc__trace_env_open opened. */
+void ormc__trace_env_close(ormc_db *db);
 
 /* === in values.c === */
 
@@ -228,6 +242,18 @@ struct ormc_db {
 
     ormc_trace_fn trace;
     void *trace_ctx;
+    /* trace.c: ORMC_TRACE, read at open: where its lines go (-1: it is
+     * not set), whether the descriptor is the connection's own to close,
+     * and whether the lines show the parameters' values */
+    int env_trace_fd;
+    bool env_trace_own_fd;
+    bool env_trace_params;
+    /* stmt.c: the parameters of the statement being executed, while the
+     * backend runs it, so that an error message of the server that quotes
+     * a secret column's value is scrubbed of it (status.c); NULL: none */
+    const ormc_param *active_params;
+    const unsigned char *active_secret; /* per parameter, 1: secret */
+    int active_n_params;
     ormc_change_fn on_change; /* ormc_on_change; NULL: none (hooks.c) */
     void *on_change_ctx;
     ormc_counters stats;
@@ -239,6 +265,12 @@ struct ormc_db {
     char *schema;
     char *session_restore;
 };
+
+/* Whether statements are timed: a trace hook or ORMC_TRACE is on. */
+static inline bool ormc__tracing(const ormc_db *db)
+{
+    return db->trace != NULL || db->env_trace_fd >= 0;
+}
 
 /* The index of the lowest column of a non-empty column set. */
 static inline int ormc__lowest_column(ormc_colset cols)

@@ -92,6 +92,9 @@ static int check_patterns(ormc_db *db, const ormc_builder *q)
 static int bind_sql(ormc__stmt *st, const ormc__sql *s, ormc__stmt **out)
 {
     int rc = ormc__stmt_bind_params(st, s->params, s->n_params);
+    for (size_t i = 0; rc == ORMC_OK && s->secret && i < s->n_params; i++)
+        if (s->secret[i])
+            rc = ormc__stmt_mark_secret(st, (int)i);
     if (rc != ORMC_OK) {
         ormc__stmt_release(st);
         return rc;

@@ -54,6 +54,8 @@ int ormc__stmt_bind_row(ormc__stmt *st, const ormc_table *t, const void *row,
                                "parameters (%d)",
                                st->n_params);
         int rc = row_param(st->db, &t->columns[i], row, &st->params[k++]);
+        if (rc == ORMC_OK && (t->columns[i].flags & ORMC_COL_SECRET))
+            rc = ormc__stmt_mark_secret(st, k - 1);
         if (rc != ORMC_OK)
             return rc;
     }

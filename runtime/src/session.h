@@ -73,6 +73,13 @@ int ormc__stmt_prepare_key(ormc_db *db, const ormc__key *k, const char *sql,
  * borrowed until the statement is released or reset. */
 int ormc__stmt_bind_param(ormc__stmt *st, int i, const ormc_param *p);
 
+/* Mark parameter $(i+1), bound from a secret column (ORMC_COL_SECRET), for
+ * the next execution: ORMC_TRACE=params shows it as ***, and an error
+ * message of the server that quotes it is scrubbed of it. ORMC_OK, or
+ * ORMC_NOMEM (the statement must then not run). Cleared with the
+ * parameters when the statement is reset. */
+int ormc__stmt_mark_secret(ormc__stmt *st, int i);
+
 /* Set $1..$n from params[0..n-1]; n must be the statement's count. */
 int ormc__stmt_bind_params(ormc__stmt *st, const ormc_param *params, size_t n);
 

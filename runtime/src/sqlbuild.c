@@ -8,6 +8,7 @@
 #include "session.h"
 #include "sqlbuild.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,7 @@ void ormc__sql_init(ormc__sql *s)
     s->params = s->params_inline;
     s->n_params = 0;
     s->cap_params = ORMC__SQL_INLINE_PARAMS;
+    s->secret = NULL;
     s->bound = 0;
     s->returned = 0;
     s->key.len = 0;
@@ -29,6 +31,8 @@ void ormc__sql_init(ormc__sql *s)
 void ormc__sql_clear(ormc__sql *s)
 {
     ormc__buf_clear(&s->text);
+    if (s->secret != NULL)
+        memset(s->secret, 0, s->cap_params);
     s->n_params = 0;
     s->bound = 0;
     s->returned = 0;
@@ -57,6 +61,7 @@ void ormc__sql_free(ormc__sql *s)
     ormc__buf_free(&s->text);
     if (s->params != s->params_inline)
         free(s->params);
+    free(s->secret);
     ormc__sql_init(s);
 }
 
@@ -77,9 +82,32 @@ static int add_param(ormc__sql *s, const ormc_param *p)
         if (params == NULL)
             return ORMC_NOMEM;
         s->params = params;
+        if (s->secret != NULL) {
+            unsigned char *secret = realloc(s->secret, cap);
+            if (secret == NULL)
+                return ORMC_NOMEM;
+            memset(secret + s->cap_params, 0, cap - s->cap_params);
+            s->secret = secret;
+        }
         s->cap_params = cap;
     }
     s->params[s->n_params++] = *p;
+    return ORMC_OK;
+}
+
+/* A value of column c as the next parameter, marked when c is secret. */
+static int add_col_param(ormc__sql *s, const ormc_column *c,
+                         const ormc_param *p)
+{
+    int rc = add_param(s, p);
+    if (rc != ORMC_OK || !(c->flags & ORMC_COL_SECRET))
+        return rc;
+    if (s->secret == NULL) {
+        s->secret = calloc(s->cap_params, 1);
+        if (s->secret == NULL)
+            return ORMC_NOMEM;
+    }
+    s->secret[s->n_params - 1] = 1;
     return ORMC_OK;
 }
 
@@ -135,7 +163,7 @@ int ormc__sql_bind_row(ormc__sql *s, const ormc_table *t, const void *row,
         ormc_param p;
         int rc = ormc__col_param(&t->columns[i], row, &p);
         if (rc == ORMC_OK)
-            rc = add_param(s, &p);
+            rc = add_col_param(s, &t->columns[i], &p);
         if (rc != ORMC_OK)
             return rc;
     }
@@ -522,7 +550,7 @@ static int add_operand(ormc__sql *s, const ormc_column *c, const ormc_param *v)
     } else {
         p.type = c->type; /* text given for json, or the reverse */
     }
-    int rc = add_param(s, &p);
+    int rc = add_col_param(s, c, &p);
     if (rc == ORMC_OK)
         put_param(&s->text, s->n_params);
     return rc;
@@ -575,7 +603,7 @@ static int add_row_params(ormc__sql *s, const ormc_table *t,
         ormc_param p;
         int rc = ormc__col_param(&t->columns[cols[i]], row, &p);
         if (rc == ORMC_OK)
-            rc = add_param(s, &p);
+            rc = add_col_param(s, &t->columns[cols[i]], &p);
         if (rc != ORMC_OK)
             return rc;
     }
@@ -669,7 +697,7 @@ static int put_key_array(ormc__sql *s, const ormc_table *t, uint16_t col,
     if (type == NULL || cond->value.type != ORMC_TYPE_TEXT ||
         cond->value.u.text == NULL)
         return ORMC_INVALID;
-    int rc = add_param(s, &cond->value);
+    int rc = add_col_param(s, &t->columns[col], &cond->value);
     if (rc != ORMC_OK)
         return rc;
     put_col(b, t, col);
@@ -860,7 +888,7 @@ static int put_cond(ormc__sql *s, const ormc_table *t, const ormc_cond *cond)
             ormc_param p;
             int rc = ormc__array_param(c, cond->values, i, &p);
             if (rc == ORMC_OK)
-                rc = add_param(s, &p);
+                rc = add_col_param(s, c, &p);
             if (rc != ORMC_OK)
                 return rc;
             if (i > 0)
@@ -1108,7 +1136,7 @@ int ormc__sql_update_where(ormc__sql *s, const ormc_builder *q,
         ormc_param p;
         rc = ormc__col_param(&t->columns[i], values, &p);
         if (rc == ORMC_OK)
-            rc = add_param(s, &p);
+            rc = add_col_param(s, &t->columns[i], &p);
         if (rc != ORMC_OK)
             return rc;
         ormc__buf_puts(b, sep);
@@ -1121,4 +1149,44 @@ int ormc__sql_update_where(ormc__sql *s, const ormc_builder *q,
         return rc;
     put_returning(s, t, t->primary_key);
     return finish(s, ORMC_OK);
+}
+
+/* === The SQL of a query, without a database (ormc_builder_sql) === */
+
+int ormc_builder_sql(const ormc_builder *q, ormc_dialect d, char *buf,
+                     size_t len)
+{
+    if (buf != NULL && len > 0)
+        buf[0] = '\0';
+    if (q == NULL || (d != ORMC_DIALECT_SQLITE && d != ORMC_DIALECT_POSTGRES))
+        return -ORMC_INVALID;
+    ormc__sql s;
+    ormc__sql_init(&s);
+    int rc = ormc__sql_query(&s, q, ORMC__Q_SELECT);
+    if (rc != ORMC_OK) {
+        ormc__sql_free(&s);
+        return -rc;
+    }
+    /* The engine writes $N; the SQLite backend rewrites the text so when
+     * it prepares it, and so does this. */
+    char *sqlite = NULL;
+    const char *text = s.text.data;
+    if (d == ORMC_DIALECT_SQLITE) {
+        sqlite = ormc__sqltext_to_sqlite(text);
+        if (sqlite == NULL) {
+            ormc__sql_free(&s);
+            return -ORMC_NOMEM;
+        }
+        text = sqlite;
+    }
+    size_t n = strlen(text);
+    int out = n > (size_t)INT_MAX ? -ORMC_NOMEM : (int)n;
+    if (out >= 0 && buf != NULL && len > 0) {
+        size_t k = n < len - 1 ? n : len - 1;
+        memcpy(buf, text, k);
+        buf[k] = '\0';
+    }
+    free(sqlite);
+    ormc__sql_free(&s);
+    return out;
 }

@@ -64,22 +64,26 @@
  * (text and params may point into the struct itself).
  */
 typedef struct ormc__sql {
-    ormc__buf text;       /* the SQL, NUL-terminated: text.data */
-    ormc_param *params;   /* $1..$n, in order: builder statements fill
-                             them; row statements leave them to
-                             ormc__sql_bind_row (or bind sql->bound) */
-    size_t n_params;      /* number of parameters at params */
-    size_t cap_params;    /* room at params */
-    ormc_colset bound;    /* row statements: the columns bound from a row */
-    ormc_colset returned; /* the columns the statement returns, in table
-                             order; 0 when it returns none (or only
-                             COUNT / a constant, see ormc__query_kind) */
-    ormc__key key;        /* query builder statements: their identity,
-                             made by the builder as it collects the
-                             parameters, whether it writes the text or not
-                             (text.sink) */
-    unsigned depth;       /* query builder statements: how deep in
-                             subqueries (_where_parent_in) the writing is */
+    ormc__buf text;        /* the SQL, NUL-terminated: text.data */
+    ormc_param *params;    /* $1..$n, in order: builder statements fill
+                              them; row statements leave them to
+                              ormc__sql_bind_row (or bind sql->bound) */
+    size_t n_params;       /* number of parameters at params */
+    size_t cap_params;     /* room at params */
+    unsigned char *secret; /* per parameter, 1: a secret column's value
+                              (ORMC_COL_SECRET), which the executor marks
+                              on the statement; NULL until one is added
+                              (heap, cap_params bytes) */
+    ormc_colset bound;     /* row statements: the columns bound from a row */
+    ormc_colset returned;  /* the columns the statement returns, in table
+                              order; 0 when it returns none (or only
+                              COUNT / a constant, see ormc__query_kind) */
+    ormc__key key;         /* query builder statements: their identity,
+                              made by the builder as it collects the
+                              parameters, whether it writes the text or not
+                              (text.sink) */
+    unsigned depth;        /* query builder statements: how deep in
+                              subqueries (_where_parent_in) the writing is */
     char text_inline[ORMC__SQL_INLINE_TEXT];
     ormc_param params_inline[ORMC__SQL_INLINE_PARAMS];
 } ormc__sql;

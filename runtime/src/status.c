@@ -98,6 +98,50 @@ static void cut_secret_tail(char *msg, const char *secret)
         }
 }
 
+/* The text of a secret parameter as a server's message would quote it:
+ * text and json as they are, a blob as PostgreSQL writes bytea (\x and
+ * hex), into tmp. NULL when it has none (NULL, another type, too long to
+ * be quoted whole in a message anyway). */
+static const char *secret_text(const ormc_param *p, char *tmp, size_t size)
+{
+    if (p->is_null)
+        return NULL;
+    if (p->type == ORMC_TYPE_TEXT || p->type == ORMC_TYPE_JSON)
+        return p->u.text;
+    if (p->type != ORMC_TYPE_BLOB || p->u.blob.data == NULL ||
+        p->u.blob.len == 0 || 2 + 2 * p->u.blob.len >= size)
+        return NULL;
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *b = p->u.blob.data;
+    size_t o = 0;
+    tmp[o++] = '\\';
+    tmp[o++] = 'x';
+    for (size_t i = 0; i < p->u.blob.len; i++) {
+        tmp[o++] = hex[b[i] >> 4];
+        tmp[o++] = hex[b[i] & 15];
+    }
+    tmp[o] = '\0';
+    return tmp;
+}
+
+/* Scrub the values of the running statement's secret parameters from msg
+ * (full: whole, before the cut; else the cut text's tail). */
+static void scrub_params(const ormc_db *db, char *msg, size_t size, bool full)
+{
+    if (db->active_secret == NULL)
+        return;
+    char tmp[ORMC__MSG_FULL];
+    for (int i = 0; i < db->active_n_params; i++) {
+        if (!db->active_secret[i])
+            continue;
+        const char *v = secret_text(&db->active_params[i], tmp, sizeof tmp);
+        if (full)
+            ormc__scrub(msg, size, v);
+        else
+            cut_secret_tail(msg, v);
+    }
+}
+
 int ormc__error(ormc_db *db, int status, const char *sqlstate,
                 const char *constraint, const char *fmt, ...)
 {
@@ -120,6 +164,7 @@ int ormc__error(ormc_db *db, int status, const char *sqlstate,
     snprintf(named, sizeof named, "%s", constraint ? constraint : "");
 
     ormc__scrub(full, sizeof full, db->secret);
+    scrub_params(db, full, sizeof full, true);
     size_t n = strlen(full);
     if (n < sizeof db->errmsg) {
         memcpy(db->errmsg, full, n + 1);
@@ -127,6 +172,7 @@ int ormc__error(ormc_db *db, int status, const char *sqlstate,
         memcpy(db->errmsg, full, sizeof db->errmsg - 1);
         db->errmsg[sizeof db->errmsg - 1] = '\0';
         cut_secret_tail(db->errmsg, db->secret);
+        scrub_params(db, db->errmsg, sizeof db->errmsg, false);
     }
     memcpy(db->sqlstate, state, sizeof state);
     memcpy(db->errconstraint, named, sizeof named);

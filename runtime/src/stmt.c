@@ -89,6 +89,7 @@ static void stmt_free(ormc__stmt *st, bool send)
     db->vt->stmt_finalize(st, send);
     if (st->params != st->inline_params)
         free(st->params);
+    free(st->secret);
     free(st->sql);
     free(st->key);
     free(st);
@@ -180,8 +181,9 @@ static void cut_stream(ormc_db *db)
 {
     ormc__stmt *st = db->streaming;
     db->streaming = NULL;
-    ormc__statement_done(db, st->sql, (size_t)st->n_params, st->elapsed_ns,
-                         st->n_rows, ORMC_OK);
+    ormc__statement_done(db, st->sql, st->params, st->secret,
+                         (size_t)st->n_params, st->elapsed_ns, st->n_rows,
+                         ORMC_OK);
     db->vt->stmt_reset(st); /* reads the rest off the wire */
     st->finished = true;
     st->cut = true;
@@ -193,6 +195,8 @@ static void params_clear(ormc__stmt *st)
         st->params[i].is_null = true;
         st->params[i].type = ORMC_TYPE_TEXT;
     }
+    if (st->secret)
+        memset(st->secret, 0, (size_t)st->n_params);
 }
 
 static void checkout(ormc__stmt *st)
@@ -369,6 +373,19 @@ int ormc__stmt_bind_param(ormc__stmt *st, int i, const ormc_param *p)
     return ORMC_OK;
 }
 
+int ormc__stmt_mark_secret(ormc__stmt *st, int i)
+{
+    if (i < 0 || i >= st->n_params)
+        return ORMC_OK;
+    if (st->secret == NULL) {
+        st->secret = calloc((size_t)st->n_params, 1);
+        if (st->secret == NULL)
+            return ormc__error(st->db, ORMC_NOMEM, NULL, NULL, "out of memory");
+    }
+    st->secret[i] = 1;
+    return ORMC_OK;
+}
+
 int ormc__stmt_bind_params(ormc__stmt *st, const ormc_param *params, size_t n)
 {
     if (n != (size_t)st->n_params)
@@ -415,6 +432,21 @@ int ormc__ensure_connected(ormc_db *db)
     return ormc__session_on_connect(db);
 }
 
+/* The statement whose parameters an error recorded now may quote (see
+ * struct ormc_db): only one that binds a secret needs telling. */
+static void set_active(ormc_db *db, const ormc__stmt *st)
+{
+    if (st != NULL && st->secret != NULL) {
+        db->active_params = st->params;
+        db->active_secret = st->secret;
+        db->active_n_params = st->n_params;
+    } else {
+        db->active_params = NULL;
+        db->active_secret = NULL;
+        db->active_n_params = 0;
+    }
+}
+
 /* The statement is over: a result or an error. */
 static void finish(ormc__stmt *st, int rc)
 {
@@ -425,8 +457,9 @@ static void finish(ormc__stmt *st, int rc)
     int64_t rows = st->n_rows;
     if (rc == ORMC_DONE && rows == 0)
         rows = db->vt->stmt_changes(st);
-    ormc__statement_done(db, st->sql, (size_t)st->n_params, st->elapsed_ns,
-                         rows, rc == ORMC_DONE ? ORMC_OK : rc);
+    ormc__statement_done(db, st->sql, st->params, st->secret,
+                         (size_t)st->n_params, st->elapsed_ns, rows,
+                         rc == ORMC_DONE ? ORMC_OK : rc);
 }
 
 int ormc__stmt_step(ormc__stmt *st)
@@ -439,7 +472,7 @@ int ormc__stmt_step(ormc__stmt *st)
                                      "transaction (a commit or rollback "
                                      "ran on its connection)")
                        : ORMC_DONE;
-    int64_t t0 = db->trace ? ormc__now_ns() : 0;
+    int64_t t0 = ormc__tracing(db) ? ormc__now_ns() : 0;
     if (!st->started) {
         if (st->multi)
             return ormc__error(db, ORMC_INVALID, "42601", NULL,
@@ -451,14 +484,17 @@ int ormc__stmt_step(ormc__stmt *st)
             return rc;
         if ((rc = ormc__tx_before_statement(db)) != ORMC_OK)
             return rc;
-        if (db->trace)
+        if (ormc__tracing(db))
             t0 = ormc__now_ns(); /* the BEGIN is traced on its own */
         st->started = true;
+        set_active(db, st);
         rc = db->vt->stmt_exec(st);
     } else {
+        set_active(db, st);
         rc = db->vt->stmt_next(st);
     }
-    if (db->trace)
+    set_active(db, NULL);
+    if (ormc__tracing(db))
         st->elapsed_ns += ormc__now_ns() - t0;
     if (rc == ORMC_ROW) {
         st->n_rows++;
@@ -517,8 +553,9 @@ void ormc__stmt_reset(ormc__stmt *st)
         db->streaming = NULL;
     if (st->started) {
         if (!st->finished) /* left before the end: still one statement */
-            ormc__statement_done(db, st->sql, (size_t)st->n_params,
-                                 st->elapsed_ns, st->n_rows, ORMC_OK);
+            ormc__statement_done(db, st->sql, st->params, st->secret,
+                                 (size_t)st->n_params, st->elapsed_ns,
+                                 st->n_rows, ORMC_OK);
         db->vt->stmt_reset(st);
     }
     st->started = st->finished = st->cut = false;
@@ -561,12 +598,12 @@ int ormc__exec_control(ormc_db *db, const char *sql, bool tx_rule,
         return ormc__error(db, ORMC_CONNECTION, "08003", NULL,
                            "the connection was lost");
     }
-    int64_t t0 = db->trace ? ormc__now_ns() : 0;
+    int64_t t0 = ormc__tracing(db) ? ormc__now_ns() : 0;
     rc = db->vt->exec_simple(db, sql, &n);
-    int64_t dt = db->trace ? ormc__now_ns() - t0 : 0;
+    int64_t dt = ormc__tracing(db) ? ormc__now_ns() - t0 : 0;
     if (rc != ORMC_OK && tx_rule)
         ormc__tx_statement_failed(db, rc);
-    ormc__statement_done(db, sql, 0, dt, rc == ORMC_OK ? n : 0, rc);
+    ormc__statement_done(db, sql, NULL, NULL, 0, dt, rc == ORMC_OK ? n : 0, rc);
     if (changes)
         *changes = n;
     return rc;
@@ -588,12 +625,13 @@ int ormc__exec_copy(ormc_db *db, const char *sql, const ormc_table *t,
         return rc;
     if ((rc = ormc__tx_before_statement(db)) != ORMC_OK)
         return rc;
-    int64_t t0 = db->trace ? ormc__now_ns() : 0;
+    int64_t t0 = ormc__tracing(db) ? ormc__now_ns() : 0;
     rc = db->vt->copy_rows(db, sql, t, rows, n, cols, &done);
-    int64_t dt = db->trace ? ormc__now_ns() - t0 : 0;
+    int64_t dt = ormc__tracing(db) ? ormc__now_ns() - t0 : 0;
     if (rc != ORMC_OK)
         ormc__tx_statement_failed(db, rc);
-    ormc__statement_done(db, sql, 0, dt, rc == ORMC_OK ? done : 0, rc);
+    ormc__statement_done(db, sql, NULL, NULL, 0, dt, rc == ORMC_OK ? done : 0,
+                         rc);
     *changes = done;
     return rc;
 }

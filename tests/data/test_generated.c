@@ -520,6 +520,123 @@ static void test_generated_hooks(void **state)
     assert_ok(db, ormc_commit(db));
 }
 
+/* _query_sql writes, without a database, the text that _all sends: the
+ * trace hook sees the very same statement on both backends (the engine's
+ * text, $N; the SQLite backend rewrites it to ?N as query_sql does for
+ * ORMC_DIALECT_SQLITE), including a relation condition's subquery. */
+typedef struct last_sql {
+    char sql[1024];
+} last_sql;
+
+static void keep_sql(void *ctx, const ormc_trace_event *ev)
+{
+    last_sql *l = ctx;
+    snprintf(l->sql, sizeof l->sql, "%s", ev->sql);
+}
+
+static void test_shop_query_sql(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    create_all(db);
+    shop_customer c;
+    assert_ok(db, shop_customer_fixture_insert(db, 1, &c));
+    shop_order o;
+    shop_order_init(&o);
+    o.id = 7;
+    o.customer_id = c.id;
+    o.status = SHOP_ORDER_STATUS_PAID;
+    assert_ok(db, shop_order_insert(db, &o));
+    for (int i = 1; i <= 4; i++) {
+        shop_line l;
+        shop_line_init(&l);
+        l.order_id = o.id;
+        l.line_no = i;
+        l.quantity = i;
+        l.price_cents = 100;
+        assert_ok(db, shop_line_insert(db, &l));
+    }
+
+    shop_order_query oq;
+    shop_order_query_init(&oq);
+    shop_order_where_customer_id(&oq, ORMC_EQ, c.id);
+    shop_order_where_status(&oq, ORMC_EQ, SHOP_ORDER_STATUS_PAID);
+    shop_order_order_by(&oq, SHOP_ORDER_PLACED_AT, ORMC_DESC);
+    shop_order_limit(&oq, 5);
+    shop_line_query q;
+    shop_line_query_init(&q);
+    shop_line_where_quantity(&q, ORMC_GE, 2);
+    shop_line_where_order_in(&q, &oq);
+    shop_line_order_by(&q, SHOP_LINE_LINE_NO, ORMC_ASC);
+    shop_line_limit(&q, 10);
+    shop_line_offset(&q, 1);
+
+    static const char pg[] =
+        "SELECT \"order_id\", \"line_no\", \"product_id\", \"quantity\", "
+        "\"price_cents\" FROM \"order_lines\" WHERE \"quantity\" >= $1 AND "
+        "\"order_id\" IN (SELECT \"id\" FROM \"orders\" WHERE "
+        "\"customer_id\" = $2 AND \"status\" = $3 ORDER BY \"placed_at\" "
+        "DESC LIMIT $4) ORDER BY \"line_no\" LIMIT $5 OFFSET $6";
+    static const char lite[] =
+        "SELECT \"order_id\", \"line_no\", \"product_id\", \"quantity\", "
+        "\"price_cents\" FROM \"order_lines\" WHERE \"quantity\" >= ?1 AND "
+        "\"order_id\" IN (SELECT \"id\" FROM \"orders\" WHERE "
+        "\"customer_id\" = ?2 AND \"status\" = ?3 ORDER BY \"placed_at\" "
+        "DESC LIMIT ?4) ORDER BY \"line_no\" LIMIT ?5 OFFSET ?6";
+    char buf[1024];
+    int n = shop_line_query_sql(&q, ORMC_DIALECT_POSTGRES, buf, sizeof buf);
+    assert_int_equal(n, (int)strlen(pg));
+    assert_string_equal(buf, pg);
+    n = shop_line_query_sql(&q, ORMC_DIALECT_SQLITE, buf, sizeof buf);
+    assert_int_equal(n, (int)strlen(lite));
+    assert_string_equal(buf, lite);
+
+    /* snprintf's contract: the whole length, whatever fits */
+    assert_int_equal(shop_line_query_sql(&q, ORMC_DIALECT_SQLITE, NULL, 0),
+                     (int)strlen(lite));
+    char small[11];
+    memset(small, 'x', sizeof small);
+    assert_int_equal(
+        shop_line_query_sql(&q, ORMC_DIALECT_SQLITE, small, sizeof small),
+        (int)strlen(lite));
+    assert_string_equal(small, "SELECT \"or");
+    char exact[sizeof lite];
+    assert_int_equal(
+        shop_line_query_sql(&q, ORMC_DIALECT_SQLITE, exact, sizeof exact),
+        (int)strlen(lite));
+    assert_string_equal(exact, lite);
+
+    /* what _all sends is that text */
+    last_sql seen = {{0}};
+    ormc_set_trace(db, keep_sql, &seen);
+    shop_line_list list = {0};
+    assert_ok(db, shop_line_all(db, &q, &list));
+    ormc_set_trace(db, NULL, NULL);
+    assert_string_equal(seen.sql, pg);
+    assert_int_equal(list.count, 2); /* quantity 2, 3, 4, less the first */
+    assert_int_equal(list.items[0].line_no, 3);
+    shop_line_list_free(&list);
+
+    /* the builder's error, as the executors would return it */
+    shop_line_order_by(&q, SHOP_LINE_LINE_NO | SHOP_LINE_QUANTITY, ORMC_ASC);
+    memset(buf, 'x', sizeof buf);
+    assert_int_equal(
+        shop_line_query_sql(&q, ORMC_DIALECT_POSTGRES, buf, sizeof buf),
+        -ORMC_INVALID);
+    assert_string_equal(buf, "");
+    assert_int_equal(shop_line_all(db, &q, &list), ORMC_INVALID);
+    shop_line_list_free(&list);
+    assert_int_equal(
+        shop_order_query_sql(&oq, (ormc_dialect)9, buf, sizeof buf),
+        -ORMC_INVALID);
+    assert_int_equal(
+        shop_order_query_sql(NULL, ORMC_DIALECT_SQLITE, buf, sizeof buf),
+        -ORMC_INVALID);
+    shop_line_query_free(&q);
+    shop_order_query_free(&oq);
+    shop_customer_free(&c);
+    assert_ok(db, ormc_commit(db));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -531,6 +648,7 @@ int main(void)
         ORMC_BACKEND_TEST(test_web_sessions),
         ORMC_BACKEND_TEST(test_shop_fixtures),
         ORMC_BACKEND_TEST(test_generated_hooks),
+        ORMC_BACKEND_TEST(test_shop_query_sql),
     };
     return ormc_test_run_backends("data_generated", tests);
 }

@@ -79,7 +79,7 @@ static void watch(ormc_db *db, counter *c)
     ormc_set_trace(db, count_statement, c);
 }
 
-static char codes[8][8];
+static char codes[8][16];
 
 /* Orders o0..o<n-1> (code "o<i>", ids in ids[]), each with i lines
  * (line_no 1..i, order_code set on odd lines), committed. */

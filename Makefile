@@ -77,7 +77,8 @@ format-check:
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD)
 
-# make bench: install what is missing (SQLAlchemy too), build in Release into
+# make bench: install what is missing (SQLAlchemy too, unless BENCH_ARGS has
+# --sqla 0), build in Release into
 # $(BENCH_BUILD), start a throwaway PostgreSQL and run every benchmark
 # (docs/benchmarks.md). BENCH_N, BENCH_K, BENCH_REPS make quicker runs;
 # BENCH_ARGS passes more options to bench/run.py (e.g. --sqla 0).
@@ -88,7 +89,7 @@ BENCH_REPS ?= 15
 BENCH_ARGS ?=
 .PHONY: bench
 bench:
-	@scripts/setup bench
+	@scripts/setup $(if $(findstring --sqla 0,$(BENCH_ARGS)),bench-c,bench)
 	@cmake -S . -B $(BENCH_BUILD) -DCMAKE_BUILD_TYPE=Release \
 	    -DORMC_BUILD_TESTS=OFF -DORMC_BUILD_BENCH=ON $(CMAKE_FLAGS) >/dev/null
 	cmake --build $(BENCH_BUILD) -j$(JOBS) --target bench_gen bench_raw

@@ -502,12 +502,14 @@ def fmt_ratio(v):
 
 def print_table(rep):
     m = rep["machine"]
-    print("\normc benchmarks: N=%d, K=%d; %d repetitions (SQLAlchemy: %d); "
+    sqla = ("%d repetitions" % rep["sqla_reps"]) if rep.get("sqlalchemy") \
+        else "off"
+    print("\normc benchmarks: N=%d, K=%d; %d repetitions (SQLAlchemy: %s); "
           "ops/s (rows/s "
           "for W2, W6) are medians; the C programs take turns workload by "
           "workload, and gen/raw is the median of their paired time ratios; "
           "%s; %d CPUs (%s); load average at end %.2f" %
-          (rep["n"], rep["k"], rep["reps"], rep["sqla_reps"],
+          (rep["n"], rep["k"], rep["reps"], sqla,
            rep["build_type"], m["nproc"],
            m["cpu"], m["loadavg_at_end"][0]))
     print("ratios are time ratios: gen/raw > 1 means the generated API takes "

@@ -26,10 +26,17 @@ endif
 
 .PHONY: demo test test-sanitize test-tsan generated format format-check clean
 
+# The demo's build is quiet: its output (cmake's progress, make's
+# "Entering directory" lines) goes to $(BUILD)/demo-build.log, which is
+# shown only when the build fails. cmake's configure errors go to stderr.
 demo:
 	@scripts/setup demo
 	@cmake -S . -B $(BUILD) -DORMC_BUILD_TESTS=OFF $(CMAKE_FLAGS) >/dev/null
-	@cmake --build $(BUILD) -j$(JOBS) --target ormc_demo
+	@cmake --build $(BUILD) -j$(JOBS) --target ormc_demo \
+	    >$(BUILD)/demo-build.log 2>&1 || \
+	    { cat $(BUILD)/demo-build.log >&2; \
+	      echo "make demo: the build failed (log: $(BUILD)/demo-build.log)" >&2; \
+	      exit 1; }
 	@$(BUILD)/examples/demo/ormc_demo
 
 test:

@@ -6,6 +6,8 @@
 --                                       differ on that PostgreSQL
 --   ormc ddl --dialect D SCHEMA.lua     the DDL on stdout
 --   ormc diff --dialect D OLD.lua NEW.lua   a migration script on stdout
+--   ormc doc [-o DIR] [--mermaid] SCHEMA.lua...   DIR/NAME.{dot,md}, and
+--                                       NAME.svg when dot is on PATH
 --
 -- Phases: load (sandbox) -> check -> model -> check names -> queries
 -- (query.lua) -> emit -> write.
@@ -55,6 +57,7 @@ local cgen = require("cgen")
 local emit_c_header = require("emit_c_header")
 local emit_c_source = require("emit_c_source")
 local emit_ddl = require("emit_ddl")
+local emit_doc = require("emit_doc")
 local dialect = require("dialect")
 local diff = require("diff")
 local query = require("query")
@@ -69,6 +72,7 @@ usage: ormc gen [-o DIR] SCHEMA.lua...
        ormc check [-o DIR] [--url URL] SCHEMA.lua...
        ormc ddl --dialect sqlite|postgres SCHEMA.lua
        ormc diff --dialect sqlite|postgres OLD.lua NEW.lua
+       ormc doc [-o DIR] [--mermaid] SCHEMA.lua...
        ormc --help | --version
 
 ormc turns schema files (the Lua DSL) into typed C and DDL.
@@ -86,11 +90,15 @@ commands:
   ddl     print one schema's DDL for one dialect.
   diff    print the migration script that takes a database from schema
           OLD.lua to NEW.lua, as one transaction (migrations.md, below).
+  doc     write DIR/NAME.dot (a Graphviz diagram of the tables, columns,
+          keys and relations) and DIR/NAME.md (a page of the tables and
+          their docs); NAME.svg too when Graphviz's dot is on PATH.
 
 options:
   -o, --output DIR        output directory (default: .)
   -d, --dialect DIALECT   sqlite or postgres (ddl, diff)
   -u, --url URL           a PostgreSQL to check the queries on (check)
+      --mermaid           add a Mermaid erDiagram to NAME.md (doc)
   -h, --help              this text
   -V, --version           the generator's version
 
@@ -364,6 +372,97 @@ local function cmd_gen(args)
     return 0
 end
 
+-- Whether a program is on PATH.
+local function on_path(prog)
+    return os.execute("command -v " .. shell_quote(prog) .. " >/dev/null 2>&1")
+        == true
+end
+
+-- The SVG Graphviz's dot makes of a .dot text, or nil and why.
+local function render_svg(dot_text)
+    local src, svg = os.tmpname(), os.tmpname()
+    local f = io.open(src, "wb")
+    if not f then
+        os.remove(src)
+        os.remove(svg)
+        return nil, "cannot write a temporary file"
+    end
+    f:write(dot_text)
+    f:close()
+    local errf = os.tmpname()
+    local ok = os.execute(format("dot -Tsvg -o %s %s 2>%s", shell_quote(svg),
+                                 shell_quote(src), shell_quote(errf)))
+    local text, why = read_file(svg), read_file(errf)
+    os.remove(src)
+    os.remove(svg)
+    os.remove(errf)
+    if not ok or not text then
+        why = (why or ""):gsub("%s+$", "")
+        return nil, why ~= "" and why or "dot failed"
+    end
+    return text
+end
+
+-- ormc doc: a picture of each schema (emit_doc.lua), written as a set like
+-- gen's files. Graphviz is not required: without dot on PATH there is no
+-- .svg, and stderr says so.
+local function cmd_doc(args)
+    local mermaid, rest = false, {}
+    for i, a in ipairs(args) do
+        if a == "--" then
+            table.move(args, i, #args, #rest + 1, rest)
+            break
+        elseif a == "--mermaid" then
+            mermaid = true
+        else
+            rest[#rest + 1] = a
+        end
+    end
+    local opts, paths = parse(rest, OUT)
+    if #paths == 0 then usage_error("doc: name at least one schema file") end
+    local dir = display_path(opts.output or ".")
+    local models = build(paths)
+    local svg = on_path("dot")
+    local outputs = {}
+    for _, m in ipairs(models) do
+        current = m.file
+        local banner = cgen.banner(VERSION, m.file)
+        local dot_text = emit_doc.dot(m, banner)
+        outputs[#outputs + 1] = { m.name .. ".dot", dot_text }
+        outputs[#outputs + 1] = { m.name .. ".md",
+                                  emit_doc.markdown(m, banner,
+                                                    { mermaid = mermaid }) }
+        if svg then
+            local text, why = render_svg(dot_text)
+            if not text then
+                stderr:write(format("ormc: dot could not render %s.dot: "
+                                    .. "%s\normc: no files written\n",
+                                    m.name, why))
+                os.exit(2)
+            end
+            outputs[#outputs + 1] = { m.name .. ".svg", text }
+        end
+    end
+    if not svg then
+        stderr:write("ormc: dot (Graphviz) is not on PATH: no .svg "
+                     .. "written; the .dot files can be rendered with "
+                     .. "dot -Tsvg\n")
+    end
+    if not dir_exists(dir) then
+        if not os.execute("mkdir -p -- " .. shell_quote(dir)) then
+            stderr:write(format("ormc: cannot create directory %s\n", dir))
+            os.exit(2)
+        end
+    end
+    local ok, name, why = write_set(dir, outputs)
+    if not ok then
+        stderr:write(format("ormc: cannot write %s/%s: %s; no files "
+                            .. "written\n", dir, name, tostring(why)))
+        os.exit(2)
+    end
+    return 0
+end
+
 local CHECK = { ["-o"] = "output", ["--output"] = "output",
                 ["-u"] = "url", ["--url"] = "url" }
 
@@ -487,6 +586,8 @@ local function main(args)
         return cmd_ddl(rest)
     elseif cmd == "diff" then
         return cmd_diff(rest)
+    elseif cmd == "doc" then
+        return cmd_doc(rest)
     end
     usage_error("unknown command '" .. cmd .. "'")
 end

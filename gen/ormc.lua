@@ -341,6 +341,23 @@ end
 
 local OUT = { ["-o"] = "output", ["--output"] = "output" }
 
+-- Write the files of outputs into dir (made when missing), all or none;
+-- on failure report it and exit 2.
+local function write_outputs(dir, outputs)
+    if not dir_exists(dir) then
+        if not os.execute("mkdir -p -- " .. shell_quote(dir)) then
+            stderr:write(format("ormc: cannot create directory %s\n", dir))
+            os.exit(2)
+        end
+    end
+    local ok, name, why = write_set(dir, outputs)
+    if not ok then
+        stderr:write(format("ormc: cannot write %s/%s: %s; no files "
+                            .. "written\n", dir, name, tostring(why)))
+        os.exit(2)
+    end
+end
+
 local function cmd_gen(args)
     local opts, paths = parse(args, OUT)
     if #paths == 0 then usage_error("gen: name at least one schema file") end
@@ -357,18 +374,7 @@ local function cmd_gen(args)
     for i, m in ipairs(models) do
         for _, f in ipairs(render(m, i)) do outputs[#outputs + 1] = f end
     end
-    if not dir_exists(dir) then
-        if not os.execute("mkdir -p -- " .. shell_quote(dir)) then
-            stderr:write(format("ormc: cannot create directory %s\n", dir))
-            os.exit(2)
-        end
-    end
-    local ok, name, why = write_set(dir, outputs)
-    if not ok then
-        stderr:write(format("ormc: cannot write %s/%s: %s; no files "
-                            .. "written\n", dir, name, tostring(why)))
-        os.exit(2)
-    end
+    write_outputs(dir, outputs)
     return 0
 end
 
@@ -448,18 +454,7 @@ local function cmd_doc(args)
                      .. "written; the .dot files can be rendered with "
                      .. "dot -Tsvg\n")
     end
-    if not dir_exists(dir) then
-        if not os.execute("mkdir -p -- " .. shell_quote(dir)) then
-            stderr:write(format("ormc: cannot create directory %s\n", dir))
-            os.exit(2)
-        end
-    end
-    local ok, name, why = write_set(dir, outputs)
-    if not ok then
-        stderr:write(format("ormc: cannot write %s/%s: %s; no files "
-                            .. "written\n", dir, name, tostring(why)))
-        os.exit(2)
-    end
+    write_outputs(dir, outputs)
     return 0
 end
 

@@ -22,7 +22,7 @@ local decl = cgen.decl
 local M = {}
 
 -- The runtime ABI this generator writes for.
-M.ABI = 7
+M.ABI = 8
 
 local function column_comment(c)
     local parts = { cgen.sql_type(c) }
@@ -98,6 +98,37 @@ local function emit_enums(b, m)
     end
 end
 
+-- The column macros of t: ORMC_TABLE_COLUMN with the table's tag
+-- (gen/colset_tags.lua), or plain bits for a table too wide for one.
+local function emit_column_macros(b, t)
+    if t.colset_tag then
+        local tag = format("0x%04x", t.colset_tag)
+        util.comment(b, "", format("The columns of %s as ormc_colset bits; "
+            .. "combine them with |. Each also carries the table's tag "
+            .. "(%s), so that another table's function refuses it.",
+            t.prefix, tag))
+        for _, c in ipairs(t.columns) do
+            b:line("#define %s ORMC_TABLE_COLUMN(%s, %d)", c.macro, tag,
+                   c.index)
+        end
+        b:line("#define %s_ALL_COLUMNS ORMC_TABLE_COLUMNS(%s, %d)", t.macro,
+               tag, t.n_columns)
+    else
+        util.comment(b, "", format("The columns of %s as ormc_colset bits; "
+                                   .. "combine them with |.", t.prefix))
+        for _, c in ipairs(t.columns) do
+            b:line("#define %s ORMC_COLUMN_BIT(%d)", c.macro, c.index)
+        end
+        if t.n_columns >= 64 then
+            b:line("#define %s_ALL_COLUMNS (~(ormc_colset)0)", t.macro)
+        else
+            b:line("#define %s_ALL_COLUMNS (ORMC_COLUMN_BIT(%d) - 1)",
+                   t.macro, t.n_columns)
+        end
+    end
+    b:line()
+end
+
 local function emit_row(b, m, t)
     local paras = {
         format("%s: one row of table \"%s\" (%s:%d).", t.prefix, t.sql_name,
@@ -132,18 +163,7 @@ local function emit_row(b, m, t)
     b:line("} %s;", t.prefix)
     b:line()
 
-    util.comment(b, "", format("The columns of %s as ormc_colset bits; "
-                               .. "combine them with |.", t.prefix))
-    for _, c in ipairs(t.columns) do
-        b:line("#define %s ORMC_COLUMN_BIT(%d)", c.macro, c.index)
-    end
-    if t.n_columns >= 64 then
-        b:line("#define %s_ALL_COLUMNS (~(ormc_colset)0)", t.macro)
-    else
-        b:line("#define %s_ALL_COLUMNS (ORMC_COLUMN_BIT(%d) - 1)", t.macro,
-               t.n_columns)
-    end
-    b:line()
+    emit_column_macros(b, t)
 
     for _, c in ipairs(t.columns) do
         if c.default_array then

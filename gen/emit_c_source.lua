@@ -101,9 +101,16 @@ local function literal_field(b, name, text)
     b:lines(lines)
 end
 
-local function colset_field(b, name, cols, indent)
+-- A descriptor's column set, written with the column macros; a tagged
+-- table's go through ORMC_COLUMNS, which takes their tag off (descriptors
+-- hold plain bits: gen/colset_tags.lua).
+local function colset_field(b, name, cols, indent, tagged)
     indent = indent or "        "
     local lines = cgen.colset(cols, indent .. "    ")
+    if tagged and #cols > 0 then
+        lines[1] = "ORMC_COLUMNS(" .. lines[1]
+        lines[#lines] = lines[#lines] .. ")"
+    end
     local one = format("%s.%s = %s,", indent, name, lines[1])
     if #lines == 1 and #one <= cgen.WIDTH then
         b:line("%s", one)
@@ -243,7 +250,7 @@ local function emit_descriptors(b, m, t)
             table.sort(sorted, function(a, c) return a.index < c.index end)
             b:line("    {")
             field(b, "sql_name", util.c_string(x.sql_name))
-            colset_field(b, "columns", sorted)
+            colset_field(b, "columns", sorted, nil, t.colset_tag ~= nil)
             field(b, "order", format("%s_index%d_order", p, k - 1))
             field(b, "n_columns", tostring(#x.col_objs))
             field(b, "unique", x.unique and "true" or "false")
@@ -280,7 +287,7 @@ local function emit_tables(b, m)
         field(b, "owned_offset", format("offsetof(%s, ormc_owned)", p), I)
         field(b, "columns", p .. "_columns", I)
         field(b, "n_columns", tostring(t.n_columns), I)
-        colset_field(b, "primary_key", t.pk_cols, I)
+        colset_field(b, "primary_key", t.pk_cols, I, t.colset_tag ~= nil)
         field(b, "pk_order", p .. "_pk_order", I)
         field(b, "n_pk", tostring(#t.pk_cols), I)
         if #t.constraints > 0 then
@@ -295,6 +302,10 @@ local function emit_tables(b, m)
             field(b, "foreign_keys", "NULL", I)
         end
         field(b, "n_foreign_keys", tostring(#t.foreign_keys), I)
+        if t.colset_tag then
+            field(b, "colset_tag", format("0x%04x", t.colset_tag), I)
+        end
+        field(b, "schema", "&" .. m.name .. "_schema", I)
         b:line("};")
         b:line()
     end

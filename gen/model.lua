@@ -6,6 +6,7 @@
 local types = require("types")
 local names = require("names")
 local util = require("util")
+local colset_tags = require("colset_tags")
 local load = require("load")
 
 local format, concat, sort = string.format, table.concat, table.sort
@@ -267,6 +268,7 @@ function M.build(s)
         t.macro = names.macro(t.prefix)
     end
     for _, t in ipairs(s.tables) do derive_table(s, t) end
+    colset_tags.assign(s)
     s.order = dependency_order(s)
     s.hash = util.fnv1a64(canonical(s))
     return s

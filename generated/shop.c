@@ -127,7 +127,7 @@ static const uint16_t shop_customer_index0_order[] = { 1 };
 static const ormc_index shop_customer_indexes[] = {
     {
         .sql_name = "customers_email_key",
-        .columns = SHOP_CUSTOMER_EMAIL,
+        .columns = ORMC_COLUMNS(SHOP_CUSTOMER_EMAIL),
         .order = shop_customer_index0_order,
         .n_columns = 1,
         .unique = true,
@@ -267,14 +267,14 @@ static const uint16_t shop_product_index1_order[] = { 2 };
 static const ormc_index shop_product_indexes[] = {
     {
         .sql_name = "products_sku_key",
-        .columns = SHOP_PRODUCT_SKU,
+        .columns = ORMC_COLUMNS(SHOP_PRODUCT_SKU),
         .order = shop_product_index0_order,
         .n_columns = 1,
         .unique = true,
     },
     {
         .sql_name = "products_by_title",
-        .columns = SHOP_PRODUCT_TITLE,
+        .columns = ORMC_COLUMNS(SHOP_PRODUCT_TITLE),
         .order = shop_product_index1_order,
         .n_columns = 1,
         .unique = false,
@@ -394,14 +394,14 @@ static const uint16_t shop_order_index1_order[] = { 2, 4 };
 static const ormc_index shop_order_indexes[] = {
     {
         .sql_name = "orders_customer_id_placed_at_idx",
-        .columns = SHOP_ORDER_CUSTOMER_ID | SHOP_ORDER_PLACED_AT,
+        .columns = ORMC_COLUMNS(SHOP_ORDER_CUSTOMER_ID | SHOP_ORDER_PLACED_AT),
         .order = shop_order_index0_order,
         .n_columns = 2,
         .unique = false,
     },
     {
         .sql_name = "orders_open",
-        .columns = SHOP_ORDER_STATUS | SHOP_ORDER_PLACED_AT,
+        .columns = ORMC_COLUMNS(SHOP_ORDER_STATUS | SHOP_ORDER_PLACED_AT),
         .order = shop_order_index1_order,
         .n_columns = 2,
         .unique = false,
@@ -512,7 +512,7 @@ static const uint16_t shop_line_index0_order[] = { 0, 2 };
 static const ormc_index shop_line_indexes[] = {
     {
         .sql_name = "order_lines_one_per_product",
-        .columns = SHOP_LINE_ORDER_ID | SHOP_LINE_PRODUCT_ID,
+        .columns = ORMC_COLUMNS(SHOP_LINE_ORDER_ID | SHOP_LINE_PRODUCT_ID),
         .order = shop_line_index0_order,
         .n_columns = 2,
         .unique = true,
@@ -689,13 +689,15 @@ const ormc_table shop_customer_table = {
     .owned_offset = offsetof(shop_customer, ormc_owned),
     .columns = shop_customer_columns,
     .n_columns = 6,
-    .primary_key = SHOP_CUSTOMER_ID,
+    .primary_key = ORMC_COLUMNS(SHOP_CUSTOMER_ID),
     .pk_order = shop_customer_pk_order,
     .n_pk = 1,
     .indexes = shop_customer_indexes,
     .n_indexes = 1,
     .foreign_keys = NULL,
     .n_foreign_keys = 0,
+    .colset_tag = 0x555c,
+    .schema = &shop_schema,
 };
 
 const ormc_table shop_product_table = {
@@ -705,13 +707,15 @@ const ormc_table shop_product_table = {
     .owned_offset = offsetof(shop_product, ormc_owned),
     .columns = shop_product_columns,
     .n_columns = 8,
-    .primary_key = SHOP_PRODUCT_ID,
+    .primary_key = ORMC_COLUMNS(SHOP_PRODUCT_ID),
     .pk_order = shop_product_pk_order,
     .n_pk = 1,
     .indexes = shop_product_indexes,
     .n_indexes = 2,
     .foreign_keys = NULL,
     .n_foreign_keys = 0,
+    .colset_tag = 0x326d,
+    .schema = &shop_schema,
 };
 
 const ormc_table shop_order_table = {
@@ -721,13 +725,15 @@ const ormc_table shop_order_table = {
     .owned_offset = offsetof(shop_order, ormc_owned),
     .columns = shop_order_columns,
     .n_columns = 6,
-    .primary_key = SHOP_ORDER_ID,
+    .primary_key = ORMC_COLUMNS(SHOP_ORDER_ID),
     .pk_order = shop_order_pk_order,
     .n_pk = 1,
     .indexes = shop_order_indexes,
     .n_indexes = 2,
     .foreign_keys = shop_order_foreign_keys,
     .n_foreign_keys = 1,
+    .colset_tag = 0x89ea,
+    .schema = &shop_schema,
 };
 
 const ormc_table shop_line_table = {
@@ -737,13 +743,15 @@ const ormc_table shop_line_table = {
     .owned_offset = offsetof(shop_line, ormc_owned),
     .columns = shop_line_columns,
     .n_columns = 5,
-    .primary_key = SHOP_LINE_ORDER_ID | SHOP_LINE_LINE_NO,
+    .primary_key = ORMC_COLUMNS(SHOP_LINE_ORDER_ID | SHOP_LINE_LINE_NO),
     .pk_order = shop_line_pk_order,
     .n_pk = 2,
     .indexes = shop_line_indexes,
     .n_indexes = 1,
     .foreign_keys = shop_line_foreign_keys,
     .n_foreign_keys = 2,
+    .colset_tag = 0x51e6,
+    .schema = &shop_schema,
 };
 
 static const ormc_table *const shop_schema_tables[] = {

@@ -456,9 +456,9 @@ static const ormc_index slack_installation_indexes[] = {
     {
         .sql_name = "slack_installations_idx",
         .columns =
-            SLACK_INSTALLATION_CLIENT_ID | SLACK_INSTALLATION_ENTERPRISE_ID |
+            ORMC_COLUMNS(SLACK_INSTALLATION_CLIENT_ID | SLACK_INSTALLATION_ENTERPRISE_ID |
             SLACK_INSTALLATION_TEAM_ID | SLACK_INSTALLATION_USER_ID |
-            SLACK_INSTALLATION_INSTALLED_AT,
+            SLACK_INSTALLATION_INSTALLED_AT),
         .order = slack_installation_index0_order,
         .n_columns = 5,
         .unique = false,
@@ -720,8 +720,8 @@ static const ormc_index slack_bot_indexes[] = {
     {
         .sql_name = "slack_bots_idx",
         .columns =
-            SLACK_BOT_CLIENT_ID | SLACK_BOT_ENTERPRISE_ID | SLACK_BOT_TEAM_ID |
-            SLACK_BOT_INSTALLED_AT,
+            ORMC_COLUMNS(SLACK_BOT_CLIENT_ID | SLACK_BOT_ENTERPRISE_ID | SLACK_BOT_TEAM_ID |
+            SLACK_BOT_INSTALLED_AT),
         .order = slack_bot_index0_order,
         .n_columns = 4,
         .unique = false,
@@ -928,13 +928,15 @@ const ormc_table slack_installation_table = {
     .owned_offset = offsetof(slack_installation, ormc_owned),
     .columns = slack_installation_columns,
     .n_columns = 26,
-    .primary_key = SLACK_INSTALLATION_ID,
+    .primary_key = ORMC_COLUMNS(SLACK_INSTALLATION_ID),
     .pk_order = slack_installation_pk_order,
     .n_pk = 1,
     .indexes = slack_installation_indexes,
     .n_indexes = 1,
     .foreign_keys = NULL,
     .n_foreign_keys = 0,
+    .colset_tag = 0x62b6,
+    .schema = &slack_schema,
 };
 
 const ormc_table slack_bot_table = {
@@ -944,13 +946,15 @@ const ormc_table slack_bot_table = {
     .owned_offset = offsetof(slack_bot, ormc_owned),
     .columns = slack_bot_columns,
     .n_columns = 15,
-    .primary_key = SLACK_BOT_ID,
+    .primary_key = ORMC_COLUMNS(SLACK_BOT_ID),
     .pk_order = slack_bot_pk_order,
     .n_pk = 1,
     .indexes = slack_bot_indexes,
     .n_indexes = 1,
     .foreign_keys = NULL,
     .n_foreign_keys = 0,
+    .colset_tag = 0x219f,
+    .schema = &slack_schema,
 };
 
 static const ormc_table *const slack_schema_tables[] = {

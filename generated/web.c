@@ -79,14 +79,14 @@ static const uint16_t web_session_index1_order[] = { 3 };
 static const ormc_index web_session_indexes[] = {
     {
         .sql_name = "sessions_session_id_key",
-        .columns = WEB_SESSION_SESSION_ID,
+        .columns = ORMC_COLUMNS(WEB_SESSION_SESSION_ID),
         .order = web_session_index0_order,
         .n_columns = 1,
         .unique = true,
     },
     {
         .sql_name = "sessions_expires_idx",
-        .columns = WEB_SESSION_EXPIRES,
+        .columns = ORMC_COLUMNS(WEB_SESSION_EXPIRES),
         .order = web_session_index1_order,
         .n_columns = 1,
         .unique = false,
@@ -136,13 +136,15 @@ const ormc_table web_session_table = {
     .owned_offset = offsetof(web_session, ormc_owned),
     .columns = web_session_columns,
     .n_columns = 4,
-    .primary_key = WEB_SESSION_ID,
+    .primary_key = ORMC_COLUMNS(WEB_SESSION_ID),
     .pk_order = web_session_pk_order,
     .n_pk = 1,
     .indexes = web_session_indexes,
     .n_indexes = 2,
     .foreign_keys = NULL,
     .n_foreign_keys = 0,
+    .colset_tag = 0x18dd,
+    .schema = &web_schema,
 };
 
 static const ormc_table *const web_schema_tables[] = {

@@ -451,10 +451,27 @@ void ormc_stats_reset(ormc_db *db);
  * at most 64 columns (the generator enforces it). Every call that takes
  * columns, one or several, takes them this way (the generated column macros
  * are these bits); positions appear only inside the descriptors and in
- * ormc_invalid.column. */
+ * ormc_invalid.column.
+ *
+ * C would let one table's column macro reach another table's function
+ * unnoticed, so the generated macros of a table of at most 48 columns also
+ * carry the table's tag, a 16-bit word with 8 bits set, in bits 48..63
+ * (ORMC_TABLE_COLUMN). Every call that takes columns refuses a set whose
+ * tag is another table's (or a mix of tables': more than 8 bits), with an
+ * ORMC_INVALID whose message names the table the columns belong to. A set
+ * without a tag (ORMC_COLUMN_BIT, or `ALL & ~X`, which cancels it) is
+ * checked only for bits past the table's last column. */
 typedef uint64_t ormc_colset;
 
 #define ORMC_COLUMN_BIT(i) ((ormc_colset)1 << (i))
+#define ORMC_COLSET_TAG_SHIFT 48
+#define ORMC_TABLE_COLUMN(tag, i)                                              \
+    (((ormc_colset)(tag) << ORMC_COLSET_TAG_SHIFT) | ORMC_COLUMN_BIT(i))
+/* The columns of a set, its tag taken off (a descriptor's sets). */
+#define ORMC_COLUMNS(set) ((set) & (ORMC_COLUMN_BIT(ORMC_COLSET_TAG_SHIFT) - 1))
+/* The first n columns (all of a table of n columns), with the tag. */
+#define ORMC_TABLE_COLUMNS(tag, n)                                             \
+    (((ormc_colset)(tag) << ORMC_COLSET_TAG_SHIFT) | (ORMC_COLUMN_BIT(n) - 1))
 
 /* An SQL dialect, for the calls that write SQL without a connection
  * (<table>_query_sql): SQLite writes parameters as ?N, PostgreSQL as $N.

@@ -21,7 +21,7 @@
  * whenever a descriptor struct or an engine call changes. Keep in sync with
  * gen/emit_c_header.lua (M.ABI).
  */
-#define ORMC_ABI 7
+#define ORMC_ABI 8
 
 #ifdef __cplusplus
 extern "C" {
@@ -124,6 +124,12 @@ struct ormc_table {
     uint16_t n_indexes;
     const ormc_foreign_key *foreign_keys; /* in declaration order */
     uint16_t n_foreign_keys;
+    uint16_t colset_tag; /* the tag its column macros carry in bits 48..63
+                            (ORMC_TABLE_COLUMN); 0: none (more than 48
+                            columns, or a query's row) */
+    const struct ormc_schema *schema; /* the schema it belongs to, where a
+                                         wrong tag is looked up; NULL for a
+                                         query's row */
 };
 
 typedef struct ormc_schema {
@@ -269,6 +275,13 @@ typedef struct ormc_builder {
     int64_t limit;  /* -1: none */
     int64_t offset; /* 0: none */
     int error;      /* first building error, ORMC_OK when none */
+    /* What that error was, for the executor's message: a sentence and the
+     * column it is about (1 + its index; 0: none); or the call whose
+     * column set, error_set, named no one column of the table. */
+    const char *error_what;
+    uint16_t error_column;
+    const char *error_call;
+    ormc_colset error_set;
 } ormc_builder;
 
 void ormc_builder_init(ormc_builder *q, const ormc_table *t);

@@ -3,21 +3,20 @@
  *
  * These calls only write into the caller's ormc_builder; sqlbuild.c turns it
  * into SQL when an executor runs it. Building never fails loudly: the first
- * error is kept in q->error (later calls change nothing) and the executor
- * returns it. The errors:
- *   ORMC_INVALID  a column the table does not have, or not exactly one
- *                 column's bit (every call names its column by its bit,
- *                 ORMC_COLUMN_BIT(i), as the generated macros do); an
- *                 operator the column
- *                 cannot take (LIKE on anything but text; <, <=, >, >= on
- *                 json, whose order differs between the backends, or on an
- *                 enum, which is stored as its label and would sort by it);
- *                 a value of another type than the column's; an enum value
- *                 out of range; nested or_begin, or_end without or_begin,
- *                 more than 255 OR groups; more than ORMC_QUERY_MAX_ORDER
- *                 order keys;
- *                 a negative offset or a limit below -1; IN values NULL
- *                 with a count.
+ * error is kept in q->error with what was wrong (later calls change
+ * nothing), and the executor returns it with a message that says so
+ * (ormc__builder_error): "order_by: takes one column, not shop_customer.id,
+ * shop_customer.email". The errors:
+ *   ORMC_INVALID  a column set that is not one column of the table (none,
+ *                 several, or another table's: colsets.c names it); an
+ *                 operator the column cannot take (LIKE on anything but
+ *                 text; <, <=, >, >= on json, whose order differs between
+ *                 the backends, or on an enum, which is stored as its label
+ *                 and would sort by it); a value of another type than the
+ *                 column's; an enum value out of range; nested or_begin,
+ *                 or_end without or_begin, more than 255 OR groups; more
+ *                 than ORMC_QUERY_MAX_ORDER order keys; a negative offset or
+ *                 a limit below -1; IN values NULL with a count.
  *   ORMC_NOMEM    growing the condition array failed.
  *
  * Equality on a json column compares jsonb values on PostgreSQL (key order
@@ -29,12 +28,35 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "colsets.h"
 #include "sqlbuild.h"
 
-static void fail(ormc_builder *q, int status)
+/* Keep the first error: its status and what was wrong (a sentence). */
+static void fail(ormc_builder *q, int status, const char *what)
 {
-    if (q->error == ORMC_OK)
+    if (q->error == ORMC_OK) {
         q->error = status;
+        q->error_what = what;
+    }
+}
+
+/* The first error being about one column of q's table: index. */
+static void fail_on(ormc_builder *q, int index, const char *what)
+{
+    if (q->error == ORMC_OK) {
+        fail(q, ORMC_INVALID, what);
+        q->error_column = (uint16_t)(index + 1);
+    }
+}
+
+/* The first error being call's column set: colsets.c explains it. */
+static void fail_set(ormc_builder *q, const char *call, ormc_colset set)
+{
+    if (q->error == ORMC_OK) {
+        fail(q, ORMC_INVALID, NULL);
+        q->error_call = call;
+        q->error_set = set;
+    }
 }
 
 void ormc_builder_init(ormc_builder *q, const ormc_table *t)
@@ -48,7 +70,7 @@ void ormc_builder_init(ormc_builder *q, const ormc_table *t)
     q->limit = -1;
     if (t == NULL || t->columns == NULL || t->n_columns == 0 ||
         t->n_columns > 64)
-        q->error = ORMC_INVALID;
+        fail(q, ORMC_INVALID, "no valid table descriptor");
 }
 
 void ormc_builder_free(ormc_builder *q)
@@ -66,6 +88,9 @@ void ormc_builder_free(ormc_builder *q)
     q->limit = -1;
     q->offset = 0;
     q->error = ORMC_OK;
+    q->error_what = q->error_call = NULL;
+    q->error_column = 0;
+    q->error_set = 0;
 }
 
 /* A new condition at the end of q, or NULL (q->error set). */
@@ -82,7 +107,7 @@ static ormc_cond *push_cond(ormc_builder *q)
             conds = realloc(q->conds, cap * sizeof *conds);
         }
         if (conds == NULL) {
-            fail(q, ORMC_NOMEM);
+            fail(q, ORMC_NOMEM, "out of memory");
             return NULL;
         }
         q->conds = conds;
@@ -96,26 +121,28 @@ static ormc_cond *push_cond(ormc_builder *q)
     return cond;
 }
 
-/* Whether column names exactly one column of t: one bit, in t's set. */
-static bool one_column(const ormc_table *t, ormc_colset column)
+/* The index of the one column of q's table that call's `column` names
+ * (its bit, with the table's tag or none), or -1 (q->error set). */
+static int one_column(ormc_builder *q, ormc_colset column, const char *call)
 {
-    return column != 0 && (column & (column - 1)) == 0 &&
-           (column & ~ormc__all_columns(t)) == 0;
+    ormc_colset bit;
+    if (!ormc__colset_own(q->table, column, &bit) || bit == 0 ||
+        (bit & (bit - 1)) != 0) {
+        fail_set(q, call, column);
+        return -1;
+    }
+    return ormc__lowest_column(bit);
 }
 
-/* The column of q's table named by its bit, or NULL (q->error set); its
- * index in *index. */
+/* The column of q's table named by call's `column`, or NULL (q->error
+ * set); its index in *index. */
 static const ormc_column *column_of(ormc_builder *q, ormc_colset column,
-                                    int *index)
+                                    const char *call, int *index)
 {
     if (q->error != ORMC_OK)
         return NULL;
-    if (!one_column(q->table, column)) {
-        fail(q, ORMC_INVALID);
-        return NULL;
-    }
-    *index = ormc__lowest_column(column);
-    return &q->table->columns[*index];
+    *index = one_column(q, column, call);
+    return *index < 0 ? NULL : &q->table->columns[*index];
 }
 
 static bool value_fits(const ormc_column *c, const ormc_param *v)
@@ -140,7 +167,7 @@ void ormc_builder_where(ormc_builder *q, ormc_colset column, ormc_op op,
     if (q == NULL)
         return;
     int index;
-    const ormc_column *c = column_of(q, column, &index);
+    const ormc_column *c = column_of(q, column, "where", &index);
     if (c == NULL)
         return;
     ormc_param v;
@@ -155,31 +182,36 @@ void ormc_builder_where(ormc_builder *q, ormc_colset column, ormc_op op,
         if (v.type == ORMC_TYPE_BLOB && v.u.blob.data == NULL)
             v.is_null = true;
     }
-    bool ok;
+    const char *wrong = NULL;
     switch (op) {
     case ORMC_EQ:
     case ORMC_NE:
-        ok = true;
         break;
     case ORMC_LT:
     case ORMC_LE:
     case ORMC_GT:
     case ORMC_GE:
-        ok = c->type != ORMC_TYPE_JSON && c->type != ORMC_TYPE_ENUM;
+        if (c->type == ORMC_TYPE_JSON || c->type == ORMC_TYPE_ENUM)
+            wrong = "where: <, <=, >, >= take no json or enum column (the "
+                    "backends would order them differently)";
         break;
     case ORMC_IS_NULL:
     case ORMC_IS_NOT_NULL:
-        ok = true;
         v.is_null = true; /* the operand is not used */
         break;
     case ORMC_LIKE:
-        ok = c->type == ORMC_TYPE_TEXT;
+        if (c->type != ORMC_TYPE_TEXT)
+            wrong = "where: LIKE takes a text column";
         break;
     default: /* ORMC_IN goes through ormc_builder_where_in */
-        ok = false;
+        wrong = "where: not an operator of where (IN is where_in's)";
     }
-    if (!ok || !value_fits(c, &v)) {
-        fail(q, ORMC_INVALID);
+    if (wrong == NULL && !value_fits(c, &v))
+        wrong = c->type == ORMC_TYPE_ENUM
+                    ? "where: not a value of the column's enum"
+                    : "where: a value of another type than the column's";
+    if (wrong != NULL) {
+        fail_on(q, index, wrong);
         return;
     }
     ormc_cond *cond = push_cond(q);
@@ -196,11 +228,11 @@ void ormc_builder_where_in(ormc_builder *q, ormc_colset column,
     if (q == NULL)
         return;
     int index;
-    const ormc_column *c = column_of(q, column, &index);
+    const ormc_column *c = column_of(q, column, "where_in", &index);
     if (c == NULL)
         return;
     if (values == NULL && n > 0) {
-        fail(q, ORMC_INVALID);
+        fail_on(q, index, "where_in: no values given for a count above 0");
         return;
     }
     ormc_cond *cond = push_cond(q);
@@ -218,8 +250,14 @@ void ormc_builder_or_begin(ormc_builder *q)
 {
     if (q == NULL || q->error != ORMC_OK)
         return;
-    if (q->open_group != 0 || q->n_groups == UINT8_MAX) {
-        fail(q, ORMC_INVALID);
+    if (q->open_group != 0) {
+        fail(q, ORMC_INVALID,
+             "or_begin: an OR group is already open "
+             "(groups do not nest)");
+        return;
+    }
+    if (q->n_groups == UINT8_MAX) {
+        fail(q, ORMC_INVALID, "or_begin: more than 255 OR groups");
         return;
     }
     q->open_group = ++q->n_groups;
@@ -230,7 +268,7 @@ void ormc_builder_or_end(ormc_builder *q)
     if (q == NULL || q->error != ORMC_OK)
         return;
     if (q->open_group == 0) {
-        fail(q, ORMC_INVALID);
+        fail(q, ORMC_INVALID, "or_end: no OR group is open");
         return;
     }
     q->open_group = 0;
@@ -240,13 +278,20 @@ void ormc_builder_order_by(ormc_builder *q, ormc_colset column, ormc_order dir)
 {
     if (q == NULL || q->error != ORMC_OK)
         return;
-    if (!one_column(q->table, column) ||
-        (dir != ORMC_ASC && dir != ORMC_DESC) ||
-        q->n_order >= ORMC_QUERY_MAX_ORDER) {
-        fail(q, ORMC_INVALID);
+    int index = one_column(q, column, "order_by");
+    if (index < 0)
+        return;
+    if (dir != ORMC_ASC && dir != ORMC_DESC) {
+        fail_on(q, index,
+                "order_by: the direction is not ORMC_ASC or "
+                "ORMC_DESC");
         return;
     }
-    q->order[q->n_order].column = (uint16_t)ormc__lowest_column(column);
+    if (q->n_order >= ORMC_QUERY_MAX_ORDER) {
+        fail(q, ORMC_INVALID, "order_by: more than 8 order keys");
+        return;
+    }
+    q->order[q->n_order].column = (uint16_t)index;
     q->order[q->n_order].dir = (uint8_t)dir;
     q->n_order++;
 }
@@ -256,7 +301,7 @@ void ormc_builder_limit(ormc_builder *q, int64_t limit)
     if (q == NULL || q->error != ORMC_OK)
         return;
     if (limit < -1) {
-        fail(q, ORMC_INVALID);
+        fail(q, ORMC_INVALID, "limit: below -1 (-1 is no limit)");
         return;
     }
     q->limit = limit;
@@ -267,7 +312,7 @@ void ormc_builder_offset(ormc_builder *q, int64_t offset)
     if (q == NULL || q->error != ORMC_OK)
         return;
     if (offset < 0) {
-        fail(q, ORMC_INVALID);
+        fail(q, ORMC_INVALID, "offset: negative");
         return;
     }
     q->offset = offset;
@@ -285,7 +330,7 @@ static ormc_cond *push_relation(ormc_builder *q, const ormc_foreign_key *fk,
         return NULL;
     if (!ormc__fk_valid(fk) ||
         (on_child ? fk->child : fk->parent) != q->table) {
-        fail(q, ORMC_INVALID);
+        fail(q, ORMC_INVALID, "a foreign key of another table");
         return NULL;
     }
     ormc_cond *cond = push_cond(q);
@@ -302,7 +347,7 @@ void ormc_builder_where_parent(ormc_builder *q, const ormc_foreign_key *fk,
     if (q == NULL)
         return;
     if (parent == NULL) {
-        fail(q, ORMC_INVALID);
+        fail(q, ORMC_INVALID, "where_parent: no parent row given");
         return;
     }
     ormc_cond *cond = push_relation(q, fk, ORMC__OP_PARENT, true);
@@ -319,7 +364,9 @@ void ormc_builder_where_parent_in(ormc_builder *q, const ormc_foreign_key *fk,
      * table and error again */
     if (parents == NULL || parents == q ||
         (fk != NULL && parents->table != fk->parent)) {
-        fail(q, ORMC_INVALID);
+        fail(q, ORMC_INVALID,
+             "where_parent_in: no query of the parent "
+             "table given");
         return;
     }
     ormc_cond *cond = push_relation(q, fk, ORMC__OP_PARENT_IN, true);
@@ -334,7 +381,9 @@ void ormc_builder_where_linked(ormc_builder *q, const ormc_foreign_key *to,
         return;
     if (linked == NULL || !ormc__fk_valid(from) || to == NULL ||
         from->child != to->child) {
-        fail(q, ORMC_INVALID);
+        fail(q, ORMC_INVALID,
+             "where_linked: no linked row, or keys of "
+             "different join tables");
         return;
     }
     ormc_cond *cond = push_relation(q, to, ORMC__OP_LINKED, false);
@@ -351,7 +400,7 @@ void ormc__builder_where_keys(ormc_builder *q, const ormc_foreign_key *fk,
         return;
     if ((op != ORMC__OP_KEYS_OF_CHILDREN && op != ORMC__OP_KEYS_OF_PARENTS) ||
         (rows == NULL && n > 0)) {
-        fail(q, ORMC_INVALID);
+        fail(q, ORMC_INVALID, "a loader's key list is invalid");
         return;
     }
     ormc_cond *cond = push_relation(q, fk, op, op == ORMC__OP_KEYS_OF_PARENTS);
@@ -368,7 +417,7 @@ void ormc__builder_where_key_array(ormc_builder *q, const ormc_foreign_key *fk,
         return;
     if ((op != ORMC__OP_ANY_OF_CHILDREN && op != ORMC__OP_ANY_OF_PARENTS) ||
         array == NULL) {
-        fail(q, ORMC_INVALID);
+        fail(q, ORMC_INVALID, "a loader's key array is invalid");
         return;
     }
     ormc_cond *cond = push_relation(q, fk, op, op == ORMC__OP_ANY_OF_PARENTS);
@@ -376,4 +425,23 @@ void ormc__builder_where_key_array(ormc_builder *q, const ormc_foreign_key *fk,
         cond->value.type = ORMC_TYPE_TEXT;
         cond->value.u.text = array;
     }
+}
+
+/* === The builder's error as the connection's (sqlbuild.h) === */
+
+int ormc__builder_error(ormc_db *db, const ormc_builder *q)
+{
+    if (q->error == ORMC_OK)
+        return ORMC_OK;
+    if (q->error == ORMC_NOMEM)
+        return ormc__error(db, ORMC_NOMEM, NULL, NULL, "out of memory");
+    const ormc_table *t = q->table;
+    const char *table = t != NULL && t->name != NULL ? t->name : "?";
+    if (q->error_call != NULL && t != NULL)
+        return ormc__colset_error(db, t, q->error_set, true, q->error_call);
+    const char *what = q->error_what ? q->error_what : "invalid query";
+    if (q->error_column > 0 && t != NULL && q->error_column <= t->n_columns)
+        return ormc__error(db, q->error, NULL, NULL, "%s: %s (column %s)",
+                           table, what, t->columns[q->error_column - 1].name);
+    return ormc__error(db, q->error, NULL, NULL, "%s: %s", table, what);
 }

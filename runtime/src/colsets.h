@@ -26,4 +26,42 @@ static inline ormc_colset ormc__insert_returning_of(const ormc__table_sets *ts,
     return (ts->serial | ts->now) & ~inserted;
 }
 
+/* === A caller's column set (ormc.h: the tags of column sets) === */
+
+/* The columns of t, the bits below its tag. */
+static inline ormc_colset ormc__columns_of_table(const ormc_table *t)
+{
+    if (t->n_columns >= 64)
+        return ~(ormc_colset)0;
+    return ORMC_COLUMN_BIT(t->n_columns) - 1;
+}
+
+/* Whether set names columns of t only, carrying t's tag or none; the
+ * columns, the tag taken off, in *columns. Every call that takes a
+ * caller's set runs it (it is a few instructions); a false answer goes to
+ * ormc__colset_error or ormc__colset_explain. */
+static inline bool ormc__colset_own(const ormc_table *t, ormc_colset set,
+                                    ormc_colset *columns)
+{
+    if (t->colset_tag != 0) {
+        ormc_colset tag = set >> ORMC_COLSET_TAG_SHIFT;
+        if (tag != 0 && tag != t->colset_tag)
+            return false;
+        set &= ORMC_COLUMN_BIT(ORMC_COLSET_TAG_SHIFT) - 1;
+    }
+    *columns = set;
+    return (set & ~ormc__columns_of_table(t)) == 0;
+}
+
+/* What is wrong with set given to t's `call` ("upsert conflict", "where"),
+ * as a sentence naming t, and, for a column of another table of t's
+ * schema, that table and column; `one`: the call takes exactly one
+ * column. Written into buf (always terminated). */
+void ormc__colset_explain(const ormc_table *t, ormc_colset set, bool one,
+                          const char *call, char *buf, size_t len);
+
+/* ORMC_INVALID with ormc__colset_explain's sentence as db's error. */
+int ormc__colset_error(ormc_db *db, const ormc_table *t, ormc_colset set,
+                       bool one, const char *call);
+
 #endif /* ORMC_COLSETS_H */

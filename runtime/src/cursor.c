@@ -27,6 +27,7 @@
 #include "row.h"
 #include "session.h"
 #include "sql_query.h"
+#include "sqlbuild.h"
 
 /* Rows per FETCH: large enough that round trips stop mattering, small
  * enough that a chunk (some hundred KiB of a typical row) stays small. */
@@ -137,6 +138,9 @@ int ormc_cursor_open(ormc_db *db, const ormc_builder *q, ormc_cursor **out)
     if (q == NULL || q->table == NULL || out == NULL)
         return ormc__error(db, ORMC_INVALID, NULL, NULL,
                            "no query or cursor given");
+    int rc = ormc__builder_error(db, q);
+    if (rc != ORMC_OK)
+        return rc;
     ormc_cursor *cur = calloc(1, sizeof *cur);
     if (cur == NULL)
         return ormc__error(db, ORMC_NOMEM, NULL, NULL, "out of memory");
@@ -144,7 +148,6 @@ int ormc_cursor_open(ormc_db *db, const ormc_builder *q, ormc_cursor **out)
     cur->t = q->table;
     cur->status = ORMC_DONE;
     cur->slot = db->backend == ORMC_POSTGRES ? free_slot(db) : -1;
-    int rc;
     if (cur->slot >= 0) {
         rc = pg_open(cur, q);
     } else {

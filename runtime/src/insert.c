@@ -461,6 +461,9 @@ int ormc_row_update_columns(ormc_db *db, const ormc_table *t, const void *row,
     int rc = start(db, t, row);
     if (rc != ORMC_OK)
         return rc;
+    ormc_colset given = set;
+    if (!ormc__colset_own(t, given, &set))
+        return ormc__colset_error(db, t, given, false, "update_columns");
     /* the columns it writes (the key's are only compared) */
     rc = ormc__row_check(db, t, row, set & ~t->primary_key,
                          ormc__table_sets_of(db, t)->checked, 0, false);
@@ -497,6 +500,9 @@ int ormc_row_upsert(ormc_db *db, const ormc_table *t, void *row,
     int rc = start(db, t, row);
     if (rc != ORMC_OK)
         return rc;
+    ormc_colset given = conflict;
+    if (!ormc__colset_own(t, given, &conflict))
+        return ormc__colset_error(db, t, given, false, "upsert conflict");
     const ormc__table_sets *ts = ormc__table_sets_of(db, t);
     ormc_colset cols = ormc__insert_columns_of(ts, row);
     rc = ormc__row_check(db, t, row, cols, ts->checked, 0, false);
@@ -585,6 +591,9 @@ int ormc_row_find_or_create(ormc_db *db, const ormc_table *t, void *row,
     int rc = start(db, t, row);
     if (rc != ORMC_OK)
         return rc;
+    ormc_colset given = key;
+    if (!ormc__colset_own(t, given, &key))
+        return ormc__colset_error(db, t, given, false, "find_or_create key");
     if (!ormc__is_unique_key(t, key))
         return ormc__error(db, ORMC_INVALID, NULL, NULL,
                            "%s: find-or-create needs key columns that are "

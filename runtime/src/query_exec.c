@@ -29,7 +29,7 @@ static int start(ormc_db *db, const ormc_builder *q)
     ormc__clear_error(db);
     if (q == NULL || q->table == NULL)
         return ormc__error(db, ORMC_INVALID, NULL, NULL, "no query given");
-    return ORMC_OK;
+    return ormc__builder_error(db, q);
 }
 
 static int build_error(ormc_db *db, const ormc_builder *q, int rc)
@@ -292,12 +292,16 @@ int ormc_builder_update(ormc_db *db, const ormc_builder *q, const void *values,
                            "%s: update_where: no values or no columns to "
                            "set",
                            q->table->name);
+    ormc_colset given = set;
+    if (q->error == ORMC_OK && !ormc__colset_own(q->table, given, &set))
+        return ormc__colset_error(db, q->table, given, false,
+                                  "update_where columns");
     if ((rc = check_patterns(db, q)) != ORMC_OK)
         return rc;
     if (q->error == ORMC_OK &&
-        (rc = ormc__row_check(
-             db, q->table, values, set & ormc__all_columns(q->table),
-             ormc__table_sets_of(db, q->table)->checked, 0, false)) != ORMC_OK)
+        (rc = ormc__row_check(db, q->table, values, set,
+                              ormc__table_sets_of(db, q->table)->checked, 0,
+                              false)) != ORMC_OK)
         return rc;
     ormc__sql s;
     ormc__sql_init(&s);

@@ -251,11 +251,14 @@ int ormc_row_get_by(ormc_db *db, const ormc_table *t, ormc_colset key,
     if (rc == ORMC_OK && !out)
         rc = ormc__error(db, ORMC_INVALID, NULL, NULL,
                          "ormc_row_get_by: no row given");
+    ormc_colset cols = 0;
+    if (rc == ORMC_OK && !ormc__colset_own(t, key, &cols))
+        rc = ormc__colset_error(db, t, key, false, "get_by key");
     if (rc == ORMC_OK)
-        rc = need_key(db, t, key, "ormc_row_get_by");
+        rc = need_key(db, t, cols, "ormc_row_get_by");
     if (rc != ORMC_OK)
         return rc;
-    return fetch(db, t, key, key_row, out);
+    return fetch(db, t, cols, key_row, out);
 }
 
 int ormc_row_update(ormc_db *db, const ormc_table *t, const void *row)

@@ -269,6 +269,10 @@ enum {
 
 #define ORMC__MAX_DEPTH 8
 
+/* q's building error (ORMC_OK: none) as db's error, with a message that
+ * says what was wrong (builder.c). */
+int ormc__builder_error(ormc_db *db, const ormc_builder *q);
+
 /* A loader's key list on q (see ORMC__OP_KEYS_OF_CHILDREN / _PARENTS):
  * rows (n pointers, borrowed until q has run). */
 void ormc__builder_where_keys(ormc_builder *q, const ormc_foreign_key *fk,

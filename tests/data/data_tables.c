@@ -145,6 +145,8 @@ const ormc_table data_tag_table = {
     0,
     NULL,
     0,
+    0,
+    NULL,
 };
 
 void data_create_tables(ormc_db *db)

@@ -637,6 +637,90 @@ static void test_shop_query_sql(void **state)
     assert_ok(db, ormc_commit(db));
 }
 
+/* A column macro of another table is refused by every call that takes
+ * columns, with a message naming both tables, before anything is sent;
+ * and a builder error says what was wrong. */
+static void test_column_sets_name_the_wrong_table(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    create_all(db);
+    shop_product p;
+    shop_product_init(&p);
+    p.sku = "SKU-1";
+    p.title = "Lamp";
+    p.price_cents = 1200;
+    bool created = false;
+    ormc_counters before, after;
+    assert_ok(db, ormc_stats(db, &before));
+
+    assert_int_equal(
+        shop_product_find_or_create(db, &p, SHOP_CUSTOMER_EMAIL, &created),
+        ORMC_INVALID);
+    assert_string_equal(ormc_errmsg(db),
+                        "product: find_or_create key: customer.email is a "
+                        "column of customer, not of product: use product's "
+                        "column macros");
+    assert_int_equal(shop_product_upsert(db, &p, SHOP_ORDER_ID), ORMC_INVALID);
+    assert_non_null(strstr(ormc_errmsg(db), "upsert conflict: order.id is a "
+                                            "column of order, not of product"));
+    assert_int_equal(shop_product_update_columns(
+                         db, &p, SHOP_PRODUCT_TITLE | SHOP_CUSTOMER_NAME),
+                     ORMC_INVALID);
+    assert_string_equal(ormc_errmsg(db),
+                        "product: update_columns: the column set mixes "
+                        "columns of several tables: customer product; give "
+                        "columns of product only");
+    /* refused before anything is sent */
+    assert_ok(db, ormc_stats(db, &after));
+    assert_int_equal(after.statements, before.statements);
+    /* the right table's own columns, untagged bits included, still work */
+    assert_ok(db,
+              shop_product_find_or_create(db, &p, SHOP_PRODUCT_SKU, &created));
+    assert_true(created);
+    p.title = "Desk lamp";
+    assert_ok(db, shop_product_update_columns(
+                      db, &p, SHOP_PRODUCT_ALL_COLUMNS & ~SHOP_PRODUCT_ID));
+    assert_ok(db, shop_product_update_columns(db, &p, ORMC_COLUMN_BIT(2)));
+
+    shop_product_query q;
+    shop_product_list list = {0};
+    shop_product_query_init(&q);
+    shop_product_order_by(&q, SHOP_CUSTOMER_CREATED_AT, ORMC_DESC);
+    assert_int_equal(shop_product_all(db, &q, &list), ORMC_INVALID);
+    assert_string_equal(ormc_errmsg(db),
+                        "product: order_by: customer.created_at is a column "
+                        "of customer, not of product: use product's column "
+                        "macros");
+    shop_product_query_free(&q);
+
+    shop_product_query_init(&q);
+    shop_product_order_by(&q, SHOP_PRODUCT_SKU | SHOP_PRODUCT_TITLE, ORMC_ASC);
+    assert_int_equal(shop_product_all(db, &q, &list), ORMC_INVALID);
+    assert_string_equal(ormc_errmsg(db), "product: order_by: takes one "
+                                         "column, not product.sku, "
+                                         "product.title");
+    shop_product_query_free(&q);
+
+    shop_product_query_init(&q);
+    shop_product_where_price_cents(&q, ORMC_GE, 100);
+    shop_product_limit(&q, -5);
+    int64_t n = 0;
+    assert_int_equal(shop_product_count(db, &q, &n), ORMC_INVALID);
+    assert_string_equal(ormc_errmsg(db),
+                        "product: limit: below -1 (-1 is no limit)");
+    shop_product_query_free(&q);
+
+    shop_product_query_init(&q);
+    ormc_builder_where(&q.b, SHOP_PRODUCT_PRICE_CENTS, ORMC_LIKE,
+                       &(ormc_param){.type = ORMC_TYPE_TEXT, .u.text = "1%"});
+    assert_int_equal(shop_product_count(db, &q, &n), ORMC_INVALID);
+    assert_string_equal(ormc_errmsg(db), "product: where: LIKE takes a text "
+                                         "column (column price_cents)");
+    shop_product_query_free(&q);
+    shop_product_free(&p);
+    assert_ok(db, ormc_commit(db));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -649,6 +733,7 @@ int main(void)
         ORMC_BACKEND_TEST(test_shop_fixtures),
         ORMC_BACKEND_TEST(test_generated_hooks),
         ORMC_BACKEND_TEST(test_shop_query_sql),
+        ORMC_BACKEND_TEST(test_column_sets_name_the_wrong_table),
     };
     return ormc_test_run_backends("data_generated", tests);
 }

@@ -358,7 +358,9 @@ static void test_no_strings_no_allocation(void **state)
                           NULL,
                           0,
                           NULL,
-                          0};
+                          0,
+                          0,
+                          NULL};
     test_order row;
     memset(&row, 0x55, sizeof row);
     assert_int_equal(ormc_row_fixture(&t, &row, 4), ORMC_OK);
@@ -392,7 +394,7 @@ extern const ormc_table ref_a, ref_b, ref_c, ref_d, ref_e, ref_f, ref_g;
 #define REF_TABLE_FK(name, cols, fks, n_fks)                                   \
     {                                                                          \
         name, name, sizeof(ref_row), offsetof(ref_row, ormc_owned), cols, 3,   \
-            BIT(0), NULL, 1, NULL, 0, fks, n_fks                               \
+            BIT(0), NULL, 1, NULL, 0, fks, n_fks, 0, NULL                      \
     }
 #define REF_TABLE(name, cols) REF_TABLE_FK(name, cols, NULL, 0)
 

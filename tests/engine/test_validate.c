@@ -158,7 +158,9 @@ static const ormc_table doc_table = {"doc",
                                      NULL,
                                      0,
                                      NULL,
-                                     0};
+                                     0,
+                                     0,
+                                     NULL};
 
 static void test_not_null_other_types(void **state)
 {

@@ -123,6 +123,8 @@ static const ormc_table item_table = {
     0,
     NULL,
     0,
+    0,
+    NULL,
 };
 
 #define ALL_COLUMNS ((ormc_colset)0x7ff)
@@ -329,8 +331,8 @@ static void test_row_bad_input(void **state)
     assert_int_equal(
         ormc_row_get_by(db, &item_table, ORMC_COLUMN_BIT(40), &r, &out),
         ORMC_INVALID);
-    assert_string_equal(ormc_errmsg(db),
-                        "ormc_row_get_by: table item has no such key");
+    assert_string_equal(ormc_errmsg(db), "item: get_by key: column bit 40 is "
+                                         "not a column of item, which has 11");
     assert_int_equal(ormc_row_get(db, &item_table, NULL, &r), ORMC_INVALID);
     assert_int_equal(ormc_row_get(db, &item_table, &r, NULL), ORMC_INVALID);
     assert_int_equal(ormc_row_get(db, NULL, &r, &out), ORMC_INVALID);

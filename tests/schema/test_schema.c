@@ -161,6 +161,8 @@ static const ormc_table person_table = {
     2,
     NULL,
     0,
+    0,
+    NULL,
 };
 
 static const ormc_column post_columns[] = {
@@ -200,6 +202,8 @@ static const ormc_table post_table = {
     2,
     NULL,
     0,
+    0,
+    NULL,
 };
 
 static const ormc_column tag_columns[] = {
@@ -230,6 +234,8 @@ static const ormc_table tag_table = {
     1,
     NULL,
     0,
+    0,
+    NULL,
 };
 
 static const ormc_table *const blog_tables[] = {&person_table, &post_table,

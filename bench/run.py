@@ -26,6 +26,8 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+import chart as bench_chart  # noqa: E402  (bench/chart.py, beside this file)
 
 WORKLOADS = [
     ("W1", "insert one at a time, 1 tx"),
@@ -355,7 +357,11 @@ def main():
     with open(out, "w") as f:
         json.dump(report, f, indent=2)
     print_table(report)
-    print("\nresults: %s" % out)
+    chart = os.path.splitext(out)[0] + ".svg"
+    with open(chart + ".tmp", "w") as f:
+        f.write(bench_chart.draw(report))
+    os.replace(chart + ".tmp", chart)
+    print("\nresults: %s\nchart:   %s" % (out, chart))
     failed = [r for r in report["rows"] if r.get("checks_agree") is False]
     if failed:
         log("implementations disagree on the data of: " +

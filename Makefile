@@ -70,9 +70,12 @@ test-tsan:
 	    tests/with-postgres $(TSAN_BUILD) ctest --test-dir $(TSAN_BUILD) \
 	    --output-on-failure -j$(JOBS) -L threads $(CTEST_ARGS)
 
+# generated/ (the code) and docs/schema/ (ormc doc's pictures and pages of
+# the same schemas, shown by the README); gen_golden checks both are current.
 generated:
 	@scripts/setup demo
 	bin/ormc gen -o generated schema/*.lua
+	bin/ormc doc -o docs/schema schema/*.lua
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h' | grep -v '^generated/')

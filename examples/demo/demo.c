@@ -246,5 +246,8 @@ int main(void)
     if (strncmp(url, "sqlite:", 7) == 0)
         printf("\nThe data is in %s: try `sqlite3 %s .dump`.\n", url + 7,
                url + 7);
+    printf("The tables, drawn by `bin/ormc doc -o DIR schema/slack.lua`: "
+           "docs/schema/slack.svg\n(and docs/schema/slack.md, a page of them "
+           "with their docs).\n");
     return 0;
 }

@@ -35,6 +35,7 @@ check() {
    Read it back: {"cart": ["book", "lamp"]}
        sql: DELETE FROM "sessions" WHERE "session_id" = $1 AND "expires" <= $2
    The session has expired: it is gone.
+The tables, drawn by `bin/ormc doc -o DIR schema/slack.lua`: docs/schema/slack.svg
 LINES
     # Brief: no SQL line longer than the demo's cut (100 characters + "...").
     awk '/^       sql: / && length($0) > 115 { bad = 1 } END { exit bad }' \

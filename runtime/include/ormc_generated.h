@@ -286,9 +286,11 @@ typedef struct ormc_builder {
 
 void ormc_builder_init(ormc_builder *q, const ormc_table *t);
 void ormc_builder_free(ormc_builder *q);
-/* Every call names its column by its bit, ORMC_COLUMN_BIT(i) (the
- * generated column macros), as ormc_colset arguments do everywhere: exactly
- * one bit, else the builder keeps ORMC_INVALID. */
+/* Every call names its column by its bit (a generated column macro, which
+ * also carries the table's tag, or ORMC_COLUMN_BIT(i)), as ormc_colset
+ * arguments do everywhere: exactly one column of the table, else the
+ * builder keeps ORMC_INVALID and what was wrong, for the executor's
+ * message. */
 void ormc_builder_where(ormc_builder *q, ormc_colset column, ormc_op op,
                         const ormc_param *value);
 void ormc_builder_where_in(ormc_builder *q, ormc_colset column,

@@ -21,6 +21,16 @@
  *
  * Exit 0 when every record was written; 1 when the connection, the schema
  * or its DDL failed (the message on stderr), or the input was malformed.
+ *
+ * `ormc_describe_pg --read URL` is `ormc pull`'s window on an existing
+ * database (gen/pull.lua, docs/pull.md): it runs the catalog queries on
+ * stdin, each <name>\t<n>\n<SQL>, in one read-only transaction (one
+ * snapshot of the catalog) that it rolls back, printing their rows:
+ *
+ *   query   <name>
+ *   row     <value>...                         (NULL written \N)
+ *   error   <PostgreSQL's message>             (then nothing else)
+ *   end
  */
 #include <libpq-fe.h>
 #include <stdbool.h>
@@ -172,19 +182,83 @@ static void describe(PGconn *pg, const char *name, const char *sql)
     run(pg, "RELEASE SAVEPOINT ormc_describe", "release");
 }
 
-int main(int argc, char **argv)
+/* Run one catalog query of --read and print its rows. */
+static void read_rows(PGconn *pg, const char *name, const char *sql)
 {
-    if (argc != 2) {
-        fprintf(stderr, "usage: ormc_describe_pg URL < input\n");
+    fputs("query", stdout);
+    put_field(name);
+    putchar('\n');
+    run(pg, "SAVEPOINT ormc_read", "savepoint");
+    PGresult *r = PQexec(pg, sql);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        fputs("error", stdout);
+        put_message(r);
+        putchar('\n');
+        run(pg, "ROLLBACK TO SAVEPOINT ormc_read", "rollback");
+    } else {
+        for (int i = 0; i < PQntuples(r); i++) {
+            fputs("row", stdout);
+            for (int j = 0; j < PQnfields(r); j++) {
+                /* NULL is \N, which no escaped text can be. */
+                if (PQgetisnull(r, i, j))
+                    fputs("\t\\N", stdout);
+                else
+                    put_field(PQgetvalue(r, i, j));
+            }
+            putchar('\n');
+        }
+    }
+    fputs("end\n", stdout);
+    PQclear(r);
+}
+
+/* --read: the catalog queries on stdin, in a read-only transaction. */
+static int read_catalog(PGconn *pg)
+{
+    if (!run(pg,
+             "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; "
+             "SET LOCAL client_min_messages = warning",
+             "cannot read the catalog")) {
+        PQfinish(pg);
         return 1;
     }
-    PGconn *pg = PQconnectdb(argv[1]);
+    bool bad = false;
+    char name[256];
+    while (read_name(stdin, name, sizeof name) != NULL) {
+        char *sql = read_block(stdin, &bad);
+        if (sql == NULL) {
+            bad = true;
+            break;
+        }
+        read_rows(pg, name, sql);
+        free(sql);
+    }
+    run(pg, "ROLLBACK", "rollback");
+    PQfinish(pg);
+    if (bad) {
+        fprintf(stderr, "ormc_describe_pg: malformed input\n");
+        return 1;
+    }
+    return fflush(stdout) == 0 ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+    bool read = argc == 3 && strcmp(argv[1], "--read") == 0;
+    if (argc != 2 && !read) {
+        fprintf(stderr, "usage: ormc_describe_pg URL < input\n"
+                        "       ormc_describe_pg --read URL < queries\n");
+        return 1;
+    }
+    PGconn *pg = PQconnectdb(argv[argc - 1]);
     if (PQstatus(pg) != CONNECTION_OK) {
         fprintf(stderr, "ormc_describe_pg: cannot connect: %s",
                 PQerrorMessage(pg));
         PQfinish(pg);
         return 1;
     }
+    if (read)
+        return read_catalog(pg);
     bool bad = false;
     char *ddl = read_block(stdin, &bad);
     if (ddl == NULL) {

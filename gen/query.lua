@@ -178,6 +178,8 @@ local function helper(which)
     return exe
 end
 
+M.helper = helper -- pull.lua runs the checkers' --read mode
+
 local function unescape(s)
     return (s:gsub("\\(.)", { t = "\t", n = "\n", r = "\r", ["\\"] = "\\" }))
 end

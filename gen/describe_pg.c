@@ -207,6 +207,7 @@ static void read_rows(PGconn *pg, const char *name, const char *sql)
             }
             putchar('\n');
         }
+        run(pg, "RELEASE SAVEPOINT ormc_read", "release");
     }
     fputs("end\n", stdout);
     PQclear(r);

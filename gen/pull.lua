@@ -95,6 +95,10 @@ local function pg_queries(schema)
         .. "= c.relnamespace WHERE n.nspname = " .. ns
         .. " AND c.relkind IN ('r', 'p') AND NOT c.relispartition"
     return {
+        -- On the search path, the schema's own types and tables are shown
+        -- without its name (format_type, pg_get_indexdef).
+        { "search_path", "SELECT set_config('search_path', quote_ident("
+          .. ns .. "), true)" },
         { "schema", "SELECT " .. ns .. ", current_database(), EXISTS (SELECT "
           .. "1 FROM pg_namespace WHERE nspname = " .. ns .. ")" },
         { "tables", "SELECT c.oid, c.relname, obj_description(c.oid, "
@@ -472,6 +476,8 @@ local ON_DELETE_SQLITE = { ["CASCADE"] = "cascade", ["RESTRICT"] = "restrict",
                            ["SET DEFAULT"] = "set_default" }
 local ON_DELETE_PG = { c = "cascade", r = "restrict", n = "set_null",
                        d = "set_default" }
+local ON_UPDATE_PG = { r = "RESTRICT", c = "CASCADE", n = "SET NULL",
+                       d = "SET DEFAULT" }
 
 -- The description of a SQLite file's catalog.
 local function read_sqlite(path)
@@ -573,8 +579,11 @@ local function read_sqlite(path)
         end
     end
     for _, row in ipairs(r.others) do
-        cat.notes[#cat.notes + 1] = format("%s \"%s\"%s", row[1], row[2],
-            row[1] == "trigger" and format(" on table \"%s\"", row[3]) or "")
+        local trigger = row[1] == "trigger"
+        cat.notes[#cat.notes + 1] = {
+            text = format("%s \"%s\"%s", row[1], row[2], trigger
+                          and format(" on table \"%s\"", row[3]) or ""),
+            on = trigger and row[3] or nil }
     end
     return cat
 end
@@ -652,7 +661,9 @@ local function read_postgres(conninfo, schema)
                 fk.outside = def
             end
             local extra = {}
-            if row[8] ~= "a" then extra[#extra + 1] = "its ON UPDATE" end
+            if row[8] ~= "a" then
+                extra[#extra + 1] = "ON UPDATE " .. ON_UPDATE_PG[row[8]]
+            end
             if row[9] == "f" then extra[#extra + 1] = "MATCH FULL" end
             if row[10] == "t" then extra[#extra + 1] = "DEFERRABLE" end
             if #extra > 0 then fk.note = concat(extra, ", ") end
@@ -665,10 +676,18 @@ local function read_postgres(conninfo, schema)
             t.notes[#t.notes + 1] = format("constraint \"%s\" %s", name, def)
         end
     end
+    -- pg_get_indexdef names the table with its schema, always.
+    local schema_prefix = " ON " .. (s[1]:match("^[a-z_][a-z0-9_$]*$")
+                                     and s[1] or util.sql_ident(s[1])) .. "."
     for _, row in ipairs(r.indexes) do
         local t = by[row[1]]
+        local def = row[7]
+        local at = def and def:find(schema_prefix, 1, true)
+        if at then
+            def = def:sub(1, at + 3) .. def:sub(at + #schema_prefix)
+        end
         local ix = { name = row[2], unique = row[3] == "t", doc = row[8],
-                     sql = row[7] }
+                     sql = def }
         ix.cols = col_names(t, int_list(row[4]))
         if row[5] == "t" then
             ix.note = "it is a partial index"
@@ -687,7 +706,8 @@ local function read_postgres(conninfo, schema)
         t.indexes[#t.indexes + 1] = ix
     end
     for _, row in ipairs(r.others) do
-        cat.notes[#cat.notes + 1] = format("%s \"%s\"", row[1], row[2])
+        cat.notes[#cat.notes + 1] = { text = format("%s \"%s\"", row[1],
+                                                    row[2]) }
     end
     return cat
 end
@@ -804,7 +824,7 @@ local function pg_type(c)
     if st:match("^timestamp%(%d%) without time zone$") then
         return "timestamp", { tz = false, sql_type = st }
     end
-    return nil, nil, format("type %s: ormc has no type for it%s", st,
+    return nil, nil, format("ormc has no type for it%s",
                             c.typtype == "e" and " (an enum type; ormc's "
                                 .. "enums are text with a CHECK)" or "")
 end
@@ -839,8 +859,7 @@ local function sqlite_type(c)
         or u:find("DOUB", 1, true) then
         return "double", { sql_type = st }
     end
-    return nil, nil, format("type %s (numeric affinity): ormc has no type "
-                            .. "for it", st)
+    return nil, nil, "numeric affinity: ormc has no type for it"
 end
 
 -- The DSL default of a column from its SQL default text: a Lua value or
@@ -950,10 +969,15 @@ function M.map(cat, opts)
             local all = {}
             for _, t in ipairs(cat.tables) do all[#all + 1] = t.name end
             local hint = #missing == 1 and util.did_you_mean(missing[1], all)
-            return nil, format("--tables: no table %s in the database%s",
+            if not hint and #all <= 12 then
+                hint = "it has " .. concat(all, ", ")
+            end
+            return nil, format("--tables: no table %s in %s%s",
                                '"' .. concat(missing, '", "') .. '"',
-                               hint and hint ~= "" and " (" .. hint .. ")"
-                                   or "")
+                               cat.schema and format("schema \"%s\"",
+                                                     cat.schema)
+                                   or "the database",
+                               hint and " (" .. hint .. ")" or "")
         end
     end
     if #cat.tables == 0 then
@@ -963,7 +987,10 @@ function M.map(cat, opts)
     end
     local out = { tables = {}, notes = {} }
     for _, n in ipairs(cat.notes) do
-        out.notes[#out.notes + 1] = n .. ": ormc maps tables only"
+        -- With --tables: only the triggers of those tables.
+        if not wanted or (n.on and wanted[n.on]) then
+            out.notes[#out.notes + 1] = n.text .. ": ormc maps tables only"
+        end
     end
     local used_tables, dsl_of = {}, {}
     for _, t in ipairs(cat.tables) do
@@ -1004,7 +1031,8 @@ function M.map(cat, opts)
             end
             local single_pk = #t.pk == 1 and t.pk[1]
             for _, c in ipairs(t.columns) do
-                local mc = { sql_name = c.name, opts = {}, notes = {} }
+                local mc = { sql_name = c.name, opts = {}, notes = {},
+                             approx = {} }
                 local o = mc.opts
                 mc.name = dsl_name(c.name, used)
                 local dtype, topts, why
@@ -1019,9 +1047,9 @@ function M.map(cat, opts)
                     dtype = nil
                 end
                 if not dtype then
-                    mt.notes[#mt.notes + 1] = format("column \"%s\" %s%s: %s",
-                        c.name, c.sql_type, c.not_null and " NOT NULL" or "",
-                        why)
+                    mt.notes[#mt.notes + 1] = format("column \"%s\"%s%s: %s",
+                        c.name, c.sql_type ~= "" and " " .. c.sql_type or "",
+                        c.not_null and " NOT NULL" or "", why)
                     mt.dropped = mt.dropped or {}
                     mt.dropped[c.name] = true
                 else
@@ -1035,13 +1063,13 @@ function M.map(cat, opts)
                         if dtype == "integer" then o.bits = 32 end
                         dtype = "serial"
                         if c.identity == "a" then
-                            mc.notes[#mc.notes + 1] = "GENERATED ALWAYS AS "
+                            mc.approx[#mc.approx + 1] = "GENERATED ALWAYS AS "
                                 .. "IDENTITY in the database; ormc's is BY "
                                 .. "DEFAULT"
                         end
                         if d == "sqlite" and t.pk_name
                             and t.pk_name ~= t.name .. "_pkey" then
-                            mc.notes[#mc.notes + 1] = format(
+                            mc.approx[#mc.approx + 1] = format(
                                 "the key's constraint is named \"%s\"; "
                                 .. "ormc names a serial's %s_pkey",
                                 t.pk_name, t.name)
@@ -1067,7 +1095,7 @@ function M.map(cat, opts)
                             topts.max, taken = rc.max, true
                         end
                         if taken and k.name and k.name ~= default_name then
-                            mc.notes[#mc.notes + 1] = format("its CHECK is "
+                            mc.approx[#mc.approx + 1] = format("its CHECK is "
                                 .. "named \"%s\"; ormc names it %s", k.name,
                                 default_name)
                         elseif not taken then
@@ -1097,7 +1125,7 @@ function M.map(cat, opts)
                         else
                             o.default = v
                         end
-                        if note then mc.notes[#mc.notes + 1] = note end
+                        if note then mc.approx[#mc.approx + 1] = note end
                     end
                     o.doc = c.doc
                     mc.type = dtype
@@ -1409,6 +1437,10 @@ function M.render(s, name, header)
         for _, mc in ipairs(mt.columns) do
             for _, n in ipairs(mc.notes) do
                 comment(b, "        ", format("not mapped: column \"%s\": %s",
+                                              mc.sql_name, n))
+            end
+            for _, n in ipairs(mc.approx) do
+                comment(b, "        ", format("note: column \"%s\": %s",
                                               mc.sql_name, n))
             end
             column_text(b, mc, type_w, name_w)

@@ -37,62 +37,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "describe_io.h"
 #include <unistd.h>
-
-/* One field, escaped: tab, newline, carriage return and backslash. */
-static void put_field(const char *s)
-{
-    putchar('\t');
-    for (; s != NULL && *s; s++) {
-        switch (*s) {
-        case '\t':
-            fputs("\\t", stdout);
-            break;
-        case '\n':
-            fputs("\\n", stdout);
-            break;
-        case '\r':
-            fputs("\\r", stdout);
-            break;
-        case '\\':
-            fputs("\\\\", stdout);
-            break;
-        default:
-            putchar(*s);
-        }
-    }
-}
-
-static char *read_block(FILE *in, bool *bad)
-{
-    long n;
-    if (fscanf(in, "%ld", &n) != 1 || n < 0 || fgetc(in) != '\n') {
-        *bad = !feof(in);
-        return NULL;
-    }
-    char *text = malloc((size_t)n + 1);
-    if (text == NULL || fread(text, 1, (size_t)n, in) != (size_t)n) {
-        free(text);
-        *bad = true;
-        return NULL;
-    }
-    text[n] = '\0';
-    return text;
-}
-
-static char *read_name(FILE *in, char *buf, size_t size)
-{
-    size_t k = 0;
-    int c;
-    while ((c = fgetc(in)) != EOF && c != '\t') {
-        if (k + 1 < size)
-            buf[k++] = (char)c;
-    }
-    if (c == EOF)
-        return NULL;
-    buf[k] = '\0';
-    return buf;
-}
 
 /* Run a command; false (and the message on stderr) when it failed. */
 static bool run(PGconn *pg, const char *sql, const char *what)
@@ -141,8 +88,9 @@ static void put_message(const PGresult *r)
     free(copy);
 }
 
-static void describe(PGconn *pg, const char *name, const char *sql)
+static void describe(void *ctx, const char *name, const char *sql)
 {
+    PGconn *pg = ctx;
     fputs("query", stdout);
     put_field(name);
     putchar('\n');
@@ -183,8 +131,9 @@ static void describe(PGconn *pg, const char *name, const char *sql)
 }
 
 /* Run one catalog query of --read and print its rows. */
-static void read_rows(PGconn *pg, const char *name, const char *sql)
+static void read_rows(void *ctx, const char *name, const char *sql)
 {
+    PGconn *pg = ctx;
     fputs("query", stdout);
     put_field(name);
     putchar('\n');
@@ -199,9 +148,8 @@ static void read_rows(PGconn *pg, const char *name, const char *sql)
         for (int i = 0; i < PQntuples(r); i++) {
             fputs("row", stdout);
             for (int j = 0; j < PQnfields(r); j++) {
-                /* NULL is \N, which no escaped text can be. */
                 if (PQgetisnull(r, i, j))
-                    fputs("\t\\N", stdout);
+                    put_null();
                 else
                     put_field(PQgetvalue(r, i, j));
             }
@@ -211,6 +159,17 @@ static void read_rows(PGconn *pg, const char *name, const char *sql)
     }
     fputs("end\n", stdout);
     PQclear(r);
+}
+
+/* Each text on stdin through fn, then the transaction rolled back and the
+ * connection closed; the exit status. */
+static int serve(PGconn *pg,
+                 void (*fn)(void *ctx, const char *name, const char *text))
+{
+    bool ok = each_text("ormc_describe_pg", fn, pg);
+    run(pg, "ROLLBACK", "rollback");
+    PQfinish(pg);
+    return ok && fflush(stdout) == 0 ? 0 : 1;
 }
 
 /* --read: the catalog queries on stdin, in a read-only transaction. */
@@ -223,24 +182,7 @@ static int read_catalog(PGconn *pg)
         PQfinish(pg);
         return 1;
     }
-    bool bad = false;
-    char name[256];
-    while (read_name(stdin, name, sizeof name) != NULL) {
-        char *sql = read_block(stdin, &bad);
-        if (sql == NULL) {
-            bad = true;
-            break;
-        }
-        read_rows(pg, name, sql);
-        free(sql);
-    }
-    run(pg, "ROLLBACK", "rollback");
-    PQfinish(pg);
-    if (bad) {
-        fprintf(stderr, "ormc_describe_pg: malformed input\n");
-        return 1;
-    }
-    return fflush(stdout) == 0 ? 0 : 1;
+    return serve(pg, read_rows);
 }
 
 int main(int argc, char **argv)
@@ -280,21 +222,5 @@ int main(int argc, char **argv)
         return 1;
     }
     free(ddl);
-    char name[256];
-    while (read_name(stdin, name, sizeof name) != NULL) {
-        char *sql = read_block(stdin, &bad);
-        if (sql == NULL) {
-            bad = true;
-            break;
-        }
-        describe(pg, name, sql);
-        free(sql);
-    }
-    run(pg, "ROLLBACK", "rollback");
-    PQfinish(pg);
-    if (bad) {
-        fprintf(stderr, "ormc_describe_pg: malformed input\n");
-        return 1;
-    }
-    return fflush(stdout) == 0 ? 0 : 1;
+    return serve(pg, describe);
 }

@@ -613,9 +613,18 @@ local function cmd_pull(args)
     local header = { format("Written by ormc pull %s from %s. Edit it as "
                             .. "your own: see docs/pull.md for what a pull "
                             .. "cannot know.", VERSION, where) }
-    local text = pull.render(s, name, header)
+    local text, unmapped = pull.render(s, name, header)
+    local function summary(where)
+        if unmapped > 0 then
+            stderr:write(format("ormc: pull: %d thing%s the DSL cannot say: "
+                                .. "see the `-- not mapped:` comments%s\n",
+                                unmapped, unmapped == 1 and "" or "s",
+                                where))
+        end
+    end
     if not opts.output then
         stdout:write(text)
+        summary("")
         return 0
     end
     local path = display_path(opts.output)
@@ -626,6 +635,7 @@ local function cmd_pull(args)
                                    path)) end
     local ok, _, werr = write_set(dir, { { base, text } })
     if not ok then fail(format("cannot write %s: %s", path, tostring(werr))) end
+    summary(" in " .. path)
     return 0
 end
 

@@ -69,7 +69,8 @@ local function sqlite_queries()
         { "columns", "SELECT m.name, p.cid, p.name, p.type, p.\"notnull\", "
           .. "p.dflt_value, p.pk, p.hidden FROM sqlite_master m, "
           .. "pragma_table_xinfo(m.name) p WHERE m.type = 'table' AND "
-          .. "m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY m.rowid, p.cid" },
+          .. "m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+          .. "ORDER BY m.rowid, p.cid" },
         { "foreign_keys", "SELECT m.name, f.id, f.seq, f.\"table\", "
           .. "f.\"from\", f.\"to\", f.on_delete, f.on_update, f.match FROM "
           .. tables:gsub(" WHERE", ", pragma_foreign_key_list(m.name) f "
@@ -248,10 +249,12 @@ local function lex(sql)
             while j <= n and sql:sub(j, j):match("[%w_$]") do j = j + 1 end
             add("id", sql:sub(i, j - 1):lower(), i, j - 1)
             i = j
-        elseif c:match("%d") or (c == "." and sql:sub(i + 1, i + 1):match("%d")) then
+        elseif c:match("%d")
+            or (c == "." and sql:sub(i + 1, i + 1):match("%d")) then
             local j = i
             while j <= n and sql:sub(j, j):match("[%w.]") do
-                if sql:sub(j, j):match("[eE]") and sql:sub(j + 1, j + 1):match("[-+]") then
+                if sql:sub(j, j):match("[eE]")
+                    and sql:sub(j + 1, j + 1):match("[-+]") then
                     j = j + 1
                 end
                 j = j + 1
@@ -306,7 +309,6 @@ local function read_check(expr)
             i = i + 1
         end
     end
-    if #flat == 1 + 0 then return nil end
     if flat[1] and flat[1].k == "id" and flat[1].v == "check" then
         table.remove(flat, 1)
     end
@@ -424,8 +426,8 @@ local function parse_create_table(sql)
                 if not column and toks[j] and toks[j].v == "(" then
                     _, j = name_list(j)
                 end
-                if column and toks[j] and toks[j].v == "asc" or toks[j]
-                    and toks[j].v == "desc" then
+                if column and toks[j]
+                    and (toks[j].v == "asc" or toks[j].v == "desc") then
                     j = j + 1
                 end
                 if column and toks[j] and toks[j].k == "id"
@@ -435,7 +437,11 @@ local function parse_create_table(sql)
                 name = nil
             elseif t.k == "id" and t.v == "unique" then
                 local cols = { column }
-                if not column then cols, j = name_list(j + 1) else j = j + 1 end
+                if column then
+                    j = j + 1
+                else
+                    cols, j = name_list(j + 1)
+                end
                 out.uniques[#out.uniques + 1] = { name = name, cols = cols }
                 name = nil
             elseif t.k == "id" and t.v == "check" then
@@ -549,7 +555,9 @@ local function read_sqlite(path)
     -- pragma_foreign_key_list lists a table's keys last declared first.
     for _, t in ipairs(cat.tables) do
         local n = #t.fks
-        for i = 1, n // 2 do t.fks[i], t.fks[n + 1 - i] = t.fks[n + 1 - i], t.fks[i] end
+        for i = 1, n // 2 do
+            t.fks[i], t.fks[n + 1 - i] = t.fks[n + 1 - i], t.fks[i]
+        end
         for _, fk in ipairs(t.fks) do
             fk.name = t.parse.fk_names[concat(fk.cols, ",")]
         end
@@ -1009,7 +1017,8 @@ function M.map(cat, opts)
         if dsl_of[t.name] then
             local mt = { name = dsl_of[t.name], sql_name = t.name,
                          doc = t.doc, columns = {}, by_sql = {},
-                         entries = {}, notes = {}, src = t }
+                         entries = {}, notes = {}, src = t,
+                         layout = {} }
             for _, n in ipairs(t.notes) do mt.notes[#mt.notes + 1] = n end
             mapped[t.name] = mt
             out.tables[#out.tables + 1] = mt
@@ -1047,11 +1056,11 @@ function M.map(cat, opts)
                     dtype = nil
                 end
                 if not dtype then
-                    mt.notes[#mt.notes + 1] = format("column \"%s\"%s%s: %s",
-                        c.name, c.sql_type ~= "" and " " .. c.sql_type or "",
-                        c.not_null and " NOT NULL" or "", why)
-                    mt.dropped = mt.dropped or {}
-                    mt.dropped[c.name] = true
+                    -- in the column's place
+                    mt.layout[#mt.layout + 1] = { note = format(
+                        "column \"%s\"%s%s: %s", c.name,
+                        c.sql_type ~= "" and " " .. c.sql_type or "",
+                        c.not_null and " NOT NULL" or "", why) }
                 else
                     c.tz = topts.tz
                     -- serial: an integer key the database numbers
@@ -1075,6 +1084,15 @@ function M.map(cat, opts)
                                 t.pk_name, t.name)
                         end
                         mt.serial = true
+                    elseif single_pk == c.name and d == "sqlite"
+                        and c.sql_type:upper() == "INTEGER"
+                        and not t.pk_name then
+                        -- A rowid alias that ormc did not make (it names
+                        -- its keys): numbered by SQLite when left out.
+                        mc.approx[#mc.approx + 1] = "SQLite numbers this "
+                            .. "INTEGER PRIMARY KEY when an insert leaves "
+                            .. "it out; make it serial if the application "
+                            .. "relies on that"
                     elseif numbered and (c.identity or d == "postgres") then
                         mc.notes[#mc.notes + 1] = format("a number the "
                             .. "database assigns (%s) on a column that is "
@@ -1085,7 +1103,8 @@ function M.map(cat, opts)
                     -- The column's CHECKs: an enum, a max.
                     for _, ck in ipairs(checks_of[c.name] or {}) do
                         local rc, k = ck.rc, ck.k
-                        local default_name = t.name .. "_" .. c.name .. "_check"
+                        local default_name = t.name .. "_" .. c.name
+                            .. "_check"
                         local taken = false
                         if rc.values and dtype == "text" and not topts.max
                             and not topts.sql_type then
@@ -1093,6 +1112,14 @@ function M.map(cat, opts)
                         elseif rc.max and dtype == "text" and not topts.max
                             and d == "sqlite" then
                             topts.max, taken = rc.max, true
+                        elseif rc.max and dtype == "text" and not topts.max
+                            and not topts.sql_type then
+                            -- PostgreSQL: text with a CHECK, not varchar(n)
+                            topts.max, topts.sql_type = rc.max, "text"
+                            taken = true
+                            mc.approx[#mc.approx + 1] = format("%s is its "
+                                .. "max; ormc's DDL for text with sql_type "
+                                .. "has no CHECK", k.text)
                         end
                         if taken and k.name and k.name ~= default_name then
                             mc.approx[#mc.approx + 1] = format("its CHECK is "
@@ -1130,6 +1157,7 @@ function M.map(cat, opts)
                     o.doc = c.doc
                     mc.type = dtype
                     mt.columns[#mt.columns + 1] = mc
+                    mt.layout[#mt.layout + 1] = mc
                     mt.by_sql[c.name] = mc
                 end
             end
@@ -1197,7 +1225,8 @@ function M.map(cat, opts)
                 local name = u.name
                 if name == default_name(u.cols, "_key") then name = nil end
                 local p = #u.cols == 1 and pos[u.cols[1]]
-                if inline and p and p > last_pos and not name and not u.doc then
+                if inline and p and p > last_pos and not name
+                    and not u.doc then
                     mt.by_sql[u.cols[1]].opts.unique = true
                     last_pos = p
                 else
@@ -1239,7 +1268,9 @@ function M.map(cat, opts)
                                                          fk.note)
                     end
                     local name = fk.name
-                    if name == default_name(fk.cols, "_fkey") then name = nil end
+                    if name == default_name(fk.cols, "_fkey") then
+                        name = nil
+                    end
                     local p = #fk.cols == 1 and pos[fk.cols[1]]
                     local to = {}
                     for i, cn in ipairs(ref_cols) do
@@ -1338,7 +1369,8 @@ local function option_parts(o, order)
                 local dialects = {}
                 for _, dk in ipairs({ "sqlite", "postgres" }) do
                     if v[dk] then
-                        dialects[#dialects + 1] = dk .. " = " .. lua_string(v[dk])
+                        dialects[#dialects + 1] = dk .. " = "
+                            .. lua_string(v[dk])
                     end
                 end
                 text = "{ " .. concat(dialects, ", ") .. " }"
@@ -1410,20 +1442,36 @@ local function column_text(b, mc, type_w, name_w)
             return
         end
     end
-    wrap_parts(b, head .. " ", "{ ", parts, " },")
+    local lines = {}
+    wrap_parts(lines, head .. " ", "{ ", parts, " },")
+    local fits = true
+    for _, l in ipairs(lines) do fits = fits and #l <= 79 end
+    if not fits then
+        -- the options on lines of their own, under the column
+        lines = { head .. " {" }
+        wrap_parts(lines, "            ", "", parts, ",")
+        lines[#lines + 1] = "        },"
+    end
+    table.move(lines, 1, #lines, #b + 1, b)
 end
 
 -- The DSL text of mapped schema s named name; header: the comment lines
--- above it.
+-- above it. Second result: how many `not mapped` comments it holds.
 function M.render(s, name, header)
     local b = {}
+    local unmapped = 0
+    local function not_mapped(indent, text)
+        unmapped = unmapped + 1
+        comment(b, indent, "not mapped: " .. text)
+    end
     for _, l in ipairs(header) do comment(b, "", l) end
     b[#b + 1] = format("return schema %s {", lua_string(name))
     for ti, mt in ipairs(s.tables) do
         if ti > 1 then b[#b + 1] = "" end
         b[#b + 1] = format("    table %s {", lua_string(mt.name))
         if mt.name ~= mt.sql_name then
-            b[#b + 1] = format("        sql_name = %s,", lua_string(mt.sql_name))
+            b[#b + 1] = format("        sql_name = %s,",
+                               lua_string(mt.sql_name))
         end
         if mt.doc then
             wrap_parts(b, "        ", "doc = ", { lua_string(mt.doc) }, ",")
@@ -1434,9 +1482,13 @@ function M.render(s, name, header)
             name_w = math.max(name_w, #mc.name + 2)
         end
         name_w = math.min(name_w, 24)
-        for _, mc in ipairs(mt.columns) do
+        for _, mc in ipairs(mt.layout) do
+            if mc.note then
+                not_mapped("        ", mc.note)
+                goto next
+            end
             for _, n in ipairs(mc.notes) do
-                comment(b, "        ", format("not mapped: column \"%s\": %s",
+                not_mapped("        ", format("column \"%s\": %s",
                                               mc.sql_name, n))
             end
             for _, n in ipairs(mc.approx) do
@@ -1444,6 +1496,7 @@ function M.render(s, name, header)
                                               mc.sql_name, n))
             end
             column_text(b, mc, type_w, name_w)
+            ::next::
         end
         for _, e in ipairs(mt.entries) do
             local parts = list_text(e.cols)
@@ -1453,14 +1506,14 @@ function M.render(s, name, header)
             wrap_parts(b, "        " .. e.kind .. " ", "{ ", parts, " },")
         end
         for _, n in ipairs(mt.notes) do
-            comment(b, "        ", "not mapped: " .. n)
+            not_mapped("        ", n)
         end
         b[#b + 1] = "    },"
     end
     if #s.notes > 0 then b[#b + 1] = "" end
-    for _, n in ipairs(s.notes) do comment(b, "    ", "not mapped: " .. n) end
+    for _, n in ipairs(s.notes) do not_mapped("    ", n) end
     b[#b + 1] = "}"
-    return concat(b, "\n") .. "\n"
+    return concat(b, "\n") .. "\n", unmapped
 end
 
 M.NOW = NOW

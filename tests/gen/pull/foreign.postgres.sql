@@ -1,10 +1,10 @@
 -- A PostgreSQL schema ormc did not create: a serial (integer) key, types
 -- ormc's mapping does not write but can hold (varchar without a length,
 -- char(n), smallint, real, json), types it has none for (numeric, an enum
--- type, an array), a default it cannot write, a CHECK under another name
--- and one it cannot read, comments, an expression index and a descending
--- one, an identity key GENERATED ALWAYS, ON UPDATE, a table without a
--- primary key, a view.
+-- type, an array), a default it cannot write, a CHECK under another name,
+-- one it cannot read and a length CHECK on text, comments, an expression
+-- index and a descending one, an identity key GENERATED ALWAYS, ON UPDATE,
+-- a table without a primary key, a view.
 CREATE TYPE mood_t AS ENUM ('ok', 'sad');
 CREATE TABLE slack_bots (
 	id SERIAL NOT NULL,
@@ -21,6 +21,7 @@ CREATE TABLE slack_bots (
 	token uuid DEFAULT gen_random_uuid(),
 	kind text CONSTRAINT kind_ok CHECK (kind IN ('a', 'b')),
 	n integer CHECK (n > 0),
+	title text CHECK (length(title) <= 80),
 	PRIMARY KEY (id)
 );
 COMMENT ON TABLE slack_bots IS 'Bots.';

@@ -1106,9 +1106,16 @@ function M.map(cat, opts)
                         local default_name = t.name .. "_" .. c.name
                             .. "_check"
                         local taken = false
-                        if rc.values and dtype == "text" and not topts.max
-                            and not topts.sql_type then
+                        if rc.values and dtype == "text" then
                             dtype, o.values, taken = "enum", rc.values, true
+                            -- varchar(n) with the CHECK (SQLAlchemy's
+                            -- non-native Enum): the type as it is
+                            if topts.max then
+                                topts.sql_type = topts.sql_type or
+                                    format("character varying(%d)",
+                                           topts.max)
+                                topts.max = nil
+                            end
                         elseif rc.max and dtype == "text" and not topts.max
                             and d == "sqlite" then
                             topts.max, taken = rc.max, true

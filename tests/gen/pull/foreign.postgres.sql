@@ -4,7 +4,8 @@
 -- type, an array), a default it cannot write, a CHECK under another name,
 -- one it cannot read and a length CHECK on text, comments, an expression
 -- index and a descending one, an identity key GENERATED ALWAYS, ON UPDATE,
--- a table without a primary key, a view.
+-- a table without a primary key, a varchar with a CHECK IN list (what
+-- SQLAlchemy's non-native Enum makes), a view.
 CREATE TYPE mood_t AS ENUM ('ok', 'sad');
 CREATE TABLE slack_bots (
 	id SERIAL NOT NULL,
@@ -36,4 +37,8 @@ CREATE TABLE item (
     tags text[]
 );
 CREATE TABLE log (msg text);
+CREATE TABLE job (
+    id bigserial PRIMARY KEY,
+    state varchar(7) NOT NULL CHECK (state IN ('queued', 'done'))
+);
 CREATE VIEW recent AS SELECT * FROM log;

@@ -2,7 +2,8 @@
 -- (VARCHAR(n), BOOLEAN, DATETIME), a key without AUTOINCREMENT, a default
 -- of CURRENT_TIMESTAMP, a type ormc has none for, CHECKs it cannot read,
 -- indexes on expressions and partial ones, a table without a primary key,
--- a table and a column under names the DSL cannot take, a view, a trigger.
+-- a table and a column under names the DSL cannot take, a view, a trigger,
+-- a VARCHAR with a CHECK IN list (what SQLAlchemy's non-native Enum makes).
 CREATE TABLE slack_bots (
 	id INTEGER NOT NULL,
 	client_id VARCHAR(32) NOT NULL,
@@ -26,3 +27,7 @@ CREATE TABLE log (
 CREATE VIEW recent AS SELECT * FROM log;
 CREATE TRIGGER log_insert AFTER INSERT ON log BEGIN SELECT 1; END;
 CREATE TABLE strict_t (id INTEGER PRIMARY KEY, n INT, "order" TEXT) STRICT;
+CREATE TABLE job (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    state VARCHAR(7) NOT NULL CHECK (state IN ('queued', 'done'))
+);

@@ -321,11 +321,21 @@ local function read_check(expr)
         j = 5
     end
     if j then
-        local values = {}
-        while flat[j] and flat[j].k == "str" do
+        -- strings: an enum's labels; the numbers 0 and 1: a boolean (what
+        -- SQLAlchemy's Boolean(create_constraint=True) writes)
+        local values, kind = {}, flat[j] and flat[j].k
+        while flat[j] and flat[j].k == kind
+            and (kind == "str" or kind == "num") do
             values[#values + 1] = flat[j].v
             if flat[j + 1] == nil then
-                return #values > 0 and { column = col, values = values } or nil
+                if kind == "str" then
+                    return { column = col, values = values }
+                end
+                table.sort(values)
+                if concat(values, ",") == "0,1" then
+                    return { column = col, boolean = true }
+                end
+                return nil
             end
             if flat[j + 1].v ~= "," then return nil end
             j = j + 2
@@ -1106,7 +1116,17 @@ function M.map(cat, opts)
                         local default_name = t.name .. "_" .. c.name
                             .. "_check"
                         local taken = false
-                        if rc.values and dtype == "text" then
+                        if rc.boolean and (dtype == "boolean"
+                                           or dtype == "bigint"
+                                           or dtype == "integer") then
+                            dtype, taken = "boolean", true
+                            if d == "postgres" and not topts.sql_type then
+                                topts.sql_type = c.sql_type
+                            end
+                            mc.approx[#mc.approx + 1] = format("%s makes "
+                                .. "it a boolean; ormc's DDL writes no "
+                                .. "CHECK for one", k.text)
+                        elseif rc.values and dtype == "text" then
                             dtype, o.values, taken = "enum", rc.values, true
                             -- varchar(n) with the CHECK (SQLAlchemy's
                             -- non-native Enum): the type as it is

@@ -3,7 +3,8 @@
 -- of CURRENT_TIMESTAMP, a type ormc has none for, CHECKs it cannot read,
 -- indexes on expressions and partial ones, a table without a primary key,
 -- a table and a column under names the DSL cannot take, a view, a trigger,
--- a VARCHAR with a CHECK IN list (what SQLAlchemy's non-native Enum makes).
+-- a VARCHAR with a CHECK IN list (what SQLAlchemy's non-native Enum makes),
+-- booleans as INTEGER or BOOLEAN with CHECK (x IN (0, 1)).
 CREATE TABLE slack_bots (
 	id INTEGER NOT NULL,
 	client_id VARCHAR(32) NOT NULL,
@@ -29,5 +30,7 @@ CREATE TRIGGER log_insert AFTER INSERT ON log BEGIN SELECT 1; END;
 CREATE TABLE strict_t (id INTEGER PRIMARY KEY, n INT, "order" TEXT) STRICT;
 CREATE TABLE job (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
-    state VARCHAR(7) NOT NULL CHECK (state IN ('queued', 'done'))
+    state VARCHAR(7) NOT NULL CHECK (state IN ('queued', 'done')),
+    urgent INTEGER NOT NULL DEFAULT 0 CHECK (urgent IN (0, 1)),
+    paused BOOLEAN CHECK (paused IN (0, 1))
 );

@@ -315,12 +315,329 @@ local function have_in(mt, cols)
     return true
 end
 
+-- Pass one of map: the columns of table t (of dialect d) into mt, with
+-- their CHECKs as enums and maxes.
+local function map_columns(d, t, mt)
+    local used = {}
+    local checks_of = {}
+    for _, k in ipairs(t.checks) do
+        local rc = read_check(k.text)
+        local col = rc and rc.column
+        if rc and (k.column == nil or k.column == col)
+            and t.by_col[col] then
+            checks_of[col] = checks_of[col] or {}
+            local list = checks_of[col]
+            list[#list + 1] = { k = k, rc = rc }
+        else
+            mt.notes[#mt.notes + 1] = format("%s%s",
+                k.name and format("constraint \"%s\" ", k.name)
+                    or "", k.text)
+        end
+    end
+    local single_pk = #t.pk == 1 and t.pk[1]
+    for _, c in ipairs(t.columns) do
+        local mc = { sql_name = c.name, opts = {}, notes = {},
+                     approx = {} }
+        local o = mc.opts
+        mc.name = dsl_name(c.name, used)
+        local dtype, topts, why
+        if d == "sqlite" then
+            dtype, topts, why = sqlite_type(c)
+        else
+            dtype, topts, why = pg_type(c)
+        end
+        if not mc.name then
+            why = "the DSL takes lower-case SQL names that are not "
+                .. "reserved words"
+            dtype = nil
+        end
+        if not dtype then
+            -- in the column's place
+            mt.layout[#mt.layout + 1] = { note = format(
+                "column \"%s\"%s%s: %s", c.name,
+                c.sql_type ~= "" and " " .. c.sql_type or "",
+                c.not_null and " NOT NULL" or "", why) }
+        else
+            c.tz = topts.tz
+            -- serial: an integer key the database numbers
+            local numbered = c.autoincrement
+                or (c.identity ~= nil)
+                or (c.default and c.default:match("^nextval%("))
+            if single_pk == c.name and numbered
+                and (dtype == "bigint" or dtype == "integer") then
+                if dtype == "integer" then o.bits = 32 end
+                dtype = "serial"
+                if c.identity == "a" then
+                    mc.approx[#mc.approx + 1] = "GENERATED ALWAYS AS "
+                        .. "IDENTITY in the database; ormc's is BY "
+                        .. "DEFAULT"
+                end
+                if d == "sqlite" and t.pk_name
+                    and t.pk_name ~= t.name .. "_pkey" then
+                    mc.approx[#mc.approx + 1] = format(
+                        "the key's constraint is named \"%s\"; "
+                        .. "ormc names a serial's %s_pkey",
+                        t.pk_name, t.name)
+                end
+                mt.serial = true
+            elseif single_pk == c.name and d == "sqlite"
+                and c.sql_type:upper() == "INTEGER"
+                and not t.pk_name then
+                -- A rowid alias that ormc did not make (it names
+                -- its keys): numbered by SQLite when left out.
+                mc.approx[#mc.approx + 1] = "SQLite numbers this "
+                    .. "INTEGER PRIMARY KEY when an insert leaves "
+                    .. "it out; make it serial if the application "
+                    .. "relies on that"
+            elseif numbered and (c.identity or d == "postgres") then
+                mc.notes[#mc.notes + 1] = format("a number the "
+                    .. "database assigns (%s) on a column that is "
+                    .. "not the whole primary key",
+                    c.identity and "identity" or c.default)
+                c.default = nil
+            end
+            -- The column's CHECKs: an enum, a max.
+            for _, ck in ipairs(checks_of[c.name] or {}) do
+                local rc, k = ck.rc, ck.k
+                local default_name = t.name .. "_" .. c.name
+                    .. "_check"
+                local taken = false
+                if rc.boolean and (dtype == "boolean"
+                                   or dtype == "bigint"
+                                   or dtype == "integer") then
+                    dtype, taken = "boolean", true
+                    if d == "postgres" and not topts.sql_type then
+                        topts.sql_type = c.sql_type
+                    end
+                    mc.approx[#mc.approx + 1] = format("%s makes "
+                        .. "it a boolean; ormc's DDL writes no "
+                        .. "CHECK for one", k.text)
+                elseif rc.values and dtype == "text" then
+                    dtype, o.values, taken = "enum", rc.values, true
+                    -- varchar(n) with the CHECK (SQLAlchemy's
+                    -- non-native Enum): the type as it is
+                    if topts.max then
+                        topts.sql_type = topts.sql_type or
+                            format("character varying(%d)",
+                                   topts.max)
+                        topts.max = nil
+                    end
+                elseif rc.max and dtype == "text" and not topts.max
+                    and d == "sqlite" then
+                    topts.max, taken = rc.max, true
+                elseif rc.max and dtype == "text" and not topts.max
+                    and not topts.sql_type then
+                    -- PostgreSQL: text with a CHECK, not varchar(n)
+                    topts.max, topts.sql_type = rc.max, "text"
+                    taken = true
+                    mc.approx[#mc.approx + 1] = format("%s is its "
+                        .. "max; ormc's DDL for text with sql_type "
+                        .. "has no CHECK", k.text)
+                end
+                if taken and k.name and k.name ~= default_name then
+                    mc.approx[#mc.approx + 1] = format("its CHECK is "
+                        .. "named \"%s\"; ormc names it %s", k.name,
+                        default_name)
+                elseif not taken then
+                    mt.notes[#mt.notes + 1] = format("%s%s",
+                        k.name and format("constraint \"%s\" ",
+                                          k.name) or "", k.text)
+                end
+            end
+            o.max = topts.max
+            if topts.tz == false then o.tz = false end
+            if topts.sql_type then
+                o.sql_type = { [d] = topts.sql_type }
+            end
+            if c.not_null and dtype ~= "serial"
+                and not (#t.pk == 1 and t.pk[1] == c.name) then
+                o.not_null = true
+            end
+            if dtype ~= "serial" then
+                local v, bad, note = map_default(d, c, dtype)
+                if bad then
+                    mc.notes[#mc.notes + 1] = bad .. ": no DSL "
+                        .. "default for it"
+                elseif v == NOW and dtype == "text" then
+                    -- ormc's own now on TEXT: a timestamp.
+                    dtype = "timestamp"
+                    o.default = NOW
+                else
+                    o.default = v
+                end
+                if note then mc.approx[#mc.approx + 1] = note end
+            end
+            o.doc = c.doc
+            mc.type = dtype
+            mt.columns[#mt.columns + 1] = mc
+            mt.layout[#mt.layout + 1] = mc
+            mt.by_sql[c.name] = mc
+        end
+    end
+end
+
+-- Pass two of map, once every table's columns are known: the keys and
+-- indexes of mt (mapped: the mapped tables by SQL name; wanted: the
+-- --tables set or nil).
+local function map_keys(mt, mapped, wanted)
+    local t = mt.src
+    local function have(cols)
+        for _, cn in ipairs(cols or {}) do
+            if not mt.by_sql[cn] then return false end
+        end
+        return cols ~= nil
+    end
+    local function dsl_cols(cols)
+        local r = {}
+        for i, cn in ipairs(cols) do r[i] = mt.by_sql[cn].name end
+        return r
+    end
+    local function unmapped(what, cols)
+        mt.notes[#mt.notes + 1] = format("%s: on column%s \"%s\", not "
+            .. "mapped above", what, #cols > 1 and "s" or "",
+            concat(cols, '", "'))
+    end
+    local function default_name(cols, suffix)
+        return t.name .. "_" .. concat(cols, "_") .. suffix
+    end
+    -- The primary key.
+    if #t.pk == 0 then
+        mt.notes[#mt.notes + 1] = "the table has no primary key, which "
+            .. "ormc needs: declare one (primary_key = true on a "
+            .. "unique NOT NULL column) before using this file"
+    elseif not have(t.pk) then
+        unmapped(format("the primary key \"%s\"", t.pk_name or "?"), t.pk)
+    elseif not mt.serial then
+        local name = t.pk_name
+        if name == t.name .. "_pkey" then name = nil end
+        if #t.pk == 1 and not name then
+            mt.by_sql[t.pk[1]].opts.primary_key = true
+        else
+            mt.entries[#mt.entries + 1] = { kind = "primary_key",
+                cols = dsl_cols(t.pk), opts = { name = name } }
+        end
+    end
+    local function same_as_pk(cols)
+        local a, b = {}, {}
+        for i, v in ipairs(cols) do a[i] = v end
+        for i, v in ipairs(t.pk) do b[i] = v end
+        table.sort(a)
+        table.sort(b)
+        return list_eq(a, b)
+    end
+    -- Unique keys: a leading run of one-column keys under ormc's names,
+    -- in column order, are the columns' unique = true (ormc lists
+    -- those first); the rest are unique {} entries.
+    local last_pos, inline = 0, true
+    local pos = {}
+    for i, c in ipairs(mt.columns) do pos[c.sql_name] = i end
+    for _, u in ipairs(t.uniques) do
+        if not have(u.cols) then
+            unmapped(format("unique key \"%s\"", u.name or "?"), u.cols)
+        elseif same_as_pk(u.cols) then
+            mt.notes[#mt.notes + 1] = format("unique key \"%s\" repeats "
+                .. "the primary key", u.name or "?")
+        else
+            local name = u.name
+            if name == default_name(u.cols, "_key") then name = nil end
+            local p = #u.cols == 1 and pos[u.cols[1]]
+            if inline and p and p > last_pos and not name
+                and not u.doc then
+                mt.by_sql[u.cols[1]].opts.unique = true
+                last_pos = p
+            else
+                inline = false
+                mt.entries[#mt.entries + 1] = { kind = "unique",
+                    cols = dsl_cols(u.cols),
+                    opts = { name = name, doc = u.doc } }
+            end
+        end
+    end
+    -- Foreign keys: likewise, a leading run of one-column keys under
+    -- ormc's names are the columns' references.
+    last_pos, inline = 0, true
+    for _, fk in ipairs(t.fks) do
+        local parent = fk.ref_table and mapped[fk.ref_table]
+        local what = format("foreign key%s (%s)", fk.name
+                            and format(" \"%s\"", fk.name) or "",
+                            concat(fk.cols, ", "))
+        if fk.outside then
+            mt.notes[#mt.notes + 1] = format("%s: %s, a table of "
+                .. "another schema", what, fk.outside)
+        elseif not parent then
+            mt.notes[#mt.notes + 1] = format("%s references table "
+                .. "\"%s\", which %s", what, fk.ref_table,
+                wanted and not wanted[fk.ref_table]
+                    and "--tables leaves out" or "is not mapped")
+        elseif not have(fk.cols) then
+            unmapped(what, fk.cols)
+        else
+            local ref_cols = fk.ref_cols
+            if not ref_cols or #ref_cols == 0 or ref_cols[1] == nil then
+                ref_cols = parent.src.pk
+            end
+            if not parent.by_sql or not have_in(parent, ref_cols) then
+                unmapped(what .. " (its parent's columns)", ref_cols)
+            else
+                if fk.note then
+                    mt.notes[#mt.notes + 1] = format("%s: %s", what,
+                                                     fk.note)
+                end
+                local name = fk.name
+                if name == default_name(fk.cols, "_fkey") then
+                    name = nil
+                end
+                local p = #fk.cols == 1 and pos[fk.cols[1]]
+                local to = {}
+                for i, cn in ipairs(ref_cols) do
+                    to[i] = parent.by_sql[cn].name
+                end
+                local pk_to = list_eq(ref_cols, parent.src.pk)
+                if inline and p and p > last_pos and not name
+                    and not fk.doc then
+                    local o = mt.by_sql[fk.cols[1]].opts
+                    o.references = parent.name .. "." .. to[1]
+                    o.on_delete = fk.on_delete
+                    last_pos = p
+                else
+                    inline = false
+                    mt.entries[#mt.entries + 1] = { kind = "foreign_key",
+                        cols = dsl_cols(fk.cols),
+                        opts = { references = parent.name,
+                                 to = not pk_to and to or nil,
+                                 on_delete = fk.on_delete, name = name,
+                                 doc = fk.doc } }
+                end
+            end
+        end
+    end
+    -- Indexes.
+    for _, ix in ipairs(t.indexes) do
+        local what = format("index \"%s\"", ix.name)
+        if ix.note then
+            mt.notes[#mt.notes + 1] = format("%s: %s (%s)", what,
+                                             ix.note, ix.sql or "?")
+        elseif not have(ix.cols) then
+            unmapped(what, ix.cols)
+        else
+            local name = ix.name
+            if name == default_name(ix.cols, ix.unique and "_key"
+                                    or "_idx") then
+                name = nil
+            end
+            mt.entries[#mt.entries + 1] = { kind = "index",
+                cols = dsl_cols(ix.cols),
+                opts = { unique = ix.unique or nil, name = name,
+                         doc = ix.doc } }
+        end
+    end
+end
+
 -- The schema of catalog cat in DSL terms:
 -- { name, tables = { { name, sql_name, doc, columns = { { type, name,
 -- opts = { key = value in order }, notes } }, entries = { { kind, cols,
 -- opts } }, notes } }, notes }.
 function M.map(cat, opts)
-    local d = cat.dialect
     local wanted
     if opts.tables then
         wanted = {}
@@ -380,316 +697,11 @@ function M.map(cat, opts)
             for _, n in ipairs(t.notes) do mt.notes[#mt.notes + 1] = n end
             mapped[t.name] = mt
             out.tables[#out.tables + 1] = mt
-            local used = {}
-            local checks_of = {}
-            for _, k in ipairs(t.checks) do
-                local rc = read_check(k.text)
-                local col = rc and rc.column
-                if rc and (k.column == nil or k.column == col)
-                    and t.by_col[col] then
-                    checks_of[col] = checks_of[col] or {}
-                    local list = checks_of[col]
-                    list[#list + 1] = { k = k, rc = rc }
-                else
-                    mt.notes[#mt.notes + 1] = format("%s%s",
-                        k.name and format("constraint \"%s\" ", k.name)
-                            or "", k.text)
-                end
-            end
-            local single_pk = #t.pk == 1 and t.pk[1]
-            for _, c in ipairs(t.columns) do
-                local mc = { sql_name = c.name, opts = {}, notes = {},
-                             approx = {} }
-                local o = mc.opts
-                mc.name = dsl_name(c.name, used)
-                local dtype, topts, why
-                if d == "sqlite" then
-                    dtype, topts, why = sqlite_type(c)
-                else
-                    dtype, topts, why = pg_type(c)
-                end
-                if not mc.name then
-                    why = "the DSL takes lower-case SQL names that are not "
-                        .. "reserved words"
-                    dtype = nil
-                end
-                if not dtype then
-                    -- in the column's place
-                    mt.layout[#mt.layout + 1] = { note = format(
-                        "column \"%s\"%s%s: %s", c.name,
-                        c.sql_type ~= "" and " " .. c.sql_type or "",
-                        c.not_null and " NOT NULL" or "", why) }
-                else
-                    c.tz = topts.tz
-                    -- serial: an integer key the database numbers
-                    local numbered = c.autoincrement
-                        or (c.identity ~= nil)
-                        or (c.default and c.default:match("^nextval%("))
-                    if single_pk == c.name and numbered
-                        and (dtype == "bigint" or dtype == "integer") then
-                        if dtype == "integer" then o.bits = 32 end
-                        dtype = "serial"
-                        if c.identity == "a" then
-                            mc.approx[#mc.approx + 1] = "GENERATED ALWAYS AS "
-                                .. "IDENTITY in the database; ormc's is BY "
-                                .. "DEFAULT"
-                        end
-                        if d == "sqlite" and t.pk_name
-                            and t.pk_name ~= t.name .. "_pkey" then
-                            mc.approx[#mc.approx + 1] = format(
-                                "the key's constraint is named \"%s\"; "
-                                .. "ormc names a serial's %s_pkey",
-                                t.pk_name, t.name)
-                        end
-                        mt.serial = true
-                    elseif single_pk == c.name and d == "sqlite"
-                        and c.sql_type:upper() == "INTEGER"
-                        and not t.pk_name then
-                        -- A rowid alias that ormc did not make (it names
-                        -- its keys): numbered by SQLite when left out.
-                        mc.approx[#mc.approx + 1] = "SQLite numbers this "
-                            .. "INTEGER PRIMARY KEY when an insert leaves "
-                            .. "it out; make it serial if the application "
-                            .. "relies on that"
-                    elseif numbered and (c.identity or d == "postgres") then
-                        mc.notes[#mc.notes + 1] = format("a number the "
-                            .. "database assigns (%s) on a column that is "
-                            .. "not the whole primary key",
-                            c.identity and "identity" or c.default)
-                        c.default = nil
-                    end
-                    -- The column's CHECKs: an enum, a max.
-                    for _, ck in ipairs(checks_of[c.name] or {}) do
-                        local rc, k = ck.rc, ck.k
-                        local default_name = t.name .. "_" .. c.name
-                            .. "_check"
-                        local taken = false
-                        if rc.boolean and (dtype == "boolean"
-                                           or dtype == "bigint"
-                                           or dtype == "integer") then
-                            dtype, taken = "boolean", true
-                            if d == "postgres" and not topts.sql_type then
-                                topts.sql_type = c.sql_type
-                            end
-                            mc.approx[#mc.approx + 1] = format("%s makes "
-                                .. "it a boolean; ormc's DDL writes no "
-                                .. "CHECK for one", k.text)
-                        elseif rc.values and dtype == "text" then
-                            dtype, o.values, taken = "enum", rc.values, true
-                            -- varchar(n) with the CHECK (SQLAlchemy's
-                            -- non-native Enum): the type as it is
-                            if topts.max then
-                                topts.sql_type = topts.sql_type or
-                                    format("character varying(%d)",
-                                           topts.max)
-                                topts.max = nil
-                            end
-                        elseif rc.max and dtype == "text" and not topts.max
-                            and d == "sqlite" then
-                            topts.max, taken = rc.max, true
-                        elseif rc.max and dtype == "text" and not topts.max
-                            and not topts.sql_type then
-                            -- PostgreSQL: text with a CHECK, not varchar(n)
-                            topts.max, topts.sql_type = rc.max, "text"
-                            taken = true
-                            mc.approx[#mc.approx + 1] = format("%s is its "
-                                .. "max; ormc's DDL for text with sql_type "
-                                .. "has no CHECK", k.text)
-                        end
-                        if taken and k.name and k.name ~= default_name then
-                            mc.approx[#mc.approx + 1] = format("its CHECK is "
-                                .. "named \"%s\"; ormc names it %s", k.name,
-                                default_name)
-                        elseif not taken then
-                            mt.notes[#mt.notes + 1] = format("%s%s",
-                                k.name and format("constraint \"%s\" ",
-                                                  k.name) or "", k.text)
-                        end
-                    end
-                    o.max = topts.max
-                    if topts.tz == false then o.tz = false end
-                    if topts.sql_type then
-                        o.sql_type = { [d] = topts.sql_type }
-                    end
-                    if c.not_null and dtype ~= "serial"
-                        and not (#t.pk == 1 and t.pk[1] == c.name) then
-                        o.not_null = true
-                    end
-                    if dtype ~= "serial" then
-                        local v, bad, note = map_default(d, c, dtype)
-                        if bad then
-                            mc.notes[#mc.notes + 1] = bad .. ": no DSL "
-                                .. "default for it"
-                        elseif v == NOW and dtype == "text" then
-                            -- ormc's own now on TEXT: a timestamp.
-                            dtype = "timestamp"
-                            o.default = NOW
-                        else
-                            o.default = v
-                        end
-                        if note then mc.approx[#mc.approx + 1] = note end
-                    end
-                    o.doc = c.doc
-                    mc.type = dtype
-                    mt.columns[#mt.columns + 1] = mc
-                    mt.layout[#mt.layout + 1] = mc
-                    mt.by_sql[c.name] = mc
-                end
-            end
+            map_columns(cat.dialect, t, mt)
         end
     end
     for _, mt in ipairs(out.tables) do
-        local t = mt.src
-        local function have(cols)
-            for _, cn in ipairs(cols or {}) do
-                if not mt.by_sql[cn] then return false end
-            end
-            return cols ~= nil
-        end
-        local function dsl_cols(cols)
-            local r = {}
-            for i, cn in ipairs(cols) do r[i] = mt.by_sql[cn].name end
-            return r
-        end
-        local function unmapped(what, cols)
-            mt.notes[#mt.notes + 1] = format("%s: on column%s \"%s\", not "
-                .. "mapped above", what, #cols > 1 and "s" or "",
-                concat(cols, '", "'))
-        end
-        local function default_name(cols, suffix)
-            return t.name .. "_" .. concat(cols, "_") .. suffix
-        end
-        -- The primary key.
-        if #t.pk == 0 then
-            mt.notes[#mt.notes + 1] = "the table has no primary key, which "
-                .. "ormc needs: declare one (primary_key = true on a "
-                .. "unique NOT NULL column) before using this file"
-        elseif not have(t.pk) then
-            unmapped(format("the primary key \"%s\"", t.pk_name or "?"), t.pk)
-        elseif not mt.serial then
-            local name = t.pk_name
-            if name == t.name .. "_pkey" then name = nil end
-            if #t.pk == 1 and not name then
-                mt.by_sql[t.pk[1]].opts.primary_key = true
-            else
-                mt.entries[#mt.entries + 1] = { kind = "primary_key",
-                    cols = dsl_cols(t.pk), opts = { name = name } }
-            end
-        end
-        local function same_as_pk(cols)
-            local a, b = {}, {}
-            for i, v in ipairs(cols) do a[i] = v end
-            for i, v in ipairs(t.pk) do b[i] = v end
-            table.sort(a)
-            table.sort(b)
-            return list_eq(a, b)
-        end
-        -- Unique keys: a leading run of one-column keys under ormc's names,
-        -- in column order, are the columns' unique = true (ormc lists
-        -- those first); the rest are unique {} entries.
-        local last_pos, inline = 0, true
-        local pos = {}
-        for i, c in ipairs(mt.columns) do pos[c.sql_name] = i end
-        for _, u in ipairs(t.uniques) do
-            if not have(u.cols) then
-                unmapped(format("unique key \"%s\"", u.name or "?"), u.cols)
-            elseif same_as_pk(u.cols) then
-                mt.notes[#mt.notes + 1] = format("unique key \"%s\" repeats "
-                    .. "the primary key", u.name or "?")
-            else
-                local name = u.name
-                if name == default_name(u.cols, "_key") then name = nil end
-                local p = #u.cols == 1 and pos[u.cols[1]]
-                if inline and p and p > last_pos and not name
-                    and not u.doc then
-                    mt.by_sql[u.cols[1]].opts.unique = true
-                    last_pos = p
-                else
-                    inline = false
-                    mt.entries[#mt.entries + 1] = { kind = "unique",
-                        cols = dsl_cols(u.cols),
-                        opts = { name = name, doc = u.doc } }
-                end
-            end
-        end
-        -- Foreign keys: likewise, a leading run of one-column keys under
-        -- ormc's names are the columns' references.
-        last_pos, inline = 0, true
-        for _, fk in ipairs(t.fks) do
-            local parent = fk.ref_table and mapped[fk.ref_table]
-            local what = format("foreign key%s (%s)", fk.name
-                                and format(" \"%s\"", fk.name) or "",
-                                concat(fk.cols, ", "))
-            if fk.outside then
-                mt.notes[#mt.notes + 1] = format("%s: %s, a table of "
-                    .. "another schema", what, fk.outside)
-            elseif not parent then
-                mt.notes[#mt.notes + 1] = format("%s references table "
-                    .. "\"%s\", which %s", what, fk.ref_table,
-                    wanted and not wanted[fk.ref_table]
-                        and "--tables leaves out" or "is not mapped")
-            elseif not have(fk.cols) then
-                unmapped(what, fk.cols)
-            else
-                local ref_cols = fk.ref_cols
-                if not ref_cols or #ref_cols == 0 or ref_cols[1] == nil then
-                    ref_cols = parent.src.pk
-                end
-                if not parent.by_sql or not have_in(parent, ref_cols) then
-                    unmapped(what .. " (its parent's columns)", ref_cols)
-                else
-                    if fk.note then
-                        mt.notes[#mt.notes + 1] = format("%s: %s", what,
-                                                         fk.note)
-                    end
-                    local name = fk.name
-                    if name == default_name(fk.cols, "_fkey") then
-                        name = nil
-                    end
-                    local p = #fk.cols == 1 and pos[fk.cols[1]]
-                    local to = {}
-                    for i, cn in ipairs(ref_cols) do
-                        to[i] = parent.by_sql[cn].name
-                    end
-                    local pk_to = list_eq(ref_cols, parent.src.pk)
-                    if inline and p and p > last_pos and not name
-                        and not fk.doc then
-                        local o = mt.by_sql[fk.cols[1]].opts
-                        o.references = parent.name .. "." .. to[1]
-                        o.on_delete = fk.on_delete
-                        last_pos = p
-                    else
-                        inline = false
-                        mt.entries[#mt.entries + 1] = { kind = "foreign_key",
-                            cols = dsl_cols(fk.cols),
-                            opts = { references = parent.name,
-                                     to = not pk_to and to or nil,
-                                     on_delete = fk.on_delete, name = name,
-                                     doc = fk.doc } }
-                    end
-                end
-            end
-        end
-        -- Indexes.
-        for _, ix in ipairs(t.indexes) do
-            local what = format("index \"%s\"", ix.name)
-            if ix.note then
-                mt.notes[#mt.notes + 1] = format("%s: %s (%s)", what,
-                                                 ix.note, ix.sql or "?")
-            elseif not have(ix.cols) then
-                unmapped(what, ix.cols)
-            else
-                local name = ix.name
-                if name == default_name(ix.cols, ix.unique and "_key"
-                                        or "_idx") then
-                    name = nil
-                end
-                mt.entries[#mt.entries + 1] = { kind = "index",
-                    cols = dsl_cols(ix.cols),
-                    opts = { unique = ix.unique or nil, name = name,
-                             doc = ix.doc } }
-            end
-        end
+        map_keys(mt, mapped, wanted)
     end
     return out
 end

@@ -597,7 +597,9 @@ local function cmd_pull(args)
         end
         if #tables == 0 then usage_error("pull: --tables names no table") end
     end
-    if opts.name and not opts.name:match("^[a-z][a-z0-9_]*$") then
+    if opts.name and (not opts.name:match("^[a-z][a-z0-9_]*$")
+                      or opts.name:find("__", 1, true)
+                      or opts.name:sub(-1) == "_") then
         usage_error("pull: --name '" .. opts.name .. "' is no schema name "
                     .. "(lower-case letters, digits and underscores)")
     end
@@ -608,18 +610,19 @@ local function cmd_pull(args)
     if not s then fail(why) end
     local name = opts.name or names.to_name(cat.default_name) or "pulled"
     local where = cat.dialect == "sqlite"
-        and format("the SQLite file %s", display_path(pull.parse_url(url).path))
+        and format("the SQLite file %s",
+                   display_path(pull.parse_url(url).path))
         or format("schema %s of a PostgreSQL database", cat.schema)
     local header = { format("Written by ormc pull %s from %s. Edit it as "
                             .. "your own: see docs/pull.md for what a pull "
                             .. "cannot know.", VERSION, where) }
     local text, unmapped = pull.render(s, name, header)
-    local function summary(where)
+    local function summary(in_file)
         if unmapped > 0 then
             stderr:write(format("ormc: pull: %d thing%s the DSL cannot say: "
                                 .. "see the `-- not mapped:` comments%s\n",
                                 unmapped, unmapped == 1 and "" or "s",
-                                where))
+                                in_file))
         end
     end
     if not opts.output then
@@ -633,8 +636,13 @@ local function cmd_pull(args)
     if dir == "" then dir = "/" end
     if base == "" then fail(format("-o %s names a directory, not a file",
                                    path)) end
+    if not dir_exists(dir) then
+        fail(format("cannot write %s: there is no directory %s", path, dir))
+    end
     local ok, _, werr = write_set(dir, { { base, text } })
-    if not ok then fail(format("cannot write %s: %s", path, tostring(werr))) end
+    if not ok then
+        fail(format("cannot write %s: %s", path, tostring(werr)))
+    end
     summary(" in " .. path)
     return 0
 end

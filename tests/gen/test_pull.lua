@@ -173,6 +173,20 @@ else
             .. db.schema() .. '")\n', "an empty schema")
 end
 
+-- -o into a directory that is not there; a --name the DSL refuses.
+use("web")
+rc, o, e = pull("web", "-o " .. T.quote(out .. "/nowhere/web.lua"))
+T.eq(rc, 2, "-o in a missing directory: exit status 2")
+T.eq(e, "ormc: pull: cannot write " .. T.shown(out .. "/nowhere/web.lua")
+     .. ": there is no directory " .. T.shown(out .. "/nowhere") .. "\n",
+     "-o in a missing directory: the message")
+rc, o, e = pull("web", "--name Web")
+T.eq(rc, 2, "--name that is no schema name: exit status 2")
+T.eq(e, "ormc: pull: --name 'Web' is no schema name (lower-case letters, "
+     .. "digits and underscores)\nTry 'ormc --help'.\n",
+     "--name that is no schema name: the message")
+T.eq(o, "", "--name that is no schema name: nothing on stdout")
+
 -- -o writes the file whole, and nothing beside it.
 use("web")
 local file = out .. "/web.out.lua"

@@ -8,7 +8,7 @@
 #   lib/pkgconfig/ormc.pc                   pkg-config, for builds without
 #                                           CMake
 #   share/ormc/gen/*.lua, share/ormc/bin/ormc   the generator (and
-#   share/ormc/gen/describe.c               its query checker's source)
+#   share/ormc/gen/describe*.c, describe_io.h  its database helpers' sources)
 #   bin/ormc -> ../share/ormc/bin/ormc      its command line
 #   share/doc/ormc/README.md, docs/*.md     the documentation
 #   share/ormc/docs -> ../doc/ormc/docs     where `ormc --help` finds it
@@ -23,7 +23,7 @@ set(ORMC_INSTALL_DATADIR "${CMAKE_INSTALL_DATADIR}/ormc")
 
 install(DIRECTORY "${PROJECT_SOURCE_DIR}/gen/"
     DESTINATION "${ORMC_INSTALL_DATADIR}/gen"
-    FILES_MATCHING PATTERN "*.lua" PATTERN "*.c")
+    FILES_MATCHING PATTERN "*.lua" PATTERN "*.c" PATTERN "*.h")
 install(PROGRAMS "${PROJECT_SOURCE_DIR}/bin/ormc"
     DESTINATION "${ORMC_INSTALL_DATADIR}/bin")
 install(CODE "

@@ -14,7 +14,8 @@
  *   <name>\t<n>\n<n bytes of SQL>       once per query
  *
  * Output (stdout), one record a line, fields separated by tabs, with tab,
- * newline, carriage return and backslash written \t \n \r \\:
+ * newline, carriage return and backslash written \t \n \r \\ (the
+ * protocol of describe_io.h, which describe_pg.c shares):
  *
  *   query   <name>
  *   error   <SQLite's message>                 (then nothing else)
@@ -26,6 +27,18 @@
  * (an expression). Exit 0 when every record was written, whatever the
  * queries held; 1 when the DDL itself failed or the input was malformed
  * (a bug of the generator, not of the schema).
+ *
+ * `ormc_describe --read FILE` is its other use, `ormc pull`'s window on an
+ * existing database (gen/pull.lua, docs/pull.md): it opens FILE read-only
+ * and runs the catalog queries on stdin, each <name>\t<n>\n<SQL> as above,
+ * in one read transaction, printing their rows:
+ *
+ *   query   <name>
+ *   row     <value>...                         (NULL written \N)
+ *   error   <SQLite's message>                 (then nothing else)
+ *   end
+ *
+ * Exit 1 (the message on stderr) when FILE cannot be opened as a database.
  */
 #include <sqlite3.h>
 #include <stdbool.h>
@@ -33,64 +46,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* One field, escaped as the header says. */
-static void put_field(const char *s)
-{
-    putchar('\t');
-    for (; s != NULL && *s; s++) {
-        switch (*s) {
-        case '\t':
-            fputs("\\t", stdout);
-            break;
-        case '\n':
-            fputs("\\n", stdout);
-            break;
-        case '\r':
-            fputs("\\r", stdout);
-            break;
-        case '\\':
-            fputs("\\\\", stdout);
-            break;
-        default:
-            putchar(*s);
-        }
-    }
-}
-
-/* Read "<n>\n" then n bytes; NUL-terminated, or NULL at EOF or on bad
- * input (*bad set). */
-static char *read_block(FILE *in, bool *bad)
-{
-    long n;
-    if (fscanf(in, "%ld", &n) != 1 || n < 0 || fgetc(in) != '\n') {
-        *bad = !feof(in);
-        return NULL;
-    }
-    char *text = malloc((size_t)n + 1);
-    if (text == NULL || fread(text, 1, (size_t)n, in) != (size_t)n) {
-        free(text);
-        *bad = true;
-        return NULL;
-    }
-    text[n] = '\0';
-    return text;
-}
-
-/* Read "<name>\t"; the name is at most 255 bytes (query names are short
- * identifiers). NULL at EOF. */
-static char *read_name(FILE *in, char *buf, size_t size)
-{
-    size_t k = 0;
-    int c;
-    while ((c = fgetc(in)) != EOF && c != '\t') {
-        if (k + 1 < size)
-            buf[k++] = (char)c;
-    }
-    if (c == EOF)
-        return NULL;
-    buf[k] = '\0';
-    return buf;
-}
+#include "describe_io.h"
 
 /* True when s holds only blanks and SQL comments. */
 static bool only_blank(const char *s)
@@ -111,8 +67,9 @@ static bool only_blank(const char *s)
     return true;
 }
 
-static void describe(sqlite3 *db, const char *name, const char *sql)
+static void describe(void *ctx, const char *name, const char *sql)
 {
+    sqlite3 *db = ctx;
     fputs("query", stdout);
     put_field(name);
     putchar('\n');
@@ -153,8 +110,68 @@ static void describe(sqlite3 *db, const char *name, const char *sql)
     sqlite3_finalize(st);
 }
 
-int main(void)
+/* One value of a row. */
+static void put_value(sqlite3_stmt *st, int i)
 {
+    if (sqlite3_column_type(st, i) == SQLITE_NULL)
+        put_null();
+    else
+        put_field((const char *)sqlite3_column_text(st, i));
+}
+
+/* Run one catalog query of --read and print its rows. */
+static void read_rows(void *ctx, const char *name, const char *sql)
+{
+    sqlite3 *db = ctx;
+    fputs("query", stdout);
+    put_field(name);
+    putchar('\n');
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        fputs("row", stdout);
+        for (int i = 0; i < sqlite3_column_count(st); i++)
+            put_value(st, i);
+        putchar('\n');
+        rc = SQLITE_OK;
+    }
+    if (rc != SQLITE_DONE) {
+        fputs("error", stdout);
+        put_field(sqlite3_errmsg(db));
+        putchar('\n');
+    }
+    fputs("end\n", stdout);
+    sqlite3_finalize(st);
+}
+
+/* --read FILE: the catalog queries on stdin, run on FILE opened read-only
+ * (never created: a missing file is an error, not an empty database). */
+static int read_catalog(const char *path)
+{
+    sqlite3 *db = NULL;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+        sqlite3_exec(db, "BEGIN; SELECT count(*) FROM sqlite_master", NULL,
+                     NULL, NULL) != SQLITE_OK) {
+        fprintf(stderr, "ormc_describe: cannot read %s: %s\n", path,
+                db ? sqlite3_errmsg(db) : "out of memory");
+        sqlite3_close(db);
+        return 1;
+    }
+    bool ok = each_text("ormc_describe", read_rows, db);
+    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    sqlite3_close(db);
+    return ok && fflush(stdout) == 0 ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 3 && strcmp(argv[1], "--read") == 0)
+        return read_catalog(argv[2]);
+    if (argc != 1) {
+        fprintf(stderr, "usage: ormc_describe < input\n"
+                        "       ormc_describe --read FILE < queries\n");
+        return 1;
+    }
     sqlite3 *db;
     if (sqlite3_open(":memory:", &db) != SQLITE_OK) {
         fprintf(stderr, "ormc_describe: cannot open an in-memory SQLite\n");
@@ -173,20 +190,7 @@ int main(void)
         return 1;
     }
     free(ddl);
-    char name[256];
-    while (read_name(stdin, name, sizeof name) != NULL) {
-        char *sql = read_block(stdin, &bad);
-        if (sql == NULL) {
-            bad = true;
-            break;
-        }
-        describe(db, name, sql);
-        free(sql);
-    }
+    bool ok = each_text("ormc_describe", describe, db);
     sqlite3_close(db);
-    if (bad) {
-        fprintf(stderr, "ormc_describe: malformed input\n");
-        return 1;
-    }
-    return fflush(stdout) == 0 ? 0 : 1;
+    return ok && fflush(stdout) == 0 ? 0 : 1;
 }

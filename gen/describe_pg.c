@@ -21,68 +21,25 @@
  *
  * Exit 0 when every record was written; 1 when the connection, the schema
  * or its DDL failed (the message on stderr), or the input was malformed.
+ *
+ * `ormc_describe_pg --read URL` is `ormc pull`'s window on an existing
+ * database (gen/pull.lua, docs/pull.md): it runs the catalog queries on
+ * stdin, each <name>\t<n>\n<SQL>, in one read-only transaction (one
+ * snapshot of the catalog) that it rolls back, printing their rows:
+ *
+ *   query   <name>
+ *   row     <value>...                         (NULL written \N)
+ *   error   <PostgreSQL's message>             (then nothing else)
+ *   end
  */
 #include <libpq-fe.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "describe_io.h"
 #include <unistd.h>
-
-/* One field, escaped: tab, newline, carriage return and backslash. */
-static void put_field(const char *s)
-{
-    putchar('\t');
-    for (; s != NULL && *s; s++) {
-        switch (*s) {
-        case '\t':
-            fputs("\\t", stdout);
-            break;
-        case '\n':
-            fputs("\\n", stdout);
-            break;
-        case '\r':
-            fputs("\\r", stdout);
-            break;
-        case '\\':
-            fputs("\\\\", stdout);
-            break;
-        default:
-            putchar(*s);
-        }
-    }
-}
-
-static char *read_block(FILE *in, bool *bad)
-{
-    long n;
-    if (fscanf(in, "%ld", &n) != 1 || n < 0 || fgetc(in) != '\n') {
-        *bad = !feof(in);
-        return NULL;
-    }
-    char *text = malloc((size_t)n + 1);
-    if (text == NULL || fread(text, 1, (size_t)n, in) != (size_t)n) {
-        free(text);
-        *bad = true;
-        return NULL;
-    }
-    text[n] = '\0';
-    return text;
-}
-
-static char *read_name(FILE *in, char *buf, size_t size)
-{
-    size_t k = 0;
-    int c;
-    while ((c = fgetc(in)) != EOF && c != '\t') {
-        if (k + 1 < size)
-            buf[k++] = (char)c;
-    }
-    if (c == EOF)
-        return NULL;
-    buf[k] = '\0';
-    return buf;
-}
 
 /* Run a command; false (and the message on stderr) when it failed. */
 static bool run(PGconn *pg, const char *sql, const char *what)
@@ -131,8 +88,9 @@ static void put_message(const PGresult *r)
     free(copy);
 }
 
-static void describe(PGconn *pg, const char *name, const char *sql)
+static void describe(void *ctx, const char *name, const char *sql)
 {
+    PGconn *pg = ctx;
     fputs("query", stdout);
     put_field(name);
     putchar('\n');
@@ -172,19 +130,78 @@ static void describe(PGconn *pg, const char *name, const char *sql)
     run(pg, "RELEASE SAVEPOINT ormc_describe", "release");
 }
 
-int main(int argc, char **argv)
+/* Run one catalog query of --read and print its rows. */
+static void read_rows(void *ctx, const char *name, const char *sql)
 {
-    if (argc != 2) {
-        fprintf(stderr, "usage: ormc_describe_pg URL < input\n");
+    PGconn *pg = ctx;
+    fputs("query", stdout);
+    put_field(name);
+    putchar('\n');
+    run(pg, "SAVEPOINT ormc_read", "savepoint");
+    PGresult *r = PQexec(pg, sql);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        fputs("error", stdout);
+        put_message(r);
+        putchar('\n');
+        run(pg, "ROLLBACK TO SAVEPOINT ormc_read", "rollback");
+    } else {
+        for (int i = 0; i < PQntuples(r); i++) {
+            fputs("row", stdout);
+            for (int j = 0; j < PQnfields(r); j++) {
+                if (PQgetisnull(r, i, j))
+                    put_null();
+                else
+                    put_field(PQgetvalue(r, i, j));
+            }
+            putchar('\n');
+        }
+        run(pg, "RELEASE SAVEPOINT ormc_read", "release");
+    }
+    fputs("end\n", stdout);
+    PQclear(r);
+}
+
+/* Each text on stdin through fn, then the transaction rolled back and the
+ * connection closed; the exit status. */
+static int serve(PGconn *pg,
+                 void (*fn)(void *ctx, const char *name, const char *text))
+{
+    bool ok = each_text("ormc_describe_pg", fn, pg);
+    run(pg, "ROLLBACK", "rollback");
+    PQfinish(pg);
+    return ok && fflush(stdout) == 0 ? 0 : 1;
+}
+
+/* --read: the catalog queries on stdin, in a read-only transaction. */
+static int read_catalog(PGconn *pg)
+{
+    if (!run(pg,
+             "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; "
+             "SET LOCAL client_min_messages = warning",
+             "cannot read the catalog")) {
+        PQfinish(pg);
         return 1;
     }
-    PGconn *pg = PQconnectdb(argv[1]);
+    return serve(pg, read_rows);
+}
+
+int main(int argc, char **argv)
+{
+    bool read = argc == 3 && strcmp(argv[1], "--read") == 0;
+    if (argc != 2 && !read) {
+        fprintf(stderr, "usage: ormc_describe_pg URL < input\n"
+                        "       ormc_describe_pg --read URL < queries\n");
+        return 1;
+    }
+    PGconn *pg = PQconnectdb(argv[argc - 1]);
     if (PQstatus(pg) != CONNECTION_OK) {
         fprintf(stderr, "ormc_describe_pg: cannot connect: %s",
                 PQerrorMessage(pg));
         PQfinish(pg);
         return 1;
     }
+    if (read)
+        return read_catalog(pg);
     bool bad = false;
     char *ddl = read_block(stdin, &bad);
     if (ddl == NULL) {
@@ -205,21 +222,5 @@ int main(int argc, char **argv)
         return 1;
     }
     free(ddl);
-    char name[256];
-    while (read_name(stdin, name, sizeof name) != NULL) {
-        char *sql = read_block(stdin, &bad);
-        if (sql == NULL) {
-            bad = true;
-            break;
-        }
-        describe(pg, name, sql);
-        free(sql);
-    }
-    run(pg, "ROLLBACK", "rollback");
-    PQfinish(pg);
-    if (bad) {
-        fprintf(stderr, "ormc_describe_pg: malformed input\n");
-        return 1;
-    }
-    return fflush(stdout) == 0 ? 0 : 1;
+    return serve(pg, describe);
 }

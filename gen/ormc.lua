@@ -8,6 +8,8 @@
 --   ormc diff --dialect D OLD.lua NEW.lua   a migration script on stdout
 --   ormc doc [-o DIR] [--mermaid] SCHEMA.lua...   DIR/NAME.{dot,md}, and
 --                                       NAME.svg when dot is on PATH
+--   ormc pull URL [--tables a,b] [--schema S] [--name N] [-o FILE]
+--                                       a schema file from a live database
 --
 -- Phases: load (sandbox) -> check -> model -> check names -> queries
 -- (query.lua) -> emit -> write.
@@ -61,6 +63,8 @@ local emit_doc = require("emit_doc")
 local dialect = require("dialect")
 local diff = require("diff")
 local query = require("query")
+local pull = require("pull")
+local names = require("names")
 
 local format = string.format
 local stdout, stderr = io.stdout, io.stderr
@@ -73,6 +77,7 @@ usage: ormc gen [-o DIR] SCHEMA.lua...
        ormc ddl --dialect sqlite|postgres SCHEMA.lua
        ormc diff --dialect sqlite|postgres OLD.lua NEW.lua
        ormc doc [-o DIR] [--mermaid] SCHEMA.lua...
+       ormc pull URL [--tables T,...] [--schema S] [--name N] [-o FILE]
        ormc --help | --version
 
 ormc turns schema files (the Lua DSL) into typed C and DDL.
@@ -93,19 +98,29 @@ commands:
   doc     write DIR/NAME.dot (a Graphviz diagram of the tables, columns,
           keys and relations) and DIR/NAME.md (a page of the tables and
           their docs); NAME.svg too when Graphviz's dot is on PATH.
+  pull    read a live SQLite file (sqlite:PATH) or PostgreSQL schema
+          (postgres://...) and write a schema file in the DSL for its
+          tables (stdout, or FILE with -o, written whole or not at all);
+          what the DSL cannot say is a `-- not mapped:` comment (pull.md).
 
 options:
   -o, --output DIR        output directory (default: .)
   -d, --dialect DIALECT   sqlite or postgres (ddl, diff)
   -u, --url URL           a PostgreSQL to check the queries on (check)
       --mermaid           add a Mermaid erDiagram to NAME.md (doc)
+      --tables T,...      only these tables (pull)
+      --schema S          the PostgreSQL schema (pull; default: the
+                          current one)
+      --name N            the schema's name (pull; default: the file's or
+                          the PostgreSQL schema's name)
   -h, --help              this text
   -V, --version           the generator's version
 
 environment:
   ORMC_TIME_LIMIT         seconds ormc may run (default 120)
 
-exit status: 0 success, 1 check found stale files, 2 bad schema or usage.
+exit status: 0 success, 1 check found stale files, 2 bad schema or usage
+(or a pull that failed: nothing written).
 Errors are printed as FILE:LINE: error: MESSAGE.
 ]]
 
@@ -128,7 +143,7 @@ end
 local function help_text()
     local dir = docs_dir() or "docs/ in ormc's source (not found here)"
     return USAGE .. format("\ndocumentation: %s\n  generator.md (schemas "
-        .. "and this command), migrations.md (diff)\n", dir)
+        .. "and this command), migrations.md (diff), pull.md (pull)\n", dir)
 end
 
 local function usage_error(msg)
@@ -560,6 +575,78 @@ local function cmd_diff(args)
     return 0
 end
 
+local PULL = { ["-o"] = "output", ["--output"] = "output",
+               ["--tables"] = "tables", ["--schema"] = "schema",
+               ["--name"] = "name" }
+
+-- ormc pull: a schema file from a live database (pull.lua). Any failure:
+-- the reason on stderr, exit 2, and no -o file written or changed.
+local function cmd_pull(args)
+    local opts, rest = parse(args, PULL)
+    if #rest ~= 1 then usage_error("pull: name one database URL") end
+    local url = rest[1]
+    local function fail(msg)
+        stderr:write("ormc: pull: ", msg, "\n")
+        os.exit(2)
+    end
+    local tables
+    if opts.tables then
+        tables = {}
+        for n in opts.tables:gmatch("[^,]+") do
+            tables[#tables + 1] = n:match("^%s*(.-)%s*$")
+        end
+        if #tables == 0 then usage_error("pull: --tables names no table") end
+    end
+    if opts.name and (not opts.name:match("^[a-z][a-z0-9_]*$")
+                      or opts.name:find("__", 1, true)
+                      or opts.name:sub(-1) == "_") then
+        usage_error("pull: --name '" .. opts.name .. "' is no schema name "
+                    .. "(lower-case letters, digits and underscores)")
+    end
+    local cat, why = pull.read(url, { schema = opts.schema })
+    if not cat then fail(why) end
+    local s
+    s, why = pull.map(cat, { tables = tables })
+    if not s then fail(why) end
+    local name = opts.name or names.to_name(cat.default_name) or "pulled"
+    local where = cat.dialect == "sqlite"
+        and format("the SQLite file %s",
+                   display_path(pull.parse_url(url).path))
+        or format("schema %s of a PostgreSQL database", cat.schema)
+    local header = { format("Written by ormc pull %s from %s. Edit it as "
+                            .. "your own: see docs/pull.md for what a pull "
+                            .. "cannot know.", VERSION, where) }
+    local text, unmapped = pull.render(s, name, header)
+    local function summary(in_file)
+        if unmapped > 0 then
+            stderr:write(format("ormc: pull: %d thing%s the DSL cannot say: "
+                                .. "see the `-- not mapped:` comments%s\n",
+                                unmapped, unmapped == 1 and "" or "s",
+                                in_file))
+        end
+    end
+    if not opts.output then
+        stdout:write(text)
+        summary("")
+        return 0
+    end
+    local path = display_path(opts.output)
+    local dir, base = path:match("^(.*)/([^/]*)$")
+    if not dir then dir, base = ".", path end
+    if dir == "" then dir = "/" end
+    if base == "" then fail(format("-o %s names a directory, not a file",
+                                   path)) end
+    if not dir_exists(dir) then
+        fail(format("cannot write %s: there is no directory %s", path, dir))
+    end
+    local ok, _, werr = write_set(dir, { { base, text } })
+    if not ok then
+        fail(format("cannot write %s: %s", path, tostring(werr)))
+    end
+    summary(" in " .. path)
+    return 0
+end
+
 local function main(args)
     collectgarbage("stop")
     local cmd = args[1]
@@ -583,6 +670,8 @@ local function main(args)
         return cmd_diff(rest)
     elseif cmd == "doc" then
         return cmd_doc(rest)
+    elseif cmd == "pull" then
+        return cmd_pull(rest)
     end
     usage_error("unknown command '" .. cmd .. "'")
 end

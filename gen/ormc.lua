@@ -560,6 +560,64 @@ local function cmd_diff(args)
     return 0
 end
 
+-- ormc seed URL SCHEMA.lua --rows T=N,... --seed N: fill a database with
+-- fixtures; --sql DIALECT [-o FILE] instead of URL: write them as a script
+-- (seed.lua, docs/fixtures.md).
+local SEED = { ["-o"] = "output", ["--output"] = "output",
+               ["--rows"] = "rows", ["--seed"] = "seed", ["--sql"] = "sql" }
+
+local function cmd_seed(args)
+    local seeding = require("seed")
+    local opts, rest = parse(args, SEED)
+    local target, path = {}, nil
+    if opts.sql then
+        if not dialect.by_name[opts.sql] then
+            usage_error("seed: unknown dialect '" .. opts.sql
+                        .. "' (sqlite or postgres)")
+        end
+        if #rest ~= 1 then
+            usage_error("seed: with --sql, name one schema file (no URL)")
+        end
+        target.sql, target.output, path = opts.sql, opts.output, rest[1]
+    else
+        if #rest ~= 2 then
+            usage_error("seed: give a database URL and one schema file, or "
+                        .. "--sql DIALECT and one schema file")
+        end
+        if opts.output then usage_error("seed: -o goes with --sql") end
+        target.url, path = rest[1], rest[2]
+    end
+    if not opts.rows then
+        usage_error("seed: --rows TABLE=COUNT,... is required")
+    end
+    if not opts.seed then usage_error("seed: --seed N is required") end
+    local seed, why = seeding.parse_seed(opts.seed)
+    if not seed then usage_error("seed: " .. why) end
+    -- The schema as gen reads it, less its queries' check (which may need
+    -- a C compiler; seeding never runs them).
+    local errs = errors.new()
+    current = display_path(path)
+    errs:file_order(current)
+    local raw = load.load_file(path, errs, current)
+    local s = raw and check.schema(raw, errs)
+    local m = s and errs:count() == 0 and model.build(s)
+    if m then check.model(m, errs, {}) end
+    if errs:count() > 0 or not m then
+        errs:report(stderr)
+        return 2
+    end
+    local counts
+    counts, why = seeding.parse_rows(m, opts.rows)
+    if not counts then usage_error("seed: " .. why) end
+    local rc
+    rc, why = seeding.run(here, m, counts, seed, target)
+    if not rc then
+        stderr:write("ormc: seed: ", why, "\n")
+        return 1
+    end
+    return rc
+end
+
 local function main(args)
     collectgarbage("stop")
     local cmd = args[1]
@@ -583,6 +641,8 @@ local function main(args)
         return cmd_diff(rest)
     elseif cmd == "doc" then
         return cmd_doc(rest)
+    elseif cmd == "seed" then
+        return cmd_seed(rest)
     end
     usage_error("unknown command '" .. cmd .. "'")
 end

@@ -200,7 +200,7 @@ static ormc_schema *read_schema(FILE *in, target *to)
             c->offset = sizeof(void *) + SLOT * (size_t)ci;
             c->has_offset = number(r.field[6]) ? c->offset + 16 : ORMC_NO_HAS;
             long ref = number(r.field[7]);
-            if (ref >= ti || ref < -1)
+            if (ref >= n_tables || ref < -1)
                 die(2, "bad description: reference of column", c->name);
             c->ref_table = ref >= 0 ? &tables[ref] : NULL;
             c->ref_column = (int)number(r.field[8]);

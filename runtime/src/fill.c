@@ -97,6 +97,8 @@ enum col_kind {
     COL_SERIAL,   /* seq, sent explicitly */
     COL_RANK,     /* rank among the spread parent's children + 1 */
     COL_NUMBERED, /* distinct per seq */
+    COL_COMBO,    /* a digit of seq - 1 over a unique key of booleans and
+                     enums */
 };
 
 typedef struct fill_fk {
@@ -111,6 +113,12 @@ typedef struct fill_col {
     uint16_t fk;  /* COL_REF: the foreign key */
     uint16_t pos; /* COL_REF: the column's position in it */
     bool keyed;   /* in a primary or unique key: never NULL-drawn */
+    /* COL_COMBO: the digit is (seq - 1) / radix % card; from row number
+     * combos on, the rows of the key's column null_past are NULL (NULLs
+     * never collide) */
+    uint64_t radix, combos;
+    uint32_t card;
+    bool null_past;
 } fill_col;
 
 typedef struct fill_table {
@@ -302,6 +310,53 @@ static void add_parents(plan *p)
     }
 }
 
+/* The unique keys made of booleans and enums alone (which cannot be
+ * numbered): their rows count through the combinations of their values;
+ * past the last one, a nullable column of the key is NULL. */
+static int plan_combos(plan *p, fill_table *ft)
+{
+    const ormc_table *t = ft->t;
+    ormc_colset key;
+    for (int i = 0; unique_key(t, i, &key); i++) {
+        bool combo = true;
+        for (int c = 0; c < t->n_columns && combo; c++)
+            if ((key & ORMC_COLUMN_BIT(c)) && ft->cols[c].kind != COL_FREE)
+                combo = false;
+        if (!combo)
+            continue;
+        uint64_t radix = 1;
+        int nullable = -1;
+        for (int c = 0; c < t->n_columns; c++) {
+            if (!(key & ORMC_COLUMN_BIT(c)))
+                continue;
+            const ormc_column *col = &t->columns[c];
+            fill_col *fc = &ft->cols[c];
+            uint32_t card = col->type == ORMC_TYPE_BOOLEAN ? 2
+                            : col->n_enum_values > 0       ? col->n_enum_values
+                                                           : 1;
+            fc->kind = COL_COMBO;
+            fc->radix = radix;
+            fc->card = card;
+            if (radix < (UINT64_C(1) << 40))
+                radix *= card;
+            if (nullable < 0 && !(col->flags & ORMC_COL_NOT_NULL))
+                nullable = c;
+        }
+        for (int c = 0; c < t->n_columns; c++)
+            if (key & ORMC_COLUMN_BIT(c)) {
+                ft->cols[c].combos = radix;
+                ft->cols[c].null_past = c == nullable;
+            }
+        if (nullable < 0 && ft->base + ft->n > radix)
+            return plan_error(p,
+                              "%s: a unique key of booleans and enums alone "
+                              "holds %llu distinct rows, and %llu are asked",
+                              t->name, (unsigned long long)radix,
+                              (unsigned long long)(ft->base + ft->n));
+    }
+    return ORMC_OK;
+}
+
 static int plan_table(plan *p, int ti)
 {
     const ormc_schema *s = p->s;
@@ -414,7 +469,7 @@ static int plan_table(plan *p, int ti)
         else
             fc->kind = COL_FREE;
     }
-    return ORMC_OK;
+    return plan_combos(p, ft);
 }
 
 static void plan_free(plan *p)
@@ -713,6 +768,18 @@ static int column_value(plan *p, int ti, int ci, uint64_t k, arena *a,
     case COL_NUMBERED:
         numbered_value(a, c, ci, seq, v);
         return ORMC_OK;
+    case COL_COMBO: {
+        if (fc->null_past && seq - 1 >= fc->combos) {
+            v->is_null = true;
+            return ORMC_OK;
+        }
+        uint32_t digit = (uint32_t)((seq - 1) / fc->radix % fc->card);
+        if (c->type == ORMC_TYPE_BOOLEAN)
+            v->u.b = digit != 0;
+        else
+            v->u.i32 = (int32_t)digit;
+        return ORMC_OK;
+    }
     default: {
         uint64_t h = hash4(p->seed, (uint64_t)ti, (uint64_t)ci, seq);
         if (!(c->flags & ORMC_COL_NOT_NULL) && !fc->keyed && mix(h) % 8 == 0) {
@@ -768,7 +835,37 @@ static void store(const ormc_column *c, void *row, const ormc_param *v)
     }
 }
 
-/* The numbers of the rows already in table ti: its row count, or the
+/* Run sql (one row expected) and keep in *max the largest integer among
+ * its values (NULLs and negatives read as 0). Through the session layer,
+ * as the engine's own statements. */
+static int run_max(ormc_db *db, const char *sql, const ormc_param *params,
+                   size_t n, uint64_t *max)
+{
+    ormc__stmt *st;
+    *max = 0;
+    int rc = ormc__stmt_prepare(db, sql, &st);
+    if (rc != ORMC_OK)
+        return rc;
+    st->binary = false; /* every value as text: count, max of any width */
+    rc = ormc__stmt_bind_params(st, params, n);
+    while (rc == ORMC_OK && (rc = ormc__stmt_step(st)) == ORMC_ROW) {
+        rc = ORMC_OK;
+        int n_cols = ormc__stmt_columns(st);
+        for (int c = 0; c < n_cols && rc == ORMC_OK; c++) {
+            ormc_param v;
+            rc = ormc__stmt_value(st, c, ORMC_TYPE_TEXT, &v);
+            if (rc == ORMC_OK && !v.is_null && v.u.text[0] != '-') {
+                uint64_t x = strtoull(v.u.text, NULL, 10);
+                if (x > *max)
+                    *max = x;
+            }
+        }
+    }
+    ormc__stmt_release(st);
+    return rc == ORMC_DONE ? ORMC_OK : rc;
+}
+
+/* The numbers of the rows already in table t: its row count, or the
  * largest value of its serial and numbered integer keys when larger. */
 static int live_base(ormc_db *db, const ormc_table *t, const fill_col *cols,
                      uint64_t *base)
@@ -788,68 +885,45 @@ static int live_base(ormc_db *db, const ormc_table *t, const fill_col *cols,
     }
     ormc__buf_puts(&b, " FROM ");
     ormc__buf_put_ident(&b, t->sql_name);
-    if (b.failed) {
-        ormc__buf_free(&b);
-        return ormc__error(db, ORMC_NOMEM, NULL, NULL, "out of memory");
-    }
-    ormc_result *res = NULL;
-    int rc = ormc_query(db, b.data, NULL, 0, &res);
+    int rc = b.failed ? ormc__error(db, ORMC_NOMEM, NULL, NULL, "out of memory")
+                      : run_max(db, b.data, NULL, 0, base);
     ormc__buf_free(&b);
-    if (rc == ORMC_OK)
-        rc = ormc_result_next(res);
-    *base = 0;
-    if (rc == ORMC_ROW) {
-        for (int i = 0; i < ormc_result_columns(res); i++) {
-            int64_t x = ormc_result_int64(res, i);
-            if (x > 0 && (uint64_t)x > *base)
-                *base = (uint64_t)x;
-        }
-        rc = ORMC_OK;
-    } else if (rc == ORMC_DONE) {
-        rc = ORMC_OK;
-    }
-    ormc_result_close(res);
     return rc;
 }
 
-/* PostgreSQL: move the sequence of each serial key of t past its rows. */
+/* PostgreSQL: move the sequence of each serial key of t past its rows
+ * (no sequence, as on a table another tool made: nothing to move). */
 static int move_sequences(ormc_db *db, const ormc_table *t,
                           const fill_col *cols)
 {
-    for (int c = 0; c < t->n_columns; c++) {
+    int rc = ORMC_OK;
+    for (int c = 0; c < t->n_columns && rc == ORMC_OK; c++) {
         if (cols[c].kind != COL_SERIAL)
             continue;
-        ormc__buf b;
+        ormc__buf b, quoted;
         ormc__buf_init(&b, NULL, 0);
+        ormc__buf_init(&quoted, NULL, 0);
         ormc__buf_puts(&b, "SELECT setval(pg_get_serial_sequence($1, $2), "
                            "(SELECT max(");
         ormc__buf_put_ident(&b, t->columns[c].sql_name);
         ormc__buf_puts(&b, ") FROM ");
         ormc__buf_put_ident(&b, t->sql_name);
         ormc__buf_puts(&b, "))");
-        ormc__buf quoted;
-        ormc__buf_init(&quoted, NULL, 0);
         ormc__buf_put_ident(&quoted, t->sql_name);
         if (b.failed || quoted.failed) {
-            ormc__buf_free(&b);
-            ormc__buf_free(&quoted);
-            return ormc__error(db, ORMC_NOMEM, NULL, NULL, "out of memory");
+            rc = ormc__error(db, ORMC_NOMEM, NULL, NULL, "out of memory");
+        } else {
+            ormc_param params[2] = {
+                {.type = ORMC_TYPE_TEXT, .u.text = quoted.data},
+                {.type = ORMC_TYPE_TEXT, .u.text = t->columns[c].sql_name},
+            };
+            uint64_t ignored;
+            rc = run_max(db, b.data, params, 2, &ignored);
         }
-        ormc_param params[2] = {
-            {.type = ORMC_TYPE_TEXT, .u.text = quoted.data},
-            {.type = ORMC_TYPE_TEXT, .u.text = t->columns[c].sql_name},
-        };
-        ormc_result *res = NULL;
-        int rc = ormc_query(db, b.data, params, 2, &res);
-        while (rc == ORMC_OK && (rc = ormc_result_next(res)) == ORMC_ROW)
-            rc = ORMC_OK;
-        ormc_result_close(res);
         ormc__buf_free(&b);
         ormc__buf_free(&quoted);
-        if (rc != ORMC_DONE)
-            return rc;
     }
-    return ORMC_OK;
+    return rc;
 }
 
 static int fill_table_live(ormc_db *db, plan *p, int ti)
@@ -895,6 +969,10 @@ static int fill_live(ormc_db *db, plan *p)
         if (p->tables[ti].n > 0)
             rc = live_base(db, p->tables[ti].t, p->tables[ti].cols,
                            &p->tables[ti].base);
+    /* the combinations left after the rows already there */
+    for (int ti = 0; ti < p->s->n_tables && rc == ORMC_OK; ti++)
+        if (p->tables[ti].n > 0 && plan_combos(p, &p->tables[ti]) != ORMC_OK)
+            rc = ormc__error(db, ORMC_INVALID, NULL, NULL, "fill: %s", p->err);
     for (int ti = 0; ti < p->s->n_tables && rc == ORMC_OK; ti++)
         if (p->tables[ti].n > 0)
             rc = fill_table_live(db, p, ti);

@@ -527,9 +527,10 @@ typedef int (*ormc_fill_write_fn)(void *ctx, const char *text, size_t len);
 
 /*
  * The rows ormc_schema_fill adds to an empty database, as an SQL script
- * for dialect d that sqlite3 or psql loads (BEGIN, multi-row INSERTs
- * parents first, on PostgreSQL a setval per serial key, COMMIT), handed to
- * write in pieces. The script expects the tables to exist and to hold none
+ * for dialect d that sqlite3 or psql loads, handed to write in pieces:
+ * BEGIN, the tables parents first (SQLite: multi-row INSERTs; PostgreSQL:
+ * a COPY ... FROM stdin with the rows inline, then a setval per serial
+ * key), COMMIT. The script expects the tables to exist and to hold none
  * of the keys it inserts (it numbers rows from 1). ORMC_OK; else
  * ORMC_INVALID or ORMC_NOMEM with the reason in err (err_len bytes, may
  * be NULL); what was written so far is then incomplete.

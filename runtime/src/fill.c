@@ -1011,12 +1011,45 @@ int ormc_schema_fill(ormc_db *db, const ormc_schema *s, const size_t *counts,
 
 /* === Writing a script === */
 
-static void put_literal(ormc__buf *b, const ormc_column *c, const ormc_param *v,
-                        ormc_dialect d)
+/* How a value is written: an SQL literal of SQLite or of PostgreSQL, or a
+ * field of PostgreSQL's COPY text format. */
+enum form {
+    FORM_SQLITE,
+    FORM_POSTGRES,
+    FORM_COPY
+};
+
+/* Text: in quotes (each quote doubled) as a literal; as a COPY field with
+ * its backslashes, tabs and line ends escaped. */
+static void put_text(ormc__buf *b, const char *s, enum form f)
+{
+    if (f != FORM_COPY)
+        ormc__buf_putc(b, '\'');
+    for (; *s; s++) {
+        if (f != FORM_COPY) {
+            if (*s == '\'')
+                ormc__buf_putc(b, '\'');
+            ormc__buf_putc(b, *s);
+        } else if (*s == '\\' || *s == '\t' || *s == '\n' || *s == '\r') {
+            ormc__buf_putc(b, '\\');
+            ormc__buf_putc(b, *s == '\t'   ? 't'
+                              : *s == '\n' ? 'n'
+                              : *s == '\r' ? 'r'
+                                           : '\\');
+        } else {
+            ormc__buf_putc(b, *s);
+        }
+    }
+    if (f != FORM_COPY)
+        ormc__buf_putc(b, '\'');
+}
+
+static void put_value(ormc__buf *b, const ormc_column *c, const ormc_param *v,
+                      enum form f)
 {
     char text[64];
     if (v->is_null) {
-        ormc__buf_puts(b, "NULL");
+        ormc__buf_puts(b, f == FORM_COPY ? "\\N" : "NULL");
         return;
     }
     switch (c->type) {
@@ -1043,51 +1076,46 @@ static void put_literal(ormc__buf *b, const ormc_column *c, const ormc_param *v,
         break;
     }
     case ORMC_TYPE_BOOLEAN:
-        ormc__buf_puts(b, d == ORMC_DIALECT_POSTGRES
-                              ? (v->u.b ? "TRUE" : "FALSE")
-                              : (v->u.b ? "1" : "0"));
+        ormc__buf_puts(b, f == FORM_SQLITE     ? (v->u.b ? "1" : "0")
+                          : f == FORM_POSTGRES ? (v->u.b ? "TRUE" : "FALSE")
+                                               : (v->u.b ? "t" : "f"));
         break;
     case ORMC_TYPE_ENUM:
-    case ORMC_TYPE_TEXT:
-    case ORMC_TYPE_JSON: {
-        const char *s = v->u.text;
-        if (c->type == ORMC_TYPE_ENUM)
-            s = v->u.i32 >= 0 && (uint32_t)v->u.i32 < c->n_enum_values
-                    ? c->enum_values[v->u.i32]
-                    : "";
-        ormc__buf_putc(b, '\'');
-        for (; *s; s++) {
-            if (*s == '\'')
-                ormc__buf_putc(b, '\'');
-            ormc__buf_putc(b, *s);
-        }
-        ormc__buf_putc(b, '\'');
+        put_text(b,
+                 v->u.i32 >= 0 && (uint32_t)v->u.i32 < c->n_enum_values
+                     ? c->enum_values[v->u.i32]
+                     : "",
+                 f);
         break;
-    }
+    case ORMC_TYPE_TEXT:
+    case ORMC_TYPE_JSON:
+        put_text(b, v->u.text, f);
+        break;
     case ORMC_TYPE_BLOB: {
         static const char hex[] = "0123456789abcdef";
         const unsigned char *x = v->u.blob.data;
-        ormc__buf_puts(b, d == ORMC_DIALECT_POSTGRES ? "'\\x" : "X'");
+        ormc__buf_puts(b, f == FORM_SQLITE     ? "X'"
+                          : f == FORM_POSTGRES ? "'\\x"
+                                               : "\\\\x");
         for (size_t k = 0; k < v->u.blob.len; k++) {
             ormc__buf_putc(b, hex[x[k] >> 4]);
             ormc__buf_putc(b, hex[x[k] & 15]);
         }
-        ormc__buf_puts(b, d == ORMC_DIALECT_POSTGRES ? "'::bytea" : "'");
+        ormc__buf_puts(b, f == FORM_SQLITE     ? "'"
+                          : f == FORM_POSTGRES ? "'::bytea"
+                                               : "");
         break;
     }
-    case ORMC_TYPE_TIMESTAMP:
-        ormc_time_format(v->u.time, text, sizeof text);
-        ormc__buf_putc(b, '\'');
-        ormc__buf_puts(b, text);
-        if (d == ORMC_DIALECT_POSTGRES && (c->flags & ORMC_COL_TZ))
-            ormc__buf_puts(b, "+00");
-        ormc__buf_putc(b, '\'');
+    case ORMC_TYPE_TIMESTAMP: {
+        size_t n = ormc_time_format(v->u.time, text, sizeof text - 4);
+        if (f != FORM_SQLITE && (c->flags & ORMC_COL_TZ))
+            memcpy(text + n, "+00", 4);
+        put_text(b, text, f);
         break;
+    }
     case ORMC_TYPE_UUID:
         ormc_uuid_format(&v->u.uuid, text);
-        ormc__buf_putc(b, '\'');
-        ormc__buf_puts(b, text);
-        ormc__buf_putc(b, '\'');
+        put_text(b, text, f);
         break;
     }
 }
@@ -1108,43 +1136,68 @@ static void flush(script *w)
     ormc__buf_clear(&w->b);
 }
 
+/* The column list of t: ("a", "b", ...). */
+static void put_columns(ormc__buf *b, const ormc_table *t)
+{
+    ormc__buf_puts(b, " (");
+    for (int c = 0; c < t->n_columns; c++) {
+        if (c > 0)
+            ormc__buf_puts(b, ", ");
+        ormc__buf_put_ident(b, t->columns[c].sql_name);
+    }
+    ormc__buf_puts(b, ")");
+}
+
+/* The rows of table ti: on SQLite multi-row INSERTs of SCRIPT_ROWS rows,
+ * on PostgreSQL one COPY ... FROM stdin with its rows inline (what psql
+ * loads fastest), then a setval per serial key. */
 static int script_table(plan *p, int ti, ormc_dialect d, script *w)
 {
     const fill_table *ft = &p->tables[ti];
     const ormc_table *t = ft->t;
+    bool copy = d == ORMC_DIALECT_POSTGRES;
     arena a = {NULL, false};
     int rc = ORMC_OK;
+    if (copy && ft->n > 0) {
+        ormc__buf_puts(&w->b, "COPY ");
+        ormc__buf_put_ident(&w->b, t->sql_name);
+        put_columns(&w->b, t);
+        ormc__buf_puts(&w->b, " FROM stdin;\n");
+    }
     for (uint64_t k = 0; k < ft->n && rc == ORMC_OK; k++) {
-        if (k % SCRIPT_ROWS == 0) {
+        /* COPY: a line of tab-separated fields; else a tuple */
+        if (!copy && k % SCRIPT_ROWS == 0) {
             ormc__buf_puts(&w->b, "INSERT INTO ");
             ormc__buf_put_ident(&w->b, t->sql_name);
-            ormc__buf_puts(&w->b, " (");
-            for (int c = 0; c < t->n_columns; c++) {
-                if (c > 0)
-                    ormc__buf_puts(&w->b, ", ");
-                ormc__buf_put_ident(&w->b, t->columns[c].sql_name);
-            }
-            ormc__buf_puts(&w->b, ") VALUES\n(");
-        } else {
+            put_columns(&w->b, t);
+            ormc__buf_puts(&w->b, " VALUES\n(");
+        } else if (!copy) {
             ormc__buf_puts(&w->b, ",\n(");
         }
         for (int c = 0; c < t->n_columns && rc == ORMC_OK; c++) {
             ormc_param v;
             rc = column_value(p, ti, c, k, &a, &v, 0);
             if (c > 0)
-                ormc__buf_puts(&w->b, ", ");
-            put_literal(&w->b, &t->columns[c], &v, d);
+                ormc__buf_puts(&w->b, copy ? "\t" : ", ");
+            put_value(&w->b, &t->columns[c], &v,
+                      copy ? FORM_COPY : FORM_SQLITE);
         }
-        ormc__buf_putc(&w->b, ')');
-        if (k % SCRIPT_ROWS == SCRIPT_ROWS - 1 || k == ft->n - 1) {
-            ormc__buf_puts(&w->b, ";\n");
-            arena_free(&a);
-        }
-        if (w->b.len >= 65536)
-            flush(w);
+        if (copy)
+            ormc__buf_putc(&w->b, '\n');
+        else if (k % SCRIPT_ROWS == SCRIPT_ROWS - 1 || k == ft->n - 1)
+            ormc__buf_puts(&w->b, ");\n");
+        else
+            ormc__buf_putc(&w->b, ')');
         if (a.failed)
             rc = ORMC_NOMEM;
+        /* the rows are text now: their strings can go */
+        if (k % SCRIPT_ROWS == SCRIPT_ROWS - 1)
+            arena_free(&a);
+        if (w->b.len >= 65536)
+            flush(w);
     }
+    if (copy && ft->n > 0)
+        ormc__buf_puts(&w->b, "\\.\n");
     arena_free(&a);
     if (rc != ORMC_OK || d != ORMC_DIALECT_POSTGRES || ft->n == 0)
         return rc;

@@ -380,6 +380,70 @@ static void test_seed_sql(void **state)
     remove(sql);
 }
 
+/* Another schema through `ormc seed` twice (the second fill continues
+ * after the first): its DDL loaded by the backend's client, then the
+ * foreign keys checked. tests/gen/good has composite foreign keys, a
+ * reference of a table to itself, a unique key of enums alone, a 64-column
+ * table. */
+static void seed_schema_file(const char *schema, const char *rows)
+{
+    ormc_backend b = ormc_test_backend();
+    char path[1024], ddl[1024], log[1024];
+    snprintf(path, sizeof path, "%s/%s", ORMC_GOOD, schema);
+    out_path(ddl, sizeof ddl, "ddl.sql");
+    out_path(log, sizeof log, "load");
+    char *gen[] = {ORMC_BIN,    "ddl",
+                   "--dialect", b == ORMC_SQLITE ? "sqlite" : "postgres",
+                   path,        NULL};
+    int rc = run(gen, ddl);
+    if (rc != 0)
+        fail_msg("ormc ddl exited %d: %s", rc, slurp(ddl));
+    const char *url = ormc_test_url();
+    char read[1100];
+    snprintf(read, sizeof read, ".read %s", ddl);
+    char *sqlite[] = {"sqlite3", (char *)url + strlen("sqlite:"), read, NULL};
+    char *psql[] = {"psql", "-X",        "-q", "-v", "ON_ERROR_STOP=1",
+                    "-d",   (char *)url, "-f", ddl,  NULL};
+    rc = run(b == ORMC_SQLITE ? sqlite : psql, log);
+    if (rc != 0)
+        fail_msg("loading the DDL exited %d: %s", rc, slurp(log));
+    for (int i = 0; i < 2; i++) {
+        char *seed[] = {ORMC_BIN,     "seed",   (char *)url, path, "--rows",
+                        (char *)rows, "--seed", "3",         NULL};
+        rc = run(seed, log);
+        if (rc != 0)
+            fail_msg("ormc seed exited %d: %s", rc, slurp(log));
+    }
+    remove(ddl);
+}
+
+static void test_seed_other_schemas(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    seed_schema_file("composite.lua", "track=200,album=30,review=300");
+    seed_schema_file("edge.lua", "wide=50,pair=40,node=300");
+    ormc_result *res;
+    if (ormc_backend_of(db) == ORMC_SQLITE) {
+        assert_ok(db,
+                  ormc_query(db, "PRAGMA foreign_key_check", NULL, 0, &res));
+        assert_int_equal(ormc_result_next(res), ORMC_DONE);
+        ormc_result_close(res);
+    }
+    static const char *const counts[][2] = {
+        {"SELECT count(*) FROM review", "600"},
+        {"SELECT count(*) FROM nodes", "600"},
+        /* the unique key of two enums: 6 combinations, then NULL */
+        {"SELECT count(*) FROM nodes WHERE colour IS NOT NULL", "6"},
+        {"SELECT count(*) FROM nodes WHERE parent_id IS NULL", "2"},
+    };
+    for (size_t i = 0; i < sizeof counts / sizeof *counts; i++) {
+        assert_ok(db, ormc_query(db, counts[i][0], NULL, 0, &res));
+        assert_int_equal(ormc_result_next(res), ORMC_ROW);
+        assert_string_equal(ormc_result_text(res, 0), counts[i][1]);
+        ormc_result_close(res);
+    }
+}
+
 static void expect_error(char **argv, const char *message)
 {
     char log[1024];
@@ -433,6 +497,7 @@ int main(void)
         ORMC_BACKEND_TEST(test_fill_bad_counts),
         ORMC_BACKEND_TEST(test_seed_url),
         ORMC_BACKEND_TEST(test_seed_sql),
+        ORMC_BACKEND_TEST(test_seed_other_schemas),
         ORMC_BACKEND_TEST(test_seed_errors),
     };
     return ormc_test_run_backends("data_fill", tests);

@@ -46,7 +46,8 @@ function M.emit_header(b, m)
     b:line()
     util.comment_block(b, "", {
         "Add counts->TABLE rows to each table, all or nothing (a "
-        .. "transaction of its own, or a savepoint of the caller's), "
+        .. "transaction of its own, or a savepoint of the caller's; in "
+        .. "the default mode, the implicit transaction: commit it), "
         .. "deterministic in seed: the same seed gives the same rows on "
         .. "SQLite and on PostgreSQL, and as `ormc seed` writes them. "
         .. "Foreign keys point at the rows it adds, children spread over "

@@ -42,7 +42,9 @@
  *
  *   every other column of a primary or unique key is numbered from seq
  *   as ormc_row_fixture does (distinct per row: "<column>-<seq>", seq,
- *   ...); booleans and enums cannot be numbered and are drawn;
+ *   ...); a unique key of booleans and enums alone, which cannot be
+ *   numbered, counts through the combinations of their values, then is
+ *   NULL in a nullable column of it;
  *
  *   every other column is drawn from a hash of (seed, table, column, seq):
  *   words for text (cut to max), a small JSON object, numbers, timestamps

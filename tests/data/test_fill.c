@@ -482,6 +482,20 @@ static void test_seed_errors(void **state)
                        "--rows", "customer=1", "--seed", "-3",     NULL};
     expect_error(badseed, "--seed: '-3' is not a number from 0 to "
                           "18446744073709551615");
+    char *seedless[] = {ORMC_BIN,  "seed",   "--sql",      "sqlite",
+                        ORMC_SHOP, "--rows", "customer=1", NULL};
+    expect_error(seedless, "seed: --seed N is required");
+    char *twice[] = {ORMC_BIN,
+                     "seed",
+                     "--sql",
+                     "sqlite",
+                     ORMC_SHOP,
+                     "--rows",
+                     "customer=1,customers=2",
+                     "--seed",
+                     "7",
+                     NULL};
+    expect_error(twice, "--rows: table 'customer' is given twice");
     char *dialect[] = {ORMC_BIN, "seed",       "--sql",  "oracle", ORMC_SHOP,
                        "--rows", "customer=1", "--seed", "7",      NULL};
     expect_error(dialect, "unknown dialect 'oracle'");

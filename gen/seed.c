@@ -316,7 +316,8 @@ static int fill_live(const ormc_schema *s, const target *to)
         st != ORMC_TX_IDLE)
         rc = ormc_commit(db);
     if (rc != ORMC_OK) {
-        fprintf(stderr, "ormc seed: %s\n", ormc_errmsg(db));
+        fprintf(stderr, "ormc seed: cannot fill schema %s: %s\n", s->name,
+                ormc_errmsg(db));
         ormc_close(db);
         return 1;
     }

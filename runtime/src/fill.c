@@ -288,6 +288,25 @@ static bool fk_nullable(const ormc_table *t, const ormc_foreign_key *fk)
     return true;
 }
 
+/* Whether the plan can read t: its columns, and foreign keys whose
+ * columns exist on both sides. */
+static bool table_valid(const ormc_table *t)
+{
+    if (t->columns == NULL || t->n_columns == 0 || t->n_columns > 64 ||
+        (t->n_foreign_keys > 0 && t->foreign_keys == NULL))
+        return false;
+    for (uint16_t j = 0; j < t->n_foreign_keys; j++) {
+        const ormc_foreign_key *fk = &t->foreign_keys[j];
+        if (fk->parent == NULL || fk->parent->columns == NULL)
+            return false;
+        for (uint16_t c = 0; c < fk->n_columns; c++)
+            if (fk->child_columns[c] >= t->n_columns ||
+                fk->parent_columns[c] >= fk->parent->n_columns)
+                return false;
+    }
+    return true;
+}
+
 /* Give the parents of the tables that need them rows (children first, so
  * that a parent made here gets its own parents too). */
 static void add_parents(plan *p)
@@ -364,9 +383,6 @@ static int plan_table(plan *p, int ti)
     const ormc_schema *s = p->s;
     fill_table *ft = &p->tables[ti];
     const ormc_table *t = ft->t;
-    if (t->columns == NULL || t->n_columns == 0 || t->n_columns > 64 ||
-        (t->n_foreign_keys > 0 && t->foreign_keys == NULL))
-        return plan_error(p, "%s: not a valid table descriptor", t->name);
     ft->cols = calloc(t->n_columns, sizeof *ft->cols);
     ft->fks = calloc(t->n_foreign_keys + 1u, sizeof *ft->fks);
     if (ft->cols == NULL || ft->fks == NULL)
@@ -379,11 +395,6 @@ static int plan_table(plan *p, int ti)
         f->parent = table_index(s, fk->parent);
         f->cols = fk_columns(fk);
         f->nullable = fk_nullable(t, fk);
-        for (uint16_t c = 0; c < fk->n_columns; c++)
-            if (fk->child_columns[c] >= t->n_columns || fk->parent == NULL ||
-                fk->parent_columns[c] >= fk->parent->n_columns)
-                return plan_error(p, "%s: foreign key %s: bad column", t->name,
-                                  fk->sql_name);
         if (f->parent == ti) {
             f->kind = FK_SELF;
         } else if (f->parent < 0 || f->parent > ti ||
@@ -505,9 +516,12 @@ static int plan_make(plan *p, const ormc_schema *s, const size_t *counts,
     if (p->tables == NULL)
         return ORMC_NOMEM;
     for (int i = 0; i < s->n_tables; i++) {
-        if (s->tables[i] == NULL)
+        const ormc_table *t = s->tables[i];
+        if (t == NULL)
             return plan_error(p, "no descriptor for table %d", i);
-        p->tables[i].t = s->tables[i];
+        if (!table_valid(t))
+            return plan_error(p, "%s: not a valid table descriptor", t->name);
+        p->tables[i].t = t;
         p->tables[i].n = counts[i];
     }
     add_parents(p);

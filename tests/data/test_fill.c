@@ -280,6 +280,38 @@ static void test_fill_bad_counts(void **state)
     assert_non_null(strstr(ormc_errmsg(db), "no counts given"));
 }
 
+static int refuse(void *ctx, const char *text, size_t len)
+{
+    (void)text;
+    (void)len;
+    ++*(int *)ctx;
+    return 1;
+}
+
+/* The script's failures: a writer that refuses (asked once, then no
+ * more), a bad dialect (nothing written). */
+static void test_fill_sql_errors(void **state)
+{
+    (void)state;
+    if (ormc_test_backend() != ORMC_SQLITE)
+        return; /* no database involved: once is enough */
+    const size_t n[4] = {1, 1, 1, 1};
+    char err[256];
+    int calls = 0;
+    assert_int_equal(ormc_schema_fill_sql(&shop_schema, n, 4, 1,
+                                          ORMC_DIALECT_SQLITE, refuse, &calls,
+                                          err, sizeof err),
+                     ORMC_INVALID);
+    assert_int_equal(calls, 1);
+    assert_string_equal(err, "the script could not be written");
+    assert_int_equal(ormc_schema_fill_sql(&shop_schema, n, 4, 1,
+                                          (ormc_dialect)7, refuse, &calls, err,
+                                          sizeof err),
+                     ORMC_INVALID);
+    assert_string_equal(err, "no writer or an unknown dialect given");
+    assert_int_equal(calls, 1);
+}
+
 /* === ormc seed === */
 
 /* Run argv, its stdout and stderr into out (when not NULL); the exit
@@ -509,6 +541,7 @@ int main(void)
         ORMC_BACKEND_TEST(test_fill_twice),
         ORMC_BACKEND_TEST(test_fill_makes_parents),
         ORMC_BACKEND_TEST(test_fill_bad_counts),
+        ORMC_BACKEND_TEST(test_fill_sql_errors),
         ORMC_BACKEND_TEST(test_seed_url),
         ORMC_BACKEND_TEST(test_seed_sql),
         ORMC_BACKEND_TEST(test_seed_other_schemas),

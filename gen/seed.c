@@ -287,9 +287,29 @@ static ormc_schema *read_schema(FILE *in, target *to)
 
 /* === Running === */
 
-static int write_file(void *ctx, const char *text, size_t len)
+/* Where the script goes: its header comes with the first piece, so that
+ * counts the plan refuses write nothing at all. */
+typedef struct output {
+    FILE *f;
+    const ormc_schema *s;
+    const struct target *to;
+    bool started;
+} output;
+
+static int write_piece(void *ctx, const char *text, size_t len)
 {
-    return fwrite(text, 1, len, (FILE *)ctx) == len ? 0 : 1;
+    output *o = ctx;
+    if (!o->started) {
+        o->started = true;
+        fprintf(o->f,
+                "-- Written by ormc seed: fixtures of schema %s, seed %llu, "
+                "for %s.\n-- Load it into a database whose tables exist and "
+                "hold none of these keys.\n",
+                o->s->name, (unsigned long long)o->to->seed,
+                o->to->dialect == ORMC_DIALECT_POSTGRES ? "PostgreSQL (psql -f)"
+                                                        : "SQLite (sqlite3 <)");
+    }
+    return fwrite(text, 1, len, o->f) == len ? 0 : 1;
 }
 
 static size_t total(const ormc_schema *s, const size_t *counts)
@@ -342,17 +362,11 @@ static int write_script(const ormc_schema *s, const target *to)
         free(tmp);
         return 1;
     }
-    fprintf(f,
-            "-- Written by ormc seed: fixtures of schema %s, seed %llu, for "
-            "%s.\n-- Load it into a database whose tables exist and hold "
-            "none of these keys.\n",
-            s->name, (unsigned long long)to->seed,
-            to->dialect == ORMC_DIALECT_POSTGRES ? "PostgreSQL (psql -f)"
-                                                 : "SQLite (sqlite3 <)");
+    output out = {f, s, to, false};
     char err[256];
     int rc = ormc_schema_fill_sql(s, to->counts, s->n_tables, to->seed,
-                                  (ormc_dialect)to->dialect, write_file, f, err,
-                                  sizeof err);
+                                  (ormc_dialect)to->dialect, write_piece, &out,
+                                  err, sizeof err);
     bool ok = rc == ORMC_OK;
     if (!ok)
         fprintf(stderr, "ormc seed: %s\n", err);

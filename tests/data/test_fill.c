@@ -476,15 +476,20 @@ static void test_seed_other_schemas(void **state)
     }
 }
 
-static void expect_error(char **argv, const char *message)
+static void expect_exit(char **argv, int status, const char *message)
 {
     char log[1024];
     out_path(log, sizeof log, "error");
     int rc = run(argv, log);
     const char *text = slurp(log);
-    if (rc != 2 || strstr(text, message) == NULL)
-        fail_msg("exit %d, output:\n%s\nexpected exit 2 and: %s", rc, text,
-                 message);
+    if (rc != status || strstr(text, message) == NULL)
+        fail_msg("exit %d, output:\n%s\nexpected exit %d and: %s", rc, text,
+                 status, message);
+}
+
+static void expect_error(char **argv, const char *message)
+{
+    expect_exit(argv, 2, message);
 }
 
 static void test_seed_errors(void **state)
@@ -528,6 +533,24 @@ static void test_seed_errors(void **state)
                      "7",
                      NULL};
     expect_error(twice, "--rows: table 'customer' is given twice");
+    /* counts the keys cannot take: a NOT NULL one-to-one key */
+    char schema[1024];
+    out_path(schema, sizeof schema, "one.lua");
+    FILE *f = fopen(schema, "w");
+    assert_non_null(f);
+    fputs("return schema \"one\" {\n"
+          "    table \"a\" { serial \"id\" },\n"
+          "    table \"b\" { serial \"id\", bigint \"a_id\" {\n"
+          "        not_null = true, unique = true, references = \"a.id\" } },\n"
+          "}\n",
+          f);
+    fclose(f);
+    char *one[] = {ORMC_BIN, "seed",    "--sql",  "sqlite", schema,
+                   "--rows", "a=2,b=5", "--seed", "7",      NULL};
+    expect_exit(one, 1,
+                "b: 5 rows need as many rows of a (foreign key b_a_id_fkey "
+                "is unique), which gets 2");
+    remove(schema);
     char *dialect[] = {ORMC_BIN, "seed",       "--sql",  "oracle", ORMC_SHOP,
                        "--rows", "customer=1", "--seed", "7",      NULL};
     expect_error(dialect, "unknown dialect 'oracle'");

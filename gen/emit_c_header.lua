@@ -13,6 +13,7 @@
 local util = require("util")
 local cgen = require("cgen")
 local api = require("api")
+local emit_fill = require("emit_fill")
 local emit_query = require("emit_query")
 local model = require("model")
 
@@ -303,6 +304,7 @@ function M.emit(m, ctx)
     b:line("/* === Functions of the schema === */")
     b:line()
     for _, g in ipairs(api.schema_functions(m)) do declare(b, g) end
+    emit_fill.emit_header(b, m)
 
     b:line("#ifdef __cplusplus")
     b:line("}")

@@ -18,6 +18,7 @@ local ddl = require("ddl")
 local types = require("types")
 local dialect = require("dialect")
 local api = require("api")
+local emit_fill = require("emit_fill")
 local emit_query = require("emit_query")
 local emit_relations = require("emit_relations")
 
@@ -585,6 +586,7 @@ function M.emit(m, ctx)
     end
     section(b, "Functions of the schema")
     define(b, api.schema_functions(m), m)
+    emit_fill.emit_source(b, m)
     emit_query.emit_source(b, m)
     -- One trailing newline, not a blank line. (Not gsub("\n\n$"): an
     -- unanchored pattern is tried at every position of the 5 MB text.)

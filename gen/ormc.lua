@@ -10,6 +10,9 @@
 --                                       NAME.svg when dot is on PATH
 --   ormc pull URL [--tables a,b] [--schema S] [--name N] [-o FILE]
 --                                       a schema file from a live database
+--   ormc seed URL|--sql D SCHEMA.lua --rows T=N,... --seed N [-o FILE]
+--                                       fill a database with fixtures, or
+--                                       write them as a script
 --
 -- Phases: load (sandbox) -> check -> model -> check names -> queries
 -- (query.lua) -> emit -> write.
@@ -78,6 +81,9 @@ usage: ormc gen [-o DIR] SCHEMA.lua...
        ormc diff --dialect sqlite|postgres OLD.lua NEW.lua
        ormc doc [-o DIR] [--mermaid] SCHEMA.lua...
        ormc pull URL [--tables T,...] [--schema S] [--name N] [-o FILE]
+       ormc seed URL SCHEMA.lua --rows T=N,... --seed N
+       ormc seed --sql sqlite|postgres SCHEMA.lua --rows T=N,... --seed N
+                 [-o FILE]
        ormc --help | --version
 
 ormc turns schema files (the Lua DSL) into typed C and DDL.
@@ -102,6 +108,10 @@ commands:
           (postgres://...) and write a schema file in the DSL for its
           tables (stdout, or FILE with -o, written whole or not at all);
           what the DSL cannot say is a `-- not mapped:` comment (pull.md).
+  seed    fill the tables of SCHEMA.lua in a live database with N rows
+          each, deterministic in the seed, keys and constraints kept; with
+          --sql, write the same rows as a script for that dialect instead
+          (stdout, or FILE with -o) (fixtures.md).
 
 options:
   -o, --output DIR        output directory (default: .)
@@ -113,14 +123,18 @@ options:
                           current one)
       --name N            the schema's name (pull; default: the file's or
                           the PostgreSQL schema's name)
+      --rows T=N,...      how many rows to add to each table (seed)
+      --seed N            the seed the rows follow (seed)
+      --sql DIALECT       write a script instead of filling a database (seed)
   -h, --help              this text
   -V, --version           the generator's version
 
 environment:
   ORMC_TIME_LIMIT         seconds ormc may run (default 120)
 
-exit status: 0 success, 1 check found stale files, 2 bad schema or usage
-(or a pull that failed: nothing written).
+exit status: 0 success, 1 check found stale files (or counts seed cannot
+fill: nothing written), 2 bad schema or usage (or a pull that failed:
+nothing written).
 Errors are printed as FILE:LINE: error: MESSAGE.
 ]]
 
@@ -647,6 +661,64 @@ local function cmd_pull(args)
     return 0
 end
 
+-- ormc seed URL SCHEMA.lua --rows T=N,... --seed N: fill a database with
+-- fixtures; --sql DIALECT [-o FILE] instead of URL: write them as a script
+-- (seed.lua, docs/fixtures.md).
+local SEED = { ["-o"] = "output", ["--output"] = "output",
+               ["--rows"] = "rows", ["--seed"] = "seed", ["--sql"] = "sql" }
+
+local function cmd_seed(args)
+    local seeding = require("seed")
+    local opts, rest = parse(args, SEED)
+    local target, path = {}, nil
+    if opts.sql then
+        if not dialect.by_name[opts.sql] then
+            usage_error("seed: unknown dialect '" .. opts.sql
+                        .. "' (sqlite or postgres)")
+        end
+        if #rest ~= 1 then
+            usage_error("seed: with --sql, name one schema file (no URL)")
+        end
+        target.sql, target.output, path = opts.sql, opts.output, rest[1]
+    else
+        if #rest ~= 2 then
+            usage_error("seed: give a database URL and one schema file, or "
+                        .. "--sql DIALECT and one schema file")
+        end
+        if opts.output then usage_error("seed: -o goes with --sql") end
+        target.url, path = rest[1], rest[2]
+    end
+    if not opts.rows then
+        usage_error("seed: --rows TABLE=COUNT,... is required")
+    end
+    if not opts.seed then usage_error("seed: --seed N is required") end
+    local seed, why = seeding.parse_seed(opts.seed)
+    if not seed then usage_error("seed: " .. why) end
+    -- The schema as gen reads it, less its queries' check (which may need
+    -- a C compiler; seeding never runs them).
+    local errs = errors.new()
+    current = display_path(path)
+    errs:file_order(current)
+    local raw = load.load_file(path, errs, current)
+    local s = raw and check.schema(raw, errs)
+    local m = s and errs:count() == 0 and model.build(s)
+    if m then check.model(m, errs, {}) end
+    if errs:count() > 0 or not m then
+        errs:report(stderr)
+        return 2
+    end
+    local counts
+    counts, why = seeding.parse_rows(m, opts.rows)
+    if not counts then usage_error("seed: " .. why) end
+    local rc
+    rc, why = seeding.run(here, m, counts, seed, target)
+    if not rc then
+        stderr:write("ormc: seed: ", why, "\n")
+        return 1
+    end
+    return rc
+end
+
 local function main(args)
     collectgarbage("stop")
     local cmd = args[1]
@@ -672,6 +744,8 @@ local function main(args)
         return cmd_doc(rest)
     elseif cmd == "pull" then
         return cmd_pull(rest)
+    elseif cmd == "seed" then
+        return cmd_seed(rest)
     end
     usage_error("unknown command '" .. cmd .. "'")
 end

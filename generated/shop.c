@@ -2317,6 +2317,22 @@ int shop_schema_migrate(ormc_db *db, unsigned flags)
     return ormc_schema_migrate(db, &shop_schema, flags);
 }
 
+/* === Fixtures of the whole schema === */
+
+int shop_fixtures_fill(ormc_db *db, const shop_counts *counts, uint64_t seed)
+{
+    if (counts == NULL)
+        return ormc_schema_fill(db, &shop_schema, NULL, 4, seed);
+    /* in the order of shop_schema.tables */
+    const size_t n[] = {
+        counts->customer,
+        counts->product,
+        counts->order,
+        counts->line,
+    };
+    return ormc_schema_fill(db, &shop_schema, n, 4, seed);
+}
+
 /* === Queries === */
 
 /* order_lines (schema/shop.lua:84) */

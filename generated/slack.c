@@ -2218,6 +2218,17 @@ int slack_schema_migrate(ormc_db *db, unsigned flags)
     return ormc_schema_migrate(db, &slack_schema, flags);
 }
 
+/* === Fixtures of the whole schema === */
+
+int slack_fixtures_fill(ormc_db *db, const slack_counts *counts, uint64_t seed)
+{
+    if (counts == NULL)
+        return ormc_schema_fill(db, &slack_schema, NULL, 2, seed);
+    /* in the order of slack_schema.tables */
+    const size_t n[] = {counts->installation, counts->bot};
+    return ormc_schema_fill(db, &slack_schema, n, 2, seed);
+}
+
 /* === Queries === */
 
 /* team_bot_counts (schema/slack.lua:73) */

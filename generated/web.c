@@ -477,3 +477,14 @@ int web_schema_migrate(ormc_db *db, unsigned flags)
 {
     return ormc_schema_migrate(db, &web_schema, flags);
 }
+
+/* === Fixtures of the whole schema === */
+
+int web_fixtures_fill(ormc_db *db, const web_counts *counts, uint64_t seed)
+{
+    if (counts == NULL)
+        return ormc_schema_fill(db, &web_schema, NULL, 1, seed);
+    /* in the order of web_schema.tables */
+    const size_t n[] = {counts->session};
+    return ormc_schema_fill(db, &web_schema, n, 1, seed);
+}

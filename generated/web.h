@@ -397,6 +397,26 @@ int web_schema_check(ormc_db *db);
  */
 int web_schema_migrate(ormc_db *db, unsigned flags);
 
+/* === Fixtures of the whole schema (docs/fixtures.md) === */
+
+/* How many rows web_fixtures_fill() adds to each table; 0 = none. */
+typedef struct web_counts {
+    size_t session; /* rows of "sessions" */
+} web_counts;
+
+/*
+ * Add counts->TABLE rows to each table, all or nothing (a transaction of its
+ * own, or a savepoint of the caller's; in the default mode, the implicit
+ * transaction: commit it), deterministic in seed: the same seed gives the same
+ * rows on SQLite and on PostgreSQL, and as `ormc seed` writes them. Foreign
+ * keys point at the rows it adds, children spread over their parents; a table
+ * asked for 0 rows that a NOT NULL foreign key needs gets some. Keys are
+ * distinct, and into tables with rows the new ones are numbered after them.
+ * Returns ORMC_OK, ORMC_INVALID with ormc_errmsg() saying why (nothing sent),
+ * or a statement's error (nothing added).
+ */
+int web_fixtures_fill(ormc_db *db, const web_counts *counts, uint64_t seed);
+
 #ifdef __cplusplus
 }
 #endif

@@ -504,6 +504,57 @@ int ormc_schema_check(ormc_db *db, const ormc_schema *s);
  */
 int ormc_schema_migrate(ormc_db *db, const ormc_schema *s, unsigned flags);
 
+/* === Engine: fixtures for a whole database (docs/fixtures.md) ===
+ *
+ * What the generated <schema>_fixtures_fill and `ormc seed` call. counts[i]
+ * is the number of rows to add to s->tables[i] (n_counts must be
+ * s->n_tables). The rows are a pure function of the schema, the counts
+ * and seed: the same arguments give the same rows on SQLite and on
+ * PostgreSQL, stored or written as a script. Foreign keys point at rows
+ * the same call adds (a table asked for 0 rows that a NOT NULL foreign key
+ * needs gets some: one per child for a one-to-one key, else one per 10
+ * children); unique and primary keys, composite ones too, are distinct;
+ * text respects max, enums their labels, NOT NULL columns get values.
+ * docs/fixtures.md says how each value is made.
+ */
+
+/*
+ * Add the rows to the live database, all or nothing: in a transaction of
+ * its own (committed), or as a savepoint of the caller's open one. Serial
+ * keys are sent explicitly, and PostgreSQL's sequences moved past them.
+ * Into tables that already hold rows, the new rows are numbered after the
+ * existing ones (after the row count, or the largest serial or numbered
+ * integer key), so that filling twice adds rows rather than failing; a
+ * unique value that the numbering does not know of (a row written by
+ * other means) can still collide: the constraint's error is returned and
+ * nothing is added. ORMC_OK; ORMC_INVALID with ormc_errmsg saying why
+ * (counts that do not match the schema, a NOT NULL foreign key whose
+ * parent cannot get enough rows), nothing sent; or the error of a
+ * statement. Bulk speed: 1,000 rows per ormc_row_insert_many, which is one
+ * COPY on PostgreSQL when no change hook is set.
+ */
+int ormc_schema_fill(ormc_db *db, const ormc_schema *s, const size_t *counts,
+                     size_t n_counts, uint64_t seed);
+
+/* Where ormc_schema_fill_sql writes: len bytes of text, in order. Return
+ * 0 to go on, anything else to stop (the call then fails). */
+typedef int (*ormc_fill_write_fn)(void *ctx, const char *text, size_t len);
+
+/*
+ * The rows ormc_schema_fill adds to an empty database, as an SQL script
+ * for dialect d that sqlite3 or psql loads, handed to write in pieces:
+ * BEGIN, the tables parents first (SQLite: multi-row INSERTs; PostgreSQL:
+ * a COPY ... FROM stdin with the rows inline, then a setval per serial
+ * key), COMMIT. The script expects the tables to exist and to hold none
+ * of the keys it inserts (it numbers rows from 1). ORMC_OK; else
+ * ORMC_INVALID or ORMC_NOMEM with the reason in err (err_len bytes, may
+ * be NULL); what was written so far is then incomplete.
+ */
+int ormc_schema_fill_sql(const ormc_schema *s, const size_t *counts,
+                         size_t n_counts, uint64_t seed, ormc_dialect d,
+                         ormc_fill_write_fn write, void *ctx, char *err,
+                         size_t err_len);
+
 #ifdef __cplusplus
 }
 #endif

@@ -3,8 +3,9 @@
 # prefix (LIBDIR is its lib directory, CMAKE_INSTALL_LIBDIR), then build
 # and run tests/package/consumer against it twice: with find_package(ormc)
 # and CMake, and with pkg-config (ormc.pc) and a plain Makefile. Also checks
-# the installed layout: the headers, pkg-config's answers, and that
-# `ormc --help` names documentation that is there.
+# the installed layout: the headers, pkg-config's answers, that
+# `ormc --help` names documentation that is there, and that `ormc seed`
+# finds its helper.
 set -eu
 build=$1
 work=$2
@@ -36,6 +37,15 @@ docs=$("$prefix/bin/ormc" --help | sed -n 's/^documentation: //p')
     fail "ormc --help names '$docs' as its documentation"
 [ -f "$docs/migrations.md" ] && [ -f "$docs/../README.md" ] ||
     fail "$docs/migrations.md or README.md is not installed"
+
+# ormc seed runs the ormc_seed installed beside the generator.
+[ -x "$prefix/share/ormc/bin/ormc_seed" ] ||
+    fail "share/ormc/bin/ormc_seed is not installed"
+(unset ORMC_SEED; "$prefix/bin/ormc" seed --sql sqlite \
+    "$here/../../schema/shop.lua" --rows customer=3 --seed 1 \
+    -o "$work/seed.sql") || fail "the installed ormc seed failed"
+grep -q '^INSERT INTO "customers"' "$work/seed.sql" ||
+    fail "the installed ormc seed wrote no rows"
 
 # find_package(ormc) and CMake.
 cmake -S "$here/consumer" -B "$work/build" \

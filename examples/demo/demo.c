@@ -200,9 +200,10 @@ static void slack_demo(void)
 static void session_demo(void)
 {
     session_store sessions;
-    /* Sessions live 50 ms after their last use, so that one expires here. */
+    /* Sessions live one second after their last use, so that one expires
+     * here (long enough for a loaded machine to read it back first). */
     ormc_set_trace(db, NULL, NULL); /* not the session table's creation */
-    check(session_store_open(&sessions, db, 50 * 1000), "open sessions");
+    check(session_store_open(&sessions, db, 1000 * 1000), "open sessions");
     ormc_set_trace(db, show_sql, NULL);
     const char *cart = "{\"cart\": [\"book\", \"lamp\"]}";
     step(5, "session_store_set(&sessions, \"s3ss10n-1d\", cart, len)",
@@ -219,8 +220,8 @@ static void session_demo(void)
            (const char *)s.data.data);
     web_session_free(&s);
 
-    sleep_ms(120);
-    step(7, "session_store_get(&sessions, \"s3ss10n-1d\", &s), 120 ms later",
+    sleep_ms(1200);
+    step(7, "session_store_get(&sessions, \"s3ss10n-1d\", &s), 1.2 s later",
          "web_session_get_by_session_id, web_session_delete_where");
     int rc = session_store_get(&sessions, "s3ss10n-1d", &s);
     if (rc != ORMC_NOT_FOUND)

@@ -22,7 +22,7 @@ local decl = cgen.decl
 local M = {}
 
 -- The runtime ABI this generator writes for.
-M.ABI = 7
+M.ABI = 8
 
 local function column_comment(c)
     local parts = { cgen.sql_type(c) }

@@ -508,6 +508,11 @@ for _, what in ipairs { "create", "drop", "check" } do
                         m.name) }
     end
 end
+function BODY.schema_check_with(m)
+    return { format("return ormc_schema_check_with(db, &%s_schema, flags, "
+                    .. "report, ctx);", m.name) }
+end
+
 function BODY.schema_migrate(m)
     return { format("return ormc_schema_migrate(db, &%s_schema, flags);",
                     m.name) }

@@ -2209,6 +2209,12 @@ int slack_schema_check(ormc_db *db)
     return ormc_schema_check(db, &slack_schema);
 }
 
+int slack_schema_check_with(ormc_db *db, unsigned flags, ormc_drift_fn report,
+                            void *ctx)
+{
+    return ormc_schema_check_with(db, &slack_schema, flags, report, ctx);
+}
+
 int slack_schema_migrate(ormc_db *db, unsigned flags)
 {
     return ormc_schema_migrate(db, &slack_schema, flags);

@@ -21,7 +21,7 @@
  * whenever a descriptor struct or an engine call changes. Keep in sync with
  * gen/emit_c_header.lua (M.ABI).
  */
-#define ORMC_ABI 7
+#define ORMC_ABI 8
 
 #ifdef __cplusplus
 extern "C" {
@@ -472,8 +472,24 @@ int ormc_schema_create(ormc_db *db, const ormc_schema *s);
 /* Drop the schema's tables (children first). */
 int ormc_schema_drop(ormc_db *db, const ormc_schema *s);
 /* Compare the live database with s: ORMC_OK or ORMC_SCHEMA_DRIFT with
- * ormc_errmsg naming the first difference. */
+ * ormc_errmsg naming the differences that break data. The same as
+ * ormc_schema_check_with(db, s, 0, NULL, NULL). */
 int ormc_schema_check(ormc_db *db, const ormc_schema *s);
+
+/*
+ * Compare the live database with s, telling report (may be NULL) every
+ * difference, each marked as breaking data or not (ormc_drift; ctx is
+ * passed through). Returns ORMC_OK when none fails the check, else
+ * ORMC_SCHEMA_DRIFT with ormc_errmsg listing those that fail (as many as
+ * the message holds, then how many more) and ormc_errconstraint the
+ * column or index of the first. Without flags only the differences that
+ * break data fail; with ORMC_CHECK_STRICT every difference does.
+ * ORMC_INVALID for unknown flags or a bad descriptor. Reads in the
+ * caller's transaction, or in a read-only one of its own that it ends;
+ * the report callback runs meanwhile and must not use db.
+ */
+int ormc_schema_check_with(ormc_db *db, const ormc_schema *s, unsigned flags,
+                           ormc_drift_fn report, void *ctx);
 
 /*
  * Bring the live database to s, all or nothing (a transaction of its own,

@@ -40,6 +40,10 @@ extern "C" {
 #define ORMC_COL_SECRET                                                        \
     0x80u /* secret = true: its values show as                                 \
            *** in traces and error messages */
+/* default = now with server_default = false: the database has no default;
+ * a write that leaves the column unset (has_ false) sends the current
+ * time. */
+#define ORMC_COL_APP_DEFAULT_NOW 0x100u
 
 /* has_offset of a column that has no has_ flag. */
 #define ORMC_NO_HAS ((size_t)-1)

@@ -837,16 +837,10 @@ static int check_columns(checker *k, const ormc_table *t,
          * unset counts on it (a NOT NULL column then fails). */
         if ((c->flags & ORMC_COL_DEFAULT) && !(c->flags & ORMC_COL_SERIAL) &&
             !cell_int(live, r, COL_HAS_DEFAULT))
-            differ(k, t->sql_name, c->sql_name,
-                   (c->flags & ORMC_COL_DEFAULT_NOW) != 0,
-                   (c->flags & ORMC_COL_DEFAULT_NOW)
-                       ? "breaks data: an insert that leaves it unset "
-                         "fails; when the default lives in the "
-                         "application, say server_default = false"
-                       : "does not break data: ormc always writes the "
-                         "column's value (X_INIT sets the default); say "
-                         "server_default = false when the default lives in "
-                         "the application",
+            differ(k, t->sql_name, c->sql_name, true,
+                   "breaks data: an insert that leaves it unset fails (NOT "
+                   "NULL) or stores NULL; when the default lives in the "
+                   "application, say server_default = false",
                    "table \"%s\": column \"%s\" has no default in the "
                    "database but one in schema %s",
                    t->sql_name, c->sql_name, s);

@@ -193,9 +193,9 @@ static void test_created_by_another_tool(void **state)
         assert_int_equal(f.n, (int)n + 1);
     }
     /* strict: every one fails */
-    assert_int_equal(shared_schema_check_with(db, ORMC_CHECK_STRICT, NULL,
-                                              NULL),
-                     ORMC_SCHEMA_DRIFT);
+    assert_int_equal(
+        shared_schema_check_with(db, ORMC_CHECK_STRICT, NULL, NULL),
+        ORMC_SCHEMA_DRIFT);
     char head[32];
     snprintf(head, sizeof head, "%d differences: ", f.n);
     assert_int_equal(strncmp(ormc_errmsg(db), head, strlen(head)), 0);

@@ -502,10 +502,11 @@ int ormc_schema_check_with(ormc_db *db, const ormc_schema *s, unsigned flags,
  * with rows can take (nullable or with a default, not a key, not unique;
  * on SQLite not defaulting to the current time); with
  * ORMC_MIGRATE_DROP_COLUMNS drop the columns s does not have; create the
- * missing tables and indexes. Then the drift check runs: ORMC_OK when it
- * passes; otherwise ORMC_SCHEMA_DRIFT naming the first difference left
- * (a type, a NOT NULL, a constraint: `ormc diff` writes the migration for
- * those, docs/migrations.md), and nothing was changed.
+ * missing tables and indexes. Then the drift check runs (without
+ * ORMC_CHECK_STRICT): ORMC_OK when nothing left breaks data; otherwise
+ * ORMC_SCHEMA_DRIFT naming what is left that does (a type, a NOT NULL, a
+ * constraint: `ormc diff` writes the migration for those,
+ * docs/migrations.md), and nothing was changed.
  */
 int ormc_schema_migrate(ormc_db *db, const ormc_schema *s, unsigned flags);
 

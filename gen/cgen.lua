@@ -184,8 +184,8 @@ function M.default_desc(c)
     local v = c.default
     if v == nil then return nil end
     -- server_default = false: the application's, not the database's
-    local where = c.app_default and " (filled in by ormc, not the database)"
-        or ""
+    local where = c.app_default
+        and " (server_default = false: not in the database)" or ""
     if v == model.NOW then return "default now" .. where end
     if c.type == "text" or c.type == "json" or c.type == "enum"
         or c.type == "uuid" then

@@ -75,12 +75,14 @@ typedef struct slack_installation {
     const char *incoming_webhook_channel_id; /* varchar(200), NULL = SQL NULL */
     /* varchar(200), NULL = SQL NULL */
     const char *incoming_webhook_configuration_url;
-    /* boolean, not null, default false (filled in by ormc, not the database) */
+    /* boolean, not null, default false (server_default = false: not in the
+     * database) */
     bool is_enterprise_install;
     const char *token_type;                  /* varchar(32), NULL = SQL NULL */
     /* false: unset; insert stores the current time */
     bool has_installed_at;
-    /* timestamp, not null, default now (filled in by ormc, not the database) */
+    /* timestamp, not null, default now (server_default = false: not in the
+     * database) */
     ormc_time installed_at;
     /* the one allocation a fetched row owns; NULL for caller-built rows */
     void *ormc_owned;
@@ -169,11 +171,13 @@ typedef struct slack_bot {
     const char *bot_refresh_token;  /* varchar(200), NULL = SQL NULL */
     bool has_bot_token_expires_at;  /* false: bot_token_expires_at is NULL */
     ormc_time bot_token_expires_at; /* timestamp, nullable */
-    /* boolean, not null, default false (filled in by ormc, not the database) */
+    /* boolean, not null, default false (server_default = false: not in the
+     * database) */
     bool is_enterprise_install;
     /* false: unset; insert stores the current time */
     bool has_installed_at;
-    /* timestamp, not null, default now (filled in by ormc, not the database) */
+    /* timestamp, not null, default now (server_default = false: not in the
+     * database) */
     ormc_time installed_at;
     /* the one allocation a fetched row owns; NULL for caller-built rows */
     void *ormc_owned;

@@ -523,10 +523,10 @@ typedef struct ormc_drift {
  * then each one's columns, extra columns, primary key, indexes). */
 typedef void (*ormc_drift_fn)(void *ctx, const ormc_drift *d);
 
-/* Flags of the generated _schema_check_with (ormc_schema_check_with). */
-#define ORMC_CHECK_STRICT                                                      \
-    0x1u /* every difference fails the check, also those that do not break     \
-            data */
+/* Flags of the generated _schema_check_with (ormc_schema_check_with).
+ * ORMC_CHECK_STRICT: every difference fails the check, also those that do
+ * not break data. */
+#define ORMC_CHECK_STRICT 0x1u
 
 /* === Change hooks === */
 

@@ -557,7 +557,13 @@ static void name_list(char *buf, size_t size, const char *const *names,
         snprintf(buf + o, size - o, ")");
 }
 
-/* Whether `needle` occurs in `hay`, without regard to ASCII case. */
+static char ascii_lower(char c)
+{
+    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+/* Whether `needle` occurs in `hay` (may be NULL), without regard to ASCII
+ * case, as SQLite reads type names and keywords. */
 static bool contains_nocase(const char *hay, const char *needle)
 {
     if (!hay)
@@ -565,9 +571,7 @@ static bool contains_nocase(const char *hay, const char *needle)
     size_t n = strlen(needle);
     for (; *hay; hay++) {
         size_t i = 0;
-        while (i < n && hay[i] && (hay[i] | 0x20) == (needle[i] | 0x20) &&
-               ((hay[i] >= 'A' && hay[i] <= 'Z') ||
-                (hay[i] >= 'a' && hay[i] <= 'z') || hay[i] == needle[i]))
+        while (i < n && hay[i] && ascii_lower(hay[i]) == ascii_lower(needle[i]))
             i++;
         if (i == n)
             return true;

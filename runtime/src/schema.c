@@ -458,7 +458,6 @@ typedef struct checker {
     void *ctx;
     size_t n_failing;   /* differences that fail the check */
     size_t n_listed;    /* of those, how many the message holds */
-    size_t n_found;     /* all differences */
     char failing[512];  /* the message: the failing ones, "; "-separated */
     size_t failing_len; /* strlen(failing) */
     char first[128];    /* the object of the first failing one, or "" */
@@ -492,7 +491,6 @@ static void differ(checker *k, const char *table, const char *object,
         snprintf(text, sizeof text, "%s: %s", what, why);
     else
         snprintf(text, sizeof text, "%s", what);
-    k->n_found++;
     if (k->report) {
         ormc_drift d;
         d.table = table;
@@ -508,15 +506,21 @@ static void differ(checker *k, const char *table, const char *object,
         k->first_is_set = true;
     }
     k->n_failing++;
+    if (k->n_listed + 1 != k->n_failing)
+        return; /* one did not fit: the rest are counted in "and N more" */
     size_t n = strlen(text);
     size_t sep = k->failing_len ? 2 : 0;
-    if (k->n_listed + 1 != k->n_failing ||
-        k->failing_len + sep + n + MORE_ROOM >= sizeof k->failing)
-        return; /* counted in "and N more" */
+    size_t room = sizeof k->failing - MORE_ROOM - k->failing_len - sep;
+    if (n >= room) {
+        if (k->n_listed > 0)
+            return;
+        n = room - 1; /* the first is always there, if cut short */
+    }
     if (sep)
         memcpy(k->failing + k->failing_len, "; ", 2);
-    memcpy(k->failing + k->failing_len + sep, text, n + 1);
+    memcpy(k->failing + k->failing_len + sep, text, n);
     k->failing_len += sep + n;
+    k->failing[k->failing_len] = '\0';
     k->n_listed++;
 }
 

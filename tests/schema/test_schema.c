@@ -768,6 +768,18 @@ static void test_type_comes_from_the_descriptor(void **state)
                       "table \"posts\": column \"views\" has type bigint in "
                       "the database but numeric in schema blog");
         assert_string_equal(ormc_errconstraint(db), "views");
+        /* a difference too long for the message is still its message,
+         * cut short */
+        char longer[600];
+        memset(longer, 'x', sizeof longer - 1);
+        longer[sizeof longer - 1] = '\0';
+        cols[POST_VIEWS].postgres.catalog_type = longer;
+        assert_int_equal(ormc_schema_check(db, &s), ORMC_SCHEMA_DRIFT);
+        static const char head[] = "table \"posts\": column \"views\" has "
+                                   "type bigint in the database but xxx";
+        assert_int_equal(strncmp(ormc_errmsg(db), head, strlen(head)), 0);
+        assert_true(strlen(ormc_errmsg(db)) > 400);
+        assert_string_equal(ormc_errconstraint(db), "views");
     } else {
         /* declared types of one affinity hold the same values */
         expect_harmless(db, &s,

@@ -856,11 +856,23 @@ static int64_t be64(const char *p)
     return (int64_t)be64toh(x);
 }
 
+/* An integer column of a binary result, integer (the slack keys, serial {
+ * bits = 32 }: 4 bytes) or bigint (8). */
+static int64_t pg_int(const PGresult *r, int row, int col)
+{
+    if (PQgetlength(r, row, col) == 4) {
+        uint32_t x;
+        memcpy(&x, PQgetvalue(r, row, col), 4);
+        return (int32_t)be32toh(x);
+    }
+    return be64(PQgetvalue(r, row, col));
+}
+
 /* Decode row `row` of a binary result (all columns, id first); strings
  * borrowed from the result. */
 static void pg_decode(const PGresult *r, int row, raw_bot *b)
 {
-    b->id = be64(PQgetvalue(r, row, 0));
+    b->id = pg_int(r, row, 0);
     for (int i = 0; i < N_TEXT; i++)
         *text_field(b, i) =
             PQgetisnull(r, row, 1 + i) ? NULL : PQgetvalue(r, row, 1 + i);
@@ -1340,7 +1352,7 @@ static void pg_run_all(const bench_opts *o, data *d)
                         PQgetisnull(r, i, 1) ? NULL : PQgetvalue(r, i, 1);
                     row->bots = be64(PQgetvalue(r, i, 2));
                     row->refreshable = be64(PQgetvalue(r, i, 3));
-                    row->newest_installation_id = be64(PQgetvalue(r, i, 4));
+                    row->newest_installation_id = pg_int(r, i, 4);
                     w8_own(row);
                 }
                 PQclear(r);

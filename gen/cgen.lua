@@ -183,12 +183,15 @@ end
 function M.default_desc(c)
     local v = c.default
     if v == nil then return nil end
-    if v == model.NOW then return "default now" end
+    -- server_default = false: the application's, not the database's
+    local where = c.app_default
+        and " (server_default = false: not in the database)" or ""
+    if v == model.NOW then return "default now" .. where end
     if c.type == "text" or c.type == "json" or c.type == "enum"
         or c.type == "uuid" then
-        return "default " .. util.sql_string(v)
+        return "default " .. util.sql_string(v) .. where
     end
-    return "default " .. M.default_c(c, v)
+    return "default " .. M.default_c(c, v) .. where
 end
 
 -- `A | B | C` over column macros, wrapped after `|` to fit after `indent`.

@@ -87,12 +87,12 @@ local function check_entry(s, errs, t, fk, table_names)
     end
     for i, name in ipairs(fk.cols) do
         local c, rc = t.by_name[name], rt.by_name[to[i]]
-        if rc.type == "enum" or c.type ~= types.ref_type(rc.type) then
+        if rc.type == "enum" or c.type ~= types.ref_type_of(rc) then
             errs:addf(fk, format("make '%s' %s", c.name,
-                                 types.ref_type(rc.type)),
+                                 types.ref_type_of(rc)),
                       "%s: column '%s' is %s but references '%s.%s', which "
                       .. "is %s", what, c.name, c.type, r.table, rc.name,
-                      rc.type)
+                      types.describe(rc))
             return false
         end
     end
@@ -143,12 +143,13 @@ function M.references(s, errs)
                               "%s references a missing column '%s.%s'", what,
                               r.table, r.column)
                     c.ref = nil
-                elseif rc.type == "enum" or c.type ~= types.ref_type(rc.type)
+                elseif rc.type == "enum" or c.type ~= types.ref_type_of(rc)
                 then
                     errs:addf(c, format("make '%s' %s",
-                                        c.name, types.ref_type(rc.type)),
+                                        c.name, types.ref_type_of(rc)),
                               "%s is %s but references '%s.%s', which is %s",
-                              what, c.type, r.table, r.column, rc.type)
+                              what, c.type, r.table, r.column,
+                              types.describe(rc))
                     c.ref = nil
                 else
                     local single = (#rt.pk == 1 and rt.pk[1] == rc.name)

@@ -9,6 +9,7 @@ local keywords = require("keywords")
 local util = require("util")
 local opt = require("check_options")
 local values = require("check_values")
+local sql_types = require("check_sql_type")
 
 local format, type, concat = string.format, type, table.concat
 local valid_name, name_hint, doc_text = opt.valid_name, opt.name_hint,
@@ -30,6 +31,8 @@ local COLUMN_OPTIONS = {
     references = "string", on_delete = "string", renamed_from = "string",
     doc = "string", sql_name = "string", relation = "string",
     inverse = "string", secret = "boolean",
+    -- what an existing database has (docs/schema.md "Sharing a database")
+    bits = "number", sql_type = "any", server_default = "boolean",
 }
 local COLUMN_OPTION_NAMES = util.sorted_keys(COLUMN_OPTIONS)
 
@@ -41,10 +44,12 @@ local OPTION_TYPES = {
     -- the types whose values the runtime can hide wherever they would be
     -- shown (a number or a date is shown in messages of its own)
     secret = { text = true, json = true, blob = true },
+    bits = { serial = true },
 }
 local OPTION_FOR = {
     max = "text columns", tz = "timestamp columns", values = "enum columns",
     secret = "text, json and blob columns",
+    bits = "serial columns",
 }
 
 local ON_DELETE, ON_DELETE_NAMES = types.ON_DELETE, types.ON_DELETE_NAMES
@@ -179,6 +184,26 @@ local function check_column(errs, t, raw)
     end
     if o.default ~= nil then
         c.default = check_default(errs, c, o.default)
+    end
+    if o.bits ~= nil then
+        if o.bits == 32 then
+            c.bits = 32
+        elseif o.bits ~= 64 then
+            errs:addf(raw, "a serial key is 64 bits (bigint), or 32 "
+                      .. "(integer) with bits = 32",
+                      "bits of %s must be 32 or 64, not %s", what,
+                      tostring(o.bits))
+        end
+    end
+    if o.server_default ~= nil and o.default == nil then
+        errs:addf(raw, "server_default belongs with default",
+                  "%s has server_default but no default", what)
+    elseif o.server_default == false then
+        -- the default lives in the application: no DEFAULT in the DDL
+        c.app_default = true
+    end
+    if o.sql_type ~= nil then
+        c.sql_type = sql_types.check(errs, raw, what, c, o.sql_type)
     end
 
     if o.references ~= nil then

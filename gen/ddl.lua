@@ -79,7 +79,8 @@ local function column_parts(d, t, c)
     if c.type == "serial" then
         parts[#parts + 1], is_key = d.serial(c, t)
     end
-    if c.default ~= nil then
+    -- server_default = false: the default lives in the application
+    if c.default ~= nil and not c.app_default then
         parts[#parts + 1] = "DEFAULT " .. default_literal(d, c, c.default)
     end
     return head, concat(parts, " "), is_key
@@ -105,6 +106,10 @@ local function why_not_added(d, c)
     elseif c.not_null and c.default == nil then
         return "it is NOT NULL without a default, and the rows already "
             .. "there would have no value"
+    elseif c.not_null and c.app_default then
+        return "it is NOT NULL and its default lives in the application "
+            .. "(server_default = false), so the rows already there would "
+            .. "have no value"
     elseif d.key == "sqlite" and c.default == model.NOW then
         return "SQLite adds a column only with a constant default, and its "
             .. "default is the current time"
@@ -144,7 +149,7 @@ end
 
 -- The SQL literal of c's default in dialect d, or nil when it has none.
 function M.default_sql(d, c)
-    if c.default == nil then return nil end
+    if c.default == nil or c.app_default then return nil end
     return default_literal(d, c, c.default)
 end
 

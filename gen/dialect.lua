@@ -47,7 +47,10 @@ M.sqlite = {
     end,
     text_max_check = true,
 }
-function M.sqlite.column_type(c) return M.sqlite.types[c.type] end
+function M.sqlite.column_type(c)
+    if c.sql_type and c.sql_type.sqlite then return c.sql_type.sqlite end
+    return M.sqlite.types[c.type]
+end
 -- PRAGMA table_info reports the declared type as written (the runtime
 -- compares it without regard to case, as SQLite does).
 M.sqlite.catalog_type = M.sqlite.column_type
@@ -68,6 +71,8 @@ M.postgres = {
     text_max_check = false,
 }
 function M.postgres.column_type(c)
+    if c.sql_type and c.sql_type.postgres then return c.sql_type.postgres end
+    if c.type == "serial" and c.bits == 32 then return "integer" end
     if c.type == "text" and c.max then
         return string.format("varchar(%d)", c.max)
     end
@@ -75,12 +80,34 @@ function M.postgres.column_type(c)
     return M.postgres.types[c.type]
 end
 
--- format_type() spells out what the DDL abbreviates.
+-- format_type() spells out what the DDL abbreviates (the names of
+-- sql_type too: "int4", "VARCHAR(32)").
 local POSTGRES_CATALOG = {
     timestamptz = "timestamp with time zone",
     timestamp = "timestamp without time zone",
+    int = "integer", int4 = "integer", int2 = "smallint", int8 = "bigint",
+    float8 = "double precision", float4 = "real", bool = "boolean",
+    varchar = "character varying", char = "character", bpchar = "character",
+    decimal = "numeric",
 }
+local function postgres_catalog_name(t)
+    t = t:lower():gsub("%s+", " "):gsub("^ ", ""):gsub(" $", "")
+    local base, size = t:match("^([%a%d_ ]-)%s*(%b())$")
+    base = base or t
+    base = POSTGRES_CATALOG[base] or base
+    if size then
+        size = size:gsub("%s+", "")
+        -- format_type writes the size after "timestamp" and "time"
+        local head, tail = base:match("^(timestamp)( .*)$")
+        if head then return head .. size .. tail end
+        return base .. size
+    end
+    return base
+end
 function M.postgres.catalog_type(c)
+    if c.sql_type and c.sql_type.postgres then
+        return postgres_catalog_name(c.sql_type.postgres)
+    end
     if c.type == "text" and c.max then
         return string.format("character varying(%d)", c.max)
     end

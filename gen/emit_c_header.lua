@@ -58,7 +58,9 @@ end
 
 local function has_comment(c)
     if c.default == model.NOW then
-        if c.not_null then
+        if c.not_null and c.app_default then
+            return "false: unset; insert stores the current time"
+        elseif c.not_null then
             return "false: unset; insert stores the database's now"
         end
         return format("false: %s is NULL (insert: now)", c.name)

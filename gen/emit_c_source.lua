@@ -196,7 +196,7 @@ local function emit_descriptors(b, m, t)
         b:line("    {")
         field(b, "name", util.c_string(c.name))
         field(b, "sql_name", util.c_string(c.sql_name))
-        field(b, "type", types.info[c.type].ormc)
+        field(b, "type", types.info_of(c).ormc)
         local flags = {}
         for i, f in ipairs(c.flags) do flags[i] = "ORMC_COL_" .. f end
         field(b, "flags", #flags > 0 and concat(flags, " | ") or "0")
@@ -455,7 +455,7 @@ end
 
 function BODY.where(_, f)
     local c = f.column
-    local info = types.info[c.type]
+    local info = types.info_of(c)
     local lines = { "ormc_param p;", "", "memset(&p, 0, sizeof p);",
                     format("p.type = %s;", info.ormc) }
     if c.type == "blob" then
@@ -520,6 +520,11 @@ for _, what in ipairs { "create", "drop", "check" } do
                         m.name) }
     end
 end
+function BODY.schema_check_with(m)
+    return { format("return ormc_schema_check_with(db, &%s_schema, flags, "
+                    .. "report, ctx);", m.name) }
+end
+
 function BODY.schema_migrate(m)
     return { format("return ormc_schema_migrate(db, &%s_schema, flags);",
                     m.name) }

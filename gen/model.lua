@@ -22,10 +22,10 @@ M.C_STRING_MAX = 4095
 -- Column flags, in the order they are written.
 -- keep in sync with runtime/include/ormc_generated.h (ORMC_COL_*)
 M.FLAGS = { "NOT_NULL", "PRIMARY_KEY", "UNIQUE", "SERIAL", "DEFAULT",
-            "DEFAULT_NOW", "TZ", "SECRET" }
+            "DEFAULT_NOW", "TZ", "SECRET", "APP_DEFAULT_NOW" }
 
 local function derive_column(m, t, c, i)
-    local info = types.info[c.type]
+    local info = types.info_of(c)
     c.index = i - 1
     c.sql_ident = util.sql_ident(c.sql_name) -- quoted once for all the SQL
     c.macro = t.macro .. "_" .. names.macro(c.name)
@@ -50,10 +50,14 @@ local function derive_column(m, t, c, i)
     flag(c.pk, "PRIMARY_KEY")
     flag(c.unique, "UNIQUE")
     flag(c.type == "serial", "SERIAL")
-    flag(c.default ~= nil, "DEFAULT")
-    flag(c.default == NOW, "DEFAULT_NOW")
+    -- server_default = false: the database has no default, and the
+    -- runtime's insert fills now itself (a literal default is the field's
+    -- value from X_INIT, written like any other)
+    flag(c.default ~= nil and not c.app_default, "DEFAULT")
+    flag(c.default == NOW and not c.app_default, "DEFAULT_NOW")
     flag(c.type == "timestamp" and c.tz, "TZ")
     flag(c.secret, "SECRET")
+    flag(c.default == NOW and c.app_default, "APP_DEFAULT_NOW")
     c.flags = flags
     -- A text default longer than the 4095 characters ISO C promises in a
     -- string literal cannot be in X_INIT, which expands in the application's
@@ -229,6 +233,13 @@ local function canonical(m)
                    c.unique and "unique" or "-", q(c.max),
                    c.type == "timestamp" and (c.tz and "tz" or "notz") or "-",
                    q(c.default), c.labels and q(concat(c.labels, "\0")) or "-")
+            -- what an existing database has (bits, sql_type,
+            -- server_default); a column without them hashes as before
+            if c.bits or c.sql_type or c.app_default then
+                local st = c.sql_type or {}
+                b:line("shared %s %s %s %s", q(c.bits), q(st.sqlite),
+                       q(st.postgres), c.app_default and "app" or "-")
+            end
             if c.ref then
                 b:line("references %s %s %s", q(c.ref_table.sql_name),
                        q(c.ref_col.sql_name), q(c.ref.on_delete))

@@ -394,7 +394,7 @@ end
 
 -- The value type of a column (serial is bigint).
 local function value_type(c)
-    if c.type == "serial" then return "bigint" end
+    if c.type == "serial" then return c.bits == 32 and "integer" or "bigint" end
     return c.type
 end
 

@@ -41,10 +41,32 @@ M.ON_DELETE = {
     set_default = "SET DEFAULT", no_action = "NO ACTION",
 }
 
+-- A 32-bit serial (serial { bits = 32 }): an int32_t like integer.
+local SERIAL32 = { c = "int32_t", ormc = "ORMC_TYPE_INTEGER", member = "i32" }
+
+-- The info of column c (a checked column): its type's, but for a 32-bit
+-- serial.
+function M.info_of(c)
+    if c.type == "serial" and c.bits == 32 then return SERIAL32 end
+    return M.info[c.type]
+end
+
 -- The type a referencing column must have to point at a column of type t.
 function M.ref_type(t)
     if t == "serial" then return "bigint" end
     return t
+end
+
+-- Column c's type as a message names it.
+function M.describe(c)
+    if c.type == "serial" and c.bits == 32 then return "serial { bits = 32 }" end
+    return c.type
+end
+
+-- The type a referencing column must have to point at column c.
+function M.ref_type_of(c)
+    if c.type == "serial" and c.bits == 32 then return "integer" end
+    return M.ref_type(c.type)
 end
 
 -- Limits of the runtime and of the databases.

@@ -2312,6 +2312,12 @@ int shop_schema_check(ormc_db *db)
     return ormc_schema_check(db, &shop_schema);
 }
 
+int shop_schema_check_with(ormc_db *db, unsigned flags, ormc_drift_fn report,
+                           void *ctx)
+{
+    return ormc_schema_check_with(db, &shop_schema, flags, report, ctx);
+}
+
 int shop_schema_migrate(ormc_db *db, unsigned flags)
 {
     return ormc_schema_migrate(db, &shop_schema, flags);

@@ -11,7 +11,7 @@
 
 /* === Descriptors === */
 
-/* installation ("slack_installations", schema/slack.lua:11) */
+/* installation ("slack_installations", schema/slack.lua:17) */
 
 static const slack_installation slack_installation_init_value =
     SLACK_INSTALLATION_INIT;
@@ -20,14 +20,14 @@ static const ormc_column slack_installation_columns[] = {
     {
         .name = "id",
         .sql_name = "id",
-        .type = ORMC_TYPE_BIGINT,
+        .type = ORMC_TYPE_INTEGER,
         .flags = ORMC_COL_NOT_NULL | ORMC_COL_PRIMARY_KEY | ORMC_COL_SERIAL,
         .offset = offsetof(slack_installation, id),
         .has_offset = ORMC_NO_HAS,
         .ref_column = -1,
         .sqlite.catalog_type = "INTEGER",
         .sqlite.why_not_added = "it is part of the primary key",
-        .postgres.catalog_type = "bigint",
+        .postgres.catalog_type = "integer",
         .postgres.why_not_added = "it is part of the primary key",
     },
     {
@@ -402,15 +402,20 @@ static const ormc_column slack_installation_columns[] = {
         .name = "is_enterprise_install",
         .sql_name = "is_enterprise_install",
         .type = ORMC_TYPE_BOOLEAN,
-        .flags = ORMC_COL_NOT_NULL | ORMC_COL_DEFAULT,
+        .flags = ORMC_COL_NOT_NULL,
         .offset = offsetof(slack_installation, is_enterprise_install),
         .has_offset = ORMC_NO_HAS,
         .ref_column = -1,
         .sqlite.catalog_type = "INTEGER",
-        .sqlite.add = "\"is_enterprise_install\" INTEGER NOT NULL DEFAULT 0",
+        .sqlite.why_not_added =
+            "it is NOT NULL and its default lives in the application "
+            "(server_default = false), so the rows already there would have no "
+            "value",
         .postgres.catalog_type = "boolean",
-        .postgres.add =
-            "\"is_enterprise_install\" boolean NOT NULL DEFAULT false",
+        .postgres.why_not_added =
+            "it is NOT NULL and its default lives in the application "
+            "(server_default = false), so the rows already there would have no "
+            "value",
     },
     {
         .name = "token_type",
@@ -433,18 +438,20 @@ static const ormc_column slack_installation_columns[] = {
         .name = "installed_at",
         .sql_name = "installed_at",
         .type = ORMC_TYPE_TIMESTAMP,
-        .flags = ORMC_COL_NOT_NULL | ORMC_COL_DEFAULT | ORMC_COL_DEFAULT_NOW,
+        .flags = ORMC_COL_NOT_NULL | ORMC_COL_APP_DEFAULT_NOW,
         .offset = offsetof(slack_installation, installed_at),
         .has_offset = offsetof(slack_installation, has_installed_at),
         .ref_column = -1,
         .sqlite.catalog_type = "TEXT",
         .sqlite.why_not_added =
-            "SQLite adds a column only with a constant default, and its "
-            "default is the current time",
+            "it is NOT NULL and its default lives in the application "
+            "(server_default = false), so the rows already there would have no "
+            "value",
         .postgres.catalog_type = "timestamp without time zone",
-        .postgres.add =
-            "\"installed_at\" timestamp NOT NULL DEFAULT (now() AT TIME ZONE "
-            "'UTC')",
+        .postgres.why_not_added =
+            "it is NOT NULL and its default lives in the application "
+            "(server_default = false), so the rows already there would have no "
+            "value",
     },
 };
 
@@ -465,7 +472,7 @@ static const ormc_index slack_installation_indexes[] = {
     },
 };
 
-/* bot ("slack_bots", schema/slack.lua:49) */
+/* bot ("slack_bots", schema/slack.lua:57) */
 
 static const slack_bot slack_bot_init_value = SLACK_BOT_INIT;
 
@@ -473,14 +480,14 @@ static const ormc_column slack_bot_columns[] = {
     {
         .name = "id",
         .sql_name = "id",
-        .type = ORMC_TYPE_BIGINT,
+        .type = ORMC_TYPE_INTEGER,
         .flags = ORMC_COL_NOT_NULL | ORMC_COL_PRIMARY_KEY | ORMC_COL_SERIAL,
         .offset = offsetof(slack_bot, id),
         .has_offset = ORMC_NO_HAS,
         .ref_column = -1,
         .sqlite.catalog_type = "INTEGER",
         .sqlite.why_not_added = "it is part of the primary key",
-        .postgres.catalog_type = "bigint",
+        .postgres.catalog_type = "integer",
         .postgres.why_not_added = "it is part of the primary key",
     },
     {
@@ -683,32 +690,39 @@ static const ormc_column slack_bot_columns[] = {
         .name = "is_enterprise_install",
         .sql_name = "is_enterprise_install",
         .type = ORMC_TYPE_BOOLEAN,
-        .flags = ORMC_COL_NOT_NULL | ORMC_COL_DEFAULT,
+        .flags = ORMC_COL_NOT_NULL,
         .offset = offsetof(slack_bot, is_enterprise_install),
         .has_offset = ORMC_NO_HAS,
         .ref_column = -1,
         .sqlite.catalog_type = "INTEGER",
-        .sqlite.add = "\"is_enterprise_install\" INTEGER NOT NULL DEFAULT 0",
+        .sqlite.why_not_added =
+            "it is NOT NULL and its default lives in the application "
+            "(server_default = false), so the rows already there would have no "
+            "value",
         .postgres.catalog_type = "boolean",
-        .postgres.add =
-            "\"is_enterprise_install\" boolean NOT NULL DEFAULT false",
+        .postgres.why_not_added =
+            "it is NOT NULL and its default lives in the application "
+            "(server_default = false), so the rows already there would have no "
+            "value",
     },
     {
         .name = "installed_at",
         .sql_name = "installed_at",
         .type = ORMC_TYPE_TIMESTAMP,
-        .flags = ORMC_COL_NOT_NULL | ORMC_COL_DEFAULT | ORMC_COL_DEFAULT_NOW,
+        .flags = ORMC_COL_NOT_NULL | ORMC_COL_APP_DEFAULT_NOW,
         .offset = offsetof(slack_bot, installed_at),
         .has_offset = offsetof(slack_bot, has_installed_at),
         .ref_column = -1,
         .sqlite.catalog_type = "TEXT",
         .sqlite.why_not_added =
-            "SQLite adds a column only with a constant default, and its "
-            "default is the current time",
+            "it is NOT NULL and its default lives in the application "
+            "(server_default = false), so the rows already there would have no "
+            "value",
         .postgres.catalog_type = "timestamp without time zone",
-        .postgres.add =
-            "\"installed_at\" timestamp NOT NULL DEFAULT (now() AT TIME ZONE "
-            "'UTC')",
+        .postgres.why_not_added =
+            "it is NOT NULL and its default lives in the application "
+            "(server_default = false), so the rows already there would have no "
+            "value",
     },
 };
 
@@ -759,10 +773,9 @@ static const char *const slack_ddl_sqlite[] = {
     "    \"incoming_webhook_channel\"           TEXT,\n"
     "    \"incoming_webhook_channel_id\"        TEXT,\n"
     "    \"incoming_webhook_configuration_url\" TEXT,\n"
-    "    \"is_enterprise_install\"              INTEGER NOT NULL DEFAULT 0,\n"
+    "    \"is_enterprise_install\"              INTEGER NOT NULL,\n"
     "    \"token_type\"                         TEXT,\n"
-    "    \"installed_at\"                       TEXT NOT NULL\n"
-    "        DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now') || '000'),\n"
+    "    \"installed_at\"                       TEXT NOT NULL,\n"
     "    CONSTRAINT \"slack_installations_client_id_check\"\n"
     "        CHECK (length(\"client_id\") <= 32),\n"
     "    CONSTRAINT \"slack_installations_app_id_check\"\n"
@@ -825,9 +838,8 @@ static const char *const slack_ddl_sqlite[] = {
     "    \"bot_scopes\"            TEXT,\n"
     "    \"bot_refresh_token\"     TEXT,\n"
     "    \"bot_token_expires_at\"  TEXT,\n"
-    "    \"is_enterprise_install\" INTEGER NOT NULL DEFAULT 0,\n"
-    "    \"installed_at\"          TEXT NOT NULL\n"
-    "        DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now') || '000'),\n"
+    "    \"is_enterprise_install\" INTEGER NOT NULL,\n"
+    "    \"installed_at\"          TEXT NOT NULL,\n"
     "    CONSTRAINT \"slack_bots_client_id_check\" CHECK "
     "(length(\"client_id\") <= 32),\n"
     "    CONSTRAINT \"slack_bots_app_id_check\" CHECK (length(\"app_id\") <= "
@@ -859,7 +871,7 @@ static const char *const slack_ddl_sqlite[] = {
 
 static const char *const slack_ddl_postgres[] = {
     "CREATE TABLE IF NOT EXISTS \"slack_installations\" (\n"
-    "    \"id\"                                 bigint NOT NULL\n"
+    "    \"id\"                                 integer NOT NULL\n"
     "        GENERATED BY DEFAULT AS IDENTITY,\n"
     "    \"client_id\"                          varchar(32) NOT NULL,\n"
     "    \"app_id\"                             varchar(32) NOT NULL,\n"
@@ -883,18 +895,16 @@ static const char *const slack_ddl_postgres[] = {
     "    \"incoming_webhook_channel\"           varchar(200),\n"
     "    \"incoming_webhook_channel_id\"        varchar(200),\n"
     "    \"incoming_webhook_configuration_url\" varchar(200),\n"
-    "    \"is_enterprise_install\"              boolean NOT NULL DEFAULT "
-    "false,\n"
+    "    \"is_enterprise_install\"              boolean NOT NULL,\n"
     "    \"token_type\"                         varchar(32),\n"
-    "    \"installed_at\"                       timestamp NOT NULL\n"
-    "        DEFAULT (now() AT TIME ZONE 'UTC'),\n"
+    "    \"installed_at\"                       timestamp NOT NULL,\n"
     "    CONSTRAINT \"slack_installations_pkey\" PRIMARY KEY (\"id\")\n"
     ")",
     "CREATE INDEX IF NOT EXISTS \"slack_installations_idx\"\n"
     "    ON \"slack_installations\" (\"client_id\", \"enterprise_id\", "
     "\"team_id\", \"user_id\", \"installed_at\")",
     "CREATE TABLE IF NOT EXISTS \"slack_bots\" (\n"
-    "    \"id\"                    bigint NOT NULL GENERATED BY DEFAULT AS "
+    "    \"id\"                    integer NOT NULL GENERATED BY DEFAULT AS "
     "IDENTITY,\n"
     "    \"client_id\"             varchar(32) NOT NULL,\n"
     "    \"app_id\"                varchar(32) NOT NULL,\n"
@@ -908,9 +918,8 @@ static const char *const slack_ddl_postgres[] = {
     "    \"bot_scopes\"            varchar(1000),\n"
     "    \"bot_refresh_token\"     varchar(200),\n"
     "    \"bot_token_expires_at\"  timestamp,\n"
-    "    \"is_enterprise_install\" boolean NOT NULL DEFAULT false,\n"
-    "    \"installed_at\"          timestamp NOT NULL\n"
-    "        DEFAULT (now() AT TIME ZONE 'UTC'),\n"
+    "    \"is_enterprise_install\" boolean NOT NULL,\n"
+    "    \"installed_at\"          timestamp NOT NULL,\n"
     "    CONSTRAINT \"slack_bots_pkey\" PRIMARY KEY (\"id\")\n"
     ")",
     "CREATE INDEX IF NOT EXISTS \"slack_bots_idx\"\n"
@@ -996,7 +1005,7 @@ int slack_installation_insert_many(ormc_db *db, const slack_installation *rows,
     return ormc_row_insert_many(db, &slack_installation_table, rows, n);
 }
 
-int slack_installation_get(ormc_db *db, int64_t id, slack_installation *row)
+int slack_installation_get(ormc_db *db, int32_t id, slack_installation *row)
 {
     slack_installation key_;
 
@@ -1017,7 +1026,7 @@ int slack_installation_update_columns(ormc_db *db,
     return ormc_row_update_columns(db, &slack_installation_table, row, columns);
 }
 
-int slack_installation_delete(ormc_db *db, int64_t id)
+int slack_installation_delete(ormc_db *db, int32_t id)
 {
     slack_installation key_;
 
@@ -1077,18 +1086,18 @@ void slack_installation_query_free(slack_installation_query *q)
 }
 
 void slack_installation_where_id(slack_installation_query *q, ormc_op op,
-                                 int64_t value)
+                                 int32_t value)
 {
     ormc_param p;
 
     memset(&p, 0, sizeof p);
-    p.type = ORMC_TYPE_BIGINT;
-    p.u.i64 = value;
+    p.type = ORMC_TYPE_INTEGER;
+    p.u.i32 = value;
     ormc_builder_where(q ? &q->b : NULL, SLACK_INSTALLATION_ID, op, &p);
 }
 
 void slack_installation_where_id_in(slack_installation_query *q,
-                                    const int64_t *values, size_t n)
+                                    const int32_t *values, size_t n)
 {
     ormc_builder_where_in(q ? &q->b : NULL, SLACK_INSTALLATION_ID, values, n);
 }
@@ -1696,7 +1705,7 @@ void slack_installation_cursor_close(slack_installation_cursor *cur)
 }
 
 const slack_installation *slack_installation_list_find(
-    const slack_installation_list *list, int64_t id)
+    const slack_installation_list *list, int32_t id)
 {
     slack_installation key_;
 
@@ -1738,7 +1747,7 @@ int slack_bot_insert_many(ormc_db *db, const slack_bot *rows, size_t n)
     return ormc_row_insert_many(db, &slack_bot_table, rows, n);
 }
 
-int slack_bot_get(ormc_db *db, int64_t id, slack_bot *row)
+int slack_bot_get(ormc_db *db, int32_t id, slack_bot *row)
 {
     slack_bot key_;
 
@@ -1758,7 +1767,7 @@ int slack_bot_update_columns(ormc_db *db, const slack_bot *row,
     return ormc_row_update_columns(db, &slack_bot_table, row, columns);
 }
 
-int slack_bot_delete(ormc_db *db, int64_t id)
+int slack_bot_delete(ormc_db *db, int32_t id)
 {
     slack_bot key_;
 
@@ -1814,17 +1823,17 @@ void slack_bot_query_free(slack_bot_query *q)
         ormc_builder_free(&q->b);
 }
 
-void slack_bot_where_id(slack_bot_query *q, ormc_op op, int64_t value)
+void slack_bot_where_id(slack_bot_query *q, ormc_op op, int32_t value)
 {
     ormc_param p;
 
     memset(&p, 0, sizeof p);
-    p.type = ORMC_TYPE_BIGINT;
-    p.u.i64 = value;
+    p.type = ORMC_TYPE_INTEGER;
+    p.u.i32 = value;
     ormc_builder_where(q ? &q->b : NULL, SLACK_BOT_ID, op, &p);
 }
 
-void slack_bot_where_id_in(slack_bot_query *q, const int64_t *values, size_t n)
+void slack_bot_where_id_in(slack_bot_query *q, const int32_t *values, size_t n)
 {
     ormc_builder_where_in(q ? &q->b : NULL, SLACK_BOT_ID, values, n);
 }
@@ -2176,7 +2185,7 @@ void slack_bot_cursor_close(slack_bot_cursor *cur)
     }
 }
 
-const slack_bot *slack_bot_list_find(const slack_bot_list *list, int64_t id)
+const slack_bot *slack_bot_list_find(const slack_bot_list *list, int32_t id)
 {
     slack_bot key_;
 
@@ -2213,6 +2222,12 @@ int slack_schema_check(ormc_db *db)
     return ormc_schema_check(db, &slack_schema);
 }
 
+int slack_schema_check_with(ormc_db *db, unsigned flags, ormc_drift_fn report,
+                            void *ctx)
+{
+    return ormc_schema_check_with(db, &slack_schema, flags, report, ctx);
+}
+
 int slack_schema_migrate(ormc_db *db, unsigned flags)
 {
     return ormc_schema_migrate(db, &slack_schema, flags);
@@ -2231,7 +2246,7 @@ int slack_fixtures_fill(ormc_db *db, const slack_counts *counts, uint64_t seed)
 
 /* === Queries === */
 
-/* team_bot_counts (schema/slack.lua:73) */
+/* team_bot_counts (schema/slack.lua:83) */
 
 static const ormc_column slack_team_bot_counts_params_table_columns[] = {
     {
@@ -2312,7 +2327,7 @@ static const ormc_column slack_team_bot_counts_row_table_columns[] = {
     {
         .name = "newest_installation_id",
         .sql_name = "newest_installation_id",
-        .type = ORMC_TYPE_BIGINT,
+        .type = ORMC_TYPE_INTEGER,
         .flags = ORMC_COL_NOT_NULL,
         .offset = offsetof(slack_team_bot_counts_row, newest_installation_id),
         .has_offset = ORMC_NO_HAS,

@@ -28,7 +28,7 @@ extern "C" {
 
 /*
  * slack_installation: one row of table "slack_installations"
- * (schema/slack.lua:11).
+ * (schema/slack.lua:17).
  *
  * One row per installation of the app by a user; the newest row for a workspace
  * (and user) wins.
@@ -41,8 +41,8 @@ extern "C" {
  * by each call.
  */
 typedef struct slack_installation {
-    /* bigint, primary key, serial: 0 until inserted */
-    int64_t id;
+    /* integer, primary key, serial: 0 until inserted */
+    int32_t id;
     /* varchar(32), not null. The app's OAuth client ID. */
     const char *client_id;
     const char *app_id;                      /* varchar(32), not null */
@@ -75,12 +75,14 @@ typedef struct slack_installation {
     const char *incoming_webhook_channel_id; /* varchar(200), NULL = SQL NULL */
     /* varchar(200), NULL = SQL NULL */
     const char *incoming_webhook_configuration_url;
-    /* boolean, not null, default false */
+    /* boolean, not null, default false (server_default = false: not in the
+     * database) */
     bool is_enterprise_install;
     const char *token_type;                  /* varchar(32), NULL = SQL NULL */
-    /* false: unset; insert stores the database's now */
+    /* false: unset; insert stores the current time */
     bool has_installed_at;
-    /* timestamp, not null, default now */
+    /* timestamp, not null, default now (server_default = false: not in the
+     * database) */
     ormc_time installed_at;
     /* the one allocation a fetched row owns; NULL for caller-built rows */
     void *ormc_owned;
@@ -144,7 +146,7 @@ typedef struct slack_installation_cursor {
 extern const ormc_table slack_installation_table;
 
 /*
- * slack_bot: one row of table "slack_bots" (schema/slack.lua:49).
+ * slack_bot: one row of table "slack_bots" (schema/slack.lua:57).
  *
  * One row per bot installation; the newest row with a token wins.
  *
@@ -155,8 +157,8 @@ extern const ormc_table slack_installation_table;
  * slack_bot_free(); strings the caller sets are borrowed by each call.
  */
 typedef struct slack_bot {
-    /* bigint, primary key, serial: 0 until inserted */
-    int64_t id;
+    /* integer, primary key, serial: 0 until inserted */
+    int32_t id;
     const char *client_id;          /* varchar(32), not null */
     const char *app_id;             /* varchar(32), not null */
     const char *enterprise_id;      /* varchar(32), NULL = SQL NULL */
@@ -170,10 +172,14 @@ typedef struct slack_bot {
     const char *bot_refresh_token;  /* varchar(200), NULL = SQL NULL */
     bool has_bot_token_expires_at;  /* false: bot_token_expires_at is NULL */
     ormc_time bot_token_expires_at; /* timestamp, nullable */
-    bool is_enterprise_install;     /* boolean, not null, default false */
-    /* false: unset; insert stores the database's now */
+    /* boolean, not null, default false (server_default = false: not in the
+     * database) */
+    bool is_enterprise_install;
+    /* false: unset; insert stores the current time */
     bool has_installed_at;
-    ormc_time installed_at;         /* timestamp, not null, default now */
+    /* timestamp, not null, default now (server_default = false: not in the
+     * database) */
+    ormc_time installed_at;
     /* the one allocation a fetched row owns; NULL for caller-built rows */
     void *ormc_owned;
 } slack_bot;
@@ -228,7 +234,7 @@ extern const ormc_table slack_bot_table;
 extern const ormc_schema slack_schema;
 
 /* The content hash of the schema (what the database sees; not docs). */
-#define SLACK_SCHEMA_HASH "b0742af8dbc0490b"
+#define SLACK_SCHEMA_HASH "5bfbbbdb16b6823f"
 
 /* === Functions of table installation (slack_installations) === */
 
@@ -275,7 +281,7 @@ int slack_installation_insert_many(ormc_db *db, const slack_installation *rows,
  *
  * One SELECT of every column by the primary key (id).
  */
-int slack_installation_get(ormc_db *db, int64_t id,
+int slack_installation_get(ormc_db *db, int32_t id,
                            slack_installation *row /* OUT */);
 
 /*
@@ -304,7 +310,7 @@ int slack_installation_update_columns(ormc_db *db,
  *
  * One DELETE by the primary key (id).
  */
-int slack_installation_delete(ormc_db *db, int64_t id);
+int slack_installation_delete(ormc_db *db, int32_t id);
 
 /*
  * Insert row into "slack_installations" or, when a row with the same values in
@@ -381,11 +387,11 @@ void slack_installation_query_free(slack_installation_query *q);
  * ORMC_EQ NULL is IS NULL and ORMC_NE NULL is IS NOT NULL. The _in forms match
  * any of the n values (the array is borrowed until the query has run).
  */
-/* id: bigint, not null */
+/* id: integer, not null */
 void slack_installation_where_id(slack_installation_query *q, ormc_op op,
-                                 int64_t value);
+                                 int32_t value);
 void slack_installation_where_id_in(slack_installation_query *q,
-                                    const int64_t *values, size_t n);
+                                    const int32_t *values, size_t n);
 /* client_id: varchar(32), not null */
 void slack_installation_where_client_id(slack_installation_query *q, ormc_op op,
                                         const char *value);
@@ -628,7 +634,7 @@ void slack_installation_cursor_close(slack_installation_cursor *cur);
  * by primary key, stably.
  */
 const slack_installation *slack_installation_list_find(
-    const slack_installation_list *list, int64_t id);
+    const slack_installation_list *list, int32_t id);
 void slack_installation_list_sort(slack_installation_list *list);
 
 /* === Functions of table bot (slack_bots) === */
@@ -674,7 +680,7 @@ int slack_bot_insert_many(ormc_db *db, const slack_bot *rows, size_t n);
  *
  * One SELECT of every column by the primary key (id).
  */
-int slack_bot_get(ormc_db *db, int64_t id, slack_bot *row /* OUT */);
+int slack_bot_get(ormc_db *db, int32_t id, slack_bot *row /* OUT */);
 
 /*
  * Write every column of row except the primary key to the row of "slack_bots"
@@ -701,7 +707,7 @@ int slack_bot_update_columns(ormc_db *db, const slack_bot *row,
  *
  * One DELETE by the primary key (id).
  */
-int slack_bot_delete(ormc_db *db, int64_t id);
+int slack_bot_delete(ormc_db *db, int32_t id);
 
 /*
  * Insert row into "slack_bots" or, when a row with the same values in the
@@ -774,9 +780,9 @@ void slack_bot_query_free(slack_bot_query *q);
  * ORMC_NE NULL is IS NOT NULL. The _in forms match any of the n values (the
  * array is borrowed until the query has run).
  */
-/* id: bigint, not null */
-void slack_bot_where_id(slack_bot_query *q, ormc_op op, int64_t value);
-void slack_bot_where_id_in(slack_bot_query *q, const int64_t *values, size_t n);
+/* id: integer, not null */
+void slack_bot_where_id(slack_bot_query *q, ormc_op op, int32_t value);
+void slack_bot_where_id_in(slack_bot_query *q, const int32_t *values, size_t n);
 /* client_id: varchar(32), not null */
 void slack_bot_where_client_id(slack_bot_query *q, ormc_op op,
                                const char *value);
@@ -939,13 +945,13 @@ void slack_bot_cursor_close(slack_bot_cursor *cur);
  * after slack_bot_list_sort()): the row whose (id) equal the arguments, or
  * NULL. Runs no SQL. slack_bot_list_sort() sorts a list by primary key, stably.
  */
-const slack_bot *slack_bot_list_find(const slack_bot_list *list, int64_t id);
+const slack_bot *slack_bot_list_find(const slack_bot_list *list, int32_t id);
 void slack_bot_list_sort(slack_bot_list *list);
 
 /* === Queries (docs/queries.md) === */
 
 /*
- * Query team_bot_counts (schema/slack.lua:73), returns many.
+ * Query team_bot_counts (schema/slack.lua:83), returns many.
  * The bots of an app in a workspace outside Enterprise Grid, with their
  * installations: how many, how many have a refresh token, and the newest: a
  * join with a GROUP BY.
@@ -973,7 +979,7 @@ typedef struct slack_team_bot_counts_row {
     const char *team_name; /* text, NULL = SQL NULL */
     int64_t bots; /* bigint, not null */
     int64_t refreshable; /* bigint, not null */
-    int64_t newest_installation_id; /* bigint, not null */
+    int32_t newest_installation_id; /* integer, not null */
     /* the one allocation a fetched row owns; NULL for caller-built rows */
     void *ormc_owned;
 } slack_team_bot_counts_row;
@@ -1030,9 +1036,19 @@ int slack_schema_drop(ormc_db *db);
 
 /*
  * Compare the live database with this schema. Returns ORMC_OK or
- * ORMC_SCHEMA_DRIFT, with ormc_errmsg() naming the first difference.
+ * ORMC_SCHEMA_DRIFT, with ormc_errmsg() listing the differences that break data
+ * (docs/schema-check.md).
  */
 int slack_schema_check(ormc_db *db);
+
+/*
+ * Compare the live database with this schema, telling report (may be NULL)
+ * every difference, each marked as breaking data or not. Returns ORMC_OK or
+ * ORMC_SCHEMA_DRIFT as _schema_check; with ORMC_CHECK_STRICT in flags every
+ * difference fails, also those that do not break data.
+ */
+int slack_schema_check_with(ormc_db *db, unsigned flags, ormc_drift_fn report,
+                            void *ctx);
 
 /*
  * Bring the live database to this schema, all or nothing: create the missing

@@ -4,7 +4,7 @@
 --
 -- Slack app installations: bot and user tokens per workspace.
 
--- installation (schema/slack.lua:11)
+-- installation (schema/slack.lua:17)
 -- One row per installation of the app by a user; the newest row for a workspace
 -- (and user) wins.
 CREATE TABLE IF NOT EXISTS "slack_installations" (
@@ -32,10 +32,9 @@ CREATE TABLE IF NOT EXISTS "slack_installations" (
     "incoming_webhook_channel"           TEXT,
     "incoming_webhook_channel_id"        TEXT,
     "incoming_webhook_configuration_url" TEXT,
-    "is_enterprise_install"              INTEGER NOT NULL DEFAULT 0,
+    "is_enterprise_install"              INTEGER NOT NULL,
     "token_type"                         TEXT,
-    "installed_at"                       TEXT NOT NULL
-        DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now') || '000'),
+    "installed_at"                       TEXT NOT NULL,
     CONSTRAINT "slack_installations_client_id_check"
         CHECK (length("client_id") <= 32),
     CONSTRAINT "slack_installations_app_id_check"
@@ -84,7 +83,7 @@ CREATE TABLE IF NOT EXISTS "slack_installations" (
 CREATE INDEX IF NOT EXISTS "slack_installations_idx"
     ON "slack_installations" ("client_id", "enterprise_id", "team_id", "user_id", "installed_at");
 
--- bot (schema/slack.lua:49)
+-- bot (schema/slack.lua:57)
 -- One row per bot installation; the newest row with a token wins.
 CREATE TABLE IF NOT EXISTS "slack_bots" (
     "id"                    INTEGER NOT NULL
@@ -101,9 +100,8 @@ CREATE TABLE IF NOT EXISTS "slack_bots" (
     "bot_scopes"            TEXT,
     "bot_refresh_token"     TEXT,
     "bot_token_expires_at"  TEXT,
-    "is_enterprise_install" INTEGER NOT NULL DEFAULT 0,
-    "installed_at"          TEXT NOT NULL
-        DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now') || '000'),
+    "is_enterprise_install" INTEGER NOT NULL,
+    "installed_at"          TEXT NOT NULL,
     CONSTRAINT "slack_bots_client_id_check" CHECK (length("client_id") <= 32),
     CONSTRAINT "slack_bots_app_id_check" CHECK (length("app_id") <= 32),
     CONSTRAINT "slack_bots_enterprise_id_check"

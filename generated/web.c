@@ -473,6 +473,12 @@ int web_schema_check(ormc_db *db)
     return ormc_schema_check(db, &web_schema);
 }
 
+int web_schema_check_with(ormc_db *db, unsigned flags, ormc_drift_fn report,
+                          void *ctx)
+{
+    return ormc_schema_check_with(db, &web_schema, flags, report, ctx);
+}
+
 int web_schema_migrate(ormc_db *db, unsigned flags)
 {
     return ormc_schema_migrate(db, &web_schema, flags);

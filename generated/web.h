@@ -383,9 +383,19 @@ int web_schema_drop(ormc_db *db);
 
 /*
  * Compare the live database with this schema. Returns ORMC_OK or
- * ORMC_SCHEMA_DRIFT, with ormc_errmsg() naming the first difference.
+ * ORMC_SCHEMA_DRIFT, with ormc_errmsg() listing the differences that break data
+ * (docs/schema-check.md).
  */
 int web_schema_check(ormc_db *db);
+
+/*
+ * Compare the live database with this schema, telling report (may be NULL)
+ * every difference, each marked as breaking data or not. Returns ORMC_OK or
+ * ORMC_SCHEMA_DRIFT as _schema_check; with ORMC_CHECK_STRICT in flags every
+ * difference fails, also those that do not break data.
+ */
+int web_schema_check_with(ormc_db *db, unsigned flags, ormc_drift_fn report,
+                          void *ctx);
 
 /*
  * Bring the live database to this schema, all or nothing: create the missing

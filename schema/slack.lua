@@ -2,7 +2,13 @@
 -- SQLAlchemyInstallationStore defines it (slack_sdk/oauth/installation_store/
 -- sqlalchemy): the same table, column and index names, types, lengths,
 -- nullability and defaults, so that ormc and a Python app can share one
--- database. SQLAlchemy's DateTime has no time zone, hence tz = false.
+-- database. SQLAlchemy's DateTime has no time zone, hence tz = false; its
+-- Integer primary key is a 32-bit serial, hence bits = 32; its defaults
+-- (is_enterprise_install, installed_at) live in the application, not in
+-- the tables, hence server_default = false: the generated insert fills
+-- them in. The tables SQLAlchemy creates pass the drift check
+-- (docs/schema-check.md); what they spell otherwise (VARCHAR(32),
+-- DATETIME, BOOLEAN on SQLite) holds the same values.
 -- The tokens and the webhook URL (which carries one) are secret = true:
 -- ORMC_TRACE=params and error messages show them as ***.
 return schema "slack" {
@@ -12,7 +18,7 @@ return schema "slack" {
         sql_name = "slack_installations",
         doc = "One row per installation of the app by a user; the newest "
             .. "row for a workspace (and user) wins.",
-        serial    "id",
+        serial    "id"            { bits = 32 },
         text      "client_id"     { max = 32, not_null = true,
                                     doc = "The app's OAuth client ID." },
         text      "app_id"        { max = 32, not_null = true },
@@ -38,9 +44,11 @@ return schema "slack" {
         text      "incoming_webhook_channel" { max = 200 },
         text      "incoming_webhook_channel_id" { max = 200 },
         text      "incoming_webhook_configuration_url" { max = 200 },
-        boolean   "is_enterprise_install" { not_null = true, default = false },
+        boolean   "is_enterprise_install" { not_null = true, default = false,
+                                            server_default = false },
         text      "token_type"    { max = 32 },
-        timestamp "installed_at"  { not_null = true, default = now, tz = false },
+        timestamp "installed_at"  { not_null = true, default = now, tz = false,
+                                    server_default = false },
         index { "client_id", "enterprise_id", "team_id", "user_id",
                 "installed_at", name = "slack_installations_idx",
                 doc = "find_installation: the latest row per workspace and user." },
@@ -49,7 +57,7 @@ return schema "slack" {
     table "bot" {
         sql_name = "slack_bots",
         doc = "One row per bot installation; the newest row with a token wins.",
-        serial    "id",
+        serial    "id"            { bits = 32 },
         text      "client_id"     { max = 32, not_null = true },
         text      "app_id"        { max = 32, not_null = true },
         text      "enterprise_id" { max = 32 },
@@ -62,8 +70,10 @@ return schema "slack" {
         text      "bot_scopes"    { max = 1000 },
         text      "bot_refresh_token" { max = 200, secret = true },
         timestamp "bot_token_expires_at" { tz = false },
-        boolean   "is_enterprise_install" { not_null = true, default = false },
-        timestamp "installed_at"  { not_null = true, default = now, tz = false },
+        boolean   "is_enterprise_install" { not_null = true, default = false,
+                                            server_default = false },
+        timestamp "installed_at"  { not_null = true, default = now, tz = false,
+                                    server_default = false },
         index { "client_id", "enterprise_id", "team_id", "installed_at",
                 name = "slack_bots_idx",
                 doc = "find_bot: the latest bot per workspace." },
@@ -87,7 +97,7 @@ return schema "slack" {
             ORDER BY b.team_name
             LIMIT :n
         ]],
-        columns = { newest_installation_id = { type = "bigint",
+        columns = { newest_installation_id = { type = "integer",
                                                not_null = true } },
     },
 }

@@ -516,6 +516,35 @@ typedef struct ormc_invalid {
 /* Flags of the generated _schema_migrate (ormc_schema_migrate). */
 #define ORMC_MIGRATE_DROP_COLUMNS 0x1u /* drop the columns s does not have */
 
+/*
+ * One difference the drift check found between the live database and a
+ * schema (the generated _schema_check_with, ormc_schema_check_with;
+ * docs/schema-check.md). Every pointer is borrowed for the duration of the
+ * report callback only: copy what is kept.
+ */
+typedef struct ormc_drift {
+    const char *table;   /* the table's SQL name */
+    const char *object;  /* the column or index it is about; NULL when it
+                            is about the table (missing, its primary key) */
+    bool breaks_data;    /* true: a value ormc writes or reads would fail or
+                            change (a missing column, integer for bigint,
+                            a NOT NULL column without its default, ...);
+                            false: the same values either way (VARCHAR(32)
+                            for TEXT on SQLite, a missing plain index, ...) */
+    const char *message; /* what differs, then why it breaks data or not:
+                            "table \"t\": column \"c\" has type ...:
+                            does not break data: ..." */
+} ormc_drift;
+
+/* Told each difference the check finds, in the schema's order (tables,
+ * then each one's columns, extra columns, primary key, indexes). */
+typedef void (*ormc_drift_fn)(void *ctx, const ormc_drift *d);
+
+/* Flags of the generated _schema_check_with (ormc_schema_check_with).
+ * ORMC_CHECK_STRICT: every difference fails the check, also those that do
+ * not break data. */
+#define ORMC_CHECK_STRICT 0x1u
+
 /* === Change hooks === */
 
 /* What a change hook is told happened. */

@@ -40,6 +40,10 @@ extern "C" {
 #define ORMC_COL_SECRET                                                        \
     0x80u /* secret = true: its values show as                                 \
            *** in traces and error messages */
+/* default = now with server_default = false: the database has no default;
+ * a write that leaves the column unset (has_ false) sends the current
+ * time. */
+#define ORMC_COL_APP_DEFAULT_NOW 0x100u
 
 /* has_offset of a column that has no has_ flag. */
 #define ORMC_NO_HAS ((size_t)-1)
@@ -487,8 +491,24 @@ int ormc_schema_create(ormc_db *db, const ormc_schema *s);
 /* Drop the schema's tables (children first). */
 int ormc_schema_drop(ormc_db *db, const ormc_schema *s);
 /* Compare the live database with s: ORMC_OK or ORMC_SCHEMA_DRIFT with
- * ormc_errmsg naming the first difference. */
+ * ormc_errmsg naming the differences that break data. The same as
+ * ormc_schema_check_with(db, s, 0, NULL, NULL). */
 int ormc_schema_check(ormc_db *db, const ormc_schema *s);
+
+/*
+ * Compare the live database with s, telling report (may be NULL) every
+ * difference, each marked as breaking data or not (ormc_drift; ctx is
+ * passed through). Returns ORMC_OK when none fails the check, else
+ * ORMC_SCHEMA_DRIFT with ormc_errmsg listing those that fail (as many as
+ * the message holds, then how many more) and ormc_errconstraint the
+ * column or index of the first. Without flags only the differences that
+ * break data fail; with ORMC_CHECK_STRICT every difference does.
+ * ORMC_INVALID for unknown flags or a bad descriptor. Reads in the
+ * caller's transaction, or in a read-only one of its own that it ends;
+ * the report callback runs meanwhile and must not use db.
+ */
+int ormc_schema_check_with(ormc_db *db, const ormc_schema *s, unsigned flags,
+                           ormc_drift_fn report, void *ctx);
 
 /*
  * Bring the live database to s, all or nothing (a transaction of its own,
@@ -497,10 +517,11 @@ int ormc_schema_check(ormc_db *db, const ormc_schema *s);
  * with rows can take (nullable or with a default, not a key, not unique;
  * on SQLite not defaulting to the current time); with
  * ORMC_MIGRATE_DROP_COLUMNS drop the columns s does not have; create the
- * missing tables and indexes. Then the drift check runs: ORMC_OK when it
- * passes; otherwise ORMC_SCHEMA_DRIFT naming the first difference left
- * (a type, a NOT NULL, a constraint: `ormc diff` writes the migration for
- * those, docs/migrations.md), and nothing was changed.
+ * missing tables and indexes. Then the drift check runs (without
+ * ORMC_CHECK_STRICT): ORMC_OK when nothing left breaks data; otherwise
+ * ORMC_SCHEMA_DRIFT naming what is left that does (a type, a NOT NULL, a
+ * constraint: `ormc diff` writes the migration for those,
+ * docs/migrations.md), and nothing was changed.
  */
 int ormc_schema_migrate(ormc_db *db, const ormc_schema *s, unsigned flags);
 

@@ -21,7 +21,7 @@ const ormc__table_sets *ormc__table_sets_of(ormc_db *db, const ormc_table *t)
     if (ts->t == t)
         return ts;
     ts->t = t;
-    ts->serial = ts->now = ts->var = 0;
+    ts->serial = ts->now = ts->app_now = ts->var = 0;
     ts->rowid_col = -1;
     for (int i = 0; i < t->n_columns; i++) {
         uint32_t f = t->columns[i].flags;
@@ -33,6 +33,8 @@ const ormc__table_sets *ormc__table_sets_of(ormc_db *db, const ormc_table *t)
             ts->serial |= ORMC_COLUMN_BIT(i);
         if (f & ORMC_COL_DEFAULT_NOW)
             ts->now |= ORMC_COLUMN_BIT(i);
+        if (f & ORMC_COL_APP_DEFAULT_NOW)
+            ts->app_now |= ORMC_COLUMN_BIT(i);
         if ((f & ORMC_COL_SERIAL) && t->primary_key == ORMC_COLUMN_BIT(i))
             ts->rowid_col = i;
     }

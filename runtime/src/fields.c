@@ -190,9 +190,7 @@ ormc_colset ormc__unset_defaults(const ormc_table *t, const void *row,
     ormc_colset unset = 0;
     for (ormc_colset m = serial; m; m &= m - 1) {
         const ormc_column *c = &t->columns[ormc__lowest_column(m)];
-        int64_t v;
-        memcpy(&v, ORMC__FIELD(row, c->offset), sizeof v);
-        if (v == 0)
+        if (ormc__serial_get(c, row) == 0)
             unset |= m & -m;
     }
     for (ormc_colset m = now; m; m &= m - 1) {

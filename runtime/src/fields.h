@@ -38,6 +38,32 @@ static inline void ormc__set_has(const ormc_column *c, void *row)
         *((bool *)ORMC__FIELD(row, c->has_offset)) = true;
 }
 
+/* A serial column's value in row: an int64_t field, or an int32_t one for a
+ * 32-bit serial (ORMC_TYPE_INTEGER, serial { bits = 32 }). 0 = unset. */
+static inline int64_t ormc__serial_get(const ormc_column *c, const void *row)
+{
+    if (c->type == ORMC_TYPE_INTEGER) {
+        int32_t v;
+        memcpy(&v, ORMC__FIELD(row, c->offset), sizeof v);
+        return v;
+    }
+    int64_t v;
+    memcpy(&v, ORMC__FIELD(row, c->offset), sizeof v);
+    return v;
+}
+
+/* Store v into serial column c of row (a rowid that SQLite gave a 32-bit
+ * serial fits: the database's integer column holds it). */
+static inline void ormc__serial_set(const ormc_column *c, void *row, int64_t v)
+{
+    if (c->type == ORMC_TYPE_INTEGER) {
+        int32_t v32 = (int32_t)v;
+        memcpy(ORMC__FIELD(row, c->offset), &v32, sizeof v32);
+        return;
+    }
+    memcpy(ORMC__FIELD(row, c->offset), &v, sizeof v);
+}
+
 /* True when column c of row is NULL: a has_ flag that is false, a NULL text
  * or json pointer, a blob whose data is NULL. */
 bool ormc__col_is_null(const ormc_column *c, const void *row);
@@ -72,6 +98,11 @@ static inline int ormc__col_param(const ormc_column *c, const void *row,
         return ORMC_OK;
     case ORMC_TYPE_TIMESTAMP:
         memcpy(&p->u.time, f, sizeof p->u.time);
+        if (!has && (c->flags & ORMC_COL_APP_DEFAULT_NOW)) {
+            /* server_default = false: the default the database lacks */
+            p->u.time = ormc_time_now();
+            p->is_null = false;
+        }
         return ORMC_OK;
     case ORMC_TYPE_INTEGER:
         memcpy(&p->u.i32, f, sizeof p->u.i32);

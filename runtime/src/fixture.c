@@ -103,7 +103,10 @@ static void fixture_value(const ormc_table *t, int i, uint64_t seq,
     v->type = c->type;
     switch (c->type) {
     case ORMC_TYPE_INTEGER:
-        v->u.i32 = (int32_t)(seq % INT32_MAX) + 1;
+        if ((c->flags & ORMC_COL_SERIAL) && !referenced) /* 32 bits */
+            v->u.i32 = 0;
+        else
+            v->u.i32 = (int32_t)(seq % INT32_MAX) + 1;
         break;
     case ORMC_TYPE_BIGINT:
         if (c->flags & ORMC_COL_SERIAL)
@@ -198,7 +201,9 @@ static void store_value(const ormc_column *c, void *row, const ormc_param *v)
     }
     if (c->has_offset != ORMC_NO_HAS) {
         /* A serial left 0 stays unset; everything else is a value. */
-        bool has = !((c->flags & ORMC_COL_SERIAL) && v->u.i64 == 0);
+        bool has =
+            !((c->flags & ORMC_COL_SERIAL) &&
+              (c->type == ORMC_TYPE_INTEGER ? v->u.i32 == 0 : v->u.i64 == 0));
         memcpy((char *)row + c->has_offset, &has, sizeof has);
     }
 }

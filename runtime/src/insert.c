@@ -150,6 +150,16 @@ int ormc_row_insert(ormc_db *db, const ormc_table *t, void *row)
     if (rc != ORMC_OK)
         return rc;
     const ormc__table_sets *ts = ormc__table_sets_of(db, t);
+    /* server_default = false: the current time goes into the row itself,
+     * as the database's default would have come back into it */
+    for (ormc_colset m = ts->app_now; m; m &= m - 1) {
+        const ormc_column *c = &t->columns[ormc__lowest_column(m)];
+        if (!ormc__col_has(c, row)) {
+            ormc_time now = ormc_time_now();
+            memcpy((char *)row + c->offset, &now, sizeof now);
+            ormc__set_has(c, row);
+        }
+    }
     ormc_colset cols = ormc__insert_columns_of(ts, row);
     if ((cols & ts->checked) != 0 &&
         (rc = ormc__row_check(db, t, row, cols, ts->checked, 0, false)) !=
@@ -161,7 +171,7 @@ int ormc_row_insert(ormc_db *db, const ormc_table *t, void *row)
                  ormc__has_rowid(db);
     /* ts is valid until the next look-up on db, and a trace callback run by
      * the step could make one: keep what is needed */
-    size_t rowid_offset = rowid ? t->columns[ts->rowid_col].offset : 0;
+    const ormc_column *rowid_column = rowid ? &t->columns[ts->rowid_col] : NULL;
     ormc__stmt *st;
     rc = prepare_insert(db, t, cols, rowid ? 0 : back, 1, &st);
     if (rc != ORMC_OK)
@@ -180,8 +190,7 @@ int ormc_row_insert(ormc_db *db, const ormc_table *t, void *row)
                          "%s: the insert returned no row", t->name);
     }
     if (rc == ORMC_DONE && rowid) {
-        int64_t id = ormc__stmt_rowid(st);
-        memcpy((char *)row + rowid_offset, &id, sizeof id);
+        ormc__serial_set(rowid_column, row, ormc__stmt_rowid(st));
     }
     ormc__stmt_release(st);
     if (rc == ORMC_DONE) {
@@ -246,7 +255,9 @@ static int keep_assigned(ormc__stmt *st, const ormc_table *t, assigned *a,
         int rc = ormc__stmt_value(st, k++, c->type, &v);
         if (rc != ORMC_OK)
             return rc;
-        int64_t x = c->type == ORMC_TYPE_TIMESTAMP ? v.u.time : v.u.i64;
+        int64_t x = c->type == ORMC_TYPE_TIMESTAMP ? v.u.time
+                    : c->type == ORMC_TYPE_INTEGER ? v.u.i32
+                                                   : v.u.i64;
         a->values[r * a->k + slot_of(a->cand, i)] = x;
     }
     return ORMC_OK;
@@ -272,6 +283,8 @@ static void notify_many(ormc_db *db, const ormc_table *t, const void *rows,
             int64_t x = a->values[r * a->k + slot_of(a->cand, i)];
             if (c->type == ORMC_TYPE_TIMESTAMP)
                 v.u.time = x;
+            else if (c->type == ORMC_TYPE_INTEGER) /* a 32-bit serial */
+                v.u.i32 = (int32_t)x;
             else
                 v.u.i64 = x;
             ormc__store_value(db, c, row, &v);

@@ -181,6 +181,8 @@ typedef struct ormc__table_sets {
     const ormc_table *t; /* whose; NULL: an empty slot */
     ormc_colset serial;  /* the serial columns */
     ormc_colset now;     /* the columns defaulting to now */
+    ormc_colset app_now; /* those whose now the runtime fills in
+                            (ORMC_COL_APP_DEFAULT_NOW) */
     ormc_colset var;     /* the text, json and blob columns (what a fetched
                             row copies into its allocation) */
     int rowid_col;       /* the primary key when it is one serial column

@@ -45,11 +45,26 @@
 
 /*
  * The columns of one table: name, declared type, NOT NULL (0/1), position
- * in the primary key (1-based, 0 when not part of it). No row: no table.
+ * in the primary key (1-based, 0 when not part of it), has a default
+ * (0/1), an identity column (0/1, PostgreSQL), a nextval(...) default
+ * (0/1, PostgreSQL: a serial), the table's CREATE TABLE text (SQLite,
+ * where the CHECKs and AUTOINCREMENT are found). No row: no table.
  * PostgreSQL: a table with no columns gives one row of NULLs.
  */
+enum {
+    COL_NAME,
+    COL_TYPE,
+    COL_NOT_NULL,
+    COL_PK,
+    COL_HAS_DEFAULT,
+    COL_IDENTITY,
+    COL_NEXTVAL,
+    COL_TABLE_SQL,
+    N_COLUMN_CELLS
+};
 static const char sqlite_columns_sql[] =
-    "SELECT p.\"name\", p.\"type\", p.\"notnull\", p.\"pk\" "
+    "SELECT p.\"name\", p.\"type\", p.\"notnull\", p.\"pk\", "
+    "p.\"dflt_value\" IS NOT NULL, 0, 0, m.\"sql\" "
     "FROM \"sqlite_master\" AS m, pragma_table_info(m.\"name\", 'main') AS p "
     "WHERE m.\"type\" = 'table' AND m.\"name\" = $1 COLLATE NOCASE "
     "ORDER BY p.\"cid\"";
@@ -60,7 +75,11 @@ static const char postgres_columns_sql[] =
     "COALESCE((SELECT k.ord FROM pg_catalog.pg_index AS x, "
     "unnest(x.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord) "
     "WHERE x.indrelid = c.oid AND x.indisprimary "
-    "AND k.attnum = a.attnum), 0) "
+    "AND k.attnum = a.attnum), 0), "
+    "a.atthasdef::int, (a.attidentity <> '')::int, "
+    "COALESCE((SELECT pg_catalog.pg_get_expr(d.adbin, d.adrelid) "
+    "LIKE 'nextval(%' FROM pg_catalog.pg_attrdef AS d "
+    "WHERE d.adrelid = c.oid AND d.adnum = a.attnum), false)::int, NULL "
     "FROM pg_catalog.pg_class AS c "
     "JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace "
     "LEFT JOIN pg_catalog.pg_attribute AS a ON a.attrelid = c.oid "
@@ -222,8 +241,8 @@ static int collect(ormc_db *db, const char *sql, int n_cols, const char *arg,
 static int collect_columns(ormc_db *db, const ormc_table *t, catalog_rows *out)
 {
     bool pg = db->backend == ORMC_POSTGRES;
-    return collect(db, pg ? postgres_columns_sql : sqlite_columns_sql, 4,
-                   t->sql_name, out);
+    return collect(db, pg ? postgres_columns_sql : sqlite_columns_sql,
+                   N_COLUMN_CELLS, t->sql_name, out);
 }
 
 /* === Names === */
@@ -425,22 +444,105 @@ static const ormc_column_dialect *in_dialect(const ormc_db *db,
     return db->backend == ORMC_POSTGRES ? &c->postgres : &c->sqlite;
 }
 
-/* Record the drift and return ORMC_SCHEMA_DRIFT. `object` (a column or
- * index name, may be NULL) is what ormc_errconstraint reports. */
-static int drift(ormc_db *db, const char *object, const char *fmt, ...)
+/*
+ * One run of the check: every difference goes through differ(), which
+ * tells the application's report callback (if any) and, for a difference
+ * that fails the check (one that breaks data, or any under
+ * ORMC_CHECK_STRICT), adds it to the ORMC_SCHEMA_DRIFT message.
+ */
+typedef struct checker {
+    ormc_db *db;
+    const ormc_schema *s;
+    unsigned flags;
+    ormc_drift_fn report; /* may be NULL */
+    void *ctx;
+    size_t n_failing;   /* differences that fail the check */
+    size_t n_listed;    /* of those, how many the message holds */
+    char failing[512];  /* the message: the failing ones, "; "-separated */
+    size_t failing_len; /* strlen(failing) */
+    char first[128];    /* the object of the first failing one, or "" */
+    bool first_is_set;  /* first holds it (a table has none: NULL) */
+} checker;
+
+/* Room kept at the end of the message for "; and N more". */
+#define MORE_ROOM 48
+
+static void differ(checker *k, const char *table, const char *object,
+                   bool breaks, const char *why, const char *fmt, ...)
 #if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
+    __attribute__((format(printf, 6, 7)))
 #endif
     ;
 
-static int drift(ormc_db *db, const char *object, const char *fmt, ...)
+/*
+ * Record one difference about `table` (and `object`, the column or index,
+ * or NULL): what differs (fmt), whether it breaks data, and why it does or
+ * does not (why, may be NULL when the message says it).
+ */
+static void differ(checker *k, const char *table, const char *object,
+                   bool breaks, const char *why, const char *fmt, ...)
 {
-    char msg[512];
+    char what[512], text[768];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
-    return ormc__error(db, ORMC_SCHEMA_DRIFT, NULL, object, "%s", msg);
+    if (why)
+        snprintf(text, sizeof text, "%s: %s", what, why);
+    else
+        snprintf(text, sizeof text, "%s", what);
+    if (k->report) {
+        ormc_drift d;
+        d.table = table;
+        d.object = object;
+        d.breaks_data = breaks;
+        d.message = text;
+        k->report(k->ctx, &d);
+    }
+    if (!breaks && !(k->flags & ORMC_CHECK_STRICT))
+        return;
+    if (!k->first_is_set) {
+        snprintf(k->first, sizeof k->first, "%s", object ? object : "");
+        k->first_is_set = true;
+    }
+    k->n_failing++;
+    if (k->n_listed + 1 != k->n_failing)
+        return; /* one did not fit: the rest are counted in "and N more" */
+    size_t n = strlen(text);
+    size_t sep = k->failing_len ? 2 : 0;
+    size_t room = sizeof k->failing - MORE_ROOM - k->failing_len - sep;
+    if (n >= room) {
+        if (k->n_listed > 0)
+            return;
+        n = room - 1; /* the first is always there, if cut short */
+    }
+    if (sep)
+        memcpy(k->failing + k->failing_len, "; ", 2);
+    memcpy(k->failing + k->failing_len + sep, text, n);
+    k->failing_len += sep + n;
+    k->failing[k->failing_len] = '\0';
+    k->n_listed++;
+}
+
+/* The check's verdict: ORMC_OK, or ORMC_SCHEMA_DRIFT with the failing
+ * differences as the message and the first one's object as
+ * ormc_errconstraint. */
+static int verdict(checker *k)
+{
+    if (k->n_failing == 0)
+        return ORMC_OK;
+    const char *object = k->first[0] ? k->first : NULL;
+    if (k->n_failing == 1)
+        return ormc__error(k->db, ORMC_SCHEMA_DRIFT, NULL, object, "%s",
+                           k->failing);
+    char more[MORE_ROOM] = "";
+    if (k->n_listed < k->n_failing)
+        snprintf(more, sizeof more, "; and %zu more",
+                 k->n_failing - k->n_listed);
+    return ormc__error(
+        k->db, ORMC_SCHEMA_DRIFT, NULL, object, "%zu %s: %s%s", k->n_failing,
+        k->flags & ORMC_CHECK_STRICT ? "differences" : "differences break data",
+        k->failing, more);
 }
 
 /* "(a, b)": a list of names for a message, cut short to fit. */
@@ -459,76 +561,320 @@ static void name_list(char *buf, size_t size, const char *const *names,
         snprintf(buf + o, size - o, ")");
 }
 
-static int check_columns(ormc_db *db, const ormc_schema *s, const ormc_table *t,
+static char ascii_lower(char c)
+{
+    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+/* Whether `needle` occurs in `hay` (may be NULL), without regard to ASCII
+ * case, as SQLite reads type names and keywords. */
+static bool contains_nocase(const char *hay, const char *needle)
+{
+    if (!hay)
+        return false;
+    size_t n = strlen(needle);
+    for (; *hay; hay++) {
+        size_t i = 0;
+        while (i < n && hay[i] && ascii_lower(hay[i]) == ascii_lower(needle[i]))
+            i++;
+        if (i == n)
+            return true;
+    }
+    return false;
+}
+
+/* SQLite's type affinity of a declared type, by its rules
+ * (https://sqlite.org/datatype3.html, 3.1), in their order. */
+typedef enum affinity {
+    AFF_INTEGER,
+    AFF_TEXT,
+    AFF_BLOB, /* also no declared type: values are kept as given */
+    AFF_REAL,
+    AFF_NUMERIC
+} affinity;
+
+static affinity affinity_of(const char *declared)
+{
+    if (contains_nocase(declared, "INT"))
+        return AFF_INTEGER;
+    if (contains_nocase(declared, "CHAR") ||
+        contains_nocase(declared, "CLOB") || contains_nocase(declared, "TEXT"))
+        return AFF_TEXT;
+    if (!declared || !*declared || contains_nocase(declared, "BLOB"))
+        return AFF_BLOB;
+    if (contains_nocase(declared, "REAL") ||
+        contains_nocase(declared, "FLOA") || contains_nocase(declared, "DOUB"))
+        return AFF_REAL;
+    return AFF_NUMERIC;
+}
+
+static const char *const affinity_names[] = {"INTEGER", "TEXT", "BLOB", "REAL",
+                                             "NUMERIC"};
+
+/*
+ * SQLite: whether a column of affinity `a` keeps every value ormc writes
+ * for a column of type `type` as written, and gives it back alike. ormc
+ * binds integers (and booleans as 0/1) as integers, doubles as reals,
+ * blobs as blobs and the rest as text. Numeric affinity turns text that
+ * looks like a number into one: fine for ormc's timestamps
+ * ("2024-01-02 03:04:05.000000") and UUIDs, which never look like one,
+ * not for free text, JSON or enum labels; text affinity turns numbers into
+ * text (they sort as text). Without affinity (BLOB, no type) values stay
+ * as they were bound.
+ */
+static bool holds_same_values(ormc_type type, affinity a)
+{
+    if (a == AFF_BLOB || type == ORMC_TYPE_BLOB)
+        return true;
+    switch (type) {
+    case ORMC_TYPE_INTEGER:
+    case ORMC_TYPE_BIGINT:
+    case ORMC_TYPE_BOOLEAN:
+        return a == AFF_INTEGER || a == AFF_NUMERIC;
+    case ORMC_TYPE_DOUBLE:
+        return a != AFF_TEXT;
+    case ORMC_TYPE_TIMESTAMP:
+    case ORMC_TYPE_UUID:
+        return a == AFF_TEXT || a == AFF_NUMERIC;
+    default: /* text, json, enum */
+        return a == AFF_TEXT;
+    }
+}
+
+/* PostgreSQL: n of "character varying(n)", or -1 for another type. */
+static long varchar_length(const char *type)
+{
+    static const char prefix[] = "character varying(";
+    if (strncmp(type, prefix, sizeof prefix - 1) != 0)
+        return -1;
+    return strtol(type + sizeof prefix - 1, NULL, 10);
+}
+
+/* SQLite: whether the table's CREATE TABLE text holds the CHECK ormc
+ * writes for a text max: length("col") <= n. */
+static bool sqlite_has_max_check(const char *table_sql, const char *column,
+                                 uint32_t max)
+{
+    char want[200];
+    snprintf(want, sizeof want, "length(\"%s\") <= %u)", column, (unsigned)max);
+    return contains_nocase(table_sql, want);
+}
+
+/* The type of column c (row r of live): the same, the same values, or a
+ * difference that breaks data. */
+static void check_type(checker *k, const ormc_table *t, const ormc_column *c,
+                       const char *want, const catalog_rows *live, size_t r)
+{
+    ormc_db *db = k->db;
+    const char *s = k->s->name;
+    const char *have = cell(live, r, COL_TYPE) ? cell(live, r, COL_TYPE) : "";
+    char why[256];
+    if (db->backend == ORMC_SQLITE) {
+        const char *table_sql = cell(live, r, COL_TABLE_SQL);
+        bool checked =
+            c->type != ORMC_TYPE_TEXT || c->max_chars == 0 ||
+            sqlite_has_max_check(table_sql, c->sql_name, c->max_chars);
+        if (same_name(db, have, want)) {
+            if (!checked)
+                differ(k, t->sql_name, c->sql_name, false,
+                       "does not break data: ormc checks the max before "
+                       "every write",
+                       "table \"%s\": column \"%s\" has no CHECK "
+                       "(length(\"%s\") <= %u) in the database",
+                       t->sql_name, c->sql_name, c->sql_name,
+                       (unsigned)c->max_chars);
+            return;
+        }
+        affinity a = affinity_of(have);
+        bool same = holds_same_values(c->type, a);
+        if (same)
+            snprintf(why, sizeof why,
+                     "does not break data: SQLite keeps the same values "
+                     "(%s affinity)%s",
+                     affinity_names[a],
+                     checked ? ""
+                             : "; the database does not enforce the max, "
+                               "ormc checks it before every write");
+        else
+            snprintf(why, sizeof why,
+                     "breaks data: SQLite converts the values ormc writes "
+                     "(%s affinity)",
+                     affinity_names[a]);
+        if (!*have)
+            differ(k, t->sql_name, c->sql_name, !same, why,
+                   "table \"%s\": column \"%s\" has no declared type in the "
+                   "database but %s in schema %s",
+                   t->sql_name, c->sql_name, want, s);
+        else
+            differ(k, t->sql_name, c->sql_name, !same, why,
+                   "table \"%s\": column \"%s\" has type %s in the database "
+                   "but %s in schema %s",
+                   t->sql_name, c->sql_name, have, want, s);
+        return;
+    }
+    if (strcmp(have, want) == 0)
+        return;
+    bool breaks = true;
+    long have_n = varchar_length(have), want_n = varchar_length(want);
+    if (c->type == ORMC_TYPE_TEXT && want_n > 0 &&
+        (strcmp(have, "text") == 0 || have_n >= want_n)) {
+        breaks = false;
+        snprintf(why, sizeof why,
+                 "does not break data: the database takes every value of at "
+                 "most %ld characters, and ormc checks the max before every "
+                 "write",
+                 want_n);
+    } else if (c->type == ORMC_TYPE_BIGINT && strcmp(have, "integer") == 0) {
+        snprintf(why, sizeof why,
+                 "breaks data: values above 2147483647 fail (%s)",
+                 (c->flags & ORMC_COL_SERIAL)
+                     ? "declare the key serial { bits = 32 } when the "
+                       "database keeps it so"
+                     : "declare the column integer when the database keeps "
+                       "it so");
+    } else if (c->type == ORMC_TYPE_TEXT && have_n > 0) {
+        snprintf(why, sizeof why,
+                 "breaks data: values longer than %ld characters fail", have_n);
+    } else {
+        snprintf(why, sizeof why, "breaks data: ormc reads and writes it as %s",
+                 want);
+    }
+    differ(k, t->sql_name, c->sql_name, breaks, why,
+           "table \"%s\": column \"%s\" has type %s in the database but %s "
+           "in schema %s",
+           t->sql_name, c->sql_name, have, want, s);
+}
+
+/* How a serial column gets its value in the database (row r of live):
+ * PostgreSQL's identity (what ormc creates) or a nextval(...) default (a
+ * serial), SQLite's rowid (an INTEGER PRIMARY KEY, alone in its key). */
+static void check_serial(checker *k, const ormc_table *t, const ormc_column *c,
+                         const catalog_rows *live, size_t r, int live_pk_cols)
+{
+    const char *s = k->s->name;
+    if (k->db->backend == ORMC_POSTGRES) {
+        if (cell_int(live, r, COL_IDENTITY))
+            return;
+        if (cell_int(live, r, COL_NEXTVAL))
+            differ(k, t->sql_name, c->sql_name, false,
+                   "does not break data: it numbers the rows as an identity "
+                   "column does",
+                   "table \"%s\": column \"%s\" takes its value from a "
+                   "sequence default (serial) in the database but is an "
+                   "identity column in schema %s",
+                   t->sql_name, c->sql_name, s);
+        else
+            differ(k, t->sql_name, c->sql_name, true,
+                   "breaks data: an insert that leaves it unset fails",
+                   "table \"%s\": serial column \"%s\" of schema %s is "
+                   "neither an identity column nor has a default in the "
+                   "database",
+                   t->sql_name, c->sql_name, s);
+        return;
+    }
+    const char *type = cell(live, r, COL_TYPE);
+    if (live_pk_cols != 1 || cell_int(live, r, COL_PK) != 1 ||
+        !same_name(k->db, type, "INTEGER")) {
+        differ(k, t->sql_name, c->sql_name, true,
+               "breaks data: an insert that leaves it unset gets no key",
+               "table \"%s\": serial column \"%s\" of schema %s is not an "
+               "INTEGER PRIMARY KEY (the rowid) in the database",
+               t->sql_name, c->sql_name, s);
+        return;
+    }
+    if (!contains_nocase(cell(live, r, COL_TABLE_SQL), "AUTOINCREMENT"))
+        differ(k, t->sql_name, c->sql_name, false,
+               "does not break data: the keys of the newest rows, once "
+               "deleted, may be given again",
+               "table \"%s\": column \"%s\" is an INTEGER PRIMARY KEY without "
+               "AUTOINCREMENT in the database",
+               t->sql_name, c->sql_name);
+}
+
+static int check_columns(checker *k, const ormc_table *t,
                          const catalog_rows *live)
 {
+    ormc_db *db = k->db;
+    const char *s = k->s->name;
     /* SQLite: an INTEGER PRIMARY KEY is the rowid, never NULL, whatever
      * PRAGMA table_info says. */
     int live_pk_cols = 0;
     for (size_t r = 0; r < live->n_rows; r++)
-        if (cell_int(live, r, 3) > 0)
+        if (cell_int(live, r, COL_PK) > 0)
             live_pk_cols++;
 
     for (uint16_t i = 0; i < t->n_columns; i++) {
         const ormc_column *c = &t->columns[i];
         size_t r = 0;
         while (r < live->n_rows &&
-               !same_name(db, cell(live, r, 0), c->sql_name))
+               !same_name(db, cell(live, r, COL_NAME), c->sql_name))
             r++;
-        if (r == live->n_rows)
-            return drift(db, c->sql_name,
-                         "table \"%s\": column \"%s\" of schema %s is "
-                         "missing from the database",
-                         t->sql_name, c->sql_name, s->name);
+        if (r == live->n_rows) {
+            differ(k, t->sql_name, c->sql_name, true, NULL,
+                   "table \"%s\": column \"%s\" of schema %s is missing "
+                   "from the database",
+                   t->sql_name, c->sql_name, s);
+            continue;
+        }
         const char *want = in_dialect(db, c)->catalog_type;
-        const char *have = cell(live, r, 1) ? cell(live, r, 1) : "";
         if (!want)
             return ormc__error(db, ORMC_INVALID, NULL, c->sql_name,
                                "table \"%s\": column \"%s\" of schema %s "
                                "has no catalog type for %s in its descriptor",
-                               t->sql_name, c->sql_name, s->name,
+                               t->sql_name, c->sql_name, s,
                                db->backend == ORMC_POSTGRES ? "PostgreSQL"
                                                             : "SQLite");
-        bool same_type = db->backend == ORMC_SQLITE ? same_name(db, have, want)
-                                                    : strcmp(have, want) == 0;
-        if (!same_type) {
-            if (!*have)
-                return drift(db, c->sql_name,
-                             "table \"%s\": column \"%s\" has no declared "
-                             "type in the database but %s in schema %s",
-                             t->sql_name, c->sql_name, want, s->name);
-            return drift(db, c->sql_name,
-                         "table \"%s\": column \"%s\" has type %s in the "
-                         "database but %s in schema %s",
-                         t->sql_name, c->sql_name, have, want, s->name);
-        }
-        bool live_nn = cell_int(live, r, 2) != 0;
+        check_type(k, t, c, want, live, r);
+        if (c->flags & ORMC_COL_SERIAL)
+            check_serial(k, t, c, live, r, live_pk_cols);
+
+        const char *have = cell(live, r, COL_TYPE);
+        bool live_nn = cell_int(live, r, COL_NOT_NULL) != 0;
         if (db->backend == ORMC_SQLITE && live_pk_cols == 1 &&
-            cell_int(live, r, 3) == 1 && same_name(db, have, "INTEGER"))
+            cell_int(live, r, COL_PK) == 1 && same_name(db, have, "INTEGER"))
             live_nn = true;
         bool want_nn =
             (c->flags & (ORMC_COL_NOT_NULL | ORMC_COL_PRIMARY_KEY)) != 0;
         if (live_nn != want_nn)
-            return drift(db, c->sql_name,
-                         "table \"%s\": column \"%s\" is %s in the database "
-                         "but %s in schema %s",
-                         t->sql_name, c->sql_name,
-                         live_nn ? "NOT NULL" : "nullable",
-                         want_nn ? "NOT NULL" : "nullable", s->name);
+            differ(k, t->sql_name, c->sql_name, true, NULL,
+                   "table \"%s\": column \"%s\" is %s in the database but "
+                   "%s in schema %s",
+                   t->sql_name, c->sql_name, live_nn ? "NOT NULL" : "nullable",
+                   want_nn ? "NOT NULL" : "nullable", s);
+        /* A default the database lacks: an insert that leaves the column
+         * unset counts on it (a NOT NULL column then fails). */
+        if ((c->flags & ORMC_COL_DEFAULT) && !(c->flags & ORMC_COL_SERIAL) &&
+            !cell_int(live, r, COL_HAS_DEFAULT))
+            differ(k, t->sql_name, c->sql_name, true,
+                   "breaks data: an insert that leaves it unset fails (NOT "
+                   "NULL) or stores NULL; when the default lives in the "
+                   "application, say server_default = false",
+                   "table \"%s\": column \"%s\" has no default in the "
+                   "database but one in schema %s",
+                   t->sql_name, c->sql_name, s);
     }
 
     for (size_t r = 0; r < live->n_rows; r++) {
-        const char *name = cell(live, r, 0);
+        const char *name = cell(live, r, COL_NAME);
         if (!name) /* PostgreSQL: a table without columns */
             continue;
         uint16_t i = 0;
         while (i < t->n_columns && !same_name(db, name, t->columns[i].sql_name))
             i++;
-        if (i == t->n_columns)
-            return drift(db, name,
-                         "table \"%s\": column \"%s\" is in the database "
-                         "but not in schema %s",
-                         t->sql_name, name, s->name);
+        if (i < t->n_columns)
+            continue;
+        /* ormc's inserts leave it out: they fail when it must be given */
+        bool breaks = cell_int(live, r, COL_NOT_NULL) &&
+                      !cell_int(live, r, COL_HAS_DEFAULT) &&
+                      !cell_int(live, r, COL_IDENTITY);
+        differ(k, t->sql_name, name, breaks,
+               breaks ? "breaks data: it is NOT NULL without a default, so "
+                        "ormc's inserts, which leave it out, fail"
+                      : "does not break data: ormc's inserts leave it out "
+                        "and the database fills it (NULL or its default)",
+               "table \"%s\": column \"%s\" is in the database but not in "
+               "schema %s",
+               t->sql_name, name, s);
     }
     return ORMC_OK;
 }
@@ -536,41 +882,44 @@ static int check_columns(ormc_db *db, const ormc_schema *s, const ormc_table *t,
 /* Up to this many key columns are compared (PostgreSQL's INDEX_MAX_KEYS). */
 #define MAX_KEY 32
 
-static int check_primary_key(ormc_db *db, const ormc_schema *s,
-                             const ormc_table *t, const catalog_rows *live)
+static void check_primary_key(checker *k, const ormc_table *t,
+                              const catalog_rows *live)
 {
+    ormc_db *db = k->db;
     const char *have[MAX_KEY] = {0};
     const char *want[MAX_KEY] = {0};
     size_t n_have = 0, n_want = t->n_pk < MAX_KEY ? t->n_pk : MAX_KEY;
     bool same = true;
     for (size_t r = 0; r < live->n_rows; r++) {
-        int pos = cell_int(live, r, 3);
+        int pos = cell_int(live, r, COL_PK);
         if (pos < 1 || pos > MAX_KEY)
             continue;
-        have[pos - 1] = cell(live, r, 0);
+        have[pos - 1] = cell(live, r, COL_NAME);
         if ((size_t)pos > n_have)
             n_have = (size_t)pos;
     }
-    for (size_t k = 0; k < n_want; k++)
-        want[k] = t->columns[t->pk_order[k]].sql_name;
+    for (size_t i = 0; i < n_want; i++)
+        want[i] = t->columns[t->pk_order[i]].sql_name;
     if (n_have != n_want)
         same = false;
-    for (size_t k = 0; same && k < n_want; k++)
-        same = same_name(db, have[k], want[k]);
+    for (size_t i = 0; same && i < n_want; i++)
+        same = same_name(db, have[i], want[i]);
     if (same)
-        return ORMC_OK;
+        return;
     char hbuf[160], wbuf[160];
     name_list(wbuf, sizeof wbuf, want, n_want);
-    if (n_have == 0)
-        return drift(db, NULL,
-                     "table \"%s\" has no primary key in the database but "
-                     "%s in schema %s",
-                     t->sql_name, wbuf, s->name);
+    if (n_have == 0) {
+        differ(k, t->sql_name, NULL, true, NULL,
+               "table \"%s\" has no primary key in the database but %s in "
+               "schema %s",
+               t->sql_name, wbuf, k->s->name);
+        return;
+    }
     name_list(hbuf, sizeof hbuf, have, n_have);
-    return drift(db, NULL,
-                 "table \"%s\": the primary key is %s in the database but "
-                 "%s in schema %s",
-                 t->sql_name, hbuf, wbuf, s->name);
+    differ(k, t->sql_name, NULL, true, NULL,
+           "table \"%s\": the primary key is %s in the database but %s in "
+           "schema %s",
+           t->sql_name, hbuf, wbuf, k->s->name);
 }
 
 /* The key columns of the index rows in live (column 2), as a list. */
@@ -616,13 +965,22 @@ static int sqlite_find_unique(ormc_db *db, const ormc_table *t,
     return rc;
 }
 
-static int check_index(ormc_db *db, const ormc_schema *s, const ormc_table *t,
-                       const ormc_index *ix)
+/* Why a difference of an index breaks data or does not: a unique one is a
+ * rule of the data (and the conflict target of upsert and find-or-create),
+ * another only a way to find rows faster. */
+#define WHY_UNIQUE                                                             \
+    "breaks data: uniqueness is a rule of the data, and the key of upsert "    \
+    "and find-or-create"
+#define WHY_INDEX "does not break data: an index only finds rows faster"
+
+static int check_index(checker *k, const ormc_table *t, const ormc_index *ix)
 {
+    ormc_db *db = k->db;
+    const char *s = k->s->name;
     const char *want[MAX_KEY], *have[MAX_KEY];
     size_t n_want = ix->n_columns < MAX_KEY ? ix->n_columns : MAX_KEY;
-    for (size_t k = 0; k < n_want; k++)
-        want[k] = t->columns[ix->order[k]].sql_name;
+    for (size_t i = 0; i < n_want; i++)
+        want[i] = t->columns[ix->order[i]].sql_name;
 
     catalog_rows live;
     bool pg = db->backend == ORMC_POSTGRES;
@@ -635,69 +993,91 @@ static int check_index(ormc_db *db, const ormc_schema *s, const ormc_table *t,
         if (!pg && ix->unique)
             rc = sqlite_find_unique(db, t, want, n_want, &found);
         if (rc == ORMC_OK && !found)
-            rc = drift(db, ix->sql_name,
-                       "table \"%s\": index \"%s\" of schema %s is missing "
-                       "from the database",
-                       t->sql_name, ix->sql_name, s->name);
+            differ(k, t->sql_name, ix->sql_name, ix->unique,
+                   ix->unique ? WHY_UNIQUE : WHY_INDEX,
+                   "table \"%s\": index \"%s\" of schema %s is missing from "
+                   "the database",
+                   t->sql_name, ix->sql_name, s);
         return rc;
     }
     const char *on = cell(&live, 0, 0);
     bool live_unique = cell_int(&live, 0, 1) != 0;
     size_t n_have = index_columns(&live, have);
+    bool breaks = ix->unique || live_unique;
+    const char *why = breaks ? WHY_UNIQUE : WHY_INDEX;
     char hbuf[200], wbuf[200];
     if (!same_name(db, on, t->sql_name))
-        rc = drift(db, ix->sql_name,
-                   "index \"%s\" is on table \"%s\" in the database but on "
-                   "table \"%s\" in schema %s",
-                   ix->sql_name, on ? on : "?", t->sql_name, s->name);
+        differ(k, t->sql_name, ix->sql_name, breaks, why,
+               "index \"%s\" is on table \"%s\" in the database but on table "
+               "\"%s\" in schema %s",
+               ix->sql_name, on ? on : "?", t->sql_name, s);
     else if (live_unique != ix->unique)
-        rc = drift(db, ix->sql_name,
-                   "table \"%s\": index \"%s\" is %s in the database but %s "
-                   "in schema %s",
-                   t->sql_name, ix->sql_name,
-                   live_unique ? "unique" : "not unique",
-                   ix->unique ? "unique" : "not unique", s->name);
+        differ(k, t->sql_name, ix->sql_name, true, WHY_UNIQUE,
+               "table \"%s\": index \"%s\" is %s in the database but %s in "
+               "schema %s",
+               t->sql_name, ix->sql_name, live_unique ? "unique" : "not unique",
+               ix->unique ? "unique" : "not unique", s);
     else if (!same_columns(db, have, n_have, want, n_want)) {
         name_list(hbuf, sizeof hbuf, have, n_have);
         name_list(wbuf, sizeof wbuf, want, n_want);
-        rc = drift(db, ix->sql_name,
-                   "table \"%s\": index \"%s\" is on %s in the database but "
-                   "on %s in schema %s",
-                   t->sql_name, ix->sql_name, hbuf, wbuf, s->name);
+        differ(k, t->sql_name, ix->sql_name, breaks, why,
+               "table \"%s\": index \"%s\" is on %s in the database but on %s "
+               "in schema %s",
+               t->sql_name, ix->sql_name, hbuf, wbuf, s);
     }
     rows_free(&live);
-    return rc;
+    return ORMC_OK;
 }
 
-static int check_table(ormc_db *db, const ormc_schema *s, const ormc_table *t)
+static int check_table(checker *k, const ormc_table *t)
 {
     catalog_rows live;
-    int rc = collect_columns(db, t, &live);
+    int rc = collect_columns(k->db, t, &live);
     if (rc != ORMC_OK)
         return rc;
-    if (live.n_rows == 0)
-        rc = drift(db, NULL,
-                   "table \"%s\" of schema %s is missing from the database",
-                   t->sql_name, s->name);
+    if (live.n_rows == 0) {
+        /* nothing more to compare: its columns and indexes go with it */
+        differ(k, t->sql_name, NULL, true, NULL,
+               "table \"%s\" of schema %s is missing from the database",
+               t->sql_name, k->s->name);
+        rows_free(&live);
+        return ORMC_OK;
+    }
+    rc = check_columns(k, t, &live);
     if (rc == ORMC_OK)
-        rc = check_columns(db, s, t, &live);
-    if (rc == ORMC_OK)
-        rc = check_primary_key(db, s, t, &live);
+        check_primary_key(k, t, &live);
     rows_free(&live);
     for (uint16_t i = 0; rc == ORMC_OK && i < t->n_indexes; i++)
-        rc = check_index(db, s, t, &t->indexes[i]);
+        rc = check_index(k, t, &t->indexes[i]);
     return rc;
 }
 
-static int check_body(ormc_db *db, const ormc_schema *s)
+/* Compare every table; ORMC_OK, ORMC_SCHEMA_DRIFT, or the error of a
+ * catalog read. */
+static int check_all(ormc_db *db, const ormc_schema *s, unsigned flags,
+                     ormc_drift_fn report, void *ctx)
 {
+    checker k;
+    memset(&k, 0, sizeof k);
+    k.db = db;
+    k.s = s;
+    k.flags = flags;
+    k.report = report;
+    k.ctx = ctx;
     int rc = ORMC_OK;
     for (uint16_t i = 0; rc == ORMC_OK && i < s->n_tables; i++)
-        rc = check_table(db, s, s->tables[i]);
-    return rc;
+        rc = check_table(&k, s->tables[i]);
+    return rc == ORMC_OK ? verdict(&k) : rc;
 }
 
-int ormc_schema_check(ormc_db *db, const ormc_schema *s)
+/* The check as migrate ends with it: what breaks data fails. */
+static int check_body(ormc_db *db, const ormc_schema *s)
+{
+    return check_all(db, s, 0, NULL, NULL);
+}
+
+int ormc_schema_check_with(ormc_db *db, const ormc_schema *s, unsigned flags,
+                           ormc_drift_fn report, void *ctx)
 {
     if (!db)
         return ORMC_INVALID;
@@ -705,15 +1085,19 @@ int ormc_schema_check(ormc_db *db, const ormc_schema *s)
     int rc = check_args(db, s, "ormc_schema_check");
     if (rc != ORMC_OK)
         return rc;
+    if (flags & ~ORMC_CHECK_STRICT)
+        return ormc__error(db, ORMC_INVALID, NULL, NULL,
+                           "ormc_schema_check: unknown flags 0x%x",
+                           flags & ~ORMC_CHECK_STRICT);
     if (db->tx_depth > 0) /* read in the caller's transaction */
-        return check_body(db, s);
+        return check_all(db, s, flags, report, ctx);
     /* One read-only transaction of its own: a consistent snapshot of the
      * catalog, and the connection is left idle as it was found. */
     ormc_tx_options ro = ORMC_TX_OPTIONS_INIT;
     ro.read_only = true;
     if ((rc = ormc__begin(db, &ro)) != ORMC_OK)
         return rc;
-    rc = check_body(db, s);
+    rc = check_all(db, s, flags, report, ctx);
     if (rc == ORMC_OK)
         return ormc__rollback(db); /* nothing was written */
     ormc__saved_error e;
@@ -723,7 +1107,31 @@ int ormc_schema_check(ormc_db *db, const ormc_schema *s)
     return rc;
 }
 
+int ormc_schema_check(ormc_db *db, const ormc_schema *s)
+{
+    return ormc_schema_check_with(db, s, 0, NULL, NULL);
+}
+
 /* === Migrate === */
+
+/* Record a drift migrate cannot resolve and return ORMC_SCHEMA_DRIFT.
+ * `object` (a column name, may be NULL) is what ormc_errconstraint
+ * reports. */
+static int drift(ormc_db *db, const char *object, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+static int drift(ormc_db *db, const char *object, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return ormc__error(db, ORMC_SCHEMA_DRIFT, NULL, object, "%s", msg);
+}
 
 /* The row of live (a columns_sql result) naming column `name`, or
  * live->n_rows. */

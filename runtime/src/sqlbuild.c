@@ -177,12 +177,8 @@ ormc_colset ormc__insert_columns(const ormc_table *t, const void *row)
     ormc_colset cols = 0;
     for (int i = 0; i < t->n_columns; i++) {
         const ormc_column *c = &t->columns[i];
-        if (c->flags & ORMC_COL_SERIAL) {
-            int64_t v;
-            memcpy(&v, ORMC__FIELD(row, c->offset), sizeof v);
-            if (v == 0)
-                continue;
-        }
+        if ((c->flags & ORMC_COL_SERIAL) && ormc__serial_get(c, row) == 0)
+            continue;
         if ((c->flags & ORMC_COL_DEFAULT_NOW) && !ormc__col_has(c, row))
             continue;
         cols |= ORMC_COLUMN_BIT(i);

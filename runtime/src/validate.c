@@ -345,9 +345,12 @@ fail:
     return false;
 }
 
+/* Filled in on insert when unset: by the database (serial, default now), or
+ * by the runtime (a default now the database lacks). */
 static bool filled_by_database(const ormc_column *c)
 {
-    return (c->flags & (ORMC_COL_SERIAL | ORMC_COL_DEFAULT_NOW)) != 0;
+    return (c->flags & (ORMC_COL_SERIAL | ORMC_COL_DEFAULT_NOW |
+                        ORMC_COL_APP_DEFAULT_NOW)) != 0;
 }
 
 /*
@@ -499,7 +502,10 @@ int ormc__row_check(ormc_db *db, const ormc_table *t, const void *row,
             }
         }
         fault f;
-        if (check_column(c, row, false, &f) == ORMC_OK)
+        /* unset, a default now the database lacks is sent as the current
+         * time (ormc__col_param) */
+        bool null_ok = (c->flags & ORMC_COL_APP_DEFAULT_NOW) != 0;
+        if (check_column(c, row, null_ok, &f) == ORMC_OK)
             continue;
         if (many)
             return ormc__error(db, ORMC_INVALID, f.sqlstate, c->name,

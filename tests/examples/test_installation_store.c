@@ -406,8 +406,11 @@ static void test_open_brings_an_older_database_up(void **state)
     ormc_test_exec(db, "DROP INDEX slack_bots_idx");
     ormc_test_exec(db, "ALTER TABLE slack_bots DROP COLUMN "
                        "bot_token_expires_at");
+    /* as slack_sdk writes it: its defaults are the application's */
     ormc_test_exec(db, "INSERT INTO slack_bots (client_id, app_id, team_id, "
-                       "bot_token) VALUES ('C1', 'A111', 'T1', 'xoxb-old')");
+                       "bot_token, is_enterprise_install, installed_at) "
+                       "VALUES ('C1', 'A111', 'T1', 'xoxb-old', 1 = 0, "
+                       "'2024-01-02 03:04:05')");
     assert_ok(db, ormc_commit(db));
     assert_int_equal(slack_schema_check(db), ORMC_SCHEMA_DRIFT);
 

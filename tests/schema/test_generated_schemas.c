@@ -73,11 +73,22 @@ static void test_create_check_drop(void **state)
 
         assert_ok(db, g->drop(db));
         assert_int_equal(g->check(db), ORMC_SCHEMA_DRIFT);
+        /* every table is missing: the message lists them, the first
+         * first */
         char want[256];
         snprintf(want, sizeof want,
                  "table \"%s\" of schema %s is missing from the database",
                  g->schema->tables[0]->sql_name, g->schema->name);
-        assert_string_equal(ormc_errmsg(db), want);
+        if (g->schema->n_tables == 1) {
+            assert_string_equal(ormc_errmsg(db), want);
+        } else {
+            char head[64];
+            snprintf(head, sizeof head, "%u differences break data: ",
+                     (unsigned)g->schema->n_tables);
+            assert_int_equal(strncmp(ormc_errmsg(db), head, strlen(head)), 0);
+            assert_int_equal(
+                strncmp(ormc_errmsg(db) + strlen(head), want, strlen(want)), 0);
+        }
         assert_ok(db, g->drop(db));
 
         assert_ok(db, g->create(db));

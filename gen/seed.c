@@ -159,8 +159,8 @@ typedef struct target {
 static ormc_schema *read_schema(FILE *in, target *to)
 {
     record r = {0};
-    if (!next(in, &r) || strcmp(r.line, "ormc-seed 1") != 0)
-        die(2, "bad description: not ormc-seed 1", NULL);
+    if (!next(in, &r) || strcmp(r.line, "ormc-seed 2") != 0)
+        die(2, "bad description: not ormc-seed 2", NULL);
     expect(in, &r, "schema", 3);
     ormc_schema *s = xcalloc(1, sizeof *s);
     s->name = copy_str(r.field[1]);
@@ -188,7 +188,7 @@ static ormc_schema *read_schema(FILE *in, target *to)
         ormc_column *cols = xcalloc((size_t)nc, sizeof *cols);
         for (long ci = 0; ci < nc; ci++) {
             ormc_column *c = &cols[ci];
-            expect(in, &r, "column", 10);
+            expect(in, &r, "column", 11);
             c->name = copy_str(r.field[1]);
             c->sql_name = copy_str(r.field[2]);
             long type = number(r.field[3]);
@@ -204,12 +204,13 @@ static ormc_schema *read_schema(FILE *in, target *to)
                 die(2, "bad description: reference of column", c->name);
             c->ref_table = ref >= 0 ? &tables[ref] : NULL;
             c->ref_column = (int)number(r.field[8]);
-            long nl = number(r.field[9]);
-            if (nl < 0 || nl != r.n - 10)
+            c->postgres.catalog_type = copy_str(r.field[9]);
+            long nl = number(r.field[10]);
+            if (nl < 0 || nl != r.n - 11)
                 die(2, "bad description: labels of column", c->name);
             const char **labels = xcalloc((size_t)nl, sizeof *labels);
             for (long k = 0; k < nl; k++)
-                labels[k] = copy_str(r.field[10 + k]);
+                labels[k] = copy_str(r.field[11 + k]);
             c->enum_values = labels;
             c->n_enum_values = (uint32_t)nl;
         }

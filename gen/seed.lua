@@ -9,6 +9,7 @@
 -- compiler is needed at seed time.
 
 local model = require("model")
+local dialect = require("dialect")
 
 local format, concat = string.format, table.concat
 
@@ -23,6 +24,12 @@ local TYPE = { integer = 1, bigint = 2, serial = 2, double = 3, boolean = 4,
 -- The ORMC_COL_* bit of each flag name: bit i-1 of model.FLAGS's i-th.
 local FLAG_BIT = {}
 for i, name in ipairs(model.FLAGS) do FLAG_BIT[name] = 1 << (i - 1) end
+
+-- Column c's ormc_type value: a 32-bit serial is an integer.
+local function type_of(c)
+    if c.type == "serial" and c.bits == 32 then return TYPE.integer end
+    return TYPE[c.type]
+end
 
 local function esc(s)
     return (tostring(s):gsub("[\\\t\n]", { ["\\"] = "\\\\", ["\t"] = "\\t",
@@ -42,7 +49,7 @@ end
 function M.describe(m, counts, seed, target)
     local pos = {}
     for i, t in ipairs(m.order) do pos[t] = i - 1 end
-    local out = { "ormc-seed 1", format("schema\t%s\t%d", esc(m.name),
+    local out = { "ormc-seed 2", format("schema\t%s\t%d", esc(m.name),
                                         #m.order) }
     local function line(...) out[#out + 1] = concat({ ... }, "\t") end
     for _, t in ipairs(m.order) do
@@ -56,10 +63,12 @@ function M.describe(m, counts, seed, target)
             local flags = 0
             for _, f in ipairs(c.flags) do flags = flags | FLAG_BIT[f] end
             local rec = { "column", esc(c.name), esc(c.sql_name),
-                          TYPE[c.type], flags, c.max or 0,
+                          type_of(c), flags, c.max or 0,
                           c.has_field and 1 or 0,
                           c.ref_table and pos[c.ref_table] or -1,
                           c.ref_col and c.ref_col.index or -1,
+                          -- what COPY must write for it (a sql_type's)
+                          esc(dialect.postgres.catalog_type(c)),
                           c.labels and #c.labels or 0 }
             for _, label in ipairs(c.labels or {}) do
                 rec[#rec + 1] = esc(label)

@@ -127,6 +127,11 @@ struct ormc__backend_vt {
     int (*copy_rows)(ormc_db *db, const char *sql, const ormc_table *t,
                      const void *rows, size_t n, ormc_colset cols,
                      int64_t *changes);
+    /* Whether copy_rows can load the columns `cols` of t: their types in
+     * the database (the descriptors' catalog types, which a schema's
+     * sql_type may change) read the bytes copy_rows writes. NULL with
+     * copy_rows. */
+    bool (*copy_fits)(const ormc_table *t, ormc_colset cols);
     /* Is the open connection still usable, as far as can be told without
      * sending a query (ormc__session_healthy)? May read what the server
      * sent unasked. */

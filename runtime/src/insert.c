@@ -411,7 +411,8 @@ static int insert_all(ormc_db *db, const ormc_table *t, const void *rows,
         if (db->backend == ORMC_SQLITE || cols == 0) {
             rc = insert_run_single(db, t, rows, first, end - first, cols, back,
                                    a);
-        } else if (a->values == NULL && db->vt->copy_rows != NULL) {
+        } else if (a->values == NULL && db->vt->copy_rows != NULL &&
+                   db->vt->copy_fits(t, cols)) {
             /* nothing to read back (no hook): the bulk load */
             rc = insert_copy(db, t, rows, first, end - first, cols);
         } else {

@@ -1089,8 +1089,63 @@ static void cb_flush(copybuf *cb, bool force)
     ormc__buf_clear(&cb->b);
 }
 
-/* One field: its length (-1: NULL) and its bytes. */
-static void cb_field(copybuf *cb, const ormc_param *p)
+/* Whether a column's catalog type (format_type()'s spelling of ormc's
+ * own type, or of a schema's sql_type) is name, or starts with prefix. */
+static bool is_type(const char *catalog, const char *name)
+{
+    return catalog != NULL && strcmp(catalog, name) == 0;
+}
+
+static bool starts_with(const char *catalog, const char *prefix)
+{
+    return catalog != NULL && strncmp(catalog, prefix, strlen(prefix)) == 0;
+}
+
+/* Whether COPY's binary form of ormc's value of column c is what c's type
+ * in the database reads. ormc's own DDL always fits; a sql_type may name a
+ * type that reads other bytes (int2, numeric, ...), and then insert_many
+ * sends INSERTs, where PostgreSQL converts the value. */
+static bool copy_column_fits(const ormc_column *c)
+{
+    const char *t = c->postgres.catalog_type;
+    if (t == NULL)
+        return true; /* a hand-written descriptor: ormc's types */
+    switch (c->type) {
+    case ORMC_TYPE_INTEGER:
+        return is_type(t, "integer");
+    case ORMC_TYPE_BIGINT:
+        return is_type(t, "bigint");
+    case ORMC_TYPE_DOUBLE:
+        return is_type(t, "double precision");
+    case ORMC_TYPE_BOOLEAN:
+        return is_type(t, "boolean");
+    case ORMC_TYPE_TEXT:
+    case ORMC_TYPE_ENUM:
+        /* text's binary form is its bytes, as varchar's and bpchar's */
+        return is_type(t, "text") || starts_with(t, "character varying") ||
+               starts_with(t, "character(");
+    case ORMC_TYPE_JSON:
+        return is_type(t, "jsonb") || is_type(t, "json");
+    case ORMC_TYPE_BLOB:
+        return is_type(t, "bytea");
+    case ORMC_TYPE_TIMESTAMP:
+        return starts_with(t, "timestamp");
+    case ORMC_TYPE_UUID:
+        return is_type(t, "uuid");
+    }
+    return false;
+}
+
+static bool pg_copy_fits(const ormc_table *t, ormc_colset cols)
+{
+    for (int i = 0; i < t->n_columns; i++)
+        if ((cols & ORMC_COLUMN_BIT(i)) && !copy_column_fits(&t->columns[i]))
+            return false;
+    return true;
+}
+
+/* One field of column c: its length (-1: NULL) and its bytes. */
+static void cb_field(copybuf *cb, const ormc_column *c, const ormc_param *p)
 {
     if (p->is_null) {
         cb_i32(cb, UINT32_MAX);
@@ -1121,7 +1176,11 @@ static void cb_field(copybuf *cb, const ormc_param *p)
         break;
     case ORMC_TYPE_JSON: {
         size_t n = strlen(p->u.text);
-        uint8_t version = 1;
+        if (is_type(c->postgres.catalog_type, "json")) {
+            cb_bytes(cb, p->u.text, n); /* json's binary form: the text */
+            break;
+        }
+        uint8_t version = 1; /* jsonb's: a version byte, then the text */
         cb_i32(cb, (uint32_t)(n + 1));
         ormc__buf_append(&cb->b, &version, 1);
         ormc__buf_append(&cb->b, p->u.text, n);
@@ -1176,7 +1235,7 @@ static int pg_copy_rows(ormc_db *db, const char *sql, const ormc_table *t,
                                  t->columns[i].name, row);
                 break;
             }
-            cb_field(&cb, &p);
+            cb_field(&cb, &t->columns[i], &p);
         }
         cb_flush(&cb, false);
     }
@@ -1268,5 +1327,5 @@ const ormc__backend_vt ormc__postgres_vt = {
     pg_stmt_alloc, pg_stmt_finalize, pg_stmt_exec,    pg_stmt_next,
     pg_stmt_reset, pg_stmt_changes,  pg_stmt_columns, pg_stmt_column_name,
     pg_stmt_value, pg_stmt_decode,   pg_server_tx,    NULL,
-    pg_copy_rows,  pg_health,        pg_max_params,
+    pg_copy_rows,  pg_copy_fits,     pg_health,       pg_max_params,
 };

@@ -416,7 +416,7 @@ static void test_seed_sql(void **state)
  * after the first): its DDL loaded by the backend's client, then the
  * foreign keys checked. tests/gen/good has composite foreign keys, a
  * reference of a table to itself, a unique key of enums alone, a 64-column
- * table. */
+ * table, a 32-bit serial key and SQL types of another tool. */
 static void seed_schema_file(const char *schema, const char *rows)
 {
     ormc_backend b = ormc_test_backend();
@@ -454,6 +454,8 @@ static void test_seed_other_schemas(void **state)
     ormc_db *db = ormc_test_db(state);
     seed_schema_file("composite.lua", "track=200,album=30,review=300");
     seed_schema_file("edge.lua", "wide=50,pair=40,node=300");
+    /* a 32-bit serial key and a column referencing it */
+    seed_schema_file("shared.lua", "account=50,session=200");
     ormc_result *res;
     if (ormc_backend_of(db) == ORMC_SQLITE) {
         assert_ok(db,
@@ -467,6 +469,11 @@ static void test_seed_other_schemas(void **state)
         /* the unique key of two enums: 6 combinations, then NULL */
         {"SELECT count(*) FROM nodes WHERE colour IS NOT NULL", "6"},
         {"SELECT count(*) FROM nodes WHERE parent_id IS NULL", "2"},
+        {"SELECT count(*) FROM session", "400"},
+        {"SELECT max(id) FROM account", "100"},
+        {"SELECT count(*) FROM session s JOIN account a "
+         "ON a.id = s.account_id",
+         "400"},
     };
     for (size_t i = 0; i < sizeof counts / sizeof *counts; i++) {
         assert_ok(db, ormc_query(db, counts[i][0], NULL, 0, &res));

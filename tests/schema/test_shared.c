@@ -87,13 +87,19 @@ static void test_created_by_ormc(void **state)
     assert_int_equal(got.created, a.created);
     shared_account_free(&got);
 
-    /* insert_many fills it too */
+    /* insert_many fills it too; and on PostgreSQL its bulk load (COPY)
+     * writes prefs, a json column there (sql_type), as json's bytes, not
+     * jsonb's */
     shared_account many[2];
     for (int i = 0; i < 2; i++) {
         shared_account_init(&many[i]);
         many[i].name = i ? "bo" : "cy";
+        many[i].prefs = "{\"theme\": \"dark\"}";
     }
     assert_ok(db, shared_account_insert_many(db, many, 2));
+    assert_ok(db, shared_account_get(db, 3, &got));
+    assert_string_equal(got.prefs, "{\"theme\": \"dark\"}");
+    shared_account_free(&got);
     ormc_result *res = NULL;
     assert_ok(db, ormc_query(db,
                              "SELECT count(*) FROM \"account\" WHERE "

@@ -93,6 +93,13 @@ local function match(olds, news)
 end
 
 -- Whether the column may be added to a table that already has rows.
+-- Whether columns a and b have the same type in dialect d: the type the
+-- catalog shows for each, so that the spellings of one type (a sql_type's
+-- int4 and ormc's integer, VARCHAR(32) and varchar(32)) are no change.
+local function same_type(d, a, b)
+    return d.catalog_type(a):lower() == d.catalog_type(b):lower()
+end
+
 local function check_added(errs, t, c)
     if c.not_null and c.default == nil and c.type ~= "serial" then
         errs:addf(c, "give it a default, or add it nullable first and "
@@ -198,7 +205,7 @@ local function pg_alter_columns(d, s, errs, k)
             local old_type, new_type = d.column_type(oc), d.column_type(c)
             local old_default = ddl.default_sql(d, oc)
             local new_default = ddl.default_sql(d, c)
-            if old_type ~= new_type then
+            if not same_type(d, c, oc) then
                 local what = format("%s.%s: %s -> %s", t.sql_name, c.sql_name,
                                     old_type, new_type)
                 -- The old default may not cast to the new type: it goes
@@ -284,7 +291,7 @@ local function plan_constraints(d, kept, gone_tables)
             if x.unique then unsteady[k.o] = true end
         end
         for c, oc in pairs(k.cols) do
-            if d.column_type(c) ~= d.column_type(oc) then
+            if not same_type(d, c, oc) then
                 unsteady[k.o], retyped[oc] = true, true
             end
         end

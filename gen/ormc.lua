@@ -267,8 +267,13 @@ local function read_file(path)
 end
 
 local function dir_exists(dir)
-    -- Renaming a directory onto itself succeeds exactly when it exists.
-    return os.rename(dir, dir) ~= nil
+    -- Opening DIR/. for reading succeeds exactly when DIR is a directory
+    -- (glibc's fopen opens directories; a file gives ENOTDIR). Renaming a
+    -- directory onto itself would not do: rename(".", ".") fails.
+    local f = io.open(dir .. "/.", "r")
+    if f == nil then return false end
+    f:close()
+    return true
 end
 
 local function shell_quote(s)

@@ -5,7 +5,9 @@
  * slack_installations and slack_bots; the drift check finds nothing that
  * breaks data and installation_store_open opens them; the rows Python
  * writes read back equal in C, and the rows C writes read back equal in
- * Python.
+ * Python. And `ormc pull` of those tables writes what
+ * tests/examples/pulled/ holds, whose generated code (built with this test)
+ * passes the check against them (on SQLite even the strict one).
  *
  * The Python (with SQLAlchemy and psycopg2) is the one CMake found
  * (ORMC_TEST_PYTHON); without one the test is skipped, but under CI=true
@@ -21,6 +23,8 @@
 
 #include "installation_store.h"
 #include "ormc_test.h"
+#include "slack_sdk_postgres.h"
+#include "slack_sdk_sqlite.h"
 
 #ifndef ORMC_TEST_PYTHON
 #define ORMC_TEST_PYTHON ""
@@ -223,6 +227,67 @@ static void test_tables_made_by_sqlalchemy(void **state)
     assert_int_equal(python("check"), 0);
 }
 
+/* The text of a file from `return schema` on (ormc pull's header comment
+ * names the database, and wraps with its length); NULL when it cannot be
+ * read or has none. */
+static char *body_of(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return NULL;
+    static char text[32768];
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    text[n] = '\0';
+    fclose(f);
+    char *p = strstr(text, "\nreturn schema");
+    return p ? strdup(p + 1) : NULL;
+}
+
+static void test_pulled_schema_passes_the_check(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    bool pg = ormc_backend_of(db) == ORMC_POSTGRES;
+    assert_int_equal(python("create"), 0);
+    const char *name = pg ? "slack_sdk_postgres" : "slack_sdk_sqlite";
+    char out[1024], want[1024];
+    snprintf(out, sizeof out, "%s/pulled-%d.lua", ORMC_TEST_DIR, (int)getpid());
+    snprintf(want, sizeof want, "%s/%s.lua", ORMC_PULLED, name);
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        execl(ORMC_BIN, ORMC_BIN, "pull", ormc_test_url(), "--name", name, "-o",
+              out, (char *)NULL);
+        perror("exec " ORMC_BIN);
+        _exit(127);
+    }
+    assert_true(pid > 0);
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    char *got = body_of(out), *expected = body_of(want);
+    assert_non_null(got);
+    assert_non_null(expected);
+    if (strcmp(got, expected) != 0)
+        fail_msg("ormc pull wrote %s, not what %s holds:\n%s", out, want, got);
+    free(got);
+    free(expected);
+    remove(out);
+
+    /* its generated code passes the check: on SQLite it finds no
+     * difference at all, even strictly; on PostgreSQL only the keys'
+     * sequence defaults (SERIAL), which the DSL writes as identity
+     * columns, and which do not break data */
+    found f = {0, 0};
+    if (pg)
+        assert_ok(db, slack_sdk_postgres_schema_check_with(db, 0, count, &f));
+    else
+        assert_ok(db, slack_sdk_sqlite_schema_check_with(db, ORMC_CHECK_STRICT,
+                                                         count, &f));
+    assert_int_equal(f.n_breaking, 0);
+    assert_int_equal(f.n, pg ? 2 : 0);
+    commit_if_open(db);
+}
+
 int main(void)
 {
     if (ORMC_TEST_PYTHON[0] == '\0') {
@@ -232,6 +297,7 @@ int main(void)
     }
     const struct CMUnitTest tests[] = {
         ORMC_BACKEND_TEST(test_tables_made_by_sqlalchemy),
+        ORMC_BACKEND_TEST(test_pulled_schema_passes_the_check),
     };
     return ormc_test_run_backends("examples_slack_sqlalchemy", tests);
 }

@@ -195,6 +195,16 @@ T.eq(rc, 0, "-o: exit status " .. e)
 T.eq(o, "", "-o: nothing on stdout")
 rc, o = pull("web", "--name web")
 T.eq(T.read(file), o, "-o: the file holds what stdout would")
+-- -o naming a file of the current directory, without a directory part
+local root = T.must("pwd"):gsub("%s+$", "")
+local here_rc, _, here_e = T.sh("cd " .. T.quote(out) .. " && "
+                                .. T.quote(T.lua) .. " "
+                                .. T.quote(root .. "/gen/ormc.lua")
+                                .. " pull " .. target("web")
+                                .. " --name web -o here.lua")
+T.eq(here_rc, 0, "-o FILE in the current directory: exit status " .. here_e)
+T.eq(body(T.read(out .. "/here.lua") or ""), body(o),
+     "-o FILE in the current directory: the file holds what stdout would")
 
 -- The catalog is read, never written: the database is as it was.
 rc, o = sql(dialect == "sqlite" and "SELECT count(*) FROM sessions;"

@@ -32,14 +32,14 @@ install(CODE "
     file(CREATE_LINK \"../${ORMC_INSTALL_DATADIR}/bin/ormc\" \"\${link}\" SYMBOLIC)
 ")
 
-# The documentation, laid out as in the source tree so that the README's
-# links hold; and share/ormc/docs, docs/ beside the installed gen/ as in a
+# The documentation (its pages and pictures), laid out as in the source
+# tree so that the README's links hold; and share/ormc/docs, docs/ beside the installed gen/ as in a
 # checkout, where the generator's --help finds it.
 install(FILES "${PROJECT_SOURCE_DIR}/README.md"
     DESTINATION "${CMAKE_INSTALL_DOCDIR}")
 install(DIRECTORY "${PROJECT_SOURCE_DIR}/docs/"
     DESTINATION "${CMAKE_INSTALL_DOCDIR}/docs"
-    FILES_MATCHING PATTERN "*.md")
+    FILES_MATCHING PATTERN "*.md" PATTERN "*.svg")
 install(CODE "
     set(root \"\${CMAKE_INSTALL_PREFIX}\")
     get_filename_component(from \"${ORMC_INSTALL_DATADIR}\" ABSOLUTE

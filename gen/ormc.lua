@@ -157,7 +157,8 @@ end
 local function help_text()
     local dir = docs_dir() or "docs/ in ormc's source (not found here)"
     return USAGE .. format("\ndocumentation: %s\n  generator.md (schemas "
-        .. "and this command), migrations.md (diff), pull.md (pull)\n", dir)
+        .. "and this command), migrations.md (diff), pull.md (pull),\n"
+        .. "  fixtures.md (seed)\n", dir)
 end
 
 local function usage_error(msg)

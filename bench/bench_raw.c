@@ -784,13 +784,15 @@ typedef struct pg_params {
     int n;
     uint64_t i8[4]; /* big-endian int8 / timestamp slots */
     int n_i8;
+    uint32_t i4[2]; /* big-endian int4 slots */
+    int n_i4;
     char b[2];
     int n_b;
 } pg_params;
 
 static void pp_init(pg_params *p)
 {
-    p->n = p->n_i8 = p->n_b = 0;
+    p->n = p->n_i8 = p->n_i4 = p->n_b = 0;
 }
 
 static void pp_text(pg_params *p, const char *s)
@@ -805,6 +807,16 @@ static void pp_int8(pg_params *p, int64_t x)
     p->i8[p->n_i8] = htobe64((uint64_t)x);
     p->v[p->n] = (const char *)&p->i8[p->n_i8++];
     p->len[p->n] = 8;
+    p->fmt[p->n++] = 1;
+}
+
+/* A bot's key: slack_bots.id is an integer (serial { bits = 32 }, as
+ * slack_sdk's tables have it), so it goes as int4. */
+static void pp_key(pg_params *p, int64_t id)
+{
+    p->i4[p->n_i4] = htonl((uint32_t)id);
+    p->v[p->n] = (const char *)&p->i4[p->n_i4++];
+    p->len[p->n] = 4;
     p->fmt[p->n++] = 1;
 }
 
@@ -1197,7 +1209,7 @@ static void pg_run_all(const bench_opts *o, data *d)
             PGresult *r = pg_run("insert", &p);
             if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1)
                 bench_die("W1 insert: %s", PQerrorMessage(pg));
-            sum += (uint64_t)be64(PQgetvalue(r, 0, 0));
+            sum += (uint64_t)pg_int(r, 0, 0);
             PQclear(r);
         }
         pg_exec("COMMIT");
@@ -1229,7 +1241,7 @@ static void pg_run_all(const bench_opts *o, data *d)
             for (long j = 0; j < d->k; j++) {
                 bench_slice(&t0, j, d->k);
                 pp_init(&p);
-                pp_int8(&p, bench_get_id(j, d->n));
+                pp_key(&p, bench_get_id(j, d->n));
                 PGresult *r = pg_run("get", &p);
                 if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1)
                     bench_die("W3 get: %s", PQerrorMessage(pg));
@@ -1276,7 +1288,7 @@ static void pg_run_all(const bench_opts *o, data *d)
                 bench_slice(&t0, j, d->k);
                 long id = bench_get_id(j, d->n);
                 pp_init(&p);
-                pp_int8(&p, id);
+                pp_key(&p, id);
                 pp_row(&p, &d->rows[id - 1], d->tokens[j]);
                 PGresult *r = pg_run("update", &p);
                 pg_ok(r, "W5 update");
@@ -1297,7 +1309,7 @@ static void pg_run_all(const bench_opts *o, data *d)
                 bench_slice(&t0, j, d->k);
                 const bench_row *row = &d->foc[j];
                 pp_init(&p);
-                pp_int8(&p, row->id);
+                pp_key(&p, row->id);
                 pp_row(&p, row, NULL);
                 PGresult *r = pg_run("foc_insert", &p);
                 pg_ok(r, "W7 insert");
@@ -1306,7 +1318,7 @@ static void pg_run_all(const bench_opts *o, data *d)
                 } else {
                     PQclear(r);
                     pp_init(&p);
-                    pp_int8(&p, row->id);
+                    pp_key(&p, row->id);
                     r = pg_run("get", &p);
                     if (PQresultStatus(r) != PGRES_TUPLES_OK ||
                         PQntuples(r) != 1)

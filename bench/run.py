@@ -448,7 +448,7 @@ def build_report(args, cfg, backends, runs, m1, gen_figure, sqla_version,
                 raw9 = runs.get((backend, "raw"))
                 if raw9 and raw9["results"].get("W9"):
                     checks.add(raw9["results"]["W9"][0]["check"])
-                elif w in res["skips"]:
+                elif res is not None and w in res["skips"]:
                     row[impl + "_skipped"] = res["skips"][w]
             if len(checks) > 1:
                 row["checks_agree"] = False

@@ -68,6 +68,8 @@ local diff = require("diff")
 local query = require("query")
 local pull = require("pull")
 local names = require("names")
+local util = require("util")
+local read_file, shell_quote = util.read_file, util.shell_quote
 
 local format = string.format
 local stdout, stderr = io.stdout, io.stderr
@@ -259,14 +261,6 @@ local function render(m, i)
     }
 end
 
-local function read_file(path)
-    local f = io.open(path, "rb")
-    if not f then return nil end
-    local s = f:read("a")
-    f:close()
-    return s
-end
-
 local function dir_exists(dir)
     -- Opening DIR/. for reading succeeds exactly when DIR is a directory
     -- (glibc's fopen opens directories; a file gives ENOTDIR). Renaming a
@@ -275,10 +269,6 @@ local function dir_exists(dir)
     if f == nil then return false end
     f:close()
     return true
-end
-
-local function shell_quote(s)
-    return "'" .. s:gsub("'", "'\\''") .. "'"
 end
 
 -- A temporary file in dir holding text, for write_set to rename into place

@@ -11,6 +11,7 @@
 -- options, generated columns).
 
 local util = require("util")
+local shell_quote = util.shell_quote
 local query = require("query")
 
 local concat, format = table.concat, string.format
@@ -133,10 +134,6 @@ end
 local function unescape(s)
     if s == "\\N" then return nil end
     return (s:gsub("\\(.)", { t = "\t", n = "\n", r = "\r", ["\\"] = "\\" }))
-end
-
-local function shell_quote(s)
-    return "'" .. s:gsub("'", "'\\''") .. "'"
 end
 
 -- Run the --read program of dialect which on target with the queries;

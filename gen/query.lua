@@ -20,6 +20,7 @@ local dialect = require("dialect")
 local emit_ddl = require("emit_ddl")
 local keywords = require("keywords")
 local util = require("util")
+local read_file, shell_quote = util.read_file, util.shell_quote
 local types = require("types")
 
 local format, concat, type = string.format, table.concat, type
@@ -109,18 +110,6 @@ M.lex = lex
 
 local function gen_dir()
     return (package.path:match("^(.-)/%?%.lua") or ".")
-end
-
-local function read_file(path)
-    local f = io.open(path, "rb")
-    if not f then return nil end
-    local s = f:read("a")
-    f:close()
-    return s
-end
-
-local function shell_quote(s)
-    return "'" .. s:gsub("'", "'\\''") .. "'"
 end
 
 -- The checkers: the SQLite one every query needs, the PostgreSQL one of

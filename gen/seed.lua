@@ -10,6 +10,8 @@
 
 local model = require("model")
 local dialect = require("dialect")
+local util = require("util")
+local read_file, shell_quote = util.read_file, util.shell_quote
 
 local format, concat = string.format, table.concat
 
@@ -142,18 +144,6 @@ function M.parse_seed(text)
                            max)
     end
     return digits
-end
-
-local function read_file(path)
-    local f = io.open(path, "rb")
-    if not f then return nil end
-    local text = f:read("a")
-    f:close()
-    return text
-end
-
-local function shell_quote(s)
-    return "'" .. s:gsub("'", "'\\''") .. "'"
 end
 
 -- ormc_seed: ORMC_SEED when set (a build sets it), else the one installed

@@ -493,4 +493,18 @@ function M.json_check(s)
     error(e, 0)
 end
 
+-- The whole content of the file at path, or nil when it cannot be read.
+function M.read_file(path)
+    local f = io.open(path, "rb")
+    if not f then return nil end
+    local text = f:read("a")
+    f:close()
+    return text
+end
+
+-- s as one word of sh(1): in single quotes, each embedded one written '\''.
+function M.shell_quote(s)
+    return "'" .. s:gsub("'", "'\\''") .. "'"
+end
+
 return M

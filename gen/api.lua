@@ -223,6 +223,27 @@ local function table_functions(t)
                               args = { q, in_type(c), "size_t n" } }
     end
 
+    local set = {
+        doc = { format(
+            "Reuse a built query: replace the value of its one condition on "
+            .. "the column (made by %s_where_<column>), then run the query "
+            .. "again. Only the values change, so the query is not built "
+            .. "again and its statement comes from the connection's cache. "
+            .. "A column the query has no condition on, or several, a "
+            .. "condition that takes no value (_in, ORMC_IS_NULL, "
+            .. "ORMC_IS_NOT_NULL) or an enum value out of range is kept as "
+            .. "the query's error (ORMC_INVALID when it runs); a query "
+            .. "with an error is left as it is. The value is borrowed until "
+            .. "the query has run.", p) },
+    }
+    out[#out + 1] = set
+    for _, c in ipairs(t.columns) do
+        set[#set + 1] = {
+            id = "query_set", column = c, ret = "void ",
+            name = p .. "_query_set_" .. c.name,
+            args = { q, decl(c.ctype, "value") } }
+    end
+
     fn({ "Open and close a group of conditions that are OR-ed together; "
          .. "the group as a whole is AND-ed with the rest. Groups do not "
          .. "nest." },

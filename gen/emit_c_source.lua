@@ -453,8 +453,8 @@ function BODY.query_free()
     return { "if (q != NULL)", "    ormc_builder_free(&q->b);" }
 end
 
-function BODY.where(_, f)
-    local c = f.column
+-- The lines that put where's or query_set's value into ormc_param p.
+local function param_lines(c)
     local info = types.info_of(c)
     local lines = { "ormc_param p;", "", "memset(&p, 0, sizeof p);",
                     format("p.type = %s;", info.ormc) }
@@ -468,8 +468,19 @@ function BODY.where(_, f)
     else
         lines[#lines + 1] = format("p.u.%s = value;", info.member)
     end
+    return lines
+end
+function BODY.where(_, f)
+    local c = f.column
+    local lines = param_lines(c)
     append(lines, call_lines("", "ormc_builder_where",
                              { QB, c.macro, "op", "&p" }))
+    return lines
+end
+function BODY.query_set(_, f)
+    local c = f.column
+    local lines = param_lines(c)
+    append(lines, call_lines("", "ormc_builder_set", { QB, c.macro, "&p" }))
     return lines
 end
 function BODY.where_in(_, f)

@@ -90,6 +90,8 @@ function M.table_idents(schema, t, add)
         add(p .. "_where_" .. c.name, "the function _where_" .. c.name, of)
         add(p .. "_where_" .. c.name .. "_in",
             "the function _where_" .. c.name .. "_in", of)
+        add(p .. "_query_set_" .. c.name,
+            "the function _query_set_" .. c.name, of)
         if c.default_array then
             add(c.default_array, "the default array", cof)
         end

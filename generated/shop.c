@@ -987,6 +987,70 @@ void shop_customer_where_created_at_in(shop_customer_query *q,
                           n);
 }
 
+void shop_customer_query_set_id(shop_customer_query *q, ormc_uuid value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_UUID;
+    p.u.uuid = value;
+    ormc_builder_set(q ? &q->b : NULL, SHOP_CUSTOMER_ID, &p);
+}
+
+void shop_customer_query_set_email(shop_customer_query *q, const char *value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_TEXT;
+    p.is_null = value == NULL;
+    p.u.text = value;
+    ormc_builder_set(q ? &q->b : NULL, SHOP_CUSTOMER_EMAIL, &p);
+}
+
+void shop_customer_query_set_name(shop_customer_query *q, const char *value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_TEXT;
+    p.is_null = value == NULL;
+    p.u.text = value;
+    ormc_builder_set(q ? &q->b : NULL, SHOP_CUSTOMER_NAME, &p);
+}
+
+void shop_customer_query_set_preferences(shop_customer_query *q,
+                                         const char *value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_JSON;
+    p.is_null = value == NULL;
+    p.u.text = value;
+    ormc_builder_set(q ? &q->b : NULL, SHOP_CUSTOMER_PREFERENCES, &p);
+}
+
+void shop_customer_query_set_newsletter(shop_customer_query *q, bool value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_BOOLEAN;
+    p.u.b = value;
+    ormc_builder_set(q ? &q->b : NULL, SHOP_CUSTOMER_NEWSLETTER, &p);
+}
+
+void shop_customer_query_set_created_at(shop_customer_query *q, ormc_time value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_TIMESTAMP;
+    p.u.time = value;
+    ormc_builder_set(q ? &q->b : NULL, SHOP_CUSTOMER_CREATED_AT, &p);
+}
+
 void shop_customer_or_begin(shop_customer_query *q)
 {
     ormc_builder_or_begin(q ? &q->b : NULL);
@@ -1374,6 +1438,90 @@ void shop_product_where_old_title_in(shop_product_query *q,
     ormc_builder_where_in(q ? &q->b : NULL, SHOP_PRODUCT_OLD_TITLE, values, n);
 }
 
+void shop_product_query_set_id(shop_product_query *q, int64_t value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_BIGINT;
+    p.u.i64 = value;
+    ormc_builder_set(q ? &q->b : NULL, SHOP_PRODUCT_ID, &p);
+}
+
+void shop_product_query_set_sku(shop_product_query *q, const char *value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_TEXT;
+    p.is_null = value == NULL;
+    p.u.text = value;
+    ormc_builder_set(q ? &q->b : NULL, SHOP_PRODUCT_SKU, &p);
+}
+
+void shop_product_query_set_title(shop_product_query *q, const char *value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_TEXT;
+    p.is_null = value == NULL;
+    p.u.text = value;
+    ormc_builder_set(q ? &q->b : NULL, SHOP_PRODUCT_TITLE, &p);
+}
+
+void shop_product_query_set_price_cents(shop_product_query *q, int32_t value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_INTEGER;
+    p.u.i32 = value;
+    ormc_builder_set(q ? &q->b : NULL, SHOP_PRODUCT_PRICE_CENTS, &p);
+}
+
+void shop_product_query_set_weight_kg(shop_product_query *q, double value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_DOUBLE;
+    p.u.f64 = value;
+    ormc_builder_set(q ? &q->b : NULL, SHOP_PRODUCT_WEIGHT_KG, &p);
+}
+
+void shop_product_query_set_stock(shop_product_query *q, int32_t value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_INTEGER;
+    p.u.i32 = value;
+    ormc_builder_set(q ? &q->b : NULL, SHOP_PRODUCT_STOCK, &p);
+}
+
+void shop_product_query_set_thumbnail(shop_product_query *q, ormc_blob value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_BLOB;
+    p.is_null = value.data == NULL;
+    p.u.blob = value;
+    ormc_builder_set(q ? &q->b : NULL, SHOP_PRODUCT_THUMBNAIL, &p);
+}
+
+void shop_product_query_set_old_title(shop_product_query *q, const char *value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_TEXT;
+    p.is_null = value == NULL;
+    p.u.text = value;
+    ormc_builder_set(q ? &q->b : NULL, SHOP_PRODUCT_OLD_TITLE, &p);
+}
+
 void shop_product_or_begin(shop_product_query *q)
 {
     ormc_builder_or_begin(q ? &q->b : NULL);
@@ -1710,6 +1858,67 @@ void shop_order_where_shipped_at_in(shop_order_query *q,
                                     const ormc_time *values, size_t n)
 {
     ormc_builder_where_in(q ? &q->b : NULL, SHOP_ORDER_SHIPPED_AT, values, n);
+}
+
+void shop_order_query_set_id(shop_order_query *q, int64_t value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_BIGINT;
+    p.u.i64 = value;
+    ormc_builder_set(q ? &q->b : NULL, SHOP_ORDER_ID, &p);
+}
+
+void shop_order_query_set_customer_id(shop_order_query *q, ormc_uuid value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_UUID;
+    p.u.uuid = value;
+    ormc_builder_set(q ? &q->b : NULL, SHOP_ORDER_CUSTOMER_ID, &p);
+}
+
+void shop_order_query_set_status(shop_order_query *q, shop_order_status value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_ENUM;
+    p.u.i32 = (int32_t)value;
+    ormc_builder_set(q ? &q->b : NULL, SHOP_ORDER_STATUS, &p);
+}
+
+void shop_order_query_set_note(shop_order_query *q, const char *value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_TEXT;
+    p.is_null = value == NULL;
+    p.u.text = value;
+    ormc_builder_set(q ? &q->b : NULL, SHOP_ORDER_NOTE, &p);
+}
+
+void shop_order_query_set_placed_at(shop_order_query *q, ormc_time value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_TIMESTAMP;
+    p.u.time = value;
+    ormc_builder_set(q ? &q->b : NULL, SHOP_ORDER_PLACED_AT, &p);
+}
+
+void shop_order_query_set_shipped_at(shop_order_query *q, ormc_time value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_TIMESTAMP;
+    p.u.time = value;
+    ormc_builder_set(q ? &q->b : NULL, SHOP_ORDER_SHIPPED_AT, &p);
 }
 
 void shop_order_or_begin(shop_order_query *q)
@@ -2087,6 +2296,56 @@ void shop_line_where_price_cents_in(shop_line_query *q, const int32_t *values,
                                     size_t n)
 {
     ormc_builder_where_in(q ? &q->b : NULL, SHOP_LINE_PRICE_CENTS, values, n);
+}
+
+void shop_line_query_set_order_id(shop_line_query *q, int64_t value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_BIGINT;
+    p.u.i64 = value;
+    ormc_builder_set(q ? &q->b : NULL, SHOP_LINE_ORDER_ID, &p);
+}
+
+void shop_line_query_set_line_no(shop_line_query *q, int32_t value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_INTEGER;
+    p.u.i32 = value;
+    ormc_builder_set(q ? &q->b : NULL, SHOP_LINE_LINE_NO, &p);
+}
+
+void shop_line_query_set_product_id(shop_line_query *q, int64_t value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_BIGINT;
+    p.u.i64 = value;
+    ormc_builder_set(q ? &q->b : NULL, SHOP_LINE_PRODUCT_ID, &p);
+}
+
+void shop_line_query_set_quantity(shop_line_query *q, int32_t value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_INTEGER;
+    p.u.i32 = value;
+    ormc_builder_set(q ? &q->b : NULL, SHOP_LINE_QUANTITY, &p);
+}
+
+void shop_line_query_set_price_cents(shop_line_query *q, int32_t value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_INTEGER;
+    p.u.i32 = value;
+    ormc_builder_set(q ? &q->b : NULL, SHOP_LINE_PRICE_CENTS, &p);
 }
 
 void shop_line_or_begin(shop_line_query *q)

@@ -490,6 +490,25 @@ void shop_customer_where_created_at_in(shop_customer_query *q,
                                        const ormc_time *values, size_t n);
 
 /*
+ * Reuse a built query: replace the value of its one condition on the column
+ * (made by shop_customer_where_<column>), then run the query again. Only the
+ * values change, so the query is not built again and its statement comes from
+ * the connection's cache. A column the query has no condition on, or several, a
+ * condition that takes no value (_in, ORMC_IS_NULL, ORMC_IS_NOT_NULL) or an
+ * enum value out of range is kept as the query's error (ORMC_INVALID when it
+ * runs); a query with an error is left as it is. The value is borrowed until
+ * the query has run.
+ */
+void shop_customer_query_set_id(shop_customer_query *q, ormc_uuid value);
+void shop_customer_query_set_email(shop_customer_query *q, const char *value);
+void shop_customer_query_set_name(shop_customer_query *q, const char *value);
+void shop_customer_query_set_preferences(shop_customer_query *q,
+                                         const char *value);
+void shop_customer_query_set_newsletter(shop_customer_query *q, bool value);
+void shop_customer_query_set_created_at(shop_customer_query *q,
+                                        ormc_time value);
+
+/*
  * Open and close a group of conditions that are OR-ed together; the group as a
  * whole is AND-ed with the rest. Groups do not nest.
  */
@@ -796,6 +815,25 @@ void shop_product_where_old_title_in(shop_product_query *q,
                                      const char *const *values, size_t n);
 
 /*
+ * Reuse a built query: replace the value of its one condition on the column
+ * (made by shop_product_where_<column>), then run the query again. Only the
+ * values change, so the query is not built again and its statement comes from
+ * the connection's cache. A column the query has no condition on, or several, a
+ * condition that takes no value (_in, ORMC_IS_NULL, ORMC_IS_NOT_NULL) or an
+ * enum value out of range is kept as the query's error (ORMC_INVALID when it
+ * runs); a query with an error is left as it is. The value is borrowed until
+ * the query has run.
+ */
+void shop_product_query_set_id(shop_product_query *q, int64_t value);
+void shop_product_query_set_sku(shop_product_query *q, const char *value);
+void shop_product_query_set_title(shop_product_query *q, const char *value);
+void shop_product_query_set_price_cents(shop_product_query *q, int32_t value);
+void shop_product_query_set_weight_kg(shop_product_query *q, double value);
+void shop_product_query_set_stock(shop_product_query *q, int32_t value);
+void shop_product_query_set_thumbnail(shop_product_query *q, ormc_blob value);
+void shop_product_query_set_old_title(shop_product_query *q, const char *value);
+
+/*
  * Open and close a group of conditions that are OR-ed together; the group as a
  * whole is AND-ed with the rest. Groups do not nest.
  */
@@ -1080,6 +1118,23 @@ void shop_order_where_shipped_at(shop_order_query *q, ormc_op op,
                                  ormc_time value);
 void shop_order_where_shipped_at_in(shop_order_query *q,
                                     const ormc_time *values, size_t n);
+
+/*
+ * Reuse a built query: replace the value of its one condition on the column
+ * (made by shop_order_where_<column>), then run the query again. Only the
+ * values change, so the query is not built again and its statement comes from
+ * the connection's cache. A column the query has no condition on, or several, a
+ * condition that takes no value (_in, ORMC_IS_NULL, ORMC_IS_NOT_NULL) or an
+ * enum value out of range is kept as the query's error (ORMC_INVALID when it
+ * runs); a query with an error is left as it is. The value is borrowed until
+ * the query has run.
+ */
+void shop_order_query_set_id(shop_order_query *q, int64_t value);
+void shop_order_query_set_customer_id(shop_order_query *q, ormc_uuid value);
+void shop_order_query_set_status(shop_order_query *q, shop_order_status value);
+void shop_order_query_set_note(shop_order_query *q, const char *value);
+void shop_order_query_set_placed_at(shop_order_query *q, ormc_time value);
+void shop_order_query_set_shipped_at(shop_order_query *q, ormc_time value);
 
 /*
  * Open and close a group of conditions that are OR-ed together; the group as a
@@ -1405,6 +1460,22 @@ void shop_line_where_quantity_in(shop_line_query *q, const int32_t *values,
 void shop_line_where_price_cents(shop_line_query *q, ormc_op op, int32_t value);
 void shop_line_where_price_cents_in(shop_line_query *q, const int32_t *values,
                                     size_t n);
+
+/*
+ * Reuse a built query: replace the value of its one condition on the column
+ * (made by shop_line_where_<column>), then run the query again. Only the values
+ * change, so the query is not built again and its statement comes from the
+ * connection's cache. A column the query has no condition on, or several, a
+ * condition that takes no value (_in, ORMC_IS_NULL, ORMC_IS_NOT_NULL) or an
+ * enum value out of range is kept as the query's error (ORMC_INVALID when it
+ * runs); a query with an error is left as it is. The value is borrowed until
+ * the query has run.
+ */
+void shop_line_query_set_order_id(shop_line_query *q, int64_t value);
+void shop_line_query_set_line_no(shop_line_query *q, int32_t value);
+void shop_line_query_set_product_id(shop_line_query *q, int64_t value);
+void shop_line_query_set_quantity(shop_line_query *q, int32_t value);
+void shop_line_query_set_price_cents(shop_line_query *q, int32_t value);
 
 /*
  * Open and close a group of conditions that are OR-ed together; the group as a

@@ -1600,6 +1600,321 @@ void slack_installation_where_installed_at_in(slack_installation_query *q,
                           values, n);
 }
 
+void slack_installation_query_set_id(slack_installation_query *q, int32_t value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_INTEGER;
+    p.u.i32 = value;
+    ormc_builder_set(q ? &q->b : NULL, SLACK_INSTALLATION_ID, &p);
+}
+
+void slack_installation_query_set_client_id(slack_installation_query *q,
+                                            const char *value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_TEXT;
+    p.is_null = value == NULL;
+    p.u.text = value;
+    ormc_builder_set(q ? &q->b : NULL, SLACK_INSTALLATION_CLIENT_ID, &p);
+}
+
+void slack_installation_query_set_app_id(slack_installation_query *q,
+                                         const char *value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_TEXT;
+    p.is_null = value == NULL;
+    p.u.text = value;
+    ormc_builder_set(q ? &q->b : NULL, SLACK_INSTALLATION_APP_ID, &p);
+}
+
+void slack_installation_query_set_enterprise_id(slack_installation_query *q,
+                                                const char *value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_TEXT;
+    p.is_null = value == NULL;
+    p.u.text = value;
+    ormc_builder_set(q ? &q->b : NULL, SLACK_INSTALLATION_ENTERPRISE_ID, &p);
+}
+
+void slack_installation_query_set_enterprise_name(slack_installation_query *q,
+                                                  const char *value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_TEXT;
+    p.is_null = value == NULL;
+    p.u.text = value;
+    ormc_builder_set(q ? &q->b : NULL, SLACK_INSTALLATION_ENTERPRISE_NAME, &p);
+}
+
+void slack_installation_query_set_enterprise_url(slack_installation_query *q,
+                                                 const char *value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_TEXT;
+    p.is_null = value == NULL;
+    p.u.text = value;
+    ormc_builder_set(q ? &q->b : NULL, SLACK_INSTALLATION_ENTERPRISE_URL, &p);
+}
+
+void slack_installation_query_set_team_id(slack_installation_query *q,
+                                          const char *value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_TEXT;
+    p.is_null = value == NULL;
+    p.u.text = value;
+    ormc_builder_set(q ? &q->b : NULL, SLACK_INSTALLATION_TEAM_ID, &p);
+}
+
+void slack_installation_query_set_team_name(slack_installation_query *q,
+                                            const char *value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_TEXT;
+    p.is_null = value == NULL;
+    p.u.text = value;
+    ormc_builder_set(q ? &q->b : NULL, SLACK_INSTALLATION_TEAM_NAME, &p);
+}
+
+void slack_installation_query_set_bot_token(slack_installation_query *q,
+                                            const char *value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_TEXT;
+    p.is_null = value == NULL;
+    p.u.text = value;
+    ormc_builder_set(q ? &q->b : NULL, SLACK_INSTALLATION_BOT_TOKEN, &p);
+}
+
+void slack_installation_query_set_bot_id(slack_installation_query *q,
+                                         const char *value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_TEXT;
+    p.is_null = value == NULL;
+    p.u.text = value;
+    ormc_builder_set(q ? &q->b : NULL, SLACK_INSTALLATION_BOT_ID, &p);
+}
+
+void slack_installation_query_set_bot_user_id(slack_installation_query *q,
+                                              const char *value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_TEXT;
+    p.is_null = value == NULL;
+    p.u.text = value;
+    ormc_builder_set(q ? &q->b : NULL, SLACK_INSTALLATION_BOT_USER_ID, &p);
+}
+
+void slack_installation_query_set_bot_scopes(slack_installation_query *q,
+                                             const char *value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_TEXT;
+    p.is_null = value == NULL;
+    p.u.text = value;
+    ormc_builder_set(q ? &q->b : NULL, SLACK_INSTALLATION_BOT_SCOPES, &p);
+}
+
+void slack_installation_query_set_bot_refresh_token(slack_installation_query *q,
+                                                    const char *value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_TEXT;
+    p.is_null = value == NULL;
+    p.u.text = value;
+    ormc_builder_set(q ? &q->b : NULL, SLACK_INSTALLATION_BOT_REFRESH_TOKEN,
+                     &p);
+}
+
+void slack_installation_query_set_bot_token_expires_at(
+    slack_installation_query *q, ormc_time value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_TIMESTAMP;
+    p.u.time = value;
+    ormc_builder_set(q ? &q->b : NULL, SLACK_INSTALLATION_BOT_TOKEN_EXPIRES_AT,
+                     &p);
+}
+
+void slack_installation_query_set_user_id(slack_installation_query *q,
+                                          const char *value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_TEXT;
+    p.is_null = value == NULL;
+    p.u.text = value;
+    ormc_builder_set(q ? &q->b : NULL, SLACK_INSTALLATION_USER_ID, &p);
+}
+
+void slack_installation_query_set_user_token(slack_installation_query *q,
+                                             const char *value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_TEXT;
+    p.is_null = value == NULL;
+    p.u.text = value;
+    ormc_builder_set(q ? &q->b : NULL, SLACK_INSTALLATION_USER_TOKEN, &p);
+}
+
+void slack_installation_query_set_user_scopes(slack_installation_query *q,
+                                              const char *value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_TEXT;
+    p.is_null = value == NULL;
+    p.u.text = value;
+    ormc_builder_set(q ? &q->b : NULL, SLACK_INSTALLATION_USER_SCOPES, &p);
+}
+
+void slack_installation_query_set_user_refresh_token(
+    slack_installation_query *q, const char *value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_TEXT;
+    p.is_null = value == NULL;
+    p.u.text = value;
+    ormc_builder_set(q ? &q->b : NULL, SLACK_INSTALLATION_USER_REFRESH_TOKEN,
+                     &p);
+}
+
+void slack_installation_query_set_user_token_expires_at(
+    slack_installation_query *q, ormc_time value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_TIMESTAMP;
+    p.u.time = value;
+    ormc_builder_set(q ? &q->b : NULL, SLACK_INSTALLATION_USER_TOKEN_EXPIRES_AT,
+                     &p);
+}
+
+void slack_installation_query_set_incoming_webhook_url(
+    slack_installation_query *q, const char *value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_TEXT;
+    p.is_null = value == NULL;
+    p.u.text = value;
+    ormc_builder_set(q ? &q->b : NULL, SLACK_INSTALLATION_INCOMING_WEBHOOK_URL,
+                     &p);
+}
+
+void slack_installation_query_set_incoming_webhook_channel(
+    slack_installation_query *q, const char *value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_TEXT;
+    p.is_null = value == NULL;
+    p.u.text = value;
+    ormc_builder_set(q ? &q->b : NULL,
+                     SLACK_INSTALLATION_INCOMING_WEBHOOK_CHANNEL, &p);
+}
+
+void slack_installation_query_set_incoming_webhook_channel_id(
+    slack_installation_query *q, const char *value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_TEXT;
+    p.is_null = value == NULL;
+    p.u.text = value;
+    ormc_builder_set(q ? &q->b : NULL,
+                     SLACK_INSTALLATION_INCOMING_WEBHOOK_CHANNEL_ID, &p);
+}
+
+void slack_installation_query_set_incoming_webhook_configuration_url(
+    slack_installation_query *q, const char *value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_TEXT;
+    p.is_null = value == NULL;
+    p.u.text = value;
+    ormc_builder_set(q ? &q->b : NULL,
+                     SLACK_INSTALLATION_INCOMING_WEBHOOK_CONFIGURATION_URL, &p);
+}
+
+void slack_installation_query_set_is_enterprise_install(
+    slack_installation_query *q, bool value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_BOOLEAN;
+    p.u.b = value;
+    ormc_builder_set(q ? &q->b : NULL, SLACK_INSTALLATION_IS_ENTERPRISE_INSTALL,
+                     &p);
+}
+
+void slack_installation_query_set_token_type(slack_installation_query *q,
+                                             const char *value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_TEXT;
+    p.is_null = value == NULL;
+    p.u.text = value;
+    ormc_builder_set(q ? &q->b : NULL, SLACK_INSTALLATION_TOKEN_TYPE, &p);
+}
+
+void slack_installation_query_set_installed_at(slack_installation_query *q,
+                                               ormc_time value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_TIMESTAMP;
+    p.u.time = value;
+    ormc_builder_set(q ? &q->b : NULL, SLACK_INSTALLATION_INSTALLED_AT, &p);
+}
+
 void slack_installation_or_begin(slack_installation_query *q)
 {
     ormc_builder_or_begin(q ? &q->b : NULL);
@@ -2088,6 +2403,169 @@ void slack_bot_where_installed_at_in(slack_bot_query *q,
                                      const ormc_time *values, size_t n)
 {
     ormc_builder_where_in(q ? &q->b : NULL, SLACK_BOT_INSTALLED_AT, values, n);
+}
+
+void slack_bot_query_set_id(slack_bot_query *q, int32_t value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_INTEGER;
+    p.u.i32 = value;
+    ormc_builder_set(q ? &q->b : NULL, SLACK_BOT_ID, &p);
+}
+
+void slack_bot_query_set_client_id(slack_bot_query *q, const char *value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_TEXT;
+    p.is_null = value == NULL;
+    p.u.text = value;
+    ormc_builder_set(q ? &q->b : NULL, SLACK_BOT_CLIENT_ID, &p);
+}
+
+void slack_bot_query_set_app_id(slack_bot_query *q, const char *value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_TEXT;
+    p.is_null = value == NULL;
+    p.u.text = value;
+    ormc_builder_set(q ? &q->b : NULL, SLACK_BOT_APP_ID, &p);
+}
+
+void slack_bot_query_set_enterprise_id(slack_bot_query *q, const char *value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_TEXT;
+    p.is_null = value == NULL;
+    p.u.text = value;
+    ormc_builder_set(q ? &q->b : NULL, SLACK_BOT_ENTERPRISE_ID, &p);
+}
+
+void slack_bot_query_set_enterprise_name(slack_bot_query *q, const char *value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_TEXT;
+    p.is_null = value == NULL;
+    p.u.text = value;
+    ormc_builder_set(q ? &q->b : NULL, SLACK_BOT_ENTERPRISE_NAME, &p);
+}
+
+void slack_bot_query_set_team_id(slack_bot_query *q, const char *value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_TEXT;
+    p.is_null = value == NULL;
+    p.u.text = value;
+    ormc_builder_set(q ? &q->b : NULL, SLACK_BOT_TEAM_ID, &p);
+}
+
+void slack_bot_query_set_team_name(slack_bot_query *q, const char *value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_TEXT;
+    p.is_null = value == NULL;
+    p.u.text = value;
+    ormc_builder_set(q ? &q->b : NULL, SLACK_BOT_TEAM_NAME, &p);
+}
+
+void slack_bot_query_set_bot_token(slack_bot_query *q, const char *value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_TEXT;
+    p.is_null = value == NULL;
+    p.u.text = value;
+    ormc_builder_set(q ? &q->b : NULL, SLACK_BOT_BOT_TOKEN, &p);
+}
+
+void slack_bot_query_set_bot_id(slack_bot_query *q, const char *value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_TEXT;
+    p.is_null = value == NULL;
+    p.u.text = value;
+    ormc_builder_set(q ? &q->b : NULL, SLACK_BOT_BOT_ID, &p);
+}
+
+void slack_bot_query_set_bot_user_id(slack_bot_query *q, const char *value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_TEXT;
+    p.is_null = value == NULL;
+    p.u.text = value;
+    ormc_builder_set(q ? &q->b : NULL, SLACK_BOT_BOT_USER_ID, &p);
+}
+
+void slack_bot_query_set_bot_scopes(slack_bot_query *q, const char *value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_TEXT;
+    p.is_null = value == NULL;
+    p.u.text = value;
+    ormc_builder_set(q ? &q->b : NULL, SLACK_BOT_BOT_SCOPES, &p);
+}
+
+void slack_bot_query_set_bot_refresh_token(slack_bot_query *q,
+                                           const char *value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_TEXT;
+    p.is_null = value == NULL;
+    p.u.text = value;
+    ormc_builder_set(q ? &q->b : NULL, SLACK_BOT_BOT_REFRESH_TOKEN, &p);
+}
+
+void slack_bot_query_set_bot_token_expires_at(slack_bot_query *q,
+                                              ormc_time value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_TIMESTAMP;
+    p.u.time = value;
+    ormc_builder_set(q ? &q->b : NULL, SLACK_BOT_BOT_TOKEN_EXPIRES_AT, &p);
+}
+
+void slack_bot_query_set_is_enterprise_install(slack_bot_query *q, bool value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_BOOLEAN;
+    p.u.b = value;
+    ormc_builder_set(q ? &q->b : NULL, SLACK_BOT_IS_ENTERPRISE_INSTALL, &p);
+}
+
+void slack_bot_query_set_installed_at(slack_bot_query *q, ormc_time value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_TIMESTAMP;
+    p.u.time = value;
+    ormc_builder_set(q ? &q->b : NULL, SLACK_BOT_INSTALLED_AT, &p);
 }
 
 void slack_bot_or_begin(slack_bot_query *q)

@@ -532,6 +532,69 @@ void slack_installation_where_installed_at_in(slack_installation_query *q,
                                               size_t n);
 
 /*
+ * Reuse a built query: replace the value of its one condition on the column
+ * (made by slack_installation_where_<column>), then run the query again. Only
+ * the values change, so the query is not built again and its statement comes
+ * from the connection's cache. A column the query has no condition on, or
+ * several, a condition that takes no value (_in, ORMC_IS_NULL,
+ * ORMC_IS_NOT_NULL) or an enum value out of range is kept as the query's error
+ * (ORMC_INVALID when it runs); a query with an error is left as it is. The
+ * value is borrowed until the query has run.
+ */
+void slack_installation_query_set_id(slack_installation_query *q,
+                                     int32_t value);
+void slack_installation_query_set_client_id(slack_installation_query *q,
+                                            const char *value);
+void slack_installation_query_set_app_id(slack_installation_query *q,
+                                         const char *value);
+void slack_installation_query_set_enterprise_id(slack_installation_query *q,
+                                                const char *value);
+void slack_installation_query_set_enterprise_name(slack_installation_query *q,
+                                                  const char *value);
+void slack_installation_query_set_enterprise_url(slack_installation_query *q,
+                                                 const char *value);
+void slack_installation_query_set_team_id(slack_installation_query *q,
+                                          const char *value);
+void slack_installation_query_set_team_name(slack_installation_query *q,
+                                            const char *value);
+void slack_installation_query_set_bot_token(slack_installation_query *q,
+                                            const char *value);
+void slack_installation_query_set_bot_id(slack_installation_query *q,
+                                         const char *value);
+void slack_installation_query_set_bot_user_id(slack_installation_query *q,
+                                              const char *value);
+void slack_installation_query_set_bot_scopes(slack_installation_query *q,
+                                             const char *value);
+void slack_installation_query_set_bot_refresh_token(slack_installation_query *q,
+                                                    const char *value);
+void slack_installation_query_set_bot_token_expires_at(
+    slack_installation_query *q, ormc_time value);
+void slack_installation_query_set_user_id(slack_installation_query *q,
+                                          const char *value);
+void slack_installation_query_set_user_token(slack_installation_query *q,
+                                             const char *value);
+void slack_installation_query_set_user_scopes(slack_installation_query *q,
+                                              const char *value);
+void slack_installation_query_set_user_refresh_token(
+    slack_installation_query *q, const char *value);
+void slack_installation_query_set_user_token_expires_at(
+    slack_installation_query *q, ormc_time value);
+void slack_installation_query_set_incoming_webhook_url(
+    slack_installation_query *q, const char *value);
+void slack_installation_query_set_incoming_webhook_channel(
+    slack_installation_query *q, const char *value);
+void slack_installation_query_set_incoming_webhook_channel_id(
+    slack_installation_query *q, const char *value);
+void slack_installation_query_set_incoming_webhook_configuration_url(
+    slack_installation_query *q, const char *value);
+void slack_installation_query_set_is_enterprise_install(
+    slack_installation_query *q, bool value);
+void slack_installation_query_set_token_type(slack_installation_query *q,
+                                             const char *value);
+void slack_installation_query_set_installed_at(slack_installation_query *q,
+                                               ormc_time value);
+
+/*
  * Open and close a group of conditions that are OR-ed together; the group as a
  * whole is AND-ed with the rest. Groups do not nest.
  */
@@ -850,6 +913,34 @@ void slack_bot_where_installed_at(slack_bot_query *q, ormc_op op,
                                   ormc_time value);
 void slack_bot_where_installed_at_in(slack_bot_query *q,
                                      const ormc_time *values, size_t n);
+
+/*
+ * Reuse a built query: replace the value of its one condition on the column
+ * (made by slack_bot_where_<column>), then run the query again. Only the values
+ * change, so the query is not built again and its statement comes from the
+ * connection's cache. A column the query has no condition on, or several, a
+ * condition that takes no value (_in, ORMC_IS_NULL, ORMC_IS_NOT_NULL) or an
+ * enum value out of range is kept as the query's error (ORMC_INVALID when it
+ * runs); a query with an error is left as it is. The value is borrowed until
+ * the query has run.
+ */
+void slack_bot_query_set_id(slack_bot_query *q, int32_t value);
+void slack_bot_query_set_client_id(slack_bot_query *q, const char *value);
+void slack_bot_query_set_app_id(slack_bot_query *q, const char *value);
+void slack_bot_query_set_enterprise_id(slack_bot_query *q, const char *value);
+void slack_bot_query_set_enterprise_name(slack_bot_query *q, const char *value);
+void slack_bot_query_set_team_id(slack_bot_query *q, const char *value);
+void slack_bot_query_set_team_name(slack_bot_query *q, const char *value);
+void slack_bot_query_set_bot_token(slack_bot_query *q, const char *value);
+void slack_bot_query_set_bot_id(slack_bot_query *q, const char *value);
+void slack_bot_query_set_bot_user_id(slack_bot_query *q, const char *value);
+void slack_bot_query_set_bot_scopes(slack_bot_query *q, const char *value);
+void slack_bot_query_set_bot_refresh_token(slack_bot_query *q,
+                                           const char *value);
+void slack_bot_query_set_bot_token_expires_at(slack_bot_query *q,
+                                              ormc_time value);
+void slack_bot_query_set_is_enterprise_install(slack_bot_query *q, bool value);
+void slack_bot_query_set_installed_at(slack_bot_query *q, ormc_time value);
 
 /*
  * Open and close a group of conditions that are OR-ed together; the group as a

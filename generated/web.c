@@ -338,6 +338,48 @@ void web_session_where_expires_in(web_session_query *q, const ormc_time *values,
     ormc_builder_where_in(q ? &q->b : NULL, WEB_SESSION_EXPIRES, values, n);
 }
 
+void web_session_query_set_id(web_session_query *q, int64_t value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_BIGINT;
+    p.u.i64 = value;
+    ormc_builder_set(q ? &q->b : NULL, WEB_SESSION_ID, &p);
+}
+
+void web_session_query_set_session_id(web_session_query *q, const char *value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_TEXT;
+    p.is_null = value == NULL;
+    p.u.text = value;
+    ormc_builder_set(q ? &q->b : NULL, WEB_SESSION_SESSION_ID, &p);
+}
+
+void web_session_query_set_data(web_session_query *q, ormc_blob value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_BLOB;
+    p.is_null = value.data == NULL;
+    p.u.blob = value;
+    ormc_builder_set(q ? &q->b : NULL, WEB_SESSION_DATA, &p);
+}
+
+void web_session_query_set_expires(web_session_query *q, ormc_time value)
+{
+    ormc_param p;
+
+    memset(&p, 0, sizeof p);
+    p.type = ORMC_TYPE_TIMESTAMP;
+    p.u.time = value;
+    ormc_builder_set(q ? &q->b : NULL, WEB_SESSION_EXPIRES, &p);
+}
+
 void web_session_or_begin(web_session_query *q)
 {
     ormc_builder_or_begin(q ? &q->b : NULL);

@@ -266,6 +266,21 @@ void web_session_where_expires_in(web_session_query *q, const ormc_time *values,
                                   size_t n);
 
 /*
+ * Reuse a built query: replace the value of its one condition on the column
+ * (made by web_session_where_<column>), then run the query again. Only the
+ * values change, so the query is not built again and its statement comes from
+ * the connection's cache. A column the query has no condition on, or several, a
+ * condition that takes no value (_in, ORMC_IS_NULL, ORMC_IS_NOT_NULL) or an
+ * enum value out of range is kept as the query's error (ORMC_INVALID when it
+ * runs); a query with an error is left as it is. The value is borrowed until
+ * the query has run.
+ */
+void web_session_query_set_id(web_session_query *q, int64_t value);
+void web_session_query_set_session_id(web_session_query *q, const char *value);
+void web_session_query_set_data(web_session_query *q, ormc_blob value);
+void web_session_query_set_expires(web_session_query *q, ormc_time value);
+
+/*
  * Open and close a group of conditions that are OR-ed together; the group as a
  * whole is AND-ed with the rest. Groups do not nest.
  */

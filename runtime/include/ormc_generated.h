@@ -358,6 +358,19 @@ int ormc_cursor_open(ormc_db *db, const ormc_builder *q,
 int ormc_cursor_next(ormc_cursor *cur, void *row /* OUT */);
 void ormc_cursor_close(ormc_cursor *cur);
 
+/* === Engine: reusing a built query === */
+
+/* Replace the value of q's one condition on `column` (as ormc_builder_where
+ * takes it), so that a query built once runs again with new values: what
+ * the generated <table>_query_set_<column> calls. The executor then finds
+ * the statement of the query's shape in the cache, and binds the new
+ * value. A column q has no condition on, or several; a condition that
+ * takes no value (IN, IS NULL, IS NOT NULL); or a value of another type
+ * than the column's is kept as q's error (ORMC_INVALID), as the other
+ * builder calls keep theirs; a q with an error is left as it is. */
+void ormc_builder_set(ormc_builder *q, ormc_colset column,
+                      const ormc_param *value);
+
 /* === Engine: a schema's SQL queries (docs/queries.md) ===
  *
  * A query declared in a schema is described by an ormc_sql_query that the

@@ -17,7 +17,14 @@
  *                 or_end without or_begin, more than 255 OR groups; more
  *                 than ORMC_QUERY_MAX_ORDER order keys; a negative offset or
  *                 a limit below -1; IN values NULL with a count.
+ *   ORMC_INVALID  (ormc_builder_set) a column the query has no condition
+ *                 on, or several; a condition that takes no value (IN,
+ *                 IS NULL, IS NOT NULL); a value of another type.
  *   ORMC_NOMEM    growing the condition array failed.
+ *
+ * ormc_builder_set replaces the value of a built condition, so that a query
+ * built once runs many times with new values: only the values change, and
+ * the executor finds the statement of the same shape in the cache.
  *
  * Equality on a json column compares jsonb values on PostgreSQL (key order
  * and spacing do not matter) and the text on SQLite: it is allowed, and
@@ -161,15 +168,10 @@ static bool value_fits(const ormc_column *c, const ormc_param *v)
     }
 }
 
-void ormc_builder_where(ormc_builder *q, ormc_colset column, ormc_op op,
-                        const ormc_param *value)
+/* value as a condition's operand on column c: a NULL pointer (the value,
+ * or a text, json or blob value's data) is SQL NULL. */
+static ormc_param operand(const ormc_column *c, const ormc_param *value)
 {
-    if (q == NULL)
-        return;
-    int index;
-    const ormc_column *c = column_of(q, column, "where", &index);
-    if (c == NULL)
-        return;
     ormc_param v;
     memset(&v, 0, sizeof v);
     v.type = c->type;
@@ -182,6 +184,19 @@ void ormc_builder_where(ormc_builder *q, ormc_colset column, ormc_op op,
         if (v.type == ORMC_TYPE_BLOB && v.u.blob.data == NULL)
             v.is_null = true;
     }
+    return v;
+}
+
+void ormc_builder_where(ormc_builder *q, ormc_colset column, ormc_op op,
+                        const ormc_param *value)
+{
+    if (q == NULL)
+        return;
+    int index;
+    const ormc_column *c = column_of(q, column, "where", &index);
+    if (c == NULL)
+        return;
+    ormc_param v = operand(c, value);
     const char *wrong = NULL;
     switch (op) {
     case ORMC_EQ:
@@ -220,6 +235,49 @@ void ormc_builder_where(ormc_builder *q, ormc_colset column, ormc_op op,
     cond->column = (uint16_t)index;
     cond->op = (uint8_t)op;
     cond->value = v;
+}
+
+void ormc_builder_set(ormc_builder *q, ormc_colset column,
+                      const ormc_param *value)
+{
+    if (q == NULL)
+        return;
+    int index;
+    const ormc_column *c = column_of(q, column, "set", &index);
+    if (c == NULL)
+        return;
+    ormc_cond *conds = (ormc_cond *)ormc__builder_conds(q), *found = NULL;
+    for (size_t i = 0; i < q->n_conds; i++) {
+        if (conds[i].fk != NULL || conds[i].column != index)
+            continue;
+        if (found != NULL) {
+            fail_on(q, index,
+                    "set: the query has several conditions on the column "
+                    "(set changes the value of one)");
+            return;
+        }
+        found = &conds[i];
+    }
+    if (found == NULL) {
+        fail_on(q, index, "set: the query has no condition on the column");
+        return;
+    }
+    if (found->op == ORMC_IN || found->op == ORMC_IS_NULL ||
+        found->op == ORMC_IS_NOT_NULL) {
+        fail_on(q, index,
+                "set: the column's condition takes no value (IN, IS NULL "
+                "or IS NOT NULL)");
+        return;
+    }
+    ormc_param v = operand(c, value);
+    if (!value_fits(c, &v)) {
+        fail_on(q, index,
+                c->type == ORMC_TYPE_ENUM
+                    ? "set: not a value of the column's enum"
+                    : "set: a value of another type than the column's");
+        return;
+    }
+    found->value = v;
 }
 
 void ormc_builder_where_in(ormc_builder *q, ormc_colset column,

@@ -721,6 +721,167 @@ static void test_column_sets_name_the_wrong_table(void **state)
     assert_ok(db, ormc_commit(db));
 }
 
+/* A query built once and run again with new values (_query_set_<column>):
+ * each run finds its rows, and the statement is prepared once. */
+static void test_reused_query(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    create_all(db);
+    slack_bot rows[6];
+    for (int i = 0; i < 6; i++) {
+        slack_bot_init(&rows[i]);
+        rows[i].client_id = "client";
+        rows[i].app_id = "app";
+        rows[i].enterprise_id = i == 5 ? "E" : NULL;
+        rows[i].team_id = i % 2 == 0 ? "T0" : "T1";
+        rows[i].has_installed_at = true;
+        rows[i].installed_at = INT64_C(1700000000000000) + i;
+    }
+    assert_ok(db, slack_bot_insert_many(db, rows, 6));
+
+    slack_bot_query q;
+    slack_bot_query_init(&q);
+    slack_bot_where_client_id(&q, ORMC_EQ, "client");
+    slack_bot_where_enterprise_id(&q, ORMC_EQ, NULL);
+    slack_bot_where_team_id(&q, ORMC_EQ, "T0");
+    slack_bot_order_by(&q, SLACK_BOT_INSTALLED_AT, ORMC_DESC);
+    slack_bot_limit(&q, 1);
+    slack_bot bot;
+    assert_ok(db, slack_bot_first(db, &q, &bot));
+    assert_int_equal(bot.installed_at, INT64_C(1700000000000004));
+    slack_bot_free(&bot);
+
+    ormc_counters before, after;
+    assert_ok(db, ormc_stats(db, &before));
+    for (int k = 0; k < 10; k++) {
+        slack_bot_query_set_team_id(&q, k % 2 == 0 ? "T1" : "T0");
+        assert_ok(db, slack_bot_first(db, &q, &bot));
+        /* T1: rows 1 and 3 (row 5 is enterprise E); T0: rows 0, 2, 4 */
+        assert_int_equal(bot.installed_at,
+                         INT64_C(1700000000000000) + (k % 2 == 0 ? 3 : 4));
+        slack_bot_free(&bot);
+    }
+    slack_bot_query_set_client_id(&q, "nobody");
+    assert_int_equal(slack_bot_first(db, &q, &bot), ORMC_NOT_FOUND);
+    assert_ok(db, ormc_stats(db, &after));
+    assert_int_equal(after.statements, before.statements + 11);
+    assert_int_equal(after.prepares, before.prepares);
+
+    /* a NULL value on an ORMC_EQ condition is IS NULL, a value again = */
+    slack_bot_query_set_client_id(&q, "client");
+    slack_bot_query_set_enterprise_id(&q, "E");
+    slack_bot_query_set_team_id(&q, "T1");
+    assert_ok(db, slack_bot_first(db, &q, &bot));
+    assert_int_equal(bot.installed_at, INT64_C(1700000000000005));
+    slack_bot_free(&bot);
+    slack_bot_query_set_enterprise_id(&q, NULL);
+    assert_ok(db, slack_bot_first(db, &q, &bot));
+    assert_int_equal(bot.installed_at, INT64_C(1700000000000003));
+    slack_bot_free(&bot);
+    /* the other executors take the reused query too */
+    slack_bot_query_set_team_id(&q, "T0");
+    int64_t n = 0;
+    assert_ok(db, slack_bot_count(db, &q, &n));
+    assert_int_equal(n, 1); /* the limit applies to the rows counted */
+    slack_bot_query_free(&q);
+    assert_ok(db, ormc_commit(db));
+}
+
+/* Misuse of _query_set_<column>: every one is the query's error, returned
+ * with what was wrong by the executor, nothing sent; a query with an
+ * error stays as it is. */
+static void test_reused_query_misuse(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    create_all(db);
+    ormc_counters before, after;
+    assert_ok(db, ormc_stats(db, &before));
+    shop_order_list list = {0};
+    int64_t n = 0;
+
+    /* a column the query has no condition on */
+    shop_order_query q;
+    shop_order_query_init(&q);
+    shop_order_where_id(&q, ORMC_EQ, 1);
+    shop_order_query_set_status(&q, SHOP_ORDER_STATUS_PAID);
+    assert_int_equal(shop_order_all(db, &q, &list), ORMC_INVALID);
+    assert_string_equal(ormc_errmsg(db),
+                        "order: set: the query has no condition on the "
+                        "column (column status)");
+    /* the error stays: a later valid set changes nothing */
+    shop_order_query_set_id(&q, 2);
+    assert_int_equal(shop_order_count(db, &q, &n), ORMC_INVALID);
+    assert_non_null(strstr(ormc_errmsg(db), "no condition on the column"));
+    shop_order_query_free(&q);
+
+    /* several conditions on the column */
+    shop_order_query_init(&q);
+    shop_order_where_id(&q, ORMC_GE, 1);
+    shop_order_where_id(&q, ORMC_LE, 9);
+    shop_order_query_set_id(&q, 2);
+    assert_int_equal(shop_order_count(db, &q, &n), ORMC_INVALID);
+    assert_string_equal(ormc_errmsg(db),
+                        "order: set: the query has several conditions on "
+                        "the column (set changes the value of one) (column "
+                        "id)");
+    shop_order_query_free(&q);
+
+    /* a condition that takes no value */
+    shop_order_query_init(&q);
+    shop_order_where_note(&q, ORMC_IS_NULL, NULL);
+    shop_order_query_set_note(&q, "gift");
+    assert_int_equal(shop_order_count(db, &q, &n), ORMC_INVALID);
+    assert_non_null(strstr(ormc_errmsg(db), "set: the column's condition "
+                                            "takes no value"));
+    shop_order_query_free(&q);
+
+    /* an enum value out of range */
+    shop_order_query_init(&q);
+    shop_order_where_status(&q, ORMC_EQ, SHOP_ORDER_STATUS_PAID);
+    shop_order_query_set_status(&q, (shop_order_status)99);
+    assert_int_equal(shop_order_count(db, &q, &n), ORMC_INVALID);
+    assert_string_equal(ormc_errmsg(db),
+                        "order: set: not a value of the column's enum "
+                        "(column status)");
+    shop_order_query_free(&q);
+
+    /* the engine call below the typed API: another table's column, a
+     * value of another type */
+    shop_order_query_init(&q);
+    shop_order_where_id(&q, ORMC_EQ, 1);
+    ormc_builder_set(&q.b, SHOP_CUSTOMER_EMAIL,
+                     &(ormc_param){.type = ORMC_TYPE_TEXT, .u.text = "a"});
+    assert_int_equal(shop_order_count(db, &q, &n), ORMC_INVALID);
+    assert_non_null(strstr(ormc_errmsg(db),
+                           "set: customer.email is a column of customer, "
+                           "not of order"));
+    shop_order_query_free(&q);
+    shop_order_query_init(&q);
+    shop_order_where_id(&q, ORMC_EQ, 1);
+    ormc_builder_set(&q.b, SHOP_ORDER_ID,
+                     &(ormc_param){.type = ORMC_TYPE_TEXT, .u.text = "1"});
+    assert_int_equal(shop_order_count(db, &q, &n), ORMC_INVALID);
+    assert_string_equal(ormc_errmsg(db),
+                        "order: set: a value of another type than the "
+                        "column's (column id)");
+    shop_order_query_free(&q);
+
+    /* a query whose building failed is left as it is */
+    shop_order_query_init(&q);
+    shop_order_where_id(&q, ORMC_EQ, 1);
+    shop_order_limit(&q, -5);
+    shop_order_query_set_id(&q, 2);
+    assert_int_equal(shop_order_count(db, &q, &n), ORMC_INVALID);
+    assert_string_equal(ormc_errmsg(db),
+                        "order: limit: below -1 (-1 is no limit)");
+    shop_order_query_free(&q);
+
+    /* NULL is a no-op */
+    shop_order_query_set_id(NULL, 1);
+    assert_ok(db, ormc_stats(db, &after));
+    assert_int_equal(after.statements, before.statements);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -734,6 +895,8 @@ int main(void)
         ORMC_BACKEND_TEST(test_generated_hooks),
         ORMC_BACKEND_TEST(test_shop_query_sql),
         ORMC_BACKEND_TEST(test_column_sets_name_the_wrong_table),
+        ORMC_BACKEND_TEST(test_reused_query),
+        ORMC_BACKEND_TEST(test_reused_query_misuse),
     };
     return ormc_test_run_backends("data_generated", tests);
 }

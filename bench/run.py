@@ -55,6 +55,11 @@ TARGET["W4r"] = 1.05
 RAW_TWIN = {"W4r": "W4"}
 # where the bound is judged (unpinned PostgreSQL is dominated by wake-ups)
 JUDGED = {"sqlite", "pg-pinned"}
+# W1 and W6 on SQLite are also timed against hand-written C on the plain
+# schema (VARCHAR(n) without CHECK, INTEGER PRIMARY KEY without
+# AUTOINCREMENT): gen/plain, with the same target as gen/raw.
+PLAIN_DDL = os.path.join(HERE, "slack_bots.plain.sqlite.sql")
+PLAIN_TARGET = 1.10
 
 
 def log(msg):
@@ -304,6 +309,15 @@ def main():
                        "--url", target(impl), "--ddl", ddl,
                        "--ddl-rel", ddl_rel] + common
                 for impl in ("gen", "raw")}
+        plain = [w for w in ("W1", "W6") if w in args.workloads.split(",")]
+        if not is_pg and plain:
+            # The same hand-written C on the schema a SQLAlchemy user has
+            # (PLAIN_DDL): what ormc's default SQLite DDL is measured by.
+            cmds["plain"] = [cfg["bench_raw"], "--backend", kind,
+                             "--url", target("plain"), "--ddl", PLAIN_DDL,
+                             "--ddl-rel", ddl_rel] + common
+            cmds["plain"][cmds["plain"].index("--workloads") + 1] = \
+                ",".join(plain)
         for impl, res in run_paced(cmds, pin).items():
             if res is not None:
                 runs[(backend, impl)] = res
@@ -478,6 +492,15 @@ def build_report(args, cfg, backends, runs, m1, gen_figure, sqla_version,
                         row["target"] = TARGET[w]
                         row["target_met"] = (row["gen_raw_time_ratio"]
                                              <= TARGET[w])
+                plain = paired_ratios(runs.get((backend, "gen")),
+                                      runs.get((backend, "plain")), w)
+                if plain:
+                    row["plain"] = round(median_ops(
+                        runs[(backend, "plain")]["results"][w]), 1)
+                    row["gen_plain_time_ratio"] = round(
+                        statistics.median(plain), 3)
+                    row["plain_target_met"] = (row["gen_plain_time_ratio"]
+                                               <= PLAIN_TARGET)
                 for impl in ("core", "orm"):
                     if row.get(impl):
                         row["gen_%s_time_ratio" % impl] = round(
@@ -553,6 +576,13 @@ def print_table(rep):
             mark, fmt_ratio(r.get("gen_core_time_ratio")),
             fmt_ratio(r.get("gen_orm_time_ratio"))))
     print()
+    for r in rep["rows"]:
+        if "gen_plain_time_ratio" in r:
+            print("%-3s %-8s raw C on the plain schema: %s ops/s; gen/plain "
+                  "%.2f (target <= %.2f: %s)" % (
+                      r["workload"], r["backend"], fmt_ops(r["plain"]),
+                      r["gen_plain_time_ratio"], PLAIN_TARGET,
+                      "ok" if r["plain_target_met"] else "MISS"))
     for backend, e in rep["m1"].items():
         if "skipped" in e:
             print("M1 %-8s skipped: %s" % (backend, e["skipped"]))

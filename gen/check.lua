@@ -58,8 +58,21 @@ function M.schema(raw, errs)
                   "schema name '%s' is reserved", raw.name)
     end
     local o = check_options(errs, raw, format("schema '%s'", raw.name),
-                            raw.body, { doc = "string" }, { "doc" })
+                            raw.body, { doc = "string", checks = "string" },
+                            { "checks", "doc" })
     s.doc = doc_text(o.doc)
+    -- Where a text's max is enforced on SQLite: "client" (the default),
+    -- ormc's checks before every write only; "database", a CHECK
+    -- (length(x) <= n) in the table too (docs/generator.md).
+    s.checks = o.checks or "client"
+    if o.checks ~= nil and o.checks ~= "client" and o.checks ~= "database"
+    then
+        errs:addf(raw, "\"client\": ormc checks a max before every "
+                  .. "write; \"database\": SQLite's DDL has CHECKs too",
+                  "option 'checks' of schema '%s' must be \"client\" or "
+                  .. "\"database\", not \"%s\"", raw.name, o.checks)
+        s.checks = "client"
+    end
     local sql_names, queries = {}, {}
     for i = 1, #raw.body do
         local item = raw.body[i]

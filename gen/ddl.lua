@@ -58,13 +58,17 @@ local function column_fk(t, c)
 end
 
 -- A column's CHECK clause in dialect d (an enum's labels; a text max where
--- the type does not hold it), or nil.
+-- the type does not hold it and the schema asks for it with checks =
+-- "database": by default ormc's own check before every write is the one
+-- that enforces it, which spares SQLite the CHECK's cost on every insert),
+-- or nil.
 local function check_clause_of(d, c)
     if c.type == "enum" then
         local labels = {}
         for i, l in ipairs(c.labels) do labels[i] = sql_string(l) end
         return format("CHECK (%s IN (%s))", c.sql_ident, concat(labels, ", "))
-    elseif c.type == "text" and c.max and d.text_max_check then
+    elseif c.type == "text" and c.max and d.text_max_check
+        and c.db_max_check then
         return format("CHECK (length(%s) <= %d)", c.sql_ident, c.max)
     end
     return nil

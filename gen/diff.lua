@@ -387,6 +387,33 @@ end
 
 -- === SQLite ===
 
+-- A max of kept table k.t that is new or smaller, without its CHECK in
+-- the table (checks = "client"): its SQLite DDL is the same, so nothing
+-- else refuses a row that no longer fits. Refuse to commit one, as the
+-- table's CHECK would and PostgreSQL's cast to varchar(n) does; `table` is
+-- the identifier of the table that holds the rows now.
+local function max_guard(s, k, table)
+    local too_long = {}
+    for _, c in ipairs(k.t.columns) do
+        local oc = k.cols[c]
+        if c.type == "text" and c.max and not c.db_max_check and oc
+            and (oc.max == nil or c.max < oc.max) then
+            too_long[#too_long + 1] = format("length(%s) > %d", c.sql_ident,
+                                             c.max)
+        end
+    end
+    if #too_long == 0 then return end
+    local guard = ident("_ormc_max_check")
+    s:add(format("%s: its rows fit the new max, or nothing is committed",
+                 k.t.sql_name),
+          format("CREATE TEMP TABLE %s (\"too_long\" INTEGER\n    "
+                 .. "CONSTRAINT \"text must fit its new max\" "
+                 .. "CHECK (\"too_long\" = 0))", guard))
+    s:add(nil, format("INSERT INTO %s\n    SELECT count(*) FROM %s WHERE %s",
+                      guard, table, concat(too_long, " OR ")))
+    s:add(nil, "DROP TABLE " .. guard)
+end
+
 -- Rebuild kept table k.t in place (already under its new name): its rows
 -- keep their values in the columns both versions have.
 local function sqlite_rebuild(d, s, errs, k)
@@ -418,6 +445,7 @@ local function sqlite_rebuild(d, s, errs, k)
         s:add(nil, format("INSERT INTO %s (%s)\n    SELECT %s FROM %s", temp,
                           concat(into, ", "), concat(from, ", "), t.sql_ident))
     end
+    max_guard(s, k, temp)
     local serial = false
     for _, c in ipairs(t.columns) do serial = serial or c.type == "serial" end
     if serial then
@@ -461,6 +489,7 @@ local function sqlite_script(d, s, errs, old_m, new_m)
         elseif ddl.create_table(d, k.o, t.sql_ident) ~= ddl.create_table(d, t) then
             sqlite_rebuild(d, s, errs, k)
         else
+            max_guard(s, k, t.sql_ident)
             for _, ix in ipairs(k.add_ix) do s:add(nil, strict(ix.sql)) end
         end
     end

@@ -86,7 +86,11 @@ local function derive_table(m, t)
     t.prefix = names.prefix(m.name, t.name)
     t.macro = names.macro(t.prefix)
     t.sql_ident = util.sql_ident(t.sql_name)
-    for i, c in ipairs(t.columns) do derive_column(m, t, c, i) end
+    for i, c in ipairs(t.columns) do
+        derive_column(m, t, c, i)
+        -- a text max as a CHECK in the SQLite DDL (ddl.lua)
+        c.db_max_check = m.checks == "database"
+    end
     t.n_columns = #t.columns
 
     t.pk_cols = {}
@@ -225,6 +229,8 @@ local function canonical(m)
         return tostring(v)
     end
     b:line("ormc-schema 1 %s", q(m.name))
+    -- the CHECKs the SQLite DDL holds; the default hashes as before
+    if m.checks == "database" then b:line("checks database") end
     for _, t in ipairs(m.tables) do
         b:line("table %s", q(t.sql_name))
         for _, c in ipairs(t.columns) do

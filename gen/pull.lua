@@ -425,6 +425,8 @@ local function map_columns(d, t, mt)
                 elseif rc.max and dtype == "text" and not topts.max
                     and d == "sqlite" then
                     topts.max, taken = rc.max, true
+                    -- the database enforces it: checks = "database"
+                    mt.db_max_check = true
                 elseif rc.max and dtype == "text" and not topts.max
                     and not topts.sql_type then
                     -- PostgreSQL: text with a CHECK, not varchar(n)
@@ -702,6 +704,8 @@ function M.map(cat, opts)
     end
     for _, mt in ipairs(out.tables) do
         map_keys(mt, mapped, wanted)
+        -- SQLite CHECKs of a max: the schema keeps them in its DDL
+        if mt.db_max_check then out.checks = "database" end
     end
     return out
 end
@@ -853,6 +857,10 @@ function M.render(s, name, header)
     end
     for _, l in ipairs(header) do comment(b, "", l) end
     b[#b + 1] = format("return schema %s {", lua_string(name))
+    if s.checks then
+        b[#b + 1] = format("    checks = %s,", lua_string(s.checks))
+        b[#b + 1] = ""
+    end
     for ti, mt in ipairs(s.tables) do
         if ti > 1 then b[#b + 1] = "" end
         b[#b + 1] = format("    table %s {", lua_string(mt.name))

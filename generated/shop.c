@@ -348,9 +348,7 @@ static const ormc_column shop_order_columns[] = {
         .max_chars = 500,
         .ref_column = -1,
         .sqlite.catalog_type = "TEXT",
-        .sqlite.add =
-            "\"note\" TEXT CONSTRAINT \"orders_note_check\" CHECK "
-            "(length(\"note\") <= 500)",
+        .sqlite.add = "\"note\" TEXT",
         .postgres.catalog_type = "character varying(500)",
         .postgres.add = "\"note\" varchar(500)",
     },
@@ -559,10 +557,7 @@ static const char *const shop_ddl_sqlite[] = {
     "    \"created_at\"  TEXT NOT NULL\n"
     "        DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now') || '000'),\n"
     "    CONSTRAINT \"customers_pkey\" PRIMARY KEY (\"id\"),\n"
-    "    CONSTRAINT \"customers_email_key\" UNIQUE (\"email\"),\n"
-    "    CONSTRAINT \"customers_email_check\" CHECK (length(\"email\") <= "
-    "254),\n"
-    "    CONSTRAINT \"customers_name_check\" CHECK (length(\"name\") <= 100)\n"
+    "    CONSTRAINT \"customers_email_key\" UNIQUE (\"email\")\n"
     ")",
     "CREATE TABLE IF NOT EXISTS \"products\" (\n"
     "    \"id\"          INTEGER NOT NULL\n"
@@ -574,8 +569,7 @@ static const char *const shop_ddl_sqlite[] = {
     "    \"stock\"       INTEGER NOT NULL DEFAULT 0,\n"
     "    \"thumbnail\"   BLOB,\n"
     "    \"old_title\"   TEXT,\n"
-    "    CONSTRAINT \"products_sku_key\" UNIQUE (\"sku\"),\n"
-    "    CONSTRAINT \"products_sku_check\" CHECK (length(\"sku\") <= 32)\n"
+    "    CONSTRAINT \"products_sku_key\" UNIQUE (\"sku\")\n"
     ")",
     "CREATE INDEX IF NOT EXISTS \"products_by_title\" ON \"products\" "
     "(\"title\")",
@@ -592,8 +586,7 @@ static const char *const shop_ddl_sqlite[] = {
     "        REFERENCES \"customers\" (\"id\") ON DELETE RESTRICT,\n"
     "    CONSTRAINT \"orders_status_check\"\n"
     "        CHECK (\"status\" IN ('pending', 'paid', 'shipped', "
-    "'cancelled')),\n"
-    "    CONSTRAINT \"orders_note_check\" CHECK (length(\"note\") <= 500)\n"
+    "'cancelled'))\n"
     ")",
     "CREATE INDEX IF NOT EXISTS \"orders_customer_id_placed_at_idx\"\n"
     "    ON \"orders\" (\"customer_id\", \"placed_at\")",

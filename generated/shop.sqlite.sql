@@ -15,9 +15,7 @@ CREATE TABLE IF NOT EXISTS "customers" (
     "created_at"  TEXT NOT NULL
         DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now') || '000'),
     CONSTRAINT "customers_pkey" PRIMARY KEY ("id"),
-    CONSTRAINT "customers_email_key" UNIQUE ("email"),
-    CONSTRAINT "customers_email_check" CHECK (length("email") <= 254),
-    CONSTRAINT "customers_name_check" CHECK (length("name") <= 100)
+    CONSTRAINT "customers_email_key" UNIQUE ("email")
 );
 
 -- product (schema/shop.lua:24)
@@ -32,8 +30,7 @@ CREATE TABLE IF NOT EXISTS "products" (
     "stock"       INTEGER NOT NULL DEFAULT 0,
     "thumbnail"   BLOB,
     "old_title"   TEXT,
-    CONSTRAINT "products_sku_key" UNIQUE ("sku"),
-    CONSTRAINT "products_sku_check" CHECK (length("sku") <= 32)
+    CONSTRAINT "products_sku_key" UNIQUE ("sku")
 );
 
 -- Catalogue search.
@@ -53,8 +50,7 @@ CREATE TABLE IF NOT EXISTS "orders" (
     CONSTRAINT "orders_customer_id_fkey" FOREIGN KEY ("customer_id")
         REFERENCES "customers" ("id") ON DELETE RESTRICT,
     CONSTRAINT "orders_status_check"
-        CHECK ("status" IN ('pending', 'paid', 'shipped', 'cancelled')),
-    CONSTRAINT "orders_note_check" CHECK (length("note") <= 500)
+        CHECK ("status" IN ('pending', 'paid', 'shipped', 'cancelled'))
 );
 
 -- A customer's orders, newest last.

@@ -76,10 +76,7 @@ static const ormc_column slack_installation_columns[] = {
         .max_chars = 32,
         .ref_column = -1,
         .sqlite.catalog_type = "TEXT",
-        .sqlite.add =
-            "\"enterprise_id\" TEXT CONSTRAINT "
-            "\"slack_installations_enterprise_id_check\" CHECK "
-            "(length(\"enterprise_id\") <= 32)",
+        .sqlite.add = "\"enterprise_id\" TEXT",
         .postgres.catalog_type = "character varying(32)",
         .postgres.add = "\"enterprise_id\" varchar(32)",
     },
@@ -93,10 +90,7 @@ static const ormc_column slack_installation_columns[] = {
         .max_chars = 200,
         .ref_column = -1,
         .sqlite.catalog_type = "TEXT",
-        .sqlite.add =
-            "\"enterprise_name\" TEXT CONSTRAINT "
-            "\"slack_installations_enterprise_name_check\" CHECK "
-            "(length(\"enterprise_name\") <= 200)",
+        .sqlite.add = "\"enterprise_name\" TEXT",
         .postgres.catalog_type = "character varying(200)",
         .postgres.add = "\"enterprise_name\" varchar(200)",
     },
@@ -110,10 +104,7 @@ static const ormc_column slack_installation_columns[] = {
         .max_chars = 200,
         .ref_column = -1,
         .sqlite.catalog_type = "TEXT",
-        .sqlite.add =
-            "\"enterprise_url\" TEXT CONSTRAINT "
-            "\"slack_installations_enterprise_url_check\" CHECK "
-            "(length(\"enterprise_url\") <= 200)",
+        .sqlite.add = "\"enterprise_url\" TEXT",
         .postgres.catalog_type = "character varying(200)",
         .postgres.add = "\"enterprise_url\" varchar(200)",
     },
@@ -127,9 +118,7 @@ static const ormc_column slack_installation_columns[] = {
         .max_chars = 32,
         .ref_column = -1,
         .sqlite.catalog_type = "TEXT",
-        .sqlite.add =
-            "\"team_id\" TEXT CONSTRAINT \"slack_installations_team_id_check\" "
-            "CHECK (length(\"team_id\") <= 32)",
+        .sqlite.add = "\"team_id\" TEXT",
         .postgres.catalog_type = "character varying(32)",
         .postgres.add = "\"team_id\" varchar(32)",
     },
@@ -143,10 +132,7 @@ static const ormc_column slack_installation_columns[] = {
         .max_chars = 200,
         .ref_column = -1,
         .sqlite.catalog_type = "TEXT",
-        .sqlite.add =
-            "\"team_name\" TEXT CONSTRAINT "
-            "\"slack_installations_team_name_check\" CHECK "
-            "(length(\"team_name\") <= 200)",
+        .sqlite.add = "\"team_name\" TEXT",
         .postgres.catalog_type = "character varying(200)",
         .postgres.add = "\"team_name\" varchar(200)",
     },
@@ -160,10 +146,7 @@ static const ormc_column slack_installation_columns[] = {
         .max_chars = 200,
         .ref_column = -1,
         .sqlite.catalog_type = "TEXT",
-        .sqlite.add =
-            "\"bot_token\" TEXT CONSTRAINT "
-            "\"slack_installations_bot_token_check\" CHECK "
-            "(length(\"bot_token\") <= 200)",
+        .sqlite.add = "\"bot_token\" TEXT",
         .postgres.catalog_type = "character varying(200)",
         .postgres.add = "\"bot_token\" varchar(200)",
     },
@@ -177,9 +160,7 @@ static const ormc_column slack_installation_columns[] = {
         .max_chars = 32,
         .ref_column = -1,
         .sqlite.catalog_type = "TEXT",
-        .sqlite.add =
-            "\"bot_id\" TEXT CONSTRAINT \"slack_installations_bot_id_check\" "
-            "CHECK (length(\"bot_id\") <= 32)",
+        .sqlite.add = "\"bot_id\" TEXT",
         .postgres.catalog_type = "character varying(32)",
         .postgres.add = "\"bot_id\" varchar(32)",
     },
@@ -193,10 +174,7 @@ static const ormc_column slack_installation_columns[] = {
         .max_chars = 32,
         .ref_column = -1,
         .sqlite.catalog_type = "TEXT",
-        .sqlite.add =
-            "\"bot_user_id\" TEXT CONSTRAINT "
-            "\"slack_installations_bot_user_id_check\" CHECK "
-            "(length(\"bot_user_id\") <= 32)",
+        .sqlite.add = "\"bot_user_id\" TEXT",
         .postgres.catalog_type = "character varying(32)",
         .postgres.add = "\"bot_user_id\" varchar(32)",
     },
@@ -210,10 +188,7 @@ static const ormc_column slack_installation_columns[] = {
         .max_chars = 1000,
         .ref_column = -1,
         .sqlite.catalog_type = "TEXT",
-        .sqlite.add =
-            "\"bot_scopes\" TEXT CONSTRAINT "
-            "\"slack_installations_bot_scopes_check\" CHECK "
-            "(length(\"bot_scopes\") <= 1000)",
+        .sqlite.add = "\"bot_scopes\" TEXT",
         .postgres.catalog_type = "character varying(1000)",
         .postgres.add = "\"bot_scopes\" varchar(1000)",
     },
@@ -227,10 +202,7 @@ static const ormc_column slack_installation_columns[] = {
         .max_chars = 200,
         .ref_column = -1,
         .sqlite.catalog_type = "TEXT",
-        .sqlite.add =
-            "\"bot_refresh_token\" TEXT CONSTRAINT "
-            "\"slack_installations_bot_refresh_token_check\" CHECK "
-            "(length(\"bot_refresh_token\") <= 200)",
+        .sqlite.add = "\"bot_refresh_token\" TEXT",
         .postgres.catalog_type = "character varying(200)",
         .postgres.add = "\"bot_refresh_token\" varchar(200)",
     },
@@ -275,10 +247,7 @@ static const ormc_column slack_installation_columns[] = {
         .max_chars = 200,
         .ref_column = -1,
         .sqlite.catalog_type = "TEXT",
-        .sqlite.add =
-            "\"user_token\" TEXT CONSTRAINT "
-            "\"slack_installations_user_token_check\" CHECK "
-            "(length(\"user_token\") <= 200)",
+        .sqlite.add = "\"user_token\" TEXT",
         .postgres.catalog_type = "character varying(200)",
         .postgres.add = "\"user_token\" varchar(200)",
     },
@@ -292,10 +261,7 @@ static const ormc_column slack_installation_columns[] = {
         .max_chars = 1000,
         .ref_column = -1,
         .sqlite.catalog_type = "TEXT",
-        .sqlite.add =
-            "\"user_scopes\" TEXT CONSTRAINT "
-            "\"slack_installations_user_scopes_check\" CHECK "
-            "(length(\"user_scopes\") <= 1000)",
+        .sqlite.add = "\"user_scopes\" TEXT",
         .postgres.catalog_type = "character varying(1000)",
         .postgres.add = "\"user_scopes\" varchar(1000)",
     },
@@ -309,10 +275,7 @@ static const ormc_column slack_installation_columns[] = {
         .max_chars = 200,
         .ref_column = -1,
         .sqlite.catalog_type = "TEXT",
-        .sqlite.add =
-            "\"user_refresh_token\" TEXT CONSTRAINT "
-            "\"slack_installations_user_refresh_token_check\" CHECK "
-            "(length(\"user_refresh_token\") <= 200)",
+        .sqlite.add = "\"user_refresh_token\" TEXT",
         .postgres.catalog_type = "character varying(200)",
         .postgres.add = "\"user_refresh_token\" varchar(200)",
     },
@@ -339,10 +302,7 @@ static const ormc_column slack_installation_columns[] = {
         .max_chars = 200,
         .ref_column = -1,
         .sqlite.catalog_type = "TEXT",
-        .sqlite.add =
-            "\"incoming_webhook_url\" TEXT CONSTRAINT "
-            "\"slack_installations_incoming_webhook_url_check\" CHECK "
-            "(length(\"incoming_webhook_url\") <= 200)",
+        .sqlite.add = "\"incoming_webhook_url\" TEXT",
         .postgres.catalog_type = "character varying(200)",
         .postgres.add = "\"incoming_webhook_url\" varchar(200)",
     },
@@ -356,10 +316,7 @@ static const ormc_column slack_installation_columns[] = {
         .max_chars = 200,
         .ref_column = -1,
         .sqlite.catalog_type = "TEXT",
-        .sqlite.add =
-            "\"incoming_webhook_channel\" TEXT CONSTRAINT "
-            "\"slack_installations_incoming_webhook_channel_check\" CHECK "
-            "(length(\"incoming_webhook_channel\") <= 200)",
+        .sqlite.add = "\"incoming_webhook_channel\" TEXT",
         .postgres.catalog_type = "character varying(200)",
         .postgres.add = "\"incoming_webhook_channel\" varchar(200)",
     },
@@ -373,10 +330,7 @@ static const ormc_column slack_installation_columns[] = {
         .max_chars = 200,
         .ref_column = -1,
         .sqlite.catalog_type = "TEXT",
-        .sqlite.add =
-            "\"incoming_webhook_channel_id\" TEXT CONSTRAINT "
-            "\"slack_installations_incoming_webhook_channel_id_check\" CHECK "
-            "(length(\"incoming_webhook_channel_id\") <= 200)",
+        .sqlite.add = "\"incoming_webhook_channel_id\" TEXT",
         .postgres.catalog_type = "character varying(200)",
         .postgres.add = "\"incoming_webhook_channel_id\" varchar(200)",
     },
@@ -391,10 +345,7 @@ static const ormc_column slack_installation_columns[] = {
         .max_chars = 200,
         .ref_column = -1,
         .sqlite.catalog_type = "TEXT",
-        .sqlite.add =
-            "\"incoming_webhook_configuration_url\" TEXT CONSTRAINT "
-            "\"slack_installations_incoming_webhook_configuration_url_check\" "
-            "CHECK (length(\"incoming_webhook_configuration_url\") <= 200)",
+        .sqlite.add = "\"incoming_webhook_configuration_url\" TEXT",
         .postgres.catalog_type = "character varying(200)",
         .postgres.add = "\"incoming_webhook_configuration_url\" varchar(200)",
     },
@@ -427,10 +378,7 @@ static const ormc_column slack_installation_columns[] = {
         .max_chars = 32,
         .ref_column = -1,
         .sqlite.catalog_type = "TEXT",
-        .sqlite.add =
-            "\"token_type\" TEXT CONSTRAINT "
-            "\"slack_installations_token_type_check\" CHECK "
-            "(length(\"token_type\") <= 32)",
+        .sqlite.add = "\"token_type\" TEXT",
         .postgres.catalog_type = "character varying(32)",
         .postgres.add = "\"token_type\" varchar(32)",
     },
@@ -536,10 +484,7 @@ static const ormc_column slack_bot_columns[] = {
         .max_chars = 32,
         .ref_column = -1,
         .sqlite.catalog_type = "TEXT",
-        .sqlite.add =
-            "\"enterprise_id\" TEXT CONSTRAINT "
-            "\"slack_bots_enterprise_id_check\" CHECK "
-            "(length(\"enterprise_id\") <= 32)",
+        .sqlite.add = "\"enterprise_id\" TEXT",
         .postgres.catalog_type = "character varying(32)",
         .postgres.add = "\"enterprise_id\" varchar(32)",
     },
@@ -553,10 +498,7 @@ static const ormc_column slack_bot_columns[] = {
         .max_chars = 200,
         .ref_column = -1,
         .sqlite.catalog_type = "TEXT",
-        .sqlite.add =
-            "\"enterprise_name\" TEXT CONSTRAINT "
-            "\"slack_bots_enterprise_name_check\" CHECK "
-            "(length(\"enterprise_name\") <= 200)",
+        .sqlite.add = "\"enterprise_name\" TEXT",
         .postgres.catalog_type = "character varying(200)",
         .postgres.add = "\"enterprise_name\" varchar(200)",
     },
@@ -570,9 +512,7 @@ static const ormc_column slack_bot_columns[] = {
         .max_chars = 32,
         .ref_column = -1,
         .sqlite.catalog_type = "TEXT",
-        .sqlite.add =
-            "\"team_id\" TEXT CONSTRAINT \"slack_bots_team_id_check\" CHECK "
-            "(length(\"team_id\") <= 32)",
+        .sqlite.add = "\"team_id\" TEXT",
         .postgres.catalog_type = "character varying(32)",
         .postgres.add = "\"team_id\" varchar(32)",
     },
@@ -586,9 +526,7 @@ static const ormc_column slack_bot_columns[] = {
         .max_chars = 200,
         .ref_column = -1,
         .sqlite.catalog_type = "TEXT",
-        .sqlite.add =
-            "\"team_name\" TEXT CONSTRAINT \"slack_bots_team_name_check\" "
-            "CHECK (length(\"team_name\") <= 200)",
+        .sqlite.add = "\"team_name\" TEXT",
         .postgres.catalog_type = "character varying(200)",
         .postgres.add = "\"team_name\" varchar(200)",
     },
@@ -602,9 +540,7 @@ static const ormc_column slack_bot_columns[] = {
         .max_chars = 200,
         .ref_column = -1,
         .sqlite.catalog_type = "TEXT",
-        .sqlite.add =
-            "\"bot_token\" TEXT CONSTRAINT \"slack_bots_bot_token_check\" "
-            "CHECK (length(\"bot_token\") <= 200)",
+        .sqlite.add = "\"bot_token\" TEXT",
         .postgres.catalog_type = "character varying(200)",
         .postgres.add = "\"bot_token\" varchar(200)",
     },
@@ -618,9 +554,7 @@ static const ormc_column slack_bot_columns[] = {
         .max_chars = 32,
         .ref_column = -1,
         .sqlite.catalog_type = "TEXT",
-        .sqlite.add =
-            "\"bot_id\" TEXT CONSTRAINT \"slack_bots_bot_id_check\" CHECK "
-            "(length(\"bot_id\") <= 32)",
+        .sqlite.add = "\"bot_id\" TEXT",
         .postgres.catalog_type = "character varying(32)",
         .postgres.add = "\"bot_id\" varchar(32)",
     },
@@ -634,9 +568,7 @@ static const ormc_column slack_bot_columns[] = {
         .max_chars = 32,
         .ref_column = -1,
         .sqlite.catalog_type = "TEXT",
-        .sqlite.add =
-            "\"bot_user_id\" TEXT CONSTRAINT \"slack_bots_bot_user_id_check\" "
-            "CHECK (length(\"bot_user_id\") <= 32)",
+        .sqlite.add = "\"bot_user_id\" TEXT",
         .postgres.catalog_type = "character varying(32)",
         .postgres.add = "\"bot_user_id\" varchar(32)",
     },
@@ -650,9 +582,7 @@ static const ormc_column slack_bot_columns[] = {
         .max_chars = 1000,
         .ref_column = -1,
         .sqlite.catalog_type = "TEXT",
-        .sqlite.add =
-            "\"bot_scopes\" TEXT CONSTRAINT \"slack_bots_bot_scopes_check\" "
-            "CHECK (length(\"bot_scopes\") <= 1000)",
+        .sqlite.add = "\"bot_scopes\" TEXT",
         .postgres.catalog_type = "character varying(1000)",
         .postgres.add = "\"bot_scopes\" varchar(1000)",
     },
@@ -666,10 +596,7 @@ static const ormc_column slack_bot_columns[] = {
         .max_chars = 200,
         .ref_column = -1,
         .sqlite.catalog_type = "TEXT",
-        .sqlite.add =
-            "\"bot_refresh_token\" TEXT CONSTRAINT "
-            "\"slack_bots_bot_refresh_token_check\" CHECK "
-            "(length(\"bot_refresh_token\") <= 200)",
+        .sqlite.add = "\"bot_refresh_token\" TEXT",
         .postgres.catalog_type = "character varying(200)",
         .postgres.add = "\"bot_refresh_token\" varchar(200)",
     },
@@ -775,50 +702,7 @@ static const char *const slack_ddl_sqlite[] = {
     "    \"incoming_webhook_configuration_url\" TEXT,\n"
     "    \"is_enterprise_install\"              INTEGER NOT NULL,\n"
     "    \"token_type\"                         TEXT,\n"
-    "    \"installed_at\"                       TEXT NOT NULL,\n"
-    "    CONSTRAINT \"slack_installations_client_id_check\"\n"
-    "        CHECK (length(\"client_id\") <= 32),\n"
-    "    CONSTRAINT \"slack_installations_app_id_check\"\n"
-    "        CHECK (length(\"app_id\") <= 32),\n"
-    "    CONSTRAINT \"slack_installations_enterprise_id_check\"\n"
-    "        CHECK (length(\"enterprise_id\") <= 32),\n"
-    "    CONSTRAINT \"slack_installations_enterprise_name_check\"\n"
-    "        CHECK (length(\"enterprise_name\") <= 200),\n"
-    "    CONSTRAINT \"slack_installations_enterprise_url_check\"\n"
-    "        CHECK (length(\"enterprise_url\") <= 200),\n"
-    "    CONSTRAINT \"slack_installations_team_id_check\"\n"
-    "        CHECK (length(\"team_id\") <= 32),\n"
-    "    CONSTRAINT \"slack_installations_team_name_check\"\n"
-    "        CHECK (length(\"team_name\") <= 200),\n"
-    "    CONSTRAINT \"slack_installations_bot_token_check\"\n"
-    "        CHECK (length(\"bot_token\") <= 200),\n"
-    "    CONSTRAINT \"slack_installations_bot_id_check\"\n"
-    "        CHECK (length(\"bot_id\") <= 32),\n"
-    "    CONSTRAINT \"slack_installations_bot_user_id_check\"\n"
-    "        CHECK (length(\"bot_user_id\") <= 32),\n"
-    "    CONSTRAINT \"slack_installations_bot_scopes_check\"\n"
-    "        CHECK (length(\"bot_scopes\") <= 1000),\n"
-    "    CONSTRAINT \"slack_installations_bot_refresh_token_check\"\n"
-    "        CHECK (length(\"bot_refresh_token\") <= 200),\n"
-    "    CONSTRAINT \"slack_installations_user_id_check\"\n"
-    "        CHECK (length(\"user_id\") <= 32),\n"
-    "    CONSTRAINT \"slack_installations_user_token_check\"\n"
-    "        CHECK (length(\"user_token\") <= 200),\n"
-    "    CONSTRAINT \"slack_installations_user_scopes_check\"\n"
-    "        CHECK (length(\"user_scopes\") <= 1000),\n"
-    "    CONSTRAINT \"slack_installations_user_refresh_token_check\"\n"
-    "        CHECK (length(\"user_refresh_token\") <= 200),\n"
-    "    CONSTRAINT \"slack_installations_incoming_webhook_url_check\"\n"
-    "        CHECK (length(\"incoming_webhook_url\") <= 200),\n"
-    "    CONSTRAINT \"slack_installations_incoming_webhook_channel_check\"\n"
-    "        CHECK (length(\"incoming_webhook_channel\") <= 200),\n"
-    "    CONSTRAINT \"slack_installations_incoming_webhook_channel_id_check\"\n"
-    "        CHECK (length(\"incoming_webhook_channel_id\") <= 200),\n"
-    "    CONSTRAINT "
-    "\"slack_installations_incoming_webhook_configuration_url_check\"\n"
-    "        CHECK (length(\"incoming_webhook_configuration_url\") <= 200),\n"
-    "    CONSTRAINT \"slack_installations_token_type_check\"\n"
-    "        CHECK (length(\"token_type\") <= 32)\n"
+    "    \"installed_at\"                       TEXT NOT NULL\n"
     ")",
     "CREATE INDEX IF NOT EXISTS \"slack_installations_idx\"\n"
     "    ON \"slack_installations\" (\"client_id\", \"enterprise_id\", "
@@ -839,29 +723,7 @@ static const char *const slack_ddl_sqlite[] = {
     "    \"bot_refresh_token\"     TEXT,\n"
     "    \"bot_token_expires_at\"  TEXT,\n"
     "    \"is_enterprise_install\" INTEGER NOT NULL,\n"
-    "    \"installed_at\"          TEXT NOT NULL,\n"
-    "    CONSTRAINT \"slack_bots_client_id_check\" CHECK "
-    "(length(\"client_id\") <= 32),\n"
-    "    CONSTRAINT \"slack_bots_app_id_check\" CHECK (length(\"app_id\") <= "
-    "32),\n"
-    "    CONSTRAINT \"slack_bots_enterprise_id_check\"\n"
-    "        CHECK (length(\"enterprise_id\") <= 32),\n"
-    "    CONSTRAINT \"slack_bots_enterprise_name_check\"\n"
-    "        CHECK (length(\"enterprise_name\") <= 200),\n"
-    "    CONSTRAINT \"slack_bots_team_id_check\" CHECK (length(\"team_id\") <= "
-    "32),\n"
-    "    CONSTRAINT \"slack_bots_team_name_check\" CHECK "
-    "(length(\"team_name\") <= 200),\n"
-    "    CONSTRAINT \"slack_bots_bot_token_check\" CHECK "
-    "(length(\"bot_token\") <= 200),\n"
-    "    CONSTRAINT \"slack_bots_bot_id_check\" CHECK (length(\"bot_id\") <= "
-    "32),\n"
-    "    CONSTRAINT \"slack_bots_bot_user_id_check\"\n"
-    "        CHECK (length(\"bot_user_id\") <= 32),\n"
-    "    CONSTRAINT \"slack_bots_bot_scopes_check\"\n"
-    "        CHECK (length(\"bot_scopes\") <= 1000),\n"
-    "    CONSTRAINT \"slack_bots_bot_refresh_token_check\"\n"
-    "        CHECK (length(\"bot_refresh_token\") <= 200)\n"
+    "    \"installed_at\"          TEXT NOT NULL\n"
     ")",
     "CREATE INDEX IF NOT EXISTS \"slack_bots_idx\"\n"
     "    ON \"slack_bots\" (\"client_id\", \"enterprise_id\", \"team_id\", "

@@ -34,49 +34,7 @@ CREATE TABLE IF NOT EXISTS "slack_installations" (
     "incoming_webhook_configuration_url" TEXT,
     "is_enterprise_install"              INTEGER NOT NULL,
     "token_type"                         TEXT,
-    "installed_at"                       TEXT NOT NULL,
-    CONSTRAINT "slack_installations_client_id_check"
-        CHECK (length("client_id") <= 32),
-    CONSTRAINT "slack_installations_app_id_check"
-        CHECK (length("app_id") <= 32),
-    CONSTRAINT "slack_installations_enterprise_id_check"
-        CHECK (length("enterprise_id") <= 32),
-    CONSTRAINT "slack_installations_enterprise_name_check"
-        CHECK (length("enterprise_name") <= 200),
-    CONSTRAINT "slack_installations_enterprise_url_check"
-        CHECK (length("enterprise_url") <= 200),
-    CONSTRAINT "slack_installations_team_id_check"
-        CHECK (length("team_id") <= 32),
-    CONSTRAINT "slack_installations_team_name_check"
-        CHECK (length("team_name") <= 200),
-    CONSTRAINT "slack_installations_bot_token_check"
-        CHECK (length("bot_token") <= 200),
-    CONSTRAINT "slack_installations_bot_id_check"
-        CHECK (length("bot_id") <= 32),
-    CONSTRAINT "slack_installations_bot_user_id_check"
-        CHECK (length("bot_user_id") <= 32),
-    CONSTRAINT "slack_installations_bot_scopes_check"
-        CHECK (length("bot_scopes") <= 1000),
-    CONSTRAINT "slack_installations_bot_refresh_token_check"
-        CHECK (length("bot_refresh_token") <= 200),
-    CONSTRAINT "slack_installations_user_id_check"
-        CHECK (length("user_id") <= 32),
-    CONSTRAINT "slack_installations_user_token_check"
-        CHECK (length("user_token") <= 200),
-    CONSTRAINT "slack_installations_user_scopes_check"
-        CHECK (length("user_scopes") <= 1000),
-    CONSTRAINT "slack_installations_user_refresh_token_check"
-        CHECK (length("user_refresh_token") <= 200),
-    CONSTRAINT "slack_installations_incoming_webhook_url_check"
-        CHECK (length("incoming_webhook_url") <= 200),
-    CONSTRAINT "slack_installations_incoming_webhook_channel_check"
-        CHECK (length("incoming_webhook_channel") <= 200),
-    CONSTRAINT "slack_installations_incoming_webhook_channel_id_check"
-        CHECK (length("incoming_webhook_channel_id") <= 200),
-    CONSTRAINT "slack_installations_incoming_webhook_configuration_url_check"
-        CHECK (length("incoming_webhook_configuration_url") <= 200),
-    CONSTRAINT "slack_installations_token_type_check"
-        CHECK (length("token_type") <= 32)
+    "installed_at"                       TEXT NOT NULL
 );
 
 -- find_installation: the latest row per workspace and user.
@@ -101,23 +59,7 @@ CREATE TABLE IF NOT EXISTS "slack_bots" (
     "bot_refresh_token"     TEXT,
     "bot_token_expires_at"  TEXT,
     "is_enterprise_install" INTEGER NOT NULL,
-    "installed_at"          TEXT NOT NULL,
-    CONSTRAINT "slack_bots_client_id_check" CHECK (length("client_id") <= 32),
-    CONSTRAINT "slack_bots_app_id_check" CHECK (length("app_id") <= 32),
-    CONSTRAINT "slack_bots_enterprise_id_check"
-        CHECK (length("enterprise_id") <= 32),
-    CONSTRAINT "slack_bots_enterprise_name_check"
-        CHECK (length("enterprise_name") <= 200),
-    CONSTRAINT "slack_bots_team_id_check" CHECK (length("team_id") <= 32),
-    CONSTRAINT "slack_bots_team_name_check" CHECK (length("team_name") <= 200),
-    CONSTRAINT "slack_bots_bot_token_check" CHECK (length("bot_token") <= 200),
-    CONSTRAINT "slack_bots_bot_id_check" CHECK (length("bot_id") <= 32),
-    CONSTRAINT "slack_bots_bot_user_id_check"
-        CHECK (length("bot_user_id") <= 32),
-    CONSTRAINT "slack_bots_bot_scopes_check"
-        CHECK (length("bot_scopes") <= 1000),
-    CONSTRAINT "slack_bots_bot_refresh_token_check"
-        CHECK (length("bot_refresh_token") <= 200)
+    "installed_at"          TEXT NOT NULL
 );
 
 -- find_bot: the latest bot per workspace.

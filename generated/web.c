@@ -104,9 +104,7 @@ static const char *const web_ddl_sqlite[] = {
     "    \"session_id\" TEXT NOT NULL,\n"
     "    \"data\"       BLOB,\n"
     "    \"expires\"    TEXT,\n"
-    "    CONSTRAINT \"sessions_session_id_key\" UNIQUE (\"session_id\"),\n"
-    "    CONSTRAINT \"sessions_session_id_check\" CHECK "
-    "(length(\"session_id\") <= 255)\n"
+    "    CONSTRAINT \"sessions_session_id_key\" UNIQUE (\"session_id\")\n"
     ")",
     "CREATE INDEX IF NOT EXISTS \"sessions_expires_idx\" ON \"sessions\" "
     "(\"expires\")",

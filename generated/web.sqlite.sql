@@ -12,8 +12,7 @@ CREATE TABLE IF NOT EXISTS "sessions" (
     "session_id" TEXT NOT NULL,
     "data"       BLOB,
     "expires"    TEXT,
-    CONSTRAINT "sessions_session_id_key" UNIQUE ("session_id"),
-    CONSTRAINT "sessions_session_id_check" CHECK (length("session_id") <= 255)
+    CONSTRAINT "sessions_session_id_key" UNIQUE ("session_id")
 );
 
 -- Purging expired sessions.

@@ -660,6 +660,23 @@ static bool sqlite_has_max_check(const char *table_sql, const char *column,
     return contains_nocase(table_sql, want);
 }
 
+/* SQLite: whether the schema's own DDL writes that CHECK for column c of
+ * t. It does when the schema says checks = "database"; by default ormc's
+ * check before every write enforces the max and the DDL has no CHECK, so
+ * a table without one is what the schema asks for. The DDL is the one the
+ * generator wrote, so the runtime keeps no rule of its own for this. */
+static bool schema_wants_max_check(const ormc_schema *s, const ormc_table *t,
+                                   const ormc_column *c)
+{
+    char head[200];
+    snprintf(head, sizeof head, "CREATE TABLE IF NOT EXISTS \"%s\" (",
+             t->sql_name);
+    for (const char *const *st = s->ddl_sqlite; st && *st; st++)
+        if (strncmp(*st, head, strlen(head)) == 0)
+            return sqlite_has_max_check(*st, c->sql_name, c->max_chars);
+    return false;
+}
+
 /* The type of column c (row r of live): the same, the same values, or a
  * difference that breaks data. */
 static void check_type(checker *k, const ormc_table *t, const ormc_column *c,
@@ -673,6 +690,7 @@ static void check_type(checker *k, const ormc_table *t, const ormc_column *c,
         const char *table_sql = cell(live, r, COL_TABLE_SQL);
         bool checked =
             c->type != ORMC_TYPE_TEXT || c->max_chars == 0 ||
+            !schema_wants_max_check(k->s, t, c) ||
             sqlite_has_max_check(table_sql, c->sql_name, c->max_chars);
         if (same_name(db, have, want)) {
             if (!checked)

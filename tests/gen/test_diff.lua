@@ -59,7 +59,7 @@ rc, o, e = ormc("diff " .. d .. v1 .. " " .. T.quote(bad))
 T.eq(rc, 2, "underivable change: exit 2")
 T.eq(o, "", "underivable change: nothing on stdout")
 local shown = T.shown(bad):gsub("%p", "%%%0")
-T.ok(e:find(shown .. ":9: error: column 'motto' of table 'author' is added "
+T.ok(e:find(shown .. ":13: error: column 'motto' of table 'author' is added "
             .. "NOT NULL without a default: the rows already there would "
             .. "have no value") ~= nil,
      "NOT NULL column without a default: named at its line", e)
@@ -336,6 +336,27 @@ rc, o, e = db.apply(f_migration)
 T.ok(rc ~= 0, "fk: a tag without its shelf: the migration fails", e)
 T.eq(catalog(f_tables), before_f, "fk: a tag without its shelf: nothing "
      .. "changed")
+
+-- A shorter max on a table that is not rebuilt (checks = "client": on
+-- SQLite its DDL stays the same): a row that no longer fits fails the
+-- whole migration, as PostgreSQL's cast to varchar(n) does.
+local c1 = "tests/gen/good/checks_client.lua"
+local c2 = out .. "/checks_client2.lua"
+T.write(c2, (T.read(c1):gsub("max = 5", "max = 4")))
+local c_migration = script("checks-shorter.sql",
+                           "diff " .. d .. c1 .. " " .. T.quote(c2))
+for _, r in ipairs { { "fits", "abcd", true }, { "too long", "abcde", false } } do
+    db.use("max_" .. (r[3] and "fits" or "long"))
+    rc, o, e = db.apply(script("checks_client.sql", "ddl " .. d .. c1))
+    T.eq(rc, 0, "shorter max: created " .. e)
+    rc, o, e = db.sql("INSERT INTO note (title) VALUES ('" .. r[2] .. "');")
+    T.eq(rc, 0, "shorter max: a row inserted " .. e)
+    rc, o, e = db.apply(c_migration)
+    T.eq(rc == 0, r[3], "shorter max: a title that " .. r[1]
+         .. (r[3] and ": migrated " or ": the migration fails ") .. e)
+    query("shorter max: " .. r[1] .. ": the row is there as it was",
+          "SELECT title FROM note;", r[2] .. "\n")
+end
 
 db.cleanup()
 T.rmrf(out)

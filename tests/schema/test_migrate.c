@@ -127,7 +127,8 @@ static void test_migrate_brings_an_older_database_up(void **state)
     shop_order_free(&o);
 
     /* The added columns carry their constraints: the enum's CHECK, the
-     * note's max (a CHECK on SQLite, varchar(500) on PostgreSQL), the
+     * note's max (varchar(500) on PostgreSQL; on SQLite, where shop has the
+     * default checks = "client", ormc's check before each write only), the
      * foreign key; the unique index on an added column is there. */
     assert_false(runs(db, "UPDATE orders SET status = 'lost'"));
     char note[600];
@@ -135,7 +136,7 @@ static void test_migrate_brings_an_older_database_up(void **state)
     note[501] = '\0';
     char sql[700];
     snprintf(sql, sizeof sql, "UPDATE orders SET note = '%s'", note);
-    assert_false(runs(db, sql));
+    assert_int_equal(runs(db, sql), ormc_backend_of(db) == ORMC_SQLITE);
     note[500] = '\0';
     snprintf(sql, sizeof sql, "UPDATE orders SET note = '%s'", note);
     assert_true(runs(db, sql));

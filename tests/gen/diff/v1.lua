@@ -1,6 +1,10 @@
 -- The first version of a schema that tests/gen/test_diff.lua migrates to
--- v2.lua, with rows in it.
+-- v2.lua, with rows in it. It keeps the CHECK of each max in SQLite's
+-- tables (checks = "database"); v2.lua has the default, so the migration
+-- drops them.
 return schema "shelf" {
+    checks = "database",
+
     table "author" {
         sql_name = "authors",
         serial  "id"      {},

@@ -124,10 +124,10 @@ void ormc__colset_explain(const ormc_table *t, ormc_colset set, bool one,
         snprintf(buf + n, len - n,
                  "bits 48..63 of the column set (0x%04x) are no table's tag",
                  tag);
-    } else if ((low & ~ormc__columns_of_table(t)) != 0) {
+    } else if ((low & ~ormc__all_columns(t)) != 0) {
         snprintf(buf + n, len - n,
                  "column bit %d is not a column of %s, which has %u",
-                 ormc__lowest_column(low & ~ormc__columns_of_table(t)), t->name,
+                 ormc__lowest_column(low & ~ormc__all_columns(t)), t->name,
                  (unsigned)t->n_columns);
     } else if (low == 0) {
         snprintf(buf + n, len - n, "no column given");

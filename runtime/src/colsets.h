@@ -7,6 +7,7 @@
 #define ORMC_COLSETS_H
 
 #include "ormc_int.h"
+#include "sqlbuild.h"
 
 /* The sets of t, valid until the next look-up on db (another table may
  * take their slot). */
@@ -28,14 +29,6 @@ static inline ormc_colset ormc__insert_returning_of(const ormc__table_sets *ts,
 
 /* === A caller's column set (ormc.h: the tags of column sets) === */
 
-/* The columns of t, the bits below its tag. */
-static inline ormc_colset ormc__columns_of_table(const ormc_table *t)
-{
-    if (t->n_columns >= 64)
-        return ~(ormc_colset)0;
-    return ORMC_COLUMN_BIT(t->n_columns) - 1;
-}
-
 /* Whether set names columns of t only, carrying t's tag or none; the
  * columns, the tag taken off, in *columns. Every call that takes a
  * caller's set runs it (it is a few instructions); a false answer goes to
@@ -50,7 +43,7 @@ static inline bool ormc__colset_own(const ormc_table *t, ormc_colset set,
         set &= ORMC_COLUMN_BIT(ORMC_COLSET_TAG_SHIFT) - 1;
     }
     *columns = set;
-    return (set & ~ormc__columns_of_table(t)) == 0;
+    return (set & ~ormc__all_columns(t)) == 0;
 }
 
 /* What is wrong with set given to t's `call` ("upsert conflict", "where"),

@@ -128,13 +128,6 @@ static unsigned popcount(ormc_colset set)
     return n;
 }
 
-ormc_colset ormc__all_columns(const ormc_table *t)
-{
-    if (t->n_columns >= 64)
-        return ~(ormc_colset)0;
-    return ORMC_COLUMN_BIT(t->n_columns) - 1;
-}
-
 static bool is_subset(const ormc_table *t, ormc_colset set)
 {
     return (set & ~ormc__all_columns(t)) == 0;

@@ -103,8 +103,14 @@ int ormc__sql_bind_row(ormc__sql *s, const ormc_table *t, const void *row,
 
 /* === Column sets === */
 
-/* All columns of t. */
-ormc_colset ormc__all_columns(const ormc_table *t);
+/* All columns of t (inline: every call that takes a caller's column set
+ * checks it against them). */
+static inline ormc_colset ormc__all_columns(const ormc_table *t)
+{
+    if (t->n_columns >= 64)
+        return ~(ormc_colset)0;
+    return ORMC_COLUMN_BIT(t->n_columns) - 1;
+}
 
 /* The columns an insert of row names: all but an unset serial (value 0) and
  * an unset now-defaulted column (has_ false); those take the database's

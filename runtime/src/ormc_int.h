@@ -46,6 +46,11 @@ typedef struct ormc__config {
     int idle_in_transaction_timeout_ms; /* 0: none */
     ormc_isolation default_isolation;
     char *application_name; /* owned; NULL = unset */
+    /* PostgreSQL behind a transaction pooler (URL pooler=transaction): no
+     * startup options, no named statements, and the session state below
+     * sent with every transaction (connection.c, docs/scale-out.md) */
+    bool pooler_transaction;
+    char *search_path; /* URL search_path=, owned; NULL = the server's */
     /* SQLite: the PRAGMA statements the URL and the options ask for, in
      * the order they run at connect (owned; NULL = none), and the
      * journal_mode among them, which SQLite may decline without an error
@@ -218,6 +223,10 @@ struct ormc_db {
     uint64_t tx_seq;           /* counts outermost transactions begun: tells one
                                   transaction from the next at the same depth */
     bool tx_query_only;        /* SQLite: PRAGMA query_only set for read-only */
+    bool tx_wrapped;           /* level 1 wraps one autocommit statement
+                                  behind a transaction pooler, to carry the
+                                  session state (connection.c); ended right
+                                  after it */
     bool in_on_connect;        /* the on_connect hook is running: no implicit
                                   BEGIN, no reconnect (connection.c) */
 

@@ -194,14 +194,19 @@ static bool reset_session(ormc_pool *p, ormc_db *db)
      * mid-stream: the connection cannot be reused) */
     if (!ormc__session_end_transaction(db))
         return false;
-    if (db->backend == ORMC_POSTGRES &&
+    /* behind a transaction pooler the server session is not this
+     * connection's to reset (the pooler's, shared by all its clients):
+     * nothing of ormc's outlives a transaction there, and RESET ALL
+     * would take back the time zone the pooler keeps for this client */
+    if (db->backend == ORMC_POSTGRES && !db->cfg.pooler_transaction &&
         (ormc__exec_control(db, RESET_SQL, false, NULL) != ORMC_OK ||
          !ormc__session_idle(db)))
         return false;
     /* RESET ALL and SET SESSION AUTHORIZATION DEFAULT have undone what the
      * on_connect hook set (a role, a setting): the next user must get the
      * connection as the hook leaves it, so it runs again */
-    if (db->backend == ORMC_POSTGRES && ormc__session_on_connect(db) != ORMC_OK)
+    if (db->backend == ORMC_POSTGRES && !db->cfg.pooler_transaction &&
+        ormc__session_on_connect(db) != ORMC_OK)
         return false;
     ormc__clear_error(db);
     return !db->broken;

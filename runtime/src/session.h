@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "backend.h" /* struct ormc__stmt, whose fields the layers above read */
+#include "buf.h"
 #include "ormc_int.h"
 
 /* === in stmt.c: the statement layer === */
@@ -145,6 +146,12 @@ int ormc__ensure_connected(ormc_db *db);
  * failed transaction (25P02), send the implicit BEGIN in PEP 249 mode. */
 int ormc__tx_before_statement(ormc_db *db);
 
+/* After an autocommit statement that ormc__tx_before_statement wrapped in
+ * a transaction (db->tx_wrapped): commit it (rc ORMC_OK, ORMC_ROW or
+ * ORMC_DONE) or roll it back. Returns rc, or the commit's error. No-op
+ * otherwise. */
+int ormc__tx_after_statement(ormc_db *db, int rc);
+
 /* After a statement failed with status: fail the open transaction. */
 void ormc__tx_statement_failed(ormc_db *db, int status);
 
@@ -195,6 +202,16 @@ bool ormc__session_end_transaction(ormc_db *db);
 
 /* db is usable and outside any transaction at the server. */
 bool ormc__session_idle(ormc_db *db);
+
+/* Behind a transaction pooler (URL pooler=transaction) no setting outlives
+ * a transaction: true when db has session state that every transaction
+ * must set again (a timeout, a default isolation, the URL's search_path,
+ * the tenant's). */
+bool ormc__session_carried(const ormc_db *db);
+
+/* Append to b the statements that set that state for the transaction just
+ * begun ("; SET LOCAL ..."), nothing when there is none. */
+void ormc__session_local_sql(const ormc_db *db, ormc__buf *b);
 
 /* After a reconnect: send the kept statement again (before any other
  * statement). On failure the connection is marked broken, so that no

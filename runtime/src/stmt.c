@@ -498,14 +498,18 @@ int ormc__stmt_step(ormc__stmt *st)
         st->elapsed_ns += ormc__now_ns() - t0;
     if (rc == ORMC_ROW) {
         st->n_rows++;
-        if (st->single_row)
+        if (st->single_row) {
             db->streaming = st;
-        return ORMC_ROW;
+            return ORMC_ROW;
+        }
+        /* every row is with the client: a wrapped autocommit statement
+         * (behind a transaction pooler) can end its transaction now */
+        return ormc__tx_after_statement(db, ORMC_ROW);
     }
     if (rc != ORMC_DONE)
         ormc__tx_statement_failed(db, rc);
     finish(st, rc);
-    return rc;
+    return ormc__tx_after_statement(db, rc);
 }
 
 bool ormc__has_rowid(const ormc_db *db)
@@ -557,6 +561,8 @@ void ormc__stmt_reset(ormc__stmt *st)
                                  (size_t)st->n_params, st->elapsed_ns,
                                  st->n_rows, ORMC_OK);
         db->vt->stmt_reset(st);
+        if (!st->finished) /* a stream left before its end */
+            ormc__tx_after_statement(db, ORMC_OK);
     }
     st->started = st->finished = st->cut = false;
     st->n_rows = 0;
@@ -606,7 +612,7 @@ int ormc__exec_control(ormc_db *db, const char *sql, bool tx_rule,
     ormc__statement_done(db, sql, NULL, NULL, 0, dt, rc == ORMC_OK ? n : 0, rc);
     if (changes)
         *changes = n;
-    return rc;
+    return tx_rule ? ormc__tx_after_statement(db, rc) : rc;
 }
 
 int ormc__exec_copy(ormc_db *db, const char *sql, const ormc_table *t,
@@ -633,5 +639,5 @@ int ormc__exec_copy(ormc_db *db, const char *sql, const ormc_table *t,
     ormc__statement_done(db, sql, NULL, NULL, 0, dt, rc == ORMC_OK ? done : 0,
                          rc);
     *changes = done;
-    return rc;
+    return ormc__tx_after_statement(db, rc);
 }

@@ -37,20 +37,37 @@ static const char *isolation_sql(ormc_isolation iso)
 static int send_begin(ormc_db *db, ormc_isolation iso, bool read_only,
                       bool implicit, bool writer)
 {
-    char sql[96];
+    char storage[256];
+    ormc__buf sql;
     int rc;
+    ormc__buf_init(&sql, storage, sizeof storage);
     if (iso == ORMC_ISOLATION_DEFAULT)
         iso = writer ? ORMC_READ_COMMITTED : db->cfg.default_isolation;
-    if (db->backend == ORMC_POSTGRES)
-        snprintf(sql, sizeof sql, "BEGIN%s%s", isolation_sql(iso),
-                 read_only ? " READ ONLY" : "");
-    else /* SQLite transactions are serializable whatever is asked */
-        snprintf(sql, sizeof sql, "BEGIN%s", writer ? " IMMEDIATE" : "");
-    if ((rc = ormc__exec_control(db, sql, false, NULL)) != ORMC_OK)
+    if (db->backend == ORMC_POSTGRES) {
+        ormc__buf_puts(&sql, "BEGIN");
+        ormc__buf_puts(&sql, isolation_sql(iso));
+        if (read_only)
+            ormc__buf_puts(&sql, " READ ONLY");
+        /* behind a transaction pooler: the session's settings, in the same
+         * round trip */
+        ormc__session_local_sql(db, &sql);
+    } else { /* SQLite transactions are serializable whatever is asked */
+        ormc__buf_puts(&sql, writer ? "BEGIN IMMEDIATE" : "BEGIN");
+    }
+    rc = sql.failed ? ormc__error(db, ORMC_NOMEM, NULL, NULL, "out of memory")
+                    : ormc__exec_control(db, sql.data, false, NULL);
+    ormc__buf_free(&sql);
+    if (rc != ORMC_OK) {
+        /* a setting refused after the BEGIN left a failed transaction */
+        if (db->backend == ORMC_POSTGRES && !db->broken && db->conn &&
+            ormc__session_in_transaction(db))
+            ormc__exec_control(db, "ROLLBACK", false, NULL);
         return rc;
+    }
     db->tx_depth = 1;
     db->tx_seq++;
     db->tx_implicit = implicit;
+    db->tx_wrapped = false;
     db->tx_failed = false;
     db->tx_fail.status = ORMC_OK;
     if (read_only && db->backend == ORMC_SQLITE) {
@@ -70,6 +87,7 @@ static void ended(ormc_db *db)
 {
     db->tx_depth = 0;
     db->tx_implicit = false;
+    db->tx_wrapped = false;
     db->tx_failed = false;
     db->tx_fail.status = ORMC_OK;
     if (db->tx_query_only) {
@@ -87,9 +105,40 @@ int ormc__tx_before_statement(ormc_db *db)
                            "ignored until end of transaction block (roll "
                            "back first)");
     /* the on_connect hook runs outside any transaction (connection.c) */
-    if (db->tx_depth == 0 && !db->cfg.autocommit && !db->in_on_connect)
+    if (db->tx_depth > 0 || db->in_on_connect)
+        return ORMC_OK;
+    if (!db->cfg.autocommit)
         return send_begin(db, ORMC_ISOLATION_DEFAULT, false, true, false);
+    /* behind a transaction pooler an autocommit statement runs on any
+     * server connection: it carries the session's settings in a
+     * transaction of its own */
+    if (ormc__session_carried(db)) {
+        int rc = send_begin(db, ORMC_ISOLATION_DEFAULT, false, true, false);
+        db->tx_wrapped = rc == ORMC_OK;
+        return rc;
+    }
     return ORMC_OK;
+}
+
+int ormc__tx_after_statement(ormc_db *db, int rc)
+{
+    if (!db->tx_wrapped || db->tx_depth != 1)
+        return rc;
+    bool ok = rc == ORMC_OK || rc == ORMC_ROW || rc == ORMC_DONE;
+    if (ok && !db->tx_failed) {
+        ormc__saved_error keep;
+        ormc__error_save(db, &keep);
+        int c = ormc__commit(db);
+        if (c != ORMC_OK)
+            return c;
+        ormc__error_restore(db, &keep);
+        return rc;
+    }
+    ormc__saved_error why;
+    ormc__error_save(db, &why);
+    ormc__rollback(db);
+    ormc__error_restore(db, &why);
+    return rc;
 }
 
 void ormc__tx_statement_failed(ormc_db *db, int status)

@@ -197,7 +197,8 @@ typedef struct ormc_options {
     int autocommit;           /* 1 on, 0 off (default), -1 unset */
     int busy_timeout_ms;      /* SQLite busy wait; default 5000, -1 unset */
     int prepare;              /* 1 cache prepared statements (default),
-                                 0 never (PgBouncer), -1 unset */
+                                 0 never, -1 unset (the URL's
+                                 pooler=transaction implies 0) */
     int stmt_cache_size;      /* prepared statements kept; default 256 */
     int connect_timeout_s;    /* PostgreSQL connect timeout; default libpq */
     int statement_timeout_ms; /* PostgreSQL; 0 none (default), -1 unset */

@@ -43,6 +43,9 @@ int ormc_open_with(const char *url, const ormc_options *opts, ormc_db **out)
         return rc;
     }
     db->rng = (uint64_t)ormc__now_ns() ^ (uint64_t)(uintptr_t)db ^ 1;
+    *out = db;
+    if ((rc = ormc__replicas_open(db)) != ORMC_OK)
+        return rc;
     rc = db->vt->connect(db);
     *out = db;
     if (rc != ORMC_OK) {
@@ -109,6 +112,7 @@ void ormc_close(ormc_db *db)
 {
     if (!db)
         return;
+    ormc__replicas_close(db);
     if (db->tx_depth > 0 && db->conn && !db->broken &&
         ormc__session_in_transaction(db))
         ormc__exec_control(db, "ROLLBACK", false, NULL);

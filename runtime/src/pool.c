@@ -76,6 +76,7 @@ struct ormc_pool {
     char *url;      /* owned; may hold a password (wiped on free) */
     char *app_name; /* owned copy of conn.application_name */
     char *journal_mode, *synchronous, *pragmas; /* owned copies of conn's */
+    char *replica_hosts;                        /* likewise */
     ormc_options conn;
     int size, max_overflow, timeout_ms, health, health_idle_ms;
     int64_t lifetime_ns; /* 0: never */
@@ -135,6 +136,7 @@ static void pool_free(ormc_pool *p)
     free(p->journal_mode);
     free(p->synchronous);
     free(p->pragmas);
+    free(p->replica_hosts);
     free(p->slots);
     free(p->idle);
     free(p);
@@ -181,6 +183,9 @@ static bool reset_session(ormc_pool *p, ormc_db *db)
     db->on_change_ctx = NULL;
     ormc__session_forget(db);
     db->cfg.autocommit = p->autocommit;
+    db->primary_until_ns = 0;
+    if (db->tx_replica) /* a read-only transaction left open on a replica */
+        ormc__rollback(db);
     if (db->broken || !db->conn)
         return false;
     if (db->tx_depth > 0) {
@@ -250,9 +255,11 @@ int ormc_pool_open(const char *url, const ormc_pool_options *opts,
     bool copied = copy_str(o.conn.application_name, &p->app_name) &&
                   copy_str(o.conn.journal_mode, &p->journal_mode) &&
                   copy_str(o.conn.synchronous, &p->synchronous) &&
-                  copy_str(o.conn.pragmas, &p->pragmas);
+                  copy_str(o.conn.pragmas, &p->pragmas) &&
+                  copy_str(o.conn.replica_hosts, &p->replica_hosts);
     p->conn.application_name = p->app_name;
     p->conn.journal_mode = p->journal_mode;
+    p->conn.replica_hosts = p->replica_hosts;
     p->conn.synchronous = p->synchronous;
     p->conn.pragmas = p->pragmas;
     p->slots = calloc((size_t)p->n_slots, sizeof *p->slots);

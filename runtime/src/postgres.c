@@ -378,7 +378,7 @@ static int pg_connect(ormc_db *db)
                  iso_names[db->cfg.default_isolation]);
     }
 
-    const char *kw[8], *val[8];
+    const char *kw[12], *val[12];
     char ct[16];
     int k = 0;
     kw[k] = "dbname";
@@ -413,6 +413,15 @@ static int pg_connect(ormc_db *db)
     if (db->cfg.application_name) {
         kw[k] = "application_name";
         val[k++] = db->cfg.application_name;
+    }
+    /* a read replica's connection: the URL's, on the replica's host */
+    if (db->cfg.host_override) {
+        kw[k] = "host";
+        val[k++] = db->cfg.host_override;
+    }
+    if (db->cfg.port_override) {
+        kw[k] = "port";
+        val[k++] = db->cfg.port_override;
     }
     kw[k] = NULL;
     val[k] = NULL;

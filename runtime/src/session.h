@@ -140,6 +140,35 @@ int ormc__exec_copy(ormc_db *db, const char *sql, const ormc_table *t,
  * ORMC_CONNECTION when lost inside one, or while the hook runs. */
 int ormc__ensure_connected(ormc_db *db);
 
+/* === in replica.c: read replicas (docs/scale-out.md) === */
+
+/* Read cfg.replica_hosts into db's replica list (nothing is connected
+ * yet). ORMC_INVALID with a message for a malformed list. */
+int ormc__replicas_open(ormc_db *db);
+/* Close the replicas' connections and forget them. */
+void ormc__replicas_close(ormc_db *db);
+
+/* The connection that serves an autocommit read of the generated API: a
+ * replica that may (round robin: up, not too far behind, no write asked
+ * reads to stay on the primary), else db. */
+ormc_db *ormc__reader(ormc_db *db);
+
+/* Where every statement sent through db goes: the replica that runs db's
+ * read-only transaction, else db. What the statement layer asks first. */
+static inline ormc_db *ormc__serving(ormc_db *db)
+{
+    return db->tx_replica ? db->tx_replica : db;
+}
+
+/* Begin the read-only transaction opts asks for on a replica, which then
+ * serves db's statements until it ends. ORMC_NOT_FOUND (nothing recorded)
+ * when no replica may serve: the primary then does. */
+int ormc__replica_begin(ormc_db *db, const ormc_tx_options *opts);
+
+/* A write was done on the primary: reads stay there for read_your_writes
+ * milliseconds. */
+void ormc__replica_wrote(ormc_db *db);
+
 /* === in tx.c === */
 
 /* Before a statement that is subject to the transaction rules: refuse in a

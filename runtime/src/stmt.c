@@ -299,6 +299,7 @@ static int stmt_new(ormc_db *db, const char *sql, size_t len,
 
 int ormc__stmt_prepare(ormc_db *db, const char *sql, ormc__stmt **out)
 {
+    db = ormc__serving(db);
     *out = NULL;
     if (!sql)
         return ormc__error(db, ORMC_INVALID, NULL, NULL, "no SQL given");
@@ -323,6 +324,7 @@ int ormc__stmt_prepare(ormc_db *db, const char *sql, ormc__stmt **out)
 
 int ormc__stmt_find(ormc_db *db, const ormc__key *k, ormc__stmt **out)
 {
+    db = ormc__serving(db);
     *out = NULL;
     if (db->streaming)
         return refuse_while_streaming(db);
@@ -341,6 +343,7 @@ int ormc__stmt_find(ormc_db *db, const ormc__key *k, ormc__stmt **out)
 int ormc__stmt_prepare_key(ormc_db *db, const ormc__key *k, const char *sql,
                            uint64_t tag, ormc__stmt **out)
 {
+    db = ormc__serving(db);
     *out = NULL;
     if (db->streaming)
         return refuse_while_streaming(db);
@@ -460,6 +463,10 @@ static void finish(ormc__stmt *st, int rc)
     ormc__statement_done(db, st->sql, st->params, st->secret,
                          (size_t)st->n_params, st->elapsed_ns, rows,
                          rc == ORMC_DONE ? ORMC_OK : rc);
+    /* on a primary with replicas, a statement outside any transaction may
+     * have written: reads stay here for a while (read_your_writes) */
+    if (db->n_replicas && db->tx_depth == 0)
+        ormc__replica_wrote(db);
 }
 
 int ormc__stmt_step(ormc__stmt *st)
@@ -586,6 +593,8 @@ void ormc__stmt_release(ormc__stmt *st)
 int ormc__exec_control(ormc_db *db, const char *sql, bool tx_rule,
                        int64_t *changes)
 {
+    if (tx_rule) /* a control statement is its connection's own */
+        db = ormc__serving(db);
     int rc;
     int64_t n = 0;
     if (changes)
@@ -622,6 +631,7 @@ int ormc__exec_copy(ormc_db *db, const char *sql, const ormc_table *t,
     int rc;
     int64_t done = 0;
     *changes = 0;
+    db = ormc__serving(db);
     if (db->vt->copy_rows == NULL)
         return ormc__error(db, ORMC_UNSUPPORTED, NULL, NULL,
                            "no bulk load on %s", db->vt->name);

@@ -165,6 +165,13 @@ int ormc__begin(ormc_db *db, const ormc_tx_options *opts)
     if ((int)iso < ORMC_ISOLATION_DEFAULT || iso > ORMC_SERIALIZABLE)
         return ormc__error(db, ORMC_INVALID, NULL, NULL,
                            "unknown isolation level %d", (int)iso);
+    /* a read-only transaction runs on a replica when one may serve
+     * (replica.c); its savepoints there too */
+    if (db->tx_replica)
+        return ormc__begin(db->tx_replica, opts);
+    if (ro && db->n_replicas && db->tx_depth == 0 &&
+        (rc = ormc__replica_begin(db, opts)) != ORMC_NOT_FOUND)
+        return rc;
     if (db->tx_depth == 0) {
         if ((rc = ormc__ensure_connected(db)) != ORMC_OK)
             return rc;
@@ -199,9 +206,20 @@ int ormc__begin_writer(ormc_db *db)
     return send_begin(db, ORMC_ISOLATION_DEFAULT, false, false, true);
 }
 
+/* The level ended on the replica that ran db's read-only transaction: when
+ * it was the outermost, db's statements go to db again. */
+static int replica_ended(ormc_db *db, int rc)
+{
+    if (db->tx_replica->tx_depth == 0)
+        db->tx_replica = NULL;
+    return rc;
+}
+
 int ormc__rollback(ormc_db *db)
 {
     char sql[96];
+    if (db->tx_replica)
+        return replica_ended(db, ormc__rollback(db->tx_replica));
     if (db->tx_depth == 0)
         return ormc__error(db, ORMC_INVALID, "25P01", NULL,
                            "rollback: no transaction is open");
@@ -239,6 +257,8 @@ int ormc__rollback(ormc_db *db)
 
 int ormc__commit(ormc_db *db)
 {
+    if (db->tx_replica)
+        return replica_ended(db, ormc__commit(db->tx_replica));
     if (db->tx_depth == 0)
         return ormc__error(db, ORMC_INVALID, "25P01", NULL,
                            "commit: no transaction is open");
@@ -271,6 +291,8 @@ int ormc__commit(ormc_db *db)
             ormc__error_restore(db, &e);
         }
         ended(db);
+        if (rc == ORMC_OK)
+            ormc__replica_wrote(db);
         return rc;
     }
     char sql[48];
@@ -338,6 +360,8 @@ int ormc_tx_state_of(const ormc_db *db, ormc_tx_state *state)
 {
     if (!db || !state)
         return ORMC_INVALID;
+    if (db->tx_replica)
+        db = db->tx_replica;
     if (db->tx_depth == 0)
         *state = ORMC_TX_IDLE;
     else

@@ -7,8 +7,9 @@
  *
  * ormc's own parameters (autocommit, busy_timeout, prepare,
  * stmt_cache_size, statement_timeout, lock_timeout,
- * idle_in_transaction_timeout, isolation, PostgreSQL's pooler and
- * search_path, and SQLite's journal_mode,
+ * idle_in_transaction_timeout, isolation, PostgreSQL's pooler,
+ * search_path, replica_hosts, replica_max_lag and read_your_writes, and
+ * SQLite's journal_mode,
  * synchronous and pragma.NAME) are taken out of the URL before the driver
  * sees it. A field of ormc_options that is not -1 wins over the
  * URL. Messages never repeat the URL: it may carry a password.
@@ -35,10 +36,12 @@ typedef struct buf {
 typedef struct url_opts {
     int autocommit, busy_timeout_ms, prepare, stmt_cache_size;
     int statement_timeout_ms, lock_timeout_ms, idle_ms;
-    int isolation;         /* -1 absent */
-    int pooler;            /* -1 absent, 0 none, 1 transaction */
-    char search_path[256]; /* "" absent */
-    ormc_backend backend;  /* whose URL: the SQLite settings are SQLite's */
+    int isolation;           /* -1 absent */
+    int pooler;              /* -1 absent, 0 none, 1 transaction */
+    char search_path[256];   /* "" absent */
+    char replica_hosts[512]; /* "" absent */
+    int replica_max_lag_ms, read_your_writes_ms; /* -1 absent */
+    ormc_backend backend; /* whose URL: the SQLite settings are SQLite's */
     char journal_mode[16], synchronous[8]; /* "" absent */
     buf pragmas; /* the pragma.NAME ones, as PRAGMA statements */
 } url_opts;
@@ -302,6 +305,21 @@ static int take_option(url_opts *u, const char *key, const char *value,
                      "transaction, session or none");
             return -1;
         }
+    } else if (strcmp(key, "replica_max_lag") == 0) {
+        slot = &u->replica_max_lag_ms;
+        v = parse_int(value);
+    } else if (strcmp(key, "read_your_writes") == 0) {
+        slot = &u->read_your_writes_ms;
+        v = parse_int(value);
+    } else if (strcmp(key, "replica_hosts") == 0) {
+        if (!*value || strlen(value) >= sizeof u->replica_hosts) {
+            snprintf(errbuf, errsize,
+                     "invalid value for URL parameter replica_hosts: %s",
+                     *value ? "longer than 511 bytes" : "empty");
+            return -1;
+        }
+        snprintf(u->replica_hosts, sizeof u->replica_hosts, "%s", value);
+        return 1;
     } else if (strcmp(key, "search_path") == 0) {
         if (!*value || strlen(value) >= sizeof u->search_path) {
             snprintf(errbuf, errsize,
@@ -527,7 +545,9 @@ static int parse_url(const char *url, const ormc_options *opts,
                   .lock_timeout_ms = -1,
                   .idle_ms = -1,
                   .isolation = -1,
-                  .pooler = -1};
+                  .pooler = -1,
+                  .replica_max_lag_ms = -1,
+                  .read_your_writes_ms = -1};
     buf kept = {0};
     buf out = {0};
     int rc = ORMC_OK;
@@ -634,9 +654,12 @@ static int parse_url(const char *url, const ormc_options *opts,
             rc = ORMC_INVALID;
             goto done;
         }
-    } else if (u.pooler >= 0 || u.search_path[0]) {
+    } else if (u.pooler >= 0 || u.search_path[0] || u.replica_hosts[0] ||
+               (opts && opts->replica_hosts)) {
         snprintf(errbuf, errsize, "URL parameter %s is PostgreSQL's",
-                 u.pooler >= 0 ? "pooler" : "search_path");
+                 u.pooler >= 0      ? "pooler"
+                 : u.search_path[0] ? "search_path"
+                                    : "replica_hosts");
         rc = ORMC_INVALID;
         goto done;
     }
@@ -660,6 +683,19 @@ static int parse_url(const char *url, const ormc_options *opts,
     cfg->pooler_transaction = u.pooler == 1;
     /* behind a transaction pooler every statement is unnamed */
     cfg->prepare = pr != 0 && !cfg->pooler_transaction;
+    const char *replicas = opts->replica_hosts
+                               ? opts->replica_hosts
+                               : (u.replica_hosts[0] ? u.replica_hosts : NULL);
+    cfg->replica_hosts = replicas ? strdup(replicas) : NULL;
+    apply(&cfg->replica_max_lag_ms, opts->replica_max_lag_ms,
+          u.replica_max_lag_ms, 0);
+    apply(&cfg->read_your_writes_ms, opts->read_your_writes_ms,
+          u.read_your_writes_ms, 0);
+    if (replicas && !cfg->replica_hosts) {
+        rc = ORMC_NOMEM;
+        snprintf(errbuf, errsize, "out of memory");
+        goto done;
+    }
     cfg->search_path = u.search_path[0] ? strdup(u.search_path) : NULL;
     if (u.search_path[0] && !cfg->search_path) {
         rc = ORMC_NOMEM;
@@ -737,6 +773,8 @@ void ormc__config_free(ormc__config *cfg)
     cfg->application_name = NULL;
     free(cfg->search_path);
     cfg->search_path = NULL;
+    free(cfg->replica_hosts);
+    cfg->replica_hosts = NULL;
     free(cfg->pragma_script);
     cfg->pragma_script = NULL;
 }

@@ -182,6 +182,28 @@ def run_paced(cmds, pin):
     return out
 
 
+# what is measured through PgBouncer (docs/scale-out.md): the cost users
+# see of each statement's round trip through the pooler, and of the
+# settings every transaction carries there
+BOUNCER_WORKLOADS = ("W1", "W2", "W3", "W4", "W5")
+
+
+def run_bouncer(cfg, args, common, pg_url, bouncer_url):
+    """The generated API's W1-W5 through PgBouncer in transaction pooling
+    mode, on a fresh database (made on the server directly), unpinned."""
+    name = "ormc_bench_bouncer"
+    pg_fresh_database(pg_url, name)
+    url = pg_database_url(bouncer_url, name) + "&pooler=transaction"
+    wanted = [w for w in args.workloads.split(",") if w in BOUNCER_WORKLOADS]
+    if not wanted:
+        return None
+    cmd = [cfg["bench_gen"], "--backend", "postgres", "--url", url,
+           "--ddl", cfg["ddl_postgres"], "--ddl-rel",
+           cfg["ddl_rel_postgres"]] + common
+    cmd[cmd.index("--workloads") + 1] = ",".join(wanted)
+    return run_impl(cmd, False)
+
+
 def pg_database_url(url, name):
     """url with its database replaced by name."""
     base, sep, query = url.partition("?")
@@ -254,7 +276,10 @@ def main():
     ap.add_argument("--sqla", default="auto",
                     help="auto (when installed), 0 (never), all (also on "
                     "unpinned PostgreSQL, which is slow)")
-    ap.add_argument("--backends", default="sqlite,pg,pg-pinned")
+    ap.add_argument("--backends", default="sqlite,pg,pg-pinned,pg-bouncer",
+                    help="pg-bouncer: the generated API's W1-W5 through "
+                    "PgBouncer in transaction pooling mode "
+                    "(ORMC_TEST_PGBOUNCER_URL), against pg's")
     ap.add_argument("--workloads", default="W1,W2,W3,W4,W5,W6,W7,W8,W9",
                     help="a subset, to look at some closer (W1 always runs: "
                     "it loads the table; W4 runs W4r too, W9 runs W9n and W9a "
@@ -273,6 +298,11 @@ def main():
         log("no ORMC_TEST_PG_URL: PostgreSQL is left out "
             "(run under tests/with-postgres)")
         backends = [b for b in backends if b == "sqlite"]
+    bouncer_url = os.environ.get("ORMC_TEST_PGBOUNCER_URL")
+    if "pg-bouncer" in backends and not (bouncer_url and "pg" in backends):
+        log("no ORMC_TEST_PGBOUNCER_URL (pgbouncer installed?) or no pg "
+            "backend: the figures through PgBouncer are left out")
+        backends.remove("pg-bouncer")
     py, sqla_version = (None, None) if args.sqla == "0" else sqla_python()
     if args.sqla != "0" and py is None:
         log("SQLAlchemy/psycopg2 not importable: its columns stay empty "
@@ -286,6 +316,11 @@ def main():
     started = time.time()
     runs = {}  # (backend, impl) -> parsed output
     for backend in backends:
+        if backend == "pg-bouncer":
+            res = run_bouncer(cfg, args, common, pg_url, bouncer_url)
+            if res is not None:
+                runs[(backend, "gen")] = res
+            continue
         pin = backend == "pg-pinned"
         is_pg = backend != "sqlite"
         if is_pg:
@@ -336,7 +371,7 @@ def main():
     # M1: a fresh process streams the first R rows of a table of m1 rows
     m1 = {}
     for backend in backends:
-        if backend == "pg-pinned":
+        if backend in ("pg-pinned", "pg-bouncer"):
             continue
         kind = "postgres" if backend == "pg" else "sqlite"
         url = pg_url if backend == "pg" else os.path.join(datadir, "m1.db")
@@ -481,7 +516,13 @@ def build_report(args, cfg, backends, runs, m1, gen_figure, sqla_version,
             elif checks:
                 row["checks_agree"] = True
             gen = row.get("gen")
-            if gen:
+            if gen and backend == "pg-bouncer":
+                direct = runs.get(("pg", "gen"))
+                if direct and direct["results"].get(w):
+                    row["direct"] = round(median_ops(direct["results"][w]), 1)
+                    row["bouncer_direct_time_ratio"] = round(
+                        row["direct"] / gen, 3)
+            elif gen:
                 pairs = paired_ratios(runs.get((backend, "gen")),
                                       runs.get((backend, "raw")), w)
                 if pairs:
@@ -583,6 +624,12 @@ def print_table(rep):
                       r["workload"], r["backend"], fmt_ops(r["plain"]),
                       r["gen_plain_time_ratio"], PLAIN_TARGET,
                       "ok" if r["plain_target_met"] else "MISS"))
+    for r in rep["rows"]:
+        if "bouncer_direct_time_ratio" in r:
+            print("%-3s through PgBouncer (transaction pooling): %s ops/s, "
+                  "direct %s ops/s: %.2f times the time" % (
+                      r["workload"], fmt_ops(r["gen"]), fmt_ops(r["direct"]),
+                      r["bouncer_direct_time_ratio"]))
     for backend, e in rep["m1"].items():
         if "skipped" in e:
             print("M1 %-8s skipped: %s" % (backend, e["skipped"]))

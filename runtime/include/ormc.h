@@ -197,7 +197,8 @@ typedef struct ormc_options {
     int autocommit;           /* 1 on, 0 off (default), -1 unset */
     int busy_timeout_ms;      /* SQLite busy wait; default 5000, -1 unset */
     int prepare;              /* 1 cache prepared statements (default),
-                                 0 never (PgBouncer), -1 unset */
+                                 0 never, -1 unset (the URL's
+                                 pooler=transaction implies 0) */
     int stmt_cache_size;      /* prepared statements kept; default 256 */
     int connect_timeout_s;    /* PostgreSQL connect timeout; default libpq */
     int statement_timeout_ms; /* PostgreSQL; 0 none (default), -1 unset */
@@ -216,12 +217,24 @@ typedef struct ormc_options {
                                    the URL's pragma.NAME ones; NULL = none */
     ormc_connect_fn on_connect; /* see ormc_connect_fn; NULL = none */
     void *on_connect_ctx;       /* passed to on_connect */
+    /* PostgreSQL read replicas (docs/scale-out.md): "HOST:PORT,HOST:PORT"
+     * (a HOST starting with / is a socket directory), reached with the
+     * URL's database, user and password. Read-only transactions and
+     * autocommit reads of the generated API go to one of them, round
+     * robin; everything else to the URL's server. NULL = the URL's
+     * replica_hosts=, else none. Copied at open. */
+    const char *replica_hosts;
+    int replica_max_lag_ms;  /* skip a replica further behind; 0 none
+                                (default), -1 unset */
+    int read_your_writes_ms; /* after a write is committed, reads stay on
+                                the primary this long; 0 (default), -1
+                                unset */
 } ormc_options;
 
 /* clang-format off */
 #define ORMC_OPTIONS_INIT                                                      \
     { -1, -1, -1, -1, -1, -1, -1, -1, ORMC_ISOLATION_DEFAULT, NULL,            \
-      NULL, NULL, NULL, NULL, NULL }
+      NULL, NULL, NULL, NULL, NULL, NULL, -1, -1 }
 /* clang-format on */
 
 /*
@@ -291,6 +304,13 @@ typedef struct ormc_tx_options {
  */
 int ormc_begin(ormc_db *db);
 int ormc_begin_with(ormc_db *db, const ormc_tx_options *opts);
+
+/* On a connection with read replicas: every read goes to the primary for
+ * the next ms milliseconds (read-your-writes after a write whose result
+ * must be seen at once; 0 ends it). ORMC_OK; ORMC_INVALID for a NULL db
+ * or a negative ms. A connection without replicas reads from its one
+ * server anyway. */
+int ormc_read_primary_for(ormc_db *db, int ms);
 int ormc_commit(ormc_db *db);
 int ormc_rollback(ormc_db *db);
 
@@ -407,6 +427,9 @@ typedef struct ormc_trace_event {
     int64_t duration_ns; /* wall time of the call */
     int64_t rows;        /* rows returned or changed */
     int status;          /* the ORMC_* outcome */
+    /* where it ran, on a connection with read replicas: "primary", or
+     * "replica HOST:PORT"; NULL on any other connection */
+    const char *server;
 } ormc_trace_event;
 
 typedef void (*ormc_trace_fn)(void *ctx, const ormc_trace_event *ev);

@@ -43,6 +43,9 @@ int ormc_open_with(const char *url, const ormc_options *opts, ormc_db **out)
         return rc;
     }
     db->rng = (uint64_t)ormc__now_ns() ^ (uint64_t)(uintptr_t)db ^ 1;
+    *out = db;
+    if ((rc = ormc__replicas_open(db)) != ORMC_OK)
+        return rc;
     rc = db->vt->connect(db);
     *out = db;
     if (rc != ORMC_OK) {
@@ -109,6 +112,7 @@ void ormc_close(ormc_db *db)
 {
     if (!db)
         return;
+    ormc__replicas_close(db);
     if (db->tx_depth > 0 && db->conn && !db->broken &&
         ormc__session_in_transaction(db))
         ormc__exec_control(db, "ROLLBACK", false, NULL);
@@ -186,6 +190,62 @@ bool ormc__session_idle(ormc_db *db)
 {
     return !db->broken && db->conn &&
            db->vt->server_tx(db) == ORMC__SERVER_IDLE;
+}
+
+bool ormc__session_carried(const ormc_db *db)
+{
+    const ormc__config *c = &db->cfg;
+    return c->pooler_transaction &&
+           (c->statement_timeout_ms > 0 || c->lock_timeout_ms > 0 ||
+            c->idle_in_transaction_timeout_ms > 0 ||
+            c->default_isolation != ORMC_ISOLATION_DEFAULT || c->search_path ||
+            db->schema);
+}
+
+/* "; SET LOCAL name = value" for a setting in milliseconds */
+static void local_ms(ormc__buf *b, const char *name, int ms)
+{
+    if (ms <= 0)
+        return;
+    ormc__buf_puts(b, "; SET LOCAL ");
+    ormc__buf_puts(b, name);
+    ormc__buf_puts(b, " = ");
+    ormc__buf_put_u64(b, (uint64_t)ms);
+}
+
+void ormc__session_local_sql(const ormc_db *db, ormc__buf *b)
+{
+    const ormc__config *c = &db->cfg;
+    if (!c->pooler_transaction)
+        return;
+    local_ms(b, "statement_timeout", c->statement_timeout_ms);
+    local_ms(b, "lock_timeout", c->lock_timeout_ms);
+    local_ms(b, "idle_in_transaction_session_timeout",
+             c->idle_in_transaction_timeout_ms);
+    /* BEGIN gives the transaction its isolation (tx.c); the default is
+     * set too, for what reads it (SHOW, a function) */
+    static const char *const iso_names[] = {NULL, "read committed",
+                                            "repeatable read", "serializable"};
+    if (c->default_isolation > ORMC_ISOLATION_DEFAULT &&
+        c->default_isolation <= ORMC_SERIALIZABLE) {
+        ormc__buf_puts(b, "; SET LOCAL default_transaction_isolation = '");
+        ormc__buf_puts(b, iso_names[c->default_isolation]);
+        ormc__buf_putc(b, '\'');
+    }
+    if (db->schema) {
+        ormc__buf_puts(b, "; SET LOCAL search_path TO ");
+        ormc__buf_put_ident(b, db->schema);
+    } else if (c->search_path) {
+        /* the URL's list as it was written, as a string literal: the
+         * server splits it into schemas */
+        ormc__buf_puts(b, "; SELECT pg_catalog.set_config('search_path', '");
+        for (const char *p = c->search_path; *p; p++) {
+            if (*p == '\'')
+                ormc__buf_putc(b, '\'');
+            ormc__buf_putc(b, *p);
+        }
+        ormc__buf_puts(b, "', true)");
+    }
 }
 
 int ormc__session_restore(ormc_db *db)

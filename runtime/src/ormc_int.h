@@ -46,6 +46,18 @@ typedef struct ormc__config {
     int idle_in_transaction_timeout_ms; /* 0: none */
     ormc_isolation default_isolation;
     char *application_name; /* owned; NULL = unset */
+    /* PostgreSQL behind a transaction pooler (URL pooler=transaction): no
+     * startup options, no named statements, and the session state below
+     * sent with every transaction (connection.c, docs/scale-out.md) */
+    bool pooler_transaction;
+    char *search_path; /* URL search_path=, owned; NULL = the server's */
+    /* read replicas (replica.c): "HOST:PORT,..." (owned; NULL = none) */
+    char *replica_hosts;
+    int replica_max_lag_ms;  /* 0: any lag */
+    int read_your_writes_ms; /* 0: none */
+    /* a replica's own connection: the host and port that replace the
+     * URL's (borrowed from its primary's replica list); NULL otherwise */
+    const char *host_override, *port_override;
     /* SQLite: the PRAGMA statements the URL and the options ask for, in
      * the order they run at connect (owned; NULL = none), and the
      * journal_mode among them, which SQLite may decline without an error
@@ -218,6 +230,10 @@ struct ormc_db {
     uint64_t tx_seq;           /* counts outermost transactions begun: tells one
                                   transaction from the next at the same depth */
     bool tx_query_only;        /* SQLite: PRAGMA query_only set for read-only */
+    bool tx_wrapped;           /* level 1 wraps one autocommit statement
+                                  behind a transaction pooler, to carry the
+                                  session state (connection.c); ended right
+                                  after it */
     bool in_on_connect;        /* the on_connect hook is running: no implicit
                                   BEGIN, no reconnect (connection.c) */
 
@@ -266,6 +282,19 @@ struct ormc_db {
      * the script that sets its search_path (owned); NULL: the URL's */
     char *schema;
     char *session_restore;
+
+    /* replica.c: the read replicas of a primary (NULL: none), the one a
+     * read-only transaction runs on, until when reads stay on the primary
+     * (read-your-writes), and what trace events say of the server */
+    struct ormc__replica *replicas;
+    int n_replicas, replica_next;
+    ormc_db *tx_replica;
+    int64_t primary_until_ns;
+    const char *server_label;
+    /* a replica's connection: its primary's handle, which the caller asks:
+     * every error recorded here is copied there, and the statistics are
+     * counted there; NULL on any other connection */
+    ormc_db *primary;
 };
 
 /* Whether statements are timed: a trace hook or ORMC_TRACE is on. */

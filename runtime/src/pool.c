@@ -76,6 +76,7 @@ struct ormc_pool {
     char *url;      /* owned; may hold a password (wiped on free) */
     char *app_name; /* owned copy of conn.application_name */
     char *journal_mode, *synchronous, *pragmas; /* owned copies of conn's */
+    char *replica_hosts;                        /* likewise */
     ormc_options conn;
     int size, max_overflow, timeout_ms, health, health_idle_ms;
     int64_t lifetime_ns; /* 0: never */
@@ -135,6 +136,7 @@ static void pool_free(ormc_pool *p)
     free(p->journal_mode);
     free(p->synchronous);
     free(p->pragmas);
+    free(p->replica_hosts);
     free(p->slots);
     free(p->idle);
     free(p);
@@ -181,6 +183,9 @@ static bool reset_session(ormc_pool *p, ormc_db *db)
     db->on_change_ctx = NULL;
     ormc__session_forget(db);
     db->cfg.autocommit = p->autocommit;
+    db->primary_until_ns = 0;
+    if (db->tx_replica) /* a read-only transaction left open on a replica */
+        ormc__rollback(db);
     if (db->broken || !db->conn)
         return false;
     if (db->tx_depth > 0) {
@@ -194,14 +199,19 @@ static bool reset_session(ormc_pool *p, ormc_db *db)
      * mid-stream: the connection cannot be reused) */
     if (!ormc__session_end_transaction(db))
         return false;
-    if (db->backend == ORMC_POSTGRES &&
+    /* behind a transaction pooler the server session is not this
+     * connection's to reset (the pooler's, shared by all its clients):
+     * nothing of ormc's outlives a transaction there, and RESET ALL
+     * would take back the time zone the pooler keeps for this client */
+    if (db->backend == ORMC_POSTGRES && !db->cfg.pooler_transaction &&
         (ormc__exec_control(db, RESET_SQL, false, NULL) != ORMC_OK ||
          !ormc__session_idle(db)))
         return false;
     /* RESET ALL and SET SESSION AUTHORIZATION DEFAULT have undone what the
      * on_connect hook set (a role, a setting): the next user must get the
      * connection as the hook leaves it, so it runs again */
-    if (db->backend == ORMC_POSTGRES && ormc__session_on_connect(db) != ORMC_OK)
+    if (db->backend == ORMC_POSTGRES && !db->cfg.pooler_transaction &&
+        ormc__session_on_connect(db) != ORMC_OK)
         return false;
     ormc__clear_error(db);
     return !db->broken;
@@ -245,9 +255,11 @@ int ormc_pool_open(const char *url, const ormc_pool_options *opts,
     bool copied = copy_str(o.conn.application_name, &p->app_name) &&
                   copy_str(o.conn.journal_mode, &p->journal_mode) &&
                   copy_str(o.conn.synchronous, &p->synchronous) &&
-                  copy_str(o.conn.pragmas, &p->pragmas);
+                  copy_str(o.conn.pragmas, &p->pragmas) &&
+                  copy_str(o.conn.replica_hosts, &p->replica_hosts);
     p->conn.application_name = p->app_name;
     p->conn.journal_mode = p->journal_mode;
+    p->conn.replica_hosts = p->replica_hosts;
     p->conn.synchronous = p->synchronous;
     p->conn.pragmas = p->pragmas;
     p->slots = calloc((size_t)p->n_slots, sizeof *p->slots);

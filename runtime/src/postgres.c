@@ -308,6 +308,40 @@ static void refusal_message(const char *in, char *out, size_t size,
     clean_message(buf, out, size);
 }
 
+/*
+ * Behind a transaction pooler: the UTC time zone and ISO dates, which the
+ * startup options carry on a direct connection, set by one SET. PgBouncer
+ * keeps TimeZone and DateStyle per client (they are among the parameters
+ * it tracks) and sets them on whichever server connection the client
+ * gets; the server's report of them, which libpq keeps, confirms they
+ * hold. Anything else a session would keep is set again in every
+ * transaction (connection.c:ormc__session_local_sql).
+ */
+static int pooled_settings(ormc_db *db)
+{
+    PGconn *c = CONN(db);
+    PGresult *r = PQexec(c, "SET TimeZone TO 'UTC'; SET DateStyle TO 'ISO'");
+    int rc = ORMC_OK;
+    if (!r || PQresultStatus(r) != PGRES_COMMAND_OK) {
+        rc = pg_error(db, r);
+    } else {
+        const char *tz = PQparameterStatus(c, "TimeZone");
+        const char *ds = PQparameterStatus(c, "DateStyle");
+        if (!tz || strcmp(tz, "UTC") != 0 || !ds || strncmp(ds, "ISO", 3) != 0)
+            rc = ormc__error(db, ORMC_CONNECTION, "08004", NULL,
+                             "pooler=transaction: the pooler did not keep "
+                             "TimeZone=UTC and DateStyle=ISO (it reports %s "
+                             "and %s)",
+                             tz ? tz : "nothing", ds ? ds : "nothing");
+    }
+    PQclear(r);
+    if (rc != ORMC_OK) {
+        PQfinish(c);
+        db->conn = NULL;
+    }
+    return rc;
+}
+
 static int pg_connect(ormc_db *db)
 {
     char options[1024] = "";
@@ -344,13 +378,31 @@ static int pg_connect(ormc_db *db)
                  iso_names[db->cfg.default_isolation]);
     }
 
-    const char *kw[8], *val[8];
+    const char *kw[12], *val[12];
     char ct[16];
     int k = 0;
     kw[k] = "dbname";
     val[k++] = db->target;
-    kw[k] = "options";
-    val[k++] = options;
+    if (db->cfg.search_path) {
+        /* libpq splits options at spaces unless escaped */
+        size_t len = strlen(options);
+        snprintf(options + len, sizeof options - len, " -c search_path=");
+        for (const char *p = db->cfg.search_path; *p; p++) {
+            len = strlen(options);
+            if (len + 3 >= sizeof options)
+                break;
+            if (*p == ' ' || *p == '\\')
+                options[len++] = '\\';
+            options[len++] = *p;
+            options[len] = '\0';
+        }
+    }
+    /* a transaction pooler refuses the startup parameter "options":
+     * pooled_settings() sets what it carried after the connection is made */
+    if (!db->cfg.pooler_transaction) {
+        kw[k] = "options";
+        val[k++] = options;
+    }
     kw[k] = "client_encoding";
     val[k++] = "UTF8";
     if (db->cfg.connect_timeout_s >= 0) {
@@ -361,6 +413,15 @@ static int pg_connect(ormc_db *db)
     if (db->cfg.application_name) {
         kw[k] = "application_name";
         val[k++] = db->cfg.application_name;
+    }
+    /* a read replica's connection: the URL's, on the replica's host */
+    if (db->cfg.host_override) {
+        kw[k] = "host";
+        val[k++] = db->cfg.host_override;
+    }
+    if (db->cfg.port_override) {
+        kw[k] = "port";
+        val[k++] = db->cfg.port_override;
     }
     kw[k] = NULL;
     val[k] = NULL;
@@ -385,7 +446,7 @@ static int pg_connect(ormc_db *db)
     PQsetErrorVerbosity(c, PQERRORS_DEFAULT);
     PQsetNoticeProcessor(c, quiet_notices, NULL);
     db->conn = c;
-    return ORMC_OK;
+    return db->cfg.pooler_transaction ? pooled_settings(db) : ORMC_OK;
 }
 
 static void pg_disconnect(ormc_db *db)

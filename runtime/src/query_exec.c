@@ -165,7 +165,7 @@ int ormc_builder_first(ormc_db *db, const ormc_builder *q, void *row)
     if (row == NULL)
         return ormc__error(db, ORMC_INVALID, NULL, NULL, "no row given");
     ormc__stmt *st;
-    if ((rc = open_query(db, q, ORMC__Q_FIRST, &st)) != ORMC_OK)
+    if ((rc = open_query(ormc__reader(db), q, ORMC__Q_FIRST, &st)) != ORMC_OK)
         return rc;
     rc = ormc__stmt_step(st);
     if (rc == ORMC_ROW)
@@ -190,7 +190,7 @@ int ormc_builder_all(ormc_db *db, const ormc_builder *q, void **items,
         return ormc__error(db, ORMC_INVALID, NULL, NULL,
                            "no list given for the rows");
     ormc__stmt *st;
-    if ((rc = open_query(db, q, ORMC__Q_SELECT, &st)) != ORMC_OK)
+    if ((rc = open_query(ormc__reader(db), q, ORMC__Q_SELECT, &st)) != ORMC_OK)
         return rc;
     return ormc__stmt_read_all(st, q->table, items, count);
 }
@@ -205,7 +205,7 @@ int ormc_builder_count(ormc_db *db, const ormc_builder *q, int64_t *n)
     if (n == NULL)
         return ormc__error(db, ORMC_INVALID, NULL, NULL, "no count given");
     ormc__stmt *st;
-    if ((rc = open_query(db, q, ORMC__Q_COUNT, &st)) != ORMC_OK)
+    if ((rc = open_query(ormc__reader(db), q, ORMC__Q_COUNT, &st)) != ORMC_OK)
         return rc;
     rc = ormc__stmt_step(st);
     if (rc == ORMC_ROW) {
@@ -231,7 +231,7 @@ int ormc_builder_exists(ormc_db *db, const ormc_builder *q, bool *exists)
     if (exists == NULL)
         return ormc__error(db, ORMC_INVALID, NULL, NULL, "no result given");
     ormc__stmt *st;
-    if ((rc = open_query(db, q, ORMC__Q_EXISTS, &st)) != ORMC_OK)
+    if ((rc = open_query(ormc__reader(db), q, ORMC__Q_EXISTS, &st)) != ORMC_OK)
         return rc;
     rc = ormc__stmt_step(st);
     if (rc == ORMC_ROW || rc == ORMC_DONE) {

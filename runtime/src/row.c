@@ -241,7 +241,8 @@ int ormc_row_get(ormc_db *db, const ormc_table *t, const void *key_row,
         rc = need_key(db, t, t->primary_key, "ormc_row_get");
     if (rc != ORMC_OK)
         return rc;
-    return fetch(db, t, t->primary_key, key_row, out);
+    /* a read: a replica may serve it (replica.c) */
+    return fetch(ormc__reader(db), t, t->primary_key, key_row, out);
 }
 
 int ormc_row_get_by(ormc_db *db, const ormc_table *t, ormc_colset key,
@@ -258,7 +259,7 @@ int ormc_row_get_by(ormc_db *db, const ormc_table *t, ormc_colset key,
         rc = need_key(db, t, cols, "ormc_row_get_by");
     if (rc != ORMC_OK)
         return rc;
-    return fetch(db, t, cols, key_row, out);
+    return fetch(ormc__reader(db), t, cols, key_row, out);
 }
 
 int ormc_row_update(ormc_db *db, const ormc_table *t, const void *row)

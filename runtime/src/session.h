@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "backend.h" /* struct ormc__stmt, whose fields the layers above read */
+#include "buf.h"
 #include "ormc_int.h"
 
 /* === in stmt.c: the statement layer === */
@@ -139,11 +140,46 @@ int ormc__exec_copy(ormc_db *db, const char *sql, const ormc_table *t,
  * ORMC_CONNECTION when lost inside one, or while the hook runs. */
 int ormc__ensure_connected(ormc_db *db);
 
+/* === in replica.c: read replicas (docs/scale-out.md) === */
+
+/* Read cfg.replica_hosts into db's replica list (nothing is connected
+ * yet). ORMC_INVALID with a message for a malformed list. */
+int ormc__replicas_open(ormc_db *db);
+/* Close the replicas' connections and forget them. */
+void ormc__replicas_close(ormc_db *db);
+
+/* The connection that serves an autocommit read of the generated API: a
+ * replica that may (round robin: up, not too far behind, no write asked
+ * reads to stay on the primary), else db. */
+ormc_db *ormc__reader(ormc_db *db);
+
+/* Where every statement sent through db goes: the replica that runs db's
+ * read-only transaction, else db. What the statement layer asks first. */
+static inline ormc_db *ormc__serving(ormc_db *db)
+{
+    return db->tx_replica ? db->tx_replica : db;
+}
+
+/* Begin the read-only transaction opts asks for on a replica, which then
+ * serves db's statements until it ends. ORMC_NOT_FOUND (nothing recorded)
+ * when no replica may serve: the primary then does. */
+int ormc__replica_begin(ormc_db *db, const ormc_tx_options *opts);
+
+/* A write was done on the primary: reads stay there for read_your_writes
+ * milliseconds. */
+void ormc__replica_wrote(ormc_db *db);
+
 /* === in tx.c === */
 
 /* Before a statement that is subject to the transaction rules: refuse in a
  * failed transaction (25P02), send the implicit BEGIN in PEP 249 mode. */
 int ormc__tx_before_statement(ormc_db *db);
+
+/* After an autocommit statement that ormc__tx_before_statement wrapped in
+ * a transaction (db->tx_wrapped): commit it (rc ORMC_OK, ORMC_ROW or
+ * ORMC_DONE) or roll it back. Returns rc, or the commit's error. No-op
+ * otherwise. */
+int ormc__tx_after_statement(ormc_db *db, int rc);
 
 /* After a statement failed with status: fail the open transaction. */
 void ormc__tx_statement_failed(ormc_db *db, int status);
@@ -195,6 +231,16 @@ bool ormc__session_end_transaction(ormc_db *db);
 
 /* db is usable and outside any transaction at the server. */
 bool ormc__session_idle(ormc_db *db);
+
+/* Behind a transaction pooler (URL pooler=transaction) no setting outlives
+ * a transaction: true when db has session state that every transaction
+ * must set again (a timeout, a default isolation, the URL's search_path,
+ * the tenant's). */
+bool ormc__session_carried(const ormc_db *db);
+
+/* Append to b the statements that set that state for the transaction just
+ * begun ("; SET LOCAL ..."), nothing when there is none. */
+void ormc__session_local_sql(const ormc_db *db, ormc__buf *b);
 
 /* After a reconnect: send the kept statement again (before any other
  * statement). On failure the connection is marked broken, so that no

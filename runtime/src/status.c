@@ -177,6 +177,12 @@ int ormc__error(ormc_db *db, int status, const char *sqlstate,
     memcpy(db->sqlstate, state, sizeof state);
     memcpy(db->errconstraint, named, sizeof named);
     db->err_status = status;
+    if (db->primary) { /* a replica's: its primary's caller asks */
+        ormc__saved_error e;
+        ormc__error_save(db, &e);
+        ormc__error_restore(db->primary, &e);
+        db = db->primary;
+    }
     if (status >= 0 && status < ORMC__STATUS_COUNT)
         db->stats.errors[status]++;
     return status;

@@ -299,6 +299,7 @@ static int stmt_new(ormc_db *db, const char *sql, size_t len,
 
 int ormc__stmt_prepare(ormc_db *db, const char *sql, ormc__stmt **out)
 {
+    db = ormc__serving(db);
     *out = NULL;
     if (!sql)
         return ormc__error(db, ORMC_INVALID, NULL, NULL, "no SQL given");
@@ -323,6 +324,7 @@ int ormc__stmt_prepare(ormc_db *db, const char *sql, ormc__stmt **out)
 
 int ormc__stmt_find(ormc_db *db, const ormc__key *k, ormc__stmt **out)
 {
+    db = ormc__serving(db);
     *out = NULL;
     if (db->streaming)
         return refuse_while_streaming(db);
@@ -341,6 +343,7 @@ int ormc__stmt_find(ormc_db *db, const ormc__key *k, ormc__stmt **out)
 int ormc__stmt_prepare_key(ormc_db *db, const ormc__key *k, const char *sql,
                            uint64_t tag, ormc__stmt **out)
 {
+    db = ormc__serving(db);
     *out = NULL;
     if (db->streaming)
         return refuse_while_streaming(db);
@@ -460,6 +463,10 @@ static void finish(ormc__stmt *st, int rc)
     ormc__statement_done(db, st->sql, st->params, st->secret,
                          (size_t)st->n_params, st->elapsed_ns, rows,
                          rc == ORMC_DONE ? ORMC_OK : rc);
+    /* on a primary with replicas, a statement outside any transaction may
+     * have written: reads stay here for a while (read_your_writes) */
+    if (db->n_replicas && db->tx_depth == 0)
+        ormc__replica_wrote(db);
 }
 
 int ormc__stmt_step(ormc__stmt *st)
@@ -498,14 +505,18 @@ int ormc__stmt_step(ormc__stmt *st)
         st->elapsed_ns += ormc__now_ns() - t0;
     if (rc == ORMC_ROW) {
         st->n_rows++;
-        if (st->single_row)
+        if (st->single_row) {
             db->streaming = st;
-        return ORMC_ROW;
+            return ORMC_ROW;
+        }
+        /* every row is with the client: a wrapped autocommit statement
+         * (behind a transaction pooler) can end its transaction now */
+        return ormc__tx_after_statement(db, ORMC_ROW);
     }
     if (rc != ORMC_DONE)
         ormc__tx_statement_failed(db, rc);
     finish(st, rc);
-    return rc;
+    return ormc__tx_after_statement(db, rc);
 }
 
 bool ormc__has_rowid(const ormc_db *db)
@@ -557,6 +568,8 @@ void ormc__stmt_reset(ormc__stmt *st)
                                  (size_t)st->n_params, st->elapsed_ns,
                                  st->n_rows, ORMC_OK);
         db->vt->stmt_reset(st);
+        if (!st->finished) /* a stream left before its end */
+            ormc__tx_after_statement(db, ORMC_OK);
     }
     st->started = st->finished = st->cut = false;
     st->n_rows = 0;
@@ -580,6 +593,8 @@ void ormc__stmt_release(ormc__stmt *st)
 int ormc__exec_control(ormc_db *db, const char *sql, bool tx_rule,
                        int64_t *changes)
 {
+    if (tx_rule) /* a control statement is its connection's own */
+        db = ormc__serving(db);
     int rc;
     int64_t n = 0;
     if (changes)
@@ -606,7 +621,7 @@ int ormc__exec_control(ormc_db *db, const char *sql, bool tx_rule,
     ormc__statement_done(db, sql, NULL, NULL, 0, dt, rc == ORMC_OK ? n : 0, rc);
     if (changes)
         *changes = n;
-    return rc;
+    return tx_rule ? ormc__tx_after_statement(db, rc) : rc;
 }
 
 int ormc__exec_copy(ormc_db *db, const char *sql, const ormc_table *t,
@@ -616,6 +631,7 @@ int ormc__exec_copy(ormc_db *db, const char *sql, const ormc_table *t,
     int rc;
     int64_t done = 0;
     *changes = 0;
+    db = ormc__serving(db);
     if (db->vt->copy_rows == NULL)
         return ormc__error(db, ORMC_UNSUPPORTED, NULL, NULL,
                            "no bulk load on %s", db->vt->name);
@@ -633,5 +649,5 @@ int ormc__exec_copy(ormc_db *db, const char *sql, const ormc_table *t,
     ormc__statement_done(db, sql, NULL, NULL, 0, dt, rc == ORMC_OK ? done : 0,
                          rc);
     *changes = done;
-    return rc;
+    return ormc__tx_after_statement(db, rc);
 }

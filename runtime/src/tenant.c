@@ -66,15 +66,25 @@ bool ormc_tenant_name_valid(const char *name)
  * server runs as one implicit transaction: when the check fails, the SET
  * is undone with it. current_schema() is NULL when no schema of the
  * search_path exists. */
-static void switch_sql(ormc__buf *b, const char *name, bool create)
+static void switch_sql(ormc__buf *b, const char *name, bool create, bool pooled)
 {
     if (create) {
         ormc__buf_puts(b, "CREATE SCHEMA IF NOT EXISTS ");
         ormc__buf_put_ident(b, name);
         ormc__buf_puts(b, "; ");
     }
-    ormc__buf_puts(b, "SET search_path TO ");
-    ormc__buf_put_ident(b, name);
+    if (pooled) {
+        /* behind a transaction pooler only this script's implicit
+         * transaction sees it: the check below, then every transaction
+         * sets it again (connection.c:ormc__session_local_sql). The name
+         * is validated: quoted as an identifier inside a literal */
+        ormc__buf_puts(b, "SELECT pg_catalog.set_config('search_path', '");
+        ormc__buf_put_ident(b, name);
+        ormc__buf_puts(b, "', true)");
+    } else {
+        ormc__buf_puts(b, "SET search_path TO ");
+        ormc__buf_put_ident(b, name);
+    }
     if (!create)
         ormc__buf_puts(b, "; DO $ormc$BEGIN IF current_schema() IS NULL THEN "
                           "RAISE EXCEPTION USING ERRCODE = '3F000', "
@@ -87,7 +97,7 @@ static int send_switch(ormc_db *db, const char *name, bool create)
     char storage[512];
     ormc__buf b;
     ormc__buf_init(&b, storage, sizeof storage);
-    switch_sql(&b, name, create);
+    switch_sql(&b, name, create, db->cfg.pooler_transaction);
     if (b.failed)
         return ormc__error(db, ORMC_NOMEM, NULL, NULL, "out of memory");
     int rc = ormc__exec_control(db, b.data, false, NULL);
@@ -137,11 +147,14 @@ int ormc_use_tenant(ormc_db *db, const char *name, unsigned flags)
         char storage[512];
         ormc__buf sql;
         ormc__buf_init(&sql, storage, sizeof storage);
-        switch_sql(&sql, name, false);
+        switch_sql(&sql, name, false, false);
         copy = strdup(name);
-        restore = sql.failed ? NULL : strdup(sql.data);
+        /* behind a transaction pooler nothing is restored: every
+         * transaction sets the search_path itself */
+        restore =
+            sql.failed || db->cfg.pooler_transaction ? NULL : strdup(sql.data);
         ormc__buf_free(&sql);
-        if (!copy || !restore) {
+        if (!copy || (!restore && !db->cfg.pooler_transaction)) {
             free(copy);
             free(restore);
             return ormc__error(db, ORMC_NOMEM, NULL, NULL, "out of memory");
@@ -152,7 +165,7 @@ int ormc_use_tenant(ormc_db *db, const char *name, unsigned flags)
     if (rc == ORMC_OK) {
         if (name)
             rc = send_switch(db, name, (flags & ORMC_TENANT_CREATE) != 0);
-        else
+        else if (!db->cfg.pooler_transaction)
             rc = ormc__exec_control(db, "RESET search_path", false, NULL);
     }
     if (rc != ORMC_OK) {
@@ -163,7 +176,7 @@ int ormc_use_tenant(ormc_db *db, const char *name, unsigned flags)
          * server error the script was undone: the URL's search_path is in
          * force, as db->schema (NULL) says. Make that true whatever came
          * before: */
-        if (!db->broken && db->conn) {
+        if (!db->broken && db->conn && !db->cfg.pooler_transaction) {
             ormc__saved_error e;
             ormc__error_save(db, &e);
             if (ormc__exec_control(db, "RESET search_path", false, NULL) !=

@@ -190,6 +190,11 @@ static void trace_line(ormc_db *db, const char *sql, const ormc_param *params,
     snprintf(tmp, sizeof tmp, "ormc: %" PRId64 ".%03d ms, ",
              duration_ns / 1000000, (int)(duration_ns / 1000 % 1000));
     ormc__buf_puts(&b, tmp);
+    if (db->server_label) { /* a connection with read replicas */
+        ormc__buf_puts(&b, "on ");
+        ormc__buf_puts(&b, db->server_label);
+        ormc__buf_puts(&b, ", ");
+    }
     if (ormc_is_error(status)) {
         /* the connection's message, scrubbed of the password and of the
          * statement's secret values by ormc__error */
@@ -247,20 +252,24 @@ void ormc__statement_done(ormc_db *db, const char *sql,
                           size_t n_params, int64_t duration_ns, int64_t rows,
                           int status)
 {
-    db->stats.statements++;
+    /* a replica's statement is counted and reported as its primary's, which
+     * the caller holds; the line and the event say where it ran */
+    ormc_db *owner = db->primary ? db->primary : db;
+    owner->stats.statements++;
     if (!ormc_is_error(status) && rows > 0)
-        db->stats.rows += (uint64_t)rows;
+        owner->stats.rows += (uint64_t)rows;
     if (db->env_trace_fd >= 0)
         trace_line(db, sql, params, secret, n_params, duration_ns, rows,
                    status);
-    if (db->trace) {
+    if (owner->trace) {
         ormc_trace_event ev;
         ev.sql = sql;
         ev.n_params = n_params;
         ev.duration_ns = duration_ns;
         ev.rows = rows;
         ev.status = status;
-        db->trace(db->trace_ctx, &ev);
+        ev.server = db->server_label;
+        owner->trace(owner->trace_ctx, &ev);
     }
 }
 

@@ -37,20 +37,37 @@ static const char *isolation_sql(ormc_isolation iso)
 static int send_begin(ormc_db *db, ormc_isolation iso, bool read_only,
                       bool implicit, bool writer)
 {
-    char sql[96];
+    char storage[256];
+    ormc__buf sql;
     int rc;
+    ormc__buf_init(&sql, storage, sizeof storage);
     if (iso == ORMC_ISOLATION_DEFAULT)
         iso = writer ? ORMC_READ_COMMITTED : db->cfg.default_isolation;
-    if (db->backend == ORMC_POSTGRES)
-        snprintf(sql, sizeof sql, "BEGIN%s%s", isolation_sql(iso),
-                 read_only ? " READ ONLY" : "");
-    else /* SQLite transactions are serializable whatever is asked */
-        snprintf(sql, sizeof sql, "BEGIN%s", writer ? " IMMEDIATE" : "");
-    if ((rc = ormc__exec_control(db, sql, false, NULL)) != ORMC_OK)
+    if (db->backend == ORMC_POSTGRES) {
+        ormc__buf_puts(&sql, "BEGIN");
+        ormc__buf_puts(&sql, isolation_sql(iso));
+        if (read_only)
+            ormc__buf_puts(&sql, " READ ONLY");
+        /* behind a transaction pooler: the session's settings, in the same
+         * round trip */
+        ormc__session_local_sql(db, &sql);
+    } else { /* SQLite transactions are serializable whatever is asked */
+        ormc__buf_puts(&sql, writer ? "BEGIN IMMEDIATE" : "BEGIN");
+    }
+    rc = sql.failed ? ormc__error(db, ORMC_NOMEM, NULL, NULL, "out of memory")
+                    : ormc__exec_control(db, sql.data, false, NULL);
+    ormc__buf_free(&sql);
+    if (rc != ORMC_OK) {
+        /* a setting refused after the BEGIN left a failed transaction */
+        if (db->backend == ORMC_POSTGRES && !db->broken && db->conn &&
+            ormc__session_in_transaction(db))
+            ormc__exec_control(db, "ROLLBACK", false, NULL);
         return rc;
+    }
     db->tx_depth = 1;
     db->tx_seq++;
     db->tx_implicit = implicit;
+    db->tx_wrapped = false;
     db->tx_failed = false;
     db->tx_fail.status = ORMC_OK;
     if (read_only && db->backend == ORMC_SQLITE) {
@@ -70,6 +87,7 @@ static void ended(ormc_db *db)
 {
     db->tx_depth = 0;
     db->tx_implicit = false;
+    db->tx_wrapped = false;
     db->tx_failed = false;
     db->tx_fail.status = ORMC_OK;
     if (db->tx_query_only) {
@@ -87,9 +105,40 @@ int ormc__tx_before_statement(ormc_db *db)
                            "ignored until end of transaction block (roll "
                            "back first)");
     /* the on_connect hook runs outside any transaction (connection.c) */
-    if (db->tx_depth == 0 && !db->cfg.autocommit && !db->in_on_connect)
+    if (db->tx_depth > 0 || db->in_on_connect)
+        return ORMC_OK;
+    if (!db->cfg.autocommit)
         return send_begin(db, ORMC_ISOLATION_DEFAULT, false, true, false);
+    /* behind a transaction pooler an autocommit statement runs on any
+     * server connection: it carries the session's settings in a
+     * transaction of its own */
+    if (ormc__session_carried(db)) {
+        int rc = send_begin(db, ORMC_ISOLATION_DEFAULT, false, true, false);
+        db->tx_wrapped = rc == ORMC_OK;
+        return rc;
+    }
     return ORMC_OK;
+}
+
+int ormc__tx_after_statement(ormc_db *db, int rc)
+{
+    if (!db->tx_wrapped || db->tx_depth != 1)
+        return rc;
+    bool ok = rc == ORMC_OK || rc == ORMC_ROW || rc == ORMC_DONE;
+    if (ok && !db->tx_failed) {
+        ormc__saved_error keep;
+        ormc__error_save(db, &keep);
+        int c = ormc__commit(db);
+        if (c != ORMC_OK)
+            return c;
+        ormc__error_restore(db, &keep);
+        return rc;
+    }
+    ormc__saved_error why;
+    ormc__error_save(db, &why);
+    ormc__rollback(db);
+    ormc__error_restore(db, &why);
+    return rc;
 }
 
 void ormc__tx_statement_failed(ormc_db *db, int status)
@@ -116,6 +165,13 @@ int ormc__begin(ormc_db *db, const ormc_tx_options *opts)
     if ((int)iso < ORMC_ISOLATION_DEFAULT || iso > ORMC_SERIALIZABLE)
         return ormc__error(db, ORMC_INVALID, NULL, NULL,
                            "unknown isolation level %d", (int)iso);
+    /* a read-only transaction runs on a replica when one may serve
+     * (replica.c); its savepoints there too */
+    if (db->tx_replica)
+        return ormc__begin(db->tx_replica, opts);
+    if (ro && db->n_replicas && db->tx_depth == 0 &&
+        (rc = ormc__replica_begin(db, opts)) != ORMC_NOT_FOUND)
+        return rc;
     if (db->tx_depth == 0) {
         if ((rc = ormc__ensure_connected(db)) != ORMC_OK)
             return rc;
@@ -150,9 +206,20 @@ int ormc__begin_writer(ormc_db *db)
     return send_begin(db, ORMC_ISOLATION_DEFAULT, false, false, true);
 }
 
+/* The level ended on the replica that ran db's read-only transaction: when
+ * it was the outermost, db's statements go to db again. */
+static int replica_ended(ormc_db *db, int rc)
+{
+    if (db->tx_replica->tx_depth == 0)
+        db->tx_replica = NULL;
+    return rc;
+}
+
 int ormc__rollback(ormc_db *db)
 {
     char sql[96];
+    if (db->tx_replica)
+        return replica_ended(db, ormc__rollback(db->tx_replica));
     if (db->tx_depth == 0)
         return ormc__error(db, ORMC_INVALID, "25P01", NULL,
                            "rollback: no transaction is open");
@@ -190,6 +257,8 @@ int ormc__rollback(ormc_db *db)
 
 int ormc__commit(ormc_db *db)
 {
+    if (db->tx_replica)
+        return replica_ended(db, ormc__commit(db->tx_replica));
     if (db->tx_depth == 0)
         return ormc__error(db, ORMC_INVALID, "25P01", NULL,
                            "commit: no transaction is open");
@@ -222,6 +291,8 @@ int ormc__commit(ormc_db *db)
             ormc__error_restore(db, &e);
         }
         ended(db);
+        if (rc == ORMC_OK)
+            ormc__replica_wrote(db);
         return rc;
     }
     char sql[48];
@@ -289,6 +360,8 @@ int ormc_tx_state_of(const ormc_db *db, ormc_tx_state *state)
 {
     if (!db || !state)
         return ORMC_INVALID;
+    if (db->tx_replica)
+        db = db->tx_replica;
     if (db->tx_depth == 0)
         *state = ORMC_TX_IDLE;
     else

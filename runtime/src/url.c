@@ -7,7 +7,9 @@
  *
  * ormc's own parameters (autocommit, busy_timeout, prepare,
  * stmt_cache_size, statement_timeout, lock_timeout,
- * idle_in_transaction_timeout, isolation, and SQLite's journal_mode,
+ * idle_in_transaction_timeout, isolation, PostgreSQL's pooler,
+ * search_path, replica_hosts, replica_max_lag and read_your_writes, and
+ * SQLite's journal_mode,
  * synchronous and pragma.NAME) are taken out of the URL before the driver
  * sees it. A field of ormc_options that is not -1 wins over the
  * URL. Messages never repeat the URL: it may carry a password.
@@ -34,7 +36,11 @@ typedef struct buf {
 typedef struct url_opts {
     int autocommit, busy_timeout_ms, prepare, stmt_cache_size;
     int statement_timeout_ms, lock_timeout_ms, idle_ms;
-    int isolation;        /* -1 absent */
+    int isolation;           /* -1 absent */
+    int pooler;              /* -1 absent, 0 none, 1 transaction */
+    char search_path[256];   /* "" absent */
+    char replica_hosts[512]; /* "" absent */
+    int replica_max_lag_ms, read_your_writes_ms; /* -1 absent */
     ormc_backend backend; /* whose URL: the SQLite settings are SQLite's */
     char journal_mode[16], synchronous[8]; /* "" absent */
     buf pragmas; /* the pragma.NAME ones, as PRAGMA statements */
@@ -288,6 +294,41 @@ static int take_option(url_opts *u, const char *key, const char *value,
     } else if (strcmp(key, "isolation") == 0) {
         slot = &u->isolation;
         v = parse_isolation(value);
+    } else if (strcmp(key, "pooler") == 0) {
+        slot = &u->pooler;
+        v = strcmp(value, "transaction") == 0                             ? 1
+            : strcmp(value, "none") == 0 || strcmp(value, "session") == 0 ? 0
+                                                                          : -1;
+        if (v < 0) {
+            snprintf(errbuf, errsize,
+                     "invalid value for URL parameter pooler: expected "
+                     "transaction, session or none");
+            return -1;
+        }
+    } else if (strcmp(key, "replica_max_lag") == 0) {
+        slot = &u->replica_max_lag_ms;
+        v = parse_int(value);
+    } else if (strcmp(key, "read_your_writes") == 0) {
+        slot = &u->read_your_writes_ms;
+        v = parse_int(value);
+    } else if (strcmp(key, "replica_hosts") == 0) {
+        if (!*value || strlen(value) >= sizeof u->replica_hosts) {
+            snprintf(errbuf, errsize,
+                     "invalid value for URL parameter replica_hosts: %s",
+                     *value ? "longer than 511 bytes" : "empty");
+            return -1;
+        }
+        snprintf(u->replica_hosts, sizeof u->replica_hosts, "%s", value);
+        return 1;
+    } else if (strcmp(key, "search_path") == 0) {
+        if (!*value || strlen(value) >= sizeof u->search_path) {
+            snprintf(errbuf, errsize,
+                     "invalid value for URL parameter search_path: %s",
+                     *value ? "longer than 255 bytes" : "empty");
+            return -1;
+        }
+        snprintf(u->search_path, sizeof u->search_path, "%s", value);
+        return 1;
     } else {
         return 0;
     }
@@ -496,10 +537,17 @@ static int parse_url(const char *url, const ormc_options *opts,
                      ormc_backend *backend, char **target, char **secret,
                      ormc__config *cfg, char *errbuf, size_t errsize)
 {
-    url_opts u = {-1, -1, -1,
-                  -1, -1, -1,
-                  -1, -1, (ormc_backend)0,
-                  "", "", {NULL, 0, 0, false}};
+    url_opts u = {.autocommit = -1,
+                  .busy_timeout_ms = -1,
+                  .prepare = -1,
+                  .stmt_cache_size = -1,
+                  .statement_timeout_ms = -1,
+                  .lock_timeout_ms = -1,
+                  .idle_ms = -1,
+                  .isolation = -1,
+                  .pooler = -1,
+                  .replica_max_lag_ms = -1,
+                  .read_your_writes_ms = -1};
     buf kept = {0};
     buf out = {0};
     int rc = ORMC_OK;
@@ -571,8 +619,10 @@ static int parse_url(const char *url, const ormc_options *opts,
             rc = ORMC_INVALID;
             goto done;
         }
-        bool oom = false;
+        bool oom = false, options = false;
         for (PQconninfoOption *o = ci; o->keyword; o++) {
+            if (strcmp(o->keyword, "options") == 0 && o->val && *o->val)
+                options = true;
             if (strcmp(o->keyword, "password") == 0 && o->val && *o->val) {
                 /* without its copy the password could not be scrubbed
                  * from messages: refuse rather than connect */
@@ -586,6 +636,32 @@ static int parse_url(const char *url, const ormc_options *opts,
             snprintf(errbuf, errsize, "out of memory");
             goto done;
         }
+        /* a transaction pooler refuses the startup parameter "options"
+         * (PgBouncer: "unsupported startup parameter"), or drops it */
+        if (u.pooler == 1 && options) {
+            snprintf(errbuf, errsize,
+                     "pooler=transaction: the URL's options= cannot pass a "
+                     "transaction pooler; give search_path= and ormc's "
+                     "settings (statement_timeout= ...) instead");
+            rc = ORMC_INVALID;
+            goto done;
+        }
+        if (u.pooler == 1 && (u.prepare == 1 || (opts && opts->prepare == 1))) {
+            snprintf(errbuf, errsize,
+                     "pooler=transaction: prepare=on cannot be used: a "
+                     "statement prepared in one transaction may be run on "
+                     "another server connection in the next");
+            rc = ORMC_INVALID;
+            goto done;
+        }
+    } else if (u.pooler >= 0 || u.search_path[0] || u.replica_hosts[0] ||
+               (opts && opts->replica_hosts)) {
+        snprintf(errbuf, errsize, "URL parameter %s is PostgreSQL's",
+                 u.pooler >= 0      ? "pooler"
+                 : u.search_path[0] ? "search_path"
+                                    : "replica_hosts");
+        rc = ORMC_INVALID;
+        goto done;
     }
 
     ormc_options none = ORMC_OPTIONS_INIT;
@@ -604,7 +680,28 @@ static int parse_url(const char *url, const ormc_options *opts,
     apply(&cfg->idle_in_transaction_timeout_ms,
           opts->idle_in_transaction_timeout_ms, u.idle_ms, 0);
     cfg->autocommit = ac != 0;
-    cfg->prepare = pr != 0;
+    cfg->pooler_transaction = u.pooler == 1;
+    /* behind a transaction pooler every statement is unnamed */
+    cfg->prepare = pr != 0 && !cfg->pooler_transaction;
+    const char *replicas = opts->replica_hosts
+                               ? opts->replica_hosts
+                               : (u.replica_hosts[0] ? u.replica_hosts : NULL);
+    cfg->replica_hosts = replicas ? strdup(replicas) : NULL;
+    apply(&cfg->replica_max_lag_ms, opts->replica_max_lag_ms,
+          u.replica_max_lag_ms, 0);
+    apply(&cfg->read_your_writes_ms, opts->read_your_writes_ms,
+          u.read_your_writes_ms, 0);
+    if (replicas && !cfg->replica_hosts) {
+        rc = ORMC_NOMEM;
+        snprintf(errbuf, errsize, "out of memory");
+        goto done;
+    }
+    cfg->search_path = u.search_path[0] ? strdup(u.search_path) : NULL;
+    if (u.search_path[0] && !cfg->search_path) {
+        rc = ORMC_NOMEM;
+        snprintf(errbuf, errsize, "out of memory");
+        goto done;
+    }
     if (cfg->stmt_cache_size < 1)
         cfg->stmt_cache_size = 1;
     cfg->default_isolation = opts->default_isolation;
@@ -674,6 +771,10 @@ void ormc__config_free(ormc__config *cfg)
 {
     free(cfg->application_name);
     cfg->application_name = NULL;
+    free(cfg->search_path);
+    cfg->search_path = NULL;
+    free(cfg->replica_hosts);
+    cfg->replica_hosts = NULL;
     free(cfg->pragma_script);
     cfg->pragma_script = NULL;
 }

@@ -311,6 +311,8 @@ static void test_cursor_streams_rows(void **state)
 
 static void test_query_shapes_are_cached(void **state)
 {
+    ormc_test_direct_only("named prepared statements, which a transaction "
+                          "pooler rules out (every statement is unnamed)");
     ormc_db *db = ormc_test_db(state);
     int64_t ids[12];
     seed_bots(db, ids);

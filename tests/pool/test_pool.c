@@ -237,6 +237,8 @@ static void test_overflow(void **state)
 
 static void test_killed_connection(void **state)
 {
+    ormc_test_direct_only("it terminates a server process, which behind a "
+                          "pooler serves other clients too");
     (void)state;
     if (ormc_test_backend() != ORMC_POSTGRES)
         skip(); /* an embedded database cannot be killed */
@@ -293,6 +295,8 @@ static void test_killed_connection(void **state)
 
 static void test_recycle(void **state)
 {
+    ormc_test_direct_only("the server process behind a connection, which a "
+                          "pooler changes at every transaction");
     (void)state;
     bool pg = ormc_test_backend() == ORMC_POSTGRES;
     ormc_pool_options o = ORMC_POOL_OPTIONS_INIT;
@@ -339,6 +343,9 @@ static void count_trace(void *ctx, const ormc_trace_event *ev)
 
 static void test_release_resets(void **state)
 {
+    ormc_test_direct_only("session state set with raw SQL, which the pool "
+                          "resets on a direct connection; behind a transaction "
+                          "pooler it is the pooler's (docs/scale-out.md)");
     ormc_db *setup = ormc_test_db(state);
     bool pg = ormc_test_backend() == ORMC_POSTGRES;
     ormc_test_exec(setup, "CREATE TABLE t (n integer)");

@@ -25,6 +25,10 @@ static void expect_setting(ormc_db *db, const char *name, const char *want)
 
 static void test_options_applied(void **state)
 {
+    ormc_test_direct_only(
+        "it terminates a server process, and a session SET of its own must "
+        "win; behind a pooler ormc's settings win in every transaction "
+        "(runtime_pooler tests them)");
     (void)state;
     if (ormc_test_backend() != ORMC_POSTGRES)
         skip(); /* PostgreSQL's settings */

@@ -377,6 +377,8 @@ static void test_old_names(void **state)
 
 static void test_reconnect_keeps_tenant(void **state)
 {
+    ormc_test_direct_only("it terminates a server process, which behind a "
+                          "pooler serves other clients too");
     ormc_db *db = ormc_test_db(state);
     if (!is_pg())
         skip();

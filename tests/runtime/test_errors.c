@@ -191,6 +191,8 @@ static void test_password_scrubbed_across_the_cut(void **state)
  * one role log in with a password (ORMC_TEST_PG_PASSWORD_ROLE). */
 static void test_wrong_password(void **state)
 {
+    ormc_test_direct_only("the password role logs in to the server; the pooler "
+                          "trusts only its own users");
     ormc_db *db = ormc_test_db(state);
     if (ormc_backend_of(db) != ORMC_POSTGRES)
         skip();

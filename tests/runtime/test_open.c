@@ -259,6 +259,8 @@ static void kill_session(ormc_db *db)
 
 static void test_on_connect_hook(void **state)
 {
+    ormc_test_direct_only("it terminates a server process, which behind a "
+                          "pooler serves other clients too");
     ormc_db *base = ormc_test_db(state);
     bool pg = ormc_backend_of(base) == ORMC_POSTGRES;
     hook_state h = {0};
@@ -342,6 +344,8 @@ static void test_on_connect_failure_at_open(void **state)
 
 static void test_on_connect_pool(void **state)
 {
+    ormc_test_direct_only("it terminates a server process, which behind a "
+                          "pooler serves other clients too");
     (void)state;
     bool pg = ormc_test_backend() == ORMC_POSTGRES;
     hook_state h = {0};

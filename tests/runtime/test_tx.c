@@ -79,6 +79,9 @@ static int64_t count(ormc_db *db)
 
 static void test_default_mode_sequence(void **state)
 {
+    ormc_test_direct_only(
+        "the exact statements a direct session sends (behind a transaction "
+        "pooler each transaction sets the session's state again)");
     ormc_db *db = ormc_test_db(state);
     recorder r = {0};
     create_t(db);
@@ -121,6 +124,9 @@ static void test_default_mode_sequence(void **state)
 
 static void test_autocommit_sequence(void **state)
 {
+    ormc_test_direct_only(
+        "the exact statements a direct session sends (behind a transaction "
+        "pooler each transaction sets the session's state again)");
     ormc_db *first = ormc_test_db(state);
     create_t(first);
     ormc_options o = ORMC_OPTIONS_INIT;
@@ -166,6 +172,9 @@ static void test_autocommit_sequence(void **state)
 
 static void test_isolation_and_read_only(void **state)
 {
+    ormc_test_direct_only(
+        "the exact statements a direct session sends (behind a transaction "
+        "pooler each transaction sets the session's state again)");
     ormc_db *db = ormc_test_db(state);
     create_t(db);
     recorder r = {0};
@@ -215,6 +224,9 @@ static void test_rollback_discards(void **state)
 
 static void test_close_rolls_back(void **state)
 {
+    ormc_test_direct_only(
+        "the exact statements a direct session sends (behind a transaction "
+        "pooler each transaction sets the session's state again)");
     ormc_db *db = ormc_test_db(state);
     create_t(db);
     ormc_db *other = ormc_test_open_another();
@@ -490,6 +502,9 @@ static int self_ending_body(ormc_db *db, void *ctx)
  * returns: the runner owns the outcome. */
 static void test_body_may_not_end_the_transaction(void **state)
 {
+    ormc_test_direct_only(
+        "the exact statements a direct session sends (behind a transaction "
+        "pooler each transaction sets the session's state again)");
     ormc_db *db = ormc_test_db(state);
     create_t(db);
     ormc_db *other = ormc_test_open_another();
@@ -590,6 +605,8 @@ static int contended_body(ormc_db *db, void *ctx)
 
 static void test_retries_real_contention(void **state)
 {
+    ormc_test_direct_only("a second session through libpq with the test URL, "
+                          "which carries ormc's pooler= parameter");
     ormc_db *first = ormc_test_db(state);
     bool pg = ormc_backend_of(first) == ORMC_POSTGRES;
     ormc_test_exec(first, "CREATE TABLE d (id integer PRIMARY KEY, v "

@@ -74,6 +74,17 @@ int ormc_test_pg_missing(const char *what);
 /* True when CI=true: nothing may be skipped then. */
 bool ormc_test_in_ci(void);
 
+/* ORMC_TEST_VIA_PGBOUNCER=1: this run is a pgbouncer_ rerun, PostgreSQL's
+ * half alone, its connections through ORMC_TEST_PGBOUNCER_URL's PgBouncer
+ * in transaction pooling mode (tests/CMakeLists.txt). */
+bool ormc_test_via_pgbouncer(void);
+
+/* In a pgbouncer_ rerun, skip the current test, saying why: what it
+ * asserts is true of a direct connection only (the exact statements a
+ * session sends, its prepared statements, its server process). A no-op
+ * otherwise. */
+void ormc_test_direct_only(const char *why);
+
 /* Exec SQL on db, failing the test with ormc_errmsg when it fails. */
 void ormc_test_exec(ormc_db *db, const char *sql);
 

@@ -14,6 +14,12 @@ const char *ormc_test_pg_url(void)
     return url && *url ? url : NULL;
 }
 
+bool ormc_test_via_pgbouncer(void)
+{
+    const char *v = getenv("ORMC_TEST_VIA_PGBOUNCER");
+    return v && strcmp(v, "1") == 0;
+}
+
 bool ormc_test_in_ci(void)
 {
     const char *ci = getenv("CI");

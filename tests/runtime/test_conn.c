@@ -11,26 +11,17 @@
 
 #include "ormc_test.h"
 
-static int64_t query_int(ormc_db *db, const char *sql)
-{
-    ormc_result *res;
-    assert_ok(db, ormc_query(db, sql, NULL, 0, &res));
-    assert_int_equal(ormc_result_next(res), ORMC_ROW);
-    int64_t v = ormc_result_int64(res, 0);
-    ormc_result_close(res);
-    return v;
-}
-
 static void test_session_settings(void **state)
 {
     ormc_db *db = ormc_test_db(state);
     bool pg = ormc_backend_of(db) == ORMC_POSTGRES;
     /* LIKE is case-sensitive on both */
-    assert_int_equal(query_int(db, "SELECT CASE WHEN 'ABC' LIKE 'abc' "
-                                   "THEN 1 ELSE 0 END"),
+    assert_int_equal(ormc_test_query_int(db,
+                                         "SELECT CASE WHEN 'ABC' LIKE 'abc' "
+                                         "THEN 1 ELSE 0 END"),
                      0);
-    assert_int_equal(query_int(db, "SELECT CASE WHEN 'ABC' LIKE 'A%' "
-                                   "THEN 1 ELSE 0 END"),
+    assert_int_equal(ormc_test_query_int(db, "SELECT CASE WHEN 'ABC' LIKE 'A%' "
+                                             "THEN 1 ELSE 0 END"),
                      1);
     if (pg) {
         ormc_result *res;
@@ -44,8 +35,8 @@ static void test_session_settings(void **state)
         assert_non_null(strstr(ormc_result_text(res, 0), "test_"));
         ormc_result_close(res);
     } else {
-        assert_int_equal(query_int(db, "PRAGMA foreign_keys"), 1);
-        assert_int_equal(query_int(db, "PRAGMA busy_timeout"), 5000);
+        assert_int_equal(ormc_test_query_int(db, "PRAGMA foreign_keys"), 1);
+        assert_int_equal(ormc_test_query_int(db, "PRAGMA busy_timeout"), 5000);
     }
 }
 
@@ -67,7 +58,7 @@ static void test_options_from_url(void **state)
         assert_string_equal(ormc_result_text(res, 0), "1234ms");
         ormc_result_close(res);
     } else {
-        assert_int_equal(query_int(o, "PRAGMA busy_timeout"), 1234);
+        assert_int_equal(ormc_test_query_int(o, "PRAGMA busy_timeout"), 1234);
     }
     ormc_close(o);
     /* the options struct wins over the URL */
@@ -76,12 +67,12 @@ static void test_options_from_url(void **state)
     opts.statement_timeout_ms = 4321;
     assert_int_equal(ormc_open_with(url, &opts, &o), ORMC_OK);
     if (pg)
-        assert_int_equal(query_int(o, "SELECT setting::integer FROM "
-                                      "pg_settings WHERE "
-                                      "name = 'statement_timeout'"),
+        assert_int_equal(ormc_test_query_int(o, "SELECT setting::integer FROM "
+                                                "pg_settings WHERE "
+                                                "name = 'statement_timeout'"),
                          4321);
     else
-        assert_int_equal(query_int(o, "PRAGMA busy_timeout"), 77);
+        assert_int_equal(ormc_test_query_int(o, "PRAGMA busy_timeout"), 77);
     ormc_close(o);
 }
 
@@ -118,11 +109,11 @@ static void test_statement_cache_reuses(void **state)
     static const char *const three[] = {"SELECT 1", "SELECT 2", "SELECT 3"};
     for (int round = 0; round < 3; round++)
         for (int i = 0; i < 3; i++)
-            assert_int_equal(query_int(small, three[i]), i + 1);
+            assert_int_equal(ormc_test_query_int(small, three[i]), i + 1);
     assert_ok(small, ormc_stats(small, &s));
     assert_int_equal(s.prepares, 9);
     for (int i = 0; i < 5; i++)
-        assert_int_equal(query_int(small, three[2]), 3);
+        assert_int_equal(ormc_test_query_int(small, three[2]), 3);
     assert_ok(small, ormc_stats(small, &s));
     assert_int_equal(s.prepares, 9);
     ormc_close(small);
@@ -138,13 +129,13 @@ static void test_prepare_off(void **state)
     ormc_db *o;
     assert_int_equal(ormc_open(url, &o), ORMC_OK);
     for (int i = 0; i < 4; i++)
-        assert_int_equal(query_int(o, "SELECT 7"), 7);
+        assert_int_equal(ormc_test_query_int(o, "SELECT 7"), 7);
     ormc_counters s;
     assert_ok(o, ormc_stats(o, &s));
     assert_int_equal(s.prepares, 4);
     if (pg) /* no named statement was left on the server */
-        assert_int_equal(query_int(o, "SELECT count(*) FROM "
-                                      "pg_prepared_statements"),
+        assert_int_equal(ormc_test_query_int(o, "SELECT count(*) FROM "
+                                                "pg_prepared_statements"),
                          0);
     ormc_close(o);
 }
@@ -176,7 +167,7 @@ static void test_scripts_and_trace(void **state)
                             NULL, 0, &changes));
     assert_int_equal(changes, 1);
     assert_int_equal(l.n, 2); /* BEGIN, the script */
-    assert_int_equal(query_int(db, "SELECT count(*) FROM a"), 2);
+    assert_int_equal(ormc_test_query_int(db, "SELECT count(*) FROM a"), 2);
     ormc_param p = {ORMC_TYPE_INTEGER, false, {.i32 = 0}};
     assert_ok(db, ormc_exec(db, "UPDATE a SET x = x + 10 WHERE x > $1", &p, 1,
                             &changes));
@@ -210,12 +201,12 @@ static void lose_connection(ormc_db *db, bool restart)
 {
     if (restart && pg_ctl("restart"))
         return;
-    int64_t pid = query_int(db, "SELECT pg_backend_pid()");
+    int64_t pid = ormc_test_query_int(db, "SELECT pg_backend_pid()");
     ormc_db *killer = ormc_test_open_another();
     char sql[96];
     snprintf(sql, sizeof sql, "SELECT pg_terminate_backend(%lld)",
              (long long)pid);
-    assert_int_equal(query_int(killer, sql) != 0, 1);
+    assert_int_equal(ormc_test_query_int(killer, sql) != 0, 1);
     ormc_close(killer);
 }
 
@@ -229,14 +220,14 @@ static void reconnect_case(void **state, bool restart)
     ormc_db *ac;
     assert_int_equal(ormc_open_with(ormc_test_url(), &o, &ac), ORMC_OK);
     ormc_test_exec(ac, "CREATE TABLE t (k integer PRIMARY KEY)");
-    assert_int_equal(query_int(ac, "SELECT 1"), 1);
+    assert_int_equal(ormc_test_query_int(ac, "SELECT 1"), 1);
 
     /* outside a transaction: one failure, then a new connection */
     lose_connection(ac, restart);
     assert_int_equal(ormc_exec(ac, "SELECT 1", NULL, 0, NULL), ORMC_CONNECTION);
     assert_int_equal(strlen(ormc_sqlstate(ac)), 5);
     assert_int_equal(ormc_test_tx_state(ac), ORMC_TX_IDLE);
-    assert_int_equal(query_int(ac, "SELECT 2"), 2);
+    assert_int_equal(ormc_test_query_int(ac, "SELECT 2"), 2);
     ormc_counters s;
     assert_ok(ac, ormc_stats(ac, &s));
     assert_int_equal(s.reconnects, 1);
@@ -253,7 +244,7 @@ static void reconnect_case(void **state, bool restart)
     assert_int_equal(ormc_exec(ac, "SELECT 1", NULL, 0, NULL), ORMC_CONNECTION);
     assert_int_equal(ormc_commit(ac), ORMC_CONNECTION);
     assert_int_equal(ormc_test_tx_state(ac), ORMC_TX_IDLE);
-    assert_int_equal(query_int(ac, "SELECT count(*) FROM t"), 0);
+    assert_int_equal(ormc_test_query_int(ac, "SELECT count(*) FROM t"), 0);
     assert_ok(ac, ormc_stats(ac, &s));
     assert_int_equal(s.reconnects, 2);
 
@@ -276,7 +267,7 @@ static void reconnect_case(void **state, bool restart)
     if (restart) {
         assert_int_equal(ormc_exec(db, "SELECT 3", NULL, 0, NULL),
                          ORMC_CONNECTION);
-        assert_int_equal(query_int(db, "SELECT 3"), 3);
+        assert_int_equal(ormc_test_query_int(db, "SELECT 3"), 3);
     }
 }
 
@@ -339,14 +330,14 @@ static void test_server_crash(void **state)
     o.autocommit = 1;
     ormc_db *ac;
     assert_int_equal(ormc_open_with(ormc_test_url(), &o, &ac), ORMC_OK);
-    assert_int_equal(query_int(ac, "SELECT 1"), 1);
+    assert_int_equal(ormc_test_query_int(ac, "SELECT 1"), 1);
 
     /* outside a transaction: the first call says lost, the next
      * reconnects */
     crash_server();
     expect_lost(ac, ormc_exec(ac, "SELECT 1", NULL, 0, NULL));
     assert_int_equal(ormc_test_tx_state(ac), ORMC_TX_IDLE);
-    assert_int_equal(query_int(ac, "SELECT 2"), 2);
+    assert_int_equal(ormc_test_query_int(ac, "SELECT 2"), 2);
     ormc_counters s;
     assert_ok(ac, ormc_stats(ac, &s));
     assert_int_equal(s.reconnects, 1);
@@ -360,7 +351,7 @@ static void test_server_crash(void **state)
     assert_int_equal(ormc_test_tx_state(ac), ORMC_TX_FAILED);
     expect_lost(ac, ormc_commit(ac));
     assert_int_equal(ormc_test_tx_state(ac), ORMC_TX_IDLE);
-    assert_int_equal(query_int(ac, "SELECT count(*) FROM t"), 0);
+    assert_int_equal(ormc_test_query_int(ac, "SELECT count(*) FROM t"), 0);
 
     /* the commit itself is the first call after the crash */
     assert_ok(ac, ormc_begin(ac));
@@ -368,7 +359,7 @@ static void test_server_crash(void **state)
     crash_server();
     expect_lost(ac, ormc_commit(ac));
     assert_int_equal(ormc_test_tx_state(ac), ORMC_TX_IDLE);
-    assert_int_equal(query_int(ac, "SELECT count(*) FROM t"), 0);
+    assert_int_equal(ormc_test_query_int(ac, "SELECT count(*) FROM t"), 0);
     assert_ok(ac, ormc_stats(ac, &s));
     assert_int_equal(s.reconnects, 3);
     ormc_close(ac);
@@ -377,12 +368,12 @@ static void test_server_crash(void **state)
      * connection (lost in the first crash) */
     expect_lost(db, ormc_exec(db, "SELECT 3", NULL, 0, NULL));
     assert_int_equal(ormc_test_tx_state(db), ORMC_TX_IDLE);
-    assert_int_equal(query_int(db, "SELECT 3"), 3); /* reconnects */
+    assert_int_equal(ormc_test_query_int(db, "SELECT 3"), 3); /* reconnects */
     assert_int_equal(ormc_test_tx_state(db), ORMC_TX_ACTIVE);
     crash_server();
     expect_lost(db, ormc_exec(db, "SELECT 4", NULL, 0, NULL));
     expect_lost(db, ormc_commit(db));
-    assert_int_equal(query_int(db, "SELECT 5"), 5);
+    assert_int_equal(ormc_test_query_int(db, "SELECT 5"), 5);
     assert_ok(db, ormc_rollback(db));
 }
 

@@ -15,25 +15,6 @@
 
 #include "ormc_test.h"
 
-static int64_t query_int(ormc_db *db, const char *sql)
-{
-    ormc_result *res;
-    assert_ok(db, ormc_query(db, sql, NULL, 0, &res));
-    assert_int_equal(ormc_result_next(res), ORMC_ROW);
-    int64_t v = ormc_result_int64(res, 0);
-    ormc_result_close(res);
-    return v;
-}
-
-static void query_text(ormc_db *db, const char *sql, char *out, size_t size)
-{
-    ormc_result *res;
-    assert_ok(db, ormc_query(db, sql, NULL, 0, &res));
-    assert_int_equal(ormc_result_next(res), ORMC_ROW);
-    snprintf(out, size, "%s", ormc_result_text(res, 0));
-    ormc_result_close(res);
-}
-
 /* The test's URL with parameters added: a query string on SQLite, one
  * keyword of the libpq keyword string the harness gives on PostgreSQL. */
 static const char *url_with(const char *params)
@@ -82,14 +63,14 @@ static void test_sqlite_pragmas_in_default_mode(void **state)
                                        "pragma.user_version=7"),
                               &db));
     char mode[32];
-    query_text(db, "PRAGMA journal_mode", mode, sizeof mode);
+    ormc_test_query_text(db, "PRAGMA journal_mode", mode, sizeof mode);
     assert_string_equal(mode, "wal");
-    assert_int_equal(query_int(db, "PRAGMA synchronous"), 1);
-    assert_int_equal(query_int(db, "PRAGMA busy_timeout"), 4321);
-    assert_int_equal(query_int(db, "PRAGMA cache_size"), -4000);
-    assert_int_equal(query_int(db, "PRAGMA user_version"), 7);
+    assert_int_equal(ormc_test_query_int(db, "PRAGMA synchronous"), 1);
+    assert_int_equal(ormc_test_query_int(db, "PRAGMA busy_timeout"), 4321);
+    assert_int_equal(ormc_test_query_int(db, "PRAGMA cache_size"), -4000);
+    assert_int_equal(ormc_test_query_int(db, "PRAGMA user_version"), 7);
     /* ormc's own settings still hold */
-    assert_int_equal(query_int(db, "PRAGMA foreign_keys"), 1);
+    assert_int_equal(ormc_test_query_int(db, "PRAGMA foreign_keys"), 1);
     assert_int_equal(ormc_test_tx_state(db), ORMC_TX_ACTIVE);
     assert_ok(db, ormc_rollback(db));
     ormc_close(db);
@@ -103,11 +84,11 @@ static void test_sqlite_pragmas_in_default_mode(void **state)
                                             "synchronous=off&"
                                             "pragma.cache_size=-9000"),
                                    &o, &db));
-    query_text(db, "PRAGMA journal_mode", mode, sizeof mode);
+    ormc_test_query_text(db, "PRAGMA journal_mode", mode, sizeof mode);
     assert_string_equal(mode, "wal");
-    assert_int_equal(query_int(db, "PRAGMA synchronous"), 3);
-    assert_int_equal(query_int(db, "PRAGMA cache_size"), -2000);
-    assert_int_equal(query_int(db, "PRAGMA temp_store"), 2);
+    assert_int_equal(ormc_test_query_int(db, "PRAGMA synchronous"), 3);
+    assert_int_equal(ormc_test_query_int(db, "PRAGMA cache_size"), -2000);
+    assert_int_equal(ormc_test_query_int(db, "PRAGMA temp_store"), 2);
     ormc_close(db);
 }
 
@@ -125,15 +106,16 @@ static void test_sqlite_pragma_values_are_quoted(void **state)
     ormc_db *db;
     assert_ok(NULL, ormc_open(url, &db));
     char enc[32];
-    query_text(db, "PRAGMA encoding", enc, sizeof enc);
+    ormc_test_query_text(db, "PRAGMA encoding", enc, sizeof enc);
     assert_string_equal(enc, "UTF-16le");
     ormc_close(db);
     snprintf(url, sizeof url,
              "sqlite:%s?pragma.user_version=1%%3BCREATE%%20TABLE%%20x(a)",
              path);
     assert_ok(NULL, ormc_open(url, &db));
-    assert_int_equal(query_int(db, "SELECT count(*) FROM sqlite_schema "
-                                   "WHERE name = 'x'"),
+    assert_int_equal(ormc_test_query_int(db,
+                                         "SELECT count(*) FROM sqlite_schema "
+                                         "WHERE name = 'x'"),
                      0);
     ormc_close(db);
     unlink(path);
@@ -154,7 +136,7 @@ static void test_sqlite_settings_errors(void **state)
         o.pragmas = "cache_size=1";
         ormc_db *db;
         assert_ok(NULL, ormc_open_with(ormc_test_url(), &o, &db));
-        assert_int_equal(query_int(db, "SELECT 1"), 1);
+        assert_int_equal(ormc_test_query_int(db, "SELECT 1"), 1);
         ormc_close(db);
         return;
     }
@@ -230,16 +212,16 @@ static void expect_hooked(ormc_db *db, const hook_state *h)
     assert_int_equal(h->tx_seen, ORMC_TX_IDLE);
     char v[64];
     if (ormc_backend_of(db) == ORMC_POSTGRES) {
-        query_text(db, "SHOW application_name", v, sizeof v);
+        ormc_test_query_text(db, "SHOW application_name", v, sizeof v);
         assert_string_equal(v, "hooked");
         assert_ok(db, ormc_rollback(db));
-        query_text(db, "SHOW application_name", v, sizeof v);
+        ormc_test_query_text(db, "SHOW application_name", v, sizeof v);
         assert_string_equal(v, "hooked");
     } else if (h->sqlite_wal) {
-        query_text(db, "PRAGMA journal_mode", v, sizeof v);
+        ormc_test_query_text(db, "PRAGMA journal_mode", v, sizeof v);
         assert_string_equal(v, "wal");
     } else {
-        assert_int_equal(query_int(db, "PRAGMA synchronous"), 3);
+        assert_int_equal(ormc_test_query_int(db, "PRAGMA synchronous"), 3);
     }
     assert_ok(db, ormc_rollback(db));
 }
@@ -247,13 +229,13 @@ static void expect_hooked(ormc_db *db, const hook_state *h)
 /* End db's server session from another connection (PostgreSQL). */
 static void kill_session(ormc_db *db)
 {
-    int64_t pid = query_int(db, "SELECT pg_backend_pid()");
+    int64_t pid = ormc_test_query_int(db, "SELECT pg_backend_pid()");
     assert_ok(db, ormc_rollback(db));
     ormc_db *killer = ormc_test_open_another();
     char sql[96];
     snprintf(sql, sizeof sql, "SELECT pg_terminate_backend(%lld)",
              (long long)pid);
-    assert_int_equal(query_int(killer, sql), 1);
+    assert_int_equal(ormc_test_query_int(killer, sql), 1);
     ormc_close(killer);
 }
 
@@ -284,7 +266,7 @@ static void test_on_connect_hook(void **state)
     /* a reconnect runs it again, before the statement that reconnected */
     kill_session(db);
     assert_int_equal(ormc_exec(db, "SELECT 1", NULL, 0, NULL), ORMC_CONNECTION);
-    assert_int_equal(query_int(db, "SELECT 2"), 2);
+    assert_int_equal(ormc_test_query_int(db, "SELECT 2"), 2);
     assert_int_equal(h.calls, 2);
     expect_hooked(db, &h);
     assert_ok(db, ormc_stats(db, &s));
@@ -302,7 +284,7 @@ static void test_on_connect_hook(void **state)
     assert_string_equal(ormc_sqlstate(db), "42P01");
     assert_int_equal(ormc_test_tx_state(db), ORMC_TX_IDLE);
     h.fail = 0;
-    assert_int_equal(query_int(db, "SELECT 4"), 4);
+    assert_int_equal(ormc_test_query_int(db, "SELECT 4"), 4);
     assert_int_equal(h.calls, 4);
     expect_hooked(db, &h);
     ormc_close(db);
@@ -326,7 +308,7 @@ static void test_on_connect_failure_at_open(void **state)
     /* the handle tries a new connection, and the hook with it, on its
      * next call */
     h.fail = 0;
-    assert_int_equal(query_int(db, "SELECT 5"), 5);
+    assert_int_equal(ormc_test_query_int(db, "SELECT 5"), 5);
     assert_int_equal(h.calls, 2);
     expect_hooked(db, &h);
     ormc_counters s;
@@ -369,7 +351,7 @@ static void test_on_connect_pool(void **state)
         kill_session(b);
         assert_int_equal(ormc_exec(b, "SELECT 1", NULL, 0, NULL),
                          ORMC_CONNECTION);
-        assert_int_equal(query_int(b, "SELECT 1"), 1);
+        assert_int_equal(ormc_test_query_int(b, "SELECT 1"), 1);
         assert_int_equal(h.calls, 3);
         expect_hooked(b, &h);
     }
@@ -410,7 +392,7 @@ static void test_url_from_environment(void **state)
     setenv("DATABASE_URL", url, 1);
     assert_ok(NULL, ormc_open(NULL, &db));
     assert_int_equal(ormc_backend_of(db), ormc_test_backend());
-    assert_int_equal(query_int(db, "SELECT 6"), 6);
+    assert_int_equal(ormc_test_query_int(db, "SELECT 6"), 6);
     ormc_close(db);
 
     /* ORMC_URL first; an empty one counts as unset */
@@ -435,7 +417,7 @@ static void test_url_from_environment(void **state)
     ormc_options o = ORMC_OPTIONS_INIT;
     o.autocommit = 1;
     assert_ok(NULL, ormc_open_with(NULL, &o, &db));
-    assert_int_equal(query_int(db, "SELECT 7"), 7);
+    assert_int_equal(ormc_test_query_int(db, "SELECT 7"), 7);
     assert_int_equal(ormc_test_tx_state(db), ORMC_TX_IDLE);
     ormc_close(db);
     ormc_pool *pool;

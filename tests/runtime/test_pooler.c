@@ -75,26 +75,6 @@ static ormc_db *open_url(const char *extra)
     return db;
 }
 
-static void text_of(ormc_db *db, const char *sql, char *out, size_t size)
-{
-    ormc_result *res;
-    assert_ok(db, ormc_query(db, sql, NULL, 0, &res));
-    assert_int_equal(ormc_result_next(res), ORMC_ROW);
-    const char *s = ormc_result_text(res, 0);
-    snprintf(out, size, "%s", s ? s : "(null)");
-    ormc_result_close(res);
-}
-
-static int64_t int_of(ormc_db *db, const char *sql)
-{
-    ormc_result *res;
-    assert_ok(db, ormc_query(db, sql, NULL, 0, &res));
-    assert_int_equal(ormc_result_next(res), ORMC_ROW);
-    int64_t v = ormc_result_int64(res, 0);
-    ormc_result_close(res);
-    return v;
-}
-
 /* A raw client leaves session state on both server connections: each
  * statement of its own runs on whichever is free. */
 static void poison(PGconn *raw)
@@ -125,14 +105,8 @@ static void test_url_rules(void **state)
         {"sqlite::memory:?search_path=a", "search_path is PostgreSQL's"},
         {"postgresql:///x?search_path=", "search_path: empty"},
     };
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        ormc_db *db = NULL;
-        assert_int_equal(ormc_open(bad[i].url, &db), ORMC_INVALID);
-        if (!strstr(ormc_errmsg(db), bad[i].says))
-            fail_msg("%s: \"%s\" does not say \"%s\"", bad[i].url,
-                     ormc_errmsg(db), bad[i].says);
-        ormc_close(db);
-    }
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        ormc_test_open_fails(bad[i].url, ORMC_INVALID, bad[i].says);
 }
 
 /* === behind the pooler === */
@@ -163,21 +137,23 @@ static void test_settings_hold(void **state)
         char got[128];
         for (int round = 0; round < 3; round++) {
             poison(raw);
-            text_of(db, "SHOW TimeZone", got, sizeof got);
+            ormc_test_query_text(db, "SHOW TimeZone", got, sizeof got);
             assert_string_equal(got, "UTC");
-            text_of(db, "SHOW DateStyle", got, sizeof got);
+            ormc_test_query_text(db, "SHOW DateStyle", got, sizeof got);
             assert_string_equal(got, "ISO, MDY");
-            text_of(db, "SHOW statement_timeout", got, sizeof got);
+            ormc_test_query_text(db, "SHOW statement_timeout", got, sizeof got);
             assert_string_equal(got, "1500ms");
-            text_of(db, "SHOW lock_timeout", got, sizeof got);
+            ormc_test_query_text(db, "SHOW lock_timeout", got, sizeof got);
             assert_string_equal(got, "700ms");
-            text_of(db, "SHOW transaction_isolation", got, sizeof got);
+            ormc_test_query_text(db, "SHOW transaction_isolation", got,
+                                 sizeof got);
             assert_string_equal(got, "serializable");
-            text_of(db, "SHOW search_path", got, sizeof got);
+            ormc_test_query_text(db, "SHOW search_path", got, sizeof got);
             assert_string_equal(got, "app");
             /* a timestamp's text is UTC's */
-            text_of(db, "SELECT '2026-01-02 03:04:05+00'::timestamptz::text",
-                    got, sizeof got);
+            ormc_test_query_text(
+                db, "SELECT '2026-01-02 03:04:05+00'::timestamptz::text", got,
+                sizeof got);
             assert_string_equal(got, "2026-01-02 03:04:05+00");
             if (!autocommit)
                 assert_ok(db, ormc_commit(db));
@@ -223,7 +199,8 @@ static void test_statements_unnamed(void **state)
                      ormc_errmsg(w));
         if (w == a)
             assert_ok(a, ormc_commit(a));
-        assert_int_equal(int_of(b, "SELECT count(*) FROM u"), i + 1);
+        assert_int_equal(ormc_test_query_int(b, "SELECT count(*) FROM u"),
+                         i + 1);
         /* the same text with two parameters, then one */
         ormc_param q[2] = {{.type = ORMC_TYPE_INTEGER},
                            {.type = ORMC_TYPE_INTEGER}};
@@ -238,8 +215,9 @@ static void test_statements_unnamed(void **state)
         assert_int_equal(ormc_result_int64(res, 0), i + 1);
         ormc_result_close(res);
         assert_int_equal(
-            int_of(a, "SELECT count(*) FROM pg_catalog.pg_prepared_statements "
-                      "WHERE name LIKE 'ormc%' AND name <> 'ormc_1'"),
+            ormc_test_query_int(
+                a, "SELECT count(*) FROM pg_catalog.pg_prepared_statements "
+                   "WHERE name LIKE 'ormc%' AND name <> 'ormc_1'"),
             0);
         assert_ok(a, ormc_commit(a));
     }
@@ -293,12 +271,13 @@ static void test_tenants_hidden_from_each_other(void **state)
         /* both transactions open at once: one server connection each */
         for (int t = 0; t < 2; t++) {
             /* this round's row, and two of every round before */
-            assert_int_equal(int_of(db[t], "SELECT count(*) FROM note"),
-                             2 * i + 1);
+            assert_int_equal(
+                ormc_test_query_int(db[t], "SELECT count(*) FROM note"),
+                2 * i + 1);
             char sql[128];
             snprintf(sql, sizeof sql,
                      "SELECT count(*) FROM note WHERE who <> '%s'", tenants[t]);
-            assert_int_equal(int_of(db[t], sql), 0);
+            assert_int_equal(ormc_test_query_int(db[t], sql), 0);
         }
         assert_ok(db[i % 2], ormc_commit(db[i % 2]));
         assert_ok(db[1 - i % 2], ormc_commit(db[1 - i % 2]));
@@ -310,8 +289,9 @@ static void test_tenants_hidden_from_each_other(void **state)
                                        "INSERT INTO note (who) "
                                        "VALUES ($1)",
                                        &p, 1, NULL));
-            assert_int_equal(int_of(ac[t], "SELECT count(*) FROM note"),
-                             2 * (i + 1));
+            assert_int_equal(
+                ormc_test_query_int(ac[t], "SELECT count(*) FROM note"),
+                2 * (i + 1));
         }
     }
     /* straight to each schema, as the server holds them */

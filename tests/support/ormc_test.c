@@ -260,6 +260,39 @@ void ormc_test_exec(ormc_db *db, const char *sql)
         fail_msg("%s: %s: %s", sql, ormc_strstatus(rc), ormc_errmsg(db));
 }
 
+int64_t ormc_test_query_int(ormc_db *db, const char *sql)
+{
+    ormc_result *res;
+    assert_ok(db, ormc_query(db, sql, NULL, 0, &res));
+    if (ormc_result_next(res) != ORMC_ROW)
+        fail_msg("%s: no row", sql);
+    int64_t v = ormc_result_int64(res, 0);
+    ormc_result_close(res);
+    return v;
+}
+
+void ormc_test_query_text(ormc_db *db, const char *sql, char *out, size_t size)
+{
+    ormc_result *res;
+    assert_ok(db, ormc_query(db, sql, NULL, 0, &res));
+    if (ormc_result_next(res) != ORMC_ROW)
+        fail_msg("%s: no row", sql);
+    const char *s = ormc_result_text(res, 0);
+    snprintf(out, size, "%s", s ? s : "(null)");
+    ormc_result_close(res);
+}
+
+void ormc_test_open_fails(const char *url, int status, const char *says)
+{
+    ormc_db *db = NULL;
+    int rc = ormc_open(url, &db);
+    if (rc != status || !strstr(ormc_errmsg(db), says))
+        fail_msg("ormc_open(%s) = %s, \"%s\"; expected %s saying \"%s\"", url,
+                 ormc_strstatus(rc), ormc_errmsg(db), ormc_strstatus(status),
+                 says);
+    ormc_close(db);
+}
+
 ormc_tx_state ormc_test_tx_state(const ormc_db *db)
 {
     ormc_tx_state state = ORMC_TX_IDLE;

@@ -88,6 +88,15 @@ void ormc_test_direct_only(const char *why);
 /* Exec SQL on db, failing the test with ormc_errmsg when it fails. */
 void ormc_test_exec(ormc_db *db, const char *sql);
 
+/* The first column of the first row of sql (raw, no parameters) as an
+ * integer, or as text into out; the test fails when there is no row. */
+int64_t ormc_test_query_int(ormc_db *db, const char *sql);
+void ormc_test_query_text(ormc_db *db, const char *sql, char *out, size_t size);
+
+/* ormc_open(url) must fail with status and a message that contains says
+ * (the handle it gives is closed). */
+void ormc_test_open_fails(const char *url, int status, const char *says);
+
 /* The transaction state of db (ormc_tx_state_of), failing the test when it
  * cannot be read. */
 ormc_tx_state ormc_test_tx_state(const ormc_db *db);

@@ -3,8 +3,10 @@
 -- written. ddl.lua builds the statements of either from one of these.
 --
 -- SQLite has few types, so the rest of the contract is written as
--- constraints: serial is INTEGER PRIMARY KEY AUTOINCREMENT (a rowid alias
--- that is never reused, as PostgreSQL's identity), booleans are INTEGER
+-- constraints: serial is INTEGER PRIMARY KEY (a rowid alias: SQLite numbers
+-- a new row one past the largest key in the table; with autoincrement =
+-- true, INTEGER PRIMARY KEY AUTOINCREMENT, whose keys are never given
+-- twice, as PostgreSQL's identity's), booleans are INTEGER
 -- 0/1, enums get CHECK (x IN (...)), and timestamps are TEXT in the
 -- runtime's "YYYY-MM-DD HH:MM:SS.ffffff" form (UTC), which sorts as time.
 --
@@ -45,9 +47,13 @@ M.sqlite = {
         return "(strftime('%Y-%m-%d %H:%M:%f', 'now') || '000')"
     end,
     bool = function(v) return v and "1" or "0" end,
-    serial = function(_, t)
+    -- AUTOINCREMENT only when the column asks for it: it reads and writes
+    -- the table's row of sqlite_sequence on every INSERT statement, about
+    -- 5 % of an insert (docs/generator.md, "serial on SQLite").
+    serial = function(c, t)
         return "CONSTRAINT " .. util.sql_ident(t.pk_constraint)
-            .. " PRIMARY KEY AUTOINCREMENT", true
+            .. " PRIMARY KEY" .. (c.autoincrement and " AUTOINCREMENT" or ""),
+            true
     end,
     text_max_check = true,
 }

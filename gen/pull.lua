@@ -750,9 +750,10 @@ local function list_text(list)
 end
 
 -- The options of a column or an entry in the order a person writes them.
-local COLUMN_ORDER = { "primary_key", "bits", "autoincrement", "values", "max", "tz",
-                       "not_null", "unique", "default", "references",
-                       "on_delete", "sql_type", "sql_name", "doc" }
+local COLUMN_ORDER = { "primary_key", "bits", "autoincrement", "values",
+                       "max", "tz", "not_null", "unique", "default",
+                       "references", "on_delete", "sql_type", "sql_name",
+                       "doc" }
 local ENTRY_ORDER = { "references", "to", "unique", "on_delete", "name",
                       "doc" }
 

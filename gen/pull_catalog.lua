@@ -274,10 +274,10 @@ M.lex, M.ident_of = lex, ident_of
 
 -- SQLite's CREATE TABLE text, for what its pragmas do not tell: the names
 -- of the constraints, the CHECKs, AUTOINCREMENT, the table's options.
--- Returns { pk_name, pk_column = the column whose own constraint it is (nil
--- for a table constraint), autoincrement = column, uniques = { { name, cols } },
--- checks = { { name, column (a column constraint's), text } }, fk_names =
--- { [from columns joined by ","] = name }, options = { words } }.
+-- Returns { pk_name, pk_column = the column whose own constraint it is
+-- (nil for a table constraint), autoincrement = column, uniques = { { name,
+-- cols } }, checks = { { name, column (a column constraint's), text } },
+-- fk_names = { [from columns joined by ","] = name }, options = { words } }.
 local function parse_create_table(sql)
     local toks = lex(sql)
     local out = { uniques = {}, checks = {}, fk_names = {}, options = {} }

@@ -44,6 +44,9 @@ local check_options, lua_type_name = opt.options, opt.lua_type_name
 
 local M = {}
 
+-- The longest schema name (see M.schema).
+M.MAX_SCHEMA_NAME = 200
+
 -- Check one raw schema; returns the normalized schema or nil.
 function M.schema(raw, errs)
     local s = { name = raw.name, file = raw.file, line = raw.line,
@@ -51,6 +54,15 @@ function M.schema(raw, errs)
     if not valid_name(raw.name) then
         errs:addf(raw, name_hint(raw.name),
                   "schema name '%s' is not a valid name", raw.name)
+        return nil
+    end
+    -- The name is in the output files' names (NAME.sqlite.sql, NAME.h, and
+    -- while they are written .NAME.postgres.sql.tmp-...), which a file
+    -- system keeps to 255 bytes.
+    if #raw.name > M.MAX_SCHEMA_NAME then
+        errs:addf(raw, nil, "schema name '%s...' is %d characters long: "
+                  .. "the file names ormc writes need it at most %d",
+                  raw.name:sub(1, 20), #raw.name, M.MAX_SCHEMA_NAME)
         return nil
     end
     if raw.name == "ormc" or raw.name:match("^ormc_") then

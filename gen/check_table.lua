@@ -33,6 +33,8 @@ local COLUMN_OPTIONS = {
     inverse = "string", secret = "boolean",
     -- what an existing database has (docs/schema.md "Sharing a database")
     bits = "number", sql_type = "any", server_default = "boolean",
+    -- SQLite: a serial that never gives a deleted row's key again
+    autoincrement = "boolean",
 }
 local COLUMN_OPTION_NAMES = util.sorted_keys(COLUMN_OPTIONS)
 
@@ -45,11 +47,12 @@ local OPTION_TYPES = {
     -- shown (a number or a date is shown in messages of its own)
     secret = { text = true, json = true, blob = true },
     bits = { serial = true },
+    autoincrement = { serial = true },
 }
 local OPTION_FOR = {
     max = "text columns", tz = "timestamp columns", values = "enum columns",
     secret = "text, json and blob columns",
-    bits = "serial columns",
+    bits = "serial columns", autoincrement = "serial columns",
 }
 
 local ON_DELETE, ON_DELETE_NAMES = types.ON_DELETE, types.ON_DELETE_NAMES
@@ -195,6 +198,9 @@ local function check_column(errs, t, raw)
                       tostring(o.bits))
         end
     end
+    -- SQLite's AUTOINCREMENT (dialect.lua); PostgreSQL's identity never
+    -- reuses a key, so there it changes nothing
+    c.autoincrement = o.autoincrement == true
     if o.server_default ~= nil and o.default == nil then
         errs:addf(raw, "server_default belongs with default",
                   "%s has server_default but no default", what)

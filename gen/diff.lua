@@ -23,7 +23,9 @@
 -- What cannot be derived from the two schemas is refused with an error at
 -- the new schema's line (exit 2, nothing printed): a NOT NULL column added
 -- without a default (the rows already there would have no value), and a
--- column that becomes or stops being serial.
+-- column that becomes or stops being serial. A serial's autoincrement =
+-- true is SQLite's only: a change of it rebuilds the table there (its
+-- CREATE TABLE changes) and is nothing on PostgreSQL.
 
 local ddl = require("ddl")
 local util = require("util")
@@ -446,10 +448,20 @@ local function sqlite_rebuild(d, s, errs, k)
                           concat(into, ", "), concat(from, ", "), t.sql_ident))
     end
     max_guard(s, k, temp)
-    local serial = false
-    for _, c in ipairs(t.columns) do serial = serial or c.type == "serial" end
-    if serial then
-        -- AUTOINCREMENT never reuses a key: carry the high-water mark over.
+    -- AUTOINCREMENT never gives a key twice: a table rebuilt with it
+    -- takes the old table's high-water mark in sqlite_sequence, when the
+    -- old one had AUTOINCREMENT (whatever the old version of the schema
+    -- says: a database ormc made before serial left it out by default has
+    -- it; its mark is at least the largest key copied). Otherwise the new
+    -- table starts with no mark and numbers past its largest key. A table
+    -- rebuilt without it (autoincrement = true removed) gives the keys of
+    -- its newest rows again once they are deleted, as a serial does by
+    -- default.
+    local carry = false
+    for _, c in ipairs(t.columns) do
+        carry = carry or (c.type == "serial" and c.autoincrement)
+    end
+    if carry then
         s:add(nil, format("DELETE FROM sqlite_sequence WHERE name = %s",
                           sql_string(temp_name)))
         s:add(nil, format("INSERT INTO sqlite_sequence (name, seq)\n    "

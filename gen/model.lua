@@ -22,7 +22,8 @@ M.C_STRING_MAX = 4095
 -- Column flags, in the order they are written.
 -- keep in sync with runtime/include/ormc_generated.h (ORMC_COL_*)
 M.FLAGS = { "NOT_NULL", "PRIMARY_KEY", "UNIQUE", "SERIAL", "DEFAULT",
-            "DEFAULT_NOW", "TZ", "SECRET", "APP_DEFAULT_NOW" }
+            "DEFAULT_NOW", "TZ", "SECRET", "APP_DEFAULT_NOW",
+            "AUTOINCREMENT" }
 
 local function derive_column(m, t, c, i)
     local info = types.info_of(c)
@@ -58,6 +59,7 @@ local function derive_column(m, t, c, i)
     flag(c.type == "timestamp" and c.tz, "TZ")
     flag(c.secret, "SECRET")
     flag(c.default == NOW and c.app_default, "APP_DEFAULT_NOW")
+    flag(c.autoincrement, "AUTOINCREMENT")
     c.flags = flags
     -- A text default longer than the 4095 characters ISO C promises in a
     -- string literal cannot be in X_INIT, which expands in the application's
@@ -246,6 +248,8 @@ local function canonical(m)
                 b:line("shared %s %s %s %s", q(c.bits), q(st.sqlite),
                        q(st.postgres), c.app_default and "app" or "-")
             end
+            -- autoincrement = true; a serial without it hashes as before
+            if c.autoincrement then b:line("autoincrement") end
             if c.ref then
                 b:line("references %s %s %s", q(c.ref_table.sql_name),
                        q(c.ref_col.sql_name), q(c.ref.on_delete))

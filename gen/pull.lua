@@ -359,13 +359,21 @@ local function map_columns(d, t, mt)
                 c.not_null and " NOT NULL" or "", why) }
         else
             c.tz = topts.tz
-            -- serial: an integer key the database numbers
-            local numbered = c.autoincrement
+            -- serial: an integer key the database numbers. On SQLite an
+            -- INTEGER column whose own constraint, under ormc's name
+            -- (<table>_pkey), makes it the PRIMARY KEY is a serial as ormc
+            -- writes it, with AUTOINCREMENT or without (the default); ormc
+            -- writes any other key as a table constraint.
+            local ormc_rowid = d == "sqlite" and single_pk == c.name
+                and c.column_pk and c.sql_type:upper() == "INTEGER"
+                and t.pk_name == t.name .. "_pkey"
+            local numbered = c.autoincrement or ormc_rowid
                 or (c.identity ~= nil)
                 or (c.default and c.default:match("^nextval%("))
             if single_pk == c.name and numbered
                 and (dtype == "bigint" or dtype == "integer") then
                 if dtype == "integer" then o.bits = 32 end
+                if c.autoincrement then o.autoincrement = true end
                 dtype = "serial"
                 if c.identity == "a" then
                     mc.approx[#mc.approx + 1] = "GENERATED ALWAYS AS "
@@ -742,9 +750,10 @@ local function list_text(list)
 end
 
 -- The options of a column or an entry in the order a person writes them.
-local COLUMN_ORDER = { "primary_key", "bits", "values", "max", "tz",
-                       "not_null", "unique", "default", "references",
-                       "on_delete", "sql_type", "sql_name", "doc" }
+local COLUMN_ORDER = { "primary_key", "bits", "autoincrement", "values",
+                       "max", "tz", "not_null", "unique", "default",
+                       "references", "on_delete", "sql_type", "sql_name",
+                       "doc" }
 local ENTRY_ORDER = { "references", "to", "unique", "on_delete", "name",
                       "doc" }
 

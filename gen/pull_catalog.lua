@@ -274,9 +274,10 @@ M.lex, M.ident_of = lex, ident_of
 
 -- SQLite's CREATE TABLE text, for what its pragmas do not tell: the names
 -- of the constraints, the CHECKs, AUTOINCREMENT, the table's options.
--- Returns { pk_name, autoincrement = column, uniques = { { name, cols } },
--- checks = { { name, column (a column constraint's), text } }, fk_names =
--- { [from columns joined by ","] = name }, options = { words } }.
+-- Returns { pk_name, pk_column = the column whose own constraint it is
+-- (nil for a table constraint), autoincrement = column, uniques = { { name,
+-- cols } }, checks = { { name, column (a column constraint's), text } },
+-- fk_names = { [from columns joined by ","] = name }, options = { words } }.
 local function parse_create_table(sql)
     local toks = lex(sql)
     local out = { uniques = {}, checks = {}, fk_names = {}, options = {} }
@@ -351,6 +352,8 @@ local function parse_create_table(sql)
                 j = j + 2
             elseif t.k == "id" and t.v == "primary" then
                 out.pk_name = name
+                -- a column's own PRIMARY KEY: how ormc writes a serial's
+                out.pk_column = column
                 j = j + 2
                 if not column and toks[j] and toks[j].v == "(" then
                     _, j = name_list(j)
@@ -458,6 +461,7 @@ local function read_sqlite(path)
                 pk_of[t][pk] = c.name
             end
             c.autoincrement = t.parse.autoincrement == c.name
+            c.column_pk = t.parse.pk_column == c.name
             t.columns[#t.columns + 1] = c
             t.by_col[c.name] = c
         end

@@ -560,8 +560,8 @@ static const char *const shop_ddl_sqlite[] = {
     "    CONSTRAINT \"customers_email_key\" UNIQUE (\"email\")\n"
     ")",
     "CREATE TABLE IF NOT EXISTS \"products\" (\n"
-    "    \"id\"          INTEGER NOT NULL\n"
-    "        CONSTRAINT \"products_pkey\" PRIMARY KEY AUTOINCREMENT,\n"
+    "    \"id\"          INTEGER NOT NULL CONSTRAINT \"products_pkey\" PRIMARY "
+    "KEY,\n"
     "    \"sku\"         TEXT NOT NULL,\n"
     "    \"title\"       TEXT NOT NULL,\n"
     "    \"price_cents\" INTEGER NOT NULL,\n"

@@ -21,8 +21,7 @@ CREATE TABLE IF NOT EXISTS "customers" (
 -- product (schema/shop.lua:24)
 -- Something for sale.
 CREATE TABLE IF NOT EXISTS "products" (
-    "id"          INTEGER NOT NULL
-        CONSTRAINT "products_pkey" PRIMARY KEY AUTOINCREMENT,
+    "id"          INTEGER NOT NULL CONSTRAINT "products_pkey" PRIMARY KEY,
     "sku"         TEXT NOT NULL,
     "title"       TEXT NOT NULL,
     "price_cents" INTEGER NOT NULL,

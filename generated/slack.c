@@ -676,8 +676,7 @@ static const ormc_index slack_bot_indexes[] = {
 static const char *const slack_ddl_sqlite[] = {
     "CREATE TABLE IF NOT EXISTS \"slack_installations\" (\n"
     "    \"id\"                                 INTEGER NOT NULL\n"
-    "        CONSTRAINT \"slack_installations_pkey\" PRIMARY KEY "
-    "AUTOINCREMENT,\n"
+    "        CONSTRAINT \"slack_installations_pkey\" PRIMARY KEY,\n"
     "    \"client_id\"                          TEXT NOT NULL,\n"
     "    \"app_id\"                             TEXT NOT NULL,\n"
     "    \"enterprise_id\"                      TEXT,\n"
@@ -709,7 +708,7 @@ static const char *const slack_ddl_sqlite[] = {
     "\"team_id\", \"user_id\", \"installed_at\")",
     "CREATE TABLE IF NOT EXISTS \"slack_bots\" (\n"
     "    \"id\"                    INTEGER NOT NULL\n"
-    "        CONSTRAINT \"slack_bots_pkey\" PRIMARY KEY AUTOINCREMENT,\n"
+    "        CONSTRAINT \"slack_bots_pkey\" PRIMARY KEY,\n"
     "    \"client_id\"             TEXT NOT NULL,\n"
     "    \"app_id\"                TEXT NOT NULL,\n"
     "    \"enterprise_id\"         TEXT,\n"

@@ -9,7 +9,7 @@
 -- (and user) wins.
 CREATE TABLE IF NOT EXISTS "slack_installations" (
     "id"                                 INTEGER NOT NULL
-        CONSTRAINT "slack_installations_pkey" PRIMARY KEY AUTOINCREMENT,
+        CONSTRAINT "slack_installations_pkey" PRIMARY KEY,
     "client_id"                          TEXT NOT NULL,
     "app_id"                             TEXT NOT NULL,
     "enterprise_id"                      TEXT,
@@ -45,7 +45,7 @@ CREATE INDEX IF NOT EXISTS "slack_installations_idx"
 -- One row per bot installation; the newest row with a token wins.
 CREATE TABLE IF NOT EXISTS "slack_bots" (
     "id"                    INTEGER NOT NULL
-        CONSTRAINT "slack_bots_pkey" PRIMARY KEY AUTOINCREMENT,
+        CONSTRAINT "slack_bots_pkey" PRIMARY KEY,
     "client_id"             TEXT NOT NULL,
     "app_id"                TEXT NOT NULL,
     "enterprise_id"         TEXT,

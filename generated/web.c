@@ -99,8 +99,8 @@ static const ormc_index web_session_indexes[] = {
 
 static const char *const web_ddl_sqlite[] = {
     "CREATE TABLE IF NOT EXISTS \"sessions\" (\n"
-    "    \"id\"         INTEGER NOT NULL\n"
-    "        CONSTRAINT \"sessions_pkey\" PRIMARY KEY AUTOINCREMENT,\n"
+    "    \"id\"         INTEGER NOT NULL CONSTRAINT \"sessions_pkey\" PRIMARY "
+    "KEY,\n"
     "    \"session_id\" TEXT NOT NULL,\n"
     "    \"data\"       BLOB,\n"
     "    \"expires\"    TEXT,\n"

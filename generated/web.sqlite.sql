@@ -7,8 +7,7 @@
 -- session (schema/web.lua:6)
 -- One row per live session.
 CREATE TABLE IF NOT EXISTS "sessions" (
-    "id"         INTEGER NOT NULL
-        CONSTRAINT "sessions_pkey" PRIMARY KEY AUTOINCREMENT,
+    "id"         INTEGER NOT NULL CONSTRAINT "sessions_pkey" PRIMARY KEY,
     "session_id" TEXT NOT NULL,
     "data"       BLOB,
     "expires"    TEXT,

@@ -44,6 +44,10 @@ extern "C" {
  * a write that leaves the column unset (has_ false) sends the current
  * time. */
 #define ORMC_COL_APP_DEFAULT_NOW 0x100u
+/* serial with autoincrement = true: SQLite's key is declared AUTOINCREMENT
+ * (never given twice); the schema check wants it there. Nothing on
+ * PostgreSQL, whose identity never gives a key twice. */
+#define ORMC_COL_AUTOINCREMENT 0x200u
 
 /* has_offset of a column that has no has_ flag. */
 #define ORMC_NO_HAS ((size_t)-1)

@@ -34,8 +34,8 @@
  *   10 children (at least 1);
  *
  *   serial keys are numbered seq and sent explicitly; afterwards
- *   PostgreSQL's sequence is moved past them with setval (SQLite's
- *   AUTOINCREMENT counter follows an explicit key by itself);
+ *   PostgreSQL's sequence is moved past them with setval (SQLite numbers
+ *   past the largest key by itself, with AUTOINCREMENT or without);
  *
  *   an integer column of a unique key that holds the spread key (a line
  *   number of an order's lines) is the row's rank + 1;

@@ -7,7 +7,9 @@
 -- a column made NOT NULL takes its default, keys are not reused). A script
 -- that fails half-way changes nothing. What diff cannot derive is refused
 -- with the schema's file and line, and nothing on stdout. keys1/keys2 and
--- fk1/fk2 (composite foreign keys) are migrated the same way.
+-- fk1/fk2 (composite foreign keys) are migrated the same way. A serial's
+-- autoincrement = true, added or removed, rebuilds the table on SQLite
+-- (carrying sqlite_sequence's mark over) and is nothing on PostgreSQL.
 local T = dofile("tests/gen/lib.lua")
 
 local dialect = arg[2] or "sqlite"
@@ -59,7 +61,7 @@ rc, o, e = ormc("diff " .. d .. v1 .. " " .. T.quote(bad))
 T.eq(rc, 2, "underivable change: exit 2")
 T.eq(o, "", "underivable change: nothing on stdout")
 local shown = T.shown(bad):gsub("%p", "%%%0")
-T.ok(e:find(shown .. ":13: error: column 'motto' of table 'author' is added "
+T.ok(e:find(shown .. ":14: error: column 'motto' of table 'author' is added "
             .. "NOT NULL without a default: the rows already there would "
             .. "have no value") ~= nil,
      "NOT NULL column without a default: named at its line", e)
@@ -357,6 +359,54 @@ for _, r in ipairs { { "fits", "abcd", true }, { "too long", "abcde", false } } 
     query("shorter max: " .. r[1] .. ": the row is there as it was",
           "SELECT title FROM note;", r[2] .. "\n")
 end
+
+-- === autoincrement = true, added and removed (a1 -> a2 -> a1) ===
+
+-- a1: a serial without it (the default); a2: with it. The database is made
+-- from a2's DDL, as ormc wrote every serial before the default changed:
+-- its AUTOINCREMENT mark is past the key freed by the delete.
+local a1 = out .. "/auto1.lua"
+local a2 = out .. "/auto2.lua"
+T.write(a1, 'return schema "auto" {\n    table "counter" {\n'
+        .. '        serial "id",\n        text "v",\n    },\n}\n')
+T.write(a2, (T.read(a1):gsub('serial "id"',
+                             'serial "id" { autoincrement = true }')))
+local a_up = script("auto1-auto2.sql", "diff " .. d .. T.quote(a1) .. " "
+                    .. T.quote(a2))
+local a_down = script("auto2-auto1.sql", "diff " .. d .. T.quote(a2) .. " "
+                      .. T.quote(a1))
+if sqlite then
+    local up = T.read(a_up)
+    T.ok(up:find("counter: rebuilt", 1, true) ~= nil
+         and up:find("sqlite_sequence", 1, true) ~= nil,
+         "autoincrement added: the table is rebuilt, its mark carried", up)
+    local down = T.read(a_down)
+    T.ok(down:find("counter: rebuilt", 1, true) ~= nil
+         and not down:find("sqlite_sequence", 1, true),
+         "autoincrement removed: the table is rebuilt, no mark", down)
+else
+    for _, f in ipairs { a_up, a_down } do
+        T.ok(T.read(f):find("No differences: nothing to do.", 1, true) ~= nil,
+             "autoincrement on PostgreSQL: nothing to do", T.read(f))
+    end
+end
+db.load("auto", script("auto2.sql", "ddl " .. d .. T.quote(a2)),
+        "INSERT INTO counter (v) VALUES ('a'), ('b'), ('c');\n"
+        .. "DELETE FROM counter WHERE id = 3;")
+rc, o, e = db.apply(a_up)
+T.eq(rc, 0, "autoincrement added: applies " .. e)
+query("autoincrement added: the key freed before is not given again",
+      "INSERT INTO counter (v) VALUES ('d');\n"
+      .. "SELECT id, v FROM counter ORDER BY id;", "1|a\n2|b\n4|d\n")
+rc, o, e = db.apply(a_down)
+T.eq(rc, 0, "autoincrement removed: applies " .. e)
+query("autoincrement removed: the rows are kept",
+      "SELECT id, v FROM counter ORDER BY id;", "1|a\n2|b\n4|d\n")
+query("autoincrement removed: SQLite gives the newest row's key again "
+      .. "once it is deleted; PostgreSQL's identity never",
+      "DELETE FROM counter WHERE id = 4;\n"
+      .. "INSERT INTO counter (v) VALUES ('e');\n"
+      .. "SELECT max(id) FROM counter;", sqlite and "3\n" or "5\n")
 
 db.cleanup()
 T.rmrf(out)

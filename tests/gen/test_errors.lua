@@ -57,6 +57,25 @@ T.eq(rc, 2, "schema declared twice: exit status")
 T.ok(stderr:find("copy.lua:3: error: schema 'web' is also declared in "
                  .. "schema/web.lua", 1, true) ~= nil,
      "schema declared twice: message", stderr)
+-- A schema name too long for the file names ormc writes.
+local long = twice .. "/long.lua"
+T.write(long, 'return schema "' .. ("x"):rep(201) .. '" {\n'
+        .. '    table "t" { serial "id" },\n}\n')
+rc, _, stderr = T.sh(T.ormc .. " gen -o " .. T.quote(out) .. " "
+                     .. T.quote(long))
+T.eq(rc, 2, "schema name too long: exit status")
+T.eq(stderr, T.shown(long) .. ":1: error: schema name '" .. ("x"):rep(20)
+     .. "...' is 201 characters long: the file names ormc writes need it "
+     .. "at most 200\normc: 1 error; no files written\n",
+     "schema name too long: message")
+T.write(long, 'return schema "' .. ("x"):rep(200) .. '" {\n'
+        .. '    table "t" { serial "id" },\n}\n')
+local long_out = T.tmpdir("long")
+T.must(T.ormc .. " gen -o " .. T.quote(long_out) .. " " .. T.quote(long))
+T.ok(T.read(long_out .. "/" .. ("x"):rep(200) .. ".postgres.sql") ~= nil,
+     "schema name of 200 characters: its files written")
+T.rmrf(long_out)
+
 local same = T.same_snapshot(before, T.snapshot(out))
 T.ok(same, "output directory untouched at the end")
 

@@ -111,8 +111,8 @@ static void test_database_checks(void **state)
          * reports, which does not break data */
         ormc_test_exec(db, "DROP TABLE \"memo\"");
         ormc_test_exec(db, "CREATE TABLE \"memo\" (\"id\" INTEGER NOT NULL "
-                           "CONSTRAINT \"memo_pkey\" PRIMARY KEY "
-                           "AUTOINCREMENT, \"title\" TEXT NOT NULL, "
+                           "CONSTRAINT \"memo_pkey\" PRIMARY KEY, "
+                           "\"title\" TEXT NOT NULL, "
                            "\"kind\" TEXT, CONSTRAINT \"memo_kind_check\" "
                            "CHECK (\"kind\" IN ('a', 'b')))");
         commit_if_open(db);

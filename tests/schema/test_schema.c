@@ -248,7 +248,7 @@ static const ormc_table *const blog_tables[] = {&person_table, &post_table,
 #define SQLITE_POSTS(title)                                                    \
     "CREATE TABLE IF NOT EXISTS \"posts\" (\n"                                 \
     "    \"id\"        INTEGER NOT NULL\n"                                     \
-    "        CONSTRAINT \"posts_pkey\" PRIMARY KEY AUTOINCREMENT,\n"           \
+    "        CONSTRAINT \"posts_pkey\" PRIMARY KEY,\n"                         \
     "    \"person_id\" TEXT NOT NULL,\n"                                       \
     "    " title ",\n"                                                         \
     "    \"views\"     INTEGER NOT NULL DEFAULT 0,\n"                          \

@@ -1,13 +1,14 @@
 -- The first version of a schema that tests/gen/test_diff.lua migrates to
 -- v2.lua, with rows in it. It keeps the CHECK of each max in SQLite's
 -- tables (checks = "database"); v2.lua has the default, so the migration
--- drops them.
+-- drops them. Its authors keep AUTOINCREMENT in both versions, so that a
+-- key freed before the migration is not given again after it.
 return schema "shelf" {
     checks = "database",
 
     table "author" {
         sql_name = "authors",
-        serial  "id"      {},
+        serial  "id"      { autoincrement = true },
         text    "name"    { max = 100, not_null = true },
         text    "country" {},
         integer "born"    {},

@@ -5,7 +5,7 @@
 return schema "shelf" {
     table "author" {
         sql_name = "authors",
-        serial  "id"     {},
+        serial  "id"     { autoincrement = true },
         text    "name"   { max = 200, not_null = true },
         text    "nation" { renamed_from = "country" },
         bigint  "born"   { not_null = true, default = 0 },

@@ -4,7 +4,7 @@
 
 -- artist (tests/gen/good/composite.lua:16)
 CREATE TABLE IF NOT EXISTS "artist" (
-    "id"   INTEGER NOT NULL CONSTRAINT "artist_pkey" PRIMARY KEY AUTOINCREMENT,
+    "id"   INTEGER NOT NULL CONSTRAINT "artist_pkey" PRIMARY KEY,
     "name" TEXT NOT NULL,
     CONSTRAINT "artist_name_key" UNIQUE ("name")
 );
@@ -24,8 +24,7 @@ CREATE TABLE IF NOT EXISTS "album" (
 -- track (tests/gen/good/composite.lua:6)
 -- Declared first: the dependency order puts it after album.
 CREATE TABLE IF NOT EXISTS "track" (
-    "id"        INTEGER NOT NULL
-        CONSTRAINT "track_pkey" PRIMARY KEY AUTOINCREMENT,
+    "id"        INTEGER NOT NULL CONSTRAINT "track_pkey" PRIMARY KEY,
     "artist_id" INTEGER,
     "album_no"  INTEGER,
     "title"     TEXT NOT NULL,
@@ -36,8 +35,7 @@ CREATE TABLE IF NOT EXISTS "track" (
 
 -- review (tests/gen/good/composite.lua:29)
 CREATE TABLE IF NOT EXISTS "review" (
-    "id"         INTEGER NOT NULL
-        CONSTRAINT "review_pkey" PRIMARY KEY AUTOINCREMENT,
+    "id"         INTEGER NOT NULL CONSTRAINT "review_pkey" PRIMARY KEY,
     "artist_id"  INTEGER,
     "album_code" TEXT,
     "stars"      INTEGER NOT NULL DEFAULT 3,

@@ -1,10 +1,11 @@
 -- A SQLite database ormc did not create: the types SQLAlchemy writes
--- (VARCHAR(n), BOOLEAN, DATETIME), a key without AUTOINCREMENT, a default
--- of CURRENT_TIMESTAMP, a type ormc has none for, CHECKs it cannot read,
--- indexes on expressions and partial ones, a table without a primary key,
--- a table and a column under names the DSL cannot take, a view, a trigger,
--- a VARCHAR with a CHECK IN list (what SQLAlchemy's non-native Enum makes),
--- booleans as INTEGER or BOOLEAN with CHECK (x IN (0, 1)).
+-- (VARCHAR(n), BOOLEAN, DATETIME), keys without AUTOINCREMENT and one with
+-- it, a default of CURRENT_TIMESTAMP, a type ormc has none for, CHECKs it
+-- cannot read, indexes on expressions and partial ones, a table without a
+-- primary key, a table and a column under names the DSL cannot take, a
+-- view, a trigger, a VARCHAR with a CHECK IN list (what SQLAlchemy's
+-- non-native Enum makes), booleans as INTEGER or BOOLEAN with CHECK (x IN
+-- (0, 1)).
 CREATE TABLE slack_bots (
 	id INTEGER NOT NULL,
 	client_id VARCHAR(32) NOT NULL,

@@ -145,6 +145,17 @@ int ormc__ensure_connected(ormc_db *db);
  * failed transaction (25P02), send the implicit BEGIN in PEP 249 mode. */
 int ormc__tx_before_statement(ormc_db *db);
 
+/* A BEGIN of the default isolation has just succeeded (implicit: sent by
+ * the PEP 249 rule; batch.c sends it in its pipeline): depth 1. */
+void ormc__tx_opened(ormc_db *db, bool implicit);
+
+/* Whether the next statement subject to the transaction rules would be
+ * preceded by the implicit BEGIN (PEP 249 mode, none open). */
+static inline bool ormc__tx_begin_due(const ormc_db *db)
+{
+    return db->tx_depth == 0 && !db->cfg.autocommit && !db->in_on_connect;
+}
+
 /* After a statement failed with status: fail the open transaction. */
 void ormc__tx_statement_failed(ormc_db *db, int status);
 

@@ -48,11 +48,7 @@ static int send_begin(ormc_db *db, ormc_isolation iso, bool read_only,
         snprintf(sql, sizeof sql, "BEGIN%s", writer ? " IMMEDIATE" : "");
     if ((rc = ormc__exec_control(db, sql, false, NULL)) != ORMC_OK)
         return rc;
-    db->tx_depth = 1;
-    db->tx_seq++;
-    db->tx_implicit = implicit;
-    db->tx_failed = false;
-    db->tx_fail.status = ORMC_OK;
+    ormc__tx_opened(db, implicit);
     if (read_only && db->backend == ORMC_SQLITE) {
         rc = ormc__exec_control(db, "PRAGMA query_only = ON", false, NULL);
         if (rc != ORMC_OK) {
@@ -63,6 +59,15 @@ static int send_begin(ormc_db *db, ormc_isolation iso, bool read_only,
         db->tx_query_only = true;
     }
     return ORMC_OK;
+}
+
+void ormc__tx_opened(ormc_db *db, bool implicit)
+{
+    db->tx_depth = 1;
+    db->tx_seq++;
+    db->tx_implicit = implicit;
+    db->tx_failed = false;
+    db->tx_fail.status = ORMC_OK;
 }
 
 /* The outermost level has ended, one way or the other. */
@@ -87,7 +92,7 @@ int ormc__tx_before_statement(ormc_db *db)
                            "ignored until end of transaction block (roll "
                            "back first)");
     /* the on_connect hook runs outside any transaction (connection.c) */
-    if (db->tx_depth == 0 && !db->cfg.autocommit && !db->in_on_connect)
+    if (ormc__tx_begin_due(db))
         return send_begin(db, ORMC_ISOLATION_DEFAULT, false, true, false);
     return ORMC_OK;
 }

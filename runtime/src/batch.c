@@ -346,14 +346,17 @@ int ormc_batch_sql_exec(ormc_batch *b, const ormc_sql_query *q,
 
 /* === Landing === */
 
-/* The op's status is final: into *rc; the first failure is kept as the
- * batch's (its error is the one recorded now). */
+/* The op's status is final: into *rc. The failure of the first op in call
+ * order is kept as the batch's (its error is the one recorded now): ops do
+ * not land in call order (a refused row lands when the batch opens). */
 static void land(ormc_batch *b, ormc__op *op, int rc)
 {
     *op->rc = rc;
     op->state = ORMC__OPS_LANDED;
-    if (ormc_is_error(rc) && b->first_rc == ORMC_OK) {
+    size_t i = (size_t)(op - b->ops);
+    if (ormc_is_error(rc) && (b->first_rc == ORMC_OK || i < b->first_op)) {
         b->first_rc = rc;
+        b->first_op = i;
         ormc__error_save(b->db, &b->first_err);
     }
 }
@@ -699,6 +702,7 @@ int ormc__batch_open(ormc_batch *b)
     b->head = b->tail = 0;
     b->retry_from = SIZE_MAX;
     b->first_rc = ORMC_OK;
+    b->first_op = SIZE_MAX;
     b->n_held = 0;
     for (size_t i = 0; i < b->n_ops; i++)
         clear_outputs(&b->ops[i]);

@@ -430,7 +430,7 @@ static void fire_hooks(ormc_batch *b, size_t upto)
 /* Keep st for the run (once), shared by the ops of its shape. */
 static int hold(ormc_batch *b, ormc__stmt *st)
 {
-    if (st->shared)
+    if (st->held_by == b)
         return ORMC_OK;
     if (b->n_held == b->cap_held) {
         size_t cap = b->cap_held ? b->cap_held * 2 : 8;
@@ -443,7 +443,7 @@ static int hold(ormc_batch *b, ormc__stmt *st)
         b->cap_held = cap;
     }
     b->held[b->n_held++] = st;
-    st->shared = true;
+    st->held_by = b;
     return ORMC_OK;
 }
 
@@ -735,7 +735,7 @@ int ormc__batch_open(ormc_batch *b)
             land(b, &b->ops[i], rc);
         return ORMC_OK;
     }
-    db->batch_sharing = true;
+    db->batch_open = b;
     for (size_t i = 0; i < b->n_ops; i++) {
         ormc__op *op = &b->ops[i];
         if (op->kind == ORMC__OP_FIND_OR_CREATE) {
@@ -748,7 +748,7 @@ int ormc__batch_open(ormc_batch *b)
         else
             land(b, op, rc);
     }
-    db->batch_sharing = false;
+    db->batch_open = NULL;
     return ORMC_OK;
 }
 
@@ -1212,7 +1212,7 @@ int ormc__batch_close(ormc_batch *b)
     }
     fire_hooks(b, b->n_ops);
     for (size_t i = 0; i < b->n_held; i++) {
-        b->held[i]->shared = false;
+        b->held[i]->held_by = NULL;
         ormc__stmt_release(b->held[i]);
     }
     b->n_held = 0;

@@ -619,6 +619,70 @@ static void test_batch_trace_and_prepare_off(void **state)
     ormc_close(db);
 }
 
+/* A change hook that runs a batch of its own on the same connection. */
+static void on_change_nested(void *ctx, const ormc_table *t, ormc_change op,
+                             const void *row)
+{
+    (void)t;
+    (void)op;
+    (void)row;
+    ormc_db *db = ctx;
+    ormc_batch *b = ormc_batch_begin(db);
+    slack_bot got;
+    int rc = -1;
+    assert_ok(db, slack_bot_get_in(b, 1, &got, &rc));
+    assert_ok(db, ormc_batch_run(b));
+    assert_int_equal(rc, ORMC_OK);
+    slack_bot_free(&got);
+    ormc_batch_free(b);
+}
+
+/* A batch run by a change hook while another runs (its hooks fire before
+ * a find-or-create) makes its own statements, never taking back one the
+ * other still holds: under a cache of two statements, which the
+ * find-or-create turns over, the outer batch's later gets still land. */
+static void test_batch_nested_in_hook(void **state)
+{
+    (void)state;
+    ormc_options o = ORMC_OPTIONS_INIT;
+    o.autocommit = 1;
+    o.stmt_cache_size = 2;
+    ormc_db *db;
+    assert_int_equal(ormc_open_with(ormc_test_url(), &o, &db), ORMC_OK);
+    create_all(db);
+    slack_bot first;
+    bot_row(&first, 0);
+    assert_ok(db, slack_bot_insert(db, &first));
+    ormc_on_change(db, on_change_nested, db);
+    ormc_batch *b = ormc_batch_begin(db);
+    slack_bot g1, g2, ins, foc;
+    bot_row(&ins, 1);
+    slack_bot_init(&foc);
+    foc.id = 50;
+    foc.client_id = "client";
+    foc.app_id = "app";
+    bool created = false;
+    int rc[5];
+    assert_ok(db, slack_bot_get_in(b, 1, &g1, &rc[0]));
+    assert_ok(db, slack_bot_insert_in(b, &ins, &rc[1]));
+    assert_ok(db, slack_bot_find_or_create_in(b, &foc, SLACK_BOT_ID, &created,
+                                              &rc[2]));
+    assert_ok(db, slack_bot_get_in(b, 1, &g2, &rc[3]));
+    assert_ok(db, ormc_batch_run(b));
+    assert_int_equal(rc[0], ORMC_OK);
+    assert_int_equal(rc[1], ORMC_OK);
+    assert_int_equal(rc[2], ORMC_OK);
+    assert_true(created);
+    assert_int_equal(rc[3], ORMC_OK);
+    assert_int_equal(g2.id, 1);
+    slack_bot_free(&g1);
+    slack_bot_free(&g2);
+    slack_bot_free(&foc);
+    ormc_on_change(db, NULL, NULL);
+    ormc_batch_free(b);
+    ormc_close(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -632,6 +696,7 @@ int main(void)
         ORMC_BACKEND_TEST(test_batch_small_cache),
         ORMC_BACKEND_TEST(test_batch_connection_lost),
         ORMC_BACKEND_TEST(test_batch_trace_and_prepare_off),
+        ORMC_BACKEND_TEST(test_batch_nested_in_hook),
     };
     return ormc_test_run_backends("batch", tests);
 }

@@ -181,6 +181,17 @@ int ormc__tx_before_statement(ormc_db *db);
  * otherwise. */
 int ormc__tx_after_statement(ormc_db *db, int rc);
 
+/* A BEGIN of the default isolation has just succeeded (implicit: sent by
+ * the PEP 249 rule; batch.c sends it in its pipeline): depth 1. */
+void ormc__tx_opened(ormc_db *db, bool implicit);
+
+/* Whether the next statement subject to the transaction rules would be
+ * preceded by the implicit BEGIN (PEP 249 mode, none open). */
+static inline bool ormc__tx_begin_due(const ormc_db *db)
+{
+    return db->tx_depth == 0 && !db->cfg.autocommit && !db->in_on_connect;
+}
+
 /* After a statement failed with status: fail the open transaction. */
 void ormc__tx_statement_failed(ormc_db *db, int status);
 

@@ -64,12 +64,7 @@ static int send_begin(ormc_db *db, ormc_isolation iso, bool read_only,
             ormc__exec_control(db, "ROLLBACK", false, NULL);
         return rc;
     }
-    db->tx_depth = 1;
-    db->tx_seq++;
-    db->tx_implicit = implicit;
-    db->tx_wrapped = false;
-    db->tx_failed = false;
-    db->tx_fail.status = ORMC_OK;
+    ormc__tx_opened(db, implicit);
     if (read_only && db->backend == ORMC_SQLITE) {
         rc = ormc__exec_control(db, "PRAGMA query_only = ON", false, NULL);
         if (rc != ORMC_OK) {
@@ -80,6 +75,16 @@ static int send_begin(ormc_db *db, ormc_isolation iso, bool read_only,
         db->tx_query_only = true;
     }
     return ORMC_OK;
+}
+
+void ormc__tx_opened(ormc_db *db, bool implicit)
+{
+    db->tx_depth = 1;
+    db->tx_seq++;
+    db->tx_implicit = implicit;
+    db->tx_wrapped = false;
+    db->tx_failed = false;
+    db->tx_fail.status = ORMC_OK;
 }
 
 /* The outermost level has ended, one way or the other. */
@@ -105,10 +110,10 @@ int ormc__tx_before_statement(ormc_db *db)
                            "ignored until end of transaction block (roll "
                            "back first)");
     /* the on_connect hook runs outside any transaction (connection.c) */
+    if (ormc__tx_begin_due(db))
+        return send_begin(db, ORMC_ISOLATION_DEFAULT, false, true, false);
     if (db->tx_depth > 0 || db->in_on_connect)
         return ORMC_OK;
-    if (!db->cfg.autocommit)
-        return send_begin(db, ORMC_ISOLATION_DEFAULT, false, true, false);
     /* behind a transaction pooler an autocommit statement runs on any
      * server connection: it carries the session's settings in a
      * transaction of its own */

@@ -161,6 +161,22 @@ int ormc__begin_writer(ormc_db *db);
 int ormc__commit(ormc_db *db);
 int ormc__rollback(ormc_db *db);
 
+/* The transaction a batch opens (ormc_batch_tx_begin): the BEGIN for opts
+ * (the isolation asked for, else the connection's; on SQLite IMMEDIATE
+ * unless read-only, so that requests that read then write take turns)
+ * into sql (96 bytes suffice). ORMC_OK, ORMC_INVALID (unknown isolation,
+ * recorded). */
+int ormc__tx_begin_sql(ormc_db *db, const ormc_tx_options *opts, char *sql,
+                       size_t size);
+/* Send that BEGIN now, at depth 0 only (ORMC_INVALID, 25001, inside a
+ * transaction: a batch's transaction is never a savepoint). */
+int ormc__begin_locked(ormc_db *db, const ormc_tx_options *opts);
+/* The bookkeeping of a BEGIN, or of the COMMIT or ROLLBACK that ended the
+ * outermost level, sent by other means than this file's (the pipeline of
+ * a started batch, async.c), once it has succeeded. */
+void ormc__tx_opened(ormc_db *db, bool implicit);
+void ormc__tx_closed(ormc_db *db);
+
 /* End the innermost level by the body's outcome: commit (release) it when
  * rc is ORMC_OK, else roll it back and keep rc's error as the connection's.
  * Returns the commit's status, or rc. */

@@ -31,6 +31,28 @@ static const char *isolation_sql(ormc_isolation iso)
     }
 }
 
+/* The BEGIN of send_begin's arguments, into sql[96]. */
+static void begin_sql(ormc_db *db, ormc_isolation iso, bool read_only,
+                      bool writer, char *sql, size_t size)
+{
+    if (iso == ORMC_ISOLATION_DEFAULT)
+        iso = writer ? ORMC_READ_COMMITTED : db->cfg.default_isolation;
+    if (db->backend == ORMC_POSTGRES)
+        snprintf(sql, size, "BEGIN%s%s", isolation_sql(iso),
+                 read_only ? " READ ONLY" : "");
+    else /* SQLite transactions are serializable whatever is asked */
+        snprintf(sql, size, "BEGIN%s", writer ? " IMMEDIATE" : "");
+}
+
+void ormc__tx_opened(ormc_db *db, bool implicit)
+{
+    db->tx_depth = 1;
+    db->tx_seq++;
+    db->tx_implicit = implicit;
+    db->tx_failed = false;
+    db->tx_fail.status = ORMC_OK;
+}
+
 /* writer: a transaction that will write after reading (ormc__begin_writer):
  * SQLite takes the write lock at BEGIN (IMMEDIATE), PostgreSQL reads at
  * READ COMMITTED unless asked otherwise. */
@@ -39,20 +61,10 @@ static int send_begin(ormc_db *db, ormc_isolation iso, bool read_only,
 {
     char sql[96];
     int rc;
-    if (iso == ORMC_ISOLATION_DEFAULT)
-        iso = writer ? ORMC_READ_COMMITTED : db->cfg.default_isolation;
-    if (db->backend == ORMC_POSTGRES)
-        snprintf(sql, sizeof sql, "BEGIN%s%s", isolation_sql(iso),
-                 read_only ? " READ ONLY" : "");
-    else /* SQLite transactions are serializable whatever is asked */
-        snprintf(sql, sizeof sql, "BEGIN%s", writer ? " IMMEDIATE" : "");
+    begin_sql(db, iso, read_only, writer, sql, sizeof sql);
     if ((rc = ormc__exec_control(db, sql, false, NULL)) != ORMC_OK)
         return rc;
-    db->tx_depth = 1;
-    db->tx_seq++;
-    db->tx_implicit = implicit;
-    db->tx_failed = false;
-    db->tx_fail.status = ORMC_OK;
+    ormc__tx_opened(db, implicit);
     if (read_only && db->backend == ORMC_SQLITE) {
         rc = ormc__exec_control(db, "PRAGMA query_only = ON", false, NULL);
         if (rc != ORMC_OK) {
@@ -67,6 +79,11 @@ static int send_begin(ormc_db *db, ormc_isolation iso, bool read_only,
 
 /* The outermost level has ended, one way or the other. */
 static void ended(ormc_db *db)
+{
+    ormc__tx_closed(db);
+}
+
+void ormc__tx_closed(ormc_db *db)
 {
     db->tx_depth = 0;
     db->tx_implicit = false;
@@ -148,6 +165,52 @@ int ormc__begin_writer(ormc_db *db)
     if (rc != ORMC_OK)
         return rc;
     return send_begin(db, ORMC_ISOLATION_DEFAULT, false, false, true);
+}
+
+/* The transaction of a batch: the isolation asked for, else the
+ * connection's (never the writer's READ COMMITTED, which is for the
+ * schema's catalog work); on SQLite, where isolation means nothing,
+ * IMMEDIATE unless read-only. */
+static bool batch_writer(ormc_db *db, const ormc_tx_options *opts)
+{
+    return db->backend == ORMC_SQLITE && !(opts && opts->read_only);
+}
+
+static int check_isolation(ormc_db *db, const ormc_tx_options *opts)
+{
+    ormc_isolation iso = opts ? opts->isolation : ORMC_ISOLATION_DEFAULT;
+    if ((int)iso < ORMC_ISOLATION_DEFAULT || iso > ORMC_SERIALIZABLE)
+        return ormc__error(db, ORMC_INVALID, NULL, NULL,
+                           "unknown isolation level %d", (int)iso);
+    return ORMC_OK;
+}
+
+int ormc__tx_begin_sql(ormc_db *db, const ormc_tx_options *opts, char *sql,
+                       size_t size)
+{
+    int rc = check_isolation(db, opts);
+    if (rc != ORMC_OK)
+        return rc;
+    begin_sql(db, opts ? opts->isolation : ORMC_ISOLATION_DEFAULT,
+              opts ? opts->read_only : false, batch_writer(db, opts), sql,
+              size);
+    return ORMC_OK;
+}
+
+int ormc__begin_locked(ormc_db *db, const ormc_tx_options *opts)
+{
+    int rc = check_isolation(db, opts);
+    if (rc != ORMC_OK)
+        return rc;
+    if (db->tx_depth > 0)
+        return ormc__error(db, ORMC_INVALID, "25001", NULL,
+                           "a transaction is already open: a batch opens "
+                           "one of its own, not a savepoint");
+    if ((rc = ormc__ensure_connected(db)) != ORMC_OK)
+        return rc;
+    return send_begin(db, opts ? opts->isolation : ORMC_ISOLATION_DEFAULT,
+                      opts ? opts->read_only : false, false,
+                      batch_writer(db, opts));
 }
 
 int ormc__rollback(ormc_db *db)

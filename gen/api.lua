@@ -325,8 +325,48 @@ local function table_functions(t)
            { p .. "_cursor *cur", row .. " *row", out = 2 } },
          { "void ", "cursor_close", { p .. "_cursor *cur" } } })
     for _, g in ipairs(emit_relations.functions(t)) do out[#out + 1] = g end
+
+    -- The batch twins (docs/batch.md): each blocking call above that a
+    -- batch can run, its db replaced by the batch and `int *rc` added.
+    local twins = {}
+    for _, g in ipairs(out) do
+        for _, f in ipairs(g) do
+            if M.BATCHED[f.id] then twins[#twins + 1] = f end
+        end
+    end
+    local batch = {
+        doc = { "Batch twins: queue the call of the same name without _in "
+                .. "into batch b (ormc_batch_begin()), to run with the "
+                .. "others at ormc_batch_run() (on PostgreSQL in one "
+                .. "pipeline: about one round trip for the whole batch). "
+                .. "The arguments are the blocking call's, and *rc gets "
+                .. "the status it would have returned when the batch runs; "
+                .. "what it writes lands as it would have. Returns ORMC_OK "
+                .. "when queued, else ORMC_NOMEM or ORMC_INVALID (also in "
+                .. "*rc). Key values are copied; rows, queries, lists and "
+                .. "the other outputs are borrowed until ormc_batch_run() "
+                .. "returns (docs/batch.md)." },
+    }
+    for _, f in ipairs(twins) do
+        local args = { "ormc_batch *b" }
+        for i = 2, #f.args do args[i] = f.args[i] end
+        args[#args + 1] = "int *rc"
+        args.out = f.args.out
+        batch[#batch + 1] = { ret = "int ", name = f.name .. "_in",
+                              args = args, id = f.id .. "_in", key = f.key,
+                              twin = f }
+    end
+    out[#out + 1] = batch
     return out
 end
+
+-- The blocking calls that have a batch twin (<name>_in), by id. Keep in
+-- sync with the ormc_batch_* calls of runtime/include/ormc_generated.h.
+M.BATCHED = {
+    get = true, get_by = true, insert = true, update = true,
+    update_columns = true, delete = true, upsert = true,
+    find_or_create = true, first = true, all = true, count = true,
+}
 
 -- The functions of table t: a list of groups, each { doc = paragraphs,
 -- function... }, a function being { id, ret, name, args, note } (id: what

@@ -400,6 +400,18 @@ local CALLS = {
     update_where = { "return ", "ormc_builder_update", "db", "Q", "values",
                      "columns", "changed" },
     query_sql = { "return ", "ormc_builder_sql", "Q", "d", "buf", "len" },
+    -- the batch twins (api.lua)
+    insert_in = { "return ", "ormc_batch_row_insert", "b", "T", "row", "rc" },
+    update_in = { "return ", "ormc_batch_row_update", "b", "T", "row", "rc" },
+    update_columns_in = { "return ", "ormc_batch_row_update_columns", "b",
+                          "T", "row", "columns", "rc" },
+    upsert_in = { "return ", "ormc_batch_row_upsert", "b", "T", "row",
+                  "conflict", "rc" },
+    find_or_create_in = { "return ", "ormc_batch_row_find_or_create", "b",
+                          "T", "row", "key", "created", "rc" },
+    first_in = { "return ", "ormc_batch_builder_first", "b", "Q", "row",
+                 "rc" },
+    count_in = { "return ", "ormc_batch_builder_count", "b", "Q", "n", "rc" },
 }
 
 function BODY.init(t)
@@ -433,6 +445,41 @@ function BODY.delete(t)
     append(lines, call_lines("return ", "ormc_row_delete",
                              { "db", tref, "&key_" }))
     return lines
+end
+
+-- The batch twins of the calls by key: the key copied by the engine.
+function BODY.get_in(t)
+    local row, tref = t.prefix, "&" .. t.prefix .. "_table"
+    local lines = { row .. " key_;", "" }
+    fill_key(lines, t.pk_cols)
+    append(lines, call_lines("return ", "ormc_batch_row_get",
+                             { "b", tref, "&key_", "row", "rc" }))
+    return lines
+end
+
+function BODY.get_by_in(t, f)
+    local g, row, tref = f.key, t.prefix, "&" .. t.prefix .. "_table"
+    local lines = { row .. " key_;", "" }
+    fill_key(lines, g.col_objs)
+    append(lines, call_lines("return ", "ormc_batch_row_get_by",
+                             { "b", tref, colset_expr(g.col_objs), "&key_",
+                               "row", "rc" }))
+    return lines
+end
+
+function BODY.delete_in(t)
+    local row, tref = t.prefix, "&" .. t.prefix .. "_table"
+    local lines = { row .. " key_;", "" }
+    fill_key(lines, t.pk_cols)
+    append(lines, call_lines("return ", "ormc_batch_row_delete",
+                             { "b", tref, "&key_", "rc" }))
+    return lines
+end
+
+function BODY.all_in()
+    return call_lines("return ", "ormc_batch_builder_all",
+                      { "b", QB, "list ? (void *)&list->items : NULL",
+                        "list ? &list->count : NULL", "rc" })
 end
 
 function BODY.list_free(t)

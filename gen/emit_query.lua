@@ -81,6 +81,15 @@ local function functions(m, q)
                           args = args("int64_t *changes /* OUT, may be NULL */"),
                           doc = "Run it; *changes: the rows it changed." }
     end
+    -- the batch twin of the query's call (docs/batch.md)
+    local twin = { "ormc_batch *b" }
+    for i = 2, #fns[1].args do twin[i] = fns[1].args[i] end
+    twin[#twin + 1] = "int *rc /* OUT */"
+    fns[#fns + 1] = { ret = "int", name = p .. "_in", args = twin,
+                      doc = "Queue " .. p .. "() into batch b, to run at "
+                          .. "ormc_batch_run(); *rc gets its status then. "
+                          .. "params and the output are borrowed until the "
+                          .. "batch ran (docs/batch.md)." }
     if q.returns ~= "exec" then
         fns[#fns + 1] = { ret = "void", name = p .. "_row_free",
                           args = { format("%s_row *row", p) },
@@ -300,6 +309,19 @@ BODY[""] = function(b, p, pp, q)
         call(b, "return ", "ormc_sql_one", { "db", query, pp, "out" })
     else
         call(b, "return ", "ormc_sql_exec", { "db", query, pp, "changes" })
+    end
+end
+BODY._in = function(b, p, pp, q)
+    local query = "&" .. p .. "_query"
+    if q.returns == "many" then
+        call(b, "return ", "ormc_batch_sql_many",
+             { "b", query, pp, "out ? (void *)&out->items : NULL",
+               "out ? &out->count : NULL", "rc" })
+    elseif q.returns == "one" then
+        call(b, "return ", "ormc_batch_sql_one", { "b", query, pp, "out", "rc" })
+    else
+        call(b, "return ", "ormc_batch_sql_exec",
+             { "b", query, pp, "changes", "rc" })
     end
 end
 BODY._cursor_open = function(b, p, pp)

@@ -45,6 +45,9 @@ M.TABLE_FUNCTIONS = {
     "or_begin", "or_end", "order_by", "limit", "offset", "first", "all",
     "count", "exists", "delete_where", "update_where", "query_sql",
     "cursor_open", "cursor_next", "cursor_close",
+    -- the batch twins (api.lua's BATCHED)
+    "insert_in", "get_in", "update_in", "update_columns_in", "delete_in",
+    "upsert_in", "find_or_create_in", "first_in", "all_in", "count_in",
 }
 
 -- The identifiers every table has besides its functions: the suffix after
@@ -83,6 +86,8 @@ function M.table_idents(schema, t, add)
     for _, u in ipairs(t.uniques or {}) do
         add(p .. "_get_by_" .. M.by(u), "the function _get_by_" .. M.by(u),
             of)
+        add(p .. "_get_by_" .. M.by(u) .. "_in",
+            "the function _get_by_" .. M.by(u) .. "_in", of)
     end
     for _, c in ipairs(t.columns) do
         local cof = format(" of column '%s'%s", c.name, of)
@@ -145,6 +150,7 @@ function M.query_idents(schema, q, add)
         { "_cursor_close", "the function _cursor_close" },
         { "_list_free", "the function _list_free" },
         { "_row_free", "the function _row_free" },
+        { "_in", "the function _in" },
         { "_query", "a static descriptor" },
         { "_params_table", "a static descriptor" },
         { "_params_table_columns", "a static descriptor" },

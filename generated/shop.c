@@ -1183,6 +1183,86 @@ void shop_customer_list_sort(shop_customer_list *list)
                    shop_customer_pk_order, 1);
 }
 
+int shop_customer_insert_in(ormc_batch *b, shop_customer *row, int *rc)
+{
+    return ormc_batch_row_insert(b, &shop_customer_table, row, rc);
+}
+
+int shop_customer_get_in(ormc_batch *b, ormc_uuid id, shop_customer *row,
+                         int *rc)
+{
+    shop_customer key_;
+
+    memset(&key_, 0, sizeof key_);
+    key_.id = id;
+    return ormc_batch_row_get(b, &shop_customer_table, &key_, row, rc);
+}
+
+int shop_customer_get_by_email_in(ormc_batch *b, const char *email,
+                                  shop_customer *row, int *rc)
+{
+    shop_customer key_;
+
+    memset(&key_, 0, sizeof key_);
+    key_.email = email;
+    return ormc_batch_row_get_by(b, &shop_customer_table, SHOP_CUSTOMER_EMAIL,
+                                 &key_, row, rc);
+}
+
+int shop_customer_update_in(ormc_batch *b, const shop_customer *row, int *rc)
+{
+    return ormc_batch_row_update(b, &shop_customer_table, row, rc);
+}
+
+int shop_customer_update_columns_in(ormc_batch *b, const shop_customer *row,
+                                    ormc_colset columns, int *rc)
+{
+    return ormc_batch_row_update_columns(b, &shop_customer_table, row, columns,
+                                         rc);
+}
+
+int shop_customer_delete_in(ormc_batch *b, ormc_uuid id, int *rc)
+{
+    shop_customer key_;
+
+    memset(&key_, 0, sizeof key_);
+    key_.id = id;
+    return ormc_batch_row_delete(b, &shop_customer_table, &key_, rc);
+}
+
+int shop_customer_upsert_in(ormc_batch *b, shop_customer *row,
+                            ormc_colset conflict, int *rc)
+{
+    return ormc_batch_row_upsert(b, &shop_customer_table, row, conflict, rc);
+}
+
+int shop_customer_find_or_create_in(ormc_batch *b, shop_customer *row,
+                                    ormc_colset key, bool *created, int *rc)
+{
+    return ormc_batch_row_find_or_create(b, &shop_customer_table, row, key,
+                                         created, rc);
+}
+
+int shop_customer_first_in(ormc_batch *b, const shop_customer_query *q,
+                           shop_customer *row, int *rc)
+{
+    return ormc_batch_builder_first(b, q ? &q->b : NULL, row, rc);
+}
+
+int shop_customer_all_in(ormc_batch *b, const shop_customer_query *q,
+                         shop_customer_list *list, int *rc)
+{
+    return ormc_batch_builder_all(b, q ? &q->b : NULL,
+                                  list ? (void *)&list->items : NULL,
+                                  list ? &list->count : NULL, rc);
+}
+
+int shop_customer_count_in(ormc_batch *b, const shop_customer_query *q,
+                           int64_t *n, int *rc)
+{
+    return ormc_batch_builder_count(b, q ? &q->b : NULL, n, rc);
+}
+
 /* === Functions of table product === */
 
 void shop_product_init(shop_product *row)
@@ -1653,6 +1733,85 @@ void shop_product_list_sort(shop_product_list *list)
                    shop_product_pk_order, 1);
 }
 
+int shop_product_insert_in(ormc_batch *b, shop_product *row, int *rc)
+{
+    return ormc_batch_row_insert(b, &shop_product_table, row, rc);
+}
+
+int shop_product_get_in(ormc_batch *b, int64_t id, shop_product *row, int *rc)
+{
+    shop_product key_;
+
+    memset(&key_, 0, sizeof key_);
+    key_.id = id;
+    return ormc_batch_row_get(b, &shop_product_table, &key_, row, rc);
+}
+
+int shop_product_get_by_sku_in(ormc_batch *b, const char *sku,
+                               shop_product *row, int *rc)
+{
+    shop_product key_;
+
+    memset(&key_, 0, sizeof key_);
+    key_.sku = sku;
+    return ormc_batch_row_get_by(b, &shop_product_table, SHOP_PRODUCT_SKU,
+                                 &key_, row, rc);
+}
+
+int shop_product_update_in(ormc_batch *b, const shop_product *row, int *rc)
+{
+    return ormc_batch_row_update(b, &shop_product_table, row, rc);
+}
+
+int shop_product_update_columns_in(ormc_batch *b, const shop_product *row,
+                                   ormc_colset columns, int *rc)
+{
+    return ormc_batch_row_update_columns(b, &shop_product_table, row, columns,
+                                         rc);
+}
+
+int shop_product_delete_in(ormc_batch *b, int64_t id, int *rc)
+{
+    shop_product key_;
+
+    memset(&key_, 0, sizeof key_);
+    key_.id = id;
+    return ormc_batch_row_delete(b, &shop_product_table, &key_, rc);
+}
+
+int shop_product_upsert_in(ormc_batch *b, shop_product *row,
+                           ormc_colset conflict, int *rc)
+{
+    return ormc_batch_row_upsert(b, &shop_product_table, row, conflict, rc);
+}
+
+int shop_product_find_or_create_in(ormc_batch *b, shop_product *row,
+                                   ormc_colset key, bool *created, int *rc)
+{
+    return ormc_batch_row_find_or_create(b, &shop_product_table, row, key,
+                                         created, rc);
+}
+
+int shop_product_first_in(ormc_batch *b, const shop_product_query *q,
+                          shop_product *row, int *rc)
+{
+    return ormc_batch_builder_first(b, q ? &q->b : NULL, row, rc);
+}
+
+int shop_product_all_in(ormc_batch *b, const shop_product_query *q,
+                        shop_product_list *list, int *rc)
+{
+    return ormc_batch_builder_all(b, q ? &q->b : NULL,
+                                  list ? (void *)&list->items : NULL,
+                                  list ? &list->count : NULL, rc);
+}
+
+int shop_product_count_in(ormc_batch *b, const shop_product_query *q,
+                          int64_t *n, int *rc)
+{
+    return ormc_batch_builder_count(b, q ? &q->b : NULL, n, rc);
+}
+
 /* === Functions of table order === */
 
 void shop_order_init(shop_order *row)
@@ -2093,6 +2252,74 @@ void shop_order_list_sort(shop_order_list *list)
         return;
     ormc_list_sort(&shop_order_table, list->items, list->count,
                    shop_order_pk_order, 1);
+}
+
+int shop_order_insert_in(ormc_batch *b, shop_order *row, int *rc)
+{
+    return ormc_batch_row_insert(b, &shop_order_table, row, rc);
+}
+
+int shop_order_get_in(ormc_batch *b, int64_t id, shop_order *row, int *rc)
+{
+    shop_order key_;
+
+    memset(&key_, 0, sizeof key_);
+    key_.id = id;
+    return ormc_batch_row_get(b, &shop_order_table, &key_, row, rc);
+}
+
+int shop_order_update_in(ormc_batch *b, const shop_order *row, int *rc)
+{
+    return ormc_batch_row_update(b, &shop_order_table, row, rc);
+}
+
+int shop_order_update_columns_in(ormc_batch *b, const shop_order *row,
+                                 ormc_colset columns, int *rc)
+{
+    return ormc_batch_row_update_columns(b, &shop_order_table, row, columns,
+                                         rc);
+}
+
+int shop_order_delete_in(ormc_batch *b, int64_t id, int *rc)
+{
+    shop_order key_;
+
+    memset(&key_, 0, sizeof key_);
+    key_.id = id;
+    return ormc_batch_row_delete(b, &shop_order_table, &key_, rc);
+}
+
+int shop_order_upsert_in(ormc_batch *b, shop_order *row, ormc_colset conflict,
+                         int *rc)
+{
+    return ormc_batch_row_upsert(b, &shop_order_table, row, conflict, rc);
+}
+
+int shop_order_find_or_create_in(ormc_batch *b, shop_order *row,
+                                 ormc_colset key, bool *created, int *rc)
+{
+    return ormc_batch_row_find_or_create(b, &shop_order_table, row, key,
+                                         created, rc);
+}
+
+int shop_order_first_in(ormc_batch *b, const shop_order_query *q,
+                        shop_order *row, int *rc)
+{
+    return ormc_batch_builder_first(b, q ? &q->b : NULL, row, rc);
+}
+
+int shop_order_all_in(ormc_batch *b, const shop_order_query *q,
+                      shop_order_list *list, int *rc)
+{
+    return ormc_batch_builder_all(b, q ? &q->b : NULL,
+                                  list ? (void *)&list->items : NULL,
+                                  list ? &list->count : NULL, rc);
+}
+
+int shop_order_count_in(ormc_batch *b, const shop_order_query *q, int64_t *n,
+                        int *rc)
+{
+    return ormc_batch_builder_count(b, q ? &q->b : NULL, n, rc);
 }
 
 /* === Functions of table line === */
@@ -2547,6 +2774,92 @@ void shop_line_list_sort(shop_line_list *list)
                    shop_line_pk_order, 2);
 }
 
+int shop_line_insert_in(ormc_batch *b, shop_line *row, int *rc)
+{
+    return ormc_batch_row_insert(b, &shop_line_table, row, rc);
+}
+
+int shop_line_get_in(ormc_batch *b, int64_t order_id, int32_t line_no,
+                     shop_line *row, int *rc)
+{
+    shop_line key_;
+
+    memset(&key_, 0, sizeof key_);
+    key_.order_id = order_id;
+    key_.line_no = line_no;
+    return ormc_batch_row_get(b, &shop_line_table, &key_, row, rc);
+}
+
+int shop_line_get_by_order_id_product_id_in(ormc_batch *b, int64_t order_id,
+                                            int64_t product_id, shop_line *row,
+                                            int *rc)
+{
+    shop_line key_;
+
+    memset(&key_, 0, sizeof key_);
+    key_.order_id = order_id;
+    key_.has_product_id = true;
+    key_.product_id = product_id;
+    return ormc_batch_row_get_by(b, &shop_line_table,
+                                 SHOP_LINE_ORDER_ID | SHOP_LINE_PRODUCT_ID,
+                                 &key_, row, rc);
+}
+
+int shop_line_update_in(ormc_batch *b, const shop_line *row, int *rc)
+{
+    return ormc_batch_row_update(b, &shop_line_table, row, rc);
+}
+
+int shop_line_update_columns_in(ormc_batch *b, const shop_line *row,
+                                ormc_colset columns, int *rc)
+{
+    return ormc_batch_row_update_columns(b, &shop_line_table, row, columns, rc);
+}
+
+int shop_line_delete_in(ormc_batch *b, int64_t order_id, int32_t line_no,
+                        int *rc)
+{
+    shop_line key_;
+
+    memset(&key_, 0, sizeof key_);
+    key_.order_id = order_id;
+    key_.line_no = line_no;
+    return ormc_batch_row_delete(b, &shop_line_table, &key_, rc);
+}
+
+int shop_line_upsert_in(ormc_batch *b, shop_line *row, ormc_colset conflict,
+                        int *rc)
+{
+    return ormc_batch_row_upsert(b, &shop_line_table, row, conflict, rc);
+}
+
+int shop_line_find_or_create_in(ormc_batch *b, shop_line *row, ormc_colset key,
+                                bool *created, int *rc)
+{
+    return ormc_batch_row_find_or_create(b, &shop_line_table, row, key, created,
+                                         rc);
+}
+
+int shop_line_first_in(ormc_batch *b, const shop_line_query *q, shop_line *row,
+                       int *rc)
+{
+    return ormc_batch_builder_first(b, q ? &q->b : NULL, row, rc);
+}
+
+int shop_line_all_in(ormc_batch *b, const shop_line_query *q,
+                     shop_line_list *list, int *rc)
+{
+    return ormc_batch_builder_all(b, q ? &q->b : NULL,
+                                  list ? (void *)&list->items : NULL,
+                                  list ? &list->count : NULL, rc);
+}
+
+int shop_line_count_in(ormc_batch *b, const shop_line_query *q, int64_t *n,
+                       int *rc)
+{
+    return ormc_batch_builder_count(b, q ? &q->b : NULL, n, rc);
+}
+
 /* === Functions of the schema === */
 
 int shop_schema_create(ormc_db *db)
@@ -2733,6 +3046,14 @@ void shop_order_lines_list_free(shop_order_lines_list *list)
     }
 }
 
+int shop_order_lines_in(ormc_batch *b, const shop_order_lines_params *params,
+                        shop_order_lines_list *out /* OUT */, int *rc /* OUT */)
+{
+    return ormc_batch_sql_many(b, &shop_order_lines_query, params,
+                               out ? (void *)&out->items : NULL,
+                               out ? &out->count : NULL, rc);
+}
+
 void shop_order_lines_row_free(shop_order_lines_row *row)
 {
     ormc_row_free(&shop_order_lines_row_table, row);
@@ -2849,6 +3170,15 @@ void shop_customer_orders_list_free(shop_customer_orders_list *list)
     }
 }
 
+int shop_customer_orders_in(ormc_batch *b,
+                            shop_customer_orders_list *out /* OUT */,
+                            int *rc /* OUT */)
+{
+    return ormc_batch_sql_many(b, &shop_customer_orders_query, NULL,
+                               out ? (void *)&out->items : NULL,
+                               out ? &out->count : NULL, rc);
+}
+
 void shop_customer_orders_row_free(shop_customer_orders_row *row)
 {
     ormc_row_free(&shop_customer_orders_row_table, row);
@@ -2963,6 +3293,14 @@ void shop_product_sales_list_free(shop_product_sales_list *list)
     }
 }
 
+int shop_product_sales_in(ormc_batch *b, shop_product_sales_list *out /* OUT */,
+                          int *rc /* OUT */)
+{
+    return ormc_batch_sql_many(b, &shop_product_sales_query, NULL,
+                               out ? (void *)&out->items : NULL,
+                               out ? &out->count : NULL, rc);
+}
+
 void shop_product_sales_row_free(shop_product_sales_row *row)
 {
     ormc_row_free(&shop_product_sales_row_table, row);
@@ -3057,6 +3395,15 @@ void shop_idle_customers_list_free(shop_idle_customers_list *list)
     }
 }
 
+int shop_idle_customers_in(ormc_batch *b,
+                           shop_idle_customers_list *out /* OUT */,
+                           int *rc /* OUT */)
+{
+    return ormc_batch_sql_many(b, &shop_idle_customers_query, NULL,
+                               out ? (void *)&out->items : NULL,
+                               out ? &out->count : NULL, rc);
+}
+
 void shop_idle_customers_row_free(shop_idle_customers_row *row)
 {
     ormc_row_free(&shop_idle_customers_row_table, row);
@@ -3125,6 +3472,14 @@ int shop_orders_in_status(ormc_db *db,
     return ormc_sql_one(db, &shop_orders_in_status_query, params, out);
 }
 
+int shop_orders_in_status_in(ormc_batch *b,
+                             const shop_orders_in_status_params *params,
+                             shop_orders_in_status_row *out /* OUT */,
+                             int *rc /* OUT */)
+{
+    return ormc_batch_sql_one(b, &shop_orders_in_status_query, params, out, rc);
+}
+
 void shop_orders_in_status_row_free(shop_orders_in_status_row *row)
 {
     ormc_row_free(&shop_orders_in_status_row_table, row);
@@ -3178,6 +3533,13 @@ int shop_ship_order(ormc_db *db, const shop_ship_order_params *params,
                     int64_t *changes /* OUT, may be NULL */)
 {
     return ormc_sql_exec(db, &shop_ship_order_query, params, changes);
+}
+
+int shop_ship_order_in(ormc_batch *b, const shop_ship_order_params *params,
+                       int64_t *changes /* OUT, may be NULL */,
+                       int *rc /* OUT */)
+{
+    return ormc_batch_sql_exec(b, &shop_ship_order_query, params, changes, rc);
 }
 
 /* search_products (schema/shop.lua:149) */
@@ -3298,6 +3660,16 @@ void shop_search_products_list_free(shop_search_products_list *list)
         list->items = NULL;
         list->count = 0;
     }
+}
+
+int shop_search_products_in(ormc_batch *b,
+                            const shop_search_products_params *params,
+                            shop_search_products_list *out /* OUT */,
+                            int *rc /* OUT */)
+{
+    return ormc_batch_sql_many(b, &shop_search_products_query, params,
+                               out ? (void *)&out->items : NULL,
+                               out ? &out->count : NULL, rc);
 }
 
 void shop_search_products_row_free(shop_search_products_row *row)

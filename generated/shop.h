@@ -621,6 +621,37 @@ const shop_customer *shop_customer_list_find(const shop_customer_list *list,
                                              ormc_uuid id);
 void shop_customer_list_sort(shop_customer_list *list);
 
+/*
+ * Batch twins: queue the call of the same name without _in into batch b
+ * (ormc_batch_begin()), to run with the others at ormc_batch_run() (on
+ * PostgreSQL in one pipeline: about one round trip for the whole batch). The
+ * arguments are the blocking call's, and *rc gets the status it would have
+ * returned when the batch runs; what it writes lands as it would have. Returns
+ * ORMC_OK when queued, else ORMC_NOMEM or ORMC_INVALID (also in *rc). Key
+ * values are copied; rows, queries, lists and the other outputs are borrowed
+ * until ormc_batch_run() returns (docs/batch.md).
+ */
+int shop_customer_insert_in(ormc_batch *b, shop_customer *row, int *rc);
+int shop_customer_get_in(ormc_batch *b, ormc_uuid id,
+                         shop_customer *row /* OUT */, int *rc);
+int shop_customer_get_by_email_in(ormc_batch *b, const char *email,
+                                  shop_customer *row /* OUT */, int *rc);
+int shop_customer_update_in(ormc_batch *b, const shop_customer *row, int *rc);
+int shop_customer_update_columns_in(ormc_batch *b, const shop_customer *row,
+                                    ormc_colset columns, int *rc);
+int shop_customer_delete_in(ormc_batch *b, ormc_uuid id, int *rc);
+int shop_customer_upsert_in(ormc_batch *b, shop_customer *row,
+                            ormc_colset conflict, int *rc);
+int shop_customer_find_or_create_in(ormc_batch *b, shop_customer *row,
+                                    ormc_colset key, bool *created /* OUT */,
+                                    int *rc);
+int shop_customer_first_in(ormc_batch *b, const shop_customer_query *q,
+                           shop_customer *row /* OUT */, int *rc);
+int shop_customer_all_in(ormc_batch *b, const shop_customer_query *q,
+                         shop_customer_list *list /* OUT */, int *rc);
+int shop_customer_count_in(ormc_batch *b, const shop_customer_query *q,
+                           int64_t *n /* OUT */, int *rc);
+
 /* === Functions of table product (products) === */
 
 /*
@@ -945,6 +976,37 @@ int shop_product_list_load_lines(ormc_db *db, const shop_product_list *list,
 const shop_product *shop_product_list_find(const shop_product_list *list,
                                            int64_t id);
 void shop_product_list_sort(shop_product_list *list);
+
+/*
+ * Batch twins: queue the call of the same name without _in into batch b
+ * (ormc_batch_begin()), to run with the others at ormc_batch_run() (on
+ * PostgreSQL in one pipeline: about one round trip for the whole batch). The
+ * arguments are the blocking call's, and *rc gets the status it would have
+ * returned when the batch runs; what it writes lands as it would have. Returns
+ * ORMC_OK when queued, else ORMC_NOMEM or ORMC_INVALID (also in *rc). Key
+ * values are copied; rows, queries, lists and the other outputs are borrowed
+ * until ormc_batch_run() returns (docs/batch.md).
+ */
+int shop_product_insert_in(ormc_batch *b, shop_product *row, int *rc);
+int shop_product_get_in(ormc_batch *b, int64_t id, shop_product *row /* OUT */,
+                        int *rc);
+int shop_product_get_by_sku_in(ormc_batch *b, const char *sku,
+                               shop_product *row /* OUT */, int *rc);
+int shop_product_update_in(ormc_batch *b, const shop_product *row, int *rc);
+int shop_product_update_columns_in(ormc_batch *b, const shop_product *row,
+                                   ormc_colset columns, int *rc);
+int shop_product_delete_in(ormc_batch *b, int64_t id, int *rc);
+int shop_product_upsert_in(ormc_batch *b, shop_product *row,
+                           ormc_colset conflict, int *rc);
+int shop_product_find_or_create_in(ormc_batch *b, shop_product *row,
+                                   ormc_colset key, bool *created /* OUT */,
+                                   int *rc);
+int shop_product_first_in(ormc_batch *b, const shop_product_query *q,
+                          shop_product *row /* OUT */, int *rc);
+int shop_product_all_in(ormc_batch *b, const shop_product_query *q,
+                        shop_product_list *list /* OUT */, int *rc);
+int shop_product_count_in(ormc_batch *b, const shop_product_query *q,
+                          int64_t *n /* OUT */, int *rc);
 
 /* === Functions of table order (orders) === */
 
@@ -1284,6 +1346,35 @@ int shop_order_list_load_lines(ormc_db *db, const shop_order_list *list,
  */
 const shop_order *shop_order_list_find(const shop_order_list *list, int64_t id);
 void shop_order_list_sort(shop_order_list *list);
+
+/*
+ * Batch twins: queue the call of the same name without _in into batch b
+ * (ormc_batch_begin()), to run with the others at ormc_batch_run() (on
+ * PostgreSQL in one pipeline: about one round trip for the whole batch). The
+ * arguments are the blocking call's, and *rc gets the status it would have
+ * returned when the batch runs; what it writes lands as it would have. Returns
+ * ORMC_OK when queued, else ORMC_NOMEM or ORMC_INVALID (also in *rc). Key
+ * values are copied; rows, queries, lists and the other outputs are borrowed
+ * until ormc_batch_run() returns (docs/batch.md).
+ */
+int shop_order_insert_in(ormc_batch *b, shop_order *row, int *rc);
+int shop_order_get_in(ormc_batch *b, int64_t id, shop_order *row /* OUT */,
+                      int *rc);
+int shop_order_update_in(ormc_batch *b, const shop_order *row, int *rc);
+int shop_order_update_columns_in(ormc_batch *b, const shop_order *row,
+                                 ormc_colset columns, int *rc);
+int shop_order_delete_in(ormc_batch *b, int64_t id, int *rc);
+int shop_order_upsert_in(ormc_batch *b, shop_order *row, ormc_colset conflict,
+                         int *rc);
+int shop_order_find_or_create_in(ormc_batch *b, shop_order *row,
+                                 ormc_colset key, bool *created /* OUT */,
+                                 int *rc);
+int shop_order_first_in(ormc_batch *b, const shop_order_query *q,
+                        shop_order *row /* OUT */, int *rc);
+int shop_order_all_in(ormc_batch *b, const shop_order_query *q,
+                      shop_order_list *list /* OUT */, int *rc);
+int shop_order_count_in(ormc_batch *b, const shop_order_query *q,
+                        int64_t *n /* OUT */, int *rc);
 
 /* === Functions of table line (order_lines) === */
 
@@ -1652,6 +1743,38 @@ const shop_line *shop_line_list_find(const shop_line_list *list,
                                      int64_t order_id, int32_t line_no);
 void shop_line_list_sort(shop_line_list *list);
 
+/*
+ * Batch twins: queue the call of the same name without _in into batch b
+ * (ormc_batch_begin()), to run with the others at ormc_batch_run() (on
+ * PostgreSQL in one pipeline: about one round trip for the whole batch). The
+ * arguments are the blocking call's, and *rc gets the status it would have
+ * returned when the batch runs; what it writes lands as it would have. Returns
+ * ORMC_OK when queued, else ORMC_NOMEM or ORMC_INVALID (also in *rc). Key
+ * values are copied; rows, queries, lists and the other outputs are borrowed
+ * until ormc_batch_run() returns (docs/batch.md).
+ */
+int shop_line_insert_in(ormc_batch *b, shop_line *row, int *rc);
+int shop_line_get_in(ormc_batch *b, int64_t order_id, int32_t line_no,
+                     shop_line *row /* OUT */, int *rc);
+int shop_line_get_by_order_id_product_id_in(ormc_batch *b, int64_t order_id,
+                                            int64_t product_id,
+                                            shop_line *row /* OUT */, int *rc);
+int shop_line_update_in(ormc_batch *b, const shop_line *row, int *rc);
+int shop_line_update_columns_in(ormc_batch *b, const shop_line *row,
+                                ormc_colset columns, int *rc);
+int shop_line_delete_in(ormc_batch *b, int64_t order_id, int32_t line_no,
+                        int *rc);
+int shop_line_upsert_in(ormc_batch *b, shop_line *row, ormc_colset conflict,
+                        int *rc);
+int shop_line_find_or_create_in(ormc_batch *b, shop_line *row, ormc_colset key,
+                                bool *created /* OUT */, int *rc);
+int shop_line_first_in(ormc_batch *b, const shop_line_query *q,
+                       shop_line *row /* OUT */, int *rc);
+int shop_line_all_in(ormc_batch *b, const shop_line_query *q,
+                     shop_line_list *list /* OUT */, int *rc);
+int shop_line_count_in(ormc_batch *b, const shop_line_query *q,
+                       int64_t *n /* OUT */, int *rc);
+
 /* === Queries (docs/queries.md) === */
 
 /*
@@ -1710,6 +1833,12 @@ void shop_order_lines_cursor_close(shop_order_lines_cursor *cur);
 /* Release the rows of a list and empty it. */
 void shop_order_lines_list_free(shop_order_lines_list *list);
 
+/* Queue shop_order_lines() into batch b, to run at ormc_batch_run(); *rc gets
+ * its status then. params and the output are borrowed until the batch ran
+ * (docs/batch.md). */
+int shop_order_lines_in(ormc_batch *b, const shop_order_lines_params *params,
+                        shop_order_lines_list *out /* OUT */, int *rc /* OUT */);
+
 /* Release what a fetched row owns and zero it. */
 void shop_order_lines_row_free(shop_order_lines_row *row);
 
@@ -1765,6 +1894,13 @@ void shop_customer_orders_cursor_close(shop_customer_orders_cursor *cur);
 /* Release the rows of a list and empty it. */
 void shop_customer_orders_list_free(shop_customer_orders_list *list);
 
+/* Queue shop_customer_orders() into batch b, to run at ormc_batch_run(); *rc
+ * gets its status then. params and the output are borrowed until the batch ran
+ * (docs/batch.md). */
+int shop_customer_orders_in(ormc_batch *b,
+                            shop_customer_orders_list *out /* OUT */,
+                            int *rc /* OUT */);
+
 /* Release what a fetched row owns and zero it. */
 void shop_customer_orders_row_free(shop_customer_orders_row *row);
 
@@ -1819,6 +1955,12 @@ void shop_product_sales_cursor_close(shop_product_sales_cursor *cur);
 /* Release the rows of a list and empty it. */
 void shop_product_sales_list_free(shop_product_sales_list *list);
 
+/* Queue shop_product_sales() into batch b, to run at ormc_batch_run(); *rc gets
+ * its status then. params and the output are borrowed until the batch ran
+ * (docs/batch.md). */
+int shop_product_sales_in(ormc_batch *b, shop_product_sales_list *out /* OUT */,
+                          int *rc /* OUT */);
+
 /* Release what a fetched row owns and zero it. */
 void shop_product_sales_row_free(shop_product_sales_row *row);
 
@@ -1868,6 +2010,13 @@ void shop_idle_customers_cursor_close(shop_idle_customers_cursor *cur);
 /* Release the rows of a list and empty it. */
 void shop_idle_customers_list_free(shop_idle_customers_list *list);
 
+/* Queue shop_idle_customers() into batch b, to run at ormc_batch_run(); *rc
+ * gets its status then. params and the output are borrowed until the batch ran
+ * (docs/batch.md). */
+int shop_idle_customers_in(ormc_batch *b,
+                           shop_idle_customers_list *out /* OUT */,
+                           int *rc /* OUT */);
+
 /* Release what a fetched row owns and zero it. */
 void shop_idle_customers_row_free(shop_idle_customers_row *row);
 
@@ -1894,6 +2043,14 @@ int shop_orders_in_status(ormc_db *db,
                           const shop_orders_in_status_params *params,
                           shop_orders_in_status_row *out /* OUT */);
 
+/* Queue shop_orders_in_status() into batch b, to run at ormc_batch_run(); *rc
+ * gets its status then. params and the output are borrowed until the batch ran
+ * (docs/batch.md). */
+int shop_orders_in_status_in(ormc_batch *b,
+                             const shop_orders_in_status_params *params,
+                             shop_orders_in_status_row *out /* OUT */,
+                             int *rc /* OUT */);
+
 /* Release what a fetched row owns and zero it. */
 void shop_orders_in_status_row_free(shop_orders_in_status_row *row);
 
@@ -1913,6 +2070,13 @@ typedef struct shop_ship_order_params {
 /* Run it; *changes: the rows it changed. */
 int shop_ship_order(ormc_db *db, const shop_ship_order_params *params,
                     int64_t *changes /* OUT, may be NULL */);
+
+/* Queue shop_ship_order() into batch b, to run at ormc_batch_run(); *rc gets
+ * its status then. params and the output are borrowed until the batch ran
+ * (docs/batch.md). */
+int shop_ship_order_in(ormc_batch *b, const shop_ship_order_params *params,
+                       int64_t *changes /* OUT, may be NULL */,
+                       int *rc /* OUT */);
 
 /*
  * Query search_products (schema/shop.lua:149), returns many.
@@ -1967,6 +2131,14 @@ void shop_search_products_cursor_close(shop_search_products_cursor *cur);
 
 /* Release the rows of a list and empty it. */
 void shop_search_products_list_free(shop_search_products_list *list);
+
+/* Queue shop_search_products() into batch b, to run at ormc_batch_run(); *rc
+ * gets its status then. params and the output are borrowed until the batch ran
+ * (docs/batch.md). */
+int shop_search_products_in(ormc_batch *b,
+                            const shop_search_products_params *params,
+                            shop_search_products_list *out /* OUT */,
+                            int *rc /* OUT */);
 
 /* Release what a fetched row owns and zero it. */
 void shop_search_products_row_free(shop_search_products_row *row);

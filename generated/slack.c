@@ -1901,6 +1901,82 @@ void slack_installation_list_sort(slack_installation_list *list)
                    slack_installation_pk_order, 1);
 }
 
+int slack_installation_insert_in(ormc_batch *b, slack_installation *row,
+                                 int *rc)
+{
+    return ormc_batch_row_insert(b, &slack_installation_table, row, rc);
+}
+
+int slack_installation_get_in(ormc_batch *b, int32_t id,
+                              slack_installation *row, int *rc)
+{
+    slack_installation key_;
+
+    memset(&key_, 0, sizeof key_);
+    key_.id = id;
+    return ormc_batch_row_get(b, &slack_installation_table, &key_, row, rc);
+}
+
+int slack_installation_update_in(ormc_batch *b, const slack_installation *row,
+                                 int *rc)
+{
+    return ormc_batch_row_update(b, &slack_installation_table, row, rc);
+}
+
+int slack_installation_update_columns_in(ormc_batch *b,
+                                         const slack_installation *row,
+                                         ormc_colset columns, int *rc)
+{
+    return ormc_batch_row_update_columns(b, &slack_installation_table, row,
+                                         columns, rc);
+}
+
+int slack_installation_delete_in(ormc_batch *b, int32_t id, int *rc)
+{
+    slack_installation key_;
+
+    memset(&key_, 0, sizeof key_);
+    key_.id = id;
+    return ormc_batch_row_delete(b, &slack_installation_table, &key_, rc);
+}
+
+int slack_installation_upsert_in(ormc_batch *b, slack_installation *row,
+                                 ormc_colset conflict, int *rc)
+{
+    return ormc_batch_row_upsert(b, &slack_installation_table, row, conflict,
+                                 rc);
+}
+
+int slack_installation_find_or_create_in(ormc_batch *b, slack_installation *row,
+                                         ormc_colset key, bool *created,
+                                         int *rc)
+{
+    return ormc_batch_row_find_or_create(b, &slack_installation_table, row, key,
+                                         created, rc);
+}
+
+int slack_installation_first_in(ormc_batch *b,
+                                const slack_installation_query *q,
+                                slack_installation *row, int *rc)
+{
+    return ormc_batch_builder_first(b, q ? &q->b : NULL, row, rc);
+}
+
+int slack_installation_all_in(ormc_batch *b, const slack_installation_query *q,
+                              slack_installation_list *list, int *rc)
+{
+    return ormc_batch_builder_all(b, q ? &q->b : NULL,
+                                  list ? (void *)&list->items : NULL,
+                                  list ? &list->count : NULL, rc);
+}
+
+int slack_installation_count_in(ormc_batch *b,
+                                const slack_installation_query *q, int64_t *n,
+                                int *rc)
+{
+    return ormc_batch_builder_count(b, q ? &q->b : NULL, n, rc);
+}
+
 /* === Functions of table bot === */
 
 void slack_bot_init(slack_bot *row)
@@ -2545,6 +2621,73 @@ void slack_bot_list_sort(slack_bot_list *list)
                    slack_bot_pk_order, 1);
 }
 
+int slack_bot_insert_in(ormc_batch *b, slack_bot *row, int *rc)
+{
+    return ormc_batch_row_insert(b, &slack_bot_table, row, rc);
+}
+
+int slack_bot_get_in(ormc_batch *b, int32_t id, slack_bot *row, int *rc)
+{
+    slack_bot key_;
+
+    memset(&key_, 0, sizeof key_);
+    key_.id = id;
+    return ormc_batch_row_get(b, &slack_bot_table, &key_, row, rc);
+}
+
+int slack_bot_update_in(ormc_batch *b, const slack_bot *row, int *rc)
+{
+    return ormc_batch_row_update(b, &slack_bot_table, row, rc);
+}
+
+int slack_bot_update_columns_in(ormc_batch *b, const slack_bot *row,
+                                ormc_colset columns, int *rc)
+{
+    return ormc_batch_row_update_columns(b, &slack_bot_table, row, columns, rc);
+}
+
+int slack_bot_delete_in(ormc_batch *b, int32_t id, int *rc)
+{
+    slack_bot key_;
+
+    memset(&key_, 0, sizeof key_);
+    key_.id = id;
+    return ormc_batch_row_delete(b, &slack_bot_table, &key_, rc);
+}
+
+int slack_bot_upsert_in(ormc_batch *b, slack_bot *row, ormc_colset conflict,
+                        int *rc)
+{
+    return ormc_batch_row_upsert(b, &slack_bot_table, row, conflict, rc);
+}
+
+int slack_bot_find_or_create_in(ormc_batch *b, slack_bot *row, ormc_colset key,
+                                bool *created, int *rc)
+{
+    return ormc_batch_row_find_or_create(b, &slack_bot_table, row, key, created,
+                                         rc);
+}
+
+int slack_bot_first_in(ormc_batch *b, const slack_bot_query *q, slack_bot *row,
+                       int *rc)
+{
+    return ormc_batch_builder_first(b, q ? &q->b : NULL, row, rc);
+}
+
+int slack_bot_all_in(ormc_batch *b, const slack_bot_query *q,
+                     slack_bot_list *list, int *rc)
+{
+    return ormc_batch_builder_all(b, q ? &q->b : NULL,
+                                  list ? (void *)&list->items : NULL,
+                                  list ? &list->count : NULL, rc);
+}
+
+int slack_bot_count_in(ormc_batch *b, const slack_bot_query *q, int64_t *n,
+                       int *rc)
+{
+    return ormc_batch_builder_count(b, q ? &q->b : NULL, n, rc);
+}
+
 /* === Functions of the schema === */
 
 int slack_schema_create(ormc_db *db)
@@ -2751,6 +2894,16 @@ void slack_team_bot_counts_list_free(slack_team_bot_counts_list *list)
         list->items = NULL;
         list->count = 0;
     }
+}
+
+int slack_team_bot_counts_in(ormc_batch *b,
+                             const slack_team_bot_counts_params *params,
+                             slack_team_bot_counts_list *out /* OUT */,
+                             int *rc /* OUT */)
+{
+    return ormc_batch_sql_many(b, &slack_team_bot_counts_query, params,
+                               out ? (void *)&out->items : NULL,
+                               out ? &out->count : NULL, rc);
 }
 
 void slack_team_bot_counts_row_free(slack_team_bot_counts_row *row)

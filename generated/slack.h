@@ -700,6 +700,40 @@ const slack_installation *slack_installation_list_find(
     const slack_installation_list *list, int32_t id);
 void slack_installation_list_sort(slack_installation_list *list);
 
+/*
+ * Batch twins: queue the call of the same name without _in into batch b
+ * (ormc_batch_begin()), to run with the others at ormc_batch_run() (on
+ * PostgreSQL in one pipeline: about one round trip for the whole batch). The
+ * arguments are the blocking call's, and *rc gets the status it would have
+ * returned when the batch runs; what it writes lands as it would have. Returns
+ * ORMC_OK when queued, else ORMC_NOMEM or ORMC_INVALID (also in *rc). Key
+ * values are copied; rows, queries, lists and the other outputs are borrowed
+ * until ormc_batch_run() returns (docs/batch.md).
+ */
+int slack_installation_insert_in(ormc_batch *b, slack_installation *row,
+                                 int *rc);
+int slack_installation_get_in(ormc_batch *b, int32_t id,
+                              slack_installation *row /* OUT */, int *rc);
+int slack_installation_update_in(ormc_batch *b, const slack_installation *row,
+                                 int *rc);
+int slack_installation_update_columns_in(ormc_batch *b,
+                                         const slack_installation *row,
+                                         ormc_colset columns, int *rc);
+int slack_installation_delete_in(ormc_batch *b, int32_t id, int *rc);
+int slack_installation_upsert_in(ormc_batch *b, slack_installation *row,
+                                 ormc_colset conflict, int *rc);
+int slack_installation_find_or_create_in(ormc_batch *b, slack_installation *row,
+                                         ormc_colset key,
+                                         bool *created /* OUT */, int *rc);
+int slack_installation_first_in(ormc_batch *b,
+                                const slack_installation_query *q,
+                                slack_installation *row /* OUT */, int *rc);
+int slack_installation_all_in(ormc_batch *b, const slack_installation_query *q,
+                              slack_installation_list *list /* OUT */, int *rc);
+int slack_installation_count_in(ormc_batch *b,
+                                const slack_installation_query *q,
+                                int64_t *n /* OUT */, int *rc);
+
 /* === Functions of table bot (slack_bots) === */
 
 /*
@@ -1039,6 +1073,34 @@ void slack_bot_cursor_close(slack_bot_cursor *cur);
 const slack_bot *slack_bot_list_find(const slack_bot_list *list, int32_t id);
 void slack_bot_list_sort(slack_bot_list *list);
 
+/*
+ * Batch twins: queue the call of the same name without _in into batch b
+ * (ormc_batch_begin()), to run with the others at ormc_batch_run() (on
+ * PostgreSQL in one pipeline: about one round trip for the whole batch). The
+ * arguments are the blocking call's, and *rc gets the status it would have
+ * returned when the batch runs; what it writes lands as it would have. Returns
+ * ORMC_OK when queued, else ORMC_NOMEM or ORMC_INVALID (also in *rc). Key
+ * values are copied; rows, queries, lists and the other outputs are borrowed
+ * until ormc_batch_run() returns (docs/batch.md).
+ */
+int slack_bot_insert_in(ormc_batch *b, slack_bot *row, int *rc);
+int slack_bot_get_in(ormc_batch *b, int32_t id, slack_bot *row /* OUT */,
+                     int *rc);
+int slack_bot_update_in(ormc_batch *b, const slack_bot *row, int *rc);
+int slack_bot_update_columns_in(ormc_batch *b, const slack_bot *row,
+                                ormc_colset columns, int *rc);
+int slack_bot_delete_in(ormc_batch *b, int32_t id, int *rc);
+int slack_bot_upsert_in(ormc_batch *b, slack_bot *row, ormc_colset conflict,
+                        int *rc);
+int slack_bot_find_or_create_in(ormc_batch *b, slack_bot *row, ormc_colset key,
+                                bool *created /* OUT */, int *rc);
+int slack_bot_first_in(ormc_batch *b, const slack_bot_query *q,
+                       slack_bot *row /* OUT */, int *rc);
+int slack_bot_all_in(ormc_batch *b, const slack_bot_query *q,
+                     slack_bot_list *list /* OUT */, int *rc);
+int slack_bot_count_in(ormc_batch *b, const slack_bot_query *q,
+                       int64_t *n /* OUT */, int *rc);
+
 /* === Queries (docs/queries.md) === */
 
 /*
@@ -1106,6 +1168,14 @@ void slack_team_bot_counts_cursor_close(slack_team_bot_counts_cursor *cur);
 
 /* Release the rows of a list and empty it. */
 void slack_team_bot_counts_list_free(slack_team_bot_counts_list *list);
+
+/* Queue slack_team_bot_counts() into batch b, to run at ormc_batch_run(); *rc
+ * gets its status then. params and the output are borrowed until the batch ran
+ * (docs/batch.md). */
+int slack_team_bot_counts_in(ormc_batch *b,
+                             const slack_team_bot_counts_params *params,
+                             slack_team_bot_counts_list *out /* OUT */,
+                             int *rc /* OUT */);
 
 /* Release what a fetched row owns and zero it. */
 void slack_team_bot_counts_row_free(slack_team_bot_counts_row *row);

@@ -496,6 +496,85 @@ void web_session_list_sort(web_session_list *list)
                    web_session_pk_order, 1);
 }
 
+int web_session_insert_in(ormc_batch *b, web_session *row, int *rc)
+{
+    return ormc_batch_row_insert(b, &web_session_table, row, rc);
+}
+
+int web_session_get_in(ormc_batch *b, int64_t id, web_session *row, int *rc)
+{
+    web_session key_;
+
+    memset(&key_, 0, sizeof key_);
+    key_.id = id;
+    return ormc_batch_row_get(b, &web_session_table, &key_, row, rc);
+}
+
+int web_session_get_by_session_id_in(ormc_batch *b, const char *session_id,
+                                     web_session *row, int *rc)
+{
+    web_session key_;
+
+    memset(&key_, 0, sizeof key_);
+    key_.session_id = session_id;
+    return ormc_batch_row_get_by(b, &web_session_table, WEB_SESSION_SESSION_ID,
+                                 &key_, row, rc);
+}
+
+int web_session_update_in(ormc_batch *b, const web_session *row, int *rc)
+{
+    return ormc_batch_row_update(b, &web_session_table, row, rc);
+}
+
+int web_session_update_columns_in(ormc_batch *b, const web_session *row,
+                                  ormc_colset columns, int *rc)
+{
+    return ormc_batch_row_update_columns(b, &web_session_table, row, columns,
+                                         rc);
+}
+
+int web_session_delete_in(ormc_batch *b, int64_t id, int *rc)
+{
+    web_session key_;
+
+    memset(&key_, 0, sizeof key_);
+    key_.id = id;
+    return ormc_batch_row_delete(b, &web_session_table, &key_, rc);
+}
+
+int web_session_upsert_in(ormc_batch *b, web_session *row, ormc_colset conflict,
+                          int *rc)
+{
+    return ormc_batch_row_upsert(b, &web_session_table, row, conflict, rc);
+}
+
+int web_session_find_or_create_in(ormc_batch *b, web_session *row,
+                                  ormc_colset key, bool *created, int *rc)
+{
+    return ormc_batch_row_find_or_create(b, &web_session_table, row, key,
+                                         created, rc);
+}
+
+int web_session_first_in(ormc_batch *b, const web_session_query *q,
+                         web_session *row, int *rc)
+{
+    return ormc_batch_builder_first(b, q ? &q->b : NULL, row, rc);
+}
+
+int web_session_all_in(ormc_batch *b, const web_session_query *q,
+                       web_session_list *list, int *rc)
+{
+    return ormc_batch_builder_all(b, q ? &q->b : NULL,
+                                  list ? (void *)&list->items : NULL,
+                                  list ? &list->count : NULL, rc);
+}
+
+int web_session_count_in(ormc_batch *b, const web_session_query *q, int64_t *n,
+                         int *rc)
+{
+    return ormc_batch_builder_count(b, q ? &q->b : NULL, n, rc);
+}
+
 /* === Functions of the schema === */
 
 int web_schema_create(ormc_db *db)

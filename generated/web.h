@@ -381,6 +381,37 @@ const web_session *web_session_list_find(const web_session_list *list,
                                          int64_t id);
 void web_session_list_sort(web_session_list *list);
 
+/*
+ * Batch twins: queue the call of the same name without _in into batch b
+ * (ormc_batch_begin()), to run with the others at ormc_batch_run() (on
+ * PostgreSQL in one pipeline: about one round trip for the whole batch). The
+ * arguments are the blocking call's, and *rc gets the status it would have
+ * returned when the batch runs; what it writes lands as it would have. Returns
+ * ORMC_OK when queued, else ORMC_NOMEM or ORMC_INVALID (also in *rc). Key
+ * values are copied; rows, queries, lists and the other outputs are borrowed
+ * until ormc_batch_run() returns (docs/batch.md).
+ */
+int web_session_insert_in(ormc_batch *b, web_session *row, int *rc);
+int web_session_get_in(ormc_batch *b, int64_t id, web_session *row /* OUT */,
+                       int *rc);
+int web_session_get_by_session_id_in(ormc_batch *b, const char *session_id,
+                                     web_session *row /* OUT */, int *rc);
+int web_session_update_in(ormc_batch *b, const web_session *row, int *rc);
+int web_session_update_columns_in(ormc_batch *b, const web_session *row,
+                                  ormc_colset columns, int *rc);
+int web_session_delete_in(ormc_batch *b, int64_t id, int *rc);
+int web_session_upsert_in(ormc_batch *b, web_session *row, ormc_colset conflict,
+                          int *rc);
+int web_session_find_or_create_in(ormc_batch *b, web_session *row,
+                                  ormc_colset key, bool *created /* OUT */,
+                                  int *rc);
+int web_session_first_in(ormc_batch *b, const web_session_query *q,
+                         web_session *row /* OUT */, int *rc);
+int web_session_all_in(ormc_batch *b, const web_session_query *q,
+                       web_session_list *list /* OUT */, int *rc);
+int web_session_count_in(ormc_batch *b, const web_session_query *q,
+                         int64_t *n /* OUT */, int *rc);
+
 /* === Functions of the schema === */
 
 /*

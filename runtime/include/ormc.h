@@ -575,6 +575,62 @@ typedef void (*ormc_change_fn)(void *ctx, const ormc_table *t, ormc_change op,
  * is computed for it. ctx is passed to fn as is. */
 void ormc_on_change(ormc_db *db, ormc_change_fn fn, void *ctx);
 
+/* === Batches (in batch.c; docs/batch.md) ===
+ *
+ * A batch queues generated calls (their _in twins: <table>_get_in,
+ * _get_by_<key>_in, _insert_in, _update_in, _update_columns_in,
+ * _delete_in, _upsert_in, _find_or_create_in, _first_in, _all_in,
+ * _count_in, and <query>_in for a schema's SQL queries) and runs them
+ * together. On PostgreSQL they travel in one libpq pipeline: every
+ * statement is sent before the first result is read, so a batch of n
+ * calls costs about one round trip instead of n. On SQLite they run one
+ * after another through the ordinary calls (there is no network to save).
+ *
+ * Each _in call takes the arguments of its blocking twin, db replaced by
+ * the batch, plus `int *rc` where its status lands when the batch runs:
+ * the status the blocking call would have returned. What it writes (the
+ * row, the list, the count, *created, the serial key of an inserted row)
+ * lands as the blocking call would have left it, and a change hook fires
+ * as it would. Its return says only whether it was queued (ORMC_OK;
+ * ORMC_NOMEM, ORMC_INVALID for a NULL batch or rc: then *rc, when rc is
+ * given, holds the same, and nothing is queued). Key arguments passed by
+ * value are copied; everything passed by pointer (rows to write, queries
+ * and their values, a query's params struct, a text key's characters, the
+ * outputs and rc) is borrowed until ormc_batch_run returns.
+ *
+ * Transactions: in autocommit mode outside a transaction each call is
+ * independent, as if run alone (a failing one does not undo or skip the
+ * others); inside a transaction (and in PEP 249 mode, where the batch's
+ * first statement opens one) the calls after a failed one are not run and
+ * get ORMC_ERROR with SQLSTATE 25P02, as PostgreSQL does. docs/batch.md
+ * gives the details.
+ */
+typedef struct ormc_batch ormc_batch;
+
+/* A new, empty batch on db, borrowed for the batch's life. NULL when out
+ * of memory (or db is NULL). A batch is used on one thread, like db. */
+ormc_batch *ormc_batch_begin(ormc_db *db);
+
+/*
+ * Run the calls queued since ormc_batch_begin or the last run, in the order
+ * they were queued, and empty the queue (the batch can queue and run
+ * again). Every queued call's status has landed in its rc when this
+ * returns. Returns ORMC_OK when no call failed (ORMC_NOT_FOUND is not a
+ * failure), else the status of the first that did, with ormc_errmsg and
+ * ormc_sqlstate describing it; ORMC_INVALID for a NULL batch. A lost
+ * connection fails every call that had not landed yet with
+ * ORMC_CONNECTION. Runs in the current transaction (PEP 249 mode: opens
+ * one, as any statement would).
+ */
+int ormc_batch_run(ormc_batch *b);
+
+/* The number of calls queued and not yet run. */
+size_t ormc_batch_size(const ormc_batch *b);
+
+/* Free the batch; calls queued and not run are dropped (their rc is left
+ * as it was). NULL is a no-op. */
+void ormc_batch_free(ormc_batch *b);
+
 /* === Pool (in pool.c) ===
  *
  * A thread-safe set of connections to one URL. A thread acquires a

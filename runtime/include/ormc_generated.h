@@ -407,6 +407,54 @@ int ormc_sql_exec(ormc_db *db, const ormc_sql_query *q, const void *params,
 int ormc_sql_cursor_open(ormc_db *db, const ormc_sql_query *q,
                          const void *params, ormc_cursor **cur /* OUT */);
 
+/* === Engine: batches (docs/batch.md) ===
+ *
+ * What the generated _in functions call: each queues into b the call its
+ * name gives, with the arguments of that call (db replaced by b) and rc
+ * where its status lands when ormc_batch_run runs the batch. key_row is
+ * copied (a row struct of t with the key columns set; the characters of a
+ * text key stay borrowed); every other pointer is borrowed until the batch
+ * has run. The return says whether it was queued: ORMC_OK, or ORMC_NOMEM
+ * or ORMC_INVALID (NULL b or rc) with *rc set to it when rc is given.
+ * `items` is the address of the caller's list pointer (the generated
+ * list's items field), written as a pointer to the rows.
+ */
+int ormc_batch_row_get(ormc_batch *b, const ormc_table *t, const void *key_row,
+                       void *out /* OUT */, int *rc /* OUT */);
+int ormc_batch_row_get_by(ormc_batch *b, const ormc_table *t, ormc_colset key,
+                          const void *key_row, void *out /* OUT */,
+                          int *rc /* OUT */);
+int ormc_batch_row_insert(ormc_batch *b, const ormc_table *t, void *row,
+                          int *rc /* OUT */);
+int ormc_batch_row_update(ormc_batch *b, const ormc_table *t, const void *row,
+                          int *rc /* OUT */);
+int ormc_batch_row_update_columns(ormc_batch *b, const ormc_table *t,
+                                  const void *row, ormc_colset set,
+                                  int *rc /* OUT */);
+int ormc_batch_row_delete(ormc_batch *b, const ormc_table *t,
+                          const void *key_row, int *rc /* OUT */);
+int ormc_batch_row_upsert(ormc_batch *b, const ormc_table *t, void *row,
+                          ormc_colset conflict, int *rc /* OUT */);
+int ormc_batch_row_find_or_create(ormc_batch *b, const ormc_table *t, void *row,
+                                  ormc_colset key, bool *created /* OUT */,
+                                  int *rc /* OUT */);
+int ormc_batch_builder_first(ormc_batch *b, const ormc_builder *q,
+                             void *row /* OUT */, int *rc /* OUT */);
+int ormc_batch_builder_all(ormc_batch *b, const ormc_builder *q,
+                           void *items /* OUT */, size_t *count /* OUT */,
+                           int *rc /* OUT */);
+int ormc_batch_builder_count(ormc_batch *b, const ormc_builder *q,
+                             int64_t *n /* OUT */, int *rc /* OUT */);
+int ormc_batch_sql_one(ormc_batch *b, const ormc_sql_query *q,
+                       const void *params, void *out /* OUT */,
+                       int *rc /* OUT */);
+int ormc_batch_sql_many(ormc_batch *b, const ormc_sql_query *q,
+                        const void *params, void *items /* OUT */,
+                        size_t *count /* OUT */, int *rc /* OUT */);
+int ormc_batch_sql_exec(ormc_batch *b, const ormc_sql_query *q,
+                        const void *params, int64_t *changes /* OUT */,
+                        int *rc /* OUT */);
+
 /* === Engine: relations (docs/relations.md) ===
  *
  * What the generated relation functions call. `fk` is a foreign key of

@@ -37,6 +37,8 @@ struct ormc__stmt {
     bool single_row; /* PostgreSQL: stream rows (cursors) */
     bool cut;        /* a COMMIT or ROLLBACK ended it mid-stream: its
                         next step says so (reset clears it) */
+    bool shared;     /* checked out by a running batch, whose ops of this
+                        shape all use it (batch.c releases it once) */
     ormc__stmt *hash_next, *lru_prev, *lru_next;
     /* the parameters of the next execution ($1 is params[0]) */
     ormc_param inline_params[ORMC__INLINE_PARAMS];
@@ -54,6 +56,11 @@ struct ormc__stmt {
 };
 
 /* === the backend interface (sqlite.c, postgres.c) === */
+
+/* What a pipeline take gives for a statement the server skipped because an
+ * earlier one failed before the same sync: internal, never a status the
+ * caller sees (outside the public table's range). */
+#define ORMC__PIPE_ABORTED (-1000)
 
 /* A connection's transaction state at the server (ormc__backend_vt). */
 typedef enum ormc__server_tx {
@@ -140,6 +147,51 @@ struct ormc__backend_vt {
      * connection's SQLITE_LIMIT_VARIABLE_NUMBER; PostgreSQL: 65,535), which
      * the relation loaders size their batches by. */
     int (*max_params)(ormc_db *db);
+
+    /* --- Pipelines (batch.c): NULL on a backend without them (SQLite,
+     * libpq < 14), where a batch runs its ops one after another through
+     * the ordinary calls. The send entries queue messages and never wait
+     * for a result; the take entries read the next result in the order
+     * things were sent. A connection is in pipeline mode from pipe_enter
+     * to pipe_exit, and then only these entries (and stmt_next,
+     * stmt_decode, stmt_value, stmt_changes, stmt_columns on the result a
+     * take installed) may be used on it. --- */
+
+    /* Enter pipeline mode (the connection idle). ORMC_OK or an error. */
+    int (*pipe_enter)(ormc_db *db);
+    /* Leave it, every result taken: ORMC_OK; ORMC_CONNECTION when the
+     * connection is lost (then it is left as it is, broken). */
+    int (*pipe_exit)(ormc_db *db);
+    /* Queue one execution of st with st->params: when the server lacks
+     * the statement (named, prepare=on), its Parse first, *parsed set to
+     * true (its result is then taken first, pipe_take_parse); with
+     * prepare=off an unnamed one-shot statement. ORMC_OK or an error
+     * (recorded; ORMC_CONNECTION when the connection is gone). */
+    int (*pipe_send)(ormc__stmt *st, bool *parsed /* OUT */);
+    /* Queue a parameterless control statement (BEGIN). */
+    int (*pipe_send_simple)(ormc_db *db, const char *sql);
+    /* Queue a sync point: the server ends the implicit transaction of
+     * what precedes (outside BEGIN) and, after an error, skips to it. */
+    int (*pipe_sync)(ormc_db *db);
+    /* Take the result of st's Parse: ORMC_OK or the error (recorded; the
+     * statement then counts as not prepared). */
+    int (*pipe_take_parse)(ormc__stmt *st);
+    /* Take the result of st's execution and install it as stmt_exec does:
+     * ORMC_ROW (read on with stmt_next/stmt_decode), ORMC_DONE, or the
+     * error (recorded). A statement the server skipped after an earlier
+     * error before the same sync gives ORMC__PIPE_ABORTED, nothing
+     * recorded (the engine decides what that means for its op). The
+     * parse, execution and simple takes give it too. */
+    int (*pipe_take)(ormc__stmt *st);
+    /* Take the result of pipe_send_simple's statement. */
+    int (*pipe_take_simple)(ormc_db *db);
+    /* Take the answer to a pipe_sync. */
+    int (*pipe_take_sync)(ormc_db *db);
+    /* Read what the socket has without waiting, and tell whether the next
+     * take would run without waiting for the server (the asynchronous
+     * runner's test; the blocking runner just takes). True when the
+     * connection is lost: the take then fails at once. */
+    bool (*pipe_ready)(ormc_db *db);
 };
 
 extern const ormc__backend_vt ormc__sqlite_vt;

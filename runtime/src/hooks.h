@@ -54,6 +54,13 @@ void ormc__tmp_row_done(void *row, ormc__rowbuf *buf);
  * ORMC_OK, or an error recorded on db. */
 int ormc__query_open(ormc_db *db, const ormc_builder *q, ormc__stmt **out);
 
+/* The statement of q as `kind` (an ormc__query_kind: ORMC__Q_SELECT,
+ * _FIRST, _COUNT ...) checked out with its parameters bound, after the
+ * checks every executor makes (no query, a building error, a bad LIKE
+ * pattern) (batch.c). ORMC_OK, or an error recorded on db. */
+int ormc__query_open_kind(ormc_db *db, const ormc_builder *q, int kind,
+                          ormc__stmt **out);
+
 /* PostgreSQL: "DECLARE <name> NO SCROLL CURSOR FOR <the SELECT of q>"
  * checked out with q's parameters bound (cursor.c). */
 int ormc__query_declare(ormc_db *db, const ormc_builder *q, const char *name,

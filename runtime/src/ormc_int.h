@@ -232,6 +232,10 @@ struct ormc_db {
     /* stmt.c: a single_row statement from its first row to its end: the
      * server is still sending it, so every other statement is refused */
     ormc__stmt *streaming;
+    /* batch.c: a batch is checking out the statements of its ops: a
+     * statement it holds (shared) is handed out again rather than a twin
+     * made, so that ops of one shape share one prepared statement */
+    bool batch_sharing;
 
     /* cursor.c: the open PostgreSQL cursors, a bit per name
      * ormc_cursor_<bit> */

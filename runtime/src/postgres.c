@@ -1322,10 +1322,242 @@ static int pg_max_params(ormc_db *db)
     return 65535;
 }
 
+/* === Pipelines (batch.c) ===
+ *
+ * libpq's pipeline mode: every message is queued and sent without waiting
+ * for a result, and the results come back in the order things were sent,
+ * each followed by a NULL from PQgetResult (a sync's answer by none). The
+ * statements are the same pg_stmt structs as above: a take installs its
+ * result as pg_stmt_exec would, so that stmt_next, stmt_decode and
+ * stmt_changes read it unchanged. These are functions of their own rather
+ * than options of pg_stmt_exec, which stays the one-round-trip path.
+ */
+#ifdef LIBPQ_HAS_PIPELINING
+
+/* The connection is lost, or libpq and the engine disagree about what comes
+ * next: either way nothing more can be read from it in order. */
+static int pipe_lost(ormc_db *db, const PGresult *res)
+{
+    int rc = pg_error(db, res);
+    if (rc != ORMC_CONNECTION) {
+        db->broken = true;
+        rc = ormc__error(db, ORMC_CONNECTION, "08006", NULL,
+                         "the pipeline lost its order: %s", db->errmsg);
+    }
+    return rc;
+}
+
+static int pg_pipe_enter(ormc_db *db)
+{
+    if (!PQenterPipelineMode(CONN(db)))
+        return pg_error(db, NULL);
+    return ORMC_OK;
+}
+
+static int pg_pipe_exit(ormc_db *db)
+{
+    PGconn *c = CONN(db);
+    if (c == NULL)
+        return ORMC_CONNECTION;
+    if (PQpipelineStatus(c) == PQ_PIPELINE_OFF)
+        return ORMC_OK;
+    if (!PQexitPipelineMode(c)) {
+        db->broken = true; /* results left unread: unusable */
+        return ORMC_CONNECTION;
+    }
+    return ORMC_OK;
+}
+
+static int pg_pipe_send(ormc__stmt *st, bool *parsed)
+{
+    pg_stmt *q = (pg_stmt *)st;
+    ormc_db *db = st->db;
+    PGconn *c = CONN(db);
+    int n = st->n_params;
+    *parsed = false;
+    if (param_arrays(q) != ORMC_OK)
+        return ormc__error(db, ORMC_NOMEM, NULL, NULL, "out of memory");
+    for (int i = 0; i < n; i++)
+        encode(q, i, &st->params[i]);
+    int fmt = st->binary ? 1 : 0;
+    /* prepare=off, or other parameter types than it was prepared with (raw
+     * SQL only): a one-shot unnamed statement, which needs no DEALLOCATE
+     * (a synchronous call, not allowed in a pipeline) */
+    if (!db->cfg.prepare ||
+        (q->named && n && memcmp(q->types, q->cur_types, n * sizeof(Oid)))) {
+        db->stats.prepares++;
+        if (!PQsendQueryParams(c, st->sql, n, q->cur_types, q->values,
+                               q->lengths, q->formats, fmt))
+            return pipe_lost(db, NULL);
+        return ORMC_OK;
+    }
+    if (!q->named) {
+        if (!q->types && n) {
+            q->types = malloc((size_t)n * sizeof(Oid));
+            if (!q->types)
+                return ormc__error(db, ORMC_NOMEM, NULL, NULL, "out of memory");
+        }
+        snprintf(q->name, sizeof q->name, "ormc_%llu",
+                 (unsigned long long)++db->stmt_seq);
+        if (!PQsendPrepare(c, q->name, st->sql, n, q->cur_types))
+            return pipe_lost(db, NULL);
+        db->stats.prepares++;
+        if (n)
+            memcpy(q->types, q->cur_types, (size_t)n * sizeof(Oid));
+        /* prepared as far as what follows in the pipeline is concerned;
+         * pipe_take_parse takes it back should the server refuse it */
+        q->named = true;
+        st->prepared = true;
+        *parsed = true;
+    }
+    if (!PQsendQueryPrepared(c, q->name, n, q->values, q->lengths, q->formats,
+                             fmt))
+        return pipe_lost(db, NULL);
+    return ORMC_OK;
+}
+
+static int pg_pipe_send_simple(ormc_db *db, const char *sql)
+{
+    if (!PQsendQueryParams(CONN(db), sql, 0, NULL, NULL, NULL, NULL, 0))
+        return pipe_lost(db, NULL);
+    return ORMC_OK;
+}
+
+static int pg_pipe_sync(ormc_db *db)
+{
+    if (!PQpipelineSync(CONN(db)))
+        return pipe_lost(db, NULL);
+    return ORMC_OK;
+}
+
+/* The NULL that ends one command's results in pipeline mode. */
+static int end_of_command(ormc_db *db)
+{
+    PGresult *r = PQgetResult(CONN(db));
+    if (r == NULL)
+        return ORMC_OK;
+    int rc = pipe_lost(db, r);
+    PQclear(r);
+    return rc;
+}
+
+/* The next result of a command, or NULL when there is none (lost). */
+static PGresult *next_result(ormc_db *db)
+{
+    if (db->broken)
+        return NULL;
+    return PQgetResult(CONN(db));
+}
+
+static int pg_pipe_take_parse(ormc__stmt *st)
+{
+    pg_stmt *q = (pg_stmt *)st;
+    ormc_db *db = st->db;
+    PGresult *r = next_result(db);
+    if (r == NULL)
+        return db->broken ? ORMC_CONNECTION : pipe_lost(db, NULL);
+    ExecStatusType s = PQresultStatus(r);
+    int rc = ORMC_OK;
+    if (s == PGRES_PIPELINE_ABORTED)
+        rc = ORMC__PIPE_ABORTED;
+    else if (s != PGRES_COMMAND_OK)
+        rc = pg_error(db, r);
+    if (rc != ORMC_OK) {
+        q->named = false;
+        st->prepared = false;
+    }
+    PQclear(r);
+    if (!db->broken) {
+        int end = end_of_command(db);
+        if (end != ORMC_OK)
+            rc = end;
+    }
+    return rc;
+}
+
+static int pg_pipe_take(ormc__stmt *st)
+{
+    pg_stmt *q = (pg_stmt *)st;
+    ormc_db *db = st->db;
+    if (q->n_scratch)
+        scratch_clear(q);
+    PQclear(q->res);
+    q->res = NULL;
+    q->nrows = q->row = 0;
+    PGresult *r = next_result(db);
+    if (r == NULL)
+        return db->broken ? ORMC_CONNECTION : pipe_lost(db, NULL);
+    int rc;
+    if (PQresultStatus(r) == PGRES_PIPELINE_ABORTED) {
+        PQclear(r);
+        rc = ORMC__PIPE_ABORTED;
+    } else {
+        rc = take_result(q, r); /* owns r from here */
+    }
+    if (!db->broken) {
+        int end = end_of_command(db);
+        if (end != ORMC_OK)
+            rc = end;
+    }
+    return rc;
+}
+
+static int pg_pipe_take_simple(ormc_db *db)
+{
+    PGresult *r = next_result(db);
+    if (r == NULL)
+        return db->broken ? ORMC_CONNECTION : pipe_lost(db, NULL);
+    ExecStatusType s = PQresultStatus(r);
+    int rc = ORMC_OK;
+    if (s == PGRES_PIPELINE_ABORTED)
+        rc = ORMC__PIPE_ABORTED;
+    else if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK)
+        rc = pg_error(db, r);
+    PQclear(r);
+    if (!db->broken) {
+        int end = end_of_command(db);
+        if (end != ORMC_OK)
+            rc = end;
+    }
+    return rc;
+}
+
+static int pg_pipe_take_sync(ormc_db *db)
+{
+    PGresult *r = next_result(db);
+    if (r == NULL)
+        return db->broken ? ORMC_CONNECTION : pipe_lost(db, NULL);
+    int rc = ORMC_OK;
+    if (PQresultStatus(r) != PGRES_PIPELINE_SYNC)
+        rc = pipe_lost(db, r);
+    PQclear(r);
+    return rc;
+}
+
+static bool pg_pipe_ready(ormc_db *db)
+{
+    PGconn *c = CONN(db);
+    if (db->broken || c == NULL || !PQconsumeInput(c)) {
+        db->broken = true;
+        return true;
+    }
+    return !PQisBusy(c);
+}
+
+#define PG_PIPE_ENTRIES                                                        \
+    pg_pipe_enter, pg_pipe_exit, pg_pipe_send, pg_pipe_send_simple,            \
+        pg_pipe_sync, pg_pipe_take_parse, pg_pipe_take, pg_pipe_take_simple,   \
+        pg_pipe_take_sync, pg_pipe_ready
+#else /* libpq < 14: batches run one op after another */
+#define PG_PIPE_ENTRIES                                                        \
+    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+#endif
+
 const ormc__backend_vt ormc__postgres_vt = {
-    "postgres",    pg_connect,       pg_disconnect,   pg_exec_simple,
-    pg_stmt_alloc, pg_stmt_finalize, pg_stmt_exec,    pg_stmt_next,
-    pg_stmt_reset, pg_stmt_changes,  pg_stmt_columns, pg_stmt_column_name,
-    pg_stmt_value, pg_stmt_decode,   pg_server_tx,    NULL,
-    pg_copy_rows,  pg_copy_fits,     pg_health,       pg_max_params,
+    "postgres",      pg_connect,       pg_disconnect,   pg_exec_simple,
+    pg_stmt_alloc,   pg_stmt_finalize, pg_stmt_exec,    pg_stmt_next,
+    pg_stmt_reset,   pg_stmt_changes,  pg_stmt_columns, pg_stmt_column_name,
+    pg_stmt_value,   pg_stmt_decode,   pg_server_tx,    NULL,
+    pg_copy_rows,    pg_copy_fits,     pg_health,       pg_max_params,
+    PG_PIPE_ENTRIES,
 };

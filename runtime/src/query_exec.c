@@ -121,6 +121,17 @@ static int open_query(ormc_db *db, const ormc_builder *q, ormc__query_kind kind,
     return rc;
 }
 
+int ormc__query_open_kind(ormc_db *db, const ormc_builder *q, int kind,
+                          ormc__stmt **out)
+{
+    int rc = q == NULL || q->table == NULL
+                 ? ormc__error(db, ORMC_INVALID, NULL, NULL, "no query given")
+                 : ormc__builder_error(db, q);
+    if (rc != ORMC_OK)
+        return rc;
+    return open_query(db, q, (ormc__query_kind)kind, out);
+}
+
 int ormc__query_open(ormc_db *db, const ormc_builder *q, ormc__stmt **out)
 {
     return open_query(db, q, ORMC__Q_SELECT, out);

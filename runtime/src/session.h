@@ -145,6 +145,17 @@ int ormc__ensure_connected(ormc_db *db);
  * failed transaction (25P02), send the implicit BEGIN in PEP 249 mode. */
 int ormc__tx_before_statement(ormc_db *db);
 
+/* A BEGIN of the default isolation has just succeeded (implicit: sent by
+ * the PEP 249 rule; batch.c sends it in its pipeline): depth 1. */
+void ormc__tx_opened(ormc_db *db, bool implicit);
+
+/* Whether the next statement subject to the transaction rules would be
+ * preceded by the implicit BEGIN (PEP 249 mode, none open). */
+static inline bool ormc__tx_begin_due(const ormc_db *db)
+{
+    return db->tx_depth == 0 && !db->cfg.autocommit && !db->in_on_connect;
+}
+
 /* After a statement failed with status: fail the open transaction. */
 void ormc__tx_statement_failed(ormc_db *db, int status);
 
@@ -171,10 +182,9 @@ int ormc__tx_begin_sql(ormc_db *db, const ormc_tx_options *opts, char *sql,
 /* Send that BEGIN now, at depth 0 only (ORMC_INVALID, 25001, inside a
  * transaction: a batch's transaction is never a savepoint). */
 int ormc__begin_locked(ormc_db *db, const ormc_tx_options *opts);
-/* The bookkeeping of a BEGIN, or of the COMMIT or ROLLBACK that ended the
- * outermost level, sent by other means than this file's (the pipeline of
- * a started batch, async.c), once it has succeeded. */
-void ormc__tx_opened(ormc_db *db, bool implicit);
+/* The bookkeeping of the COMMIT or ROLLBACK that ended the outermost
+ * level, sent by other means than this file's (the pipeline of a started
+ * batch, async.c), once it has succeeded. */
 void ormc__tx_closed(ormc_db *db);
 
 /* End the innermost level by the body's outcome: commit (release) it when

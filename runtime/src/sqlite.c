@@ -695,4 +695,15 @@ const ormc__backend_vt ormc__sqlite_vt = {
     NULL,
     sq_health,
     sq_max_params,
+    /* no pipelines: a batch runs its ops one after another (batch.c) */
+    NULL,
+    NULL,
+    NULL,
+    NULL,
+    NULL,
+    NULL,
+    NULL,
+    NULL,
+    NULL,
+    NULL,
 };

@@ -211,9 +211,10 @@ static void checkout(ormc__stmt *st)
 
 /* The cached statement of identity (key, len) or, key NULL, of text sql
  * (len bytes), hashed h; NULL when none. *busy: one exists but is checked
- * out. */
+ * out (and not shared by the batch checking statements out: share). */
 static ormc__stmt *lookup(ormc__stmt_cache *c, const unsigned char *key,
-                          const char *sql, size_t len, uint64_t h, bool *busy)
+                          const char *sql, size_t len, uint64_t h, bool share,
+                          bool *busy)
 {
     *busy = false;
     if (c->n_buckets == 0)
@@ -228,7 +229,7 @@ static ormc__stmt *lookup(ormc__stmt_cache *c, const unsigned char *key,
                                       memcmp(st->sql, sql, len) == 0;
         if (!same)
             continue;
-        if (st->in_use) {
+        if (st->in_use && !(share && st->shared)) {
             *busy = true;
             return NULL;
         }
@@ -309,7 +310,8 @@ int ormc__stmt_prepare(ormc_db *db, const char *sql, ormc__stmt **out)
     bool busy = false;
     if (db->cfg.prepare) {
         h = hash_text(sql, &len);
-        ormc__stmt *st = lookup(&db->cache, NULL, sql, len, h, &busy);
+        ormc__stmt *st =
+            lookup(&db->cache, NULL, sql, len, h, db->batch_sharing, &busy);
         if (st) {
             checkout(st);
             *out = st;
@@ -329,8 +331,8 @@ int ormc__stmt_find(ormc_db *db, const ormc__key *k, ormc__stmt **out)
     if (!db->cfg.prepare || k->overflow)
         return ORMC_NOT_FOUND;
     bool busy;
-    ormc__stmt *st =
-        lookup(&db->cache, k->bytes, NULL, k->len, hash_key(k), &busy);
+    ormc__stmt *st = lookup(&db->cache, k->bytes, NULL, k->len, hash_key(k),
+                            db->batch_sharing, &busy);
     if (!st)
         return ORMC_NOT_FOUND;
     checkout(st);
@@ -356,7 +358,7 @@ int ormc__stmt_prepare_key(ormc_db *db, const ormc__key *k, const char *sql,
         h = hash_key(k);
         /* a twin checked out (the same shape run again inside a cursor,
          * say): this one runs uncached */
-        (void)lookup(&db->cache, k->bytes, NULL, k->len, h, &busy);
+        (void)lookup(&db->cache, k->bytes, NULL, k->len, h, false, &busy);
     }
     return stmt_new(db, sql, strlen(sql), k, h, tag, db->cfg.prepare && !busy,
                     out);
@@ -568,7 +570,9 @@ void ormc__stmt_reset(ormc__stmt *st)
 
 void ormc__stmt_release(ormc__stmt *st)
 {
-    if (!st)
+    /* a statement a running batch shares is the batch's to give back
+     * (batch.c clears shared first), whichever of its ops failed */
+    if (!st || st->shared)
         return;
     ormc__stmt_reset(st);
     st->in_use = false;

@@ -104,7 +104,7 @@ int ormc__tx_before_statement(ormc_db *db)
                            "ignored until end of transaction block (roll "
                            "back first)");
     /* the on_connect hook runs outside any transaction (connection.c) */
-    if (db->tx_depth == 0 && !db->cfg.autocommit && !db->in_on_connect)
+    if (ormc__tx_begin_due(db))
         return send_begin(db, ORMC_ISOLATION_DEFAULT, false, true, false);
     return ORMC_OK;
 }

@@ -329,6 +329,11 @@ static void pg_end(ormc__async *a)
     ormc_batch *b = a->batch;
     ormc_db *db = a->db;
     int rc = ormc__batch_close(b);
+    /* a transaction failed by this batch or an earlier one: the server
+     * answered its COMMIT by rolling back, which the batch reports as
+     * ormc_commit would */
+    bool failed = a->commit_sent && db->tx_depth > 0 && db->tx_failed;
+    ormc__saved_error why = db->tx_fail;
     if (a->commit_sent || (b->tx_begin && a->begin_rc != ORMC_OK)) {
         /* the COMMIT (or the ROLLBACK it became) ended the transaction,
          * or it was never opened */
@@ -340,6 +345,14 @@ static void pg_end(ormc__async *a)
         first = a->commit_rc;
     if (first != rc && first != ORMC_OK)
         ormc__error_restore(db, &a->tx_err);
+    if (first == ORMC_OK && failed) {
+        first = why.status != ORMC_OK ? why.status : ORMC_ERROR;
+        ormc__error(db, first, why.sqlstate,
+                    why.constraint[0] ? why.constraint : NULL,
+                    "commit of a failed transaction: it was rolled back "
+                    "(%s)",
+                    why.msg[0] ? why.msg : ormc_strstatus(first));
+    }
     if (db->conn)
         db->vt->async_nonblocking(db, false);
     finish(a, first);

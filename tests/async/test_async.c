@@ -335,6 +335,18 @@ static void test_start_and_poll(void **state)
     ormc_batch_free(b);
 }
 
+/* Run b started, with ormc_async_poll as the loop; its status. */
+static int run_started(ormc_db *db, ormc_batch *b)
+{
+    outcome o = {0, -1};
+    int rc = ormc_batch_start(b, note, &o);
+    if (rc != ORMC_OK)
+        return rc;
+    assert_ok(db, ormc_async_poll(db, 30000));
+    assert_int_equal(o.calls, 1);
+    return o.status;
+}
+
 /* A batch's transaction: a failing call rolls it back at the commit, and
  * the batch's status is the failure; none of its writes stay. */
 static void test_tx_rolls_back_on_failure(void **state)
@@ -367,6 +379,18 @@ static void test_tx_rolls_back_on_failure(void **state)
     assert_int_equal(ormc_test_tx_state(db), ORMC_TX_IDLE);
     assert_int_equal(stock_of(db, 1), 0); /* rolled back */
     assert_ok(db, ormc_rollback(db));     /* the read's implicit one */
+
+    /* a transaction failed in one batch is reported by the next batch's
+     * commit, as ormc_commit reports it, and rolled back */
+    int rc5 = -1;
+    assert_ok(db, ormc_batch_tx_begin(b, NULL));
+    assert_ok(db, shop_product_update_in(b, &dup, &rc5));
+    assert_int_equal(run_started(db, b), ORMC_CONSTRAINT);
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_FAILED);
+    assert_ok(db, ormc_batch_tx_commit(b));
+    assert_int_equal(run_started(db, b), ORMC_CONSTRAINT);
+    assert_non_null(strstr(ormc_errmsg(db), "rolled back"));
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_IDLE);
 
     /* and when everything succeeds, it is committed: another connection
      * sees it */
@@ -404,18 +428,6 @@ static void test_tx_rolls_back_on_failure(void **state)
     dup.sku = NULL;
     shop_product_free(&dup);
     ormc_batch_free(b);
-}
-
-/* Run b started, with ormc_async_poll as the loop; its status. */
-static int run_started(ormc_db *db, ormc_batch *b)
-{
-    outcome o = {0, -1};
-    int rc = ormc_batch_start(b, note, &o);
-    if (rc != ORMC_OK)
-        return rc;
-    assert_ok(db, ormc_async_poll(db, 30000));
-    assert_int_equal(o.calls, 1);
-    return o.status;
 }
 
 /* Without the batch's own transaction, a started batch is in the

@@ -178,6 +178,39 @@ static void w3_get(ormc_db *db, data *d, long rep)
     bench_result("W3", rep, d->k, bench_now() - t0, sum);
 }
 
+/* W10: W3's gets queued BENCH_W10_BATCH at a time into one batch, which
+ * PostgreSQL runs in one pipeline (SQLite: one after another). */
+static void w10_batched_get(ormc_db *db, data *d, long rep)
+{
+    static slack_bot rows[BENCH_W10_BATCH];
+    static int rcs[BENCH_W10_BATCH];
+    ormc_batch *b = ormc_batch_begin(db);
+    if (b == NULL)
+        bench_die("W10: out of memory");
+    long batches = (d->k + BENCH_W10_BATCH - 1) / BENCH_W10_BATCH;
+    uint64_t sum = 0;
+    double t0 = bench_now();
+    for (long j = 0; j < batches; j++) {
+        bench_slice(&t0, j, batches);
+        long first = j * BENCH_W10_BATCH;
+        long m =
+            d->k - first < BENCH_W10_BATCH ? d->k - first : BENCH_W10_BATCH;
+        for (long i = 0; i < m; i++)
+            check(db,
+                  slack_bot_get_in(b, bench_get_id(first + i, d->n), &rows[i],
+                                   &rcs[i]),
+                  "W10 get_in");
+        check(db, ormc_batch_run(b), "W10 batch");
+        for (long i = 0; i < m; i++) {
+            check(db, rcs[i], "W10 get");
+            sum += row_check(&rows[i]);
+            slack_bot_free(&rows[i]);
+        }
+    }
+    bench_result("W10", rep, d->k, bench_now() - t0, sum);
+    ormc_batch_free(b);
+}
+
 static void w4_latest(ormc_db *db, data *d, long rep)
 {
     uint64_t sum = 0;
@@ -529,6 +562,12 @@ int main(int argc, char **argv)
             bench_turn();
             w9_one_by_one(db, &w9_tracks, rep);
             bench_turn(); /* W9a: bench_raw.c's IN list on PostgreSQL alone */
+        }
+        if (bench_wants(&o, "W10")) {
+            bench_turn();
+            w10_batched_get(db, &d, rep);
+            bench_turn(); /* W10q: bench_raw.c's sequential gets alone */
+            bench_turn(); /* W10e: bench_raw.c's pipeline, a sync per get */
         }
         if (bench_wants(&o, "W6")) {
             bench_turn();

@@ -725,6 +725,32 @@ static void lite_run(const bench_opts *o, data *d)
             bench_turn(); /* W9a: PostgreSQL's alone */
         }
 
+        if (bench_wants(o, "W10")) {
+            /* no network to save: W3's loop, in batches' rhythm */
+            bench_turn();
+            long batches = (d->k + BENCH_W10_BATCH - 1) / BENCH_W10_BATCH;
+            sum = 0;
+            t0 = bench_now();
+            for (long j = 0; j < d->k; j++) {
+                if (j % BENCH_W10_BATCH == 0)
+                    bench_slice(&t0, j / BENCH_W10_BATCH, batches);
+                sqlite3_bind_int64(l.get, 1, bench_get_id(j, d->n));
+                if (sqlite3_step(l.get) != SQLITE_ROW)
+                    bench_die("W10: no row: %s", sqlite3_errmsg(l.db));
+                raw_bot b;
+                lite_decode(l.get, &b);
+                own_strings(&b);
+                sqlite3_reset(l.get);
+                sum += row_check(&b);
+                raw_free(&b);
+            }
+            bench_result("W10", rep, d->k, bench_now() - t0, sum);
+            bench_turn();
+            bench_skip("W10q", "PostgreSQL only (the W10 row is sequential)");
+            bench_turn();
+            bench_skip("W10e", "PostgreSQL only");
+        }
+
         if (bench_wants(o, "W6")) {
             bench_turn();
             lite_reset_table(&l, ddl);
@@ -1177,6 +1203,66 @@ static uint64_t pg_w9_round(w9_state *w, pg_w9 *p, bool any)
     return w9_resolve(w);
 }
 
+/* The next result of a pipeline, which must be `want`. */
+static PGresult *pg_pipe_result(ExecStatusType want, const char *what)
+{
+    PGresult *r = PQgetResult(pg);
+    if (r == NULL || PQresultStatus(r) != want)
+        bench_die("%s: %s", what, PQerrorMessage(pg));
+    return r;
+}
+
+/* W10 by hand: the K gets in batches of BENCH_W10_BATCH, each batch sent
+ * whole in pipeline mode and then read; a sync after the batch, or after
+ * every get (each_sync). t0: where the turns' pauses are taken off (NULL:
+ * no turns). The sum of the rows' checks. */
+static uint64_t pg_w10(const bench_opts *o, data *d, double *t0, bool each_sync)
+{
+    (void)o;
+    pg_params p;
+    uint64_t sum = 0;
+    long batches = (d->k + BENCH_W10_BATCH - 1) / BENCH_W10_BATCH;
+    if (!PQenterPipelineMode(pg))
+        bench_die("W10: pipeline mode: %s", PQerrorMessage(pg));
+    for (long j = 0; j < batches; j++) {
+        if (t0 != NULL)
+            bench_slice(t0, j, batches);
+        long first = j * BENCH_W10_BATCH;
+        long m =
+            d->k - first < BENCH_W10_BATCH ? d->k - first : BENCH_W10_BATCH;
+        for (long i = 0; i < m; i++) {
+            pp_init(&p);
+            pp_key(&p, bench_get_id(first + i, d->n));
+            if (!PQsendQueryPrepared(pg, "get", p.n, p.v, p.len, p.fmt, 1))
+                bench_die("W10 send: %s", PQerrorMessage(pg));
+            if (each_sync && !PQpipelineSync(pg))
+                bench_die("W10 sync: %s", PQerrorMessage(pg));
+        }
+        if (!each_sync && !PQpipelineSync(pg))
+            bench_die("W10 sync: %s", PQerrorMessage(pg));
+        for (long i = 0; i < m; i++) {
+            PGresult *r = pg_pipe_result(PGRES_TUPLES_OK, "W10 get");
+            if (PQntuples(r) != 1)
+                bench_die("W10: no row");
+            raw_bot b;
+            pg_decode(r, 0, &b);
+            own_strings(&b);
+            PQclear(r);
+            sum += row_check(&b);
+            raw_free(&b);
+            if (PQgetResult(pg) != NULL)
+                bench_die("W10: a second result");
+            if (each_sync)
+                PQclear(pg_pipe_result(PGRES_PIPELINE_SYNC, "W10 sync"));
+        }
+        if (!each_sync)
+            PQclear(pg_pipe_result(PGRES_PIPELINE_SYNC, "W10 sync"));
+    }
+    if (!PQexitPipelineMode(pg))
+        bench_die("W10: leaving pipeline mode: %s", PQerrorMessage(pg));
+    return sum;
+}
+
 static void pg_run_all(const bench_opts *o, data *d)
 {
     pg = PQconnectdb(o->url);
@@ -1401,6 +1487,39 @@ static void pg_run_all(const bench_opts *o, data *d)
                 sum += pg_w9_round(&w9, w9p, false);
             bench_result("W9a", rep, d->k * BENCH_W9_ROUNDS, bench_now() - t0,
                          sum / BENCH_W9_ROUNDS);
+        }
+
+        if (bench_wants(o, "W10")) {
+            /* W10: the gets in batches, each batch one pipeline with one
+             * sync (what a careful hand-written program does) */
+            bench_turn();
+            t0 = bench_now();
+            sum = pg_w10(o, d, &t0, false);
+            bench_result("W10", rep, d->k, bench_now() - t0, sum);
+            /* W10q: the same gets one round trip each */
+            bench_turn();
+            sum = 0;
+            t0 = bench_now();
+            for (long j = 0; j < d->k; j++) {
+                pp_init(&p);
+                pp_key(&p, bench_get_id(j, d->n));
+                PGresult *r = pg_run("get", &p);
+                if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1)
+                    bench_die("W10q get: %s", PQerrorMessage(pg));
+                raw_bot b;
+                pg_decode(r, 0, &b);
+                own_strings(&b);
+                PQclear(r);
+                sum += row_check(&b);
+                raw_free(&b);
+            }
+            bench_result("W10q", rep, d->k, bench_now() - t0, sum);
+            /* W10e: W10 with a sync after every get (each its own
+             * implicit transaction): the price of that */
+            bench_turn();
+            t0 = bench_now();
+            sum = pg_w10(o, d, NULL, true);
+            bench_result("W10e", rep, d->k, bench_now() - t0, sum);
         }
 
         if (bench_wants(o, "W6")) {

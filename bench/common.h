@@ -52,6 +52,10 @@ typedef struct bench_opts {
     const char *m1; /* M1 phase: "load" or "stream", else NULL */
 } bench_opts;
 
+/* W10: gets by key sent in batches of this many (the generated API's
+ * ormc_batch, hand-written libpq's pipeline). */
+#define BENCH_W10_BATCH 100
+
 /* --paced 1: take turns with another program (bench_turn). */
 static bool bench_paced;
 
@@ -72,7 +76,7 @@ static inline void bench_parse(int argc, char **argv, bench_opts *o)
     o->n = 100000;
     o->k = 20000;
     o->reps = 3;
-    o->workloads = "W1,W2,W3,W4,W5,W6,W7,W8,W9";
+    o->workloads = "W1,W2,W3,W4,W5,W6,W7,W8,W9,W10";
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;

@@ -838,13 +838,14 @@ int ormc__batch_send(ormc_batch *b)
             bool sync = true;
             if (op->read) {
                 if (i >= run_end) {
+                    /* a new run of reads: this op (just sent) and the
+                     * ready reads after it */
                     run_shared = run_ends_part(b, i);
-                    run_end = i;
+                    run_end = next;
                     while (run_end < b->n_ops &&
-                           (b->ops[run_end].state == ORMC__OPS_LANDED ||
-                            (b->ops[run_end].state == ORMC__OPS_READY &&
-                             b->ops[run_end].read)))
-                        run_end++;
+                           b->ops[run_end].state == ORMC__OPS_READY &&
+                           b->ops[run_end].read)
+                        run_end = next_live(b, run_end + 1);
                 }
                 sync = !run_shared || next >= run_end;
             }

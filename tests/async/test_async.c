@@ -430,6 +430,59 @@ static void test_tx_rolls_back_on_failure(void **state)
     ormc_batch_free(b);
 }
 
+/* ormc_batch_run honours the batch's own transaction as a started batch
+ * does: all or nothing, and for one run only. */
+static void test_tx_blocking_run(void **state)
+{
+    ormc_db *db = ormc_test_db(state);
+    make_products(db);
+    shop_product p1, p2;
+    assert_ok(db, shop_product_get(db, 1, &p1));
+    assert_ok(db, shop_product_get(db, 2, &p2));
+    assert_ok(db, ormc_rollback(db));
+    const char *own = p2.sku;
+    char taken[] = "sku-1";
+    ormc_batch *b = ormc_batch_begin(db);
+    assert_non_null(b);
+    int rc1 = -1, rc2 = -1;
+    p1.stock = 3;
+    p2.sku = taken;
+    assert_ok(db, ormc_batch_tx_begin(b, NULL));
+    assert_ok(db, shop_product_update_in(b, &p1, &rc1));
+    assert_ok(db, shop_product_update_in(b, &p2, &rc2));
+    assert_ok(db, ormc_batch_tx_commit(b));
+    assert_int_equal(ormc_batch_run(b), ORMC_CONSTRAINT);
+    assert_int_equal(rc1, ORMC_OK);
+    assert_int_equal(rc2, ORMC_CONSTRAINT);
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_IDLE);
+    assert_int_equal(stock_of(db, 1), 0);
+    assert_ok(db, ormc_rollback(db));
+
+    p2.sku = own;
+    assert_ok(db, ormc_batch_tx_begin(b, NULL));
+    assert_ok(db, shop_product_update_in(b, &p1, &rc1));
+    assert_ok(db, ormc_batch_tx_commit(b));
+    assert_ok(db, ormc_batch_run(b));
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_IDLE);
+    ormc_db *other = ormc_test_open_another();
+    assert_int_equal(stock_of(other, 1), 3);
+    ormc_close(other);
+
+    /* said for one run: the next one is in the connection's transaction
+     * (PEP 249: opened implicitly, left open) */
+    p1.stock = 4;
+    assert_ok(db, shop_product_update_in(b, &p1, &rc1));
+    assert_ok(db, ormc_batch_run(b));
+    assert_int_equal(ormc_test_tx_state(db), ORMC_TX_ACTIVE);
+    assert_ok(db, ormc_rollback(db));
+    assert_int_equal(stock_of(db, 1), 3);
+    assert_ok(db, ormc_rollback(db));
+
+    shop_product_free(&p1);
+    shop_product_free(&p2);
+    ormc_batch_free(b);
+}
+
 /* Without the batch's own transaction, a started batch is in the
  * connection's: in autocommit mode each call stands alone; in the default
  * (PEP 249) mode its first statement opens the transaction, which stays
@@ -643,6 +696,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         ORMC_BACKEND_TEST(test_start_and_poll),
         ORMC_BACKEND_TEST(test_tx_rolls_back_on_failure),
+        ORMC_BACKEND_TEST(test_tx_blocking_run),
         ORMC_BACKEND_TEST(test_autocommit_and_implicit),
         ORMC_BACKEND_TEST(test_lost_connection),
         ORMC_BACKEND_TEST(test_pool_fifo),

@@ -15,7 +15,8 @@
  *     connection (ormc_errmsg, ormc_sqlstate) and overwritten by its next
  *     call.
  *   - Out-parameters are marked OUT. Every destructor accepts NULL.
- *   - One ormc_db is used by one thread at a time; a pool is thread-safe.
+ *   - One ormc_db is used by one thread at a time; a pool is thread-safe
+ *     (an asynchronous pool belongs to its event loop's thread).
  */
 #ifndef ORMC_H
 #define ORMC_H

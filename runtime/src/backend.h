@@ -25,20 +25,21 @@ struct ormc__stmt {
     size_t sql_len;
     unsigned char *key; /* its identity (ormc__key); NULL: its text is */
     size_t key_len;
-    uint64_t hash;   /* of the identity */
-    uint64_t tag;    /* what its builder keeps beside it (shape.c: the
-                        columns a row statement binds) */
-    int n_params;    /* highest $N in the text */
-    bool multi;      /* the text holds several statements */
-    bool cached;     /* owned by the cache (else finalized on release) */
-    bool in_use;     /* checked out */
-    bool prepared;   /* the backend has prepared it */
-    bool binary;     /* PostgreSQL: ask for binary results (default) */
-    bool single_row; /* PostgreSQL: stream rows (cursors) */
-    bool cut;        /* a COMMIT or ROLLBACK ended it mid-stream: its
-                        next step says so (reset clears it) */
-    bool shared;     /* checked out by a running batch, whose ops of this
-                        shape all use it (batch.c releases it once) */
+    uint64_t hash;       /* of the identity */
+    uint64_t tag;        /* what its builder keeps beside it (shape.c: the
+                            columns a row statement binds) */
+    int n_params;        /* highest $N in the text */
+    bool multi;          /* the text holds several statements */
+    bool cached;         /* owned by the cache (else finalized on release) */
+    bool in_use;         /* checked out */
+    bool prepared;       /* the backend has prepared it */
+    bool binary;         /* PostgreSQL: ask for binary results (default) */
+    bool single_row;     /* PostgreSQL: stream rows (cursors) */
+    bool cut;            /* a COMMIT or ROLLBACK ended it mid-stream: its
+                            next step says so (reset clears it) */
+    const void *held_by; /* the running batch that checked it out and
+                            whose ops of this shape all use it (batch.c
+                            gives it back once); NULL: none */
     ormc__stmt *hash_next, *lru_prev, *lru_next;
     /* the parameters of the next execution ($1 is params[0]) */
     ormc_param inline_params[ORMC__INLINE_PARAMS];

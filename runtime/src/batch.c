@@ -346,14 +346,17 @@ int ormc_batch_sql_exec(ormc_batch *b, const ormc_sql_query *q,
 
 /* === Landing === */
 
-/* The op's status is final: into *rc; the first failure is kept as the
- * batch's (its error is the one recorded now). */
+/* The op's status is final: into *rc. The failure of the first op in call
+ * order is kept as the batch's (its error is the one recorded now): ops do
+ * not land in call order (a refused row lands when the batch opens). */
 static void land(ormc_batch *b, ormc__op *op, int rc)
 {
     *op->rc = rc;
     op->state = ORMC__OPS_LANDED;
-    if (ormc_is_error(rc) && b->first_rc == ORMC_OK) {
+    size_t i = (size_t)(op - b->ops);
+    if (ormc_is_error(rc) && (b->first_rc == ORMC_OK || i < b->first_op)) {
         b->first_rc = rc;
+        b->first_op = i;
         ormc__error_save(b->db, &b->first_err);
     }
 }
@@ -427,7 +430,7 @@ static void fire_hooks(ormc_batch *b, size_t upto)
 /* Keep st for the run (once), shared by the ops of its shape. */
 static int hold(ormc_batch *b, ormc__stmt *st)
 {
-    if (st->shared)
+    if (st->held_by == b)
         return ORMC_OK;
     if (b->n_held == b->cap_held) {
         size_t cap = b->cap_held ? b->cap_held * 2 : 8;
@@ -440,7 +443,7 @@ static int hold(ormc_batch *b, ormc__stmt *st)
         b->cap_held = cap;
     }
     b->held[b->n_held++] = st;
-    st->shared = true;
+    st->held_by = b;
     return ORMC_OK;
 }
 
@@ -699,6 +702,7 @@ int ormc__batch_open(ormc_batch *b)
     b->head = b->tail = 0;
     b->retry_from = SIZE_MAX;
     b->first_rc = ORMC_OK;
+    b->first_op = SIZE_MAX;
     b->n_held = 0;
     for (size_t i = 0; i < b->n_ops; i++)
         clear_outputs(&b->ops[i]);
@@ -731,7 +735,7 @@ int ormc__batch_open(ormc_batch *b)
             land(b, &b->ops[i], rc);
         return ORMC_OK;
     }
-    db->batch_sharing = true;
+    db->batch_open = b;
     for (size_t i = 0; i < b->n_ops; i++) {
         ormc__op *op = &b->ops[i];
         if (op->kind == ORMC__OP_FIND_OR_CREATE) {
@@ -744,7 +748,7 @@ int ormc__batch_open(ormc_batch *b)
         else
             land(b, op, rc);
     }
-    db->batch_sharing = false;
+    db->batch_open = NULL;
     return ORMC_OK;
 }
 
@@ -1208,7 +1212,7 @@ int ormc__batch_close(ormc_batch *b)
     }
     fire_hooks(b, b->n_ops);
     for (size_t i = 0; i < b->n_held; i++) {
-        b->held[i]->shared = false;
+        b->held[i]->held_by = NULL;
         ormc__stmt_release(b->held[i]);
     }
     b->n_held = 0;

@@ -148,8 +148,9 @@ struct ormc_batch {
     int begin_rc;                /* the BEGIN failed: the ops it skipped
                                     land this (else ORMC_OK) */
     ormc__saved_error begin_err; /* and its error */
-    int first_rc;                /* the status of the first op that
-                                    failed, ORMC_OK when none */
+    int first_rc;                /* the status of the first op (in call
+                                    order) that failed, ORMC_OK when none */
+    size_t first_op;             /* its index */
     ormc__saved_error first_err; /* and its error */
     /* the statements checked out for this run (each once) */
     ormc__stmt **held;

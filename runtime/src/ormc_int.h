@@ -232,10 +232,11 @@ struct ormc_db {
     /* stmt.c: a single_row statement from its first row to its end: the
      * server is still sending it, so every other statement is refused */
     ormc__stmt *streaming;
-    /* batch.c: a batch is checking out the statements of its ops: a
-     * statement it holds (shared) is handed out again rather than a twin
-     * made, so that ops of one shape share one prepared statement */
-    bool batch_sharing;
+    /* batch.c: the batch checking out the statements of its ops (NULL:
+     * none): a statement it holds (held_by) is handed out again rather
+     * than a twin made, so that its ops of one shape share one prepared
+     * statement; another batch's is busy, as any checked-out one */
+    const void *batch_open;
 
     /* cursor.c: the open PostgreSQL cursors, a bit per name
      * ormc_cursor_<bit> */

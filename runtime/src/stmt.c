@@ -211,10 +211,11 @@ static void checkout(ormc__stmt *st)
 
 /* The cached statement of identity (key, len) or, key NULL, of text sql
  * (len bytes), hashed h; NULL when none. *busy: one exists but is checked
- * out (and not shared by the batch checking statements out: share). */
+ * out (and not held by `batch`, the batch checking statements out, which
+ * shares it between its ops). */
 static ormc__stmt *lookup(ormc__stmt_cache *c, const unsigned char *key,
-                          const char *sql, size_t len, uint64_t h, bool share,
-                          bool *busy)
+                          const char *sql, size_t len, uint64_t h,
+                          const void *batch, bool *busy)
 {
     *busy = false;
     if (c->n_buckets == 0)
@@ -229,7 +230,7 @@ static ormc__stmt *lookup(ormc__stmt_cache *c, const unsigned char *key,
                                       memcmp(st->sql, sql, len) == 0;
         if (!same)
             continue;
-        if (st->in_use && !(share && st->shared)) {
+        if (st->in_use && (batch == NULL || st->held_by != batch)) {
             *busy = true;
             return NULL;
         }
@@ -311,7 +312,7 @@ int ormc__stmt_prepare(ormc_db *db, const char *sql, ormc__stmt **out)
     if (db->cfg.prepare) {
         h = hash_text(sql, &len);
         ormc__stmt *st =
-            lookup(&db->cache, NULL, sql, len, h, db->batch_sharing, &busy);
+            lookup(&db->cache, NULL, sql, len, h, db->batch_open, &busy);
         if (st) {
             checkout(st);
             *out = st;
@@ -332,7 +333,7 @@ int ormc__stmt_find(ormc_db *db, const ormc__key *k, ormc__stmt **out)
         return ORMC_NOT_FOUND;
     bool busy;
     ormc__stmt *st = lookup(&db->cache, k->bytes, NULL, k->len, hash_key(k),
-                            db->batch_sharing, &busy);
+                            db->batch_open, &busy);
     if (!st)
         return ORMC_NOT_FOUND;
     checkout(st);
@@ -358,7 +359,7 @@ int ormc__stmt_prepare_key(ormc_db *db, const ormc__key *k, const char *sql,
         h = hash_key(k);
         /* a twin checked out (the same shape run again inside a cursor,
          * say): this one runs uncached */
-        (void)lookup(&db->cache, k->bytes, NULL, k->len, h, false, &busy);
+        (void)lookup(&db->cache, k->bytes, NULL, k->len, h, NULL, &busy);
     }
     return stmt_new(db, sql, strlen(sql), k, h, tag, db->cfg.prepare && !busy,
                     out);
@@ -571,8 +572,8 @@ void ormc__stmt_reset(ormc__stmt *st)
 void ormc__stmt_release(ormc__stmt *st)
 {
     /* a statement a running batch shares is the batch's to give back
-     * (batch.c clears shared first), whichever of its ops failed */
-    if (!st || st->shared)
+     * (batch.c clears held_by first), whichever of its ops failed */
+    if (!st || st->held_by != NULL)
         return;
     ormc__stmt_reset(st);
     st->in_use = false;

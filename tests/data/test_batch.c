@@ -321,10 +321,18 @@ static void test_batch_autocommit_independent(void **state)
     assert_ok(db, slack_bot_insert_in(b, &x, &rc[0]));
     assert_ok(db, slack_bot_insert_in(b, &dup, &rc[1]));
     assert_ok(db, slack_bot_insert_in(b, &y, &rc[2]));
+    slack_bot bad;
+    bot_row(&bad, 3);
+    bad.team_id = "a team id longer than the thirty-two characters";
+    assert_ok(db, slack_bot_insert_in(b, &bad, &rc[3]));
+    /* the first failure in call order, though the refused row landed
+     * first (before anything was sent) */
     assert_int_equal(ormc_batch_run(b), ORMC_CONSTRAINT);
+    assert_string_equal(ormc_sqlstate(db), "23505");
     assert_int_equal(rc[0], ORMC_OK);
     assert_int_equal(rc[1], ORMC_CONSTRAINT);
     assert_int_equal(rc[2], ORMC_OK);
+    assert_int_equal(rc[3], ORMC_INVALID);
 
     /* another connection sees both: each committed alone */
     ormc_db *other = open_autocommit();
@@ -555,6 +563,126 @@ static void test_batch_connection_lost(void **state)
     ormc_close(db);
 }
 
+typedef struct traced {
+    int n, selects, begins;
+    int64_t rows;
+} traced;
+
+static void on_trace(void *ctx, const ormc_trace_event *ev)
+{
+    traced *t = ctx;
+    t->n++;
+    if (strncmp(ev->sql, "SELECT", 6) == 0) {
+        t->selects++;
+        t->rows += ev->rows;
+    }
+    if (strncmp(ev->sql, "BEGIN", 5) == 0)
+        t->begins++;
+}
+
+/* The trace hook sees each statement of a batch once, with its rows, and
+ * the implicit BEGIN of PEP 249 mode; prepare=off (PgBouncer) runs a batch
+ * of one-shot statements alike. */
+static void test_batch_trace_and_prepare_off(void **state)
+{
+    (void)state;
+    ormc_options o = ORMC_OPTIONS_INIT;
+    o.prepare = 0;
+    ormc_db *db;
+    assert_int_equal(ormc_open_with(ormc_test_url(), &o, &db), ORMC_OK);
+    create_all(db);
+    slack_bot bots[4];
+    for (int i = 0; i < 4; i++)
+        bot_row(&bots[i], i);
+    assert_ok(db, slack_bot_insert_many(db, bots, 4));
+    assert_ok(db, ormc_commit(db));
+    traced t = {0};
+    ormc_set_trace(db, on_trace, &t);
+    ormc_batch *b = ormc_batch_begin(db);
+    slack_bot got[5];
+    int rc[5];
+    for (int i = 0; i < 5; i++)
+        assert_ok(db, slack_bot_get_in(b, i + 1, &got[i], &rc[i]));
+    assert_ok(db, ormc_batch_run(b));
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(rc[i], ORMC_OK);
+        assert_int_equal(got[i].id, i + 1);
+        slack_bot_free(&got[i]);
+    }
+    assert_int_equal(rc[4], ORMC_NOT_FOUND);
+    assert_int_equal(t.selects, 5);
+    assert_int_equal(t.rows, 4);
+    assert_int_equal(t.begins, 1);
+    assert_int_equal(t.n, 6);
+    assert_ok(db, ormc_commit(db));
+    ormc_batch_free(b);
+    ormc_close(db);
+}
+
+/* A change hook that runs a batch of its own on the same connection. */
+static void on_change_nested(void *ctx, const ormc_table *t, ormc_change op,
+                             const void *row)
+{
+    (void)t;
+    (void)op;
+    (void)row;
+    ormc_db *db = ctx;
+    ormc_batch *b = ormc_batch_begin(db);
+    slack_bot got;
+    int rc = -1;
+    assert_ok(db, slack_bot_get_in(b, 1, &got, &rc));
+    assert_ok(db, ormc_batch_run(b));
+    assert_int_equal(rc, ORMC_OK);
+    slack_bot_free(&got);
+    ormc_batch_free(b);
+}
+
+/* A batch run by a change hook while another runs (its hooks fire before
+ * a find-or-create) makes its own statements, never taking back one the
+ * other still holds: under a cache of two statements, which the
+ * find-or-create turns over, the outer batch's later gets still land. */
+static void test_batch_nested_in_hook(void **state)
+{
+    (void)state;
+    ormc_options o = ORMC_OPTIONS_INIT;
+    o.autocommit = 1;
+    o.stmt_cache_size = 2;
+    ormc_db *db;
+    assert_int_equal(ormc_open_with(ormc_test_url(), &o, &db), ORMC_OK);
+    create_all(db);
+    slack_bot first;
+    bot_row(&first, 0);
+    assert_ok(db, slack_bot_insert(db, &first));
+    ormc_on_change(db, on_change_nested, db);
+    ormc_batch *b = ormc_batch_begin(db);
+    slack_bot g1, g2, ins, foc;
+    bot_row(&ins, 1);
+    slack_bot_init(&foc);
+    foc.id = 50;
+    foc.client_id = "client";
+    foc.app_id = "app";
+    bool created = false;
+    int rc[5];
+    assert_ok(db, slack_bot_get_in(b, 1, &g1, &rc[0]));
+    assert_ok(db, slack_bot_insert_in(b, &ins, &rc[1]));
+    assert_ok(db, slack_bot_find_or_create_in(b, &foc, SLACK_BOT_ID, &created,
+                                              &rc[2]));
+    assert_ok(db, slack_bot_get_in(b, 1, &g2, &rc[3]));
+    assert_ok(db, ormc_batch_run(b));
+    assert_int_equal(rc[0], ORMC_OK);
+    assert_int_equal(rc[1], ORMC_OK);
+    assert_int_equal(rc[2], ORMC_OK);
+    assert_true(created);
+    assert_int_equal(rc[3], ORMC_OK);
+    assert_int_equal(g2.id, 1);
+    slack_bot_free(&g1);
+    slack_bot_free(&g2);
+    slack_bot_free(&foc);
+    ormc_on_change(db, NULL, NULL);
+    ormc_batch_free(b);
+    ormc_close(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -567,6 +695,8 @@ int main(void)
         ORMC_BACKEND_TEST(test_batch_misuse),
         ORMC_BACKEND_TEST(test_batch_small_cache),
         ORMC_BACKEND_TEST(test_batch_connection_lost),
+        ORMC_BACKEND_TEST(test_batch_trace_and_prepare_off),
+        ORMC_BACKEND_TEST(test_batch_nested_in_hook),
     };
     return ormc_test_run_backends("batch", tests);
 }

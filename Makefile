@@ -5,7 +5,7 @@
 #                        (on SQLite and on a throwaway PostgreSQL server)
 #   make test-sanitize   the suite again, built by clang with ASan + UBSan
 #                        (less the Lua-only generator fuzz tests)
-#   make test-tsan       the thread tests (pool, tenants, races) under
+#   make test-tsan       the thread tests (pool, tenants, races, async) under
 #                        ThreadSanitizer
 #   make generated       refresh generated/ from schema/
 #   make format          clang-format the C sources (format-check: only check;

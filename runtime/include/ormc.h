@@ -15,7 +15,8 @@
  *     connection (ormc_errmsg, ormc_sqlstate) and overwritten by its next
  *     call.
  *   - Out-parameters are marked OUT. Every destructor accepts NULL.
- *   - One ormc_db is used by one thread at a time; a pool is thread-safe.
+ *   - One ormc_db is used by one thread at a time; a pool is thread-safe
+ *     (an asynchronous pool belongs to its event loop's thread).
  */
 #ifndef ORMC_H
 #define ORMC_H
@@ -843,6 +844,191 @@ int ormc_list_schemas(ormc_db *db, const char *prefix, char ***names /* OUT */,
     ORMC_DEPRECATED("ormc_list_tenants");
 void ormc_schema_list_free(char **names)
     ORMC_DEPRECATED("ormc_tenant_list_free");
+
+/* === Asynchronous batches and the event loop (in async.c) ===
+ *
+ * A batch (ormc_batch_begin, the generated <table>_<call>_in functions)
+ * can also be started rather than run: ormc_batch_start returns at once,
+ * the application's event loop watches the connection's descriptor and
+ * calls ormc_async_on_readable / _on_writable when it is ready, and the
+ * batch's callback fires, on the loop's thread, once every result has
+ * landed in the caller's rows, as ormc_batch_run would have left them.
+ * docs/async.md describes the model on both backends, the transactions,
+ * the pool, and the adapters (libuv's in runtime/uv/, an epoll loop's).
+ *
+ *   - PostgreSQL: the batch is sent in one pipeline on the connection's
+ *     socket, which is non-blocking while the batch runs.
+ *   - SQLite: a worker thread of the connection runs the batch with the
+ *     ordinary calls and says it is done through an eventfd, which is the
+ *     descriptor the loop watches.
+ *
+ * A connection runs one started batch at a time, and from ormc_batch_start
+ * until its callback the connection and the batch belong to the run: no
+ * other call may use them. A second ormc_batch_start on the connection is
+ * refused with ORMC_INVALID, and so are ormc_batch_tx_begin, _tx_commit
+ * and ormc_batch_start of the running batch; these refusals record no
+ * message on the connection, which the run is using.
+ */
+
+/* What ormc_async_events asks the loop to wait for. */
+#define ORMC_ASYNC_READ 0x1
+#define ORMC_ASYNC_WRITE 0x2
+
+/*
+ * Called once when a started batch has finished: every call queued in it
+ * has its status in its rc and its results in the caller's rows. status
+ * is what ormc_batch_run would have returned (ORMC_OK, or the first
+ * failure; with ormc_batch_tx_commit, that of the commit). Runs on the
+ * thread that called ormc_async_on_readable (or _on_writable, _poll),
+ * from inside that call. The callback may free the batch, start another on
+ * the same connection, or give the connection back to its pool; it must
+ * not close the connection.
+ */
+typedef void (*ormc_batch_done_fn)(ormc_batch *b, int status, void *ctx);
+
+/*
+ * Make the batch a transaction, or part of one that spans several batches
+ * on the same connection:
+ *   - ormc_batch_tx_begin: a transaction is opened before the batch's
+ *     first call (opts: isolation and read-only as ormc_begin_with; NULL
+ *     for the defaults). Never a savepoint: with a transaction already
+ *     open when the batch runs, the batch fails with ORMC_INVALID
+ *     (SQLSTATE 25001) and nothing of it is sent. On SQLite one that is not
+ *     read-only takes the write lock at once (BEGIN IMMEDIATE), so that
+ *     two requests that read then write take turns instead of failing
+ *     with ORMC_BUSY when they both try to upgrade their read lock.
+ *   - ormc_batch_tx_commit: the open transaction (the one this batch or
+ *     an earlier one opened, or the implicit one) ends after the
+ *     batch's last call: committed when every call succeeded, else rolled
+ *     back, and the batch's status is then the first failure.
+ * Either may be said at any time before the batch runs, in any order with
+ * its calls, and holds for its next run only (ormc_batch_run as
+ * ormc_batch_start). With ormc_batch_run on PostgreSQL the BEGIN and the
+ * COMMIT are round trips of their own; a started batch sends them in its
+ * pipeline. ORMC_OK, ORMC_INVALID (NULL b, the batch is running, an
+ * unknown isolation).
+ */
+int ormc_batch_tx_begin(ormc_batch *b, const ormc_tx_options *opts);
+int ormc_batch_tx_commit(ormc_batch *b);
+
+/*
+ * Start b on its connection without waiting: done(b, status, ctx) is
+ * called later from ormc_async_on_readable (or _on_writable), on the
+ * loop's thread. An empty batch completes on the next on_readable as
+ * well, never from inside ormc_batch_start. Reconnecting a lost connection
+ * (outside a transaction) is done here, blocking, as any call would.
+ * Returns ORMC_OK (started), or without starting anything: ORMC_INVALID
+ * (NULL b or done; the batch, or another, is running on the connection:
+ * then without a message; a transaction is open and the batch asks for
+ * ormc_batch_tx_begin: SQLSTATE 25001), ORMC_CONNECTION (no connection
+ * could be made: every queued call has that status too), ORMC_NOMEM.
+ */
+int ormc_batch_start(ormc_batch *b, ormc_batch_done_fn done, void *ctx);
+
+/*
+ * The descriptor the loop watches for db: the PostgreSQL socket, or the
+ * SQLite connection's eventfd (created on first use). -1 when db has
+ * none (NULL db, a lost PostgreSQL connection). A PostgreSQL socket
+ * changes when the connection is made again: read it again after each
+ * batch, or use ormc_async_set_watch, which says so.
+ */
+int ormc_async_fd(ormc_db *db);
+
+/* What the loop should wait for on ormc_async_fd(db) now: ORMC_ASYNC_READ,
+ * ORMC_ASYNC_WRITE, both, or 0 (no batch running). */
+int ormc_async_events(ormc_db *db);
+
+/*
+ * The loop saw the descriptor readable (writable): read what arrived,
+ * land the results it completes, send what was waiting, and call the
+ * batch's callback when it has finished. Never blocks. A call with no
+ * batch running, or when the descriptor was not ready after all, does
+ * nothing. Returns ORMC_OK, or ORMC_INVALID for a NULL db; the batch's own
+ * failures go to its callback.
+ */
+int ormc_async_on_readable(ormc_db *db);
+int ormc_async_on_writable(ormc_db *db);
+
+/*
+ * A loop of one connection, for programs and tests without one of their
+ * own: wait up to timeout_ms (-1: without limit) for what
+ * ormc_async_events asks, and hand it to on_readable / on_writable, until
+ * no batch is running. ORMC_OK (no batch running any more), ORMC_TIMEOUT,
+ * ORMC_INVALID.
+ */
+int ormc_async_poll(ormc_db *db, int timeout_ms);
+
+/*
+ * Told when what the loop should watch for db changes: its descriptor
+ * (fd; -1 when it has none any more: stop watching the old one) and the
+ * events (0: none). An adapter (runtime/uv/ormc_uv.c) sets it once per
+ * connection and starts or stops its watcher from it. Called from
+ * ormc_batch_start, the on_* calls and ormc_close (with fd -1: the
+ * connection is going away), on the thread that made them. NULL fn
+ * removes it.
+ */
+typedef void (*ormc_async_watch_fn)(ormc_db *db, int fd, int events, void *ctx);
+void ormc_async_set_watch(ormc_db *db, ormc_async_watch_fn fn, void *ctx);
+
+/* === An asynchronous pool (in async.c) ===
+ *
+ * A fixed set of connections for one event loop, all used on the loop's
+ * thread (no locks). A request asks for a connection with a callback and
+ * gets one when it is free, first come first served; it gives the
+ * connection back when it is done. docs/async.md says how it differs from
+ * ormc_pool.
+ */
+
+typedef struct ormc_async_pool ormc_async_pool;
+
+/* Called with a connection (status ORMC_OK) for the caller's exclusive
+ * use until ormc_async_pool_release, or with db NULL and ORMC_INVALID
+ * when the pool is closed before a connection was free. */
+typedef void (*ormc_async_acquire_fn)(ormc_db *db, int status, void *ctx);
+
+/*
+ * Open `size` (1 to 1024) connections to url, as ormc_open_with (opts may
+ * be NULL), blocking: at a program's start, before the loop runs. On
+ * failure *pool is NULL and ormc_async_pool_errmsg() says why. ORMC_OK,
+ * ORMC_INVALID, ORMC_CONNECTION, ORMC_NOMEM.
+ */
+int ormc_async_pool_open(const char *url, const ormc_options *opts, int size,
+                         ormc_async_pool **pool /* OUT */);
+
+/*
+ * Ask for a connection: fn(db, ORMC_OK, ctx) is called at once, from
+ * inside this call, when one is free, else from the ormc_async_pool_release
+ * that frees one for it; waiting requests are served in the order they
+ * asked. ORMC_OK, ORMC_INVALID (NULL argument, the pool is closing),
+ * ORMC_NOMEM.
+ */
+int ormc_async_pool_acquire(ormc_async_pool *pool, ormc_async_acquire_fn fn,
+                            void *ctx);
+
+/*
+ * Give db back: the next waiting request gets it at once (its callback
+ * runs inside this call). A transaction left open is rolled back first
+ * (blocking: end it in the last batch instead). ORMC_OK, or ORMC_INVALID
+ * when db is not one of the pool's handed out, or runs a started batch.
+ */
+int ormc_async_pool_release(ormc_async_pool *pool, ormc_db *db);
+
+/* The pool's size, and its connection i (0 <= i < size; NULL otherwise),
+ * for an adapter that watches them all. */
+int ormc_async_pool_size(const ormc_async_pool *pool);
+ormc_db *ormc_async_pool_db(ormc_async_pool *pool, int i);
+
+/* The message of the last ormc_async_pool_open that failed in this thread
+ * ("" when none). */
+const char *ormc_async_pool_errmsg(void);
+
+/*
+ * Close the pool's connections. Requests still waiting are called with
+ * ORMC_INVALID first. Every connection must have been released (a batch
+ * still running on one is abandoned: its callback is never called). NULL
+ * is a no-op.
+ */
+void ormc_async_pool_close(ormc_async_pool *pool);
 
 #ifdef __cplusplus
 }

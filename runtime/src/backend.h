@@ -193,6 +193,19 @@ struct ormc__backend_vt {
      * runner's test; the blocking runner just takes). True when the
      * connection is lost: the take then fails at once. */
     bool (*pipe_ready)(ormc_db *db);
+
+    /* --- The asynchronous runner (async.c): NULL on SQLite, whose started
+     * batches run on a worker thread instead. --- */
+
+    /* The connection's socket, which the event loop watches (-1: none). */
+    int (*async_socket)(ormc_db *db);
+    /* Make the connection non-blocking (a started batch runs) or blocking
+     * again: ORMC_OK or an error (recorded). */
+    int (*async_nonblocking)(ormc_db *db, bool on);
+    /* Send what the driver holds without waiting: 0 all sent, 1 some is
+     * left (wait for writability), -1 the connection is lost (recorded,
+     * broken). */
+    int (*async_flush)(ormc_db *db);
 };
 
 extern const ormc__backend_vt ormc__sqlite_vt;

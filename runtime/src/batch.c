@@ -707,7 +707,7 @@ int ormc__batch_open(ormc_batch *b)
     for (size_t i = 0; i < b->n_ops; i++)
         clear_outputs(&b->ops[i]);
 
-    if (db->vt->pipe_enter == NULL) {
+    if (!ormc__can_pipeline(db)) {
         for (size_t i = 0; i < b->n_ops; i++)
             b->ops[i].state = ORMC__OPS_DIRECT;
         return ORMC_OK;
@@ -1228,10 +1228,47 @@ int ormc__batch_close(ormc_batch *b)
     return rc;
 }
 
+/* === The batch's own transaction (async.c: ormc_batch_tx_begin, _commit),
+ * around the blocking run === */
+
+static int run_in_tx(ormc_batch *b)
+{
+    ormc_db *db = b->db;
+    bool begin = b->tx_begin, commit = b->tx_commit;
+    b->tx_begin = b->tx_commit = false; /* said for one run */
+    int rc;
+    if (begin) {
+        ormc__clear_error(db);
+        if ((rc = ormc__begin_locked(db, &b->tx_opts)) != ORMC_OK) {
+            /* nothing of the batch runs: each call has the BEGIN's
+             * failure */
+            for (size_t i = 0; i < b->n_ops; i++)
+                *b->ops[i].rc = rc;
+            b->n_ops = 0;
+            arena_reset(b);
+            return rc;
+        }
+    }
+    rc = ormc_batch_run(b);
+    if (commit && db->tx_depth > 0) {
+        if (rc == ORMC_OK) {
+            rc = ormc__commit(db);
+        } else {
+            ormc__saved_error e;
+            ormc__error_save(db, &e);
+            ormc__rollback(db);
+            ormc__error_restore(db, &e);
+        }
+    }
+    return rc;
+}
+
 int ormc_batch_run(ormc_batch *b)
 {
     if (b == NULL)
         return ORMC_INVALID;
+    if (b->tx_begin || b->tx_commit)
+        return run_in_tx(b);
     int rc = ormc__batch_open(b);
     if (rc != ORMC_OK)
         return rc;

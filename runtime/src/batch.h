@@ -121,6 +121,11 @@ typedef enum ormc__batch_next {
 
 struct ormc_batch {
     ormc_db *db;
+    /* async.c (ormc_batch_tx_begin, _commit), for the next run only: open
+     * a transaction before the first op (with tx_opts), end the open one
+     * after the last (commit, or roll back after a failure) */
+    bool tx_begin, tx_commit;
+    ormc_tx_options tx_opts;
     ormc__op *ops; /* the queue, in call order */
     size_t n_ops, cap_ops;
     ormc__arena_block *arena; /* freed when the queue empties */

@@ -113,6 +113,8 @@ void ormc_close(ormc_db *db)
     if (!db)
         return;
     ormc__replicas_close(db);
+    if (db->async_free)
+        db->async_free(db);
     if (db->tx_depth > 0 && db->conn && !db->broken &&
         ormc__session_in_transaction(db))
         ormc__exec_control(db, "ROLLBACK", false, NULL);

@@ -300,6 +300,14 @@ struct ormc_db {
      * every error recorded here is copied there, and the statistics are
      * counted there; NULL on any other connection */
     ormc_db *primary;
+
+    /* async.c: the state of started batches (the loop's side, the SQLite
+     * worker thread), made on first use; NULL: none. ormc_close frees it
+     * through async_free first, so that the worker has ended before the
+     * connection closes (a pointer, not a call: the session layer never
+     * calls up into a feature). */
+    struct ormc__async *async;
+    void (*async_free)(ormc_db *db);
 };
 
 /* Whether statements are timed: a trace hook or ORMC_TRACE is on. */

@@ -1614,11 +1614,42 @@ static bool pg_pipe_ready(ormc_db *db)
     NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
 #endif
 
+/* === The asynchronous runner's socket (async.c) === */
+
+static int pg_async_socket(ormc_db *db)
+{
+    return db->conn ? PQsocket(CONN(db)) : -1;
+}
+
+static int pg_async_nonblocking(ormc_db *db, bool on)
+{
+    if (!db->conn)
+        return ormc__error(db, ORMC_CONNECTION, "08003", NULL, "no connection");
+    if (PQsetnonblocking(CONN(db), on ? 1 : 0) != 0)
+        return pg_error(db, NULL);
+    return ORMC_OK;
+}
+
+static int pg_async_flush(ormc_db *db)
+{
+    if (!db->conn || db->broken)
+        return -1;
+    int r = PQflush(CONN(db));
+    if (r < 0) {
+        pg_error(db, NULL);
+        db->broken = true;
+    }
+    return r;
+}
+
+/* (in a macro, as the pipeline's entries: the table keeps its layout) */
+#define PG_ASYNC_ENTRIES pg_async_socket, pg_async_nonblocking, pg_async_flush
+
 const ormc__backend_vt ormc__postgres_vt = {
     "postgres",      pg_connect,       pg_disconnect,   pg_exec_simple,
     pg_stmt_alloc,   pg_stmt_finalize, pg_stmt_exec,    pg_stmt_next,
     pg_stmt_reset,   pg_stmt_changes,  pg_stmt_columns, pg_stmt_column_name,
     pg_stmt_value,   pg_stmt_decode,   pg_server_tx,    NULL,
     pg_copy_rows,    pg_copy_fits,     pg_health,       pg_max_params,
-    PG_PIPE_ENTRIES,
+    PG_PIPE_ENTRIES, PG_ASYNC_ENTRIES,
 };

@@ -160,6 +160,17 @@ static inline ormc_db *ormc__serving(ormc_db *db)
     return db->tx_replica ? db->tx_replica : db;
 }
 
+/* Whether db's batches may travel in a libpq pipeline: the backend has
+ * one, no transaction pooler is in front (a pipeline cannot carry the
+ * settings each of its transactions must set again: docs/scale-out.md),
+ * and no read-only transaction runs on a replica (whose statements the
+ * ordinary calls route). Else a batch runs its calls one after another. */
+static inline bool ormc__can_pipeline(const ormc_db *db)
+{
+    return db->vt->pipe_enter != NULL && !db->cfg.pooler_transaction &&
+           db->tx_replica == NULL;
+}
+
 /* Begin the read-only transaction opts asks for on a replica, which then
  * serves db's statements until it ends. ORMC_NOT_FOUND (nothing recorded)
  * when no replica may serve: the primary then does. */
@@ -207,6 +218,21 @@ int ormc__begin(ormc_db *db, const ormc_tx_options *opts);
 int ormc__begin_writer(ormc_db *db);
 int ormc__commit(ormc_db *db);
 int ormc__rollback(ormc_db *db);
+
+/* The transaction a batch opens (ormc_batch_tx_begin): the BEGIN for opts
+ * (the isolation asked for, else the connection's; on SQLite IMMEDIATE
+ * unless read-only, so that requests that read then write take turns)
+ * into sql (96 bytes suffice). ORMC_OK, ORMC_INVALID (unknown isolation,
+ * recorded). */
+int ormc__tx_begin_sql(ormc_db *db, const ormc_tx_options *opts, char *sql,
+                       size_t size);
+/* Send that BEGIN now, at depth 0 only (ORMC_INVALID, 25001, inside a
+ * transaction: a batch's transaction is never a savepoint). */
+int ormc__begin_locked(ormc_db *db, const ormc_tx_options *opts);
+/* The bookkeeping of the COMMIT or ROLLBACK that ended the outermost
+ * level, sent by other means than this file's (the pipeline of a started
+ * batch, async.c), once it has succeeded. */
+void ormc__tx_closed(ormc_db *db);
 
 /* End the innermost level by the body's outcome: commit (release) it when
  * rc is ORMC_OK, else roll it back and keep rc's error as the connection's.

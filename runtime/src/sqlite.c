@@ -706,4 +706,8 @@ const ormc__backend_vt ormc__sqlite_vt = {
     NULL,
     NULL,
     NULL,
+    /* no socket: a started batch runs on a worker thread (async.c) */
+    NULL,
+    NULL,
+    NULL,
 };

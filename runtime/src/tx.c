@@ -31,6 +31,32 @@ static const char *isolation_sql(ormc_isolation iso)
     }
 }
 
+/* The BEGIN of send_begin's arguments, appended to b. */
+static void begin_sql(ormc_db *db, ormc_isolation iso, bool read_only,
+                      bool writer, ormc__buf *b)
+{
+    if (iso == ORMC_ISOLATION_DEFAULT)
+        iso = writer ? ORMC_READ_COMMITTED : db->cfg.default_isolation;
+    if (db->backend == ORMC_POSTGRES) {
+        ormc__buf_puts(b, "BEGIN");
+        ormc__buf_puts(b, isolation_sql(iso));
+        if (read_only)
+            ormc__buf_puts(b, " READ ONLY");
+    } else { /* SQLite transactions are serializable whatever is asked */
+        ormc__buf_puts(b, writer ? "BEGIN IMMEDIATE" : "BEGIN");
+    }
+}
+
+void ormc__tx_opened(ormc_db *db, bool implicit)
+{
+    db->tx_depth = 1;
+    db->tx_seq++;
+    db->tx_implicit = implicit;
+    db->tx_wrapped = false;
+    db->tx_failed = false;
+    db->tx_fail.status = ORMC_OK;
+}
+
 /* writer: a transaction that will write after reading (ormc__begin_writer):
  * SQLite takes the write lock at BEGIN (IMMEDIATE), PostgreSQL reads at
  * READ COMMITTED unless asked otherwise. */
@@ -41,19 +67,10 @@ static int send_begin(ormc_db *db, ormc_isolation iso, bool read_only,
     ormc__buf sql;
     int rc;
     ormc__buf_init(&sql, storage, sizeof storage);
-    if (iso == ORMC_ISOLATION_DEFAULT)
-        iso = writer ? ORMC_READ_COMMITTED : db->cfg.default_isolation;
-    if (db->backend == ORMC_POSTGRES) {
-        ormc__buf_puts(&sql, "BEGIN");
-        ormc__buf_puts(&sql, isolation_sql(iso));
-        if (read_only)
-            ormc__buf_puts(&sql, " READ ONLY");
-        /* behind a transaction pooler: the session's settings, in the same
-         * round trip */
-        ormc__session_local_sql(db, &sql);
-    } else { /* SQLite transactions are serializable whatever is asked */
-        ormc__buf_puts(&sql, writer ? "BEGIN IMMEDIATE" : "BEGIN");
-    }
+    begin_sql(db, iso, read_only, writer, &sql);
+    /* behind a transaction pooler: the session's settings, in the same
+     * round trip */
+    ormc__session_local_sql(db, &sql);
     rc = sql.failed ? ormc__error(db, ORMC_NOMEM, NULL, NULL, "out of memory")
                     : ormc__exec_control(db, sql.data, false, NULL);
     ormc__buf_free(&sql);
@@ -77,18 +94,13 @@ static int send_begin(ormc_db *db, ormc_isolation iso, bool read_only,
     return ORMC_OK;
 }
 
-void ormc__tx_opened(ormc_db *db, bool implicit)
-{
-    db->tx_depth = 1;
-    db->tx_seq++;
-    db->tx_implicit = implicit;
-    db->tx_wrapped = false;
-    db->tx_failed = false;
-    db->tx_fail.status = ORMC_OK;
-}
-
 /* The outermost level has ended, one way or the other. */
 static void ended(ormc_db *db)
+{
+    ormc__tx_closed(db);
+}
+
+void ormc__tx_closed(ormc_db *db)
 {
     db->tx_depth = 0;
     db->tx_implicit = false;
@@ -218,6 +230,56 @@ static int replica_ended(ormc_db *db, int rc)
     if (db->tx_replica->tx_depth == 0)
         db->tx_replica = NULL;
     return rc;
+}
+
+/* The transaction of a batch: the isolation asked for, else the
+ * connection's (never the writer's READ COMMITTED, which is for the
+ * schema's catalog work); on SQLite, where isolation means nothing,
+ * IMMEDIATE unless read-only. */
+static bool batch_writer(ormc_db *db, const ormc_tx_options *opts)
+{
+    return db->backend == ORMC_SQLITE && !(opts && opts->read_only);
+}
+
+static int check_isolation(ormc_db *db, const ormc_tx_options *opts)
+{
+    ormc_isolation iso = opts ? opts->isolation : ORMC_ISOLATION_DEFAULT;
+    if ((int)iso < ORMC_ISOLATION_DEFAULT || iso > ORMC_SERIALIZABLE)
+        return ormc__error(db, ORMC_INVALID, NULL, NULL,
+                           "unknown isolation level %d", (int)iso);
+    return ORMC_OK;
+}
+
+int ormc__tx_begin_sql(ormc_db *db, const ormc_tx_options *opts, char *sql,
+                       size_t size)
+{
+    int rc = check_isolation(db, opts);
+    if (rc != ORMC_OK)
+        return rc;
+    char storage[96];
+    ormc__buf b;
+    ormc__buf_init(&b, storage, sizeof storage);
+    begin_sql(db, opts ? opts->isolation : ORMC_ISOLATION_DEFAULT,
+              opts ? opts->read_only : false, batch_writer(db, opts), &b);
+    snprintf(sql, size, "%s", b.data);
+    ormc__buf_free(&b);
+    return ORMC_OK;
+}
+
+int ormc__begin_locked(ormc_db *db, const ormc_tx_options *opts)
+{
+    int rc = check_isolation(db, opts);
+    if (rc != ORMC_OK)
+        return rc;
+    if (db->tx_depth > 0)
+        return ormc__error(db, ORMC_INVALID, "25001", NULL,
+                           "a transaction is already open: a batch opens "
+                           "one of its own, not a savepoint");
+    if ((rc = ormc__ensure_connected(db)) != ORMC_OK)
+        return rc;
+    return send_begin(db, opts ? opts->isolation : ORMC_ISOLATION_DEFAULT,
+                      opts ? opts->read_only : false, false,
+                      batch_writer(db, opts));
 }
 
 int ormc__rollback(ormc_db *db)

@@ -154,12 +154,12 @@ static void test_settings_hold(void **state)
     PGconn *raw = pg_connect(bouncer_url);
     pg_run(raw, "CREATE SCHEMA IF NOT EXISTS app");
     for (int autocommit = 0; autocommit < 2; autocommit++) {
-        ormc_db *db = open_url(autocommit
-                                   ? " autocommit=on statement_timeout=1500 "
-                                     "lock_timeout=700 isolation=serializable "
-                                     "search_path=app"
-                                   : " statement_timeout=1500 lock_timeout=700 "
-                                     "isolation=serializable search_path=app");
+        ormc_db *db =
+            open_url(autocommit ? " autocommit=on statement_timeout=1500 "
+                                  "lock_timeout=700 isolation=serializable "
+                                  "search_path=app"
+                                : " statement_timeout=1500 lock_timeout=700 "
+                                  "isolation=serializable search_path=app");
         char got[128];
         for (int round = 0; round < 3; round++) {
             poison(raw);
@@ -209,7 +209,8 @@ static void test_statements_unnamed(void **state)
     for (int i = 0; i < 200; i++) {
         if (i % 20 == 0)
             poison(raw);
-        ormc_param p[3] = {{.type = ORMC_TYPE_INTEGER}, {.type = ORMC_TYPE_TEXT},
+        ormc_param p[3] = {{.type = ORMC_TYPE_INTEGER},
+                           {.type = ORMC_TYPE_TEXT},
                            {.type = ORMC_TYPE_INTEGER}};
         p[0].u.i32 = i;
         p[1].u.text = "x";
@@ -224,12 +225,14 @@ static void test_statements_unnamed(void **state)
             assert_ok(a, ormc_commit(a));
         assert_int_equal(int_of(b, "SELECT count(*) FROM u"), i + 1);
         /* the same text with two parameters, then one */
-        ormc_param q[2] = {{.type = ORMC_TYPE_INTEGER}, {.type = ORMC_TYPE_INTEGER}};
+        ormc_param q[2] = {{.type = ORMC_TYPE_INTEGER},
+                           {.type = ORMC_TYPE_INTEGER}};
         q[0].u.i32 = 0;
         q[1].u.i32 = i;
         ormc_result *res;
-        assert_ok(a, ormc_query(a, "SELECT count(*) FROM u WHERE id BETWEEN "
-                                   "$1 AND $2",
+        assert_ok(a, ormc_query(a,
+                                "SELECT count(*) FROM u WHERE id BETWEEN "
+                                "$1 AND $2",
                                 q, 2, &res));
         assert_int_equal(ormc_result_next(res), ORMC_ROW);
         assert_int_equal(ormc_result_int64(res, 0), i + 1);
@@ -267,7 +270,8 @@ static void test_tenants_hidden_from_each_other(void **state)
     for (int t = 0; t < 2; t++) {
         db[t] = open_url("");
         ac[t] = open_url(" autocommit=on");
-        assert_ok(db[t], ormc_use_tenant(db[t], tenants[t], ORMC_TENANT_CREATE));
+        assert_ok(db[t],
+                  ormc_use_tenant(db[t], tenants[t], ORMC_TENANT_CREATE));
         assert_ok(ac[t], ormc_use_tenant(ac[t], tenants[t], 0));
         ormc_test_exec(db[t], "CREATE TABLE IF NOT EXISTS note (id serial "
                               "PRIMARY KEY, who text NOT NULL)");
@@ -281,8 +285,9 @@ static void test_tenants_hidden_from_each_other(void **state)
         for (int t = 0; t < 2; t++) {
             ormc_param p = {.type = ORMC_TYPE_TEXT};
             p.u.text = tenants[t];
-            assert_ok(db[t], ormc_exec(db[t], "INSERT INTO note (who) "
-                                              "VALUES ($1)",
+            assert_ok(db[t], ormc_exec(db[t],
+                                       "INSERT INTO note (who) "
+                                       "VALUES ($1)",
                                        &p, 1, NULL));
         }
         /* both transactions open at once: one server connection each */
@@ -301,8 +306,9 @@ static void test_tenants_hidden_from_each_other(void **state)
         for (int t = 0; t < 2; t++) {
             ormc_param p = {.type = ORMC_TYPE_TEXT};
             p.u.text = tenants[t];
-            assert_ok(ac[t], ormc_exec(ac[t], "INSERT INTO note (who) "
-                                              "VALUES ($1)",
+            assert_ok(ac[t], ormc_exec(ac[t],
+                                       "INSERT INTO note (who) "
+                                       "VALUES ($1)",
                                        &p, 1, NULL));
             assert_int_equal(int_of(ac[t], "SELECT count(*) FROM note"),
                              2 * (i + 1));
@@ -362,7 +368,6 @@ int main(void)
         fprintf(stderr, "*** SKIPPED: runtime_pooler's tests behind PgBouncer: "
                         "ORMC_TEST_PGBOUNCER_URL is not set ***\n");
     }
-    return cmocka_run_group_tests_name("runtime_pooler", tests,
-                                       have_pooler() ? make_database : NULL,
-                                       NULL);
+    return cmocka_run_group_tests_name(
+        "runtime_pooler", tests, have_pooler() ? make_database : NULL, NULL);
 }

@@ -65,7 +65,8 @@ extern "C" {
     X(UNSUPPORTED, "not supported by this backend")                            \
     X(NOMEM, "out of memory")                                                  \
     X(ERROR, "database error")                                                 \
-    X(TIMEOUT, "statement timed out or was canceled")
+    X(TIMEOUT, "statement timed out or was canceled")                          \
+    X(COMMIT_UNKNOWN, "connection lost during COMMIT: outcome unknown")
 
 enum ormc_status {
 #define ORMC__STATUS_ENUM(name, msg) ORMC_##name,

@@ -30,8 +30,8 @@
 
 #define DB_NAME "ormc_commit_outcome"
 
-static char url[1024];  /* DB_NAME's URL, libpq's */
-static PGconn *admin;   /* a raw connection to DB_NAME, for looking on */
+static char url[1024]; /* DB_NAME's URL, libpq's */
+static PGconn *admin;  /* a raw connection to DB_NAME, for looking on */
 
 static void pg_run(const char *sql)
 {
@@ -259,8 +259,8 @@ static void test_commit_unknown_committed(void **state)
     ormc_db *db = open_db();
     for (int i = 0; i < 200; i++) {
         ormc_result *res;
-        assert_ok(db, ormc_query(db, "SHOW synchronous_standby_names", NULL,
-                                 0, &res));
+        assert_ok(db, ormc_query(db, "SHOW synchronous_standby_names", NULL, 0,
+                                 &res));
         assert_int_equal(ormc_result_next(res), ORMC_ROW);
         bool set = strcmp(ormc_result_text(res, 0), "ormc_nobody") == 0;
         ormc_result_close(res);
@@ -331,8 +331,7 @@ static void test_multihost_connect_timeout(void **state)
     PQclear(r);
 
     char kw[1400];
-    snprintf(kw, sizeof kw,
-             "%s host=127.0.0.1,%s port=%d,%s connect_timeout=2",
+    snprintf(kw, sizeof kw, "%s host=127.0.0.1,%s port=%d,%s connect_timeout=2",
              url, dir, silent, port);
     time_t t0 = time(NULL);
     ormc_db *db;
@@ -371,8 +370,7 @@ int main(void)
     if (!ormc_test_pg_url())
         return ormc_test_pg_missing("runtime_commit_outcome");
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup(test_lost_before_commit_is_retried,
-                               fresh_table),
+        cmocka_unit_test_setup(test_lost_before_commit_is_retried, fresh_table),
         cmocka_unit_test_setup(test_lost_while_idle_is_not_committed,
                                fresh_table),
         cmocka_unit_test_setup(test_commit_unknown_not_committed, fresh_table),

@@ -310,6 +310,11 @@ static bool connect_wait(PGconn *c)
     return true;
 }
 
+/* The longest host, hostaddr or port list a multi-host URL may have for
+ * its hosts after one that timed out to be tried (longer: the timeout ends
+ * the attempt). */
+#define HOST_LIST_MAX 1024
+
 /* How many elements a comma-separated list has. */
 static int list_count(const char *list)
 {
@@ -342,20 +347,21 @@ static void list_tail(const char *list, int from, char *out, size_t size)
 /* Element i of a comma-separated list into out. */
 static void list_item(const char *list, int i, char *out, size_t size)
 {
-    char tail[1024];
+    char tail[HOST_LIST_MAX];
     list_tail(list, i, tail, sizeof tail);
     snprintf(out, size, "%.*s", (int)strcspn(tail, ","), tail);
 }
 
 /*
  * The hosts after the one c timed out on, as libpq's own connect would go
- * on to them: host, hostaddr and port lists (out, each 1024 bytes) without
- * the hosts up to and including c's current one. False when none is left.
- * c's current host is found by its name (or address) and port; of two
- * equal entries the first is taken, so each round drops at least one.
+ * on to them: host, hostaddr and port lists without the hosts up to and
+ * including c's current one ("" for a list the URL does not have). False
+ * when none is left, or a list is too long to copy. c's current host is
+ * found by its name (or address) and port; of two equal entries the first
+ * is taken, so each round drops at least one.
  */
-static bool next_hosts(PGconn *c, char host[1024], char hostaddr[1024],
-                       char port[1024])
+static bool next_hosts(PGconn *c, char host[HOST_LIST_MAX],
+                       char hostaddr[HOST_LIST_MAX], char port[HOST_LIST_MAX])
 {
     const char *h = "", *ha = "", *pt = "";
     PQconninfoOption *ci = PQconninfo(c);
@@ -385,15 +391,15 @@ static bool next_hosts(PGconn *c, char host[1024], char hostaddr[1024],
         if (same_host && same_port)
             at = i;
     }
-    if (at < 0 || at + 1 >= n) {
-        PQconninfoFree(ci);
-        return false;
+    bool fits = strlen(h) < HOST_LIST_MAX && strlen(ha) < HOST_LIST_MAX &&
+                strlen(pt) < HOST_LIST_MAX;
+    if (at >= 0 && at + 1 < n && fits) {
+        list_tail(h, *h ? at + 1 : 0, host, HOST_LIST_MAX);
+        list_tail(ha, *ha ? at + 1 : 0, hostaddr, HOST_LIST_MAX);
+        list_tail(pt, strchr(pt, ',') ? at + 1 : 0, port, HOST_LIST_MAX);
     }
-    list_tail(h, *h ? at + 1 : 0, host, 1024);
-    list_tail(ha, *ha ? at + 1 : 0, hostaddr, 1024);
-    list_tail(pt, strchr(pt, ',') ? at + 1 : 0, port, 1024);
     PQconninfoFree(ci);
-    return true;
+    return at >= 0 && at + 1 < n && fits;
 }
 
 /*
@@ -502,12 +508,8 @@ static int pg_connect(ormc_db *db)
 
     const char *kw[12], *val[12];
     char ct[16];
-    /* the hosts left after a timeout (next_hosts) */
-    static const int host_lists = 3;
-    char *hosts = malloc(3 * 1024);
-    if (!hosts)
-        return ormc__error(db, ORMC_NOMEM, NULL, NULL, "out of memory");
-    hosts[0] = hosts[1024] = hosts[2048] = '\0';
+    /* host, hostaddr and port: the hosts left after a timeout */
+    char next[3][HOST_LIST_MAX] = {"", "", ""};
     int k = 0;
     kw[k] = "dbname";
     val[k++] = db->target;
@@ -549,32 +551,30 @@ static int pg_connect(ormc_db *db)
     bool timed_out, appended = false;
     for (;;) {
         c = PQconnectStartParams(kw, val, 1);
-        if (!c) {
-            free(hosts);
+        if (!c)
             return ormc__error(db, ORMC_NOMEM, NULL, NULL, "out of memory");
-        }
         /* a refusal then reads "FATAL:  28P01: ...": the server's
          * SQLSTATE, which libpq has no other way to give for a
          * connection */
         PQsetErrorVerbosity(c, PQERRORS_VERBOSE);
         timed_out = !connect_wait(c);
-        if (!timed_out || !next_hosts(c, hosts, hosts + 1024, hosts + 2048))
+        if (!timed_out || !next_hosts(c, next[0], next[1], next[2]))
             break;
         /* a host that does not answer within connect_timeout: the next
-         * ones, given after the URL so that they override its lists */
+         * ones, given after the URL so that they override its lists (an
+         * empty value overrides nothing: the URL had no such list) */
         PQfinish(c);
         if (!appended) {
             static const char *const names[] = {"host", "hostaddr", "port"};
             appended = true;
-            for (int i = 0; i < host_lists; i++) {
+            for (int i = 0; i < 3; i++) {
                 kw[k] = names[i];
-                val[k++] = hosts + 1024 * i;
+                val[k++] = next[i];
             }
             kw[k] = NULL;
             val[k] = NULL;
         }
     }
-    free(hosts);
     if (PQstatus(c) != CONNECTION_OK) {
         char msg[ORMC__MSG_FULL], state[6] = "08001";
         if (timed_out)

@@ -78,8 +78,8 @@ static int increment_body(ormc_db *db, void *arg)
 {
     increment *inc = arg;
     inc->runs++;
-    int rc = ormc_exec(db, "UPDATE counter SET n = n + 1 WHERE id = 1", NULL,
-                       0, NULL);
+    int rc = ormc_exec(db, "UPDATE counter SET n = n + 1 WHERE id = 1", NULL, 0,
+                       NULL);
     if (rc != ORMC_OK)
         return rc;
     ormc_param p = {ORMC_TYPE_TEXT, false, {.text = inc->key}};
@@ -263,8 +263,7 @@ static void test_increments_through_two_failovers(void **state)
         for (size_t k = 0; k < w[i].unknown.n; k++)
             present += keys_has(&stored, w[i].unknown.k[k]);
     }
-    int64_t counter =
-        query_int(db, "SELECT n FROM counter WHERE id = 1", NULL);
+    int64_t counter = query_int(db, "SELECT n FROM counter WHERE id = 1", NULL);
     int64_t rows = (int64_t)stored.n;
     ormc_close(db);
     free(stored.k);
@@ -310,6 +309,6 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_increments_through_two_failovers),
     };
-    return cmocka_run_group_tests_name("failover_pg_auto_failover", tests,
-                                       NULL, NULL);
+    return cmocka_run_group_tests_name("failover_pg_auto_failover", tests, NULL,
+                                       NULL);
 }

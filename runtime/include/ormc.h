@@ -66,7 +66,8 @@ extern "C" {
     X(UNSUPPORTED, "not supported by this backend")                            \
     X(NOMEM, "out of memory")                                                  \
     X(ERROR, "database error")                                                 \
-    X(TIMEOUT, "statement timed out or was canceled")
+    X(TIMEOUT, "statement timed out or was canceled")                          \
+    X(COMMIT_UNKNOWN, "connection lost during COMMIT: outcome unknown")
 
 enum ormc_status {
 #define ORMC__STATUS_ENUM(name, msg) ORMC_##name,
@@ -301,7 +302,11 @@ typedef struct ormc_tx_options {
  * one inside an ormc_transaction body on the runner's level (nothing is
  * sent; the runner rolls back). Commit of a failed level rolls it back and
  * returns the status, SQLSTATE and message of the statement that failed
- * it; ORMC_CONNECTION when the connection was lost.
+ * it; ORMC_CONNECTION when the connection was lost before COMMIT was sent
+ * (nothing was committed); ORMC_COMMIT_UNKNOWN (SQLSTATE 08007) when it was
+ * lost after COMMIT was sent and before its answer: the transaction may or
+ * may not have committed (docs/scale-out.md). Either way the transaction is
+ * over on db, and its next call reconnects.
  */
 int ormc_begin(ormc_db *db);
 int ormc_begin_with(ormc_db *db, const ormc_tx_options *opts);
@@ -346,10 +351,15 @@ typedef int (*ormc_tx_fn)(ormc_db *db, void *ctx);
 
 /*
  * Run fn in a transaction: commit when it returns ORMC_OK, roll back
- * otherwise, and run it again after a serialization failure, deadlock or
- * busy/lock-not-available, with exponential back-off and jitter (never
- * after ORMC_TIMEOUT or ORMC_CONNECTION). opts may be NULL for the
- * defaults. Returns the status of the last attempt.
+ * otherwise, and run it again after a serialization failure, deadlock,
+ * busy/lock-not-available or a connection lost before COMMIT was sent (the
+ * transaction did not happen; the next attempt reconnects), with
+ * exponential back-off and jitter. Never after ORMC_TIMEOUT, a refused
+ * connection (ORMC_CONNECTION with SQLSTATE class 28, 3D000, 08004) or
+ * ORMC_COMMIT_UNKNOWN (lost during COMMIT: it may have committed; see
+ * docs/scale-out.md for making such a transaction safe to run again).
+ * opts may be NULL for the defaults. Returns the status of the last
+ * attempt.
  *
  * fn must not end the transaction itself: ormc_commit or ormc_rollback of
  * the runner's level inside fn is refused (ORMC_INVALID, nothing sent), and

@@ -174,6 +174,21 @@ bool ormc__session_healthy(ormc_db *db, bool probe)
     return ormc__session_idle(db);
 }
 
+bool ormc__session_gone(ormc_db *db)
+{
+    if (db->broken || !db->conn)
+        return true;
+    ormc__health h = db->vt->health(db);
+    /* something unasked was read: a harmless message, or a FATAL one
+     * followed by the end of the stream, which the next read sees */
+    if (h == ORMC__HEALTH_SPOKE)
+        h = db->vt->health(db);
+    if (h != ORMC__HEALTH_LOST)
+        return false;
+    db->broken = true;
+    return true;
+}
+
 bool ormc__session_end_transaction(ormc_db *db)
 {
     switch (db->vt->server_tx(db)) {

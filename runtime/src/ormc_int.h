@@ -216,6 +216,9 @@ struct ormc_db {
     void *conn;   /* sqlite3 * or PGconn * */
     bool broken;  /* the connection was lost; reconnect before sending */
     bool ever_connected;
+    bool want_primary; /* PostgreSQL: target_session_attrs asked for a
+                          primary (read-write, primary): a server that
+                          reports itself a standby is lost (postgres.c) */
 
     /* transactions: depth 0 = none; 1 = the transaction; n = savepoints */
     int tx_depth;

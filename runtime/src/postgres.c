@@ -178,6 +178,17 @@ static int map_sqlstate(const char *s)
     return ORMC_ERROR;
 }
 
+/* The server reports itself a hot standby (PostgreSQL >= 14 sends
+ * in_hot_standby at connect and when it changes) where the URL's
+ * target_session_attrs asked for a primary. */
+static bool now_standby(ormc_db *db)
+{
+    const char *hs = db->want_primary && db->conn
+                         ? PQparameterStatus(CONN(db), "in_hot_standby")
+                         : NULL;
+    return hs && strcmp(hs, "on") == 0;
+}
+
 /* Record the error of res (may be NULL: then the connection's). */
 static int pg_error(ormc_db *db, const PGresult *res)
 {
@@ -200,6 +211,16 @@ static int pg_error(ormc_db *db, const PGresult *res)
      * another kind (out of memory) leaves it good. */
     bool lost =
         !c || PQstatus(c) == CONNECTION_BAD || status == ORMC_CONNECTION;
+    /* a write refused by a server that is now a standby (a failover made
+     * it one) where the URL asked for a primary: this connection cannot do
+     * what it is for any more; the next one finds the primary */
+    if (!lost && state && strcmp(state, "25006") == 0 && now_standby(db)) {
+        db->broken = true;
+        return ormc__error(db, ORMC_CONNECTION, state, NULL,
+                           "%s (the server is a standby now: the connection "
+                           "is dropped)",
+                           msg);
+    }
     if (!lost && !state)
         lost = PQconsumeInput(c) == 0 || PQstatus(c) == CONNECTION_BAD;
     if (lost) {
@@ -237,11 +258,26 @@ static int64_t connect_timeout_ns(PGconn *c)
     return (s < 2 ? 2 : s) * INT64_C(1000000000);
 }
 
+/* c's target_session_attrs (the URL's, or PGTARGETSESSIONATTRS) asks for a
+ * primary. */
+static bool wants_primary(PGconn *c)
+{
+    bool want = false;
+    PQconninfoOption *ci = PQconninfo(c);
+    for (PQconninfoOption *o = ci; o && o->keyword; o++)
+        if (strcmp(o->keyword, "target_session_attrs") == 0 && o->val)
+            want = strcmp(o->val, "read-write") == 0 ||
+                   strcmp(o->val, "primary") == 0;
+    PQconninfoFree(ci);
+    return want;
+}
+
 /*
  * Drive PQconnectPoll to the end, as PQconnectdbParams would (which cannot
  * be asked for verbose errors before it fails). The timeout runs per
  * socket, as libpq's per host and address; when it expires the attempt
- * ends (libpq would try the next host). False on a timeout.
+ * ends, and pg_connect goes on with the hosts after this one, as libpq
+ * does. False on a timeout.
  */
 static bool connect_wait(PGconn *c)
 {
@@ -272,6 +308,98 @@ static bool connect_wait(PGconn *c)
             ps = PQconnectPoll(c);
     }
     return true;
+}
+
+/* The longest host, hostaddr or port list a multi-host URL may have for
+ * its hosts after one that timed out to be tried (longer: the timeout ends
+ * the attempt). */
+#define HOST_LIST_MAX 1024
+
+/* How many elements a comma-separated list has. */
+static int list_count(const char *list)
+{
+    int n = 1;
+    for (const char *p = list; *p; p++)
+        n += *p == ',';
+    return n;
+}
+
+/* The elements from `from` on of a comma-separated list into out ("" when
+ * none is left). A list of one element stays whole: libpq applies a single
+ * port to every host. */
+static void list_tail(const char *list, int from, char *out, size_t size)
+{
+    out[0] = '\0';
+    if (!strchr(list, ',')) {
+        snprintf(out, size, "%s", list);
+        return;
+    }
+    const char *p = list;
+    for (int i = 0; i < from && p; i++) {
+        p = strchr(p, ',');
+        if (p)
+            p++;
+    }
+    if (p)
+        snprintf(out, size, "%s", p);
+}
+
+/* Element i of a comma-separated list into out. */
+static void list_item(const char *list, int i, char *out, size_t size)
+{
+    char tail[HOST_LIST_MAX];
+    list_tail(list, i, tail, sizeof tail);
+    snprintf(out, size, "%.*s", (int)strcspn(tail, ","), tail);
+}
+
+/*
+ * The hosts after the one c timed out on, as libpq's own connect would go
+ * on to them: host, hostaddr and port lists without the hosts up to and
+ * including c's current one ("" for a list the URL does not have). False
+ * when none is left, or a list is too long to copy. c's current host is
+ * found by its name (or address) and port; of two equal entries the first
+ * is taken, so each round drops at least one.
+ */
+static bool next_hosts(PGconn *c, char host[HOST_LIST_MAX],
+                       char hostaddr[HOST_LIST_MAX], char port[HOST_LIST_MAX])
+{
+    const char *h = "", *ha = "", *pt = "";
+    PQconninfoOption *ci = PQconninfo(c);
+    for (PQconninfoOption *o = ci; o && o->keyword; o++) {
+        if (!o->val)
+            continue;
+        if (strcmp(o->keyword, "host") == 0)
+            h = o->val;
+        else if (strcmp(o->keyword, "hostaddr") == 0)
+            ha = o->val;
+        else if (strcmp(o->keyword, "port") == 0)
+            pt = o->val;
+    }
+    int n = list_count(*h ? h : ha);
+    const char *cur_host = PQhost(c), *cur_port = PQport(c);
+    int at = -1;
+    for (int i = 0; i < n && at < 0 && cur_host && cur_port; i++) {
+        char eh[256] = "", ea[256] = "", ep[32] = "";
+        if (*h)
+            list_item(h, i, eh, sizeof eh);
+        if (*ha)
+            list_item(ha, i, ea, sizeof ea);
+        if (*pt)
+            list_item(pt, strchr(pt, ',') ? i : 0, ep, sizeof ep);
+        bool same_host = strcmp(eh, cur_host) == 0 || strcmp(ea, cur_host) == 0;
+        bool same_port = strcmp(ep, cur_port) == 0 || (!*ep && !*pt);
+        if (same_host && same_port)
+            at = i;
+    }
+    bool fits = strlen(h) < HOST_LIST_MAX && strlen(ha) < HOST_LIST_MAX &&
+                strlen(pt) < HOST_LIST_MAX;
+    if (at >= 0 && at + 1 < n && fits) {
+        list_tail(h, *h ? at + 1 : 0, host, HOST_LIST_MAX);
+        list_tail(ha, *ha ? at + 1 : 0, hostaddr, HOST_LIST_MAX);
+        list_tail(pt, strchr(pt, ',') ? at + 1 : 0, port, HOST_LIST_MAX);
+    }
+    PQconninfoFree(ci);
+    return at >= 0 && at + 1 < n && fits;
 }
 
 /*
@@ -380,6 +508,8 @@ static int pg_connect(ormc_db *db)
 
     const char *kw[12], *val[12];
     char ct[16];
+    /* host, hostaddr and port: the hosts left after a timeout */
+    char next[3][HOST_LIST_MAX] = {"", "", ""};
     int k = 0;
     kw[k] = "dbname";
     val[k++] = db->target;
@@ -426,13 +556,34 @@ static int pg_connect(ormc_db *db)
     kw[k] = NULL;
     val[k] = NULL;
 
-    PGconn *c = PQconnectStartParams(kw, val, 1);
-    if (!c)
-        return ormc__error(db, ORMC_NOMEM, NULL, NULL, "out of memory");
-    /* a refusal then reads "FATAL:  28P01: ...": the server's SQLSTATE,
-     * which libpq has no other way to give for a connection */
-    PQsetErrorVerbosity(c, PQERRORS_VERBOSE);
-    bool timed_out = !connect_wait(c);
+    PGconn *c;
+    bool timed_out, appended = false;
+    for (;;) {
+        c = PQconnectStartParams(kw, val, 1);
+        if (!c)
+            return ormc__error(db, ORMC_NOMEM, NULL, NULL, "out of memory");
+        /* a refusal then reads "FATAL:  28P01: ...": the server's
+         * SQLSTATE, which libpq has no other way to give for a
+         * connection */
+        PQsetErrorVerbosity(c, PQERRORS_VERBOSE);
+        timed_out = !connect_wait(c);
+        if (!timed_out || !next_hosts(c, next[0], next[1], next[2]))
+            break;
+        /* a host that does not answer within connect_timeout: the next
+         * ones, given after the URL so that they override its lists (an
+         * empty value overrides nothing: the URL had no such list) */
+        PQfinish(c);
+        if (!appended) {
+            static const char *const names[] = {"host", "hostaddr", "port"};
+            appended = true;
+            for (int i = 0; i < 3; i++) {
+                kw[k] = names[i];
+                val[k++] = next[i];
+            }
+            kw[k] = NULL;
+            val[k] = NULL;
+        }
+    }
     if (PQstatus(c) != CONNECTION_OK) {
         char msg[ORMC__MSG_FULL], state[6] = "08001";
         if (timed_out)
@@ -446,6 +597,7 @@ static int pg_connect(ormc_db *db)
     PQsetErrorVerbosity(c, PQERRORS_DEFAULT);
     PQsetNoticeProcessor(c, quiet_notices, NULL);
     db->conn = c;
+    db->want_primary = wants_primary(c);
     return db->cfg.pooler_transaction ? pooled_settings(db) : ORMC_OK;
 }
 
@@ -1366,12 +1518,16 @@ static ormc__health pg_health(ormc_db *db)
     int n;
     while ((n = poll(&fd, 1, 0)) < 0 && errno == EINTR) {}
     if (n == 0)
-        return ORMC__HEALTH_QUIET;
+        return now_standby(db) ? ORMC__HEALTH_LOST : ORMC__HEALTH_QUIET;
     /* EOF, an error from the server (57P01 terminated ...) or, rarely, a
      * harmless message (a parameter's new value). libpq may take the error
      * for a notice and see the EOF only on its next read: let a round trip
      * decide. */
     if (n < 0 || !PQconsumeInput(c) || PQstatus(c) != CONNECTION_OK)
+        return ORMC__HEALTH_LOST;
+    /* a standby promoted reports in_hot_standby=off; the reverse needs a
+     * restart, but is checked too: never a standby for a primary's work */
+    if (now_standby(db))
         return ORMC__HEALTH_LOST;
     return ORMC__HEALTH_SPOKE;
 }

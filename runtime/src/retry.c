@@ -1,20 +1,42 @@
 /*
  * retry.c: ormc_transaction, a transaction body run again after a
- * serialization failure, a deadlock or a busy database, with exponential
- * back-off and jitter.
+ * serialization failure, a deadlock, a busy database or a connection lost
+ * before COMMIT was sent, with exponential back-off and jitter. A
+ * connection lost while COMMIT was under way (ORMC_COMMIT_UNKNOWN, tx.c)
+ * is never run again: the transaction may have happened.
  */
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
+#include <string.h>
 #include <time.h>
 
 #include "ormc_int.h"
 #include "session.h"
 
-static bool retryable(int status)
+/*
+ * The connection was lost, or could not be made, before COMMIT was sent:
+ * the server ended the transaction with the session (or never began it),
+ * so it did not happen, and the next attempt reconnects (stmt.c), to the
+ * new primary after a failover. Not a refusal (a wrong password, no such
+ * database: class 28, 3D000; 08004, the server or the pooler refused the
+ * session), which another attempt would only repeat.
+ */
+static bool lost_before_commit(int status, const char *sqlstate)
+{
+    if (status != ORMC_CONNECTION || !sqlstate)
+        return false;
+    if (strncmp(sqlstate, "08", 2) == 0)
+        return strcmp(sqlstate, "08004") != 0;
+    /* 57P01-57P03: the server shut down or is starting; 25006 from a
+     * server that is a standby now (postgres.c:pg_error) */
+    return strncmp(sqlstate, "57P0", 4) == 0 || strcmp(sqlstate, "25006") == 0;
+}
+
+static bool retryable(int status, const char *sqlstate)
 {
     return status == ORMC_SERIALIZATION || status == ORMC_DEADLOCK ||
-           status == ORMC_BUSY;
+           status == ORMC_BUSY || lost_before_commit(status, sqlstate);
 }
 
 /* xorshift64*: jitter needs no quality, only independence between
@@ -79,6 +101,7 @@ int ormc_transaction(ormc_db *db, const ormc_retry_options *opts, ormc_tx_fn fn,
         int level = db->tx_depth + 1;
         int rc = ormc__begin(db, outer ? &o.tx : NULL);
         int fail = ORMC_OK;
+        char fail_state[6] = "";
         if (rc == ORMC_OK) {
             /* the body may not end our level (tx.c refuses it) */
             db->tx_owned = level;
@@ -106,9 +129,13 @@ int ormc_transaction(ormc_db *db, const ormc_retry_options *opts, ormc_tx_fn fn,
                 return rc;
             }
             fail = db->tx_failed ? db->tx_fail.status : ORMC_OK;
+            if (fail != ORMC_OK)
+                memcpy(fail_state, db->tx_fail.sqlstate, sizeof fail_state);
             rc = ormc__end_level(db, rc);
         }
-        int why = retryable(rc) ? rc : retryable(fail) ? fail : ORMC_OK;
+        int why = retryable(rc, db->sqlstate)   ? rc
+                  : retryable(fail, fail_state) ? fail
+                                                : ORMC_OK;
         if (why == ORMC_OK || !outer || attempt >= o.max_attempts)
             return rc;
         db->stats.retries++;

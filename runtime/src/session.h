@@ -261,6 +261,12 @@ bool ormc__session_in_transaction(ormc_db *db);
  * unasked or, for a peer that can vanish silently, when `probe`. */
 bool ormc__session_healthy(ormc_db *db, bool probe);
 
+/* Has the server already ended db's session, as far as can be seen without
+ * sending anything (its FATAL message or the end of the stream waits on
+ * the socket; a server now a standby where a primary was asked for)?
+ * Then db is marked broken. Sends nothing. */
+bool ormc__session_gone(ormc_db *db);
+
 /* End a transaction the server still has open on db (a BEGIN sent as raw
  * SQL; SQLite's own) with a ROLLBACK. False when that fails, or when the
  * connection is lost or a command is mid-stream: db cannot be reused. */

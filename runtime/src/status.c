@@ -45,6 +45,8 @@ static const char *default_sqlstate(int status)
         return "0A000";
     case ORMC_TIMEOUT:
         return "57014";
+    case ORMC_COMMIT_UNKNOWN:
+        return "08007"; /* transaction resolution unknown */
     case ORMC_INVALID:
         return "";
     default:

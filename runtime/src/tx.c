@@ -348,7 +348,30 @@ int ormc__commit(ormc_db *db)
                            "not committed");
     }
     if (db->tx_depth == 1) {
+        /* A server that has already closed the session (its FATAL message,
+         * or the end of the stream, waits on the socket: a fast shutdown,
+         * a failover) rolled the transaction back before COMMIT could
+         * reach it: a sure "not committed", which a caller may retry. */
+        if (db->backend == ORMC_POSTGRES && ormc__session_gone(db)) {
+            ormc__rollback(db);
+            return ormc__error(db, ORMC_CONNECTION, "08006", NULL,
+                               "the connection was lost before COMMIT was "
+                               "sent; the transaction was not committed");
+        }
         int rc = ormc__exec_control(db, "COMMIT", false, NULL);
+        if (rc == ORMC_CONNECTION && db->broken) {
+            /* COMMIT went out and no answer came back: the server may have
+             * committed (and the answer was lost) or not. Only the data can
+             * tell; retrying blindly could apply the transaction twice. */
+            char why[sizeof db->errmsg];
+            snprintf(why, sizeof why, "%s", db->errmsg);
+            ended(db);
+            return ormc__error(db, ORMC_COMMIT_UNKNOWN, "08007", NULL,
+                               "the connection was lost after COMMIT was "
+                               "sent: the transaction may or may not have "
+                               "committed (%s)",
+                               why);
+        }
         if (rc != ORMC_OK && !db->broken && ormc__session_in_transaction(db)) {
             /* SQLite keeps the transaction open after a failed COMMIT
              * (busy); end it so that both backends agree */

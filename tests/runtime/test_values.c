@@ -198,6 +198,8 @@ static void test_strstatus(void **state)
     assert_true(ormc_is_error(ORMC_TIMEOUT));
     assert_string_equal(ormc_strstatus(ORMC_TIMEOUT),
                         "statement timed out or was canceled");
+    assert_int_equal(ORMC_COMMIT_UNKNOWN, 15);
+    assert_true(ormc_is_error(ORMC_COMMIT_UNKNOWN));
     for (int i = 0; i < ORMC__STATUS_COUNT; i++)
         assert_true(strlen(ormc_strstatus(i)) > 0);
     /* ormc_counters keeps its size when a code is appended */

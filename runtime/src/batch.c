@@ -532,23 +532,10 @@ static int open_insert(ormc_batch *b, ormc__op *op)
     int rc = check_table(db, op, op->row);
     if (rc != ORMC_OK)
         return rc;
-    const ormc_table *t = op->t;
     void *row = op->row;
-    const ormc__table_sets *ts = ormc__table_sets_of(db, t);
-    for (ormc_colset m = ts->app_now; m; m &= m - 1) {
-        const ormc_column *c = &t->columns[ormc__lowest_column(m)];
-        if (!ormc__col_has(c, row)) {
-            ormc_time now = ormc_time_now();
-            memcpy((char *)row + c->offset, &now, sizeof now);
-            ormc__set_has(c, row);
-        }
-    }
-    ormc_colset cols = ormc__insert_columns_of(ts, row);
-    if ((cols & ts->checked) != 0 &&
-        (rc = ormc__row_check(db, t, row, cols, ts->checked, 0, false)) !=
-            ORMC_OK)
+    ormc_colset cols;
+    if ((rc = ormc__insert_ready(db, op->t, row, &cols, &op->back)) != ORMC_OK)
         return rc;
-    op->back = ormc__insert_returning_of(ts, cols);
     return open_row(b, op, ORMC__R_INSERT, cols, op->back, row,
                     "cannot build the insert");
 }

@@ -149,23 +149,11 @@ int ormc_row_insert(ormc_db *db, const ormc_table *t, void *row)
     int rc = start(db, t, row);
     if (rc != ORMC_OK)
         return rc;
-    const ormc__table_sets *ts = ormc__table_sets_of(db, t);
-    /* server_default = false: the current time goes into the row itself,
-     * as the database's default would have come back into it */
-    for (ormc_colset m = ts->app_now; m; m &= m - 1) {
-        const ormc_column *c = &t->columns[ormc__lowest_column(m)];
-        if (!ormc__col_has(c, row)) {
-            ormc_time now = ormc_time_now();
-            memcpy((char *)row + c->offset, &now, sizeof now);
-            ormc__set_has(c, row);
-        }
-    }
-    ormc_colset cols = ormc__insert_columns_of(ts, row);
-    if ((cols & ts->checked) != 0 &&
-        (rc = ormc__row_check(db, t, row, cols, ts->checked, 0, false)) !=
-            ORMC_OK)
+    ormc_colset cols, back;
+    if ((rc = ormc__insert_ready(db, t, row, &cols, &back)) != ORMC_OK)
         return rc;
-    ormc_colset back = ormc__insert_returning_of(ts, cols);
+    /* the sets insert_ready used (a look-up that hits) */
+    const ormc__table_sets *ts = ormc__table_sets_of(db, t);
     /* rowid_only(), from the remembered sets */
     bool rowid = back != 0 && back == t->primary_key && ts->rowid_col >= 0 &&
                  ormc__has_rowid(db);

@@ -28,6 +28,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "colsets.h"
+#include "fields.h"
 #include "sqlbuild.h"
 #include "validate.h"
 
@@ -514,5 +516,24 @@ int ormc__row_check(ormc_db *db, const ormc_table *t, const void *row,
         return ormc__error(db, ORMC_INVALID, f.sqlstate, c->name, "%s.%s: %s",
                            t->name, c->name, f.message);
     }
+    return ORMC_OK;
+}
+
+int ormc__insert_ready(ormc_db *db, const ormc_table *t, void *row,
+                       ormc_colset *cols, ormc_colset *back)
+{
+    const ormc__table_sets *ts = ormc__table_sets_of(db, t);
+    for (ormc_colset m = ts->app_now; m; m &= m - 1) {
+        const ormc_column *c = &t->columns[ormc__lowest_column(m)];
+        if (!ormc__col_has(c, row)) {
+            ormc_time now = ormc_time_now();
+            memcpy((char *)row + c->offset, &now, sizeof now);
+            ormc__set_has(c, row);
+        }
+    }
+    *cols = ormc__insert_columns_of(ts, row);
+    *back = ormc__insert_returning_of(ts, *cols);
+    if ((*cols & ts->checked) != 0)
+        return ormc__row_check(db, t, row, *cols, ts->checked, 0, false);
     return ORMC_OK;
 }

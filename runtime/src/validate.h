@@ -30,4 +30,15 @@ int ormc__row_check(ormc_db *db, const ormc_table *t, const void *row,
                     ormc_colset cols, ormc_colset checked, size_t row_no,
                     bool many);
 
+/*
+ * A row about to be inserted, as ormc_row_insert and a batch's insert make
+ * it ready: the now-defaulted columns the application fills
+ * (server_default = false) set in the row itself, as the database's
+ * default would have come back into it; *cols the columns the INSERT
+ * sends, *back those it reads back; the row checked. ORMC_OK or the
+ * check's ORMC_INVALID.
+ */
+int ormc__insert_ready(ormc_db *db, const ormc_table *t, void *row,
+                       ormc_colset *cols, ormc_colset *back);
+
 #endif /* ORMC_VALIDATE_H */

@@ -1658,6 +1658,32 @@ static int end_of_command(ormc_db *db)
     return rc;
 }
 
+/* rc, unless the end of the command after its result says the pipeline
+ * was lost: what every take returns. */
+static int command_done(ormc_db *db, int rc)
+{
+    if (!db->broken) {
+        int end = end_of_command(db);
+        if (end != ORMC_OK)
+            rc = end;
+    }
+    return rc;
+}
+
+/* The status of a command without rows of its own (a preparation, a
+ * control statement; rows_ok: a SELECT among them too), r freed. */
+static int command_status(ormc_db *db, PGresult *r, bool rows_ok)
+{
+    ExecStatusType s = PQresultStatus(r);
+    int rc = ORMC_OK;
+    if (s == PGRES_PIPELINE_ABORTED)
+        rc = ORMC__PIPE_ABORTED;
+    else if (s != PGRES_COMMAND_OK && !(rows_ok && s == PGRES_TUPLES_OK))
+        rc = pg_error(db, r);
+    PQclear(r);
+    return rc;
+}
+
 /* The next result of a command, or NULL when there is none (lost). */
 static PGresult *next_result(ormc_db *db)
 {
@@ -1673,23 +1699,12 @@ static int pg_pipe_take_parse(ormc__stmt *st)
     PGresult *r = next_result(db);
     if (r == NULL)
         return db->broken ? ORMC_CONNECTION : pipe_lost(db, NULL);
-    ExecStatusType s = PQresultStatus(r);
-    int rc = ORMC_OK;
-    if (s == PGRES_PIPELINE_ABORTED)
-        rc = ORMC__PIPE_ABORTED;
-    else if (s != PGRES_COMMAND_OK)
-        rc = pg_error(db, r);
+    int rc = command_status(db, r, false);
     if (rc != ORMC_OK) {
         q->named = false;
         st->prepared = false;
     }
-    PQclear(r);
-    if (!db->broken) {
-        int end = end_of_command(db);
-        if (end != ORMC_OK)
-            rc = end;
-    }
-    return rc;
+    return command_done(db, rc);
 }
 
 static int pg_pipe_take(ormc__stmt *st)
@@ -1711,12 +1726,7 @@ static int pg_pipe_take(ormc__stmt *st)
     } else {
         rc = take_result(q, r); /* owns r from here */
     }
-    if (!db->broken) {
-        int end = end_of_command(db);
-        if (end != ORMC_OK)
-            rc = end;
-    }
-    return rc;
+    return command_done(db, rc);
 }
 
 static int pg_pipe_take_simple(ormc_db *db)
@@ -1724,19 +1734,7 @@ static int pg_pipe_take_simple(ormc_db *db)
     PGresult *r = next_result(db);
     if (r == NULL)
         return db->broken ? ORMC_CONNECTION : pipe_lost(db, NULL);
-    ExecStatusType s = PQresultStatus(r);
-    int rc = ORMC_OK;
-    if (s == PGRES_PIPELINE_ABORTED)
-        rc = ORMC__PIPE_ABORTED;
-    else if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK)
-        rc = pg_error(db, r);
-    PQclear(r);
-    if (!db->broken) {
-        int end = end_of_command(db);
-        if (end != ORMC_OK)
-            rc = end;
-    }
-    return rc;
+    return command_done(db, command_status(db, r, true));
 }
 
 static int pg_pipe_take_sync(ormc_db *db)
